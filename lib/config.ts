@@ -1,0 +1,76 @@
+/**
+ * Configuration, validated once from process.env. Every setting has a safe
+ * local default, except the secrets, which production refuses to run without.
+ * The README's configuration table lists the same variables.
+ */
+import { z } from "zod";
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: optional,
+  XMTP_ENV: z.enum(["local", "dev", "production"]).default("local"),
+  DATA_DIR: z.string().default(".data"),
+  PUBLIC_URL: z.string().url().default("http://localhost:3000"),
+  AUTH_SECRET: optional,
+  MASTER_KEY: optional,
+  ADMIN_EMAILS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ENABLE_DEV_SIGNIN: z
+    .string()
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+  SMTP_URL: optional,
+  EMAIL_FROM: z.string().default("Convos Agents <agents@localhost>"),
+  AUTH_GITHUB_ID: optional,
+  AUTH_GITHUB_SECRET: optional,
+  AUTH_GOOGLE_ID: optional,
+  AUTH_GOOGLE_SECRET: optional,
+  POOL_API_KEY: optional,
+  METRICS_TOKEN: optional,
+  LLM_BASE_URL: z.string().url().default("https://openrouter.ai/api/v1"),
+  LLM_API_KEY: optional,
+  LLM_MODEL: z.string().default("openai/gpt-4o-mini"),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  readonly code = "config_error";
+}
+
+/** Parses an environment; in production, refuses to go on without the secrets. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`Invalid configuration: ${issues}`);
+  }
+  const config = result.data;
+  if (config.NODE_ENV === "production") {
+    const missing = (["AUTH_SECRET", "MASTER_KEY", "DATABASE_URL"] as const).filter((k) => !config[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(`Production needs ${missing.join(", ")}; refusing to start without them.`);
+    }
+  }
+  return config;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
