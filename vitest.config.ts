@@ -4,7 +4,7 @@ import path from "node:path";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "workers/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "lib/**/*.test.ts", "workers/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
     exclude: ["node_modules/**", ".next/**", ".data/**", "e2e/**"],
     globalSetup: ["test/setup/database.ts", "test/setup/xmtp-node.ts"],
     testTimeout: 60_000,

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "./config";
+
+describe("parseConfig", () => {
+  it("gives every setting a local default", () => {
+    const config = parseConfig({});
+    expect(config.XMTP_ENV).toBe("local");
+    expect(config.DATA_DIR).toBe(".data");
+    expect(config.ENABLE_DEV_SIGNIN).toBe(false);
+    expect(config.ADMIN_EMAILS).toEqual([]);
+  });
+
+  it("normalises the admin list", () => {
+    expect(parseConfig({ ADMIN_EMAILS: " Ada@Example.com, ,bob@example.com" }).ADMIN_EMAILS).toEqual([
+      "ada@example.com",
+      "bob@example.com",
+    ]);
+  });
+
+  it("refuses production without its secrets, naming them", () => {
+    expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => parseConfig({ NODE_ENV: "production", AUTH_SECRET: "x" })).toThrow(/MASTER_KEY, DATABASE_URL/);
+    expect(
+      parseConfig({ NODE_ENV: "production", AUTH_SECRET: "a", MASTER_KEY: "b", DATABASE_URL: "postgres://h/d" })
+        .NODE_ENV,
+    ).toBe("production");
+  });
+
+  it("rejects an unknown XMTP environment with a readable message", () => {
+    expect(() => parseConfig({ XMTP_ENV: "mainnet" })).toThrow(/XMTP_ENV/);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The run command (`npm run dev`, `npm start`): the whole product on one machine.
+ *
+ *   1. the database: DATABASE_URL, or the embedded PostgreSQL under DATA_DIR;
+ *      migrations applied, the catalog seeded;
+ *   2. the local XMTP node, when XMTP_ENV is local (the default);
+ *   3. the web app (`next dev`, or `next start` after `npm run build`).
+ *
+ * Ctrl-C (or SIGTERM) stops everything in reverse order; a second Ctrl-C
+ * exits at once. When any part dies, the rest is stopped too.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import { migrate, openDatabase, run } from "./database.ts";
+import { loadDevSecrets } from "./dev-secrets.ts";
+import { localStateProblem } from "../workers/xmtp-node/consistency.ts";
+
+const mode = process.argv[2] === "start" ? "start" : "dev";
+const dataDir = process.env.DATA_DIR ?? ".data";
+const xmtpEnv = process.env.XMTP_ENV ?? "local";
+const port = process.env.PORT ?? "3000";
+const log = (line: string) => console.log(`[run] ${line}`);
+
+const children: { name: string; child: ChildProcess }[] = [];
+let stopping = false;
+
+function start(name: string, cmd: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  children.push({ name, child });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); stopping the rest`);
+      void shutdown(code ?? 1);
+    }
+  });
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+let stopDatabase: () => Promise<void> = async () => {};
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const { name, child } of [...children].reverse()) {
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    await exited(child);
+    clearTimeout(timer);
+    log(`${name} stopped`);
+  }
+  await stopDatabase();
+  log("database stopped");
+  process.exit(code);
+}
+
+process.on("SIGINT", () => (stopping ? process.exit(130) : void shutdown(0)));
+process.on("SIGTERM", () => (stopping ? process.exit(143) : void shutdown(0)));
+
+const env: Record<string, string> = { DATA_DIR: dataDir, XMTP_ENV: xmtpEnv, NEXT_TELEMETRY_DISABLED: "1" };
+if (mode === "dev") {
+  Object.assign(env, loadDevSecrets(dataDir, log));
+  // The development sign-in is an explicit flag; the dev command sets it unless told otherwise.
+  env.ENABLE_DEV_SIGNIN = process.env.ENABLE_DEV_SIGNIN ?? "1";
+}
+
+if (xmtpEnv === "local") {
+  const problem = localStateProblem(dataDir);
+  if (problem) {
+    console.error(`[run] ${problem}`);
+    process.exit(1);
+  }
+}
+
+const database = await openDatabase({ dataDir });
+stopDatabase = database.stop;
+env.DATABASE_URL = database.url;
+log(database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}` : "using DATABASE_URL");
+try {
+  await migrate(database.url);
+  await run("npx", ["tsx", "prisma/seed.ts"], env);
+  log("migrations applied, catalog seeded");
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await shutdown(1);
+}
+
+if (xmtpEnv === "local") start("xmtp-node", "npx", ["tsx", "workers/xmtp-node/main.ts"], env);
+if (mode === "start" && !fs.existsSync(".next/BUILD_ID")) {
+  console.error("[run] no production build: run `npm run build` first");
+  await shutdown(1);
+}
+start("web", "npx", ["next", mode, "-p", port], env);
+log(`web on http://localhost:${port}`);

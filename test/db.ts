@@ -1,0 +1,47 @@
+/**
+ * A fresh, migrated database for one test file, cloned from the template the
+ * global setup migrated. It also becomes this process's DATABASE_URL, so code
+ * under test that uses `@/lib/db` talks to it.
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { inject } from "vitest";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+
+export interface TestDatabase {
+  url: string;
+  db: PrismaClient;
+  /** Closes the client and drops the database. */
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = inject("databaseAdminUrl");
+  const name = `test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject("templateDatabase")}`);
+  await admin.end();
+
+  const url = withDatabase(adminUrl, name);
+  process.env.DATABASE_URL = url;
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  return {
+    url,
+    db,
+    async drop() {
+      await db.$disconnect();
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}

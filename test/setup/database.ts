@@ -1,0 +1,59 @@
+/**
+ * Vitest global setup: one PostgreSQL server for the run (DATABASE_URL's
+ * server when set, otherwise a fresh embedded one in a temp folder) and a
+ * migrated template database. Each test file clones the template into its own
+ * database (test/db.ts), so files never see each other's rows.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.ts";
+import { migrate } from "../../scripts/database.ts";
+
+export const TEMPLATE_DATABASE = "convos_test_template";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseAdminUrl: string;
+    templateDatabase: string;
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export default async function setup(project: TestProject) {
+  let adminUrl: string;
+  let stop = async () => {};
+  let tempDir: string | undefined;
+  if (process.env.DATABASE_URL) {
+    adminUrl = withDatabase(process.env.DATABASE_URL, "postgres");
+  } else {
+    tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "convos-test-pg-"));
+    // The server runs as the `postgres` OS user when we are root: it must be able to enter the folder.
+    fs.chmodSync(tempDir, 0o755);
+    const server = await startEmbeddedPostgres({ dir: path.join(tempDir, "data") });
+    adminUrl = server.adminUrl;
+    stop = () => server.stop();
+  }
+
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+  await admin.end();
+  await migrate(withDatabase(adminUrl, TEMPLATE_DATABASE));
+
+  project.provide("databaseAdminUrl", adminUrl);
+  project.provide("templateDatabase", TEMPLATE_DATABASE);
+
+  return async () => {
+    await stop();
+    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+  };
+}
