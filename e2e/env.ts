@@ -1,0 +1,34 @@
+/**
+ * The e2e deployment's settings, shared by playwright.config.ts (to start the
+ * server) and the specs (to reach its database and mailbox).
+ */
+const port = Number(process.env.E2E_PORT ?? 3100);
+const pgPort = Number(process.env.E2E_PG_PORT ?? 54339);
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2526);
+
+export const E2E = {
+  baseUrl: `http://localhost:${port}`,
+  dataDir: ".data/e2e",
+  smtpPort,
+  adminEmail: "admin@e2e.test",
+  /** The embedded database the server starts; specs use it for fixtures. */
+  databaseUrl: `postgresql://postgres:postgres@127.0.0.1:${pgPort}/convos`,
+  serverEnv: {
+    NODE_ENV: "production",
+    PORT: String(port),
+    PUBLIC_URL: `http://localhost:${port}`,
+    AUTH_URL: `http://localhost:${port}`,
+    DATA_DIR: ".data/e2e",
+    DATABASE_URL: "",
+    EMBEDDED_PG_PORT: String(pgPort),
+    AUTH_SECRET: "e2e-only-auth-secret-not-for-production",
+    MASTER_KEY: "e2e-only-master-key-not-for-production",
+    // Set on purpose: the production server must refuse it (e2e/auth.spec.ts).
+    ENABLE_DEV_SIGNIN: "1",
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    EMAIL_FROM: "Convos Agents <agents@e2e.test>",
+    ADMIN_EMAILS: "admin@e2e.test",
+    POOL_API_KEY: "e2e-pool-api-key",
+    NEXT_TELEMETRY_DISABLED: "1",
+  } as Record<string, string>,
+};

@@ -1,0 +1,22 @@
+/**
+ * The development sign-in: e-mail only, no proof of ownership. It exists so a
+ * developer can try the product without SMTP or OAuth, and is therefore on
+ * only with ENABLE_DEV_SIGNIN and never when NODE_ENV is production, whatever
+ * the flag says.
+ */
+import { config } from "@/lib/config";
+
+export function devSignInEnabled(): boolean {
+  const { ENABLE_DEV_SIGNIN, NODE_ENV } = config();
+  if (ENABLE_DEV_SIGNIN && NODE_ENV === "production") {
+    warnOnce("[auth] ENABLE_DEV_SIGNIN is ignored: the development sign-in never runs in production");
+    return false;
+  }
+  return ENABLE_DEV_SIGNIN;
+}
+
+let warned = false;
+function warnOnce(message: string) {
+  if (!warned) console.warn(message);
+  warned = true;
+}

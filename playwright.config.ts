@@ -1,0 +1,45 @@
+/**
+ * End-to-end tests against the production build (`next build` first, see
+ * scripts/test.ts), served by the run command in `start` mode on a fresh data
+ * folder: embedded PostgreSQL, the local XMTP node, the worker and the web app.
+ * One host name everywhere (localhost), because Auth.js redirects to PUBLIC_URL.
+ */
+import { defineConfig } from "@playwright/test";
+import { E2E } from "./e2e/env";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [["list"], ["json"]] : [["list"]],
+  use: {
+    baseURL: E2E.baseUrl,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  webServer: {
+    command: `rm -rf ${E2E.dataDir} && tsx scripts/run.ts start`,
+    url: `${E2E.baseUrl}/api/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: E2E.serverEnv,
+  },
+});
