@@ -1,0 +1,21 @@
+/** All Convos content codecs; pass `convosCodecs` as node-sdk's `codecs` option on every client (§7.1). */
+import { explodeSettingsCodec } from "./explode-settings";
+import { inviteJoinErrorCodec, inviteJoinHandledCodec } from "./invite-join";
+import { joinRequestCodec } from "./join-request";
+import { profileSnapshotCodec, profileUpdateCodec } from "./profile";
+
+export * from "./explode-settings";
+export * from "./invite-join";
+export * from "./join-request";
+export * from "./profile";
+export { convosContentType, isContentType, isoSeconds, parseIsoDate, sendWithCodec } from "./json";
+
+/** The six Convos codecs (§7.1); without them typed join requests and replies decode to `undefined`. */
+export const convosCodecs = [
+  joinRequestCodec,
+  inviteJoinErrorCodec,
+  inviteJoinHandledCodec,
+  profileUpdateCodec,
+  profileSnapshotCodec,
+  explodeSettingsCodec,
+];
