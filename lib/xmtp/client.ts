@@ -1,0 +1,89 @@
+/**
+ * The one place that builds @xmtp/node-sdk clients (pinned to 5.5.0).
+ *
+ * - `env` comes from XMTP_ENV: `local` (default, the project's own node,
+ *   workers/xmtp-node), `dev` or `production` (the public network).
+ * - Device sync is off: it would create a sync group per client (one extra
+ *   commit, welcome and queries) and needs a history-sync server that the
+ *   local node does not serve.
+ * - Never sets `gatewayHost`: that switches the SDK to the d14n protocol,
+ *   which the local node does not speak.
+ * - node-sdk 5.x looks the inbox id up at `ApiUrls[env]` before creating a
+ *   client, ignoring `apiUrl` (spec §2.3). So for `local` the node must answer
+ *   on localhost:5556, unless `useLocalNode(url)` has pointed this process's
+ *   `ApiUrls.local` at another node (tests that own a node on another port).
+ * - Client databases live under `$DATA_DIR/xmtp/` and are encrypted with a
+ *   32-byte key; they must be wiped together with the local node's state
+ *   (`npm run reset-local`).
+ */
+import path from "node:path";
+import { ApiUrls, Client, type ClientOptions, type Signer, type XmtpEnv } from "@xmtp/node-sdk";
+
+/** A content codec as the SDK takes it (the SDK does not export the type itself). */
+export type ContentCodec = NonNullable<ClientOptions["codecs"]>[number];
+
+export type SupportedEnv = "local" | "dev" | "production";
+
+/** Subfolder of DATA_DIR holding every client database. */
+export const XMTP_DB_SUBDIR = "xmtp";
+
+/** Stream retry delay: the SDK's 60 s default makes recovery after a node restart far too slow. */
+export const STREAM_RETRY_DELAY_MS = 300;
+
+/** The XMTP environment from XMTP_ENV (default `local`); throws on anything else. */
+export function xmtpEnv(value = process.env.XMTP_ENV): SupportedEnv {
+  const env = value && value.trim() !== "" ? value.trim() : "local";
+  if (env !== "local" && env !== "dev" && env !== "production") {
+    throw new Error(`XMTP_ENV must be local, dev or production, not "${env}"`);
+  }
+  return env;
+}
+
+/** The folder of client databases for a product data directory (default `$DATA_DIR`, else `.data`). */
+export function xmtpDbDir(dataDir = process.env.DATA_DIR ?? ".data"): string {
+  return path.join(dataDir, XMTP_DB_SUBDIR);
+}
+
+/** Stream options to spread into every SDK stream call: short retry delay, retries on. */
+export function streamOptions<T extends object = object>(extra?: T): T & { retryDelay: number } {
+  return { ...(extra as T), retryDelay: STREAM_RETRY_DELAY_MS };
+}
+
+/** Points this process's `local` environment at the node at `url` (node-sdk 5.x ignores apiUrl in pre-checks). */
+export function useLocalNode(url: string): void {
+  (ApiUrls as Record<XmtpEnv, string>).local = url;
+}
+
+export interface CreateXmtpClientOptions<C extends ContentCodec[]> {
+  signer: Signer;
+  /** 32 bytes; the same key must be given again to reopen the database. */
+  dbEncryptionKey: Uint8Array;
+  /** Full database path, or null for in-memory. Default: `<xmtpDbDir()>/<env>-<inboxId>.db3`. */
+  dbPath?: string | null;
+  env?: SupportedEnv;
+  /** Default: `ApiUrls[env]`, i.e. the local node for `local`. */
+  apiUrl?: string;
+  codecs?: C;
+  /** Skip registration (then call `client.register()` yourself). */
+  disableAutoRegister?: boolean;
+  appVersion?: string;
+}
+
+/** Creates (registering if new) or reopens the client of `signer` with the project's options. */
+export async function createXmtpClient<C extends ContentCodec[] = []>(options: CreateXmtpClientOptions<C>) {
+  const env = options.env ?? xmtpEnv();
+  if (options.dbEncryptionKey.length !== 32) throw new Error("dbEncryptionKey must be 32 bytes");
+  const dbDir = xmtpDbDir();
+  const clientOptions: ClientOptions & { codecs?: C } = {
+    env,
+    apiUrl: options.apiUrl ?? ApiUrls[env],
+    dbPath: options.dbPath === undefined ? (inboxId: string) => path.join(dbDir, `${env}-${inboxId}.db3`) : options.dbPath,
+    dbEncryptionKey: options.dbEncryptionKey,
+    disableDeviceSync: true,
+    historySyncUrl: null,
+    disableAutoRegister: options.disableAutoRegister,
+    appVersion: options.appVersion ?? "convos-agents/0.1.0",
+    codecs: options.codecs,
+  };
+  return Client.create(options.signer, clientOptions);
+}

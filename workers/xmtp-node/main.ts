@@ -1,0 +1,20 @@
+/**
+ * `npm run xmtp-node`: the local XMTP node on 127.0.0.1:5556 (XMTP_NODE_PORT),
+ * with its state in $DATA_DIR/xmtp-node (DATA_DIR defaults to .data).
+ * SIGINT or SIGTERM stop it cleanly; a second signal exits at once.
+ */
+import { startXmtpNode, xmtpNodeDataDir } from "./server.ts";
+
+const port = Number(process.env.XMTP_NODE_PORT ?? 5556);
+const node = await startXmtpNode({ port, dataDir: xmtpNodeDataDir() });
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) process.exit(1);
+  stopping = true;
+  void node.stop().then(() => process.exit(0));
+  setTimeout(() => process.exit(1), 5_000).unref(); // watchdog
+  console.error(`[xmtp-node] ${signal}: stopping`);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
