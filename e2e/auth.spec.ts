@@ -44,6 +44,7 @@ test("admin pages: anonymous users go to sign-in, non-admins get 403 from the se
   expect(refused?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
   await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
 
   await signInByEmail(page, E2E.adminEmail, "/admin");
   const allowed = await page.goto("/admin");

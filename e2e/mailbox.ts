@@ -3,12 +3,12 @@
  * mails the e2e server sends, and a sign-in helper built on it.
  */
 import { expect, type Page } from "@playwright/test";
-import smtpTester, { type SmtpTester } from "smtp-tester";
+import smtpTester, { type MailServer } from "smtp-tester";
 import { E2E } from "./env";
 
-let server: SmtpTester | undefined;
+let server: MailServer | undefined;
 
-export function mailbox(): SmtpTester {
+export function mailbox(): MailServer {
   server ??= smtpTester.init(E2E.smtpPort);
   return server;
 }
