@@ -16,16 +16,15 @@
  *   32-byte key; they must be wiped together with the local node's state
  *   (`npm run reset-local`).
  */
+import fs from "node:fs";
 import path from "node:path";
+import { xmtpDbDir } from "./paths.ts";
 import { ApiUrls, Client, type ClientOptions, type Signer, type XmtpEnv } from "@xmtp/node-sdk";
 
 /** A content codec as the SDK takes it (the SDK does not export the type itself). */
 export type ContentCodec = NonNullable<ClientOptions["codecs"]>[number];
 
 export type SupportedEnv = "local" | "dev" | "production";
-
-/** Subfolder of DATA_DIR holding every client database. */
-export const XMTP_DB_SUBDIR = "xmtp";
 
 /** Stream retry delay: the SDK's 60 s default makes recovery after a node restart far too slow. */
 export const STREAM_RETRY_DELAY_MS = 300;
@@ -37,11 +36,6 @@ export function xmtpEnv(value = process.env.XMTP_ENV): SupportedEnv {
     throw new Error(`XMTP_ENV must be local, dev or production, not "${env}"`);
   }
   return env;
-}
-
-/** The folder of client databases for a product data directory (default `$DATA_DIR`, else `.data`). */
-export function xmtpDbDir(dataDir = process.env.DATA_DIR ?? ".data"): string {
-  return path.join(dataDir, XMTP_DB_SUBDIR);
 }
 
 /** Stream options to spread into every SDK stream call: short retry delay, retries on. */
@@ -74,6 +68,7 @@ export async function createXmtpClient<C extends ContentCodec[] = []>(options: C
   const env = options.env ?? xmtpEnv();
   if (options.dbEncryptionKey.length !== 32) throw new Error("dbEncryptionKey must be 32 bytes");
   const dbDir = xmtpDbDir();
+  if (options.dbPath === undefined) fs.mkdirSync(dbDir, { recursive: true });
   const clientOptions: ClientOptions & { codecs?: C } = {
     env,
     apiUrl: options.apiUrl ?? ApiUrls[env],

@@ -1,2 +1,3 @@
 export * from "./client.ts";
+export * from "./paths.ts";
 export * from "./signer.ts";

@@ -11,9 +11,9 @@
  * unknown paths; the node wraps the server's `_retrieveHandler` (grpc-js is
  * pinned exactly, and start-up fails loudly if that method disappears).
  */
-import path from "node:path";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import pino, { type Logger } from "pino";
+import { XMTP_NODE_SUBDIR, xmtpNodeDataDir } from "./paths.ts";
 import { openEventLog } from "./persistence.ts";
 import { Store } from "./store.ts";
 import { serviceDefinition } from "./schema.ts";
@@ -24,13 +24,7 @@ import { CallCounts, wrapService } from "./handlers.ts";
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 5556;
-/** The node's own folder inside the product data directory. */
-export const XMTP_NODE_SUBDIR = "xmtp-node";
-
-/** Where the node keeps its state for a product data directory (default `$DATA_DIR`, else `.data`). */
-export function xmtpNodeDataDir(dataDir = process.env.DATA_DIR ?? ".data"): string {
-  return path.join(dataDir, XMTP_NODE_SUBDIR);
-}
+export { XMTP_NODE_SUBDIR, xmtpNodeDataDir };
 
 export interface XmtpNodeOptions {
   host?: string;

@@ -1,0 +1,19 @@
+/**
+ * Where XMTP state lives in the product data directory. Kept free of SDK
+ * imports so that scripts (reset, the run command's check) can use it without
+ * loading the native bindings.
+ */
+import path from "node:path";
+
+/** Subfolder of DATA_DIR holding every client database. */
+export const XMTP_DB_SUBDIR = "xmtp";
+
+/** The product data directory: `$DATA_DIR`, else `.data`. */
+export function dataDirFromEnv(): string {
+  return process.env.DATA_DIR && process.env.DATA_DIR.trim() !== "" ? process.env.DATA_DIR : ".data";
+}
+
+/** The folder of client databases for a product data directory. */
+export function xmtpDbDir(dataDir = dataDirFromEnv()): string {
+  return path.join(dataDir, XMTP_DB_SUBDIR);
+}
