@@ -24,7 +24,8 @@ function exec(cmd: string, args: string[], env: Record<string, string> = {}): Pr
 
 async function step(name: string, cmd: string, args: string[]): Promise<boolean> {
   const ok = (await exec(cmd, args)) === 0;
-  ok ? total.passed++ : total.failed++;
+  if (ok) total.passed++;
+  else total.failed++;
   console.log(`${ok ? "✔" : "✘"} ${name}`);
   return ok;
 }
