@@ -3,24 +3,15 @@ import "server-only";
  * The one shape of every server action: input parsed with zod, the session
  * and role checked inside the action (never only in the UI), and a result of
  * `{ok: true, data}` or `{ok: false, error: {code, message}}`. Errors that
- * carry a `code` (our typed errors) keep it; anything else is logged and
+ * are AppErrors keep their code and message; anything else is logged and
  * reported as `internal` without leaking details.
  */
 import { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
 
 export type ActionError = { code: string; message: string };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
-
-/** Errors whose message is safe to show to the user. */
-export class UserFacingError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 type Role = "user" | "admin";
 
@@ -38,7 +29,7 @@ export function action<S extends z.ZodType, T>(
     try {
       return { ok: true, data: await fn(parsed.data, user) };
     } catch (error) {
-      if (error instanceof UserFacingError) return fail(error.code, error.message);
+      if (error instanceof AppError) return fail(error.code, error.message);
       console.error("[action] unexpected error", error);
       return fail("internal", "Something went wrong on our side. Please try again.");
     }

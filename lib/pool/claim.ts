@@ -1,0 +1,85 @@
+/**
+ * The claim primitive: a warm identity becomes a new agent's conversation in
+ * ONE statement, so concurrent claims can neither take the same identity nor
+ * leave an agent without one.
+ *
+ *   picked:  the oldest idle identity, row-locked, skipping rows another
+ *            claim holds (FOR UPDATE SKIP LOCKED): no waiting, no double claim;
+ *   agent:   the agent row, inserted only if an identity was picked;
+ *   claimed: the identity stamped with its agent and status `claimed`;
+ *   notify:  pg_notify on AGENT_CLAIMED_CHANNEL, delivered at commit, so the
+ *            worker hears of the agent only once it exists.
+ *
+ * An empty result means the pool was empty: nothing was written.
+ */
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import { AgentStatus } from "@/lib/generated/prisma/enums";
+import { recordClaim } from "./events";
+import { PoolEmptyError } from "./errors";
+
+export const AGENT_CLAIMED_CHANNEL = "agent_claimed";
+
+export interface LaunchRequest {
+  ownerId: string | null;
+  templateId: string | null;
+  name: string;
+  instructions: string;
+}
+
+export interface LaunchedAgent {
+  agentId: string;
+  identityId: string;
+  inviteUrl: string;
+  conversationId: string;
+  status: AgentStatus;
+  latencyMs: number;
+}
+
+interface ClaimRow {
+  agent_id: string;
+  identity_id: string;
+  invite_url: string;
+  conversation_id: string;
+}
+
+/** Claims the oldest idle warm identity for a new agent and returns its invite at once; throws PoolEmptyError. */
+export async function claimWarmIdentity(request: LaunchRequest): Promise<LaunchedAgent> {
+  const started = performance.now();
+  const agentId = randomUUID();
+  const rows = await db.$queryRaw<ClaimRow[]>`
+    WITH picked AS (
+      SELECT id FROM "Identity"
+      WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
+      ORDER BY "createdAt", id
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    ), agent AS (
+      INSERT INTO "Agent" (id, "ownerId", "templateId", name, instructions, status, source, "updatedAt")
+      SELECT ${agentId}, ${request.ownerId}, ${request.templateId}, ${request.name}, ${request.instructions},
+             'ready', 'launch', now()
+      FROM picked
+      RETURNING id
+    ), claimed AS (
+      UPDATE "Identity" AS i
+      SET status = 'claimed', "agentId" = agent.id, "isOwnerConversation" = true,
+          "claimedAt" = now(), "updatedAt" = now()
+      FROM picked, agent
+      WHERE i.id = picked.id
+      RETURNING agent.id AS agent_id, i.id AS identity_id, i."inviteUrl" AS invite_url,
+                i."conversationId" AS conversation_id
+    )
+    SELECT claimed.*, pg_notify(${AGENT_CLAIMED_CHANNEL}, claimed.agent_id)::text AS notified FROM claimed`;
+  const row = rows[0];
+  if (!row) throw new PoolEmptyError();
+  const latencyMs = Math.round(performance.now() - started);
+  await recordClaim({ agentId: row.agent_id, identityId: row.identity_id, latencyMs });
+  return {
+    agentId: row.agent_id,
+    identityId: row.identity_id,
+    inviteUrl: row.invite_url,
+    conversationId: row.conversation_id,
+    status: AgentStatus.ready,
+    latencyMs,
+  };
+}
