@@ -22,11 +22,12 @@ export interface InflateLimits {
   maxRatio: number;
 }
 
-function tryInflate(fn: typeof inflateSync, body: Uint8Array, maxOutputLength: number): Uint8Array | null {
+/** Inflated bytes; "overflow" when the output passed the cap; null for a wrong format or corrupt stream. */
+function tryInflate(fn: typeof inflateSync, body: Uint8Array, maxOutputLength: number): Uint8Array | "overflow" | null {
   try {
     return new Uint8Array(fn(body, { maxOutputLength }));
-  } catch {
-    return null; // wrong format, corrupt stream, or past the cap: the caller reports one typed error
+  } catch (e) {
+    return (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" ? "overflow" : null;
   }
 }
 
@@ -47,8 +48,9 @@ export function unwrapFrame(bytes: Uint8Array, limits: InflateLimits, code: "inv
     }
     // Raw DEFLATE is what iOS writes; the zlib body is the CLI's. One byte over the
     // declared size is enough to detect a liar without inflating further.
-    const out = tryInflate(inflateRawSync, body, declared + 1) ?? tryInflate(inflateSync, body, declared + 1);
-    if (!out) throw new ConvosError(code, "compressed body does not inflate within its declared size");
+    const raw = tryInflate(inflateRawSync, body, declared + 1);
+    const out = raw instanceof Uint8Array ? raw : (tryInflate(inflateSync, body, declared + 1) ?? raw);
+    if (!(out instanceof Uint8Array)) throw new ConvosError(code, "compressed body does not inflate within its declared size");
     if (out.length !== declared) throw new ConvosError(code, `inflated ${out.length} bytes, declared ${declared}`);
     return out;
   }
@@ -56,8 +58,8 @@ export function unwrapFrame(bytes: Uint8Array, limits: InflateLimits, code: "inv
     const body = bytes.subarray(1);
     const cap = Math.min(limits.maxSize, body.length * limits.maxRatio);
     const out = tryInflate(inflateSync, body, cap + 1);
+    if (out === "overflow" || (out && out.length > cap)) throw new ConvosError("too_large", `zlib frame inflates past ${cap} bytes`);
     if (!out) throw new ConvosError(code, "zlib frame does not inflate");
-    if (out.length > cap) throw new ConvosError("too_large", `zlib frame inflates past ${cap} bytes`);
     return out;
   }
   return null;

@@ -47,7 +47,8 @@ function metadataFromProto(raw: unknown): Record<string, MetadataValue> | undefi
   if (!raw || typeof raw !== "object") return undefined;
   const out: Record<string, MetadataValue> = {};
   for (const [k, v] of Object.entries(raw as Record<string, Obj>)) {
-    const which = own(v, "value"); // protobufjs' oneof discriminator, set when a member was on the wire
+    // protobufjs' virtual oneof getter names the member that was on the wire, even for "", 0 or false
+    const which = (v as { value?: string }).value;
     if (which === "stringValue" || which === "numberValue" || which === "boolValue") out[k] = v[which] as MetadataValue;
   }
   return Object.keys(out).length > 0 ? out : undefined;
