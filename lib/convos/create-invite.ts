@@ -37,7 +37,11 @@ export interface IssuedInvite {
 /** Signs a fresh invite (random token nonce, so every call gives a new slug) for the group's current tag. */
 export function createInvite(o: CreateInviteOptions): IssuedInvite {
   const meta = readAppDataForDisplay(o.appData);
-  if (!meta.tag) throw new ConvosError("invalid_metadata", "the group's appData has no tag: set one before issuing invites");
+  if (!meta.tag)
+    throw new ConvosError(
+      "invalid_metadata",
+      "the group's appData has no tag: set one before issuing invites",
+    );
   const invite = createSignedInvite(
     {
       conversationToken: encryptConversationToken(o.conversationId, o.creatorInboxId, o.privateKey),

@@ -23,7 +23,11 @@ export interface InflateLimits {
 }
 
 /** Inflated bytes; "overflow" when the output passed the cap; null for a wrong format or corrupt stream. */
-function tryInflate(fn: typeof inflateSync, body: Uint8Array, maxOutputLength: number): Uint8Array | "overflow" | null {
+function tryInflate(
+  fn: typeof inflateSync,
+  body: Uint8Array,
+  maxOutputLength: number,
+): Uint8Array | "overflow" | null {
   try {
     return new Uint8Array(fn(body, { maxOutputLength }));
   } catch (e) {
@@ -35,13 +39,20 @@ function tryInflate(fn: typeof inflateSync, body: Uint8Array, maxOutputLength: n
  * Unwraps a 0x1F or 0x78 frame within the limits; returns null when the bytes
  * are not framed (first byte is neither marker). Throws too_large / invalid_*.
  */
-export function unwrapFrame(bytes: Uint8Array, limits: InflateLimits, code: "invalid_invite" | "invalid_metadata"): Uint8Array | null {
+export function unwrapFrame(
+  bytes: Uint8Array,
+  limits: InflateLimits,
+  code: "invalid_invite" | "invalid_metadata",
+): Uint8Array | null {
   if (bytes[0] === FRAME_COMPRESSED) {
     if (bytes.length < 6) throw new ConvosError(code, "compressed frame is truncated");
     const declared = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1, false);
     const body = bytes.subarray(5);
     if (declared === 0 || declared > limits.maxSize) {
-      throw new ConvosError("too_large", `declared decompressed size ${declared} is outside 1..${limits.maxSize}`);
+      throw new ConvosError(
+        "too_large",
+        `declared decompressed size ${declared} is outside 1..${limits.maxSize}`,
+      );
     }
     if (declared / body.length > limits.maxRatio) {
       throw new ConvosError("too_large", `compression ratio exceeds ${limits.maxRatio}`);
@@ -50,15 +61,18 @@ export function unwrapFrame(bytes: Uint8Array, limits: InflateLimits, code: "inv
     // declared size is enough to detect a liar without inflating further.
     const raw = tryInflate(inflateRawSync, body, declared + 1);
     const out = raw instanceof Uint8Array ? raw : (tryInflate(inflateSync, body, declared + 1) ?? raw);
-    if (!(out instanceof Uint8Array)) throw new ConvosError(code, "compressed body does not inflate within its declared size");
-    if (out.length !== declared) throw new ConvosError(code, `inflated ${out.length} bytes, declared ${declared}`);
+    if (!(out instanceof Uint8Array))
+      throw new ConvosError(code, "compressed body does not inflate within its declared size");
+    if (out.length !== declared)
+      throw new ConvosError(code, `inflated ${out.length} bytes, declared ${declared}`);
     return out;
   }
   if (bytes[0] === FRAME_ZLIB) {
     const body = bytes.subarray(1);
     const cap = Math.min(limits.maxSize, body.length * limits.maxRatio);
     const out = tryInflate(inflateSync, body, cap + 1);
-    if (out === "overflow" || (out && out.length > cap)) throw new ConvosError("too_large", `zlib frame inflates past ${cap} bytes`);
+    if (out === "overflow" || (out && out.length > cap))
+      throw new ConvosError("too_large", `zlib frame inflates past ${cap} bytes`);
     if (!out) throw new ConvosError(code, "zlib frame does not inflate");
     return out;
   }

@@ -8,7 +8,12 @@ import { createSignedInvite, decodeSignedInvite, encodeSignedInvite, isSignedBy 
 import { updateAppData } from "./metadata";
 import { decodeSlug, encodeSlug, slugToBytes } from "./slug";
 import { CONV, INBOX, KEY, PAYLOAD, SIG, SIGNED, SLUG } from "./test-fixtures";
-import { decryptConversationToken, encryptConversationToken, packConversationId, unpackConversationId } from "./token";
+import {
+  decryptConversationToken,
+  encryptConversationToken,
+  packConversationId,
+  unpackConversationId,
+} from "./token";
 import { checkInviteForJoiner } from "./verify";
 
 const code = (fn: () => unknown) => {
@@ -30,7 +35,11 @@ const signed = fromHex(SIGNED);
 
 describe("slug framings (§4.4)", () => {
   it("reads 0x1F + raw DEFLATE (iOS), 0x1F + zlib (CLI) and 0x78 + zlib (node SDK)", () => {
-    const forms = [frame1F(deflateRawSync(signed), signed.length), frame1F(deflateSync(signed), signed.length), concat(Uint8Array.of(0x78), deflateSync(signed))];
+    const forms = [
+      frame1F(deflateRawSync(signed), signed.length),
+      frame1F(deflateSync(signed), signed.length),
+      concat(Uint8Array.of(0x78), deflateSync(signed)),
+    ];
     for (const bytes of forms) {
       const slug = toBase64Url(bytes);
       expect(toHex(decodeSlug(slug).payloadBytes)).toBe(PAYLOAD);
@@ -44,7 +53,15 @@ describe("slug framings (§4.4)", () => {
   });
 
   it("writes `*` between 300-character chunks and reads it back", () => {
-    const long = createSignedInvite({ conversationToken: fromHex("01" + "00".repeat(40)), creatorInboxId: INBOX, tag: "t", description: "d".repeat(600) }, KEY);
+    const long = createSignedInvite(
+      {
+        conversationToken: fromHex("01" + "00".repeat(40)),
+        creatorInboxId: INBOX,
+        tag: "t",
+        description: "d".repeat(600),
+      },
+      KEY,
+    );
     const slug = encodeSlug(long.bytes);
     const chunks = slug.split("*");
     expect(chunks.length).toBeGreaterThan(2);
@@ -76,7 +93,8 @@ describe("slug framings (§4.4)", () => {
     expect(code(() => decodeSlug(toBase64Url(Uint8Array.of(0x1f, 0, 0))))).toBe("invalid_invite");
     expect(code(() => decodeSlug(toBase64Url(frame1F(Uint8Array.of(1, 2, 3), 10))))).toBe("invalid_invite");
     expect(code(() => decodeSlug("A".repeat(100_000)))).toBe("too_large");
-    for (let cut = 1; cut < signed.length; cut += 7) expect(() => decodeSlug(toBase64Url(signed.subarray(0, cut)))).toThrow(ConvosError);
+    for (let cut = 1; cut < signed.length; cut += 7)
+      expect(() => decodeSlug(toBase64Url(signed.subarray(0, cut)))).toThrow(ConvosError);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -87,15 +105,22 @@ describe("slug framings (§4.4)", () => {
     expect(code(() => isSignedBy(shortSig, KEY))).toBe("bad_signature");
     const badRecid = fromHex(SIG);
     badRecid[64] = 27;
-    expect(code(() => checkInviteForJoiner(decodeSignedInvite(encodeSignedInvite(fromHex(PAYLOAD), badRecid))))).toBe("bad_signature");
+    expect(
+      code(() => checkInviteForJoiner(decodeSignedInvite(encodeSignedInvite(fromHex(PAYLOAD), badRecid)))),
+    ).toBe("bad_signature");
     const zeroR = fromHex(SIG);
     zeroR.fill(0, 0, 32);
-    expect(code(() => checkInviteForJoiner(decodeSignedInvite(encodeSignedInvite(fromHex(PAYLOAD), zeroR))))).toBe("bad_signature");
+    expect(
+      code(() => checkInviteForJoiner(decodeSignedInvite(encodeSignedInvite(fromHex(PAYLOAD), zeroR)))),
+    ).toBe("bad_signature");
   });
 
   it("tells a wrong creator apart: the signature recovers, but not to our key", () => {
     const other = "1f".repeat(32);
-    const forged = createSignedInvite({ conversationToken: fromHex("01" + "00".repeat(40)), creatorInboxId: INBOX, tag: "Ab3dE5gH9k" }, other);
+    const forged = createSignedInvite(
+      { conversationToken: fromHex("01" + "00".repeat(40)), creatorInboxId: INBOX, tag: "Ab3dE5gH9k" },
+      other,
+    );
     expect(() => checkInviteForJoiner(forged)).not.toThrow(); // the joiner cannot tell
     expect(isSignedBy(forged, KEY)).toBe(false);
     expect(isSignedBy(forged, other)).toBe(true);
@@ -104,11 +129,24 @@ describe("slug framings (§4.4)", () => {
 
 describe("joiner checks (§6.1 step 1)", () => {
   const now = 1_800_000_000;
-  const make = (extra: object) => createSignedInvite({ conversationToken: fromHex("01" + "00".repeat(40)), creatorInboxId: INBOX, tag: "Ab3dE5gH9k", ...extra }, KEY);
+  const make = (extra: object) =>
+    createSignedInvite(
+      {
+        conversationToken: fromHex("01" + "00".repeat(40)),
+        creatorInboxId: INBOX,
+        tag: "Ab3dE5gH9k",
+        ...extra,
+      },
+      KEY,
+    );
   it("rejects an expired invite and an exploded conversation", () => {
     expect(code(() => checkInviteForJoiner(make({ expiresAtUnix: now - 1 }), now))).toBe("expired_invite");
-    expect(code(() => checkInviteForJoiner(make({ conversationExpiresAtUnix: now - 1 }), now))).toBe("conversation_expired");
-    expect(() => checkInviteForJoiner(make({ expiresAtUnix: now + 60, conversationExpiresAtUnix: now + 60 }), now)).not.toThrow();
+    expect(code(() => checkInviteForJoiner(make({ conversationExpiresAtUnix: now - 1 }), now))).toBe(
+      "conversation_expired",
+    );
+    expect(() =>
+      checkInviteForJoiner(make({ expiresAtUnix: now + 60, conversationExpiresAtUnix: now + 60 }), now),
+    ).not.toThrow();
   });
   it("treats expiry 0 as unset and never writes it", () => {
     const zero = make({ expiresAtUnix: 0, conversationExpiresAtUnix: 0 });
@@ -132,24 +170,37 @@ describe("joiner checks (§6.1 step 1)", () => {
 
 describe("conversation token (§3)", () => {
   it("round-trips UUIDs, group ids, long ids and unicode", () => {
-    const ids = ["550e8400-e29b-41d4-a716-446655440000", CONV, "x", "é".repeat(200), "a".repeat(300), "b".repeat(65535)];
+    const ids = [
+      "550e8400-e29b-41d4-a716-446655440000",
+      CONV,
+      "x",
+      "é".repeat(200),
+      "a".repeat(300),
+      "b".repeat(65535),
+    ];
     for (const id of ids) {
       const token = encryptConversationToken(id, INBOX, KEY);
       expect(decryptConversationToken(token, INBOX, KEY)).toBe(id);
     }
     expect(encryptConversationToken("550e8400-e29b-41d4-a716-446655440000", INBOX, KEY).length).toBe(46);
-    expect(unpackConversationId(packConversationId("550E8400-E29B-41D4-A716-446655440000"))).toBe("550e8400-e29b-41d4-a716-446655440000");
+    expect(unpackConversationId(packConversationId("550E8400-E29B-41D4-A716-446655440000"))).toBe(
+      "550e8400-e29b-41d4-a716-446655440000",
+    );
     expect(toHex(packConversationId("a".repeat(300)).subarray(0, 4))).toBe("0200012c");
   });
   it("uses a fresh nonce every time", () => {
-    expect(toHex(encryptConversationToken(CONV, INBOX, KEY))).not.toBe(toHex(encryptConversationToken(CONV, INBOX, KEY)));
+    expect(toHex(encryptConversationToken(CONV, INBOX, KEY))).not.toBe(
+      toHex(encryptConversationToken(CONV, INBOX, KEY)),
+    );
   });
   it("rejects empty and oversized ids, short tokens, unknown versions and tampering", () => {
     expect(code(() => packConversationId(""))).toBe("invalid_token");
     expect(code(() => packConversationId("c".repeat(65536)))).toBe("invalid_token");
     const token = encryptConversationToken(CONV, INBOX, KEY);
     expect(code(() => decryptConversationToken(token.subarray(0, 31), INBOX, KEY))).toBe("invalid_token");
-    expect(code(() => decryptConversationToken(concat(Uint8Array.of(2), token.subarray(1)), INBOX, KEY))).toBe("invalid_token");
+    expect(
+      code(() => decryptConversationToken(concat(Uint8Array.of(2), token.subarray(1)), INBOX, KEY)),
+    ).toBe("invalid_token");
     for (const at of [5, 20, 62]) {
       const t = new Uint8Array(token);
       t[at] ^= 1;
@@ -164,16 +215,39 @@ describe("conversation token (§3)", () => {
 describe("createInvite", () => {
   const appData = updateAppData("", { tag: "Ab3dE5gH9k", emoji: "🦊", expiresAtUnix: 1_900_000_000 });
   it("copies tag, emoji and explode time from appData and signs a decodable URL", () => {
-    const issued = createInvite({ conversationId: CONV, creatorInboxId: INBOX, privateKey: KEY, appData, env: "dev", expiresAtUnix: 1_850_000_000 });
+    const issued = createInvite({
+      conversationId: CONV,
+      creatorInboxId: INBOX,
+      privateKey: KEY,
+      appData,
+      env: "dev",
+      expiresAtUnix: 1_850_000_000,
+    });
     expect(issued.url.startsWith("https://dev.convos.org/v2?i=")).toBe(true);
     const back = decodeSlug(issued.slug);
-    expect(back.payload).toMatchObject({ tag: "Ab3dE5gH9k", emoji: "🦊", conversationExpiresAtUnix: 1_900_000_000, expiresAtUnix: 1_850_000_000, expiresAfterUse: false });
+    expect(back.payload).toMatchObject({
+      tag: "Ab3dE5gH9k",
+      emoji: "🦊",
+      conversationExpiresAtUnix: 1_900_000_000,
+      expiresAtUnix: 1_850_000_000,
+      expiresAfterUse: false,
+    });
     expect(back.payload.name).toBeUndefined();
     expect(isSignedBy(back, KEY)).toBe(true);
     expect(decryptConversationToken(back.payload.conversationToken, INBOX, KEY)).toBe(CONV);
     expect(back.payload.conversationToken.length).toBe(63);
   });
   it("refuses a group without a tag", () => {
-    expect(code(() => createInvite({ conversationId: CONV, creatorInboxId: INBOX, privateKey: KEY, appData: "", env: "dev" }))).toBe("invalid_metadata");
+    expect(
+      code(() =>
+        createInvite({
+          conversationId: CONV,
+          creatorInboxId: INBOX,
+          privateKey: KEY,
+          appData: "",
+          env: "dev",
+        }),
+      ),
+    ).toBe("invalid_metadata");
   });
 });

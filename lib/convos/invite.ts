@@ -54,7 +54,9 @@ export function encodeInvitePayload(p: InvitePayload): Uint8Array {
 }
 
 function own<T>(o: object, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(o, key) ? ((o as Record<string, T>)[key] ?? undefined) : undefined;
+  return Object.prototype.hasOwnProperty.call(o, key)
+    ? ((o as Record<string, T>)[key] ?? undefined)
+    : undefined;
 }
 
 /** Decodes payload bytes for reading; throws invalid_invite on malformed protobuf. */
@@ -87,7 +89,11 @@ export function decodeInvitePayload(bytes: Uint8Array): InvitePayload {
 export function signInvitePayload(payloadBytes: Uint8Array, privateKey: Uint8Array | string): Uint8Array {
   const digest = sha256(payloadBytes);
   // noble's "recovered" format is recid ‖ r ‖ s; the wire wants r ‖ s ‖ recid.
-  const rec = secp256k1.sign(digest, privateKeyBytes(privateKey), { prehash: false, lowS: true, format: "recovered" });
+  const rec = secp256k1.sign(digest, privateKeyBytes(privateKey), {
+    prehash: false,
+    lowS: true,
+    format: "recovered",
+  });
   return concat(rec.subarray(1, 65), rec.subarray(0, 1));
 }
 
@@ -150,11 +156,24 @@ export interface CreateInviteInput extends Omit<InvitePayload, "creatorInboxId" 
 }
 
 /** Builds and signs an invite; the result's payloadBytes are exactly what was signed. */
-export function createSignedInvite(input: CreateInviteInput, privateKey: Uint8Array | string): SignedInvite & { bytes: Uint8Array } {
+export function createSignedInvite(
+  input: CreateInviteInput,
+  privateKey: Uint8Array | string,
+): SignedInvite & { bytes: Uint8Array } {
   if (!input.tag) throw new ConvosError("invalid_invite", "an invite needs a non-empty tag");
-  if (fromHex(input.creatorInboxId).length !== 32) throw new ConvosError("invalid_invite", "creator inbox id must be 32 bytes of hex");
-  const payload: InvitePayload = { ...input, creatorInboxId: input.creatorInboxId.toLowerCase(), expiresAfterUse: input.expiresAfterUse ?? false };
+  if (fromHex(input.creatorInboxId).length !== 32)
+    throw new ConvosError("invalid_invite", "creator inbox id must be 32 bytes of hex");
+  const payload: InvitePayload = {
+    ...input,
+    creatorInboxId: input.creatorInboxId.toLowerCase(),
+    expiresAfterUse: input.expiresAfterUse ?? false,
+  };
   const payloadBytes = encodeInvitePayload(payload);
   const signature = signInvitePayload(payloadBytes, privateKey);
-  return { payloadBytes, signature, payload: decodeInvitePayload(payloadBytes), bytes: encodeSignedInvite(payloadBytes, signature) };
+  return {
+    payloadBytes,
+    signature,
+    payload: decodeInvitePayload(payloadBytes),
+    bytes: encodeSignedInvite(payloadBytes, signature),
+  };
 }

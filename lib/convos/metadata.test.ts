@@ -1,10 +1,18 @@
 // appData (§5): compression rule, 8 KiB limit, unknown-field preservation, refusal to write undecodable or tagless data.
+import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { concat, toBase64Url, toHex } from "./bytes";
 import { ConvosError } from "./errors";
 import { EMOJIS, emojiForConversation } from "./emoji";
-import { APP_DATA_MAX_BYTES, encodeAppDataBytes, appDataTag, decodeAppData, readAppDataForDisplay, updateAppData } from "./metadata";
+import {
+  APP_DATA_MAX_BYTES,
+  encodeAppDataBytes,
+  appDataTag,
+  decodeAppData,
+  readAppDataForDisplay,
+  updateAppData,
+} from "./metadata";
 import { ConversationCustomMetadataType } from "./proto";
 import { generateTag } from "./tag";
 
@@ -23,7 +31,13 @@ describe("appData encoding", () => {
   it("stays uncompressed at ≤100 bytes and compresses as 0x1F + raw DEFLATE above, only when smaller", () => {
     const small = updateAppData("", { tag: "Ab3dE5gH9k", emoji: "🦊" });
     expect(raw(small)[0]).toBe(0x0a);
-    const compressible = updateAppData(small, { encryptedGroupImage: { url: "https://example.com/" + "a".repeat(200), salt: new Uint8Array(32), nonce: new Uint8Array(12) } });
+    const compressible = updateAppData(small, {
+      encryptedGroupImage: {
+        url: "https://example.com/" + "a".repeat(200),
+        salt: new Uint8Array(32),
+        nonce: new Uint8Array(12),
+      },
+    });
     const bytes = raw(compressible);
     expect(bytes[0]).toBe(0x1f);
     expect(toHex(bytes.subarray(5, 7))).not.toBe("789c"); // raw DEFLATE, never a zlib body
@@ -37,8 +51,17 @@ describe("appData encoding", () => {
   });
 
   it("refuses to exceed 8 KiB", () => {
-    const big = { url: Array.from({ length: 14000 }, () => "abcdefghijklmnopqrstuvwxyz"[Math.floor(Math.random() * 26)]).join(""), salt: new Uint8Array(32), nonce: new Uint8Array(12) };
-    expect(errCode(() => updateAppData(updateAppData("", { tag: "t" }), { encryptedGroupImage: big }))).toBe("too_large");
+    const big = {
+      url: Array.from(
+        { length: 14000 },
+        () => "abcdefghijklmnopqrstuvwxyz"[Math.floor(Math.random() * 26)],
+      ).join(""),
+      salt: new Uint8Array(32),
+      nonce: new Uint8Array(12),
+    };
+    expect(errCode(() => updateAppData(updateAppData("", { tag: "t" }), { encryptedGroupImage: big }))).toBe(
+      "too_large",
+    );
     expect(APP_DATA_MAX_BYTES).toBe(8192);
   });
 
@@ -46,7 +69,9 @@ describe("appData encoding", () => {
     const base = updateAppData("", { tag: "t", expiresAtUnix: 1_900_000_000 });
     expect(decodeAppData(base).metadata.expiresAtUnix).toBe(1_900_000_000);
     expect(errCode(() => updateAppData(base, { expiresAtUnix: 0 }))).toBe("invalid_metadata");
-    expect(decodeAppData(updateAppData(base, { expiresAtUnix: null })).metadata.expiresAtUnix).toBeUndefined();
+    expect(
+      decodeAppData(updateAppData(base, { expiresAtUnix: null })).metadata.expiresAtUnix,
+    ).toBeUndefined();
     expect(errCode(() => updateAppData(base, { tag: "" }))).toBe("invalid_metadata");
     expect(errCode(() => updateAppData(base, { tag: null }))).toBe("invalid_metadata");
   });
@@ -77,7 +102,9 @@ describe("appData read-modify-write", () => {
   });
 
   it("reads through compression and writes back preserving everything", () => {
-    const pb = ConversationCustomMetadataType.encode(ConversationCustomMetadataType.fromObject({ tag: "x".repeat(150) })).finish();
+    const pb = ConversationCustomMetadataType.encode(
+      ConversationCustomMetadataType.fromObject({ tag: "x".repeat(150) }),
+    ).finish();
     const withUnknown = encodeAppDataBytes(concat(pb, Uint8Array.from([0x52, 0x01, 0x7a])));
     expect(raw(withUnknown)[0]).toBe(0x1f);
     const rotated = updateAppData(withUnknown, { tag: "abc" });
@@ -86,9 +113,15 @@ describe("appData read-modify-write", () => {
 
   it("refuses to write over undecodable or tagless metadata, but starts a fresh group", () => {
     expect(errCode(() => updateAppData("not base64!!", { tag: "t" }))).toBe("invalid_metadata");
-    expect(errCode(() => updateAppData(toBase64Url(Uint8Array.of(0x0a, 0x50)), { tag: "t" }))).toBe("invalid_metadata"); // truncated
-    expect(errCode(() => updateAppData(toBase64Url(Uint8Array.of(0x32, 0x01, 0x41)), { tag: "t" }))).toBe("invalid_metadata"); // emoji only, no tag
-    expect(errCode(() => updateAppData(toBase64Url(Uint8Array.of(0x78, 1, 2, 3)), { tag: "t" }))).toBe("invalid_metadata");
+    expect(errCode(() => updateAppData(toBase64Url(Uint8Array.of(0x0a, 0x50)), { tag: "t" }))).toBe(
+      "invalid_metadata",
+    ); // truncated
+    expect(errCode(() => updateAppData(toBase64Url(Uint8Array.of(0x32, 0x01, 0x41)), { tag: "t" }))).toBe(
+      "invalid_metadata",
+    ); // emoji only, no tag
+    expect(errCode(() => updateAppData(toBase64Url(Uint8Array.of(0x78, 1, 2, 3)), { tag: "t" }))).toBe(
+      "invalid_metadata",
+    );
     expect(decodeAppData(updateAppData("", { tag: "fresh" })).metadata.tag).toBe("fresh");
   });
 
@@ -99,7 +132,11 @@ describe("appData read-modify-write", () => {
     const json = '{"tag":"legacy","expiresAtUnix":1900000000}';
     expect(decodeAppData(json).metadata).toMatchObject({ tag: "legacy", expiresAtUnix: 1_900_000_000 });
     const upgraded = updateAppData(json, { emoji: "🎸" });
-    expect(decodeAppData(upgraded).metadata).toMatchObject({ tag: "legacy", expiresAtUnix: 1_900_000_000, emoji: "🎸" });
+    expect(decodeAppData(upgraded).metadata).toMatchObject({
+      tag: "legacy",
+      expiresAtUnix: 1_900_000_000,
+      emoji: "🎸",
+    });
   });
 
   it("rejects an appData bomb past the limits", () => {
@@ -128,7 +165,6 @@ describe("tags and emoji", () => {
   it("derives the emoji as EMOJIS[sha256(id)[0] % 90]", () => {
     expect(EMOJIS).toHaveLength(90);
     // sha256("4f2a9c6e1b7d4e0a8c3f5b2d9e1a7c40")[0] computed independently with node:crypto
-    const { createHash } = require("node:crypto") as typeof import("node:crypto");
     for (const id of ["4f2a9c6e1b7d4e0a8c3f5b2d9e1a7c40", "abc", ""]) {
       expect(emojiForConversation(id)).toBe(EMOJIS[createHash("sha256").update(id, "utf8").digest()[0] % 90]);
     }

@@ -47,7 +47,16 @@ export interface ConvosMetadata {
 
 /** Fields a writer may change. `undefined` = keep, `null` = remove. Profiles are never written. */
 export type MetadataPatch = {
-  [K in "tag" | "expiresAtUnix" | "imageEncryptionKey" | "encryptedGroupImage" | "emoji" | "agentDm" | "participationMode"]?: ConvosMetadata[K] | null;
+  [
+    K in
+      | "tag"
+      | "expiresAtUnix"
+      | "imageEncryptionKey"
+      | "encryptedGroupImage"
+      | "emoji"
+      | "agentDm"
+      | "participationMode"
+  ]?: ConvosMetadata[K] | null;
 };
 
 const FIELD_NUMBERS: Record<keyof MetadataPatch, number> = {
@@ -77,7 +86,11 @@ function get<T>(o: object, k: string): T | undefined {
 
 function imageRef(o: object | undefined): EncryptedImageRef | undefined {
   if (!o) return undefined;
-  return { url: get<string>(o, "url") ?? "", salt: new Uint8Array(get<Uint8Array>(o, "salt") ?? []), nonce: new Uint8Array(get<Uint8Array>(o, "nonce") ?? []) };
+  return {
+    url: get<string>(o, "url") ?? "",
+    salt: new Uint8Array(get<Uint8Array>(o, "salt") ?? []),
+    nonce: new Uint8Array(get<Uint8Array>(o, "nonce") ?? []),
+  };
 }
 
 function fromProto(bytes: Uint8Array): ConvosMetadata {
@@ -115,8 +128,13 @@ export function decodeAppData(appData: string): DecodedAppData {
       throw new ConvosError("invalid_metadata", "appData looks like JSON but does not parse", { cause });
     }
     const o = (json && typeof json === "object" ? json : {}) as { tag?: unknown; expiresAtUnix?: unknown };
-    const expires = typeof o.expiresAtUnix === "number" && o.expiresAtUnix > 0 ? Math.floor(o.expiresAtUnix) : undefined;
-    return { metadata: { tag: typeof o.tag === "string" ? o.tag : "", profiles: [], expiresAtUnix: expires }, fields: [], legacyJson: true };
+    const expires =
+      typeof o.expiresAtUnix === "number" && o.expiresAtUnix > 0 ? Math.floor(o.expiresAtUnix) : undefined;
+    return {
+      metadata: { tag: typeof o.tag === "string" ? o.tag : "", profiles: [], expiresAtUnix: expires },
+      fields: [],
+      legacyJson: true,
+    };
   }
   const raw = fromBase64Url(text);
   if (!raw) throw new ConvosError("invalid_metadata", "appData is not base64url");
@@ -146,9 +164,13 @@ export function appDataTag(appData: string | undefined): string | null {
 /** Bytes of one field alone, as protobufjs writes it. */
 function encodeField(key: keyof MetadataPatch, value: unknown): Uint8Array {
   if (key === "expiresAtUnix" && !(typeof value === "number" && value > 0)) {
-    throw new ConvosError("invalid_metadata", "expiresAtUnix must be a positive Unix time (0 reads as exploded in 1970)");
+    throw new ConvosError(
+      "invalid_metadata",
+      "expiresAtUnix must be a positive Unix time (0 reads as exploded in 1970)",
+    );
   }
-  if (key === "tag" && (typeof value !== "string" || value === "")) throw new ConvosError("invalid_metadata", "a tag must be a non-empty string");
+  if (key === "tag" && (typeof value !== "string" || value === ""))
+    throw new ConvosError("invalid_metadata", "a tag must be a non-empty string");
   const msg = ConversationCustomMetadataType.fromObject({ [key]: value });
   return ConversationCustomMetadataType.encode(msg).finish();
 }
@@ -161,7 +183,8 @@ export function encodeAppDataBytes(bytes: Uint8Array): string {
     if (framed.length < bytes.length) wire = framed;
   }
   const text = toBase64Url(wire);
-  if (utf8.encode(text).length > APP_DATA_MAX_BYTES) throw new ConvosError("too_large", `appData would be ${text.length} bytes, over 8 KiB`);
+  if (utf8.encode(text).length > APP_DATA_MAX_BYTES)
+    throw new ConvosError("too_large", `appData would be ${text.length} bytes, over 8 KiB`);
   return text;
 }
 
@@ -188,13 +211,15 @@ function applyPatch(fields: RawField[], patch: MetadataPatch): Uint8Array {
 export function updateAppData(existing: string | undefined, patch: MetadataPatch): string {
   const decoded = decodeAppData(existing ?? "");
   const fresh = (existing ?? "").trim() === "";
-  if (!fresh && !decoded.metadata.tag) throw new ConvosError("invalid_metadata", "refusing to write over appData that has no tag");
+  if (!fresh && !decoded.metadata.tag)
+    throw new ConvosError("invalid_metadata", "refusing to write over appData that has no tag");
   let fields = decoded.fields;
   if (decoded.legacyJson) {
     const { tag, expiresAtUnix } = decoded.metadata;
     fields = scanFields(applyPatch([], { tag, expiresAtUnix }));
   }
   const bytes = applyPatch(fields, patch);
-  if (!decodeAppData(toBase64Url(bytes)).metadata.tag) throw new ConvosError("invalid_metadata", "refusing to write appData without a tag");
+  if (!decodeAppData(toBase64Url(bytes)).metadata.tag)
+    throw new ConvosError("invalid_metadata", "refusing to write appData without a tag");
   return encodeAppDataBytes(bytes);
 }

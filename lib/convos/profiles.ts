@@ -5,7 +5,15 @@
  * a join request ranks below all of these. Works on any message list, so it
  * serves both the creator (building snapshots) and the chat client (names).
  */
-import { ContentTypeProfileSnapshot, ContentTypeProfileUpdate, MemberKind, isContentType, type MemberProfile, type ProfileSnapshot, type ProfileUpdate } from "./codecs";
+import {
+  ContentTypeProfileSnapshot,
+  ContentTypeProfileUpdate,
+  MemberKind,
+  isContentType,
+  type MemberProfile,
+  type ProfileSnapshot,
+  type ProfileUpdate,
+} from "./codecs";
 import type { ContentTypeId } from "./codecs/json";
 import { readAppDataForDisplay } from "./metadata";
 
@@ -34,14 +42,21 @@ export function resolveProfiles(
   appData?: string,
   provisional: ReadonlyMap<string, ProfileUpdate> = new Map(),
 ): Map<string, ResolvedProfile> {
-  const newestFirst = [...messages].sort((a, b) => (a.sentAtNs < b.sentAtNs ? 1 : a.sentAtNs > b.sentAtNs ? -1 : 0));
+  const newestFirst = [...messages].sort((a, b) =>
+    a.sentAtNs < b.sentAtNs ? 1 : a.sentAtNs > b.sentAtNs ? -1 : 0,
+  );
   const out = new Map<string, ResolvedProfile>();
   const fromSnapshot = new Map<string, ResolvedProfile>();
   for (const m of newestFirst) {
     if (!m.content || typeof m.content !== "object") continue;
     if (isContentType(m.contentType, ContentTypeProfileUpdate)) {
       // Only the sender's own update counts: the envelope authenticates the sender.
-      if (!out.has(m.senderInboxId)) out.set(m.senderInboxId, { ...(m.content as ProfileUpdate), inboxId: m.senderInboxId, source: "update" });
+      if (!out.has(m.senderInboxId))
+        out.set(m.senderInboxId, {
+          ...(m.content as ProfileUpdate),
+          inboxId: m.senderInboxId,
+          source: "update",
+        });
     } else if (isContentType(m.contentType, ContentTypeProfileSnapshot)) {
       for (const p of (m.content as ProfileSnapshot).profiles ?? []) {
         if (!fromSnapshot.has(p.inboxId)) fromSnapshot.set(p.inboxId, { ...p, source: "snapshot" });
@@ -51,9 +66,16 @@ export function resolveProfiles(
   for (const [id, p] of fromSnapshot) if (!out.has(id)) out.set(id, p);
   for (const legacy of readAppDataForDisplay(appData).profiles) {
     if (out.has(legacy.inboxId)) continue;
-    out.set(legacy.inboxId, { inboxId: legacy.inboxId, name: legacy.name, encryptedImage: legacy.encryptedImage, memberKind: MemberKind.Unspecified, source: "appData" });
+    out.set(legacy.inboxId, {
+      inboxId: legacy.inboxId,
+      name: legacy.name,
+      encryptedImage: legacy.encryptedImage,
+      memberKind: MemberKind.Unspecified,
+      source: "appData",
+    });
   }
-  for (const [id, p] of provisional) if (!out.has(id)) out.set(id, { ...p, inboxId: id, source: "provisional" });
+  for (const [id, p] of provisional)
+    if (!out.has(id)) out.set(id, { ...p, inboxId: id, source: "provisional" });
   return out;
 }
 
@@ -63,12 +85,18 @@ export function displayName(profiles: ReadonlyMap<string, ResolvedProfile>, inbo
 }
 
 /** Our own profile as an agent: member_kind = agent, plus attestation keys when we have them (§8.5). */
-export function agentProfileUpdate(name: string, attestation?: { attestation: string; attestation_ts: string; attestation_kid: string }): ProfileUpdate {
+export function agentProfileUpdate(
+  name: string,
+  attestation?: { attestation: string; attestation_ts: string; attestation_kid: string },
+): ProfileUpdate {
   return { name, memberKind: MemberKind.Agent, ...(attestation ? { metadata: { ...attestation } } : {}) };
 }
 
 /** Snapshot of the given members from resolved profiles; members without a profile are left out. */
-export function buildProfileSnapshot(memberInboxIds: readonly string[], profiles: ReadonlyMap<string, ResolvedProfile>): ProfileSnapshot {
+export function buildProfileSnapshot(
+  memberInboxIds: readonly string[],
+  profiles: ReadonlyMap<string, ResolvedProfile>,
+): ProfileSnapshot {
   const list: MemberProfile[] = [];
   for (const id of memberInboxIds) {
     const p = profiles.get(id);

@@ -30,7 +30,11 @@ export function slugToBytes(slug: string): Uint8Array {
   if (!bytes || bytes.length === 0) throw new ConvosError("invalid_invite", "invite code is not base64url");
   if (bytes[0] === 0x0a) return bytes;
   const inner = unwrapFrame(bytes, INVITE_INFLATE_LIMITS, "invalid_invite");
-  if (!inner) throw new ConvosError("invalid_invite", `unknown invite framing 0x${bytes[0].toString(16).padStart(2, "0")}`);
+  if (!inner)
+    throw new ConvosError(
+      "invalid_invite",
+      `unknown invite framing 0x${bytes[0].toString(16).padStart(2, "0")}`,
+    );
   return inner;
 }
 

@@ -38,7 +38,8 @@ export function packConversationId(id: string): Uint8Array {
   const bytes = utf8.encode(id);
   if (bytes.length === 0) throw new ConvosError("invalid_token", "conversation id is empty");
   if (bytes.length <= 255) return concat(Uint8Array.of(0x02, bytes.length), bytes);
-  if (bytes.length <= 0xffff) return concat(Uint8Array.of(0x02, 0x00, bytes.length >> 8, bytes.length & 0xff), bytes);
+  if (bytes.length <= 0xffff)
+    return concat(Uint8Array.of(0x02, 0x00, bytes.length >> 8, bytes.length & 0xff), bytes);
   throw new ConvosError("invalid_token", "conversation id is longer than 65535 bytes");
 }
 
@@ -75,20 +76,31 @@ export function encryptConversationToken(
 ): Uint8Array {
   if (nonce.length !== 12) throw new ConvosError("invalid_token", "nonce must be 12 bytes");
   const key = deriveTokenKey(privateKey, inboxId);
-  const sealed = chacha20poly1305(key, nonce, utf8.encode(inboxHex(inboxId))).encrypt(packConversationId(conversationId));
+  const sealed = chacha20poly1305(key, nonce, utf8.encode(inboxHex(inboxId))).encrypt(
+    packConversationId(conversationId),
+  );
   return concat(Uint8Array.of(VERSION), nonce, sealed);
 }
 
 /** Decrypts a token with the creator's own key and inbox; tampered_token when the AEAD fails (§3.4). */
-export function decryptConversationToken(token: Uint8Array, inboxId: string, privateKey: Uint8Array | string): string {
-  if (token.length < MIN_TOKEN_LENGTH) throw new ConvosError("invalid_token", "token is shorter than 32 bytes");
+export function decryptConversationToken(
+  token: Uint8Array,
+  inboxId: string,
+  privateKey: Uint8Array | string,
+): string {
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new ConvosError("invalid_token", "token is shorter than 32 bytes");
   if (token[0] !== VERSION) throw new ConvosError("invalid_token", `unknown token version ${token[0]}`);
   const key = deriveTokenKey(privateKey, inboxId);
   let packed: Uint8Array;
   try {
-    packed = chacha20poly1305(key, token.subarray(1, 13), utf8.encode(inboxHex(inboxId))).decrypt(token.subarray(13));
+    packed = chacha20poly1305(key, token.subarray(1, 13), utf8.encode(inboxHex(inboxId))).decrypt(
+      token.subarray(13),
+    );
   } catch (cause) {
-    throw new ConvosError("tampered_token", "conversation token does not decrypt for this creator", { cause });
+    throw new ConvosError("tampered_token", "conversation token does not decrypt for this creator", {
+      cause,
+    });
   }
   return unpackConversationId(packed);
 }

@@ -29,7 +29,10 @@ describe("extractInviteCode (§10.3)", () => {
     ["https://convos.org/invite?code=abc123", "abc123"],
     ["https://example.com/page", null],
     ["http://convos.org/i/abc123", null],
-    ["https://dev.convos.org/v2?i=Cm8KPwH35JrN-_PiLz+KakFDHsS3KIUdHF1zodJw", "Cm8KPwH35JrN-_PiLz+KakFDHsS3KIUdHF1zodJw"],
+    [
+      "https://dev.convos.org/v2?i=Cm8KPwH35JrN-_PiLz+KakFDHsS3KIUdHF1zodJw",
+      "Cm8KPwH35JrN-_PiLz+KakFDHsS3KIUdHF1zodJw",
+    ],
     ["https://dev.convos.org/v2?i=abc%2Ddef", "abc-def"],
     ["convos-local://invite/abc", "abc"],
     ["convos://x/invite/abc", "abc"],
@@ -46,7 +49,13 @@ describe("extractInviteCode (§10.3)", () => {
 
 describe("parseInvite", () => {
   it("decodes every form to the same invite", () => {
-    for (const form of [`https://popup.convos.org/v2?i=${SLUG}`, `https://convos.org/i/${SLUG}`, `convos://join/${SLUG}`, SLUG, `${SLUG.slice(0, 7)}*${SLUG.slice(7)}`]) {
+    for (const form of [
+      `https://popup.convos.org/v2?i=${SLUG}`,
+      `https://convos.org/i/${SLUG}`,
+      `convos://join/${SLUG}`,
+      SLUG,
+      `${SLUG.slice(0, 7)}*${SLUG.slice(7)}`,
+    ]) {
       const r = parseInvite(form);
       expect(r.ok, form).toBe(true);
       if (r.ok) expect(r.invite.payload.tag).toBe("Ab3dE5gH9k");
@@ -54,7 +63,15 @@ describe("parseInvite", () => {
   });
 
   it("returns not_an_invite for ordinary text, a 60-char non-decoding code, and http links", () => {
-    for (const text of ["hello there", "", "   ", "x".repeat(60), "A".repeat(49), `http://popup.convos.org/v2?i=${SLUG}`, "https://example.com/page"]) {
+    for (const text of [
+      "hello there",
+      "",
+      "   ",
+      "x".repeat(60),
+      "A".repeat(49),
+      `http://popup.convos.org/v2?i=${SLUG}`,
+      "https://example.com/page",
+    ]) {
       const r = parseInvite(text);
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.code).toBe("not_an_invite");
@@ -67,7 +84,17 @@ describe("parseInvite", () => {
   });
 
   it("never throws on hostile input", () => {
-    const inputs = ["%", "https://x/v2?i=%E0%A4%A", "convos://", "https://[::1", "\u0000".repeat(100), "*".repeat(500), "é".repeat(70), "https://x/i/", "a".repeat(1_000_000)];
+    const inputs = [
+      "%",
+      "https://x/v2?i=%E0%A4%A",
+      "convos://",
+      "https://[::1",
+      "\u0000".repeat(100),
+      "*".repeat(500),
+      "é".repeat(70),
+      "https://x/i/",
+      "a".repeat(1_000_000),
+    ];
     for (const input of inputs) expect(() => parseInvite(input)).not.toThrow();
     // @ts-expect-error non-string input from an untyped caller
     expect(parseInvite(undefined).ok).toBe(false);

@@ -71,7 +71,10 @@ function codeFromUrl(text: string): Extracted | null {
     return null;
   }
   const scheme = url.protocol.replace(/:$/, "").toLowerCase();
-  const parts = url.pathname.split("/").filter(Boolean).map((p) => decodeComponent(p) ?? p);
+  const parts = url.pathname
+    .split("/")
+    .filter(Boolean)
+    .map((p) => decodeComponent(p) ?? p);
   const host = url.hostname.toLowerCase();
   let code: string | null = null;
   let network: InviteNetwork | undefined;
@@ -104,7 +107,9 @@ export function extractInviteCode(input: string): Extracted | null {
   return null;
 }
 
-export type ParsedInvite = { ok: true; code: string; invite: SignedInvite; network?: InviteNetwork } | { ok: false; error: ConvosError };
+export type ParsedInvite =
+  | { ok: true; code: string; invite: SignedInvite; network?: InviteNetwork }
+  | { ok: false; error: ConvosError };
 
 /**
  * Parses any text into a decoded invite, never throwing: `not_an_invite` for text
@@ -118,23 +123,40 @@ export function parseInvite(input: string, opts: { env?: XmtpEnv } = {}): Parsed
       return { ok: false, error: new ConvosError("not_an_invite", "input is not invite text") };
     }
     const found = extractInviteCode(input);
-    if (!found) return { ok: false, error: new ConvosError("not_an_invite", "no invite link or code in the text") };
+    if (!found)
+      return { ok: false, error: new ConvosError("not_an_invite", "no invite link or code in the text") };
     let invite: SignedInvite;
     try {
       invite = decodeSlug(found.code);
     } catch (e) {
       // A bare run of characters that does not decode is just text (§4.3 step 4, §10.3).
       if (found.source === "bare") {
-        return { ok: false, error: new ConvosError("not_an_invite", "text is not an invite code", { cause: e }) };
+        return {
+          ok: false,
+          error: new ConvosError("not_an_invite", "text is not an invite code", { cause: e }),
+        };
       }
       throw e;
     }
-    if (opts.env && found.network && found.network !== (opts.env === "production" ? "production" : "non-production")) {
-      return { ok: false, error: new ConvosError("wrong_environment", `this invite is for ${found.network === "production" ? "production" : "a non-production"} XMTP network, we are on ${opts.env}`) };
+    if (
+      opts.env &&
+      found.network &&
+      found.network !== (opts.env === "production" ? "production" : "non-production")
+    ) {
+      return {
+        ok: false,
+        error: new ConvosError(
+          "wrong_environment",
+          `this invite is for ${found.network === "production" ? "production" : "a non-production"} XMTP network, we are on ${opts.env}`,
+        ),
+      };
     }
     return { ok: true, code: found.code, invite, network: found.network };
   } catch (e) {
-    const error = e instanceof ConvosError ? e : new ConvosError("invalid_invite", "invite does not decode", { cause: e });
+    const error =
+      e instanceof ConvosError
+        ? e
+        : new ConvosError("invalid_invite", "invite does not decode", { cause: e });
     return { ok: false, error };
   }
 }

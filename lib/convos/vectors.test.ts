@@ -2,8 +2,21 @@
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "./bytes";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { createSignedInvite, decodeSignedInvite, encodeSignedInvite, isSignedBy, publicKeyOf, recoverInviteSigner, signInvitePayload } from "./invite";
-import { decryptConversationToken, deriveTokenKey, encryptConversationToken, packConversationId } from "./token";
+import {
+  createSignedInvite,
+  decodeSignedInvite,
+  encodeSignedInvite,
+  isSignedBy,
+  publicKeyOf,
+  recoverInviteSigner,
+  signInvitePayload,
+} from "./invite";
+import {
+  decryptConversationToken,
+  deriveTokenKey,
+  encryptConversationToken,
+  packConversationId,
+} from "./token";
 import { decodeSlug, encodeSlug } from "./slug";
 import { buildInviteUrl } from "./url";
 import { decodeAppData, updateAppData } from "./metadata";
@@ -13,8 +26,12 @@ import { KEY, PUB, INBOX, CONV, NONCE, TOKEN, PAYLOAD, SIG, SIGNED, SLUG } from 
 describe("§10.1 deterministic invite", () => {
   it("derives the HKDF key, packs the id and encrypts the token", () => {
     expect(toHex(publicKeyOf(KEY))).toBe(PUB);
-    expect(toHex(deriveTokenKey(KEY, INBOX))).toBe("edc9ac8b423fda5195fe18cc9fb811f8b9b239b23896c15a3290769886c70a97");
-    expect(toHex(packConversationId(CONV))).toBe("02203466326139633665316237643465306138633366356232643965316137633430");
+    expect(toHex(deriveTokenKey(KEY, INBOX))).toBe(
+      "edc9ac8b423fda5195fe18cc9fb811f8b9b239b23896c15a3290769886c70a97",
+    );
+    expect(toHex(packConversationId(CONV))).toBe(
+      "02203466326139633665316237643465306138633366356232643965316137633430",
+    );
     const token = encryptConversationToken(CONV, INBOX, KEY, fromHex(NONCE));
     expect(toHex(token)).toBe(TOKEN);
     expect(token.length).toBe(63);
@@ -27,7 +44,9 @@ describe("§10.1 deterministic invite", () => {
     );
     expect(toHex(invite.payloadBytes)).toBe(PAYLOAD);
     expect(invite.payloadBytes.length).toBe(123);
-    expect(toHex(sha256(invite.payloadBytes))).toBe("e1f28d620ba542a7412d75b091283d9b52e87117d644860bf96babdc69521016");
+    expect(toHex(sha256(invite.payloadBytes))).toBe(
+      "e1f28d620ba542a7412d75b091283d9b52e87117d644860bf96babdc69521016",
+    );
     expect(toHex(invite.signature)).toBe(SIG);
     expect(toHex(invite.bytes)).toBe(SIGNED);
     expect(invite.bytes.length).toBe(192);
@@ -39,7 +58,12 @@ describe("§10.1 deterministic invite", () => {
 
   it("lets the creator verify the slug and decrypt the token", () => {
     const invite = decodeSlug(SLUG);
-    expect(invite.payload).toMatchObject({ tag: "Ab3dE5gH9k", name: "Test Convo", creatorInboxId: INBOX, expiresAfterUse: false });
+    expect(invite.payload).toMatchObject({
+      tag: "Ab3dE5gH9k",
+      name: "Test Convo",
+      creatorInboxId: INBOX,
+      expiresAfterUse: false,
+    });
     expect(toHex(recoverInviteSigner(invite.payloadBytes, invite.signature))).toBe(PUB);
     expect(isSignedBy(invite, KEY)).toBe(true);
     expect(decryptConversationToken(invite.payload.conversationToken, INBOX, KEY)).toBe(CONV);
@@ -64,7 +88,9 @@ describe("§10.1 deterministic invite", () => {
 
   it("fails the AEAD with another inbox id as HKDF info / AAD", () => {
     const other = "0011223344556677889900112233445566778899001122334455667788990011";
-    expect(() => decryptConversationToken(fromHex(TOKEN), other, KEY)).toThrow(expect.objectContaining({ code: "tampered_token" }));
+    expect(() => decryptConversationToken(fromHex(TOKEN), other, KEY)).toThrow(
+      expect.objectContaining({ code: "tampered_token" }),
+    );
   });
 
   it("decodes identically with a `*` inserted anywhere", () => {
@@ -98,7 +124,12 @@ describe("§10.2 appData", () => {
     expect(metadata.emoji).toBe("🎭");
     expect(toHex(Buffer.from(metadata.emoji!))).toBe("f09f8ead");
     expect(metadata.profiles).toEqual([
-      { inboxId: "aa" + "00".repeat(31), name: "Agent", image: "https://example.com/agent-avatar-image.png", encryptedImage: undefined },
+      {
+        inboxId: "aa" + "00".repeat(31),
+        name: "Agent",
+        image: "https://example.com/agent-avatar-image.png",
+        encryptedImage: undefined,
+      },
       { inboxId: "bb" + "00".repeat(31), name: "SecondMember", image: undefined, encryptedImage: undefined },
     ]);
   });

@@ -23,8 +23,10 @@ export function checkInviteForJoiner(invite: SignedInvite, now: number = nowUnix
   const signer = recoverInviteSigner(invite.payloadBytes, invite.signature);
   const p = invite.payload;
   if (isPast(p.expiresAtUnix, now)) throw new ConvosError("expired_invite", "this invite has expired");
-  if (isPast(p.conversationExpiresAtUnix, now)) throw new ConvosError("conversation_expired", "this conversation has exploded");
+  if (isPast(p.conversationExpiresAtUnix, now))
+    throw new ConvosError("conversation_expired", "this conversation has exploded");
   if (!p.tag) throw new ConvosError("invalid_invite", "the invite has no tag");
-  if (!/^[0-9a-f]{64}$/.test(p.creatorInboxId)) throw new ConvosError("invalid_invite", "the invite has no valid creator inbox id");
+  if (!/^[0-9a-f]{64}$/.test(p.creatorInboxId))
+    throw new ConvosError("invalid_invite", "the invite has no valid creator inbox id");
   return signer;
 }

@@ -1,6 +1,13 @@
 /** `convos.org/explode_settings:1.0` (spec §7.7): `{"expiresAt": ISO-8601}` announcing the explode time. */
 import { ConvosError } from "../errors";
-import { convosContentType, decodeJsonObject, encodeJson, isoSeconds, parseIsoDate, type ContentCodec } from "./json";
+import {
+  convosContentType,
+  decodeJsonObject,
+  encodeJson,
+  isoSeconds,
+  parseIsoDate,
+  type ContentCodec,
+} from "./json";
 
 export const ContentTypeExplodeSettings = convosContentType("explode_settings");
 

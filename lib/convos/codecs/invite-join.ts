@@ -6,12 +6,25 @@
  *   other installations, silent and without fallback.
  */
 import { ConvosError } from "../errors";
-import { convosContentType, decodeJsonObject, encodeJson, isoSeconds, optionalString, type ContentCodec, type EncodedContent } from "./json";
+import {
+  convosContentType,
+  decodeJsonObject,
+  encodeJson,
+  isoSeconds,
+  optionalString,
+  type ContentCodec,
+  type EncodedContent,
+} from "./json";
 
 export const ContentTypeInviteJoinError = convosContentType("invite_join_error");
 export const ContentTypeInviteJoinHandled = convosContentType("invite_join_handled");
 
-export const INVITE_JOIN_ERROR_TYPES = ["conversation_expired", "conversation_not_found", "consent_not_allowed", "generic_failure"] as const;
+export const INVITE_JOIN_ERROR_TYPES = [
+  "conversation_expired",
+  "conversation_not_found",
+  "consent_not_allowed",
+  "generic_failure",
+] as const;
 export type InviteJoinErrorType = (typeof INVITE_JOIN_ERROR_TYPES)[number];
 const REASON_MAX = 500;
 
@@ -31,12 +44,24 @@ export interface InviteJoinHandled {
 
 /** Normalizes an error type as readers must: anything unknown becomes conversation_expired. */
 export function toInviteJoinErrorType(v: unknown): InviteJoinErrorType {
-  return (INVITE_JOIN_ERROR_TYPES as readonly unknown[]).includes(v) ? (v as InviteJoinErrorType) : "conversation_expired";
+  return (INVITE_JOIN_ERROR_TYPES as readonly unknown[]).includes(v)
+    ? (v as InviteJoinErrorType)
+    : "conversation_expired";
 }
 
 /** Builds an error reply with a whole-seconds timestamp and the reason cut to 500 chars. */
-export function inviteJoinError(errorType: InviteJoinErrorType, inviteTag: string, reason?: string, at = new Date()): InviteJoinError {
-  return { errorType, inviteTag, timestamp: isoSeconds(at), ...(reason ? { reason: reason.slice(0, REASON_MAX) } : {}) };
+export function inviteJoinError(
+  errorType: InviteJoinErrorType,
+  inviteTag: string,
+  reason?: string,
+  at = new Date(),
+): InviteJoinError {
+  return {
+    errorType,
+    inviteTag,
+    timestamp: isoSeconds(at),
+    ...(reason ? { reason: reason.slice(0, REASON_MAX) } : {}),
+  };
 }
 
 export const inviteJoinErrorCodec: ContentCodec<InviteJoinError> = {
@@ -49,24 +74,42 @@ export const inviteJoinErrorCodec: ContentCodec<InviteJoinError> = {
   decode(content: EncodedContent) {
     const o = decodeJsonObject(content, "invite_join_error");
     const inviteTag = optionalString(o.inviteTag);
-    if (inviteTag === undefined) throw new ConvosError("invalid_content", "invite_join_error has no inviteTag");
-    const out: InviteJoinError = { errorType: toInviteJoinErrorType(o.errorType), inviteTag, timestamp: optionalString(o.timestamp) ?? "" };
+    if (inviteTag === undefined)
+      throw new ConvosError("invalid_content", "invite_join_error has no inviteTag");
+    const out: InviteJoinError = {
+      errorType: toInviteJoinErrorType(o.errorType),
+      inviteTag,
+      timestamp: optionalString(o.timestamp) ?? "",
+    };
     const reason = optionalString(o.reason);
     if (reason) out.reason = reason.slice(0, REASON_MAX);
     return out;
   },
-  fallback: (c) => (c.errorType === "generic_failure" ? "Failed to join conversation" : "This conversation is no longer available"),
+  fallback: (c) =>
+    c.errorType === "generic_failure"
+      ? "Failed to join conversation"
+      : "This conversation is no longer available",
   shouldPush: () => true,
 };
 
 export const inviteJoinHandledCodec: ContentCodec<InviteJoinHandled> = {
   contentType: ContentTypeInviteJoinHandled,
-  encode: (c) => encodeJson(ContentTypeInviteJoinHandled, { inviteTag: c.inviteTag, handledMessageId: c.handledMessageId, timestamp: c.timestamp }),
+  encode: (c) =>
+    encodeJson(ContentTypeInviteJoinHandled, {
+      inviteTag: c.inviteTag,
+      handledMessageId: c.handledMessageId,
+      timestamp: c.timestamp,
+    }),
   decode(content) {
     const o = decodeJsonObject(content, "invite_join_handled");
     const inviteTag = optionalString(o.inviteTag);
-    if (inviteTag === undefined) throw new ConvosError("invalid_content", "invite_join_handled has no inviteTag");
-    return { inviteTag, handledMessageId: optionalString(o.handledMessageId) ?? "", timestamp: optionalString(o.timestamp) ?? "" };
+    if (inviteTag === undefined)
+      throw new ConvosError("invalid_content", "invite_join_handled has no inviteTag");
+    return {
+      inviteTag,
+      handledMessageId: optionalString(o.handledMessageId) ?? "",
+      timestamp: optionalString(o.timestamp) ?? "",
+    };
   },
   fallback: () => undefined,
   shouldPush: () => false,

@@ -4,7 +4,14 @@
  * what older clients act on.
  */
 import { ConvosError } from "../errors";
-import { convosContentType, decodeJsonObject, encodeJson, optionalString, type ContentCodec, type EncodedContent } from "./json";
+import {
+  convosContentType,
+  decodeJsonObject,
+  encodeJson,
+  optionalString,
+  type ContentCodec,
+  type EncodedContent,
+} from "./json";
 
 export const ContentTypeJoinRequest = convosContentType("join_request");
 
@@ -33,7 +40,11 @@ function profileOf(v: unknown): JoinRequestProfile | undefined {
 function metadataOf(v: unknown): Record<string, string> | undefined {
   if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
   // A flat string map: values of other types are dropped rather than failing the request.
-  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === "string"));
+  return Object.fromEntries(
+    Object.entries(v as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === "string",
+    ),
+  );
 }
 
 /** Codec for join requests; decode throws invalid_content unless `inviteSlug` is a non-empty string. */

@@ -16,7 +16,12 @@ export function convosContentType(typeId: string): ContentTypeId {
 
 /** True when a message's content type is this Convos type (any minor version). */
 export function isContentType(actual: ContentTypeId | undefined | null, expected: ContentTypeId): boolean {
-  return !!actual && actual.authorityId === expected.authorityId && actual.typeId === expected.typeId && actual.versionMajor === expected.versionMajor;
+  return (
+    !!actual &&
+    actual.authorityId === expected.authorityId &&
+    actual.typeId === expected.typeId &&
+    actual.versionMajor === expected.versionMajor
+  );
 }
 
 /** ISO-8601 UTC with whole seconds, e.g. 2026-01-15T12:00:00Z (what iOS writes). */
@@ -32,7 +37,12 @@ export function parseIsoDate(text: unknown): Date | null {
 }
 
 export function encodeJson(type: ContentTypeId, body: unknown, fallback?: string): EncodedContent {
-  return { type, parameters: {}, ...(fallback !== undefined ? { fallback } : {}), content: utf8.encode(JSON.stringify(body)) };
+  return {
+    type,
+    parameters: {},
+    ...(fallback !== undefined ? { fallback } : {}),
+    content: utf8.encode(JSON.stringify(body)),
+  };
 }
 
 /** The JSON object in a content body; invalid_content when it is not one. */
@@ -43,15 +53,22 @@ export function decodeJsonObject(content: EncodedContent, what: string): Record<
   } catch (cause) {
     throw new ConvosError("invalid_content", `${what} is not UTF-8 JSON`, { cause });
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new ConvosError("invalid_content", `${what} is not a JSON object`);
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new ConvosError("invalid_content", `${what} is not a JSON object`);
   return value as Record<string, unknown>;
 }
 
 export const optionalString = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** Encodes with a codec and sends with its push flag and fallback (node-sdk 5 `send` calls neither). */
-export async function sendWithCodec<T>(conversation: { send(c: EncodedContent, o: { shouldPush: boolean }): Promise<string> }, codec: ContentCodec<T>, content: T): Promise<string> {
+export async function sendWithCodec<T>(
+  conversation: { send(c: EncodedContent, o: { shouldPush: boolean }): Promise<string> },
+  codec: ContentCodec<T>,
+  content: T,
+): Promise<string> {
   const encoded = codec.encode(content);
   const fallback = codec.fallback(content);
-  return conversation.send(fallback !== undefined ? { ...encoded, fallback } : encoded, { shouldPush: codec.shouldPush(content) });
+  return conversation.send(fallback !== undefined ? { ...encoded, fallback } : encoded, {
+    shouldPush: codec.shouldPush(content),
+  });
 }

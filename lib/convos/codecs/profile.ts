@@ -34,12 +34,20 @@ export interface ProfileSnapshot {
 }
 
 type Obj = Record<string, unknown>;
-const own = (o: Obj, k: string) => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] ?? undefined : undefined);
+const own = (o: Obj, k: string) =>
+  Object.prototype.hasOwnProperty.call(o, k) ? (o[k] ?? undefined) : undefined;
 
 function metadataToProto(m: Record<string, MetadataValue> | undefined): Obj | undefined {
   if (!m || Object.keys(m).length === 0) return undefined;
   return Object.fromEntries(
-    Object.entries(m).map(([k, v]) => [k, typeof v === "string" ? { stringValue: v } : typeof v === "number" ? { numberValue: v } : { boolValue: v }]),
+    Object.entries(m).map(([k, v]) => [
+      k,
+      typeof v === "string"
+        ? { stringValue: v }
+        : typeof v === "number"
+          ? { numberValue: v }
+          : { boolValue: v },
+    ]),
   );
 }
 
@@ -49,7 +57,8 @@ function metadataFromProto(raw: unknown): Record<string, MetadataValue> | undefi
   for (const [k, v] of Object.entries(raw as Record<string, Obj>)) {
     // protobufjs' virtual oneof getter names the member that was on the wire, even for "", 0 or false
     const which = (v as { value?: string }).value;
-    if (which === "stringValue" || which === "numberValue" || which === "boolValue") out[k] = v[which] as MetadataValue;
+    if (which === "stringValue" || which === "numberValue" || which === "boolValue")
+      out[k] = v[which] as MetadataValue;
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
@@ -104,7 +113,11 @@ export const profileUpdateCodec: ContentCodec<ProfileUpdate> = {
     parameters: {},
     content: ProfileUpdateType.encode(ProfileUpdateType.fromObject(profileToProto(c))).finish(),
   }),
-  decode: (content) => decodeProto(() => profileFromProto(ProfileUpdateType.decode(content.content) as unknown as Obj), "profile_update"),
+  decode: (content) =>
+    decodeProto(
+      () => profileFromProto(ProfileUpdateType.decode(content.content) as unknown as Obj),
+      "profile_update",
+    ),
   fallback: () => undefined,
   shouldPush: () => false,
 };
@@ -115,7 +128,9 @@ export const profileSnapshotCodec: ContentCodec<ProfileSnapshot> = {
     type: ContentTypeProfileSnapshot,
     parameters: {},
     content: ProfileSnapshotType.encode(
-      ProfileSnapshotType.fromObject({ profiles: c.profiles.map((p) => ({ inboxId: fromHex(p.inboxId), ...profileToProto(p) })) }),
+      ProfileSnapshotType.fromObject({
+        profiles: c.profiles.map((p) => ({ inboxId: fromHex(p.inboxId), ...profileToProto(p) })),
+      }),
     ).finish(),
   }),
   decode: (content) =>
