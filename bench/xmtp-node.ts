@@ -12,7 +12,13 @@
  */
 import { randomBytes } from "node:crypto";
 import pino from "pino";
-import { createXmtpClient, eoaSigner, randomPrivateKey, streamOptions, useLocalNode } from "../lib/xmtp/index.ts";
+import {
+  createXmtpClient,
+  eoaSigner,
+  randomPrivateKey,
+  streamOptions,
+  pointLocalEnvAt,
+} from "../lib/xmtp/index.ts";
 import { startXmtpNode } from "../workers/xmtp-node/server.ts";
 
 const REGISTRATIONS = 30;
@@ -21,11 +27,17 @@ const CROWD = 50;
 const CROWD_ROUND_TRIPS = 30;
 
 const node = await startXmtpNode({ port: 0, dataDir: null, log: pino({ level: "warn" }) });
-useLocalNode(node.url); // node-sdk 5.x pre-checks on ApiUrls.local, not apiUrl
+pointLocalEnvAt(node.url); // node-sdk 5.x pre-checks on ApiUrls.local, not apiUrl
 
 type Client = Awaited<ReturnType<typeof createXmtpClient>>;
 const newClient = (): Promise<Client> =>
-  createXmtpClient({ signer: eoaSigner(randomPrivateKey()), dbEncryptionKey: new Uint8Array(randomBytes(32)), dbPath: null, env: "local", apiUrl: node.url });
+  createXmtpClient({
+    signer: eoaSigner(randomPrivateKey()),
+    dbEncryptionKey: new Uint8Array(randomBytes(32)),
+    dbPath: null,
+    env: "local",
+    apiUrl: node.url,
+  });
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -53,7 +65,11 @@ function deliveries() {
 type Stream = Awaited<ReturnType<Client["conversations"]["streamAllMessages"]>>;
 const streams: Stream[] = [];
 async function streamInto(client: Client, onText: (text: unknown, first?: boolean) => void) {
-  streams.push(await client.conversations.streamAllMessages(streamOptions({ onValue: (m: { content: unknown }) => onText(m.content) })));
+  streams.push(
+    await client.conversations.streamAllMessages(
+      streamOptions({ onValue: (m: { content: unknown }) => onText(m.content) }),
+    ),
+  );
 }
 
 try {
@@ -61,7 +77,9 @@ try {
   let t = performance.now();
   for (let i = 0; i < REGISTRATIONS; i++) await newClient();
   const perSecond = REGISTRATIONS / ((performance.now() - t) / 1000);
-  console.log(`identities registered:        ${perSecond.toFixed(1)} /s (${REGISTRATIONS} sequential Client.create)`);
+  console.log(
+    `identities registered:        ${perSecond.toFixed(1)} /s (${REGISTRATIONS} sequential Client.create)`,
+  );
 
   // 2. Round trip between two clients.
   const [a, b] = [await newClient(), await newClient()];
@@ -78,7 +96,9 @@ try {
     await delivered;
     rtts.push(performance.now() - t);
   }
-  console.log(`round trip, 2 clients:        p50 ${ms(quantile(rtts, 0.5))}, p95 ${ms(quantile(rtts, 0.95))} (${ROUND_TRIPS} messages)`);
+  console.log(
+    `round trip, 2 clients:        p50 ${ms(quantile(rtts, 0.5))}, p95 ${ms(quantile(rtts, 0.95))} (${ROUND_TRIPS} messages)`,
+  );
 
   // 3. 50 clients streaming at once.
   const sender = await newClient();
@@ -115,7 +135,9 @@ try {
       `p50 ${ms(quantile(allRtts, 0.5))}, p95 ${ms(quantile(allRtts, 0.95))} to all ${receivers.length} (${CROWD_ROUND_TRIPS} messages)`,
   );
   const counts = node.callCounts();
-  console.log(`node calls: ${Object.values(counts).reduce((x, y) => x + y, 0)} in total, ${node.openStreams()} streams open`);
+  console.log(
+    `node calls: ${Object.values(counts).reduce((x, y) => x + y, 0)} in total, ${node.openStreams()} streams open`,
+  );
 } finally {
   await Promise.all(streams.map((s) => s.end()));
   await node.stop();

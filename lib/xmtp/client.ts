@@ -10,7 +10,7 @@
  *   which the local node does not speak.
  * - node-sdk 5.x looks the inbox id up at `ApiUrls[env]` before creating a
  *   client, ignoring `apiUrl` (spec §2.3). So for `local` the node must answer
- *   on localhost:5556, unless `useLocalNode(url)` has pointed this process's
+ *   on localhost:5556, unless `pointLocalEnvAt(url)` has pointed this process's
  *   `ApiUrls.local` at another node (tests that own a node on another port).
  * - Client databases live under `$DATA_DIR/xmtp/` and are encrypted with a
  *   32-byte key; they must be wiped together with the local node's state
@@ -38,13 +38,20 @@ export function xmtpEnv(value = process.env.XMTP_ENV): SupportedEnv {
   return env;
 }
 
-/** Stream options to spread into every SDK stream call: short retry delay, retries on. */
+/**
+ * Stream options to spread into every SDK stream call: a short retry delay.
+ * Note on restarts (workers/xmtp-node/restart.test.ts): by default the SDK runs
+ * syncAll() before (re)starting a stream, so messages published while a stream
+ * was down land in the database but are not emitted. Pass `disableSync: true`
+ * to have them emitted by the stream instead (the node replays from the
+ * client's cursor), which is what a bot that reacts to every message wants.
+ */
 export function streamOptions<T extends object = object>(extra?: T): T & { retryDelay: number } {
   return { ...(extra as T), retryDelay: STREAM_RETRY_DELAY_MS };
 }
 
 /** Points this process's `local` environment at the node at `url` (node-sdk 5.x ignores apiUrl in pre-checks). */
-export function useLocalNode(url: string): void {
+export function pointLocalEnvAt(url: string): void {
   (ApiUrls as Record<XmtpEnv, string>).local = url;
 }
 
@@ -72,7 +79,10 @@ export async function createXmtpClient<C extends ContentCodec[] = []>(options: C
   const clientOptions: ClientOptions & { codecs?: C } = {
     env,
     apiUrl: options.apiUrl ?? ApiUrls[env],
-    dbPath: options.dbPath === undefined ? (inboxId: string) => path.join(dbDir, `${env}-${inboxId}.db3`) : options.dbPath,
+    dbPath:
+      options.dbPath === undefined
+        ? (inboxId: string) => path.join(dbDir, `${env}-${inboxId}.db3`)
+        : options.dbPath,
     dbEncryptionKey: options.dbEncryptionKey,
     disableDeviceSync: true,
     historySyncUrl: null,

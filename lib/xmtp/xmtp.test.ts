@@ -6,7 +6,15 @@
 import fs from "node:fs";
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { addressOf, createXmtpClient, eoaSigner, randomPrivateKey, signPersonalMessage, xmtpDbDir, xmtpEnv } from "./index.ts";
+import {
+  addressOf,
+  createXmtpClient,
+  eoaSigner,
+  randomPrivateKey,
+  signPersonalMessage,
+  xmtpDbDir,
+  xmtpEnv,
+} from "./index.ts";
 import { tempDir } from "../../workers/xmtp-node/testing.ts";
 
 // Hardhat's well-known account #0 and ethers' signMessage("hello") for it.
@@ -19,7 +27,10 @@ describe("EOA signer", () => {
       "f16ea9a3478698f695fd1401bfe27e9e4a7e8e3da94aa72b021125e31fa899cc573c48ea3fe1d4ab61a9db10c19032026e3ed2dbccba5a178235ac27f94504311c",
     );
     const signer = eoaSigner(HARDHAT_0);
-    expect(signer.getIdentifier()).toEqual({ identifier: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", identifierKind: 0 });
+    expect(signer.getIdentifier()).toEqual({
+      identifier: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+      identifierKind: 0,
+    });
     expect(() => eoaSigner("0x1234")).toThrow(/32 bytes/);
   });
 });
@@ -51,6 +62,8 @@ describe("createXmtpClient", () => {
 
     const again = await createXmtpClient({ signer: eoaSigner(privateKey), dbEncryptionKey, env: "local" });
     expect(again.installationId).toBe(first.installationId);
-    await expect(createXmtpClient({ signer: eoaSigner(privateKey), dbEncryptionKey: new Uint8Array(16) })).rejects.toThrow(/32 bytes/);
+    await expect(
+      createXmtpClient({ signer: eoaSigner(privateKey), dbEncryptionKey: new Uint8Array(16) }),
+    ).rejects.toThrow(/32 bytes/);
   });
 });

@@ -27,7 +27,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "xmtp-node-test-"));
   // Every call is logged at info; keep that out of the test output, in a file next to the data.
-  const log = pino({ name: "xmtp-node", level: "info" }, pino.destination({ dest: path.join(dir, "node.log"), sync: true }));
+  const log = pino(
+    { name: "xmtp-node", level: "info" },
+    pino.destination({ dest: path.join(dir, "node.log"), sync: true }),
+  );
   const node = await startXmtpNode({ port: 5556, dataDir: path.join(dir, "xmtp-node"), log });
   return async () => {
     await node.stop();

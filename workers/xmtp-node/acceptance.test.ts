@@ -87,7 +87,9 @@ describe("local XMTP node with real node-sdk clients", () => {
     await bGroup!.sync();
     expect(bGroup!.isActive).toBe(false);
     await cGroup!.sync();
-    expect((await cGroup!.members()).map((m) => m.inboxId).sort()).toEqual([a.client.inboxId, c.client.inboxId].sort());
+    expect((await cGroup!.members()).map((m) => m.inboxId).sort()).toEqual(
+      [a.client.inboxId, c.client.inboxId].sort(),
+    );
   });
 
   it("delivers a new group through conversations.stream() (the welcome stream)", async () => {
@@ -108,7 +110,8 @@ describe("local XMTP node with real node-sdk clients", () => {
     const a2 = await newUser(tmp.dir, { privateKey: a1.privateKey });
     expect(a2.client.inboxId).toBe(a1.client.inboxId);
     expect(a2.client.installationId).not.toBe(a1.client.installationId);
-    const ids = async () => (await a1.client.preferences.fetchInboxState()).installations.map((i) => i.id).sort();
+    const ids = async () =>
+      (await a1.client.preferences.fetchInboxState()).installations.map((i) => i.id).sort();
     expect(await ids()).toEqual([a1.client.installationId, a2.client.installationId].sort());
 
     await a1.client.revokeInstallations([a2.client.installationIdBytes]);

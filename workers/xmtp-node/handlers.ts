@@ -28,7 +28,10 @@ function toStatus(error: unknown, name: string, log: Logger): { code: status; de
     return { code: error.code, details: error.details };
   }
   log.error({ method: name, err: error }, "call failed");
-  return { code: status.INTERNAL, details: `${name}: ${error instanceof Error ? error.message : String(error)}` };
+  return {
+    code: status.INTERNAL,
+    details: `${name}: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }
 
 /** grpc-js implementations of a service's methods, counted, logged and error-mapped. */

@@ -21,7 +21,8 @@ export function addressChanges(update: IdentityUpdateView): { added: string[]; r
     const create = action.create_inbox;
     if (create?.initial_identifier) {
       const kind = create.initial_identifier_kind ?? KIND_UNSPECIFIED;
-      if (kind === KIND_ETHEREUM || kind === KIND_UNSPECIFIED) added.push(create.initial_identifier.toLowerCase());
+      if (kind === KIND_ETHEREUM || kind === KIND_UNSPECIFIED)
+        added.push(create.initial_identifier.toLowerCase());
     }
     const addAddress = action.add?.new_member_identifier?.ethereum_address;
     if (addAddress) added.push(addAddress.toLowerCase());
@@ -71,7 +72,11 @@ export function identityService(store: Store): UnaryHandlers {
             updates: store
               .identityUpdates(inbox_id)
               .filter((row) => row.sequenceId > after)
-              .map((row) => ({ sequence_id: String(row.sequenceId), server_timestamp_ns: row.serverTimestampNs, update: row.update })),
+              .map((row) => ({
+                sequence_id: String(row.sequenceId),
+                server_timestamp_ns: row.serverTimestampNs,
+                update: row.update,
+              })),
           };
         }),
       };
@@ -82,7 +87,9 @@ export function identityService(store: Store): UnaryHandlers {
         responses: req.requests.map(({ identifier = "", identifier_kind = 0 }) => {
           const inboxId = store.inboxIdFor(identifier);
           // inbox_id is `optional`: leave it unset, not "", when unknown.
-          return inboxId === undefined ? { identifier, identifier_kind } : { identifier, identifier_kind, inbox_id: inboxId };
+          return inboxId === undefined
+            ? { identifier, identifier_kind }
+            : { identifier, identifier_kind, inbox_id: inboxId };
         }),
       };
     },

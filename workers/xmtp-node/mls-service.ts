@@ -5,7 +5,14 @@
  * with one bad entry stores nothing.
  */
 import type { Event } from "./persistence.ts";
-import { groupMessageKey, nowNs, welcomeKey, type GroupMessageRow, type Store, type WelcomeRow } from "./store.ts";
+import {
+  groupMessageKey,
+  nowNs,
+  welcomeKey,
+  type GroupMessageRow,
+  type Store,
+  type WelcomeRow,
+} from "./store.ts";
 import type { GroupMessageV1, PagingInfo, WelcomePointerInput, WelcomeV1Input } from "./schema.ts";
 import { check } from "./rpc-error.ts";
 import { keyPackageInstallationKey, parseGroupMessage } from "./mls-wire.ts";
@@ -18,8 +25,17 @@ const EMPTY = Buffer.alloc(0);
 
 /** The wire form of a stored group message; metadata only unless `withContent`. */
 export function groupMessageOut(row: GroupMessageRow, withContent = true): { v1: GroupMessageV1 } {
-  const meta = { id: String(row.id), created_ns: row.createdNs, group_id: row.groupId, is_commit: row.isCommit };
-  return { v1: withContent ? { ...meta, data: row.data, sender_hmac: row.senderHmac, should_push: row.shouldPush } : meta };
+  const meta = {
+    id: String(row.id),
+    created_ns: row.createdNs,
+    group_id: row.groupId,
+    is_commit: row.isCommit,
+  };
+  return {
+    v1: withContent
+      ? { ...meta, data: row.data, sender_hmac: row.senderHmac, should_push: row.shouldPush }
+      : meta,
+  };
 }
 
 /** The wire form of a stored welcome, in the variant it arrived in. */
@@ -43,7 +59,11 @@ interface KeyPackageRequest {
 function keyPackageEvent(req: KeyPackageRequest): Extract<Event, { t: "keyPackage" }> {
   const keyPackage = req.key_package?.key_package_tls_serialized;
   check(keyPackage && keyPackage.length > 0, "key_package.key_package_tls_serialized is required");
-  return { t: "keyPackage", installationKey: keyPackageInstallationKey(keyPackage), keyPackage: Buffer.from(keyPackage) };
+  return {
+    t: "keyPackage",
+    installationKey: keyPackageInstallationKey(keyPackage),
+    keyPackage: Buffer.from(keyPackage),
+  };
 }
 
 /** The MlsApi unary methods, each answering exactly as spec §6 says. */
@@ -63,11 +83,15 @@ export function mlsService(store: Store): UnaryHandlers {
 
     FetchKeyPackages(req: { installation_keys: Buffer[] }) {
       return {
-        key_packages: req.installation_keys.map((key) => ({ key_package_tls_serialized: store.keyPackage(key) ?? EMPTY })),
+        key_packages: req.installation_keys.map((key) => ({
+          key_package_tls_serialized: store.keyPackage(key) ?? EMPTY,
+        })),
       };
     },
 
-    SendGroupMessages(req: { messages: Array<{ v1?: { data?: Buffer; sender_hmac?: Buffer; should_push?: boolean } }> }) {
+    SendGroupMessages(req: {
+      messages: Array<{ v1?: { data?: Buffer; sender_hmac?: Buffer; should_push?: boolean } }>;
+    }) {
       const events: Event[] = [];
       const batchKeys = new Set<string>();
       for (const input of req.messages) {
@@ -92,7 +116,9 @@ export function mlsService(store: Store): UnaryHandlers {
       return {};
     },
 
-    SendWelcomeMessages(req: { messages: Array<{ version?: string; v1?: WelcomeV1Input; welcome_pointer?: WelcomePointerInput }> }) {
+    SendWelcomeMessages(req: {
+      messages: Array<{ version?: string; v1?: WelcomeV1Input; welcome_pointer?: WelcomePointerInput }>;
+    }) {
       const events: Event[] = [];
       const batchKeys = new Set<string>();
       for (const input of req.messages) {
@@ -143,12 +169,20 @@ export function mlsService(store: Store): UnaryHandlers {
       };
     },
 
-    BatchPublishCommitLog(req: { requests: Array<{ group_id?: Buffer; serialized_commit_log_entry?: Buffer; signature?: Buffer }> }) {
+    BatchPublishCommitLog(req: {
+      requests: Array<{ group_id?: Buffer; serialized_commit_log_entry?: Buffer; signature?: Buffer }>;
+    }) {
       const n = req.requests.length;
-      check(n > 0 && n <= MAX_COMMIT_LOG_PUBLISH, `a commit-log batch holds 1 to ${MAX_COMMIT_LOG_PUBLISH} entries, got ${n}`);
+      check(
+        n > 0 && n <= MAX_COMMIT_LOG_PUBLISH,
+        `a commit-log batch holds 1 to ${MAX_COMMIT_LOG_PUBLISH} entries, got ${n}`,
+      );
       const events: Event[] = req.requests.map((entry) => {
         check(entry.group_id && entry.group_id.length > 0, "commit-log entry group_id is required");
-        check(entry.serialized_commit_log_entry?.length, "commit-log entry serialized_commit_log_entry is required");
+        check(
+          entry.serialized_commit_log_entry?.length,
+          "commit-log entry serialized_commit_log_entry is required",
+        );
         return {
           t: "commitLog",
           sequenceId: store.nextId(),
@@ -163,7 +197,10 @@ export function mlsService(store: Store): UnaryHandlers {
 
     BatchQueryCommitLog(req: { requests: Array<{ group_id?: Buffer; paging_info?: PagingInfo }> }) {
       const n = req.requests.length;
-      check(n > 0 && n <= MAX_COMMIT_LOG_QUERIES, `a commit-log query batch holds 1 to ${MAX_COMMIT_LOG_QUERIES} queries, got ${n}`);
+      check(
+        n > 0 && n <= MAX_COMMIT_LOG_QUERIES,
+        `a commit-log query batch holds 1 to ${MAX_COMMIT_LOG_QUERIES} queries, got ${n}`,
+      );
       return {
         responses: req.requests.map(({ group_id, paging_info }) => {
           check(group_id && group_id.length > 0, "commit-log query group_id is required");

@@ -30,7 +30,12 @@ export function firstAbove<T>(rows: readonly T[], id: number, idOf: (row: T) => 
 }
 
 /** One page of `rows` (sorted by ascending id) under node-go's rules; `forceAscending` for the commit log. */
-export function page<T>(rows: readonly T[], idOf: (row: T) => number, paging: PagingInfo | undefined, forceAscending = false): Page<T> {
+export function page<T>(
+  rows: readonly T[],
+  idOf: (row: T) => number,
+  paging: PagingInfo | undefined,
+  forceAscending = false,
+): Page<T> {
   const direction = forceAscending || paging?.direction === ASCENDING ? ASCENDING : DESCENDING;
   const asked = paging?.limit ?? 0;
   const limit = asked >= 1 && asked <= MAX_LIMIT ? asked : MAX_LIMIT;
@@ -45,5 +50,8 @@ export function page<T>(rows: readonly T[], idOf: (row: T) => number, paging: Pa
     items = rows.slice(Math.max(0, end - limit), end).reverse();
   }
   const full = items.length === limit;
-  return { items, paging_info: { direction, limit, id_cursor: full ? String(idOf(items[items.length - 1])) : "0" } };
+  return {
+    items,
+    paging_info: { direction, limit, id_cursor: full ? String(idOf(items[items.length - 1])) : "0" },
+  };
 }

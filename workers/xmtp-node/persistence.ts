@@ -21,9 +21,26 @@ import fs from "node:fs";
 import path from "node:path";
 
 export type Event =
-  | { t: "identity"; inboxId: string; sequenceId: number; serverTimestampNs: string; update: Buffer; added: string[]; removed: string[] }
+  | {
+      t: "identity";
+      inboxId: string;
+      sequenceId: number;
+      serverTimestampNs: string;
+      update: Buffer;
+      added: string[];
+      removed: string[];
+    }
   | { t: "keyPackage"; installationKey: Buffer; keyPackage: Buffer }
-  | { t: "groupMessage"; id: number; createdNs: string; groupId: Buffer; data: Buffer; senderHmac: Buffer; shouldPush: boolean; isCommit: boolean }
+  | {
+      t: "groupMessage";
+      id: number;
+      createdNs: string;
+      groupId: Buffer;
+      data: Buffer;
+      senderHmac: Buffer;
+      shouldPush: boolean;
+      isCommit: boolean;
+    }
   | {
       t: "welcome";
       id: number;

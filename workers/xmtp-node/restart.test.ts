@@ -5,14 +5,14 @@
  * This file owns its node, on an ephemeral port, so that stopping it never
  * disturbs the shared node on 5556 that other test files use. node-sdk 5.x
  * does its inbox-id pre-check at `ApiUrls.local` whatever `apiUrl` says, so the
- * file points `ApiUrls.local` at its own node with `useLocalNode` (vitest runs
+ * file points `ApiUrls.local` at its own node with `pointLocalEnvAt` (vitest runs
  * each test file in its own process, and the original is restored at the end).
  */
 import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiUrls } from "@xmtp/node-sdk";
-import { streamOptions, useLocalNode } from "../../lib/xmtp/index.ts";
+import { streamOptions, pointLocalEnvAt } from "../../lib/xmtp/index.ts";
 import { startXmtpNode, type XmtpNode } from "./server.ts";
 import { identifierOf, newUser, tempDir, texts, waitFor } from "./testing.ts";
 
@@ -23,12 +23,12 @@ let node: XmtpNode;
 
 beforeAll(async () => {
   node = await startXmtpNode({ port: 0, dataDir: path.join(tmp.dir, "node"), log: quiet });
-  useLocalNode(node.url);
+  pointLocalEnvAt(node.url);
 });
 
 afterAll(async () => {
   await node.stop();
-  useLocalNode(originalLocal);
+  pointLocalEnvAt(originalLocal);
   tmp.remove();
 });
 

@@ -72,8 +72,10 @@ export async function startXmtpNode(options: XmtpNodeOptions = {}): Promise<Xmtp
   );
 
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${options.port ?? DEFAULT_PORT}`, ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
+    server.bindAsync(
+      `${host}:${options.port ?? DEFAULT_PORT}`,
+      ServerCredentials.createInsecure(),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
     ),
   );
   const url = `http://${host}:${port}`;
@@ -102,7 +104,9 @@ function logUnknownMethods(server: Server, counts: CallCounts, log: Logger): voi
   const target = server as unknown as { _retrieveHandler?: (path: string) => unknown };
   const original = target._retrieveHandler;
   if (typeof original !== "function") {
-    throw new Error("grpc-js Server._retrieveHandler is gone: update logUnknownMethods for this grpc-js version");
+    throw new Error(
+      "grpc-js Server._retrieveHandler is gone: update logUnknownMethods for this grpc-js version",
+    );
   }
   target._retrieveHandler = function (this: Server, methodPath: string) {
     const handler = original.call(this, methodPath);

@@ -151,7 +151,8 @@ function notify<T>(listeners: Set<Listener<T>>, row: T): void {
 export const groupMessageKey = (groupId: Buffer, data: Buffer) => `g:${hex(groupId)}:${digest(data)}`;
 
 /** Dedupe key of a welcome: same installation key and identical payload (spec §6.5). */
-export const welcomeKey = (installationKey: Buffer, payload: Buffer) => `w:${hex(installationKey)}:${digest(payload)}`;
+export const welcomeKey = (installationKey: Buffer, payload: Buffer) =>
+  `w:${hex(installationKey)}:${digest(payload)}`;
 
 export { hex };
 

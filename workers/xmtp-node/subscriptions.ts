@@ -93,7 +93,11 @@ function subscribe<Row extends { id: number }>(
 }
 
 /** The two server-streaming MlsApi methods; `openStreams` counts the streams currently open. */
-export function subscriptionHandlers(store: Store, log: Logger, openStreams: { count: number }): Record<string, StreamHandler> {
+export function subscriptionHandlers(
+  store: Store,
+  log: Logger,
+  openStreams: { count: number },
+): Record<string, StreamHandler> {
   const opened = (method: string) => () => {
     openStreams.count++;
     log.info({ method }, "stream opened");
@@ -104,6 +108,11 @@ export function subscriptionHandlers(store: Store, log: Logger, openStreams: { c
   };
   return {
     SubscribeGroupMessages: subscribe(store, groupTopic, "group_id", opened("MlsApi/SubscribeGroupMessages")),
-    SubscribeWelcomeMessages: subscribe(store, welcomeTopic, "installation_key", opened("MlsApi/SubscribeWelcomeMessages")),
+    SubscribeWelcomeMessages: subscribe(
+      store,
+      welcomeTopic,
+      "installation_key",
+      opened("MlsApi/SubscribeWelcomeMessages"),
+    ),
   };
 }

@@ -7,7 +7,13 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { addressOf, createXmtpClient, eoaSigner, ethereumIdentifier, randomPrivateKey } from "../../lib/xmtp/index.ts";
+import {
+  addressOf,
+  createXmtpClient,
+  eoaSigner,
+  ethereumIdentifier,
+  randomPrivateKey,
+} from "../../lib/xmtp/index.ts";
 
 export type TestClient = Awaited<ReturnType<typeof createXmtpClient>>;
 
@@ -28,11 +34,20 @@ export function tempDir(prefix = "xmtp-test-"): { dir: string; remove: () => voi
 let counter = 0;
 
 /** Creates and registers a new identity (or, given `privateKey`, another installation of it) with its db in `dir`. */
-export async function newUser(dir: string, options: { privateKey?: `0x${string}`; apiUrl?: string } = {}): Promise<TestUser> {
+export async function newUser(
+  dir: string,
+  options: { privateKey?: `0x${string}`; apiUrl?: string } = {},
+): Promise<TestUser> {
   const privateKey = options.privateKey ?? randomPrivateKey();
   const dbPath = path.join(dir, `client-${++counter}-${Date.now()}.db3`);
   const dbEncryptionKey = new Uint8Array(randomBytes(32));
-  const client = await createXmtpClient({ signer: eoaSigner(privateKey), dbPath, dbEncryptionKey, env: "local", apiUrl: options.apiUrl });
+  const client = await createXmtpClient({
+    signer: eoaSigner(privateKey),
+    dbPath,
+    dbEncryptionKey,
+    env: "local",
+    apiUrl: options.apiUrl,
+  });
   return { client, privateKey, address: addressOf(privateKey), dbPath, dbEncryptionKey };
 }
 
@@ -50,7 +65,12 @@ export async function reopen(user: TestUser, apiUrl?: string): Promise<TestClien
 export const identifierOf = (user: TestUser) => ethereumIdentifier(user.address);
 
 /** Polls `probe` until it returns a truthy value; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 20_000, everyMs = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T> | T,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -61,7 +81,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T> | T, time
 }
 
 /** The text contents of a conversation's messages, oldest first (membership changes left out). */
-export async function texts(conversation: { messages(): Promise<Array<{ content: unknown }>> }): Promise<string[]> {
+export async function texts(conversation: {
+  messages(): Promise<Array<{ content: unknown }>>;
+}): Promise<string[]> {
   const messages = await conversation.messages();
   return messages.map((m) => m.content).filter((c): c is string => typeof c === "string");
 }

@@ -10,7 +10,7 @@ import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiUrls } from "@xmtp/node-sdk";
-import { useLocalNode } from "../../lib/xmtp/index.ts";
+import { pointLocalEnvAt } from "../../lib/xmtp/index.ts";
 import { startXmtpNode, type XmtpNode } from "./server.ts";
 import { checkLocalStateConsistent } from "./consistency.ts";
 import { xmtpNodeDataDir } from "./paths.ts";
@@ -24,12 +24,12 @@ let node: XmtpNode;
 
 beforeAll(async () => {
   node = await startXmtpNode({ port: 0, dataDir: xmtpNodeDataDir(dataDir), log: quiet });
-  useLocalNode(node.url);
+  pointLocalEnvAt(node.url);
 });
 
 afterAll(async () => {
   await node.stop();
-  useLocalNode(originalLocal);
+  pointLocalEnvAt(originalLocal);
   tmp.remove();
 });
 
@@ -49,6 +49,8 @@ describe("node wiped while clients keep their databases", () => {
     node = await startXmtpNode({ port, dataDir: xmtpNodeDataDir(dataDir), log: quiet });
 
     expect((await a.client.canMessage([identifierOf(b)])).get(b.address)).toBe(false);
-    await expect(a.client.conversations.createDm(b.client.inboxId)).rejects.toThrow(/SequenceId not found in local db/);
+    await expect(a.client.conversations.createDm(b.client.inboxId)).rejects.toThrow(
+      /SequenceId not found in local db/,
+    );
   });
 });

@@ -38,12 +38,21 @@ const newGroupId = () => Buffer.from(`group-${++unique}-${Math.random()}`);
 /** A minimal TLS MLSMessage: PrivateMessage (application) or PublicMessage from a member with a commit. */
 function mlsMessage(groupId: Buffer, body: string, commit = false): Buffer {
   const head = [u16(1), u16(commit ? 1 : 2), vec(groupId), Buffer.alloc(8)];
-  const tail = commit ? [Buffer.from([1]), Buffer.alloc(4), vec(Buffer.alloc(0)), Buffer.from([3])] : [Buffer.from([1])];
+  const tail = commit
+    ? [Buffer.from([1]), Buffer.alloc(4), vec(Buffer.alloc(0)), Buffer.from([3])]
+    : [Buffer.from([1])];
   return Buffer.concat([...head, ...tail, Buffer.from(body)]);
 }
 
 function keyPackage(installationKey: Buffer, extra: string): Buffer {
-  return Buffer.concat([u16(1), u16(3), vec(Buffer.from("init")), vec(Buffer.from("enc")), vec(installationKey), Buffer.from(extra)]);
+  return Buffer.concat([
+    u16(1),
+    u16(3),
+    vec(Buffer.from("init")),
+    vec(Buffer.from("enc")),
+    vec(installationKey),
+    Buffer.from(extra),
+  ]);
 }
 
 const mls = <T>(method: string, request: object) =>
@@ -55,8 +64,10 @@ interface GroupMessages {
   messages: Array<{ v1: { id: string; data?: Buffer; is_commit?: boolean } }>;
   paging_info: { direction: number; limit: number; id_cursor?: string };
 }
-const queryGroup = (groupId: Buffer, paging?: object) => mls<GroupMessages>("QueryGroupMessages", { group_id: groupId, paging_info: paging });
-const send = (...data: Buffer[]) => mlsEmpty("SendGroupMessages", { messages: data.map((d) => ({ v1: { data: d } })) });
+const queryGroup = (groupId: Buffer, paging?: object) =>
+  mls<GroupMessages>("QueryGroupMessages", { group_id: groupId, paging_info: paging });
+const send = (...data: Buffer[]) =>
+  mlsEmpty("SendGroupMessages", { messages: data.map((d) => ({ v1: { data: d } })) });
 
 describe("group messages", () => {
   it("stores, dedupes, flags commits and pages by node-go's rules", async () => {
@@ -67,8 +78,22 @@ describe("group messages", () => {
     await send(mlsMessage(g, "c", true));
 
     const all = await queryGroup(g, { direction: 1, limit: 100 });
-    expect(all.messages.map((x) => x.v1.data!.toString().slice(-2))).toEqual(["m1", "m2", "m3", "m4", "m5", "\u0003c"]);
-    expect(all.messages.map((x) => x.v1.is_commit ?? false)).toEqual([false, false, false, false, false, true]);
+    expect(all.messages.map((x) => x.v1.data!.toString().slice(-2))).toEqual([
+      "m1",
+      "m2",
+      "m3",
+      "m4",
+      "m5",
+      "\u0003c",
+    ]);
+    expect(all.messages.map((x) => x.v1.is_commit ?? false)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
     const ids = all.messages.map((x) => Number(x.v1.id));
     expect(ids).toEqual([...ids].sort((x, y) => x - y));
     expect(all.paging_info).toMatchObject({ direction: 1, limit: 100 });
@@ -103,11 +128,16 @@ describe("group messages", () => {
   it("rejects malformed input with INVALID_ARGUMENT and a readable reason, storing nothing", async () => {
     const g = newGroupId();
     const badWireFormat = Buffer.concat([u16(1), u16(5), vec(g), Buffer.alloc(9)]);
-    await expect(send(mlsMessage(g, "ok"), badWireFormat)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, message: /wire_format 5/ });
+    await expect(send(mlsMessage(g, "ok"), badWireFormat)).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      message: /wire_format 5/,
+    });
     expect((await queryGroup(g, { direction: 1 })).messages).toHaveLength(0);
     await expect(send(Buffer.alloc(0))).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
     await expect(queryGroup(Buffer.alloc(0))).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
-    await expect(send(Buffer.concat([u16(1), u16(2), Buffer.from([0xc0])]))).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(send(Buffer.concat([u16(1), u16(2), Buffer.from([0xc0])]))).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+    });
   });
 });
 
@@ -123,7 +153,9 @@ describe("subscriptions", () => {
       `/${MLS}.MlsApi/SubscribeGroupMessages`,
       (v: Buffer) => v,
       (b: Buffer) => decode<{ v1: { id: string; data: Buffer } }>(`${MLS}.GroupMessage`, b),
-      encode(`${MLS}.SubscribeGroupMessagesRequest`, { filters: [{ group_id: g, id_cursor: ids[0] }, { group_id: newGroupId() }] }),
+      encode(`${MLS}.SubscribeGroupMessagesRequest`, {
+        filters: [{ group_id: g, id_cursor: ids[0] }, { group_id: newGroupId() }],
+      }),
       new Metadata(),
     );
     const got: string[] = [];
@@ -150,7 +182,9 @@ describe("subscriptions", () => {
       `/${MLS}.MlsApi/SubscribeWelcomeMessages`,
       (v: Buffer) => v,
       (b: Buffer) => b,
-      encode(`${MLS}.SubscribeWelcomeMessagesRequest`, { filters: [{ installation_key: Buffer.from("nobody") }] }),
+      encode(`${MLS}.SubscribeWelcomeMessagesRequest`, {
+        filters: [{ installation_key: Buffer.from("nobody") }],
+      }),
       new Metadata(),
     );
     call.on("error", () => {});
@@ -166,59 +200,128 @@ describe("subscriptions", () => {
 describe("welcomes, key packages, identity, commit log", () => {
   it("keeps the welcome variant, fills id and created_ns, and dedupes", async () => {
     const key = Buffer.from(`install-${Math.random()}`);
-    const v1 = { installation_key: key, data: Buffer.from("welcome"), hpke_public_key: Buffer.from("hpke"), wrapper_algorithm: 2, welcome_metadata: Buffer.from("meta") };
-    const pointer = { installation_key: key, welcome_pointer: Buffer.from("ptr"), hpke_public_key: Buffer.from("hpke"), wrapper_algorithm: 1 };
+    const v1 = {
+      installation_key: key,
+      data: Buffer.from("welcome"),
+      hpke_public_key: Buffer.from("hpke"),
+      wrapper_algorithm: 2,
+      welcome_metadata: Buffer.from("meta"),
+    };
+    const pointer = {
+      installation_key: key,
+      welcome_pointer: Buffer.from("ptr"),
+      hpke_public_key: Buffer.from("hpke"),
+      wrapper_algorithm: 1,
+    };
     await mlsEmpty("SendWelcomeMessages", { messages: [{ v1 }, { welcome_pointer: pointer }, { v1 }] });
-    type Welcomes = { messages: Array<{ v1?: Record<string, unknown>; welcome_pointer?: Record<string, unknown> }> };
-    const result = await mls<Welcomes>("QueryWelcomeMessages", { installation_key: key, paging_info: { direction: 1 } });
+    type Welcomes = {
+      messages: Array<{ v1?: Record<string, unknown>; welcome_pointer?: Record<string, unknown> }>;
+    };
+    const result = await mls<Welcomes>("QueryWelcomeMessages", {
+      installation_key: key,
+      paging_info: { direction: 1 },
+    });
     expect(result.messages).toHaveLength(2);
-    expect(result.messages[0].v1).toMatchObject({ data: Buffer.from("welcome"), welcome_metadata: Buffer.from("meta"), wrapper_algorithm: 2 });
+    expect(result.messages[0].v1).toMatchObject({
+      data: Buffer.from("welcome"),
+      welcome_metadata: Buffer.from("meta"),
+      wrapper_algorithm: 2,
+    });
     expect(Number(result.messages[0].v1!.created_ns)).toBeGreaterThan(0);
-    expect(result.messages[1].welcome_pointer).toMatchObject({ welcome_pointer: Buffer.from("ptr"), wrapper_algorithm: 1 });
-    await expect(mlsEmpty("SendWelcomeMessages", { messages: [{}] })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(result.messages[1].welcome_pointer).toMatchObject({
+      welcome_pointer: Buffer.from("ptr"),
+      wrapper_algorithm: 1,
+    });
+    await expect(mlsEmpty("SendWelcomeMessages", { messages: [{}] })).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+    });
   });
 
   it("upserts key packages by installation key and fetches them in request order", async () => {
     const k1 = Buffer.from(`k1-${Math.random()}`);
     const k2 = Buffer.from(`k2-${Math.random()}`);
-    await mlsEmpty("UploadKeyPackage", { key_package: { key_package_tls_serialized: keyPackage(k1, "old") } });
-    await mlsEmpty("UploadKeyPackage", { key_package: { key_package_tls_serialized: keyPackage(k1, "new") } });
-    await mlsEmpty("UploadKeyPackage", { key_package: { key_package_tls_serialized: keyPackage(k2, "two") } });
+    await mlsEmpty("UploadKeyPackage", {
+      key_package: { key_package_tls_serialized: keyPackage(k1, "old") },
+    });
+    await mlsEmpty("UploadKeyPackage", {
+      key_package: { key_package_tls_serialized: keyPackage(k1, "new") },
+    });
+    await mlsEmpty("UploadKeyPackage", {
+      key_package: { key_package_tls_serialized: keyPackage(k2, "two") },
+    });
     type Fetched = { key_packages: Array<{ key_package_tls_serialized?: Buffer }> };
-    const fetched = await mls<Fetched>("FetchKeyPackages", { installation_keys: [k2, Buffer.from("unknown"), k1] });
-    expect(fetched.key_packages.map((k) => k.key_package_tls_serialized?.toString().slice(-3) ?? "")).toEqual(["two", "", "new"]);
+    const fetched = await mls<Fetched>("FetchKeyPackages", {
+      installation_keys: [k2, Buffer.from("unknown"), k1],
+    });
+    expect(fetched.key_packages.map((k) => k.key_package_tls_serialized?.toString().slice(-3) ?? "")).toEqual(
+      ["two", "", "new"],
+    );
   });
 
   it("leaves inbox_id unset for unknown identifiers and says no to smart-contract wallets", async () => {
     type Ids = { responses: Array<{ identifier: string; inbox_id?: string }> };
-    const ids = await callTyped<Ids>(node.url, "IdentityApi", "GetInboxIds", { requests: [{ identifier: "0xabc", identifier_kind: 1 }] },
-      "xmtp.identity.api.v1.GetInboxIdsRequest", "xmtp.identity.api.v1.GetInboxIdsResponse");
+    const ids = await callTyped<Ids>(
+      node.url,
+      "IdentityApi",
+      "GetInboxIds",
+      { requests: [{ identifier: "0xabc", identifier_kind: 1 }] },
+      "xmtp.identity.api.v1.GetInboxIdsRequest",
+      "xmtp.identity.api.v1.GetInboxIdsResponse",
+    );
     expect(ids.responses[0].identifier).toBe("0xabc");
     expect("inbox_id" in ids.responses[0]).toBe(false);
     type Scw = { responses: Array<{ is_valid?: boolean; error?: string }> };
-    const scw = await callTyped<Scw>(node.url, "IdentityApi", "VerifySmartContractWalletSignatures", { signatures: [Buffer.from("s")] },
-      "xmtp.identity.api.v1.VerifySmartContractWalletSignaturesRequest", "xmtp.identity.api.v1.VerifySmartContractWalletSignaturesResponse");
+    const scw = await callTyped<Scw>(
+      node.url,
+      "IdentityApi",
+      "VerifySmartContractWalletSignatures",
+      { signatures: [Buffer.from("s")] },
+      "xmtp.identity.api.v1.VerifySmartContractWalletSignaturesRequest",
+      "xmtp.identity.api.v1.VerifySmartContractWalletSignaturesResponse",
+    );
     expect(scw.responses[0].is_valid ?? false).toBe(false);
     expect(scw.responses[0].error).toMatch(/not supported/);
   });
 
   it("bounds commit-log batches and returns entries ascending with their sequence ids", async () => {
     const g = newGroupId();
-    const entry = (i: number) => ({ group_id: g, serialized_commit_log_entry: Buffer.from(`e${i}`), signature: Buffer.from("sig") });
-    await expect(mlsEmpty("BatchPublishCommitLog", { requests: Array.from({ length: 11 }, (_, i) => entry(i)) })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
-    await expect(mlsEmpty("BatchPublishCommitLog", { requests: [] })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    const entry = (i: number) => ({
+      group_id: g,
+      serialized_commit_log_entry: Buffer.from(`e${i}`),
+      signature: Buffer.from("sig"),
+    });
+    await expect(
+      mlsEmpty("BatchPublishCommitLog", { requests: Array.from({ length: 11 }, (_, i) => entry(i)) }),
+    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(mlsEmpty("BatchPublishCommitLog", { requests: [] })).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+    });
     await mlsEmpty("BatchPublishCommitLog", { requests: [entry(1), entry(2), entry(3)] });
-    type Log = { responses: Array<{ group_id: Buffer; commit_log_entries: Array<{ sequence_id: string; serialized_commit_log_entry: Buffer }> }> };
-    const result = await mls<Log>("BatchQueryCommitLog", { requests: [{ group_id: g, paging_info: { limit: 2 } }] });
+    type Log = {
+      responses: Array<{
+        group_id: Buffer;
+        commit_log_entries: Array<{ sequence_id: string; serialized_commit_log_entry: Buffer }>;
+      }>;
+    };
+    const result = await mls<Log>("BatchQueryCommitLog", {
+      requests: [{ group_id: g, paging_info: { limit: 2 } }],
+    });
     expect(result.responses[0].group_id.equals(g)).toBe(true);
-    expect(result.responses[0].commit_log_entries.map((e) => e.serialized_commit_log_entry.toString())).toEqual(["e1", "e2"]);
-    await expect(mls("BatchQueryCommitLog", { requests: Array.from({ length: 21 }, () => ({ group_id: g })) })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(
+      result.responses[0].commit_log_entries.map((e) => e.serialized_commit_log_entry.toString()),
+    ).toEqual(["e1", "e2"]);
+    await expect(
+      mls("BatchQueryCommitLog", { requests: Array.from({ length: 21 }, () => ({ group_id: g })) }),
+    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
   });
 });
 
 describe("unknown methods (acceptance 10)", () => {
   it("answers UNIMPLEMENTED, logs the full path at warn level and counts it", async () => {
-    for (const methodPath of ["/xmtp.xmtpv4.payer_api.PayerApi/GetNodes", `/${MLS}.MlsApi/RevokeInstallation`]) {
+    for (const methodPath of [
+      "/xmtp.xmtpv4.payer_api.PayerApi/GetNodes",
+      `/${MLS}.MlsApi/RevokeInstallation`,
+    ]) {
       const result = await callRaw(node.url, methodPath);
       expect(result.code).toBe(status.UNIMPLEMENTED);
       const line = logLines.map((l) => JSON.parse(l)).find((l) => l.path === methodPath);
@@ -234,7 +337,14 @@ describe("persistence", () => {
     let own = await startXmtpNode({ port: 0, dataDir: dir, log: pino({ level: "silent" }) });
     const g = newGroupId();
     const call = (method: string, request: object) =>
-      callTyped<GroupMessages>(own.url, "MlsApi", method, request, `${MLS}.${method}Request`, method === "QueryGroupMessages" ? `${MLS}.QueryGroupMessagesResponse` : `${MLS}.Empty`);
+      callTyped<GroupMessages>(
+        own.url,
+        "MlsApi",
+        method,
+        request,
+        `${MLS}.${method}Request`,
+        method === "QueryGroupMessages" ? `${MLS}.QueryGroupMessagesResponse` : `${MLS}.Empty`,
+      );
     await call("SendGroupMessages", { messages: [{ v1: { data: mlsMessage(g, "p1") } }] });
     const before = await call("QueryGroupMessages", { group_id: g, paging_info: { direction: 1 } });
     await own.stop();
@@ -242,7 +352,9 @@ describe("persistence", () => {
 
     own = await startXmtpNode({ port: 0, dataDir: dir, log: pino({ level: "silent" }) });
     try {
-      await call("SendGroupMessages", { messages: [{ v1: { data: mlsMessage(g, "p1") } }, { v1: { data: mlsMessage(g, "p2") } }] });
+      await call("SendGroupMessages", {
+        messages: [{ v1: { data: mlsMessage(g, "p1") } }, { v1: { data: mlsMessage(g, "p2") } }],
+      });
       const after = await call("QueryGroupMessages", { group_id: g, paging_info: { direction: 1 } });
       expect(after.messages.map((x) => x.v1.id).slice(0, 1)).toEqual(before.messages.map((x) => x.v1.id));
       expect(after.messages).toHaveLength(2); // p1 deduped against the persisted copy
