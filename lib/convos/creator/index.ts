@@ -1,0 +1,5 @@
+export * from "./admin";
+export * from "./handle";
+export * from "./ledger";
+export * from "./request";
+export * from "./runner";

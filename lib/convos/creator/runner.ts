@@ -1,0 +1,104 @@
+/**
+ * Running the creator side: a live DM stream plus catch-up batches (at start
+ * and after every stream restart), feeding one serial queue.
+ *
+ * The queue is what makes "the same request delivered twice is handled once"
+ * hold inside a process: the stream and a catch-up can both see message X, but
+ * the second look happens after the first recorded X in the ledger. Across
+ * processes and restarts the ledger (persistent in production), the
+ * membership check and the handled marker take over (spec §6.5).
+ */
+import type { AsyncStreamProxy, DecodedMessage } from "@xmtp/node-sdk";
+import { Consent, Direction } from "../sdk";
+import { handleJoinRequestMessage, type CreatorContext, type JoinOutcome } from "./handle";
+import { isJoinRequestCandidate, type IncomingMessage } from "./request";
+
+export interface JoinRequestProcessorOptions {
+  /** Messages scanned per DM in a catch-up pass (newest first, handled oldest first). Default 50. */
+  catchUpLimit?: number;
+  /** Delay before the SDK retries a failed stream. Default 300 ms (the SDK's 60 s default is far too slow). */
+  streamRetryDelayMs?: number;
+}
+
+export interface JoinRequestProcessor {
+  /** Syncs and handles pending requests in every DM with consent unknown or allowed. */
+  catchUp(): Promise<void>;
+  /** Resolves when everything queued so far has been handled. */
+  idle(): Promise<void>;
+  /** Ends the stream and waits for in-flight work; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Handles one message after all earlier queued work; outcomes and errors go to ctx.onEvent. */
+function makeQueue(ctx: CreatorContext) {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    push(task: () => Promise<unknown>): Promise<void> {
+      const run = tail
+        .then(task)
+        .catch((error) =>
+          ctx.onEvent?.({ type: "warning", message: "join request processing failed", error }),
+        );
+      tail = run;
+      return run.then(() => undefined);
+    },
+    idle: () => tail.then(() => undefined),
+  };
+}
+
+/** Handles the pending requests of every watched DM once, oldest first; returns the outcomes. */
+export async function catchUpJoinRequests(ctx: CreatorContext, limit = 50): Promise<JoinOutcome[]> {
+  const { conversations } = ctx.client;
+  const watched = [Consent.Unknown, Consent.Allowed];
+  await conversations.sync();
+  await conversations.syncAll(watched);
+  const outcomes: JoinOutcome[] = [];
+  for (const dm of conversations.listDms({ consentStates: watched })) {
+    const newest = (await dm.messages({ limit, direction: Direction.Descending })) as IncomingMessage[];
+    for (const m of newest.reverse()) {
+      if (m.senderInboxId === ctx.client.inboxId || !isJoinRequestCandidate(m)) continue;
+      outcomes.push(await handleJoinRequestMessage(ctx, m));
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * Starts processing join requests for the context's client: one catch-up pass,
+ * then the live DM stream; each stream restart triggers another catch-up.
+ * Guarantees each request message id is acted on at most once per ledger.
+ */
+export async function startJoinRequestProcessor(
+  ctx: CreatorContext,
+  options: JoinRequestProcessorOptions = {},
+): Promise<JoinRequestProcessor> {
+  const context: CreatorContext = { ...ctx, provisionalProfiles: ctx.provisionalProfiles ?? new Map() };
+  const queue = makeQueue(context);
+  const catchUp = () => queue.push(() => catchUpJoinRequests(context, options.catchUpLimit));
+  let stopped = false;
+  let stream: AsyncStreamProxy<DecodedMessage<unknown>> | undefined;
+  await catchUp();
+  stream = await context.client.conversations.streamAllDmMessages({
+    consentStates: [Consent.Unknown, Consent.Allowed],
+    retryDelay: options.streamRetryDelayMs ?? 300,
+    onValue: (m) => {
+      if (!stopped && m && isJoinRequestCandidate(m))
+        void queue.push(() => handleJoinRequestMessage(context, m as IncomingMessage));
+    },
+    onRestart: () => {
+      if (!stopped) void catchUp();
+    },
+    onError: (error) => context.onEvent?.({ type: "warning", message: "DM stream error", error }),
+  });
+  return {
+    catchUp,
+    idle: queue.idle,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stream?.end();
+      stream = undefined;
+      await queue.idle();
+    },
+  };
+}
