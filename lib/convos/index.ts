@@ -15,3 +15,5 @@ export * from "./emoji";
 export * from "./codecs";
 export * from "./profiles";
 export * from "./create-invite";
+export * from "./joiner";
+export * from "./creator";
