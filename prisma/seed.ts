@@ -26,9 +26,11 @@ export async function seedCatalog(
   const before = await db.template.count({ where: { slug: { in: catalogSeed.map((t) => t.slug) } } });
   // One transaction: a crash half-way leaves the catalog as it was, never half-seeded.
   await db.$transaction(
-    catalogSeed.map((t) =>
-      db.template.upsert({ where: { slug: t.slug }, create: t, update: opts.overwrite ? t : {} }),
-    ),
+    catalogSeed.map((t) => {
+      // Shipped templates are published; said explicitly so an overwrite re-publishes one an admin hid.
+      const data = { ...t, published: true };
+      return db.template.upsert({ where: { slug: t.slug }, create: data, update: opts.overwrite ? data : {} });
+    }),
   );
   return { created: catalogSeed.length - before, total: catalogSeed.length };
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { qrDataUrl, qrPng, qrSvg, templatePageUrl } from "./qr";
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function pngSize(png: Buffer) {
+  // IHDR is the first chunk: width and height are its first two big-endian words.
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe("templatePageUrl", () => {
+  it("is PUBLIC_URL/a/<slug>, whatever trailing slash PUBLIC_URL has", () => {
+    expect(templatePageUrl("trip-planner", "https://agents.example")).toBe("https://agents.example/a/trip-planner");
+    expect(templatePageUrl("trip-planner", "https://agents.example/")).toBe("https://agents.example/a/trip-planner");
+  });
+  it("defaults to the configured PUBLIC_URL", () => {
+    expect(templatePageUrl("x")).toMatch(/^https?:\/\/[^/]+\/a\/x$/);
+  });
+});
+
+describe("QR rendering", () => {
+  const url = "https://agents.example/a/trip-planner";
+
+  it("makes a PNG of the requested width", async () => {
+    const png = await qrPng(url, 300);
+    expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(pngSize(png)).toEqual({ width: 300, height: 300 });
+  });
+
+  it("makes an SVG document", async () => {
+    const svg = await qrSvg(url);
+    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain("<path");
+  });
+
+  it("makes a PNG data URL", async () => {
+    const dataUrl = await qrDataUrl(url, 200);
+    expect(dataUrl.startsWith("data:image/png;base64,")).toBe(true);
+    const png = Buffer.from(dataUrl.split(",")[1], "base64");
+    expect(pngSize(png)).toEqual({ width: 200, height: 200 });
+  });
+
+  it("encodes different URLs differently", async () => {
+    expect(await qrSvg(url)).not.toBe(await qrSvg(`${url}-2`));
+  });
+});
