@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInvite, generateTag, updateAppData } from "@/lib/convos";
+import { AppError } from "@/lib/errors";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { AlreadyJoinedError } from "./errors";
+import { claimJoin } from "./join-claim";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  process.env.XMTP_ENV = "local";
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  const { db } = await import("@/lib/db");
+  await db.$disconnect();
+  await t.drop();
+});
+
+function someoneElsesInvite(opts: { env?: "local" | "production"; expiresAtUnix?: number } = {}) {
+  const creatorInboxId = randomBytes(32).toString("hex");
+  const invite = createInvite({
+    conversationId: randomBytes(16).toString("hex"),
+    creatorInboxId,
+    privateKey: randomBytes(32),
+    appData: updateAppData(undefined, { tag: generateTag() }),
+    env: opts.env ?? "local",
+    expiresAtUnix: opts.expiresAtUnix,
+  });
+  return { url: invite.url, creatorInboxId };
+}
+
+const request = { ownerId: null, templateId: null, name: "Helper", instructions: "Help." };
+
+async function expectRefused(inviteUrl: string, code: string) {
+  const before = await t.db.agent.count();
+  const error = await claimJoin({ ...request, inviteUrl }).catch((e) => e);
+  expect(error).toBeInstanceOf(AppError);
+  expect(error.code).toBe(code);
+  expect(error.message.length).toBeGreaterThan(10);
+  expect(await t.db.agent.count()).toBe(before);
+}
+
+describe("claimJoin", () => {
+  it("creates a joining agent for a valid invite and records the claim", async () => {
+    const { url } = someoneElsesInvite();
+    const claim = await claimJoin({ ...request, inviteUrl: url });
+    const agent = await t.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } });
+    expect(agent).toMatchObject({ status: "joining", source: "join", name: "Helper" });
+    expect(agent.joinUrl).toMatch(/^https:\/\/dev\.convos\.org\/v2\?i=/);
+    expect(await t.db.event.count({ where: { kind: "claim", agentId: claim.agentId } })).toBe(1);
+  });
+
+  it("never claims the same invite twice, even concurrently", async () => {
+    const { url } = someoneElsesInvite();
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => claimJoin({ ...request, inviteUrl: url })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.filter((r) => r.status === "rejected");
+    expect(refused).toHaveLength(4);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(AlreadyJoinedError);
+  });
+
+  it("refuses bad input with a clear error and stores nothing", async () => {
+    await expectRefused("hello there", "invalid_invite_url");
+    await expectRefused("https://dev.convos.org/v2?i=" + "A".repeat(80), "invalid_invite");
+    await expectRefused("x".repeat(20_000), "invalid_invite_url");
+    await expectRefused(someoneElsesInvite({ expiresAtUnix: Math.floor(Date.now() / 1000) - 60 }).url, "expired_invite");
+    await expectRefused(someoneElsesInvite({ env: "production" }).url, "wrong_environment");
+  });
+
+  it("refuses an invite for a conversation one of our own identities created", async () => {
+    const { url, creatorInboxId } = someoneElsesInvite();
+    await t.db.identity.create({ data: { status: "live", inboxId: creatorInboxId } });
+    await expectRefused(url, "own_invite");
+  });
+});

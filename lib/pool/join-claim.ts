@@ -1,0 +1,59 @@
+/**
+ * The join-claim: an agent that joins a conversation someone else created.
+ * The invite is verified first, so a bad link claims nothing; the agent row
+ * starts `joining`, and the worker (on the notification) sends the join request
+ * from a fresh identity. `Agent.joinInviteKey` is unique, so the same invite
+ * can never be claimed into two agents, however fast the attempts come.
+ */
+import { randomUUID } from "node:crypto";
+import { config } from "@/lib/config";
+import { buildInviteUrl } from "@/lib/convos";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { AGENT_CLAIMED_CHANNEL, type LaunchRequest } from "./claim";
+import { AlreadyJoinedError } from "./errors";
+import { recordClaim } from "./events";
+import { checkInviteForClaim } from "./invite-check";
+
+export interface JoiningAgent {
+  agentId: string;
+  status: "joining";
+  latencyMs: number;
+}
+
+/** Verifies the invite, then creates a `joining` agent for it and notifies the worker; throws AppError. */
+export async function claimJoin(request: LaunchRequest & { inviteUrl: string }): Promise<JoiningAgent> {
+  const started = performance.now();
+  const env = config().XMTP_ENV;
+  const invite = checkInviteForClaim(request.inviteUrl, env);
+  const ours = await db.identity.findFirst({ where: { inboxId: invite.creatorInboxId }, select: { id: true } });
+  if (ours) {
+    throw new AppError("own_invite", "That invite is for a conversation one of our agents created: it is already there.");
+  }
+  const agentId = randomUUID();
+  try {
+    await db.$transaction([
+      db.agent.create({
+        data: {
+          id: agentId,
+          ownerId: request.ownerId,
+          templateId: request.templateId,
+          name: request.name,
+          instructions: request.instructions,
+          status: "joining",
+          source: "join",
+          joinInviteKey: invite.key,
+          joinUrl: buildInviteUrl(invite.code, env),
+        },
+      }),
+      db.$executeRaw`SELECT pg_notify(${AGENT_CLAIMED_CHANNEL}, ${agentId})`,
+    ]);
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new AlreadyJoinedError();
+    throw error;
+  }
+  const latencyMs = Math.round(performance.now() - started);
+  await recordClaim({ agentId, latencyMs });
+  return { agentId, status: "joining", latencyMs };
+}
