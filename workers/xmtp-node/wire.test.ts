@@ -14,7 +14,9 @@ import { startXmtpNode, type XmtpNode } from "./server.ts";
 import { callRaw, callTyped } from "./raw-client.ts";
 import { decode, encode } from "./schema.ts";
 import { LOG_FILE } from "./persistence.ts";
-import { tempDir } from "./testing.ts";
+import { newUser, tempDir } from "./testing.ts";
+import { ApiUrls } from "@xmtp/node-sdk";
+import { pointLocalEnvAt } from "../../lib/xmtp/index.ts";
 
 const MLS = "xmtp.mls.api.v1";
 const logLines: string[] = [];
@@ -327,6 +329,28 @@ describe("unknown methods (acceptance 10)", () => {
       const line = logLines.map((l) => JSON.parse(l)).find((l) => l.path === methodPath);
       expect(line).toMatchObject({ level: 40, msg: expect.stringMatching(/unknown method/) });
       expect(node.callCounts()[methodPath]).toBe(1);
+    }
+  });
+});
+
+describe("RPC sequence of a real client (spec §4)", () => {
+  it("registers a new inbox with GetInboxIds x2, GetIdentityUpdates, UploadKeyPackage, PublishIdentityUpdate", async () => {
+    const original = ApiUrls.local;
+    pointLocalEnvAt(node.url); // node-sdk 5.x pre-check (spec §2.3)
+    try {
+      const before = node.callCounts();
+      await newUser(tmp.dir, { apiUrl: node.url });
+      const after = node.callCounts();
+      const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+      expect(delta("IdentityApi/GetInboxIds")).toBe(2);
+      expect(delta("MlsApi/UploadKeyPackage")).toBe(1);
+      expect(delta("IdentityApi/PublishIdentityUpdate")).toBe(1);
+      expect(delta("IdentityApi/GetIdentityUpdates")).toBeGreaterThanOrEqual(1);
+      expect(Object.keys(after).filter((k) => k.startsWith("/"))).toEqual(
+        Object.keys(before).filter((k) => k.startsWith("/")),
+      );
+    } finally {
+      pointLocalEnvAt(original);
     }
   });
 });
