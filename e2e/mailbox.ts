@@ -29,7 +29,7 @@ export async function signInByEmail(page: Page, email: string, callbackUrl = "/"
   await form.getByRole("button", { name: "Send me a sign-in link" }).click();
   await expect(page.getByText("Check your e-mail")).toBeVisible();
   const { email: message } = await mail;
-  const link = /https?:\/\/\S+\/api\/auth\/callback\/nodemailer\S+/.exec(message.body)?.[0];
+  const link = /https?:\/\/\S+\/api\/auth\/callback\/nodemailer\S+/.exec(message.body ?? "")?.[0];
   expect(link, "the mail carries a sign-in link").toBeTruthy();
   await page.goto(link!);
   await expect(page.getByTestId("signed-in-as")).toHaveText(email);
