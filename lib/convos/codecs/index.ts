@@ -1,3 +1,4 @@
+import type { ContentCodec as SdkContentCodec } from "@xmtp/content-type-primitives";
 /** All Convos content codecs; pass `convosCodecs` as node-sdk's `codecs` option on every client (§7.1). */
 import { explodeSettingsCodec } from "./explode-settings";
 import { inviteJoinErrorCodec, inviteJoinHandledCodec } from "./invite-join";
@@ -10,12 +11,17 @@ export * from "./join-request";
 export * from "./profile";
 export { convosContentType, isContentType, isoSeconds, parseIsoDate, sendWithCodec } from "./json";
 
-/** The six Convos codecs (§7.1); without them typed join requests and replies decode to `undefined`. */
-export const convosCodecs = [
+/**
+ * The six Convos codecs (§7.1); without them typed join requests and replies
+ * decode to `undefined`. Typed as the SDK's `ContentCodec<unknown>` (what its
+ * `codecs` option takes): a codec's `shouldPush(content: T)` property is not
+ * assignable to `(content: unknown)` under strictFunctionTypes.
+ */
+export const convosCodecs: SdkContentCodec[] = [
   joinRequestCodec,
   inviteJoinErrorCodec,
   inviteJoinHandledCodec,
   profileUpdateCodec,
   profileSnapshotCodec,
   explodeSettingsCodec,
-];
+] as unknown as SdkContentCodec[];

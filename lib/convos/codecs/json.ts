@@ -3,11 +3,26 @@
  * the `convos.org` authority, JSON bodies, and the ISO-8601 date rule (§7.8:
  * write whole seconds UTC, read with or without fractional seconds).
  */
-import type { ContentCodec, ContentTypeId, EncodedContent } from "@xmtp/content-type-primitives";
+import type { ContentTypeId, EncodedContent } from "@xmtp/content-type-primitives";
 import { utf8 } from "../bytes";
 import { ConvosError } from "../errors";
 
-export type { ContentCodec, ContentTypeId, EncodedContent };
+export type { ContentTypeId, EncodedContent };
+
+/**
+ * A content codec as @xmtp/content-type-primitives defines it, but declared with
+ * method syntax: methods are bivariant in TypeScript, so a codec of a specific
+ * content type is assignable to the SDK's `ContentCodec<unknown>[]` `codecs` option.
+ */
+export interface ConvosCodec<T> {
+  contentType: ContentTypeId;
+  encode(content: T): EncodedContent;
+  decode(content: EncodedContent): T;
+  fallback(content: T): string | undefined;
+  shouldPush(content: T): boolean;
+}
+/** Kept for readers who know the upstream name. */
+export type ContentCodec<T> = ConvosCodec<T>;
 
 /** `convos.org/<typeId>:1.0`. */
 export function convosContentType(typeId: string): ContentTypeId {

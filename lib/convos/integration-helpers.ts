@@ -1,0 +1,69 @@
+/**
+ * Helpers for the integration tests of lib/convos: real node-sdk clients built
+ * through lib/xmtp (the one client factory) with every Convos codec, on the
+ * local XMTP node, with fresh databases in a temp dir. Test-only.
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Client } from "@xmtp/node-sdk";
+import { createXmtpClient, eoaSigner, randomPrivateKey } from "../xmtp/index.ts";
+import { convosCodecs } from "./codecs";
+
+export interface Identity {
+  client: Client<unknown>;
+  privateKey: `0x${string}`;
+  dbPath: string;
+  dbEncryptionKey: Uint8Array;
+}
+
+export function tempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+let counter = 0;
+
+async function open(
+  privateKey: `0x${string}`,
+  dbPath: string,
+  dbEncryptionKey: Uint8Array,
+): Promise<Client<unknown>> {
+  const client = await createXmtpClient({
+    signer: eoaSigner(privateKey),
+    dbPath,
+    dbEncryptionKey,
+    env: "local",
+    codecs: [...convosCodecs],
+  });
+  return client as unknown as Client<unknown>;
+}
+
+/** A new identity (key, database, registered client) on the local node. */
+export async function newIdentity(dir: string): Promise<Identity> {
+  const privateKey = randomPrivateKey();
+  const dbPath = path.join(dir, `convos-${process.pid}-${++counter}.db3`);
+  const dbEncryptionKey = new Uint8Array(randomBytes(32));
+  return { client: await open(privateKey, dbPath, dbEncryptionKey), privateKey, dbPath, dbEncryptionKey };
+}
+
+/** Reopens an identity's client from its database, as after a process restart. */
+export async function reopenIdentity(id: Identity): Promise<Identity> {
+  return { ...id, client: await open(id.privateKey, id.dbPath, id.dbEncryptionKey) };
+}
+
+/** Polls until `probe` returns a truthy value, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T> | T,
+  timeoutMs = 20_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
