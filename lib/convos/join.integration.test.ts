@@ -261,6 +261,23 @@ describe("Convos join over the local XMTP node", () => {
     expect((await group.members()).filter((m) => m.inboxId === b.client.inboxId)).toHaveLength(1);
   });
 
+  it("accepts a text-only join request (older iOS, web) and sends no handled marker to it", async () => {
+    const { a, group, ctx } = await creator();
+    await run(ctx);
+    const invite = await inviteToConversation(a.client, group, a.privateKey, "local");
+    const b = await newIdentity(tmp.dir);
+    const dm = await b.client.conversations.createDm(a.client.inboxId);
+    await dm.sendText(`join me: ${invite.url}`);
+    await dm.sendText("hello there"); // not an invite: ignored, never blocked
+    await waitFor("B is added", async () => {
+      await group.sync();
+      return (await group.members()).some((m) => m.inboxId === b.client.inboxId);
+    });
+    const replies = (await dmMessages(b.client, a.client.inboxId)).filter((m) => m.senderInboxId === a.client.inboxId);
+    expect(replies).toHaveLength(0);
+    expect(a.client.conversations.getDmByInboxId(b.client.inboxId)!.consentState()).toBe(Consent.Allowed);
+  });
+
   it("after A restarts mid-way, pending requests are handled once", async () => {
     const { a, group, ctx, ledger } = await creator();
     const invite = await inviteToConversation(a.client, group, a.privateKey, "local");
