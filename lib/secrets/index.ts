@@ -1,0 +1,2 @@
+export * from "./seal.ts";
+export * from "./master-key.ts";
