@@ -3,14 +3,15 @@
  * and a category filter that work without JavaScript (the URL holds the
  * filter), and how many agents are ready to launch now.
  *
- * It lives in the (home) group so that its loading.tsx does not wrap
- * /a/[slug]: a loading boundary above that page would start streaming before
- * notFound() runs and turn its 404 into a 200.
+ * Deliberately no loading.tsx here (nor in (catalog)): a loading boundary
+ * streams the content after the fallback and reveals it with an inline
+ * script, so without JavaScript the visitor would see "Loading…" forever; a
+ * boundary in (catalog) would also wrap /a/[slug] and turn its 404 into a 200.
  */
 import Link from "next/link";
-import { CatalogFilterBar } from "../_components/catalog-filter";
-import { ReadyNow } from "../_components/ready-now";
-import { TemplateGrid } from "../_components/template-card";
+import { CatalogFilterBar } from "./_components/catalog-filter";
+import { ReadyNow } from "./_components/ready-now";
+import { TemplateGrid } from "./_components/template-card";
 import {
   categoryLabel,
   featuredTemplates,
