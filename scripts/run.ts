@@ -24,8 +24,13 @@ const log = (line: string) => console.log(`[run] ${line}`);
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
 
+/**
+ * Each part runs in its own process group (detached), and is stopped by
+ * signalling the whole group: `npx` and `tsx` start grandchildren that a
+ * signal to the direct child would leave behind as orphans.
+ */
 function start(name: string, cmd: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  const child = spawn(cmd, args, { stdio: "inherit", env: { ...process.env, ...env }, detached: true });
   children.push({ name, child });
   child.on("exit", (code, signal) => {
     if (!stopping) {
@@ -36,9 +41,25 @@ function start(name: string, cmd: string, args: string[], env: Record<string, st
   return child;
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once("exit", () => resolve()));
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+/** Resolves once no process of the child's group is left. */
+async function groupGone(child: ChildProcess): Promise<void> {
+  for (;;) {
+    try {
+      if (!child.pid) return;
+      process.kill(-child.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 let stopDatabase: () => Promise<void> = async () => {};
@@ -47,9 +68,9 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   for (const { name, child } of [...children].reverse()) {
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    await exited(child);
+    signalGroup(child, "SIGTERM");
+    const timer = setTimeout(() => signalGroup(child, "SIGKILL"), 10_000);
+    await groupGone(child);
     clearTimeout(timer);
     log(`${name} stopped`);
   }
@@ -58,8 +79,13 @@ async function shutdown(code: number) {
   process.exit(code);
 }
 
-process.on("SIGINT", () => (stopping ? process.exit(130) : void shutdown(0)));
-process.on("SIGTERM", () => (stopping ? process.exit(143) : void shutdown(0)));
+/** A second signal: kill what is left at once and leave. */
+function exitNow(code: number) {
+  for (const { child } of children) signalGroup(child, "SIGKILL");
+  process.exit(code);
+}
+process.on("SIGINT", () => (stopping ? exitNow(130) : void shutdown(0)));
+process.on("SIGTERM", () => (stopping ? exitNow(143) : void shutdown(0)));
 
 const env: Record<string, string> = { DATA_DIR: dataDir, XMTP_ENV: xmtpEnv, NEXT_TELEMETRY_DISABLED: "1" };
 if (mode === "dev") {
@@ -89,10 +115,10 @@ try {
   await shutdown(1);
 }
 
-if (xmtpEnv === "local") start("xmtp-node", "npx", ["tsx", "workers/xmtp-node/main.ts"], env);
+if (xmtpEnv === "local") start("xmtp-node", "node_modules/.bin/tsx", ["workers/xmtp-node/main.ts"], env);
 if (mode === "start" && !fs.existsSync(".next/BUILD_ID")) {
   console.error("[run] no production build: run `npm run build` first");
   await shutdown(1);
 }
-start("web", "npx", ["next", mode, "-p", port], env);
+start("web", "node_modules/.bin/next", [mode, "-p", port], env);
 log(`web on http://localhost:${port}`);
