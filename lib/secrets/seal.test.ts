@@ -32,7 +32,9 @@ describe("seal/open", () => {
     const v2 = Uint8Array.from(sealed);
     v2[0] = 2;
     expect(() => open(key, v2)).toThrow(/version 2/);
-    expect(() => open(deriveSealingKey("another master key of some length"), sealed)).toThrow(/does not open/);
+    expect(() => open(deriveSealingKey("another master key of some length"), sealed)).toThrow(
+      /does not open/,
+    );
   });
 
   it("derives the same key from the same MASTER_KEY and refuses short ones", () => {
@@ -50,18 +52,28 @@ describe("loadMasterKey", () => {
   });
 
   it("refuses to start in production without MASTER_KEY", () => {
-    expect(() => loadMasterKey({ env: { NODE_ENV: "production" }, dataDir: tmp })).toThrow(/production refuses/);
+    expect(() => loadMasterKey({ env: { NODE_ENV: "production" }, dataDir: tmp })).toThrow(
+      /production refuses/,
+    );
   });
 
   it("in development generates the key once into DATA_DIR/dev-secrets.json, says so, and reuses it", () => {
     const dir = path.join(tmp, "dev");
     const lines: string[] = [];
-    const first = loadMasterKey({ env: { NODE_ENV: "development" }, dataDir: dir, log: (l) => lines.push(l) });
+    const first = loadMasterKey({
+      env: { NODE_ENV: "development" },
+      dataDir: dir,
+      log: (l) => lines.push(l),
+    });
     expect(lines.some((l) => /generated a development MASTER_KEY/.test(l))).toBe(true);
     const file = path.join(dir, "dev-secrets.json");
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     lines.length = 0;
-    const second = loadMasterKey({ env: { NODE_ENV: "development" }, dataDir: dir, log: (l) => lines.push(l) });
+    const second = loadMasterKey({
+      env: { NODE_ENV: "development" },
+      dataDir: dir,
+      log: (l) => lines.push(l),
+    });
     expect(lines.some((l) => /generated/.test(l))).toBe(false);
     expect([...open(second, seal(first, new Uint8Array([7])))]).toEqual([7]);
   });

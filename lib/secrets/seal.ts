@@ -27,7 +27,8 @@ export interface SealingKey {
 
 /** Derives the AES-256 key from the MASTER_KEY string (HKDF-SHA256); throws on a key under 16 characters. */
 export function deriveSealingKey(masterKey: string): SealingKey {
-  if (masterKey.length < 16) throw new SealError("MASTER_KEY is too short: use at least 32 random bytes (base64)");
+  if (masterKey.length < 16)
+    throw new SealError("MASTER_KEY is too short: use at least 32 random bytes (base64)");
   return { key: Buffer.from(hkdfSync("sha256", Buffer.from(masterKey, "utf8"), SALT, INFO, 32)) };
 }
 

@@ -1,0 +1,101 @@
+/** lib/identities on a real PostgreSQL: the ledger, pool reservations under the advisory lock, leases. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import {
+  backoffMs,
+  claimMessage,
+  PgLedger,
+  releaseLeases,
+  renewLeases,
+  reservePoolSlots,
+  sweepStaleLeases,
+  takeLease,
+} from "./index";
+import { markProvisioningFailed } from "./pool";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await t.db.worker.createMany({
+    data: [
+      { id: "w1", host: "h", pid: 1 },
+      { id: "w2", host: "h", pid: 2 },
+    ],
+  });
+});
+afterAll(async () => {
+  const { db } = await import("@/lib/db");
+  await db.$disconnect();
+  await t.drop();
+});
+beforeEach(async () => {
+  await t.db.identity.deleteMany();
+  await t.db.poolSetting.upsert({ where: { id: 1 }, create: { targetIdle: 5 }, update: { targetIdle: 5 } });
+});
+
+describe("PgLedger", () => {
+  it("records once: the first claim wins, later ones and has() see it", async () => {
+    const ledger = new PgLedger("id-1");
+    expect(await ledger.has("m1")).toBe(false);
+    expect(await claimMessage("id-1", "m1", "answered")).toBe(true);
+    expect(await claimMessage("id-1", "m1", "answered")).toBe(false);
+    await ledger.record("m1", "joined"); // harmless
+    expect(await ledger.has("m1")).toBe(true);
+    expect(await new PgLedger("id-2").has("m1")).toBe(false);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => claimMessage("id-1", "m2", "answered")),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe("reservePoolSlots", () => {
+  it("two workers reserving at once never overshoot the target", async () => {
+    const [a, b] = await Promise.all([reservePoolSlots("w1", 30_000, 4), reservePoolSlots("w2", 30_000, 4)]);
+    expect(a.length + b.length).toBe(5);
+    expect(await t.db.identity.count({ where: { status: "provisioning" } })).toBe(5);
+    expect(await reservePoolSlots("w1", 30_000, 4)).toEqual([]);
+  });
+
+  it("retries a failed identity when its backoff has passed, counting it towards the target", async () => {
+    const [first] = await reservePoolSlots("w1", 30_000, 1);
+    const next = await markProvisioningFailed(first.id, "w1", 0, "boom", { baseMs: 1, capMs: 1 });
+    expect(next.getTime()).toBeLessThanOrEqual(Date.now() + 5);
+    await new Promise((r) => setTimeout(r, 20));
+    const again = await reservePoolSlots("w2", 30_000, 1);
+    expect(again).toEqual([{ id: first.id, attempts: 1 }]);
+    expect(await t.db.identity.count()).toBe(1);
+  });
+});
+
+describe("leases", () => {
+  it("take only when free or expired, renew and release only one's own, sweep expired", async () => {
+    const { id } = await t.db.identity.create({ data: { status: "live" } });
+    expect(await takeLease(id, "w1", 30_000)).toBe(true);
+    expect(await takeLease(id, "w2", 30_000)).toBe(false);
+    expect(await releaseLeases("w2", [id])).toBe(0);
+    expect([...(await renewLeases("w1", 30_000))]).toEqual([id]);
+    expect(await releaseLeases("w1", [id])).toBe(1);
+    expect(await takeLease(id, "w2", 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await takeLease(id, "w1", 30_000)).toBe(true); // w2's lease expired
+    expect((await renewLeases("w2", 30_000)).size).toBe(0);
+
+    const stale = await t.db.identity.create({
+      data: { status: "provisioning", leaseOwner: "w2", leaseExpiresAt: new Date(Date.now() - 1000) },
+    });
+    expect(await sweepStaleLeases()).toBe(1);
+    expect(await t.db.identity.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({
+      status: "failed",
+      leaseOwner: null,
+    });
+  });
+});
+
+describe("backoffMs", () => {
+  it("doubles, caps and jitters into [d/2, d]", () => {
+    expect(backoffMs(1, { baseMs: 100, random: () => 1 })).toBe(100);
+    expect(backoffMs(3, { baseMs: 100, random: () => 0 })).toBe(200);
+    expect(backoffMs(30, { baseMs: 100, capMs: 1000, random: () => 1 })).toBe(1000);
+  });
+});

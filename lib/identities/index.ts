@@ -1,0 +1,5 @@
+export * from "./backoff";
+export * from "./ledger";
+export * from "./leases";
+export * from "./mutations";
+export * from "./pool";

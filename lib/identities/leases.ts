@@ -1,0 +1,115 @@
+/**
+ * Identity leases: which worker runs which identity. A lease is an owner and
+ * an expiry; the owner renews it with its heartbeat. Taking a lease is one
+ * conditional UPDATE (free or expired only), releasing touches only rows the
+ * caller still owns, so a late or duplicate worker can never release, or
+ * renew, someone else's lease.
+ */
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+
+/** Takes the lease of an identity when it is free or expired; true when this worker now holds it. */
+export async function takeLease(identityId: string, workerId: string, leaseMs: number): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE "Identity" SET "leaseOwner" = ${workerId},
+      "leaseExpiresAt" = now() + ${leaseMs}::int * interval '1 millisecond'
+    WHERE id = ${identityId} AND ("leaseOwner" IS NULL OR "leaseExpiresAt" < now())`;
+  return n === 1;
+}
+
+/** Extends every lease this worker holds; returns the ids it still holds. */
+export async function renewLeases(workerId: string, leaseMs: number): Promise<Set<string>> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "Identity" SET "leaseExpiresAt" = now() + ${leaseMs}::int * interval '1 millisecond'
+    WHERE "leaseOwner" = ${workerId} RETURNING id`;
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Releases the given leases (all of this worker's when `ids` is omitted), only where this worker still holds them. */
+export async function releaseLeases(workerId: string, ids?: string[]): Promise<number> {
+  if (ids && ids.length === 0) return 0;
+  return ids
+    ? db.$executeRaw`UPDATE "Identity" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+        WHERE "leaseOwner" = ${workerId} AND id = ANY(${ids})`
+    : db.$executeRaw`UPDATE "Identity" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+        WHERE "leaseOwner" = ${workerId}`;
+}
+
+/**
+ * Sweeps expired leases: a provisioning identity whose worker vanished becomes
+ * failed (retried from a fresh key); any other expired lease is cleared so the
+ * identity shows as unowned. Returns how many rows changed.
+ */
+export async function sweepStaleLeases(): Promise<number> {
+  const failed = await db.$executeRaw`
+    UPDATE "Identity" SET status = 'failed', "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
+      "lastError" = 'the worker creating it stopped heartbeating', "nextAttemptAt" = now(),
+      "inboxId" = NULL, address = NULL, "encryptedWalletKey" = NULL, "encryptedDbKey" = NULL, "updatedAt" = now()
+    WHERE status = 'provisioning' AND "leaseExpiresAt" < now()`;
+  const cleared = await db.$executeRaw`
+    UPDATE "Identity" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+    WHERE "leaseOwner" IS NOT NULL AND "leaseExpiresAt" < now()`;
+  return failed + cleared;
+}
+
+export interface WorkItem {
+  agentId: string;
+  /** null: a join-claim that has no identity yet. */
+  identityId: string | null;
+}
+
+/**
+ * Agents that need a worker and whose identity nobody holds: handoffs not yet
+ * taken (claimed/ready), live agents to resume, and join-claims (with or
+ * without their joiner identity). The polling fallback of the NOTIFY path.
+ */
+export async function findUnownedWork(limit = 50): Promise<WorkItem[]> {
+  const leased = await db.$queryRaw<{ agentId: string; identityId: string }[]>`
+    SELECT a.id AS "agentId", i.id AS "identityId"
+    FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
+    WHERE ((i.status = 'claimed' AND a.status = 'ready')
+        OR (i.status = 'live' AND a.status = 'live')
+        OR (i.role = 'joiner' AND i.status IN ('joining', 'failed') AND a.status = 'joining'))
+      AND (i."leaseOwner" IS NULL OR i."leaseExpiresAt" < now())
+    ORDER BY i."updatedAt" LIMIT ${limit}`;
+  const bare = await db.$queryRaw<{ agentId: string }[]>`
+    SELECT a.id AS "agentId" FROM "Agent" a
+    WHERE a.status = 'joining' AND NOT EXISTS (SELECT 1 FROM "Identity" i WHERE i."agentId" = a.id)
+    ORDER BY a."createdAt" LIMIT ${limit}`;
+  return [...leased, ...bare.map((b) => ({ agentId: b.agentId, identityId: null }))];
+}
+
+/** The work for one agent id (the NOTIFY path): its identity, or null for a join-claim without one yet. */
+export async function workForAgent(agentId: string): Promise<WorkItem | undefined> {
+  const items = await db.$queryRaw<{ identityId: string }[]>`
+    SELECT i.id AS "identityId" FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
+    WHERE a.id = ${agentId} AND a.status IN ('ready', 'live', 'joining') AND i.status NOT IN ('retired')
+    ORDER BY i."isOwnerConversation" DESC, i."createdAt" LIMIT 1`;
+  if (items[0]) return { agentId, identityId: items[0].identityId };
+  const agent = await db.agent.findUnique({ where: { id: agentId }, select: { status: true } });
+  return agent?.status === "joining" ? { agentId, identityId: null } : undefined;
+}
+
+/**
+ * Creates the joiner identity of a join-claim, leased to `workerId`, unless
+ * another worker got there first (the agent row is locked, SKIP LOCKED, and
+ * checked for an identity in the same transaction). Returns its id or null.
+ */
+export async function createJoinerIdentity(
+  agentId: string,
+  workerId: string,
+  leaseMs: number,
+): Promise<string | null> {
+  return db.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ joinUrl: string | null }[]>`
+      SELECT "joinUrl" FROM "Agent" WHERE id = ${agentId} AND status = 'joining' FOR UPDATE SKIP LOCKED`;
+    if (!locked[0]?.joinUrl) return null;
+    if ((await tx.identity.count({ where: { agentId } })) > 0) return null;
+    const id = randomUUID();
+    await tx.$executeRaw`
+      INSERT INTO "Identity" (id, status, role, "agentId", "isOwnerConversation", "joinUrl", "leaseOwner", "leaseExpiresAt", "updatedAt")
+      VALUES (${id}, 'joining', 'joiner', ${agentId}, true, ${locked[0].joinUrl}, ${workerId},
+              now() + ${leaseMs}::int * interval '1 millisecond', now())`;
+    return id;
+  });
+}

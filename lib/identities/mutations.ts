@@ -1,0 +1,105 @@
+/**
+ * Writes of the handoff and of join-claims. Each multi-row change (identity +
+ * agent + event) is one transaction, and each is conditional on the state it
+ * expects, so a repeated or late call changes nothing.
+ */
+import { db } from "@/lib/db";
+
+/** The reasons a join-claim fails, as stored in Agent.failureReason. `timeout` is retryable. */
+export type JoinFailureReason = "expired" | "revoked" | "rejected" | "invalid" | "timeout" | "error";
+
+/**
+ * Marks the identity and its agent live after a handoff or a successful join,
+ * with the `handoff` (launch) or `joined` (join-claim) event and its latency
+ * since the claim. Returns the latency, or null when the agent was live already
+ * (a resume: nothing written).
+ */
+export async function markAgentLive(
+  identityId: string,
+  agentId: string,
+  workerId: string,
+  extra: { conversationId?: string } = {},
+): Promise<number | null> {
+  return db.$transaction(async (tx) => {
+    await tx.identity.update({
+      where: { id: identityId },
+      data: { status: "live", lastError: null, ...extra },
+    });
+    const agent = await tx.agent.findUniqueOrThrow({
+      where: { id: agentId },
+      select: { status: true, source: true, claimedAt: true },
+    });
+    if (agent.status === "live") return null;
+    const liveAt = new Date();
+    const { count } = await tx.agent.updateMany({
+      where: { id: agentId, status: { in: ["ready", "joining"] } },
+      data: { status: "live", liveAt, failureReason: null },
+    });
+    if (count === 0) return null;
+    const latencyMs = liveAt.getTime() - agent.claimedAt.getTime();
+    await tx.event.create({
+      data: {
+        kind: agent.source === "join" ? "joined" : "handoff",
+        agentId,
+        identityId,
+        workerId,
+        latencyMs,
+      },
+    });
+    return latencyMs;
+  });
+}
+
+/** Stamps the agent's first joiner; true only for the first call (so exactly one greeting is sent). */
+export async function recordFirstJoin(
+  agentId: string,
+  identityId: string,
+  joinerInboxId: string,
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.agent.updateMany({
+      where: { id: agentId, firstJoinedAt: null },
+      data: { firstJoinedAt: new Date() },
+    });
+    await tx.event.create({
+      data: { kind: "member_joined", agentId, identityId, data: { inboxId: joinerInboxId } },
+    });
+    return count === 1;
+  });
+}
+
+/** Stores a joiner identity's XMTP identity (sealed keys) before it sends its request. */
+export async function saveJoinerIdentity(
+  identityId: string,
+  data: {
+    inboxId: string;
+    address: string;
+    encryptedWalletKey: Uint8Array<ArrayBuffer>;
+    encryptedDbKey: Uint8Array<ArrayBuffer>;
+  },
+): Promise<void> {
+  await db.identity.update({ where: { id: identityId }, data: { ...data, joinRequestedAt: new Date() } });
+}
+
+/** A join-claim that failed: agent failed with the reason, identity failed with the error, a failure event. */
+export async function markJoinFailed(
+  agentId: string,
+  identityId: string,
+  workerId: string,
+  reason: JoinFailureReason,
+  error: string,
+): Promise<void> {
+  await db.$transaction([
+    db.agent.updateMany({
+      where: { id: agentId, status: "joining" },
+      data: { status: "failed", failureReason: reason },
+    }),
+    db.identity.update({
+      where: { id: identityId },
+      data: { status: "failed", lastError: `${reason}: ${error}`.slice(0, 2000), attempts: { increment: 1 } },
+    }),
+    db.event.create({
+      data: { kind: "failure", agentId, identityId, workerId, error: `${reason}: ${error}`.slice(0, 2000) },
+    }),
+  ]);
+}
