@@ -273,7 +273,9 @@ describe("Convos join over the local XMTP node", () => {
       await group.sync();
       return (await group.members()).some((m) => m.inboxId === b.client.inboxId);
     });
-    const replies = (await dmMessages(b.client, a.client.inboxId)).filter((m) => m.senderInboxId === a.client.inboxId);
+    const replies = (await dmMessages(b.client, a.client.inboxId)).filter(
+      (m) => m.senderInboxId === a.client.inboxId,
+    );
     expect(replies).toHaveLength(0);
     expect(a.client.conversations.getDmByInboxId(b.client.inboxId)!.consentState()).toBe(Consent.Allowed);
   });

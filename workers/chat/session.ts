@@ -1,0 +1,221 @@
+/**
+ * The programmatic entry of the terminal chat client: open a session from an
+ * invite URL, then send texts and receive the conversation's texts with sender
+ * names. `main.ts` wraps it in a readline loop; end-to-end tests drive it directly.
+ *
+ * Names come from Convos profiles (§8.3: latest profile_update → snapshot →
+ * legacy appData → "Somebody"), refreshed whenever a profile message arrives.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
+import { ConvosError } from "../../lib/convos/errors.ts";
+import {
+  convosCodecs,
+  ContentTypeProfileSnapshot,
+  ContentTypeProfileUpdate,
+  isContentType,
+} from "../../lib/convos/codecs/index.ts";
+import { join, type JoinResult } from "../../lib/convos/joiner.ts";
+import { parseInvite } from "../../lib/convos/url.ts";
+import {
+  displayName,
+  resolveProfiles,
+  type ProfileMessage,
+  type ResolvedProfile,
+} from "../../lib/convos/profiles.ts";
+import { createXmtpClient, eoaSigner, XMTP_DB_SUBDIR, type SupportedEnv } from "../../lib/xmtp/index.ts";
+import { loadOrCreateIdentity } from "./identity.ts";
+
+export interface ChatMessage {
+  id: string;
+  senderInboxId: string;
+  senderName: string;
+  fromMe: boolean;
+  text: string;
+  sentAt: Date;
+}
+
+export interface ChatSession {
+  conversation: Group<unknown>;
+  inboxId: string;
+  /** Texts already in the conversation when the session opened, oldest first. */
+  history: ChatMessage[];
+  send(text: string): Promise<void>;
+  /** Live texts (ours included), in arrival order, until close(). */
+  messages(): AsyncIterableIterator<ChatMessage>;
+  /** Calls `listener` for every live text; returns an unsubscribe function. */
+  onMessage(listener: (m: ChatMessage) => void): () => void;
+  displayName(inboxId: string): string;
+  close(): Promise<void>;
+}
+
+export interface OpenChatSessionOptions {
+  inviteUrl: string;
+  dataDir: string;
+  name: string;
+  env: SupportedEnv;
+  /** How long to wait for the creator to add us. Default 60 s. */
+  joinTimeoutMs?: number;
+}
+
+const HISTORY_SCAN = 500;
+
+/** Turns a failed join into one ConvosError whose code says what happened. */
+function joinFailure(result: Exclude<JoinResult, { status: "joined" }>): ConvosError {
+  switch (result.status) {
+    case "expired":
+    case "invalid":
+      return result.error;
+    case "rejected":
+      return new ConvosError(
+        "rejected",
+        `the conversation's owner refused the join (${result.error.errorType})`,
+      );
+    case "timed_out":
+      return new ConvosError("timeout", "nobody added us to the conversation in time; try again later");
+  }
+}
+
+/** Opens (creating the local identity if needed) a chat session joined through the invite; throws a ConvosError when the join fails. */
+export async function openChatSession(o: OpenChatSessionOptions): Promise<ChatSession> {
+  // Refuse text that is no invite before touching keys or the network.
+  const parsed = parseInvite(o.inviteUrl, { env: o.env });
+  if (!parsed.ok) throw parsed.error;
+  const identity = loadOrCreateIdentity(o.dataDir);
+  const dbDir = path.join(o.dataDir, XMTP_DB_SUBDIR);
+  fs.mkdirSync(dbDir, { recursive: true, mode: 0o700 });
+  const client = (await createXmtpClient({
+    signer: eoaSigner(identity.privateKey),
+    dbEncryptionKey: identity.dbEncryptionKey,
+    dbPath: path.join(dbDir, `${o.env}-chat-${identity.address}.db3`),
+    env: o.env,
+    codecs: [...convosCodecs],
+  })) as unknown as Client<unknown>;
+  let result: JoinResult;
+  try {
+    result = await join(o.inviteUrl, {
+      client,
+      env: o.env,
+      profile: { name: o.name },
+      timeoutMs: o.joinTimeoutMs,
+    });
+  } catch (e) {
+    throw e instanceof ConvosError
+      ? e
+      : new ConvosError("timeout", "could not reach the XMTP network to join", { cause: e });
+  }
+  // node-sdk 5 clients have no close(): nothing is held open once join() has ended its streams.
+  if (result.status !== "joined") throw joinFailure(result);
+  const group = result.group;
+  // The stream starts before history is read, so nothing (a late profile
+  // snapshot, say) falls between the two; values seen in both are deduplicated.
+  const listeners = new Set<(m: ChatMessage) => void>();
+  const closeHooks = new Set<() => void>();
+  const onMessage = (listener: (m: ChatMessage) => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+  const early: DecodedMessage<unknown>[] = [];
+  let ready = false;
+  const ids = new Set<string>();
+  const profileMessages: ProfileMessage[] = [];
+  let profiles = new Map<string, ResolvedProfile>();
+  const nameOf = (inboxId: string) => (inboxId === client.inboxId ? o.name : displayName(profiles, inboxId));
+  const toChat = (m: DecodedMessage<unknown>): ChatMessage => ({
+    id: m.id,
+    senderInboxId: m.senderInboxId,
+    senderName: nameOf(m.senderInboxId),
+    fromMe: m.senderInboxId === client.inboxId,
+    text: m.content as string,
+    sentAt: m.sentAt,
+  });
+  const deliver = (m: DecodedMessage<unknown>) => {
+    if (ids.has(m.id)) return;
+    ids.add(m.id);
+    if (isProfileMessage(m)) {
+      profileMessages.push(m as ProfileMessage);
+      profiles = resolveProfiles(profileMessages, group.appData);
+    } else if (typeof m.content === "string") {
+      const chat = toChat(m);
+      for (const l of listeners) l(chat);
+    }
+  };
+  const stream = await group.stream({
+    retryDelay: 300,
+    onValue: (m) => {
+      if (!m) return;
+      if (ready) deliver(m);
+      else early.push(m);
+    },
+  });
+  await group.sync();
+  const seen = (await group.messages({ limit: HISTORY_SCAN })) as DecodedMessage<unknown>[];
+  for (const m of seen) {
+    ids.add(m.id);
+    if (isProfileMessage(m)) profileMessages.push(m as ProfileMessage);
+  }
+  profiles = resolveProfiles(profileMessages, group.appData);
+  const history = seen.filter((m) => typeof m.content === "string").map(toChat);
+  // Whatever streamed in while history was read belongs to history (nobody listens yet).
+  for (const m of early.splice(0)) {
+    if (ids.has(m.id)) continue;
+    ids.add(m.id);
+    if (isProfileMessage(m)) profileMessages.push(m as ProfileMessage);
+    else if (typeof m.content === "string") history.push(toChat(m));
+  }
+  profiles = resolveProfiles(profileMessages, group.appData);
+  ready = true;
+
+  let closed = false;
+  return {
+    conversation: group,
+    inboxId: client.inboxId,
+    history,
+    async send(text: string) {
+      await group.sendText(text);
+    },
+    onMessage,
+    messages() {
+      const queue: ChatMessage[] = [];
+      let wake: (() => void) | undefined;
+      const off = onMessage((m) => {
+        queue.push(m);
+        wake?.();
+      });
+      const iterator: AsyncIterableIterator<ChatMessage> = {
+        async next() {
+          while (queue.length === 0 && !closed) await new Promise<void>((r) => (wake = r));
+          const value = queue.shift();
+          if (value) return { value, done: false };
+          off();
+          return { value: undefined, done: true };
+        },
+        async return() {
+          off();
+          return { value: undefined, done: true };
+        },
+        [Symbol.asyncIterator]() {
+          return iterator;
+        },
+      };
+      closeHooks.add(() => wake?.());
+      return iterator;
+    },
+    displayName: nameOf,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const h of closeHooks) h();
+      listeners.clear();
+      await stream.end();
+    },
+  };
+}
+
+function isProfileMessage(m: { contentType?: DecodedMessage["contentType"] | null }): boolean {
+  return (
+    isContentType(m.contentType, ContentTypeProfileUpdate) ||
+    isContentType(m.contentType, ContentTypeProfileSnapshot)
+  );
+}
