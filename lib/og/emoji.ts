@@ -30,30 +30,25 @@ export function twemojiFileNames(emoji: string): string[] {
   return [...new Set([full, withoutVs16])].filter(Boolean).map((name) => `${name}.svg`);
 }
 
-function twemojiDir(): string {
-  // Read at request time from the project's node_modules: works in `next dev`
-  // and `next start`, and keeps the 3,700 SVGs out of the server bundle.
-  return path.join(process.cwd(), "node_modules", "@twemoji", "svg");
-}
-
 const cache = new Map<string, string | null>();
 
 /** A data URL of the Twemoji SVG of an emoji, or null when Twemoji has no such emoji. */
-export function twemojiDataUrl(emoji: string, dir: string = twemojiDir()): string | null {
-  const key = `${dir}\n${emoji}`;
-  const cached = cache.get(key);
+export function twemojiDataUrl(emoji: string): string | null {
+  const cached = cache.get(emoji);
   if (cached !== undefined) return cached;
   let result: string | null = null;
   for (const name of twemojiFileNames(emoji)) {
     try {
-      const svg = fs.readFileSync(path.join(dir, name));
+      // Read at request time from the project's node_modules (not bundled). The
+      // literal folder lets the build trace exactly these files into its output.
+      const svg = fs.readFileSync(path.join(process.cwd(), "node_modules/@twemoji/svg", name));
       result = `data:image/svg+xml;base64,${svg.toString("base64")}`;
       break;
     } catch {
       // Try the next candidate name.
     }
   }
-  cache.set(key, result);
+  cache.set(emoji, result);
   return result;
 }
 

@@ -14,10 +14,8 @@ export interface OgFont {
   style: "normal";
 }
 
-const FONT_DIR = ["node_modules", "geist", "dist", "fonts", "geist-sans"];
-
 async function load(file: string): Promise<ArrayBuffer> {
-  const buf = await fs.readFile(path.join(process.cwd(), ...FONT_DIR, file));
+  const buf = await fs.readFile(file);
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
 }
 
@@ -25,7 +23,11 @@ let fonts: Promise<OgFont[]> | undefined;
 
 /** Geist Regular and Bold, loaded once per process. */
 export function ogFonts(): Promise<OgFont[]> {
-  fonts ??= Promise.all([load("Geist-Regular.ttf"), load("Geist-Bold.ttf")]).then(([regular, bold]) => [
+  // Literal paths, so the build traces exactly these two files into its output.
+  fonts ??= Promise.all([
+    load(path.join(process.cwd(), "node_modules/geist/dist/fonts/geist-sans/Geist-Regular.ttf")),
+    load(path.join(process.cwd(), "node_modules/geist/dist/fonts/geist-sans/Geist-Bold.ttf")),
+  ]).then(([regular, bold]) => [
     { name: "Geist", data: regular, weight: 400, style: "normal" },
     { name: "Geist", data: bold, weight: 700, style: "normal" },
   ]);

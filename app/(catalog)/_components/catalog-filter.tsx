@@ -19,7 +19,7 @@ export function CatalogFilterBar({ filter, categories }: { filter: CatalogFilter
           name="q"
           defaultValue={filter.q}
           maxLength={100}
-          placeholder="Search by name, description or skill"
+          placeholder="Search by name or skill"
           className="min-w-0 flex-1 rounded-lg border border-line bg-surface px-3 py-2 text-sm placeholder:text-ink-muted"
         />
         {filter.category ? <input type="hidden" name="category" value={filter.category} /> : null}

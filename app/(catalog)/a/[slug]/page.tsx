@@ -1,8 +1,12 @@
 /**
  * A template's page (`/a/<slug>`): what the agent does, its instructions
  * (markdown, sanitized), first messages to try, the page's QR and share
- * links, and the launch buttons. Unknown slugs are turned away by layout.tsx
- * with a real 404 before anything streams.
+ * links, and the launch buttons. Unknown slugs get a real 404 (not-found.tsx).
+ *
+ * Deliberately no loading.tsx: a loading boundary starts streaming before the
+ * template is read, which fixes the status at 200 (so notFound() could no
+ * longer answer 404) and leaves visitors without JavaScript on the fallback,
+ * since streamed content is revealed by an inline script.
  */
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -22,7 +26,7 @@ type Params = Promise<{ slug: string }>;
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { slug } = await params;
   const template = await loadTemplate(slug);
-  // The layout answers 404 for a missing template; metadata must not throw on its own.
+  // The page answers 404 for a missing template; metadata only names it.
   if (!template) return { title: "Agent not found" };
   const image = { url: `/og/${template.slug}`, width: 1200, height: 630, alt: `${template.name}: ${template.description}` };
   return {
