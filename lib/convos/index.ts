@@ -17,3 +17,4 @@ export * from "./profiles";
 export * from "./create-invite";
 export * from "./joiner";
 export * from "./creator";
+export { Consent, Direction, Permission } from "./sdk";

@@ -20,184 +20,29 @@
  * text copy that directly follows an already-handled typed request with the
  * same tag from the same sender is the same attempt and is recorded as such.
  */
-import { Dm, type Client, type Group } from "@xmtp/node-sdk";
-import {
-  ContentTypeInviteJoinError,
-  ContentTypeInviteJoinHandled,
-  ContentTypeJoinRequest,
-  inviteJoinError,
-  inviteJoinErrorCodec,
-  inviteJoinHandledCodec,
-  isContentType,
-  isoSeconds,
-  profileSnapshotCodec,
-  sendWithCodec,
-  type InviteJoinError,
-  type InviteJoinErrorType,
-  type InviteJoinHandled,
-  type ProfileUpdate,
-} from "../codecs";
+import { Dm, type Group } from "@xmtp/node-sdk";
+import { ContentTypeInviteJoinHandled, isContentType, type InviteJoinHandled } from "../codecs";
 import { ConvosError } from "../errors";
 import { isSignedBy } from "../invite";
 import { appDataTag } from "../metadata";
-import { buildProfileSnapshot, resolveProfiles } from "../profiles";
-import { Consent, Direction } from "../sdk";
+import { Consent } from "../sdk";
 import { decryptConversationToken } from "../token";
 import { isPast, nowUnix } from "../verify";
-import type { HandledMessageLedger, HandledKind } from "./ledger";
-import { readJoinRequest, type IncomingMessage, type JoinRequestMessage } from "./request";
+import { emit, type CreatorContext, type JoinOutcome } from "./context";
+import {
+  ERROR_DEDUPE_SCAN,
+  finish,
+  isCopyOfHandledTyped,
+  recentMessages,
+  reply,
+  sendHandledMarker,
+  sendProfileSnapshot,
+  silent,
+} from "./replies";
+import { readJoinRequest, type IncomingMessage } from "./request";
 
-const ERROR_DEDUPE_SCAN = 50;
-const TYPED_REQUEST_SCAN = 20;
-const PROFILE_SCAN = 500;
-
-export type JoinOutcome =
-  | { kind: "not_a_request" }
-  | { kind: "duplicate" }
-  | { kind: "ignored"; reason: string; recorded: boolean }
-  | { kind: "blocked"; reason: string }
-  | { kind: "rejected"; errorType: InviteJoinErrorType; replied: boolean }
-  | { kind: "handled_elsewhere" }
-  | { kind: "already_member"; groupId: string }
-  | { kind: "joined"; groupId: string; joinerInboxId: string };
-
-export interface CreatorContext {
-  // The SDK's Client is generic over registered content types; the creator only needs the shape.
-  client: Client<unknown>;
-  /** The raw secp256k1 key of this inbox; null when it is not available (§6.2 step 4). */
-  privateKey: Uint8Array | string | null;
-  ledger: HandledMessageLedger;
-  /** Unix seconds; injectable for tests. */
-  now?: () => number;
-  /** Joiner profiles from typed requests (provisional, §6.2 success step 4); shared across calls. */
-  provisionalProfiles?: Map<string, ProfileUpdate>;
-  onEvent?: (
-    event:
-      | { type: "outcome"; messageId: string; outcome: JoinOutcome }
-      | { type: "warning"; message: string; error?: unknown },
-  ) => void;
-}
-
-function emit(ctx: CreatorContext, event: Parameters<NonNullable<CreatorContext["onEvent"]>>[0]): void {
-  try {
-    ctx.onEvent?.(event);
-  } catch {
-    // a failing listener must not break request processing
-  }
-}
-
-type DmMessage = IncomingMessage & { id: string };
-
-async function recentMessages(dm: Dm<unknown>, limit: number): Promise<DmMessage[]> {
-  return (await dm.messages({ limit, direction: Direction.Descending })) as DmMessage[];
-}
-
-/** §6.4: sends at most one error per attempt (none if we already answered this tag after the request). */
-async function reply(
-  ctx: CreatorContext,
-  dm: Dm<unknown>,
-  req: JoinRequestMessage,
-  errorType: InviteJoinErrorType,
-  reason?: string,
-): Promise<JoinOutcome> {
-  const tag = req.invite.payload.tag;
-  const recent = await recentMessages(dm, ERROR_DEDUPE_SCAN);
-  const already = recent.some(
-    (m) =>
-      m.senderInboxId === ctx.client.inboxId &&
-      isContentType(m.contentType, ContentTypeInviteJoinError) &&
-      (m.content as InviteJoinError | undefined)?.inviteTag === tag &&
-      m.sentAtNs > req.message.sentAtNs,
-  );
-  if (!already) await sendWithCodec(dm, inviteJoinErrorCodec, inviteJoinError(errorType, tag, reason));
-  await ctx.ledger.record(req.message.id, "rejected");
-  return { kind: "rejected", errorType, replied: !already };
-}
-
-async function silent(
-  ctx: CreatorContext,
-  req: JoinRequestMessage,
-  reason: string,
-  record = true,
-): Promise<JoinOutcome> {
-  if (record) await ctx.ledger.record(req.message.id, "ignored");
-  return { kind: "ignored", reason, recorded: record };
-}
-
-/** The joiner sent a typed join_request among the last 20 DM messages (§6.2 success step 3). */
-async function joinerSentTyped(dm: Dm<unknown>, joiner: string): Promise<boolean> {
-  const recent = await recentMessages(dm, TYPED_REQUEST_SCAN);
-  return recent.some(
-    (m) => m.senderInboxId === joiner && isContentType(m.contentType, ContentTypeJoinRequest),
-  );
-}
-
-async function sendHandledMarker(
-  ctx: CreatorContext,
-  dm: Dm<unknown>,
-  req: JoinRequestMessage,
-): Promise<void> {
-  if (!(await joinerSentTyped(dm, req.message.senderInboxId))) return;
-  const marker: InviteJoinHandled = {
-    inviteTag: req.invite.payload.tag,
-    handledMessageId: req.message.id,
-    timestamp: isoSeconds(),
-  };
-  await sendWithCodec(dm, inviteJoinHandledCodec, marker);
-}
-
-/** Sends a profile_snapshot of the current members to the group (§8.2); failures only warn. */
-export async function sendProfileSnapshot(
-  ctx: Pick<CreatorContext, "provisionalProfiles" | "onEvent">,
-  group: Group<unknown>,
-): Promise<void> {
-  try {
-    const [messages, members] = await Promise.all([
-      group.messages({ limit: PROFILE_SCAN, direction: Direction.Descending }),
-      group.members(),
-    ]);
-    const profiles = resolveProfiles(messages as IncomingMessage[], group.appData, ctx.provisionalProfiles);
-    await sendWithCodec(
-      group,
-      profileSnapshotCodec,
-      buildProfileSnapshot(
-        members.map((m) => m.inboxId),
-        profiles,
-      ),
-    );
-  } catch (error) {
-    emit(ctx as CreatorContext, { type: "warning", message: "could not send the profile snapshot", error });
-  }
-}
-
-/** Is this text the plain copy of a typed request from the same attempt that we already handled? */
-async function isCopyOfHandledTyped(
-  ctx: CreatorContext,
-  dm: Dm<unknown>,
-  req: JoinRequestMessage,
-): Promise<boolean> {
-  if (req.typed) return false;
-  const recent = await recentMessages(dm, ERROR_DEDUPE_SCAN);
-  const before = recent.find(
-    (m) =>
-      m.senderInboxId === req.message.senderInboxId &&
-      m.sentAtNs < req.message.sentAtNs &&
-      m.id !== req.message.id,
-  );
-  if (!before || !isContentType(before.contentType, ContentTypeJoinRequest)) return false;
-  const prev = readJoinRequest(before);
-  return !!prev && prev.invite.payload.tag === req.invite.payload.tag && (await ctx.ledger.has(before.id));
-}
-
-async function finish(
-  ctx: CreatorContext,
-  req: JoinRequestMessage,
-  kind: HandledKind,
-  outcome: JoinOutcome,
-): Promise<JoinOutcome> {
-  await ctx.ledger.record(req.message.id, kind);
-  return outcome;
-}
+export type { CreatorContext, JoinOutcome } from "./context";
+export { sendProfileSnapshot } from "./replies";
 
 /**
  * Handles one DM message as a possible join request, in the order of §6.2.

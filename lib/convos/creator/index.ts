@@ -3,3 +3,4 @@ export * from "./handle";
 export * from "./ledger";
 export * from "./request";
 export * from "./runner";
+export * from "./context";
