@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LinkPending } from "./link-pending";
 import { catalogHref, type CatalogFilter, type CategorySummary } from "@/lib/templates/catalog";
 
 /**
@@ -59,6 +60,7 @@ function CategoryLink({ href, current, children }: { href: string; current: bool
       }
     >
       {children}
+      <LinkPending />
     </Link>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Emoji } from "./emoji";
+import { LinkPending } from "./link-pending";
 import { SkillList } from "./skill-list";
 
 export interface TemplateCardData {
@@ -24,6 +25,7 @@ export function TemplateCard({ template, headingLevel }: { template: TemplateCar
         <Heading className="text-base font-semibold leading-tight">
           <Link href={`/a/${template.slug}`} className="after:absolute after:inset-0 after:rounded-card focus-visible:outline-none">
             {template.name}
+            <LinkPending className="ml-2" />
           </Link>
         </Heading>
       </div>
