@@ -71,6 +71,7 @@ export async function findUnownedWork(limit = 50): Promise<WorkItem[]> {
         OR (i.status = 'live' AND a.status = 'live')
         OR (i.role = 'joiner' AND i.status IN ('joining', 'failed') AND a.status = 'joining'))
       AND (i."leaseOwner" IS NULL OR i."leaseExpiresAt" < now())
+      AND (i."nextAttemptAt" IS NULL OR i."nextAttemptAt" <= now())
     ORDER BY i."updatedAt" LIMIT ${limit}`;
   const bare = await db.$queryRaw<{ agentId: string }[]>`
     SELECT a.id AS "agentId" FROM "Agent" a

@@ -23,7 +23,7 @@ export async function markAgentLive(
   return db.$transaction(async (tx) => {
     await tx.identity.update({
       where: { id: identityId },
-      data: { status: "live", lastError: null, ...extra },
+      data: { status: "live", lastError: null, nextAttemptAt: null, ...extra },
     });
     const agent = await tx.agent.findUniqueOrThrow({
       where: { id: agentId },
@@ -78,7 +78,11 @@ export async function saveJoinerIdentity(
     encryptedDbKey: Uint8Array<ArrayBuffer>;
   },
 ): Promise<void> {
-  await db.identity.update({ where: { id: identityId }, data: { ...data, joinRequestedAt: new Date() } });
+  const { inboxId, address, encryptedWalletKey, encryptedDbKey } = data; // callers may pass a wider object
+  await db.identity.update({
+    where: { id: identityId },
+    data: { inboxId, address, encryptedWalletKey, encryptedDbKey, joinRequestedAt: new Date() },
+  });
 }
 
 /** A join-claim that failed: agent failed with the reason, identity failed with the error, a failure event. */

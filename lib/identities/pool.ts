@@ -131,3 +131,22 @@ export async function markProvisioningFailed(
   });
   return next;
 }
+
+/** On shutdown: identities this worker was still creating go back to the pool's retry queue at once. */
+export async function abandonProvisioning(workerId: string): Promise<number> {
+  const { count } = await db.identity.updateMany({
+    where: { leaseOwner: workerId, status: "provisioning" },
+    data: {
+      status: "failed",
+      lastError: "the worker stopped while creating it",
+      nextAttemptAt: new Date(),
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      inboxId: null,
+      address: null,
+      encryptedWalletKey: null,
+      encryptedDbKey: null,
+    },
+  });
+  return count;
+}

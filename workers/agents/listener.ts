@@ -1,0 +1,61 @@
+/**
+ * LISTEN on the claim channel with a dedicated `pg` client (Prisma's pool
+ * cannot hold a session). When the connection drops (a database restart), it
+ * reconnects with backoff and calls `onReconnect`, since notifications sent
+ * while it was away are lost: the caller polls then.
+ */
+import pg from "pg";
+import type { Logger } from "pino";
+import { backoffMs } from "@/lib/identities";
+
+export interface ListenerOptions {
+  connectionString: string;
+  channel: string;
+  onNotify: (payload: string) => void;
+  onReconnect: () => void;
+  log: Logger;
+}
+
+/** Starts listening (resolves once the first LISTEN succeeded or failed); `stop()` ends the client. */
+export async function startListener(o: ListenerOptions): Promise<{ stop(): Promise<void> }> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const connect = async (): Promise<void> => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: o.connectionString });
+    client = c;
+    let failed = false;
+    const retry = (err: unknown) => {
+      if (failed || stopped) return;
+      failed = true;
+      o.log.warn({ err }, "notification listener lost its connection; reconnecting");
+      void c.end().catch(() => undefined);
+      timer = setTimeout(() => void connect(), backoffMs(++attempt, { baseMs: 250, capMs: 5_000 }));
+    };
+    c.on("error", retry);
+    c.on("end", () => retry(new Error("connection ended")));
+    c.on("notification", (n) => {
+      if (n.channel === o.channel && n.payload) o.onNotify(n.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${o.channel}`);
+      if (attempt > 0) o.onReconnect();
+      attempt = 0;
+    } catch (err) {
+      retry(err);
+    }
+  };
+
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}

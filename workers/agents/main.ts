@@ -1,0 +1,35 @@
+/**
+ * `npm run worker`: the agents worker as a process. SIGTERM/SIGINT stop it
+ * gracefully (exit within 10 s, guaranteed by an unref'd watchdog); a second
+ * signal exits at once. Durations can be shortened for tests through
+ * WORKER_LEASE_MS, WORKER_HEARTBEAT_MS, WORKER_POLL_MS, WORKER_GRACE_MS.
+ */
+import { db } from "@/lib/db";
+import { startWorker } from "./worker";
+
+const num = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+const EXIT_WITHIN_MS = 10_000;
+
+const worker = await startWorker({
+  workerId: process.env.WORKER_ID || undefined,
+  leaseMs: num("WORKER_LEASE_MS"),
+  heartbeatMs: num("WORKER_HEARTBEAT_MS"),
+  pollMs: num("WORKER_POLL_MS"),
+  graceMs: num("WORKER_GRACE_MS"),
+  sweepMs: num("WORKER_SWEEP_MS"),
+});
+
+let signals = 0;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (++signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
+  setTimeout(() => process.exit(1), EXIT_WITHIN_MS).unref();
+  void worker
+    .stop()
+    .then(() => db.$disconnect())
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+};
+process.on("SIGTERM", onSignal);
+process.on("SIGINT", onSignal);

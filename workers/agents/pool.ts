@@ -1,0 +1,110 @@
+/**
+ * The warm pool filler. Each pass reserves slots under the pool's advisory
+ * lock (lib/identities/pool.ts: never overshoots, however many workers run),
+ * then creates the reserved identities with bounded concurrency: a fresh key
+ * and XMTP inbox, an empty group whose appData holds a fresh tag, and an
+ * invite signed by that key. A failure marks the identity failed and it is
+ * retried with capped exponential backoff; it never takes the worker down.
+ */
+import type { Logger } from "pino";
+import { createInvite, emojiForConversation, generateTag, updateAppData } from "@/lib/convos";
+import {
+  markIdle,
+  markProvisioningFailed,
+  poolSettings,
+  reservePoolSlots,
+  type Reservation,
+} from "@/lib/identities";
+import { recordFailure } from "@/lib/pool/events";
+import type { SealingKey } from "@/lib/secrets";
+import { xmtpEnv } from "@/lib/xmtp";
+import type { WorkerEvents } from "./events";
+import { newIdentityClient } from "./identity-client";
+import { InFlight, repeat } from "./timers";
+
+export interface PoolFillerOptions {
+  workerId: string;
+  leaseMs: number;
+  intervalMs: number;
+  sealingKey: SealingKey;
+  events: WorkerEvents;
+  log: Logger;
+  inFlight: InFlight;
+  /** Overrides PoolSetting.maxConcurrentCreates for this worker. */
+  maxConcurrentCreates?: number;
+}
+
+/** Creates one warm identity for a reservation and makes it idle. */
+async function provision(o: PoolFillerOptions, reservation: Reservation): Promise<void> {
+  const started = performance.now();
+  const log = o.log.child({ identityId: reservation.id });
+  try {
+    const fresh = await newIdentityClient(o.sealingKey);
+    const group = await fresh.client.conversations.createGroup([], {});
+    const appData = updateAppData(group.appData, {
+      tag: generateTag(),
+      emoji: emojiForConversation(group.id),
+    });
+    await group.updateAppData(appData);
+    const invite = createInvite({
+      conversationId: group.id,
+      creatorInboxId: fresh.inboxId,
+      privateKey: fresh.privateKey,
+      appData,
+      env: xmtpEnv(),
+    });
+    const kept = await markIdle(reservation.id, o.workerId, {
+      inboxId: fresh.inboxId,
+      address: fresh.address,
+      encryptedWalletKey: fresh.encryptedWalletKey,
+      encryptedDbKey: fresh.encryptedDbKey,
+      conversationId: group.id,
+      inviteUrl: invite.url,
+      inviteTag: invite.tag,
+    });
+    const durationMs = Math.round(performance.now() - started);
+    if (!kept) {
+      log.warn({ durationMs }, "lost the lease of a provisioning identity; discarded");
+      return;
+    }
+    log.info({ durationMs, inboxId: fresh.inboxId }, "warm identity ready");
+    o.events.emit("pool:created", { identityId: reservation.id, durationMs });
+  } catch (err) {
+    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const nextAttemptAt = await markProvisioningFailed(
+      reservation.id,
+      o.workerId,
+      reservation.attempts,
+      error,
+    );
+    await recordFailure({ error, identityId: reservation.id, workerId: o.workerId }).catch(() => undefined);
+    log.warn({ err, nextAttemptAt }, "creating a warm identity failed; will retry");
+    o.events.emit("pool:failed", { identityId: reservation.id, error, nextAttemptAt });
+  }
+}
+
+/** Starts filling the pool; `kick()` runs a pass soon (after a claim), `stop()` takes no new work. */
+export function startPoolFiller(o: PoolFillerOptions): { kick(): void; stop(): Promise<void> } {
+  let creating = 0;
+  const loop = repeat(
+    o.intervalMs,
+    async () => {
+      const limit = o.maxConcurrentCreates ?? (await poolSettings()).maxConcurrentCreates;
+      const reserved = await reservePoolSlots(o.workerId, o.leaseMs, limit - creating);
+      for (const r of reserved) {
+        creating++;
+        void o.inFlight.track(
+          provision(o, r)
+            .catch((err) => o.log.error({ err }, "provisioning crashed"))
+            .finally(() => {
+              creating--;
+              loop.kick();
+            }),
+        );
+      }
+    },
+    (err) => o.log.warn({ err }, "pool pass failed"),
+    { jitter: 0.2 },
+  );
+  return loop;
+}

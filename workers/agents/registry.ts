@@ -1,0 +1,53 @@
+/**
+ * This worker in the Worker table: registration, the heartbeat that also
+ * renews every lease it holds (reporting leases it lost, e.g. after a long
+ * pause let another worker take them), and the jittered sweep of stale leases.
+ */
+import os from "node:os";
+import type { Logger } from "pino";
+import { db } from "@/lib/db";
+import { renewLeases, sweepStaleLeases } from "@/lib/identities";
+import { repeat } from "./timers";
+
+export interface RegistryOptions {
+  workerId: string;
+  leaseMs: number;
+  heartbeatMs: number;
+  sweepMs: number;
+  log: Logger;
+  /** Called with the set of identity ids this worker still holds after each renewal. */
+  onRenewed: (held: Set<string>) => void;
+}
+
+/** Registers the worker row (insert or revive) and starts heartbeat and sweep loops; `stop()` marks it stopped. */
+export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promise<void> }> {
+  await db.worker.upsert({
+    where: { id: o.workerId },
+    create: { id: o.workerId, host: os.hostname(), pid: process.pid },
+    update: { host: os.hostname(), pid: process.pid, heartbeatAt: new Date(), stoppedAt: null },
+  });
+  const heartbeat = repeat(
+    o.heartbeatMs,
+    async () => {
+      await db.worker.update({ where: { id: o.workerId }, data: { heartbeatAt: new Date() } });
+      o.onRenewed(await renewLeases(o.workerId, o.leaseMs));
+    },
+    (err) => o.log.warn({ err }, "heartbeat failed"),
+    { immediate: false },
+  );
+  const sweep = repeat(
+    o.sweepMs,
+    async () => {
+      const n = await sweepStaleLeases();
+      if (n > 0) o.log.info({ swept: n }, "swept stale leases");
+    },
+    (err) => o.log.warn({ err }, "lease sweep failed"),
+    { jitter: 0.5 },
+  );
+  return {
+    async stop() {
+      await Promise.all([heartbeat.stop(), sweep.stop()]);
+      await db.worker.update({ where: { id: o.workerId }, data: { stoppedAt: new Date() } });
+    },
+  };
+}

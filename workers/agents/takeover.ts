@@ -1,0 +1,186 @@
+/**
+ * Taking an agent's identity over: after a claim (handoff), after a crash or
+ * restart (resume), or for a join-claim (join from a fresh identity).
+ *
+ *   claimed + ready    → lease, reopen, rename the group, publish the agent's
+ *                        profile, start the runtime, mark live (+ handoff event)
+ *   live + live        → lease, reopen, start the runtime (resume)
+ *   joining (joiner)   → lease (or create the joiner identity), join(url);
+ *                        joined → live (+ joined event), else agent failed
+ *                        with the reason (timeout is retryable)
+ *
+ * A failure releases the lease and sets the identity's lastError and
+ * nextAttemptAt (capped exponential backoff), so the polling fallback retries
+ * it later without a hot loop; it never takes the worker down.
+ */
+import type { Logger } from "pino";
+import {
+  agentProfileUpdate,
+  join,
+  MemberKind,
+  profileUpdateCodec,
+  sendWithCodec,
+  type JoinResult,
+} from "@/lib/convos";
+import { db } from "@/lib/db";
+import {
+  backoffMs,
+  createJoinerIdentity,
+  markAgentLive,
+  markJoinFailed,
+  releaseLeases,
+  saveJoinerIdentity,
+  takeLease,
+  type JoinFailureReason,
+  type WorkItem,
+} from "@/lib/identities";
+import { recordFailure } from "@/lib/pool/events";
+import type { SealingKey } from "@/lib/secrets";
+import { xmtpEnv } from "@/lib/xmtp";
+import { startAgentRuntime, type AgentRuntime } from "./agent-runtime";
+import type { WorkerEvents } from "./events";
+import { newIdentityClient, openIdentityClient, type IdentityClient } from "./identity-client";
+import type { Responder } from "./responder";
+import type { InFlight } from "./timers";
+
+export interface TakeoverContext {
+  workerId: string;
+  leaseMs: number;
+  joinTimeoutMs: number;
+  sealingKey: SealingKey;
+  responder: Responder;
+  events: WorkerEvents;
+  log: Logger;
+  inFlight: InFlight;
+  signal: AbortSignal;
+  /** Runtimes by identity id, owned by the worker. */
+  running: Map<string, AgentRuntime>;
+}
+
+function joinFailure(result: Exclude<JoinResult, { status: "joined" }>): {
+  reason: JoinFailureReason;
+  error: string;
+} {
+  switch (result.status) {
+    case "expired":
+      return { reason: "expired", error: result.error.message };
+    case "invalid":
+      return { reason: "invalid", error: result.error.message };
+    case "timed_out":
+      return { reason: "timeout", error: "no answer from the conversation's creator" };
+    case "rejected":
+      // A creator answers a revoked or rotated tag with conversation_expired (spec §6.3).
+      return {
+        reason: result.error.errorType === "conversation_expired" ? "revoked" : "rejected",
+        error: `${result.error.errorType}${result.error.reason ? `: ${result.error.reason}` : ""}`,
+      };
+  }
+}
+
+/** Takes one work item over if its lease can be had; never throws. */
+export async function takeOver(ctx: TakeoverContext, item: WorkItem): Promise<void> {
+  if (item.identityId && ctx.running.has(item.identityId)) return;
+  const started = performance.now();
+  let identityId = item.identityId;
+  if (identityId === null) identityId = await createJoinerIdentity(item.agentId, ctx.workerId, ctx.leaseMs);
+  else if (!(await takeLease(identityId, ctx.workerId, ctx.leaseMs))) identityId = null;
+  if (!identityId) return;
+  const log = ctx.log.child({ agentId: item.agentId, identityId });
+  let opened: IdentityClient | undefined;
+  try {
+    const identity = await db.identity.findUniqueOrThrow({
+      where: { id: identityId },
+      include: { agent: true },
+    });
+    const agent = identity.agent;
+    if (!agent) throw new Error("identity has no agent");
+    const profile = agentProfileUpdate(agent.name);
+
+    if (identity.role === "joiner" && agent.status === "joining") {
+      if (identity.encryptedWalletKey) opened = await openIdentityClient(ctx.sealingKey, identity);
+      else {
+        const fresh = await newIdentityClient(ctx.sealingKey);
+        await saveJoinerIdentity(identityId, fresh);
+        opened = fresh;
+      }
+      const result = await join(identity.joinUrl ?? agent.joinUrl ?? "", {
+        client: opened.client,
+        env: xmtpEnv(),
+        profile: { name: agent.name, memberKind: MemberKind.Agent },
+        timeoutMs: ctx.joinTimeoutMs,
+        signal: ctx.signal,
+      });
+      if (result.status !== "joined") {
+        if (ctx.signal.aborted) throw new Error("stopped while joining");
+        const { reason, error } = joinFailure(result);
+        await markJoinFailed(agent.id, identityId, ctx.workerId, reason, error);
+        await releaseLeases(ctx.workerId, [identityId]);
+        log.warn({ reason, error }, "join failed");
+        ctx.events.emit("agent:join_failed", { agentId: agent.id, identityId, reason });
+        return;
+      }
+      identity.conversationId = result.group.id;
+      await db.identity.update({ where: { id: identityId }, data: { conversationId: result.group.id } });
+    } else if (identity.status === "claimed" && agent.status === "ready") {
+      opened = await openIdentityClient(ctx.sealingKey, identity);
+      const group = await opened.client.conversations.getConversationById(identity.conversationId ?? "");
+      if (!group || !("updateName" in group)) throw new Error("the warm identity's group is missing");
+      await group.updateName(agent.name);
+      await sendWithCodec(group, profileUpdateCodec, profile);
+    } else if (identity.status === "live" && agent.status === "live") {
+      opened = await openIdentityClient(ctx.sealingKey, identity);
+    } else {
+      await releaseLeases(ctx.workerId, [identityId]);
+      return; // changed under us (stopped, failed): nothing to run
+    }
+    if (ctx.signal.aborted) throw new Error("stopped during takeover");
+
+    const runtime = await startAgentRuntime({
+      identity: { id: identityId, role: identity.role, conversationId: identity.conversationId ?? "" },
+      agent,
+      client: opened.client,
+      privateKey: opened.privateKey,
+      responder: ctx.responder,
+      events: ctx.events,
+      log,
+      inFlight: ctx.inFlight,
+      signal: ctx.signal,
+    });
+    ctx.running.set(identityId, runtime);
+    const latencyMs = await markAgentLive(identityId, agent.id, ctx.workerId);
+    const durationMs = Math.round(performance.now() - started);
+    log.info({ latencyMs, durationMs, resumed: latencyMs === null }, "agent live");
+    ctx.events.emit("agent:live", {
+      agentId: agent.id,
+      identityId,
+      latencyMs,
+      resumed: latencyMs === null,
+      durationMs,
+    });
+  } catch (err) {
+    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    await ctx.running
+      .get(identityId)
+      ?.stop()
+      .catch(() => undefined);
+    ctx.running.delete(identityId);
+    log.warn({ err }, "takeover failed; will retry");
+    ctx.events.emit("agent:failed", { agentId: item.agentId, identityId, error });
+    try {
+      const row = await db.identity.update({
+        where: { id: identityId },
+        data: { lastError: error.slice(0, 2000), attempts: { increment: 1 } },
+        select: { attempts: true },
+      });
+      await db.identity.updateMany({
+        where: { id: identityId },
+        data: { nextAttemptAt: new Date(Date.now() + backoffMs(row.attempts)) },
+      });
+      await releaseLeases(ctx.workerId, [identityId]);
+      if (!ctx.signal.aborted)
+        await recordFailure({ error, agentId: item.agentId, identityId, workerId: ctx.workerId });
+    } catch (dbErr) {
+      log.error({ err: dbErr }, "could not record a takeover failure");
+    }
+  }
+}

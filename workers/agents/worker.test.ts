@@ -1,0 +1,178 @@
+/**
+ * The worker in-process against the real parts: embedded PostgreSQL, the
+ * local XMTP node, real node-sdk clients joining through real invites.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Group } from "@xmtp/node-sdk";
+import {
+  createConvosConversation,
+  InMemoryLedger,
+  inviteToConversation,
+  join,
+  startJoinRequestProcessor,
+} from "@/lib/convos";
+import { newIdentity, tempDir, waitFor, type Identity } from "@/lib/convos/integration-helpers";
+import { claimWarmIdentity } from "@/lib/pool/claim";
+import { claimJoin } from "@/lib/pool/join-claim";
+import { fastOptions, texts, workerTestEnv, type WorkerTestEnv } from "./testing";
+import { startWorker, type RunningWorker } from "./worker";
+
+let env: WorkerTestEnv;
+const tmp = tempDir("agents-clients-");
+const workers: RunningWorker[] = [];
+beforeAll(async () => {
+  env = await workerTestEnv(3);
+});
+afterAll(async () => {
+  await Promise.allSettled(workers.map((w) => w.stop()));
+  await env.cleanup();
+  tmp.remove();
+});
+
+const warm = () =>
+  env.t.db.identity.count({
+    where: { agentId: null, role: "creator", status: { in: ["idle", "provisioning", "failed"] } },
+  });
+const idle = () => env.t.db.identity.count({ where: { status: "idle" } });
+const OFFLINE = /no language model is configured/;
+
+async function start() {
+  const w = await startWorker(fastOptions);
+  workers.push(w);
+  return w;
+}
+
+let joiner: Identity;
+let group: Group<unknown>;
+let agentId: string;
+
+describe("agents worker", () => {
+  it("fills the pool, hands a claimed agent over, accepts a joiner, greets and answers, and replenishes", async () => {
+    const a = await start();
+    await waitFor("pool at target", async () => (await idle()) === 3, 30_000);
+
+    const claim = await claimWarmIdentity({
+      ownerId: null,
+      templateId: null,
+      name: "Trip Planner",
+      instructions: "Plans trips with you.\nMore.",
+    });
+    expect(claim.inviteUrl).toMatch(/^https:\/\/dev\.convos\.org\/v2\?i=/);
+    expect(claim.latencyMs).toBeLessThan(1_000);
+    agentId = claim.agentId;
+
+    joiner = await newIdentity(tmp.dir);
+    const result = await join(claim.inviteUrl, {
+      client: joiner.client,
+      env: "local",
+      timeoutMs: 30_000,
+      syncIntervalMs: 300,
+    });
+    expect(result.status).toBe("joined");
+    if (result.status !== "joined") return;
+    group = result.group;
+    const greeting = await waitFor("the greeting", async () =>
+      (await texts(group)).find((m) => m.text.startsWith("Hi, I'm Trip Planner")),
+    );
+    expect(greeting.text).toBe("Hi, I'm Trip Planner! Plans trips with you.");
+    await group.sync();
+    expect(group.name).toBe("Trip Planner");
+
+    const agent = await env.t.db.agent.findUniqueOrThrow({ where: { id: agentId } });
+    expect(agent.status).toBe("live");
+    expect(agent.firstJoinedAt).not.toBeNull();
+    expect(await env.t.db.event.count({ where: { kind: "handoff", agentId } })).toBe(1);
+    expect(a.running()).toContain(claim.identityId);
+
+    await group.sendText("hello agent");
+    await waitFor("the offline answer", async () => (await texts(group)).some((m) => OFFLINE.test(m.text)));
+    await waitFor("replenished", async () => (await idle()) === 3, 30_000);
+  });
+
+  it("two workers together never overshoot the target", async () => {
+    await start();
+    await env.t.db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: 6 } });
+    let max = 0;
+    await waitFor(
+      "pool at the new target",
+      async () => {
+        max = Math.max(max, await warm());
+        return (await idle()) === 6;
+      },
+      40_000,
+    );
+    for (let i = 0; i < 10; i++) {
+      max = Math.max(max, await warm());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(max).toBe(6);
+    expect(await env.t.db.identity.count({ where: { agentId: null } })).toBe(6);
+  });
+
+  it("a restarted worker resumes the agent and answers each message exactly once", async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    const identity = await env.t.db.identity.findFirstOrThrow({ where: { agentId } });
+    expect(identity.leaseOwner).toBeNull();
+    await group.sendText("are you there?");
+    await start();
+    await waitFor(
+      "an answer after the restart",
+      async () => (await texts(group)).filter((m) => OFFLINE.test(m.text)).length === 2,
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 1_500)); // room for a duplicate to show up
+    const all = await texts(group);
+    expect(all.filter((m) => m.sender === joiner.client.inboxId)).toHaveLength(2);
+    expect(all.filter((m) => OFFLINE.test(m.text))).toHaveLength(2);
+    expect(all.filter((m) => m.text.startsWith("Hi, I'm"))).toHaveLength(1);
+    expect(
+      await env.t.db.handledMessage.count({ where: { identityId: identity.id, kind: "answered" } }),
+    ).toBe(2);
+  });
+
+  it("a join-claim makes the agent join a conversation created elsewhere", async () => {
+    if (workers.length === 0) await start();
+    const creator = await newIdentity(tmp.dir);
+    const room = await createConvosConversation(creator.client, { name: "Book club" });
+    const processor = await startJoinRequestProcessor({
+      client: creator.client,
+      privateKey: creator.privateKey,
+      ledger: new InMemoryLedger(),
+    });
+    try {
+      const invite = await inviteToConversation(creator.client, room, creator.privateKey, "local");
+      const claim = await claimJoin({
+        ownerId: null,
+        templateId: null,
+        name: "Librarian",
+        instructions: "Finds books.",
+        inviteUrl: invite.url,
+      });
+      expect(claim.status).toBe("joining");
+      const agent = await waitFor(
+        "the agent live",
+        async () => {
+          const a = await env.t.db.agent.findUniqueOrThrow({
+            where: { id: claim.agentId },
+            include: { identities: true },
+          });
+          return a.status === "live" ? a : null;
+        },
+        40_000,
+      );
+      expect(agent.identities).toHaveLength(1);
+      expect(agent.identities[0]).toMatchObject({ role: "joiner", status: "live", conversationId: room.id });
+      await room.sync();
+      expect((await room.members()).map((m) => m.inboxId)).toContain(agent.identities[0].inboxId);
+      expect(await env.t.db.event.count({ where: { kind: "joined", agentId: claim.agentId } })).toBe(1);
+      await room.sendText("any good books?");
+      await waitFor(
+        "the joined agent answers",
+        async () => (await texts(room)).some((m) => OFFLINE.test(m.text)),
+        20_000,
+      );
+    } finally {
+      await processor.stop();
+    }
+  });
+});

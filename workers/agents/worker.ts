@@ -1,0 +1,207 @@
+/**
+ * The agents worker, in-process: `startWorker(options)` registers the worker,
+ * fills the warm pool, takes agents over on NOTIFY (with a polling fallback
+ * that also resumes live agents whose lease expired), and runs them.
+ *
+ * Shutdown (`stop()`), in the graphile/worker way: stop taking work; wait for
+ * in-flight work (messages, takeovers, identities being created) up to
+ * `graceMs`, then abort it through the AbortSignal; stop the runtimes; put
+ * unfinished identities back in the pool's retry queue; release only the
+ * leases this worker still holds; mark the worker stopped. Everything acquired
+ * at start-up is released in reverse order.
+ */
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import pino, { type Logger } from "pino";
+import {
+  abandonProvisioning,
+  findUnownedWork,
+  releaseLeases,
+  workForAgent,
+  type WorkItem,
+} from "@/lib/identities";
+import { AGENT_CLAIMED_CHANNEL } from "@/lib/pool/claim";
+import { loadMasterKey, type SealingKey } from "@/lib/secrets";
+import type { AgentRuntime } from "./agent-runtime";
+import { WorkerEvents } from "./events";
+import { startListener } from "./listener";
+import { startPoolFiller } from "./pool";
+import { startRegistry } from "./registry";
+import { offlineResponder, type Responder } from "./responder";
+import { InFlight, repeat } from "./timers";
+import { takeOver, type TakeoverContext } from "./takeover";
+
+export interface WorkerOptions {
+  workerId?: string;
+  /** Default process.env.DATABASE_URL (the LISTEN connection; queries use @/lib/db). */
+  databaseUrl?: string;
+  sealingKey?: SealingKey;
+  responder?: Responder;
+  logger?: Logger;
+  /** Lease length (30 s), renewed every heartbeat (5 s). */
+  leaseMs?: number;
+  heartbeatMs?: number;
+  /** Polling fallback for claims and resumable agents (3 s). */
+  pollMs?: number;
+  /** Pool pass period (2 s); claims kick a pass at once. */
+  fillIntervalMs?: number;
+  /** Stale-lease sweep period, jittered (10 s). */
+  sweepMs?: number;
+  /** Time in-flight work gets on stop before it is aborted (5 s). */
+  graceMs?: number;
+  joinTimeoutMs?: number;
+  /** Keep the warm pool filled (default true). */
+  fillPool?: boolean;
+  /** Overrides PoolSetting.maxConcurrentCreates. */
+  maxConcurrentCreates?: number;
+}
+
+export interface RunningWorker {
+  id: string;
+  events: WorkerEvents;
+  /** Identity ids this worker runs right now. */
+  running(): string[];
+  /** Graceful stop; resolves when everything is released. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts a worker in this process; see the module comment for what it guarantees on stop. */
+export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker> {
+  const started = performance.now();
+  const id = o.workerId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const log = (o.logger ?? pino({ name: "agents", level: process.env.LOG_LEVEL ?? "info" })).child({
+    workerId: id,
+  });
+  const leaseMs = o.leaseMs ?? 30_000;
+  const events = new WorkerEvents(log);
+  const inFlight = new InFlight();
+  const abort = new AbortController();
+  const running = new Map<string, AgentRuntime>();
+  const releasers: (() => Promise<unknown>)[] = [];
+  const sealingKey = o.sealingKey ?? loadMasterKey({ log: (l) => log.info(l) });
+  const databaseUrl = o.databaseUrl ?? process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error("DATABASE_URL is not set");
+  let stopping = false;
+
+  const ctx: TakeoverContext = {
+    workerId: id,
+    leaseMs,
+    joinTimeoutMs: o.joinTimeoutMs ?? 60_000,
+    sealingKey,
+    responder: o.responder ?? offlineResponder,
+    events,
+    log,
+    inFlight,
+    signal: abort.signal,
+    running,
+  };
+  const pending = new Set<string>();
+  const dispatch = (item: WorkItem) => {
+    const key = item.identityId ?? item.agentId;
+    if (stopping || pending.has(key)) return;
+    pending.add(key);
+    void inFlight.track(takeOver(ctx, item).finally(() => pending.delete(key)));
+  };
+
+  const registry = await startRegistry({
+    workerId: id,
+    leaseMs,
+    heartbeatMs: o.heartbeatMs ?? 5_000,
+    sweepMs: o.sweepMs ?? 10_000,
+    log,
+    onRenewed: (held) => {
+      for (const [identityId, runtime] of running) {
+        if (held.has(identityId) || pending.has(identityId)) continue;
+        // Another worker holds it now (our heartbeat came too late): stop running it here.
+        running.delete(identityId);
+        log.warn({ identityId }, "lease lost; stopping the agent here");
+        events.emit("lease:lost", { identityId });
+        void runtime.stop();
+      }
+    },
+  });
+  releasers.push(() => registry.stop());
+
+  const filler =
+    o.fillPool === false
+      ? undefined
+      : startPoolFiller({
+          workerId: id,
+          leaseMs,
+          intervalMs: o.fillIntervalMs ?? 2_000,
+          sealingKey,
+          events,
+          log,
+          inFlight,
+          maxConcurrentCreates: o.maxConcurrentCreates,
+        });
+  if (filler) releasers.push(() => filler.stop());
+
+  const poll = repeat(
+    o.pollMs ?? 3_000,
+    async () => {
+      for (const item of await findUnownedWork()) dispatch(item);
+    },
+    (err) => log.warn({ err }, "polling for work failed"),
+    { jitter: 0.2 },
+  );
+  releasers.push(() => poll.stop());
+
+  const listener = await startListener({
+    connectionString: databaseUrl,
+    channel: AGENT_CLAIMED_CHANNEL,
+    log,
+    onNotify: (agentId) => {
+      filler?.kick();
+      void workForAgent(agentId)
+        .then((item) => item && dispatch(item))
+        .catch((err) => log.warn({ err, agentId }, "reading a claimed agent failed"));
+    },
+    onReconnect: () => poll.kick(),
+  });
+  releasers.push(() => listener.stop());
+
+  log.info({ durationMs: Math.round(performance.now() - started) }, "worker started");
+  events.emit("worker:started", { workerId: id });
+
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    const t0 = performance.now();
+    stopping = true;
+    const graceMs = o.graceMs ?? 5_000;
+    // 1. stop taking work (listener, poll, pool), newest first; the registry keeps heartbeating meanwhile.
+    for (const release of releasers.splice(1).reverse())
+      await release().catch((err) => log.warn({ err }, "release failed"));
+    // 2. streams end now (queued messages not yet claimed are left to the next owner); in-flight work finishes
+    //    within the grace period, then is aborted.
+    const runtimesStopped = Promise.allSettled([...running.values()].map((r) => r.stop()));
+    if (!(await inFlight.drain(graceMs))) {
+      log.warn({ inFlight: inFlight.size }, "grace period over; aborting in-flight work");
+      abort.abort();
+      await inFlight.drain(1_000);
+    }
+    abort.abort();
+    await Promise.race([runtimesStopped, new Promise((r) => setTimeout(r, 1_000).unref())]);
+    // 3. runtimes started by takeovers that finished meanwhile stop too; hand unfinished work back, release our leases only.
+    await Promise.allSettled([...running.values()].map((r) => r.stop()));
+    running.clear();
+    let released = 0;
+    try {
+      await abandonProvisioning(id);
+      released = await releaseLeases(id);
+    } catch (err) {
+      log.error({ err }, "releasing leases failed; they will expire");
+    }
+    await registry.stop().catch((err) => log.warn({ err }, "marking the worker stopped failed"));
+    const durationMs = Math.round(performance.now() - t0);
+    log.info({ durationMs, released }, "worker stopped");
+    events.emit("worker:stopped", { workerId: id, durationMs, released });
+  };
+
+  return {
+    id,
+    events,
+    running: () => [...running.keys()],
+    stop: () => (stopped ??= stop()),
+  };
+}
