@@ -1,0 +1,136 @@
+/**
+ * The worker as a child process (workers/agents/main.ts): SIGTERM releases its
+ * leases and marks it stopped; after SIGKILL its lease expires and another
+ * worker takes the agent over, and the agent still answers, exactly once.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Group } from "@xmtp/node-sdk";
+import { join } from "@/lib/convos";
+import { newIdentity, tempDir, waitFor } from "@/lib/convos/integration-helpers";
+import { claimWarmIdentity } from "@/lib/pool/claim";
+import { fastOptions, texts, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "./testing";
+import { startWorker, type RunningWorker } from "./worker";
+
+let env: WorkerTestEnv;
+const tmp = tempDir("agents-proc-");
+const children: ChildProcess[] = [];
+let inProcess: RunningWorker | undefined;
+beforeAll(async () => {
+  env = await workerTestEnv(1);
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  await inProcess?.stop();
+  await env.cleanup();
+  tmp.remove();
+});
+
+function spawnWorker(id: string): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "main.ts")], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    env: {
+      ...process.env,
+      DATABASE_URL: env.t.url,
+      DATA_DIR: env.dataDir,
+      MASTER_KEY: TEST_MASTER_KEY,
+      WORKER_ID: id,
+      WORKER_LEASE_MS: "3000",
+      WORKER_HEARTBEAT_MS: "500",
+      WORKER_POLL_MS: "500",
+      WORKER_GRACE_MS: "3000",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  return child;
+}
+
+const exited = (c: ChildProcess) =>
+  new Promise<number | string>((resolve) => c.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+const OFFLINE = /no language model is configured/;
+
+describe("worker process", () => {
+  let group: Group<unknown>;
+  let identityId: string;
+
+  it("SIGTERM: exits within 10 s, releases its leases, marks itself stopped", async () => {
+    const child = spawnWorker("child-1");
+    await waitFor(
+      "pool at target",
+      async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 1,
+      40_000,
+    );
+    const claim = await claimWarmIdentity({
+      ownerId: null,
+      templateId: null,
+      name: "Night Owl",
+      instructions: "Keeps watch.",
+    });
+    identityId = claim.identityId;
+    const joiner = await newIdentity(tmp.dir);
+    const result = await join(claim.inviteUrl, {
+      client: joiner.client,
+      env: "local",
+      timeoutMs: 30_000,
+      syncIntervalMs: 300,
+    });
+    if (result.status !== "joined") throw new Error(`join: ${result.status}`);
+    group = result.group;
+    await waitFor("the greeting", async () =>
+      (await texts(group)).some((m) => m.text.startsWith("Hi, I'm Night Owl")),
+    );
+    expect((await env.t.db.identity.findUniqueOrThrow({ where: { id: identityId } })).leaseOwner).toBe(
+      "child-1",
+    );
+
+    const t0 = Date.now();
+    const exit = exited(child);
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await env.t.db.identity.count({ where: { leaseOwner: "child-1" } })).toBe(0);
+    expect((await env.t.db.worker.findUniqueOrThrow({ where: { id: "child-1" } })).stoppedAt).not.toBeNull();
+  });
+
+  it("SIGKILL: another worker takes over once the lease expires, and the agent still answers once per message", async () => {
+    const child = spawnWorker("child-2");
+    await waitFor(
+      "child-2 resumes the agent",
+      async () => {
+        const row = await env.t.db.identity.findUniqueOrThrow({ where: { id: identityId } });
+        return row.leaseOwner === "child-2";
+      },
+      30_000,
+    );
+    await group.sendText("first question");
+    await waitFor(
+      "child-2 answers",
+      async () => (await texts(group)).filter((m) => OFFLINE.test(m.text)).length === 1,
+      20_000,
+    );
+
+    const exit = exited(child);
+    child.kill("SIGKILL");
+    expect(await exit).toBe("SIGKILL");
+    const leased = await env.t.db.identity.findUniqueOrThrow({ where: { id: identityId } });
+    expect(leased.leaseOwner).toBe("child-2"); // a crash releases nothing: the lease must expire
+
+    await group.sendText("second question");
+    inProcess = await startWorker({ ...fastOptions, workerId: "rescuer" });
+    await waitFor(
+      "the rescuer takes the agent over",
+      async () => inProcess!.running().includes(identityId),
+      20_000,
+    );
+    await waitFor(
+      "the second answer",
+      async () => (await texts(group)).filter((m) => OFFLINE.test(m.text)).length === 2,
+      20_000,
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await texts(group)).filter((m) => OFFLINE.test(m.text))).toHaveLength(2);
+  });
+});
