@@ -4,7 +4,8 @@
  *   1. the database: DATABASE_URL, or the embedded PostgreSQL under DATA_DIR;
  *      migrations applied, the catalog seeded;
  *   2. the local XMTP node, when XMTP_ENV is local (the default);
- *   3. the web app (`next dev`, or `next start` after `npm run build`).
+ *   3. the agents worker (workers/agents): warm pool, handoffs, agents;
+ *   4. the web app (`next dev`, or `next start` after `npm run build`).
  *
  * Ctrl-C (or SIGTERM) stops everything in reverse order; a second Ctrl-C
  * exits at once. When any part dies, the rest is stopped too.
