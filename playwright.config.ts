@@ -38,7 +38,9 @@ export default defineConfig({
     url: `${E2E.baseUrl}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,
-    stdout: "pipe",
+    // SIGTERM lets the run command stop its parts in order; the default SIGKILL would orphan them.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
+    stdout: "ignore",
     stderr: "pipe",
     env: E2E.serverEnv,
   },

@@ -88,7 +88,12 @@ function exitNow(code: number) {
 process.on("SIGINT", () => (stopping ? exitNow(130) : void shutdown(0)));
 process.on("SIGTERM", () => (stopping ? exitNow(143) : void shutdown(0)));
 
-const env: Record<string, string> = { DATA_DIR: dataDir, XMTP_ENV: xmtpEnv, NEXT_TELEMETRY_DISABLED: "1" };
+const env: Record<string, string> = {
+  DATA_DIR: dataDir,
+  XMTP_ENV: xmtpEnv,
+  NEXT_TELEMETRY_DISABLED: "1",
+  XMTP_NODE_LOG_LEVEL: process.env.XMTP_NODE_LOG_LEVEL ?? "warn",
+};
 if (mode === "dev") {
   Object.assign(env, loadDevSecrets(dataDir, log));
   // The development sign-in is an explicit flag; the dev command sets it unless told otherwise.

@@ -3,10 +3,13 @@
  * with its state in $DATA_DIR/xmtp-node (DATA_DIR defaults to .data).
  * SIGINT or SIGTERM stop it cleanly; a second signal exits at once.
  */
+import pino from "pino";
 import { startXmtpNode, xmtpNodeDataDir } from "./server.ts";
 
 const port = Number(process.env.XMTP_NODE_PORT ?? 5556);
-const node = await startXmtpNode({ port, dataDir: xmtpNodeDataDir() });
+// Every call is logged at info; the run command lowers this to warn to keep the console readable.
+const log = pino({ name: "xmtp-node", level: process.env.XMTP_NODE_LOG_LEVEL ?? "info" });
+const node = await startXmtpNode({ port, dataDir: xmtpNodeDataDir(), log });
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {
