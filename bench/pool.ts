@@ -1,0 +1,78 @@
+/**
+ * `npx tsx bench/pool.ts [100,500]`: one in-process worker on loopback (embedded
+ * PostgreSQL, and a local XMTP node of its own on an ephemeral port, so other
+ * runs using 5556 neither disturb nor are disturbed).
+ *
+ *   1. warm identities created per second (maxConcurrentCreates 4) while the
+ *      pool fills to each step's size;
+ *   2. every warm identity is claimed and taken over; once all are live, the
+ *      process RSS, and the memory per live identity over the baseline.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { pointLocalEnvAt } from "../lib/xmtp/index.ts";
+import { startXmtpNode } from "../workers/xmtp-node/server.ts";
+import { benchDatabase } from "./setup.ts";
+
+const steps = (process.argv[2] ?? "100,500").split(",").map(Number);
+const node = await startXmtpNode({ port: 0, dataDir: null, log: pino({ level: "warn" }) });
+pointLocalEnvAt(node.url); // node-sdk 5.x pre-checks on ApiUrls.local, not apiUrl
+const database = await benchDatabase();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pool-"));
+process.env.DATA_DIR = dataDir;
+process.env.MASTER_KEY = "bench-master-key-0123456789abcdefghijkl";
+const { db } = await import("../lib/db.ts");
+const { claimWarmIdentity } = await import("../lib/pool/claim.ts");
+const { startWorker } = await import("../workers/agents/worker.ts");
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+await db.poolSetting.create({ data: { id: 1, targetIdle: 0, maxConcurrentCreates: 4 } });
+const worker = await startWorker({
+  logger: pino({ level: "warn" }),
+  pollMs: 500,
+  fillIntervalMs: 200,
+  joinTimeoutMs: 30_000,
+});
+global.gc?.();
+await sleep(500);
+const baseline = process.memoryUsage().rss;
+console.log(`worker RSS with 0 live identities: ${mb(baseline)}`);
+
+let live = 0;
+for (const total of steps) {
+  const add = total - live;
+  const t0 = performance.now();
+  await db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: add } });
+  while ((await db.identity.count({ where: { status: "idle" } })) < add) await sleep(100);
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(
+    `created ${add} warm identities in ${seconds.toFixed(1)} s: ${(add / seconds).toFixed(2)} identities/s per worker`,
+  );
+  await db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: 0 } });
+  for (let i = 0; i < add; i++)
+    await claimWarmIdentity({
+      ownerId: null,
+      templateId: null,
+      name: `Agent ${live + i}`,
+      instructions: "Bench.",
+    });
+  const t1 = performance.now();
+  while (worker.running().length < total) await sleep(200);
+  live = total;
+  await sleep(2_000);
+  global.gc?.();
+  const rss = process.memoryUsage().rss;
+  console.log(
+    `${total} live identities: handoffs took ${((performance.now() - t1) / 1000 - 2).toFixed(1)} s; worker RSS ${mb(rss)}, ` +
+      `${mb((rss - baseline) / total)} per live identity`,
+  );
+}
+await worker.stop();
+await db.$disconnect();
+await database.stop();
+await node.stop();
+fs.rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);
