@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export interface TestDatabase {
@@ -43,5 +43,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await dropper.end();
     },
+  };
+}
+
+/**
+ * Gives the calling test file its own database for all its tests: created
+ * before the first, dropped after the last (closing `@/lib/db` first).
+ */
+export function useTestDatabase(): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    const { db } = await import("@/lib/db");
+    await db.$disconnect();
+    await database?.drop();
+  });
+  return () => {
+    if (!database) throw new Error("useTestDatabase(): the database exists only inside tests and hooks");
+    return database;
   };
 }

@@ -53,17 +53,4 @@ export async function reopenIdentity(id: Identity): Promise<Identity> {
   return { ...id, client: await open(id.privateKey, id.dbPath, id.dbEncryptionKey) };
 }
 
-/** Polls until `probe` returns a truthy value, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T> | T,
-  timeoutMs = 20_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+export { waitFor } from "@/test/wait-for";

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { useTestDatabase } from "@/test/db";
 import { AGENT_CLAIMED_CHANNEL, claimWarmIdentity } from "./claim";
 import { PoolEmptyError } from "./errors";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  const { db } = await import("@/lib/db");
-  await db.$disconnect();
-  await t.drop();
-});
+const database = useTestDatabase();
 beforeEach(async () => {
-  await t.db.event.deleteMany();
-  await t.db.identity.deleteMany();
-  await t.db.agent.deleteMany();
+  await database().db.event.deleteMany();
+  await database().db.identity.deleteMany();
+  await database().db.agent.deleteMany();
 });
 
 async function warmIdentities(n: number) {
   for (let i = 0; i < n; i++) {
-    await t.db.identity.create({
+    await database().db.identity.create({
       data: {
         status: "idle",
         inboxId: `inbox-${i}`,
@@ -42,21 +34,21 @@ describe("claimWarmIdentity", () => {
     const claim = await claimWarmIdentity(request);
     expect(claim.inviteUrl).toBe("https://dev.convos.org/v2?i=slug-0");
     expect(claim.conversationId).toBe("conv-0");
-    const agent = await t.db.agent.findUniqueOrThrow({ where: { id: claim.agentId }, include: { identities: true } });
+    const agent = await database().db.agent.findUniqueOrThrow({ where: { id: claim.agentId }, include: { identities: true } });
     expect(agent).toMatchObject({ name: "Trip Planner", status: "ready", source: "launch" });
     expect(agent.identities.map((i) => [i.inboxId, i.status, i.isOwnerConversation])).toEqual([
       ["inbox-0", "claimed", true],
     ]);
-    expect(await t.db.identity.count({ where: { status: "idle" } })).toBe(2);
-    const events = await t.db.event.findMany({ where: { kind: "claim" } });
+    expect(await database().db.identity.count({ where: { status: "idle" } })).toBe(2);
+    const events = await database().db.event.findMany({ where: { kind: "claim" } });
     expect(events).toHaveLength(1);
     expect(events[0].latencyMs).toBeGreaterThanOrEqual(0);
   });
 
   it("answers pool_empty and writes nothing when no identity is idle", async () => {
     await expect(claimWarmIdentity(request)).rejects.toBeInstanceOf(PoolEmptyError);
-    expect(await t.db.agent.count()).toBe(0);
-    expect(await t.db.event.count()).toBe(0);
+    expect(await database().db.agent.count()).toBe(0);
+    expect(await database().db.event.count()).toBe(0);
   });
 
   it("50 concurrent claims against 10 idle identities: exactly 10 agents, 40 pool_empty, no identity shared", async () => {
@@ -66,8 +58,8 @@ describe("claimWarmIdentity", () => {
     const empty = results.filter((r) => r.status === "rejected" && r.reason instanceof PoolEmptyError);
     expect(won).toHaveLength(10);
     expect(empty).toHaveLength(40);
-    expect(await t.db.agent.count()).toBe(10);
-    const claimed = await t.db.identity.findMany({ where: { status: "claimed" } });
+    expect(await database().db.agent.count()).toBe(10);
+    const claimed = await database().db.identity.findMany({ where: { status: "claimed" } });
     expect(claimed).toHaveLength(10);
     expect(new Set(claimed.map((i) => i.agentId)).size).toBe(10);
     const invites = won.map((r) => (r as PromiseFulfilledResult<{ inviteUrl: string }>).value.inviteUrl);
@@ -76,7 +68,7 @@ describe("claimWarmIdentity", () => {
 
   it("notifies the worker only once the claim is committed", async () => {
     await warmIdentities(1);
-    const listener = new pg.Client({ connectionString: t.url });
+    const listener = new pg.Client({ connectionString: database().url });
     await listener.connect();
     const heard: string[] = [];
     listener.on("notification", (n) => heard.push(n.payload ?? ""));

@@ -1,40 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "@/test/db";
 import { claimLatency, identityCounts, recentFailures, workersHealth } from "./health";
 import { recordClaim, recordFailure } from "./events";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  const { db } = await import("@/lib/db");
-  await db.$disconnect();
-  await t.drop();
-});
+const database = useTestDatabase();
 
 describe("pool health", () => {
   it("counts identities per status, zero for the empty ones", async () => {
-    await t.db.identity.createMany({ data: [{ status: "idle" }, { status: "idle" }, { status: "failed" }] });
+    await database().db.identity.createMany({ data: [{ status: "idle" }, { status: "idle" }, { status: "failed" }] });
     const counts = await identityCounts();
     expect(counts).toMatchObject({ idle: 2, failed: 1, live: 0, provisioning: 0 });
   });
 
   it("reports heartbeat age and leases per worker", async () => {
     const now = new Date();
-    await t.db.worker.create({ data: { id: "w1", host: "h", pid: 1, heartbeatAt: new Date(now.getTime() - 5000) } });
-    await t.db.identity.create({ data: { status: "live", leaseOwner: "w1" } });
+    await database().db.worker.create({ data: { id: "w1", host: "h", pid: 1, heartbeatAt: new Date(now.getTime() - 5000) } });
+    await database().db.identity.create({ data: { status: "live", leaseOwner: "w1" } });
     const [w] = await workersHealth(now);
     expect(w).toMatchObject({ id: "w1", heartbeatAgeMs: 5000, leases: 1, stopped: false });
   });
 
   it("gives claim latency percentiles over the window only", async () => {
     for (const latencyMs of [10, 20, 30, 40, 1000]) {
-      const agent = await t.db.agent.create({ data: { name: "a", instructions: "i" } });
+      const agent = await database().db.agent.create({ data: { name: "a", instructions: "i" } });
       await recordClaim({ agentId: agent.id, latencyMs });
     }
-    const old = await t.db.agent.create({ data: { name: "old", instructions: "i" } });
-    await t.db.event.create({
+    const old = await database().db.agent.create({ data: { name: "old", instructions: "i" } });
+    await database().db.event.create({
       data: { kind: "claim", agentId: old.id, latencyMs: 99999, createdAt: new Date(Date.now() - 2 * 3600_000) },
     });
     const hour = await claimLatency(3600_000);

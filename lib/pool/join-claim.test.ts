@@ -1,21 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createInvite, generateTag, updateAppData } from "@/lib/convos";
 import { AppError } from "@/lib/errors";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { useTestDatabase } from "@/test/db";
 import { AlreadyJoinedError } from "./errors";
 import { claimJoin } from "./join-claim";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  process.env.XMTP_ENV = "local";
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  const { db } = await import("@/lib/db");
-  await db.$disconnect();
-  await t.drop();
-});
+process.env.XMTP_ENV = "local";
+const database = useTestDatabase();
 
 function someoneElsesInvite(opts: { env?: "local" | "production"; expiresAtUnix?: number } = {}) {
   const creatorInboxId = randomBytes(32).toString("hex");
@@ -33,22 +25,22 @@ function someoneElsesInvite(opts: { env?: "local" | "production"; expiresAtUnix?
 const request = { ownerId: null, templateId: null, name: "Helper", instructions: "Help." };
 
 async function expectRefused(inviteUrl: string, code: string) {
-  const before = await t.db.agent.count();
+  const before = await database().db.agent.count();
   const error = await claimJoin({ ...request, inviteUrl }).catch((e) => e);
   expect(error).toBeInstanceOf(AppError);
   expect(error.code).toBe(code);
   expect(error.message.length).toBeGreaterThan(10);
-  expect(await t.db.agent.count()).toBe(before);
+  expect(await database().db.agent.count()).toBe(before);
 }
 
 describe("claimJoin", () => {
   it("creates a joining agent for a valid invite and records the claim", async () => {
     const { url } = someoneElsesInvite();
     const claim = await claimJoin({ ...request, inviteUrl: url });
-    const agent = await t.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } });
+    const agent = await database().db.agent.findUniqueOrThrow({ where: { id: claim.agentId } });
     expect(agent).toMatchObject({ status: "joining", source: "join", name: "Helper" });
     expect(agent.joinUrl).toMatch(/^https:\/\/dev\.convos\.org\/v2\?i=/);
-    expect(await t.db.event.count({ where: { kind: "claim", agentId: claim.agentId } })).toBe(1);
+    expect(await database().db.event.count({ where: { kind: "claim", agentId: claim.agentId } })).toBe(1);
   });
 
   it("never claims the same invite twice, even concurrently", async () => {
@@ -70,7 +62,7 @@ describe("claimJoin", () => {
 
   it("refuses an invite for a conversation one of our own identities created", async () => {
     const { url, creatorInboxId } = someoneElsesInvite();
-    await t.db.identity.create({ data: { status: "live", inboxId: creatorInboxId } });
+    await database().db.identity.create({ data: { status: "live", inboxId: creatorInboxId } });
     await expectRefused(url, "own_invite");
   });
 });

@@ -64,21 +64,7 @@ export async function reopen(user: TestUser, apiUrl?: string): Promise<TestClien
 
 export const identifierOf = (user: TestUser) => ethereumIdentifier(user.address);
 
-/** Polls `probe` until it returns a truthy value; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T> | T,
-  timeoutMs = 20_000,
-  everyMs = 100,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { waitFor } from "@/test/wait-for";
 
 /** The text contents of a conversation's messages, oldest first (membership changes left out). */
 export async function texts(conversation: {
