@@ -50,7 +50,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  * Gives the calling test file its own database for all its tests: created
  * before the first, dropped after the last (closing `@/lib/db` first).
  */
-export function useTestDatabase(): () => TestDatabase {
+export function withTestDatabase(): () => TestDatabase {
   let database: TestDatabase | undefined;
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -61,7 +61,7 @@ export function useTestDatabase(): () => TestDatabase {
     await database?.drop();
   });
   return () => {
-    if (!database) throw new Error("useTestDatabase(): the database exists only inside tests and hooks");
+    if (!database) throw new Error("withTestDatabase(): the database exists only inside tests and hooks");
     return database;
   };
 }

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
-import { useTestDatabase } from "@/test/db";
+import { withTestDatabase } from "@/test/db";
 import { AGENT_CLAIMED_CHANNEL, claimWarmIdentity } from "./claim";
 import { PoolEmptyError } from "./errors";
 
-const database = useTestDatabase();
+const database = withTestDatabase();
 beforeEach(async () => {
   await database().db.event.deleteMany();
   await database().db.identity.deleteMany();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { useTestDatabase } from "@/test/db";
+import { withTestDatabase } from "@/test/db";
 import { claimLatency, identityCounts, recentFailures, workersHealth } from "./health";
 import { recordClaim, recordFailure } from "./events";
 
-const database = useTestDatabase();
+const database = withTestDatabase();
 
 describe("pool health", () => {
   it("counts identities per status, zero for the empty ones", async () => {

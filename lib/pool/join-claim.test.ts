@@ -2,12 +2,12 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createInvite, generateTag, updateAppData } from "@/lib/convos";
 import { AppError } from "@/lib/errors";
-import { useTestDatabase } from "@/test/db";
+import { withTestDatabase } from "@/test/db";
 import { AlreadyJoinedError } from "./errors";
 import { claimJoin } from "./join-claim";
 
 process.env.XMTP_ENV = "local";
-const database = useTestDatabase();
+const database = withTestDatabase();
 
 function someoneElsesInvite(opts: { env?: "local" | "production"; expiresAtUnix?: number } = {}) {
   const creatorInboxId = randomBytes(32).toString("hex");
