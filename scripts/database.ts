@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.ts";
+import { releaseSignalHandlers, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.ts";
 
 export interface Database {
   url: string;
@@ -23,6 +23,8 @@ export async function openDatabase(opts: { dataDir: string; log?: (line: string)
   if (process.env.DATABASE_URL) {
     return { url: process.env.DATABASE_URL, stop: async () => {} };
   }
+  // Our callers stop the server themselves, after the parts that use it.
+  releaseSignalHandlers();
   const embedded = await startEmbeddedPostgres({
     dir: path.join(opts.dataDir, "postgres"),
     port: EMBEDDED_PORT,

