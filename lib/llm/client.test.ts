@@ -1,0 +1,56 @@
+/** The model client against the scripted OpenAI-compatible server on loopback. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createModelClient, ModelError } from "./client";
+import { startScriptedModelServer, type ScriptedModelServer } from "./scripted-server";
+
+let server: ScriptedModelServer;
+beforeAll(async () => {
+  server = await startScriptedModelServer();
+});
+afterAll(() => server.close());
+
+const client = () =>
+  createModelClient({
+    baseURL: server.baseURL,
+    apiKey: "test",
+    model: "test-model",
+    timeoutMs: 500,
+    maxRetries: 2,
+    backoff: { baseMs: 10, capMs: 20 },
+  });
+const ask = [{ role: "user" as const, content: "hi" }];
+
+describe("model client", () => {
+  it("returns the text and the total tokens, sending model and messages", async () => {
+    server.script({ text: "hello there", tokens: 42 });
+    expect(await client().complete(ask)).toEqual({ text: "hello there", totalTokens: 42 });
+    expect(server.requests.at(-1)).toEqual({ model: "test-model", messages: ask });
+  });
+
+  it("retries 429 and 5xx, then succeeds", async () => {
+    const before = server.requests.length;
+    server.script({ status: 429 }, { status: 503 }, { text: "ok" });
+    expect((await client().complete(ask)).text).toBe("ok");
+    expect(server.requests.length - before).toBe(3);
+  });
+
+  it("gives up after the retries with a typed error, and never retries a 400", async () => {
+    server.script({ status: 500 }, { status: 500 }, { status: 500 });
+    await expect(client().complete(ask)).rejects.toMatchObject({ code: "server_error" });
+    const before = server.requests.length;
+    server.script({ status: 400 });
+    await expect(client().complete(ask)).rejects.toMatchObject({ code: "request_failed" });
+    expect(server.requests.length - before).toBe(1);
+  });
+
+  it("times out without retrying, and reports malformed bodies", async () => {
+    const before = server.requests.length;
+    server.script({ hang: true });
+    const error = await client().complete(ask).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as ModelError).code).toBe("timeout");
+    expect(server.requests.length - before).toBe(1);
+    server.script({ malformed: true });
+    await expect(client().complete(ask)).rejects.toBeInstanceOf(ModelError);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The language model: OpenAI-compatible chat completions through the `openai`
+ * package (OpenRouter by default; LLM_BASE_URL, LLM_API_KEY, LLM_MODEL).
+ *
+ * Each attempt has a timeout (20 s). Only transient failures are retried
+ * (429, 5xx, connection errors), at most `maxRetries` times with capped
+ * exponential backoff and jitter; a timeout is not retried (someone is waiting
+ * in the chat), nor is any other error. A 200 whose body is not a completion
+ * (malformed JSON, no choices, no text) is a ModelError too: callers get a
+ * typed error, never a half-parsed answer.
+ */
+import OpenAI from "openai";
+import { backoffMs } from "@/lib/identities/backoff";
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface Completion {
+  text: string;
+  /** usage.total_tokens as the service reports it (0 when it reports none). */
+  totalTokens: number;
+}
+
+export type ModelErrorCode = "timeout" | "rate_limited" | "server_error" | "bad_response" | "request_failed";
+
+export class ModelError extends Error {
+  constructor(
+    readonly code: ModelErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "ModelError";
+  }
+}
+
+export interface ModelClientOptions {
+  baseURL: string;
+  apiKey: string;
+  model: string;
+  /** Per attempt (20 s). */
+  timeoutMs?: number;
+  /** Retries of transient failures (2). */
+  maxRetries?: number;
+  /** Backoff base and cap (500 ms, 4 s). */
+  backoff?: { baseMs: number; capMs: number };
+  maxTokens?: number;
+}
+
+export interface ModelClient {
+  readonly model: string;
+  complete(messages: ChatMessage[], signal?: AbortSignal): Promise<Completion>;
+}
+
+function classify(error: unknown): ModelError {
+  if (error instanceof ModelError) return error;
+  if (error instanceof OpenAI.APIConnectionTimeoutError)
+    return new ModelError("timeout", "the model did not answer in time", { cause: error });
+  if (error instanceof OpenAI.APIConnectionError)
+    return new ModelError("request_failed", `could not reach the model: ${error.message}`, { cause: error });
+  if (error instanceof OpenAI.APIError) {
+    const status = error.status ?? 0;
+    if (status === 429) return new ModelError("rate_limited", "the model service is rate limiting", { cause: error });
+    if (status >= 500) return new ModelError("server_error", `the model service failed (${status})`, { cause: error });
+    return new ModelError("request_failed", `the model service refused the request (${status})`, { cause: error });
+  }
+  if (error instanceof SyntaxError) return new ModelError("bad_response", "the model's answer was not JSON", { cause: error });
+  return new ModelError("request_failed", error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+const transient = (e: ModelError) =>
+  e.code === "rate_limited" || e.code === "server_error" || (e.code === "request_failed" && e.cause instanceof OpenAI.APIConnectionError);
+
+/** A model client; `complete` resolves with text and tokens or rejects with a ModelError. */
+export function createModelClient(o: ModelClientOptions): ModelClient {
+  const openai = new OpenAI({
+    baseURL: o.baseURL,
+    apiKey: o.apiKey,
+    timeout: o.timeoutMs ?? 20_000,
+    maxRetries: 0, // retried below, transient failures only
+  });
+  const maxRetries = o.maxRetries ?? 2;
+  const backoff = o.backoff ?? { baseMs: 500, capMs: 4_000 };
+
+  const once = async (messages: ChatMessage[], signal?: AbortSignal): Promise<Completion> => {
+    const response = await openai.chat.completions.create(
+      { model: o.model, messages, ...(o.maxTokens ? { max_tokens: o.maxTokens } : {}) },
+      { signal },
+    );
+    const text = (response as Partial<typeof response>)?.choices?.[0]?.message?.content;
+    if (typeof text !== "string" || text.trim() === "")
+      throw new ModelError("bad_response", "the model's answer had no text");
+    return { text: text.trim(), totalTokens: Number(response.usage?.total_tokens ?? 0) || 0 };
+  };
+
+  return {
+    model: o.model,
+    async complete(messages, signal) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once(messages, signal);
+        } catch (raw) {
+          const error = classify(raw);
+          if (signal?.aborted || attempt > maxRetries || !transient(error)) throw error;
+          await new Promise((r) => setTimeout(r, backoffMs(attempt, backoff)));
+        }
+      }
+    },
+  };
+}
