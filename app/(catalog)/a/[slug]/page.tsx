@@ -15,7 +15,9 @@ import { Emoji } from "../../_components/emoji";
 import { MarkdownContent } from "../../_components/markdown-content";
 import { ShareActions } from "../../_components/share-actions";
 import { SkillList } from "../../_components/skill-list";
+import { ClaimPanel } from "./claim-panel";
 import { loadTemplate } from "./data";
+import { currentUser } from "@/lib/auth/session";
 import { templatePageUrl } from "@/lib/qr";
 import { catalogHref, categoryLabel } from "@/lib/templates/catalog";
 
@@ -51,7 +53,8 @@ export default async function TemplatePage({ params }: { params: Params }) {
   if (!template) notFound();
 
   const pageUrl = templatePageUrl(template.slug);
-  // Sign-in brings the visitor back here; a later issue replaces these links with the launch actions.
+  const user = await currentUser();
+  // Signed-out visitors sign in first and come back here.
   const signInHref = `/signin?callbackUrl=${encodeURIComponent(`/a/${template.slug}`)}`;
 
   return (
@@ -81,19 +84,25 @@ export default async function TemplatePage({ params }: { params: Params }) {
           {template.description}
         </p>
         <SkillList skills={template.skills} />
-        <div className="flex flex-wrap gap-3 pt-2">
-          <Link
-            href={signInHref}
-            className="rounded-lg bg-accent px-5 py-2.5 font-medium text-accent-ink shadow-sm hover:opacity-90"
-          >
-            Launch agent
-          </Link>
-          <Link
-            href={signInHref}
-            className="rounded-lg border border-line bg-surface px-5 py-2.5 font-medium hover:border-accent"
-          >
-            Add to my conversation
-          </Link>
+        <div className="pt-2">
+          {user ? (
+            <ClaimPanel slug={template.slug} name={template.name} />
+          ) : (
+            <div className="flex flex-wrap gap-3">
+              <Link
+                href={signInHref}
+                className="rounded-lg bg-accent px-5 py-2.5 font-medium text-accent-ink shadow-sm hover:opacity-90"
+              >
+                Launch agent
+              </Link>
+              <Link
+                href={signInHref}
+                className="rounded-lg border border-line bg-surface px-5 py-2.5 font-medium hover:border-accent"
+              >
+                Add to my conversation
+              </Link>
+            </div>
+          )}
         </div>
       </header>
 

@@ -1,0 +1,69 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AgentStatusLine, Conversations } from "../agent-details";
+import { StopButton } from "../stop-button";
+import { agentTimeline, getAgentForOwner } from "@/lib/agents/queries";
+import { requireUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Agent" };
+export const dynamic = "force-dynamic";
+
+const EVENT_LABELS: Record<string, string> = {
+  claim: "Claimed",
+  handoff: "Taken over by a worker",
+  joined: "Joined the conversation",
+  member_joined: "Someone joined",
+  failure: "Failed",
+  stopped: "Stopped",
+  admin: "Changed by an admin",
+};
+
+/** One of the user's agents (someone else's answers 404): status timeline, conversations, invites, counts. */
+export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requireUser(`/agents/${encodeURIComponent(id)}`);
+  const agent = id.length <= 64 ? await getAgentForOwner(id, user.id) : null;
+  if (!agent) notFound();
+  const timeline = await agentTimeline(agent.id);
+  return (
+    <div className="flex flex-col gap-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-ink-muted">
+        <Link href="/agents" className="hover:text-accent hover:underline">
+          My agents
+        </Link>
+      </nav>
+      <header className="flex flex-col gap-2">
+        <h1 className="text-2xl font-semibold">
+          {agent.template?.emoji} {agent.name}
+        </h1>
+        <p className="text-sm text-ink-muted">{agent.template?.name ?? "No template"}</p>
+        <AgentStatusLine agent={agent} />
+      </header>
+      <section aria-labelledby="conversations-title" className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5">
+        <h2 id="conversations-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
+          Conversations
+        </h2>
+        <Conversations agent={agent} />
+      </section>
+      <section aria-labelledby="timeline-title" className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5">
+        <h2 id="timeline-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
+          Timeline
+        </h2>
+        <ol className="flex flex-col gap-2" data-testid="timeline">
+          {timeline.map((event) => (
+            <li key={String(event.id)} className="flex flex-wrap gap-x-3 text-sm">
+              <time dateTime={event.createdAt.toISOString()} className="font-mono text-ink-muted">
+                {event.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+              </time>
+              <span>{EVENT_LABELS[event.kind] ?? event.kind}</span>
+              {event.latencyMs !== null ? <span className="text-ink-muted">{event.latencyMs} ms</span> : null}
+              {event.error ? <span className="text-danger">{event.error}</span> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+      {agent.status !== "stopped" ? <StopButton agentId={agent.id} name={agent.name} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * Server pieces shared by /agents and /agents/[id]: an agent's live status,
+ * its conversations with their invites (QR rendered here), and its counts.
+ */
+import { AgentStatus } from "@/app/_components/agent-status";
+import { InviteCard } from "@/app/_components/invite-card";
+import type { AgentWithConversations } from "@/lib/agents/queries";
+import { qrDataUrl } from "@/lib/qr";
+
+export function liveStatusOf(agent: AgentWithConversations) {
+  return {
+    id: agent.id,
+    status: agent.status,
+    source: agent.source,
+    failureReason: agent.failureReason,
+    liveAt: agent.liveAt?.toISOString() ?? null,
+    firstJoinedAt: agent.firstJoinedAt?.toISOString() ?? null,
+    stoppedAt: agent.stoppedAt?.toISOString() ?? null,
+  };
+}
+
+export function AgentStatusLine({ agent }: { agent: AgentWithConversations }) {
+  // Keyed by status so a server refresh (after stopping, say) replaces the polled state.
+  return <AgentStatus key={agent.status} initial={liveStatusOf(agent)} />;
+}
+
+export async function Conversations({ agent }: { agent: AgentWithConversations }) {
+  const running = agent.status !== "stopped";
+  const invites = running ? agent.identities.filter((i) => i.inviteUrl && i.role === "creator") : [];
+  return (
+    <div className="flex flex-col gap-3">
+      <p className="text-sm text-ink-muted">
+        {agent.identities.length} conversation{agent.identities.length === 1 ? "" : "s"} · {agent.messagesIn} messages in ·{" "}
+        {agent.messagesOut} out
+        {agent.source === "join" && agent.joinUrl ? " · joined a conversation from its invite" : ""}
+      </p>
+      {await Promise.all(
+        invites.map(async (identity) => (
+          <InviteCard
+            key={identity.id}
+            id={identity.id}
+            url={identity.inviteUrl!}
+            qr={await qrDataUrl(identity.inviteUrl!, 256)}
+            name={agent.name}
+          />
+        )),
+      )}
+    </div>
+  );
+}

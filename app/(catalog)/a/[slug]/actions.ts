@@ -1,0 +1,57 @@
+"use server";
+/**
+ * The template page's claim actions: launch an agent into a fresh conversation
+ * (a warm identity's invite), or add it to a conversation the user already has
+ * (a pasted invite, verified before anything is claimed). The wrapper checks
+ * the session; limits, the pool and the invite answer with clear errors.
+ */
+import { z } from "zod";
+import { action, type ActionResult } from "@/lib/actions";
+import { claimAgent, publishedTemplateOrThrow } from "@/lib/agents/claim";
+import type { AgentStatus } from "@/lib/generated/prisma/enums";
+import { MAX_INVITE_URL_LENGTH } from "@/lib/pool/invite-check";
+import { qrDataUrl } from "@/lib/qr";
+
+export interface ClaimView {
+  agentId: string;
+  status: AgentStatus;
+  joined: boolean;
+  inviteUrl?: string;
+  /** A PNG data URL of the invite's QR code (launches only). */
+  inviteQr?: string;
+}
+
+const templateSlug = z.string().trim().min(1, "Choose an agent template.").max(100, "That template name is too long.");
+const inviteUrl = z
+  .string()
+  .trim()
+  .min(1, "Paste the invite link of your conversation.")
+  .max(MAX_INVITE_URL_LENGTH, "That invite link is too large to be a Convos invite.");
+
+const launchAction = action(z.object({ templateSlug }), async (input, user): Promise<ClaimView> => {
+  const template = await publishedTemplateOrThrow(input.templateSlug);
+  const claim = await claimAgent({ ownerId: user.id, template });
+  return {
+    agentId: claim.agentId,
+    status: claim.status,
+    joined: false,
+    inviteUrl: claim.inviteUrl,
+    inviteQr: claim.inviteUrl ? await qrDataUrl(claim.inviteUrl, 320) : undefined,
+  };
+});
+
+const addAction = action(z.object({ templateSlug, inviteUrl }), async (input, user): Promise<ClaimView> => {
+  const template = await publishedTemplateOrThrow(input.templateSlug);
+  const claim = await claimAgent({ ownerId: user.id, template, joinUrl: input.inviteUrl });
+  return { agentId: claim.agentId, status: claim.status, joined: true };
+});
+
+/** Launches the template's agent into a fresh conversation and returns its invite. */
+export async function launch(templateSlug: string): Promise<ActionResult<ClaimView>> {
+  return launchAction({ templateSlug });
+}
+
+/** Adds the template's agent to the conversation of a pasted invite URL. */
+export async function addToConversation(templateSlug: string, inviteUrl: string): Promise<ActionResult<ClaimView>> {
+  return addAction({ templateSlug, inviteUrl });
+}

@@ -1,0 +1,127 @@
+"use client";
+/**
+ * The template page's launch controls for a signed-in user: "Launch agent"
+ * and "Add to my conversation" (a pasted invite), each a form with a pending
+ * state; errors go to an aria-live region, the result shows the invite and a
+ * live status.
+ */
+import Link from "next/link";
+import { useActionState, useMemo, useState } from "react";
+import { useFormStatus } from "react-dom";
+import { AgentStatus } from "@/app/_components/agent-status";
+import { InviteCard } from "@/app/_components/invite-card";
+import type { ActionResult } from "@/lib/actions";
+import { addToConversation, launch, type ClaimView } from "./actions";
+
+type State = ActionResult<ClaimView> | null;
+
+export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
+  // One state for both forms: the latest result is what the person just asked for.
+  const [result, claimAction] = useActionState<State, FormData>(
+    (_state, form) =>
+      form.get("intent") === "add" ? addToConversation(slug, String(form.get("inviteUrl") ?? "")) : launch(slug),
+    null,
+  );
+  const [adding, setAdding] = useState(false);
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap gap-3">
+        <form action={claimAction}>
+          <input type="hidden" name="intent" value="launch" />
+          <SubmitButton label="Launch agent" pendingLabel="Launching…" primary />
+        </form>
+        <button
+          type="button"
+          aria-expanded={adding}
+          aria-controls="add-form"
+          onClick={() => setAdding((v) => !v)}
+          className="rounded-lg border border-line bg-surface px-5 py-2.5 font-medium hover:border-accent"
+        >
+          Add to my conversation
+        </button>
+      </div>
+
+      {adding ? (
+        <form id="add-form" action={claimAction} className="flex max-w-2xl flex-col gap-2 rounded-card border border-line bg-surface p-4">
+          <input type="hidden" name="intent" value="add" />
+          <label htmlFor="invite-url" className="text-sm font-medium">
+            Invite link of your conversation
+          </label>
+          <input
+            id="invite-url"
+            name="inviteUrl"
+            required
+            placeholder="https://popup.convos.org/v2?i=…"
+            className="rounded-lg border border-line bg-canvas px-3 py-2 font-mono text-xs"
+          />
+          <p className="text-xs text-ink-muted">In Convos, open the conversation&apos;s info and copy its invite link.</p>
+          <div>
+            <SubmitButton label="Add agent" pendingLabel="Checking the invite…" />
+          </div>
+        </form>
+      ) : null}
+
+      <div aria-live="polite" data-testid="claim-result">
+        {result && !result.ok ? (
+          <p role="alert" className="rounded-lg bg-danger-soft px-4 py-3 text-sm text-danger" data-code={result.error.code}>
+            {result.error.message}
+            {result.error.code === "unauthenticated" ? (
+              <>
+                {" "}
+                <Link href={`/signin?callbackUrl=${encodeURIComponent(`/a/${slug}`)}`} className="underline">
+                  Sign in
+                </Link>
+              </>
+            ) : null}
+          </p>
+        ) : null}
+        {result?.ok ? <ClaimResult claim={result.data} name={name} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function ClaimResult({ claim, name }: { claim: ClaimView; name: string }) {
+  const initial = useMemo(
+    () => ({
+      id: claim.agentId,
+      status: claim.status,
+      source: claim.joined ? ("join" as const) : ("launch" as const),
+      failureReason: null,
+      liveAt: null,
+      firstJoinedAt: null,
+      stoppedAt: null,
+    }),
+    [claim],
+  );
+  return (
+    <section aria-labelledby="claim-title" className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5">
+      <h2 id="claim-title" className="text-lg font-semibold">
+        {claim.joined ? `${name} is joining your conversation` : `${name} is ready`}
+      </h2>
+      {claim.inviteUrl && claim.inviteQr ? (
+        <>
+          <p className="text-sm text-ink-muted">Scan the QR code with Convos, or open or share the invite link.</p>
+          <InviteCard id={claim.agentId} url={claim.inviteUrl} qr={claim.inviteQr} name={name} />
+        </>
+      ) : null}
+      <AgentStatus initial={initial} />
+      <Link href={`/agents/${claim.agentId}`} className="text-sm text-accent underline">
+        See this agent on My agents
+      </Link>
+    </section>
+  );
+}
+
+function SubmitButton({ label, pendingLabel, primary = false }: { label: string; pendingLabel: string; primary?: boolean }) {
+  const { pending } = useFormStatus();
+  const style = primary
+    ? "bg-accent text-accent-ink shadow-sm hover:opacity-90"
+    : "border border-line bg-surface hover:border-accent";
+  return (
+    <button type="submit" disabled={pending} className={`rounded-lg px-5 py-2.5 font-medium disabled:opacity-60 ${style}`}>
+      {pending ? pendingLabel : label}
+    </button>
+  );
+}

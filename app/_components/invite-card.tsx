@@ -1,0 +1,30 @@
+import { CopyButton } from "./copy-button";
+
+/**
+ * An invite to a conversation: its QR code (a PNG data URL rendered on the
+ * server by lib/qr), the URL with a copy button, and an "Open in Convos" link
+ * (the invite URL itself: the Convos app handles it).
+ */
+export function InviteCard({ id, url, qr, name }: { id: string; url: string; qr: string; name: string }) {
+  return (
+    <div className="flex flex-col gap-3 sm:flex-row sm:items-start" data-testid="invite">
+      {/* A data URL made on the server: nothing for next/image to optimize. */}
+      {/* eslint-disable-next-line @next/next/no-img-element */}
+      <img src={qr} alt={`QR code of the invite to ${name}'s conversation`} width={200} height={200} className="size-48 rounded-lg border border-line" />
+      <div className="flex min-w-0 flex-1 flex-col gap-2">
+        <label htmlFor={`invite-${id}`} className="text-sm font-medium">
+          Invite link
+        </label>
+        <input id={`invite-${id}`} readOnly value={url} className="w-full rounded-lg border border-line bg-canvas px-3 py-2 font-mono text-xs" />
+        <div className="flex flex-wrap items-center gap-2">
+          <CopyButton text={url} label="Copy invite link">
+            Copy invite
+          </CopyButton>
+          <a href={url} className="rounded-lg bg-accent px-3 py-2 text-sm font-medium text-accent-ink hover:opacity-90">
+            Open in Convos
+          </a>
+        </div>
+      </div>
+    </div>
+  );
+}

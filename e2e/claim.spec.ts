@@ -1,0 +1,112 @@
+/**
+ * The claim flow in the browser, on the real parts: the worker warms the pool,
+ * a signed-in user launches an agent and gets its invite, a real XMTP client
+ * (the terminal chat client's programmatic entry) joins through it, and the
+ * page shows that someone joined. Add-to-conversation uses an invite made by a
+ * test creator; a bad invite shows its error and claims nothing.
+ */
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+import { openChatSession } from "../workers/chat/session";
+import { E2E } from "./env";
+import { closeMailbox, signInByEmail } from "./mailbox";
+import { startTestCreator, waitForIdle } from "./pool";
+
+test.afterAll(closeMailbox);
+
+async function agentCount(): Promise<number> {
+  const client = new pg.Client({ connectionString: E2E.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM "Agent"');
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+test("launch an agent: invite QR and URL, a real client joins, the page shows it", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  await waitForIdle(request);
+  await signInByEmail(page, "launcher@e2e.test", "/a/trip-planner");
+  await page.getByRole("button", { name: "Launch agent" }).click();
+
+  const result = page.getByTestId("claim-result");
+  const qr = result.getByRole("img", { name: /QR code of the invite/ });
+  await expect(qr).toBeVisible();
+  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  const inviteUrl = await result.getByRole("textbox", { name: "Invite link" }).inputValue();
+  expect(inviteUrl).toMatch(/^https:\/\/dev\.convos\.org\/v2\?i=/);
+  await expect(result.getByRole("link", { name: "Open in Convos" })).toHaveAttribute("href", inviteUrl);
+  await page.screenshot({ path: test.info().outputPath("claim-result.png"), fullPage: true });
+
+  const status = page.getByTestId("agent-status");
+  await expect(status).toHaveAttribute("data-status", "live", { timeout: 60_000 });
+
+  const session = await openChatSession({
+    inviteUrl,
+    dataDir: test.info().outputPath("chat"),
+    name: "E2E visitor",
+    env: "local",
+  });
+  try {
+    await expect(status).toHaveText(/someone joined/i, { timeout: 60_000 });
+  } finally {
+    await session.close();
+  }
+  await page.screenshot({ path: test.info().outputPath("claim-joined.png"), fullPage: true });
+
+  // My agents lists it with its invite; its page has the timeline; stopping it sticks.
+  await page.goto("/agents");
+  const card = page.getByTestId("agent-card").first();
+  await expect(card).toContainText("Trip Planner");
+  await expect(card.getByRole("textbox", { name: "Invite link" })).toHaveValue(inviteUrl);
+  await expect(card.getByRole("img", { name: /QR code of the invite/ })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("my-agents.png"), fullPage: true });
+  await card.getByRole("link", { name: /Trip Planner/ }).click();
+  await expect(page.getByTestId("timeline")).toContainText("Claimed");
+  await expect(page.getByTestId("timeline")).toContainText("Someone joined");
+  await page.screenshot({ path: test.info().outputPath("agent.png"), fullPage: true });
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Stop agent" }).click();
+  await expect(page.getByTestId("agent-status")).toHaveAttribute("data-status", "stopped");
+  await page.reload();
+  await expect(page.getByTestId("timeline")).toContainText("Stopped");
+  await expect(page.getByRole("button", { name: "Stop agent" })).toHaveCount(0);
+});
+
+test("add to my conversation: the agent joins a conversation made by someone else", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const creator = await startTestCreator(test.info().outputPath("creator"));
+  try {
+    await signInByEmail(page, "adder@e2e.test", "/a/trip-planner");
+    await page.getByRole("button", { name: "Add to my conversation" }).click();
+    await page.getByLabel("Invite link of your conversation").fill(creator.inviteUrl);
+    await page.getByRole("button", { name: "Add agent" }).click();
+    const status = page.getByTestId("agent-status");
+    await expect(status).toHaveAttribute("data-status", /joining|live/);
+    await expect(status).toHaveAttribute("data-status", "live", { timeout: 90_000 });
+    await expect(status).toHaveText(/joined your conversation/);
+    await expect.poll(async () => (await creator.memberInboxIds()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: test.info().outputPath("add-joined.png"), fullPage: true });
+
+    // The same invite again (the form clears after a submission): one invite never yields two agents.
+    await page.getByLabel("Invite link of your conversation").fill(creator.inviteUrl);
+    await page.getByRole("button", { name: "Add agent" }).click();
+    await expect(page.getByTestId("claim-result").getByRole("alert")).toContainText("already joined");
+  } finally {
+    await creator.stop();
+  }
+  void request;
+});
+
+test("an invalid invite URL shows its error and claims nothing", async ({ page }) => {
+  await signInByEmail(page, "typo@e2e.test", "/a/trip-planner");
+  const before = await agentCount();
+  await page.getByRole("button", { name: "Add to my conversation" }).click();
+  await page.getByLabel("Invite link of your conversation").fill("https://example.com/not-an-invite");
+  await page.getByRole("button", { name: "Add agent" }).click();
+  await expect(page.getByTestId("claim-result").getByRole("alert")).toHaveText(/not a Convos invite link/);
+  expect(await agentCount()).toBe(before);
+  await page.screenshot({ path: test.info().outputPath("invalid-invite.png") });
+});

@@ -1,0 +1,113 @@
+/**
+ * The web app's Prometheus metrics, on their own Registry (not prom-client's
+ * global one, so nothing else registers into it). Claims and claim errors are
+ * counted in this process as they happen; pool, agent and message figures are
+ * read from the database at scrape time, so every web instance reports the
+ * same shared state.
+ */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { db } from "@/lib/db";
+import { AgentStatus, IdentityStatus } from "@/lib/generated/prisma/enums";
+
+interface Metrics {
+  registry: Registry;
+  claims: Counter<"source" | "kind">;
+  claimErrors: Counter<"source" | "code">;
+  claimLatency: Histogram<"kind">;
+}
+
+function create(): Metrics {
+  const registry = new Registry();
+  const claims = new Counter({
+    name: "convos_claims_total",
+    help: "Agents claimed by this process, by source (web, api) and kind (launch, join).",
+    labelNames: ["source", "kind"] as const,
+    registers: [registry],
+  });
+  const claimErrors = new Counter({
+    name: "convos_claim_errors_total",
+    help: "Refused or failed claims in this process, by source and error code.",
+    labelNames: ["source", "code"] as const,
+    registers: [registry],
+  });
+  const claimLatency = new Histogram({
+    name: "convos_claim_latency_seconds",
+    help: "Time to claim a warm identity or record a join-claim, in seconds.",
+    labelNames: ["kind"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "convos_pool_identities",
+    help: "XMTP identities per status (idle ones are the warm pool).",
+    labelNames: ["status"] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db.identity.groupBy({ by: ["status"], _count: { _all: true } });
+      for (const status of Object.values(IdentityStatus)) {
+        this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: "convos_pool_target_idle",
+    help: "The pool's target of idle identities (PoolSetting.targetIdle).",
+    registers: [registry],
+    async collect() {
+      const row = await db.poolSetting.findUnique({ where: { id: 1 }, select: { targetIdle: true } });
+      this.set(row?.targetIdle ?? 5);
+    },
+  });
+  new Gauge({
+    name: "convos_agents",
+    help: "Agents per status.",
+    labelNames: ["status"] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db.agent.groupBy({ by: ["status"], _count: { _all: true } });
+      for (const status of Object.values(AgentStatus)) {
+        this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: "convos_agent_messages",
+    help: "Messages agents received (in) and sent (out), summed over all agents.",
+    labelNames: ["direction"] as const,
+    registers: [registry],
+    async collect() {
+      const sum = await db.agent.aggregate({ _sum: { messagesIn: true, messagesOut: true } });
+      this.set({ direction: "in" }, sum._sum.messagesIn ?? 0);
+      this.set({ direction: "out" }, sum._sum.messagesOut ?? 0);
+    },
+  });
+  new Gauge({
+    name: "convos_failures_last_hour",
+    help: "Failure events (worker and agent errors) recorded in the last hour.",
+    registers: [registry],
+    async collect() {
+      this.set(await db.event.count({ where: { kind: "failure", createdAt: { gte: new Date(Date.now() - 3_600_000) } } }));
+    },
+  });
+  return { registry, claims, claimErrors, claimLatency };
+}
+
+const holder = globalThis as unknown as { convosMetrics?: Metrics };
+
+/** The process's metrics, created once (kept on globalThis across dev reloads). */
+export function metrics(): Metrics {
+  holder.convosMetrics ??= create();
+  return holder.convosMetrics;
+}
+
+export type ClaimSource = "web" | "api";
+
+export function observeClaim(source: ClaimSource, kind: "launch" | "join", latencyMs: number): void {
+  const m = metrics();
+  m.claims.inc({ source, kind });
+  m.claimLatency.observe({ kind }, latencyMs / 1000);
+}
+
+export function observeClaimError(source: ClaimSource, code: string): void {
+  metrics().claimErrors.inc({ source, code });
+}

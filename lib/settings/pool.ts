@@ -1,0 +1,36 @@
+/**
+ * The pool and rate-limit settings (PoolSetting, one row with id 1). A missing
+ * row means the schema's defaults; the first admin write creates it. The
+ * worker reads `targetIdle` from the same row (lib/identities/pool.ts).
+ */
+import { db } from "@/lib/db";
+
+export interface PoolSettings {
+  targetIdle: number;
+  maxConcurrentCreates: number;
+  claimsPerUserPerHour: number;
+  liveAgentsPerUser: number;
+  apiClaimsPerHour: number;
+}
+
+/** The schema defaults (prisma/schema.prisma, model PoolSetting). */
+export const DEFAULT_POOL_SETTINGS: PoolSettings = {
+  targetIdle: 5,
+  maxConcurrentCreates: 4,
+  claimsPerUserPerHour: 20,
+  liveAgentsPerUser: 10,
+  apiClaimsPerHour: 600,
+};
+
+export async function getPoolSettings(): Promise<PoolSettings> {
+  const row = await db.poolSetting.findUnique({ where: { id: 1 } });
+  if (!row) return { ...DEFAULT_POOL_SETTINGS };
+  const { targetIdle, maxConcurrentCreates, claimsPerUserPerHour, liveAgentsPerUser, apiClaimsPerHour } = row;
+  return { targetIdle, maxConcurrentCreates, claimsPerUserPerHour, liveAgentsPerUser, apiClaimsPerHour };
+}
+
+/** Writes some settings, creating the row (with defaults for the rest) on the first write. */
+export async function updatePoolSettings(patch: Partial<PoolSettings>): Promise<PoolSettings> {
+  await db.poolSetting.upsert({ where: { id: 1 }, create: { id: 1, ...patch }, update: patch });
+  return getPoolSettings();
+}
