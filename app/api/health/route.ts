@@ -1,6 +1,7 @@
 /**
- * Readiness: the database answers, and (once the worker exists) a worker has
- * heartbeated recently. 503 with the failing part otherwise.
+ * Readiness: 503 only when the database does not answer. `workers` is the
+ * number of agent workers that heartbeated in the last 30 s (0 means claims
+ * still work from the warm pool, but nothing refills it or takes agents over).
  */
 import { db } from "@/lib/db";
 
