@@ -42,6 +42,8 @@ const schema = z.object({
   LLM_BASE_URL: z.string().url().default("https://openrouter.ai/api/v1"),
   LLM_API_KEY: optional,
   LLM_MODEL: z.string().default("openai/gpt-4o-mini"),
+  /** Default per-agent spending cap in tokens, for agents without their own tokenCap; unset = unlimited. */
+  LLM_TOKEN_CAP_PER_AGENT: z.coerce.number().int().positive().optional().or(z.literal("").transform(() => undefined)),
 });
 
 export type Config = z.infer<typeof schema>;

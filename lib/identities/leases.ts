@@ -60,16 +60,18 @@ export interface WorkItem {
 
 /**
  * Agents that need a worker and whose identity nobody holds: handoffs not yet
- * taken (claimed/ready), live agents to resume, and join-claims (with or
- * without their joiner identity). The polling fallback of the NOTIFY path.
+ * taken (claimed/ready, or an extra `/invite` conversation of a live agent),
+ * live agents to resume, and join-claims (with or without their joiner
+ * identity) including an extra `/join` of a live agent. The polling fallback of the NOTIFY path.
  */
 export async function findUnownedWork(limit = 50): Promise<WorkItem[]> {
   const leased = await db.$queryRaw<{ agentId: string; identityId: string }[]>`
     SELECT a.id AS "agentId", i.id AS "identityId"
     FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
-    WHERE ((i.status = 'claimed' AND a.status = 'ready')
+    WHERE ((i.status = 'claimed' AND a.status IN ('ready', 'live'))
         OR (i.status = 'live' AND a.status = 'live')
-        OR (i.role = 'joiner' AND i.status IN ('joining', 'failed') AND a.status = 'joining'))
+        OR (i.role = 'joiner' AND i.status IN ('joining', 'failed') AND a.status = 'joining')
+        OR (i.role = 'joiner' AND i.status = 'joining' AND NOT i."isOwnerConversation" AND a.status = 'live'))
       AND (i."leaseOwner" IS NULL OR i."leaseExpiresAt" < now())
       AND (i."nextAttemptAt" IS NULL OR i."nextAttemptAt" <= now())
     ORDER BY i."updatedAt" LIMIT ${limit}`;

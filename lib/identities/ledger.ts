@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import type { HandledKind, HandledMessageLedger } from "@/lib/convos";
 
 /** Kinds the worker records besides the join-request outcomes. */
-export type LedgerKind = HandledKind | "answered" | "skipped";
+export type LedgerKind = HandledKind | "answered" | "skipped" | "greeted";
 
 /** True when this call recorded the message (it was new); false when someone recorded it before. */
 export async function claimMessage(
@@ -43,4 +43,52 @@ export class PgLedger implements HandledMessageLedger {
   async record(messageId: string, kind: HandledKind): Promise<void> {
     await claimMessage(this.identityId, messageId, kind);
   }
+}
+
+/*
+ * Answering exactly once, across restarts and overlapping workers. A message
+ * goes through three ledger states:
+ *
+ *   answering:<run>  claimed by one runtime run (a random token per start);
+ *   sending          that run got its answer and won the right to send it;
+ *   answered / skipped / paired / failed   done.
+ *
+ * A run that dies before `sending` (crash, SIGKILL, or a stop whose grace
+ * period aborted the model call) leaves `answering:<its run>`; the next run's
+ * catch-up pass reclaims it (`claimAnswer`), so the answer is not lost. A run
+ * that lost its claim meanwhile (a paused worker whose lease was taken over)
+ * finds `markSending` refused and drops its answer, so it is not sent twice.
+ * The one window left is a crash between `sending` and the send completing:
+ * that message is not retried (at most once there, by choice: a duplicate in
+ * a chat is worse than a rare miss).
+ */
+
+/** Claims a message for answering by run `run`: true when it is new, or was left unfinished by another run. */
+export async function claimAnswer(identityId: string, messageId: string, run: string): Promise<boolean> {
+  const kind = `answering:${run}`;
+  const n = await db.$executeRaw`
+    INSERT INTO "HandledMessage" ("identityId", "messageId", kind)
+    VALUES (${identityId}, ${messageId}, ${kind})
+    ON CONFLICT ("identityId", "messageId") DO UPDATE SET kind = EXCLUDED.kind, "handledAt" = now()
+    WHERE "HandledMessage".kind LIKE 'answering:%' AND "HandledMessage".kind <> EXCLUDED.kind`;
+  return n === 1;
+}
+
+/** Moves this run's claim to `sending`; false when another run took the message over meanwhile. */
+export async function markSending(identityId: string, messageId: string, run: string): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE "HandledMessage" SET kind = 'sending', "handledAt" = now()
+    WHERE "identityId" = ${identityId} AND "messageId" = ${messageId} AND kind = ${`answering:${run}`}`;
+  return n === 1;
+}
+
+/** Records the final state of a message this run claimed (after sending, or when nothing is sent). */
+export async function finishMessage(
+  identityId: string,
+  messageId: string,
+  kind: "answered" | "skipped" | "paired" | "failed",
+): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "HandledMessage" SET kind = ${kind}, "handledAt" = now()
+    WHERE "identityId" = ${identityId} AND "messageId" = ${messageId}`;
 }

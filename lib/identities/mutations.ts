@@ -3,6 +3,7 @@
  * agent + event) is one transaction, and each is conditional on the state it
  * expects, so a repeated or late call changes nothing.
  */
+import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 
 /** The reasons a join-claim fails, as stored in Agent.failureReason. `timeout` is retryable. */
@@ -98,6 +99,43 @@ export async function markJoinFailed(
       where: { id: agentId, status: "joining" },
       data: { status: "failed", failureReason: reason },
     }),
+    db.identity.update({
+      where: { id: identityId },
+      data: { status: "failed", lastError: `${reason}: ${error}`.slice(0, 2000), attempts: { increment: 1 } },
+    }),
+    db.event.create({
+      data: { kind: "failure", agentId, identityId, workerId, error: `${reason}: ${error}`.slice(0, 2000) },
+    }),
+  ]);
+}
+
+/**
+ * `/join` from an operator: a joiner identity for an agent that is already
+ * live, as an extra (non-owner) conversation, leased to `workerId` at once.
+ */
+export async function createExtraJoinerIdentity(
+  agentId: string,
+  joinUrl: string,
+  workerId: string,
+  leaseMs: number,
+): Promise<string> {
+  const id = randomUUID();
+  await db.$executeRaw`
+    INSERT INTO "Identity" (id, status, role, "agentId", "isOwnerConversation", "joinUrl", "leaseOwner", "leaseExpiresAt", "updatedAt")
+    VALUES (${id}, 'joining', 'joiner', ${agentId}, false, ${joinUrl}, ${workerId},
+            now() + ${leaseMs}::int * interval '1 millisecond', now())`;
+  return id;
+}
+
+/** An extra conversation's join failed: only that identity fails (the agent stays live), with a failure event. */
+export async function markExtraJoinFailed(
+  agentId: string,
+  identityId: string,
+  workerId: string,
+  reason: JoinFailureReason,
+  error: string,
+): Promise<void> {
+  await db.$transaction([
     db.identity.update({
       where: { id: identityId },
       data: { status: "failed", lastError: `${reason}: ${error}`.slice(0, 2000), attempts: { increment: 1 } },

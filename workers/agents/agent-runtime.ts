@@ -1,40 +1,46 @@
 /**
- * One live identity at work: its group's messages are answered by the
- * Responder, and, for a creator identity, join requests for its invite are
- * accepted (lib/convos creator side, with the PostgreSQL ledger) and the first
- * person to join is greeted.
+ * One live identity at work: its group's text messages are answered (see
+ * answer.ts: dmPolicy, commands, the model, the spending cap), and, for a
+ * creator identity, join requests for its invite are accepted (lib/convos
+ * creator side, with the PostgreSQL ledger) and the first person to join is
+ * greeted; in the owner conversation that person becomes the agent's operator.
  *
- * Exactly-once across workers and restarts: a message is claimed in the
- * HandledMessage ledger (INSERT … ON CONFLICT DO NOTHING) before it is
- * answered, so a message is answered at most once even when two workers
- * overlap after a lease expiry; the catch-up pass at start answers what
- * arrived while nobody ran the agent. Own messages and non-text content are
- * never answered. The stream runs with `disableSync: true`, so messages
- * arriving while it restarts are emitted instead of silently synced.
+ * Exactly once across workers and restarts: see the ledger's state machine in
+ * lib/identities/ledger.ts. Each start of a runtime is one "run" with its own
+ * token; the catch-up pass at start answers what arrived while nobody ran the
+ * agent and what a previous run claimed but never got to send. Messages are
+ * handled one at a time, in order. The stream runs with `disableSync: true`,
+ * so messages arriving while it restarts are emitted instead of silently synced.
  */
+import { randomUUID } from "node:crypto";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
-import { Direction, isContentType, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
-import type { ContentTypeId } from "@/lib/convos/codecs/json";
-import { claimMessage, PgLedger, recordFirstJoin } from "@/lib/identities";
+import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
+import { claimMessage, PgLedger, recordFirstJoin, setFirstOperator } from "@/lib/identities";
 import { streamOptions } from "@/lib/xmtp";
+import { answerMessage, type AnswerContext } from "./answer";
+import type { ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
 import { greetingFor, type Responder } from "./responder";
 import type { InFlight } from "./timers";
 
-const TEXT: ContentTypeId = { authorityId: "xmtp.org", typeId: "text", versionMajor: 1, versionMinor: 0 };
 const CATCH_UP_LIMIT = 50;
 
 export interface AgentRuntimeOptions {
-  identity: { id: string; role: "creator" | "joiner"; conversationId: string };
+  identity: { id: string; role: "creator" | "joiner"; conversationId: string; isOwnerConversation: boolean };
   agent: { id: string; name: string; instructions: string };
   client: Client<unknown>;
   privateKey: Uint8Array;
   responder: Responder;
+  ops: ConversationOps;
   events: WorkerEvents;
   log: Logger;
   inFlight: InFlight;
   signal: AbortSignal;
+  /** The 👀 reaction shows when the responder takes longer than this (1.5 s). */
+  thinkingAfterMs?: number;
+  /** Spending cap for agents without their own tokenCap; undefined = unlimited. */
+  defaultTokenCap?: number;
 }
 
 export interface AgentRuntime {
@@ -66,29 +72,28 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
     return o.inFlight.track(run);
   };
 
-  const answer = async (m: DecodedMessage<unknown>) => {
-    if (stopped || o.signal.aborted) return; // left unclaimed: the next owner answers it
-    if (m.conversationId !== group.id || m.senderInboxId === client.inboxId) return;
-    if (!isContentType(m.contentType as ContentTypeId, TEXT) || typeof m.content !== "string") return;
-    const started = performance.now();
-    if (!(await claimMessage(identity.id, m.id, "answered"))) return;
-    const text = await o.responder.reply({
-      agentName: agent.name,
-      instructions: agent.instructions,
-      text: m.content,
-      senderInboxId: m.senderInboxId,
-      signal: o.signal,
-    });
-    if (text) await group.sendText(text);
-    const durationMs = Math.round(performance.now() - started);
-    log.info({ messageId: m.id, durationMs }, "answered");
-    o.events.emit("agent:answered", {
-      agentId: agent.id,
-      identityId: identity.id,
-      messageId: m.id,
-      durationMs,
-    });
+  const ctx: AnswerContext = {
+    run: randomUUID(),
+    identity,
+    agentId: agent.id,
+    group,
+    ownInboxId: client.inboxId,
+    responder: o.responder,
+    ops: o.ops,
+    events: o.events,
+    log,
+    signal: o.signal,
+    thinkingAfterMs: o.thinkingAfterMs ?? 1_500,
+    defaultTokenCap: o.defaultTokenCap,
+    stopped: () => stopped,
+    later: (outcome) =>
+      void o.inFlight.track(
+        outcome
+          .then((line) => enqueue(() => group.sendText(line)))
+          .catch((err) => log.warn({ err }, "a command's later outcome failed")),
+      ),
   };
+  const answer = (m: DecodedMessage<unknown>) => answerMessage(ctx, m);
 
   const catchUp = async () => {
     await group.sync();
@@ -120,13 +125,19 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
           const inboxId = event.outcome.joinerInboxId;
           void enqueue(async () => {
             const first = await recordFirstJoin(agent.id, identity.id, inboxId);
-            if (first) await group.sendText(greetingFor(agent));
-            log.info({ inboxId, greeted: first }, "member joined");
+            // Launch claim: the first person in through the owner conversation's invite steers the agent.
+            if (identity.isOwnerConversation) await setFirstOperator(agent.id, inboxId);
+            // Each extra (/invite) conversation greets its own first member.
+            const greet = identity.isOwnerConversation
+              ? first
+              : await claimMessage(identity.id, "greeting", "greeted");
+            if (greet) await group.sendText(greetingFor(agent));
+            log.info({ inboxId, greeted: greet }, "member joined");
             o.events.emit("agent:member_joined", {
               agentId: agent.id,
               identityId: identity.id,
               inboxId,
-              greeted: first,
+              greeted: greet,
             });
           });
         }

@@ -4,10 +4,14 @@
  *
  *   claimed + ready    → lease, reopen, rename the group, publish the agent's
  *                        profile, start the runtime, mark live (+ handoff event)
+ *   claimed + live     → the same for an extra `/invite` conversation (renamed
+ *                        to the name the operator gave, else the agent's)
  *   live + live        → lease, reopen, start the runtime (resume)
  *   joining (joiner)   → lease (or create the joiner identity), join(url);
- *                        joined → live (+ joined event), else agent failed
- *                        with the reason (timeout is retryable)
+ *                        joined → live (+ joined event; for a join-claim the
+ *                        invite's creator becomes the operator), else agent
+ *                        failed with the reason (timeout is retryable); for
+ *                        an extra `/join` only the identity fails
  *
  * A failure releases the lease and sets the identity's lastError and
  * nextAttemptAt (capped exponential backoff), so the polling fallback retries
@@ -17,6 +21,7 @@ import type { Logger } from "pino";
 import {
   agentProfileUpdate,
   join,
+  parseInvite,
   MemberKind,
   profileUpdateCodec,
   sendWithCodec,
@@ -27,9 +32,11 @@ import {
   backoffMs,
   createJoinerIdentity,
   markAgentLive,
+  markExtraJoinFailed,
   markJoinFailed,
   releaseLeases,
   saveJoinerIdentity,
+  setFirstOperator,
   takeLease,
   type JoinFailureReason,
   type WorkItem,
@@ -38,6 +45,7 @@ import { recordFailure } from "@/lib/pool/events";
 import type { SealingKey } from "@/lib/secrets";
 import { xmtpEnv } from "@/lib/xmtp";
 import { startAgentRuntime, type AgentRuntime } from "./agent-runtime";
+import type { ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
 import { newIdentityClient, openIdentityClient, type IdentityClient } from "./identity-client";
 import type { Responder } from "./responder";
@@ -55,7 +63,17 @@ export interface TakeoverContext {
   signal: AbortSignal;
   /** Runtimes by identity id, owned by the worker. */
   running: Map<string, AgentRuntime>;
+  /** What /invite and /join use (conversations.ts). */
+  ops: ConversationOps;
+  defaultTokenCap?: number;
+  thinkingAfterMs?: number;
 }
+
+export type TakeoverResult =
+  | { status: "live" }
+  | { status: "join_failed"; reason: JoinFailureReason; error: string }
+  | { status: "failed"; error: string }
+  | { status: "skipped" };
 
 function joinFailure(result: Exclude<JoinResult, { status: "joined" }>): {
   reason: JoinFailureReason;
@@ -77,14 +95,21 @@ function joinFailure(result: Exclude<JoinResult, { status: "joined" }>): {
   }
 }
 
-/** Takes one work item over if its lease can be had; never throws. */
-export async function takeOver(ctx: TakeoverContext, item: WorkItem): Promise<void> {
-  if (item.identityId && ctx.running.has(item.identityId)) return;
+/**
+ * Takes one work item over if its lease can be had (or `leased`: the caller took it); never throws.
+ * `groupName` names a claimed group.
+ */
+export async function takeOver(
+  ctx: TakeoverContext,
+  item: WorkItem,
+  o: { groupName?: string; leased?: boolean } = {},
+): Promise<TakeoverResult> {
+  if (item.identityId && ctx.running.has(item.identityId)) return { status: "skipped" };
   const started = performance.now();
   let identityId = item.identityId;
   if (identityId === null) identityId = await createJoinerIdentity(item.agentId, ctx.workerId, ctx.leaseMs);
-  else if (!(await takeLease(identityId, ctx.workerId, ctx.leaseMs))) identityId = null;
-  if (!identityId) return;
+  else if (!o.leased && !(await takeLease(identityId, ctx.workerId, ctx.leaseMs))) identityId = null;
+  if (!identityId) return { status: "skipped" };
   const log = ctx.log.child({ agentId: item.agentId, identityId });
   let opened: IdentityClient | undefined;
   try {
@@ -96,7 +121,8 @@ export async function takeOver(ctx: TakeoverContext, item: WorkItem): Promise<vo
     if (!agent) throw new Error("identity has no agent");
     const profile = agentProfileUpdate(agent.name);
 
-    if (identity.role === "joiner" && agent.status === "joining") {
+    const extraJoin = identity.role === "joiner" && !identity.isOwnerConversation && identity.status === "joining";
+    if (identity.role === "joiner" && (agent.status === "joining" || (extraJoin && agent.status === "live"))) {
       if (identity.encryptedWalletKey) opened = await openIdentityClient(ctx.sealingKey, identity);
       else {
         const fresh = await newIdentityClient(ctx.sealingKey);
@@ -113,34 +139,48 @@ export async function takeOver(ctx: TakeoverContext, item: WorkItem): Promise<vo
       if (result.status !== "joined") {
         if (ctx.signal.aborted) throw new Error("stopped while joining");
         const { reason, error } = joinFailure(result);
-        await markJoinFailed(agent.id, identityId, ctx.workerId, reason, error);
+        if (extraJoin) await markExtraJoinFailed(agent.id, identityId, ctx.workerId, reason, error);
+        else await markJoinFailed(agent.id, identityId, ctx.workerId, reason, error);
         await releaseLeases(ctx.workerId, [identityId]);
         log.warn({ reason, error }, "join failed");
         ctx.events.emit("agent:join_failed", { agentId: agent.id, identityId, reason });
-        return;
+        return { status: "join_failed", reason, error };
       }
       identity.conversationId = result.group.id;
       await db.identity.update({ where: { id: identityId }, data: { conversationId: result.group.id } });
-    } else if (identity.status === "claimed" && agent.status === "ready") {
+      if (identity.isOwnerConversation) {
+        // A join-claim's operator is the creator of the conversation joined (the invite's signer).
+        const invite = parseInvite(identity.joinUrl ?? agent.joinUrl ?? "", { env: xmtpEnv() });
+        if (invite.ok) await setFirstOperator(agent.id, invite.invite.payload.creatorInboxId);
+      }
+    } else if (identity.status === "claimed" && (agent.status === "ready" || agent.status === "live")) {
       opened = await openIdentityClient(ctx.sealingKey, identity);
       const group = await opened.client.conversations.getConversationById(identity.conversationId ?? "");
       if (!group || !("updateName" in group)) throw new Error("the warm identity's group is missing");
-      await group.updateName(agent.name);
+      await group.updateName(o.groupName ?? agent.name);
       await sendWithCodec(group, profileUpdateCodec, profile);
     } else if (identity.status === "live" && agent.status === "live") {
       opened = await openIdentityClient(ctx.sealingKey, identity);
     } else {
       await releaseLeases(ctx.workerId, [identityId]);
-      return; // changed under us (stopped, failed): nothing to run
+      return { status: "skipped" }; // changed under us (stopped, failed): nothing to run
     }
     if (ctx.signal.aborted) throw new Error("stopped during takeover");
 
     const runtime = await startAgentRuntime({
-      identity: { id: identityId, role: identity.role, conversationId: identity.conversationId ?? "" },
+      identity: {
+        id: identityId,
+        role: identity.role,
+        conversationId: identity.conversationId ?? "",
+        isOwnerConversation: identity.isOwnerConversation,
+      },
       agent,
       client: opened.client,
       privateKey: opened.privateKey,
       responder: ctx.responder,
+      ops: ctx.ops,
+      defaultTokenCap: ctx.defaultTokenCap,
+      thinkingAfterMs: ctx.thinkingAfterMs,
       events: ctx.events,
       log,
       inFlight: ctx.inFlight,
@@ -157,6 +197,7 @@ export async function takeOver(ctx: TakeoverContext, item: WorkItem): Promise<vo
       resumed: latencyMs === null,
       durationMs,
     });
+    return { status: "live" };
   } catch (err) {
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     await ctx.running
@@ -182,5 +223,6 @@ export async function takeOver(ctx: TakeoverContext, item: WorkItem): Promise<vo
     } catch (dbErr) {
       log.error({ err: dbErr }, "could not record a takeover failure");
     }
+    return { status: "failed", error };
   }
 }

@@ -4,6 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import type { Group } from "@xmtp/node-sdk";
 import pino from "pino";
+import { join } from "@/lib/convos";
+import { newIdentity, waitFor, type Identity } from "@/lib/convos/integration-helpers";
+import { claimWarmIdentity } from "@/lib/pool/claim";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 
 export interface WorkerTestEnv {
@@ -51,4 +54,56 @@ export async function texts(group: Group<unknown>): Promise<{ sender: string; te
   return (await group.messages())
     .filter((m) => typeof m.content === "string")
     .map((m) => ({ sender: m.senderInboxId, text: m.content as string }));
+}
+
+/** Joins a conversation through its invite as `who`; fails the test unless joined. */
+export async function joinAs(who: Identity, inviteUrl: string): Promise<Group<unknown>> {
+  const result = await join(inviteUrl, { client: who.client, env: "local", timeoutMs: 30_000, syncIntervalMs: 300 });
+  if (result.status !== "joined") throw new Error(`join failed: ${result.status}`);
+  return result.group;
+}
+
+export interface LaunchedForTest {
+  agentId: string;
+  identityId: string;
+  /** The inbox id the agent uses in its owner conversation. */
+  agentInbox: string;
+  inviteUrl: string;
+  /** The operator (first to join) and their view of the owner conversation. */
+  operator: Identity;
+  group: Group<unknown>;
+}
+
+/** Claims a warm identity, joins it as a fresh person (who becomes the operator) and waits for the greeting. */
+export async function launchAndJoin(dir: string, name: string, instructions: string): Promise<LaunchedForTest> {
+  const claim = await claimWarmIdentity({ ownerId: null, templateId: null, name, instructions });
+  const operator = await newIdentity(dir);
+  const group = await joinAs(operator, claim.inviteUrl);
+  await waitFor("the greeting", async () => (await texts(group)).some((m) => m.text.startsWith(`Hi, I'm ${name}`)));
+  const { db } = await import("@/lib/db");
+  const identity = await db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
+  return {
+    agentId: claim.agentId,
+    identityId: claim.identityId,
+    agentInbox: identity.inboxId ?? "",
+    inviteUrl: claim.inviteUrl,
+    operator,
+    group,
+  };
+}
+
+/** Sends `text` as the holder of `group` and waits for `count` new messages from `agentInbox`; returns their texts. */
+export async function ask(group: Group<unknown>, agentInbox: string, text: string, count = 1, timeoutMs = 20_000) {
+  const before = (await texts(group)).filter((m) => m.sender === agentInbox).length;
+  await group.sendText(text);
+  const after = await waitFor(
+    `an answer to "${text}"`,
+    async () => {
+      const mine = (await texts(group)).filter((m) => m.sender === agentInbox);
+      return mine.length >= before + count ? mine : null;
+    },
+    timeoutMs,
+    150,
+  );
+  return after.slice(before).map((m) => m.text);
 }

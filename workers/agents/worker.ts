@@ -27,7 +27,9 @@ import { WorkerEvents } from "./events";
 import { startListener } from "./listener";
 import { startPoolFiller } from "./pool";
 import { startRegistry } from "./registry";
-import { offlineResponder, type Responder } from "./responder";
+import { config } from "@/lib/config";
+import { conversationOps } from "./conversations";
+import { defaultResponder, type Responder } from "./responder";
 import { InFlight, repeat } from "./timers";
 import { takeOver, type TakeoverContext } from "./takeover";
 
@@ -36,7 +38,12 @@ export interface WorkerOptions {
   /** Default process.env.DATABASE_URL (the LISTEN connection; queries use @/lib/db). */
   databaseUrl?: string;
   sealingKey?: SealingKey;
+  /** Default: the language model when LLM_API_KEY is set, else the offline responder. */
   responder?: Responder;
+  /** Spending cap for agents without their own tokenCap (default LLM_TOKEN_CAP_PER_AGENT; unset = unlimited). */
+  defaultTokenCap?: number;
+  /** The 👀 reaction shows on answers slower than this (1.5 s). */
+  thinkingAfterMs?: number;
   logger?: Logger;
   /** Lease length (30 s), renewed every heartbeat (5 s). */
   leaseMs?: number;
@@ -83,18 +90,23 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   if (!databaseUrl) throw new Error("DATABASE_URL is not set");
   let stopping = false;
 
+  const responder = o.responder ?? defaultResponder();
   const ctx: TakeoverContext = {
     workerId: id,
     leaseMs,
     joinTimeoutMs: o.joinTimeoutMs ?? 60_000,
     sealingKey,
-    responder: o.responder ?? offlineResponder,
+    responder,
     events,
     log,
     inFlight,
     signal: abort.signal,
     running,
+    ops: conversationOps(() => ctx),
+    defaultTokenCap: o.defaultTokenCap ?? config().LLM_TOKEN_CAP_PER_AGENT,
+    thinkingAfterMs: o.thinkingAfterMs,
   };
+  log.info({ responder: responder.usesModel ? "model" : "offline" }, "responder chosen");
   const pending = new Set<string>();
   const dispatch = (item: WorkItem) => {
     const key = item.identityId ?? item.agentId;

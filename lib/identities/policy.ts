@@ -1,0 +1,91 @@
+/**
+ * Who may talk to an agent (PRODUCT.md §4) and what it has spent: operators,
+ * dmPolicy, pairing requests and the token counters. Each write is one
+ * conditional statement, so two workers (or a repeated call) cannot add an
+ * operator twice, hand out two pairing codes to one sender, or lose a count.
+ */
+import { randomInt, randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import type { DmPolicy } from "@/lib/generated/prisma/enums";
+
+export interface AgentState {
+  id: string;
+  name: string;
+  instructions: string;
+  dmPolicy: DmPolicy;
+  allowlist: string[];
+  operators: string[];
+  tokenCap: number | null;
+  tokensUsed: number;
+}
+
+/** The agent's current policy, operators and spending, read per message (an operator may just have changed them). */
+export async function agentState(agentId: string): Promise<AgentState> {
+  const row = await db.agent.findUniqueOrThrow({
+    where: { id: agentId },
+    select: {
+      id: true,
+      name: true,
+      instructions: true,
+      dmPolicy: true,
+      allowlist: true,
+      operators: true,
+      tokenCap: true,
+      tokensUsed: true,
+    },
+  });
+  // Rows inserted by raw SQL (the claim) leave the list columns NULL.
+  return { ...row, allowlist: row.allowlist ?? [], operators: row.operators ?? [] };
+}
+
+/** Makes `inboxId` the agent's operator when it has none yet; true when this call did. */
+export async function setFirstOperator(agentId: string, inboxId: string): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE "Agent" SET operators = ARRAY[${inboxId}]::text[], "updatedAt" = now()
+    WHERE id = ${agentId} AND coalesce(cardinality(operators), 0) = 0`;
+  return n === 1;
+}
+
+export async function setDmPolicy(agentId: string, policy: DmPolicy): Promise<void> {
+  await db.agent.update({ where: { id: agentId }, data: { dmPolicy: policy } });
+}
+
+export type Pairing = { status: "approved" } | { status: "pending" } | { status: "new"; code: string };
+
+const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I
+export const pairingCode = () => Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
+
+/** The sender's pairing with the agent: approved, pending, or new (a code was just issued, once per sender). */
+export async function requestPairing(agentId: string, inboxId: string): Promise<Pairing> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const code = pairingCode();
+    const inserted = await db.$queryRaw<{ code: string }[]>`
+      INSERT INTO "PairingRequest" (id, "agentId", "inboxId", code) VALUES (${randomUUID()}, ${agentId}, ${inboxId}, ${code})
+      ON CONFLICT DO NOTHING RETURNING code`;
+    if (inserted[0]) return { status: "new", code: inserted[0].code };
+    const existing = await db.pairingRequest.findUnique({
+      where: { agentId_inboxId: { agentId, inboxId } },
+      select: { approvedAt: true },
+    });
+    if (existing) return existing.approvedAt ? { status: "approved" } : { status: "pending" };
+    // the code collided with another sender's: draw again
+  }
+  throw new Error("could not issue a pairing code");
+}
+
+/** Approves a pending pairing by its code (case-insensitive); returns the approved inbox id, or null. */
+export async function approvePairing(agentId: string, code: string): Promise<string | null> {
+  const rows = await db.$queryRaw<{ inboxId: string }[]>`
+    UPDATE "PairingRequest" SET "approvedAt" = now()
+    WHERE "agentId" = ${agentId} AND code = ${code.trim().toUpperCase()} AND "approvedAt" IS NULL
+    RETURNING "inboxId"`;
+  return rows[0]?.inboxId ?? null;
+}
+
+/** Counts one message in and what went out, plus the tokens an answer used. */
+export async function recordTraffic(agentId: string, d: { in?: number; out?: number; tokens?: number }): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "Agent" SET "messagesIn" = "messagesIn" + ${d.in ?? 0}, "messagesOut" = "messagesOut" + ${d.out ?? 0},
+      "tokensUsed" = "tokensUsed" + ${d.tokens ?? 0}
+    WHERE id = ${agentId}`;
+}

@@ -1,0 +1,50 @@
+/**
+ * `/invite` from an agent's operator: one more conversation for an existing
+ * agent, from a warm identity (so it gets its own inbox and nothing links it to
+ * the agent's other conversations). Same shape as claim.ts, in ONE statement:
+ * the oldest idle identity is row-locked (FOR UPDATE SKIP LOCKED) and stamped
+ * `claimed` for the agent, as a non-owner conversation, only while the agent
+ * is live, leased at once to the worker that asked (so no other worker's
+ * polling races it for the takeover); if that worker crashes, the lease
+ * expires and the polling fallback (claimed identities of live agents) takes
+ * it over.
+ */
+import { db } from "@/lib/db";
+import { PoolEmptyError } from "./errors";
+import { recordClaim } from "./events";
+
+export interface ExtraConversation {
+  identityId: string;
+  inviteUrl: string;
+  conversationId: string;
+  inboxId: string;
+}
+
+/** Claims one idle warm identity as an extra conversation of a live agent; throws PoolEmptyError. */
+export async function claimExtraConversation(
+  agentId: string,
+  workerId: string,
+  leaseMs: number,
+): Promise<ExtraConversation> {
+  const started = performance.now();
+  const rows = await db.$queryRaw<ExtraConversation[]>`
+    WITH picked AS (
+      SELECT id FROM "Identity"
+      WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
+        AND EXISTS (SELECT 1 FROM "Agent" WHERE id = ${agentId} AND status = 'live')
+      ORDER BY "createdAt", id
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE "Identity" AS i
+    SET status = 'claimed', "agentId" = ${agentId}, "isOwnerConversation" = false,
+        "claimedAt" = now(), "updatedAt" = now(), "leaseOwner" = ${workerId},
+        "leaseExpiresAt" = now() + ${leaseMs}::int * interval '1 millisecond'
+    FROM picked WHERE i.id = picked.id
+    RETURNING i.id AS "identityId", i."inviteUrl" AS "inviteUrl", i."conversationId" AS "conversationId",
+              i."inboxId" AS "inboxId"`;
+  const row = rows[0];
+  if (!row) throw new PoolEmptyError();
+  await recordClaim({ agentId, identityId: row.identityId, latencyMs: Math.round(performance.now() - started) });
+  return row;
+}

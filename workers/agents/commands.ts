@@ -1,0 +1,85 @@
+/**
+ * Operators' commands in the owner conversation (PRODUCT.md §4): /help,
+ * /invite [name], /join <url>, /policy <value>, /approve <code>. Anyone else
+ * is refused politely; an unknown command gets the help; an error (pool
+ * empty, bad invite) gets one short line.
+ */
+import { AppError } from "@/lib/errors";
+import { approvePairing, setDmPolicy, type AgentState } from "@/lib/identities";
+
+export const HELP = [
+  "Commands (for my operators, in this conversation):",
+  "/invite [name] — a new conversation with me, under its own identity; I reply with its invite link",
+  "/join <invite link> — I join another conversation with a fresh identity",
+  "/policy open|allowlist|pairing|disabled — who may talk to me",
+  "/approve <code> — let someone who got a pairing code talk to me",
+  "/help — this list",
+].join("\n");
+
+export const REFUSED = "Sorry, only my operators can use commands here.";
+
+const POLICIES = ["open", "allowlist", "pairing", "disabled"] as const;
+const POLICY_TEXT: Record<(typeof POLICIES)[number], string> = {
+  open: "I answer everyone in my conversations.",
+  allowlist: "I answer only the people on my allowlist (and my operators).",
+  pairing: "people I don't know get a pairing code; I answer them once an operator approves it.",
+  disabled: "I answer only my operators.",
+};
+
+/** The operations a command needs from the worker (new conversations run under other identities). */
+export interface ConversationOps {
+  /** Opens a new conversation from a warm identity, named `name`; resolves with its invite URL. Throws AppError. */
+  invite(agentId: string, name: string): Promise<string>;
+  /** Validates the invite and starts joining; resolves once started, with the outcome line to come. Throws AppError. */
+  join(agentId: string, url: string): Promise<{ outcome: Promise<string> }>;
+}
+
+export interface CommandInput {
+  text: string;
+  sender: string;
+  agent: AgentState;
+  ops: ConversationOps;
+  /** Sends a later message (the outcome of /join). */
+  sayLater(outcome: Promise<string>): void;
+}
+
+/** True for text that is a command. */
+export const isCommand = (text: string) => /^\/[a-z]/i.test(text.trim());
+
+/** Runs one command; resolves with the reply. */
+export async function runCommand(c: CommandInput): Promise<string> {
+  if (!c.agent.operators.includes(c.sender)) return REFUSED;
+  const [word, ...rest] = c.text.trim().split(/\s+/);
+  const arg = rest.join(" ").trim();
+  try {
+    switch (word.toLowerCase()) {
+      case "/invite": {
+        const name = arg.slice(0, 100) || c.agent.name;
+        const url = await c.ops.invite(c.agent.id, name);
+        return `New conversation "${name}" is ready. Invite link: ${url}`;
+      }
+      case "/join": {
+        if (!arg) return "Usage: /join <invite link>";
+        const { outcome } = await c.ops.join(c.agent.id, arg);
+        c.sayLater(outcome);
+        return "Joining that conversation…";
+      }
+      case "/policy": {
+        const value = arg.toLowerCase() as (typeof POLICIES)[number];
+        if (!POLICIES.includes(value)) return `Usage: /policy ${POLICIES.join("|")} (now: ${c.agent.dmPolicy})`;
+        await setDmPolicy(c.agent.id, value);
+        return `Policy set to ${value}: ${POLICY_TEXT[value]}`;
+      }
+      case "/approve": {
+        if (!arg) return "Usage: /approve <code>";
+        const inboxId = await approvePairing(c.agent.id, arg);
+        return inboxId ? "Approved: I'll answer them from now on." : "No pending request has that code.";
+      }
+      default:
+        return HELP;
+    }
+  } catch (error) {
+    if (error instanceof AppError) return error.message;
+    throw error;
+  }
+}
