@@ -110,3 +110,20 @@ test("an invalid invite URL shows its error and claims nothing", async ({ page }
   expect(await agentCount()).toBe(before);
   await page.screenshot({ path: test.info().outputPath("invalid-invite.png") });
 });
+
+test("browser chat: a guest identity joins the agent's conversation and the agent answers", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  await waitForIdle(request);
+  await signInByEmail(page, "chatter@e2e.test", "/a/trip-planner");
+  await page.getByRole("button", { name: "Launch agent" }).click();
+  await expect(page.getByTestId("agent-status")).toHaveAttribute("data-status", "live", { timeout: 60_000 });
+  await page.getByRole("link", { name: "See this agent on My agents" }).click();
+
+  await expect(page.getByTestId("chat-connection")).toHaveAttribute("data-state", "open", { timeout: 60_000 });
+  await page.getByLabel("Message", { exact: true }).fill("Hello from the browser");
+  await page.getByRole("button", { name: "Send" }).click();
+  const log = page.getByTestId("chat-log");
+  await expect(log.locator('li[data-from="me"]', { hasText: "Hello from the browser" })).toBeVisible({ timeout: 30_000 });
+  await expect(log.locator('li[data-from="me"] ~ li[data-from="agent"]').first()).toBeVisible({ timeout: 60_000 });
+  await page.screenshot({ path: test.info().outputPath("browser-chat.png"), fullPage: true });
+});

@@ -120,3 +120,12 @@ export async function agentCounts(): Promise<Record<AgentStatus, number>> {
   for (const row of rows) counts[row.status] = row._count._all;
   return counts;
 }
+
+/** The invite of the conversation an owner's launched agent created, for the browser chat; null when there is none. */
+export async function ownerConversationInvite(agentId: string, ownerId: string): Promise<string | null> {
+  const identity = await db.identity.findFirst({
+    where: { agentId, isOwnerConversation: true, role: "creator", inviteUrl: { not: null }, agent: { ownerId, status: { not: "stopped" } } },
+    select: { inviteUrl: true },
+  });
+  return identity?.inviteUrl ?? null;
+}

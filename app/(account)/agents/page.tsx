@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Emoji } from "@/app/(catalog)/_components/emoji";
 import { Conversations, AgentStatusLine } from "./agent-details";
 import { StopButton } from "./stop-button";
 import { listAgentsForOwner } from "@/lib/agents/queries";
@@ -31,7 +32,8 @@ export default async function MyAgentsPage() {
               <div className="flex flex-wrap items-baseline justify-between gap-2">
                 <h2 className="text-lg font-semibold">
                   <Link href={`/agents/${agent.id}`} className="hover:text-accent hover:underline">
-                    {agent.template?.emoji} {agent.name}
+                    {agent.template ? <Emoji emoji={agent.template.emoji} size={20} className="mr-1 inline-block align-[-3px]" /> : null}
+                    {agent.name}
                   </Link>
                 </h2>
                 <span className="text-sm text-ink-muted">{agent.template?.name ?? "No template"}</span>

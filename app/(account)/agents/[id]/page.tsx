@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Emoji } from "@/app/(catalog)/_components/emoji";
 import { notFound } from "next/navigation";
 import { AgentStatusLine, Conversations } from "../agent-details";
 import { StopButton } from "../stop-button";
-import { agentTimeline, getAgentForOwner } from "@/lib/agents/queries";
+import { BrowserChat } from "./browser-chat";
+import { agentTimeline, getAgentForOwner, ownerConversationInvite } from "@/lib/agents/queries";
 import { requireUser } from "@/lib/auth/session";
+import { browserChatEnabled } from "@/lib/chat/guest";
 
 export const metadata: Metadata = { title: "Agent" };
 export const dynamic = "force-dynamic";
@@ -26,6 +29,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const agent = id.length <= 64 ? await getAgentForOwner(id, user.id) : null;
   if (!agent) notFound();
   const timeline = await agentTimeline(agent.id);
+  const chat = browserChatEnabled() && agent.status === "live" && (await ownerConversationInvite(agent.id, user.id)) !== null;
   return (
     <div className="flex flex-col gap-6">
       <nav aria-label="Breadcrumb" className="text-sm text-ink-muted">
@@ -34,8 +38,9 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         </Link>
       </nav>
       <header className="flex flex-col gap-2">
-        <h1 className="text-2xl font-semibold">
-          {agent.template?.emoji} {agent.name}
+        <h1 className="flex items-center gap-2 text-2xl font-semibold">
+          {agent.template ? <Emoji emoji={agent.template.emoji} size={28} /> : null}
+          {agent.name}
         </h1>
         <p className="text-sm text-ink-muted">{agent.template?.name ?? "No template"}</p>
         <AgentStatusLine agent={agent} />
@@ -46,6 +51,14 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         </h2>
         <Conversations agent={agent} />
       </section>
+      {chat ? (
+        <section aria-labelledby="chat-title" className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5">
+          <h2 id="chat-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
+            Chat in the browser
+          </h2>
+          <BrowserChat agentId={agent.id} agentName={agent.name} />
+        </section>
+      ) : null}
       <section aria-labelledby="timeline-title" className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5">
         <h2 id="timeline-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
           Timeline
