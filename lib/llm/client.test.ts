@@ -9,12 +9,13 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const client = () =>
+// Generous per-attempt timeout (the machine may be busy with other tests); the timeout test sets its own.
+const client = (timeoutMs = 5_000) =>
   createModelClient({
     baseURL: server.baseURL,
     apiKey: "test",
     model: "test-model",
-    timeoutMs: 500,
+    timeoutMs,
     maxRetries: 2,
     backoff: { baseMs: 10, capMs: 20 },
   });
@@ -46,7 +47,7 @@ describe("model client", () => {
   it("times out without retrying, and reports malformed bodies", async () => {
     const before = server.requests.length;
     server.script({ hang: true });
-    const error = await client().complete(ask).catch((e: unknown) => e);
+    const error = await client(500).complete(ask).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelError);
     expect((error as ModelError).code).toBe("timeout");
     expect(server.requests.length - before).toBe(1);

@@ -24,7 +24,20 @@ const isText = (m: DecodedMessage<unknown>) =>
 export const isReactionMessage = (m: DecodedMessage<unknown>): m is DecodedMessage<Reaction> =>
   m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "reaction" && typeof m.content === "object";
 
-/** Turns for the model from messages given newest first; `ownInboxId` marks the agent's messages. */
+/** "(reacted 👍 to your message: …)" for another member's reaction to one of the agent's messages, else undefined. */
+function reactionTurn(r: DecodedMessage<unknown>, ownInboxId: string, about?: string): ChatTurn | undefined {
+  if (!isReactionMessage(r) || r.senderInboxId === ownInboxId) return undefined;
+  const reaction = r.content as Reaction;
+  if (reaction.referenceInboxId !== ownInboxId || reaction.action !== Reactions.Added) return undefined;
+  return { role: "user", text: `(reacted ${reaction.content} to your message${about ? `: "${about.slice(0, 200)}"` : ""})` };
+}
+
+/**
+ * Turns for the model from messages given newest first; `ownInboxId` marks the
+ * agent's messages. node-sdk lists reactions on the message they refer to
+ * (`m.reactions`, enriched messages), and may also deliver them standalone:
+ * both count, placed at the time they were sent.
+ */
 export function toTurns(
   newestFirst: DecodedMessage<unknown>[],
   ownInboxId: string,
@@ -32,23 +45,27 @@ export function toTurns(
 ): ChatTurn[] {
   const textById = new Map<string, string>();
   for (const m of newestFirst) if (isText(m)) textById.set(m.id, m.content as string);
+  const timed: { at: bigint; id: string; turn: ChatTurn }[] = [];
+  for (const m of newestFirst) {
+    if (isText(m)) {
+      const text = m.content as string;
+      timed.push({ at: m.sentAtNs, id: m.id, turn: { role: m.senderInboxId === ownInboxId ? "assistant" : "user", text } });
+      if (m.senderInboxId === ownInboxId)
+        for (const r of m.reactions ?? []) {
+          const turn = reactionTurn(r as DecodedMessage<unknown>, ownInboxId, text);
+          if (turn) timed.push({ at: r.sentAtNs, id: r.id, turn });
+        }
+    } else {
+      const turn = reactionTurn(m, ownInboxId, textById.get((m.content as Reaction | undefined)?.reference ?? ""));
+      if (turn) timed.push({ at: m.sentAtNs, id: m.id, turn });
+    }
+  }
+  const seen = new Set<string>();
   const turns: ChatTurn[] = [];
   let chars = 0;
-  for (const m of newestFirst) {
-    let turn: ChatTurn | undefined;
-    if (isText(m)) turn = { role: m.senderInboxId === ownInboxId ? "assistant" : "user", text: m.content as string };
-    else if (isReactionMessage(m) && m.senderInboxId !== ownInboxId) {
-      const r = m.content as Reaction;
-      const own = r.referenceInboxId === ownInboxId;
-      if (own && r.action === Reactions.Added) {
-        const about = textById.get(r.reference);
-        turn = {
-          role: "user",
-          text: `(reacted ${r.content} to your message${about ? `: "${about.slice(0, 200)}"` : ""})`,
-        };
-      }
-    }
-    if (!turn) continue;
+  for (const { id, turn } of timed.sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0))) {
+    if (seen.has(id)) continue;
+    seen.add(id);
     if (turns.length >= o.maxMessages || chars + turn.text.length > o.maxChars) break;
     chars += turn.text.length;
     turns.push(turn);

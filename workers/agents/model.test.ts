@@ -1,0 +1,159 @@
+/**
+ * The model-backed agent against the real parts plus the scripted
+ * OpenAI-compatible server on loopback: what the model is sent, answers in the
+ * conversation, 👀 on slow answers, splitting, failures, the spending cap, and
+ * a worker stopped in the middle of a burst.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir, waitFor } from "@/lib/convos/integration-helpers";
+import { createModelClient } from "@/lib/llm";
+import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/llm/scripted-server";
+import { capText } from "./answer";
+import { Reactions } from "./history";
+import { APOLOGY, modelResponder, PLATFORM_RULES } from "./model-responder";
+import { ask, fastOptions, launchAndJoin, texts, workerTestEnv, type LaunchedForTest, type WorkerTestEnv } from "./testing";
+import { startWorker, type RunningWorker, type WorkerOptions } from "./worker";
+
+let env: WorkerTestEnv;
+let model: ScriptedModelServer;
+const workers: RunningWorker[] = [];
+const tmp = tempDir("agents-model-");
+
+const start = async (o: Partial<WorkerOptions> = {}) => {
+  const client = createModelClient({
+    baseURL: model.baseURL,
+    apiKey: "test",
+    model: "scripted",
+    timeoutMs: 4_000,
+    maxRetries: 1,
+    backoff: { baseMs: 20, capMs: 50 },
+  });
+  const w = await startWorker({ ...fastOptions, responder: modelResponder(client), thinkingAfterMs: 300, ...o });
+  workers.push(w);
+  return w;
+};
+
+beforeAll(async () => {
+  env = await workerTestEnv(2);
+  model = await startScriptedModelServer();
+  await start();
+  await waitFor("pool at target", async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 2, 30_000);
+});
+afterAll(async () => {
+  await Promise.allSettled(workers.map((w) => w.stop()));
+  await model.close();
+  await env.cleanup();
+  tmp.remove();
+});
+
+let a: LaunchedForTest;
+
+describe("model-backed agent", () => {
+  it("sends rules, name, instructions and the history with roles; the answer arrives", async () => {
+    a = await launchAndJoin(tmp.dir, "Chef", "You suggest recipes.\nOnly vegetarian ones.");
+    expect(await ask(a.group, a.agentInbox, "what's for dinner?")).toEqual(["echo: what's for dinner?"]);
+    expect(await ask(a.group, a.agentInbox, "and dessert?")).toEqual(["echo: and dessert?"]);
+    const request = model.requests.at(-1)!;
+    expect(request.model).toBe("scripted");
+    expect(request.messages[0].role).toBe("system");
+    expect(request.messages[0].content).toContain(PLATFORM_RULES);
+    expect(request.messages[0].content).toContain("Your name is Chef.");
+    expect(request.messages[0].content).toContain("You suggest recipes.\nOnly vegetarian ones.");
+    expect(request.messages.slice(1)).toEqual([
+      { role: "assistant", content: "Hi, I'm Chef! You suggest recipes." },
+      { role: "user", content: "what's for dinner?" },
+      { role: "assistant", content: "echo: what's for dinner?" },
+      { role: "user", content: "and dessert?" },
+    ]);
+    const agent = await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
+    expect(agent).toMatchObject({ tokensUsed: 20, messagesIn: 2, messagesOut: 2 });
+  });
+
+  it("reacts 👀 on a slow answer and takes it back; splits a long answer; reactions to its messages are context", async () => {
+    const long = `${"First part. ".repeat(100).trim()}\n\n${"Second part. ".repeat(100).trim()}`;
+    model.script({ text: long, delayMs: 900 });
+    const parts = await ask(a.group, a.agentInbox, "tell me everything", 2);
+    expect(parts.every((p) => p.length <= 1_500)).toBe(true);
+    expect(parts.join("\n\n")).toBe(long);
+    // node-sdk lists reactions on the message they refer to (enriched messages), oldest first.
+    const reactions = await waitFor("the 👀 taken back", async () => {
+      await a.group.sync();
+      const asked = (await a.group.messages()).find((m) => m.content === "tell me everything");
+      const rs = (asked?.reactions ?? []).filter((r) => r.senderInboxId === a.agentInbox).map((r) => r.content!);
+      return rs.length === 2 ? rs : null;
+    });
+    expect(reactions.map((r) => [r.content, r.action])).toEqual([
+      ["👀", Reactions.Added],
+      ["👀", Reactions.Removed],
+    ]);
+
+    const [, , ownAnswer] = (await texts(a.group)).filter((m) => m.sender === a.agentInbox);
+    const answered = (await a.group.messages()).find((m) => m.content === ownAnswer.text)!;
+    await a.group.sendReaction({
+      reference: answered.id,
+      referenceInboxId: a.agentInbox,
+      action: Reactions.Added,
+      content: "👍",
+      schema: Reactions.Unicode,
+    });
+    const before = model.requests.length;
+    expect(await ask(a.group, a.agentInbox, "thanks")).toEqual(["echo: thanks"]);
+    expect(model.requests.length).toBe(before + 1); // the reaction itself was not answered
+    const sent = model.requests.at(-1)!.messages;
+    expect(sent.at(-2)).toEqual({ role: "user", content: `(reacted 👍 to your message: "${ownAnswer.text}")` });
+  });
+
+  it("model failures (500, timeout, malformed) give one short apology each, and the agent keeps working", async () => {
+    model.script({ status: 500 }, { status: 500 });
+    expect(await ask(a.group, a.agentInbox, "one")).toEqual([APOLOGY]);
+    model.script({ hang: true });
+    expect(await ask(a.group, a.agentInbox, "two")).toEqual([APOLOGY]);
+    model.script({ malformed: true });
+    expect(await ask(a.group, a.agentInbox, "three")).toEqual([APOLOGY]);
+    expect(await ask(a.group, a.agentInbox, "four")).toEqual(["echo: four"]);
+    expect((await texts(a.group)).filter((m) => m.text === APOLOGY)).toHaveLength(3);
+  });
+
+  it("over its token cap the agent says so instead of calling the model", async () => {
+    const { tokensUsed } = await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
+    await env.t.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: tokensUsed + 5 } });
+    model.script({ text: "last one", tokens: 10 });
+    expect(await ask(a.group, a.agentInbox, "still under")).toEqual(["last one"]);
+    const before = model.requests.length;
+    expect(await ask(a.group, a.agentInbox, "over now")).toEqual([capText(tokensUsed + 5)]);
+    expect(model.requests.length).toBe(before);
+    await env.t.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: null } });
+  });
+
+  it("a worker stopped in the middle of a burst: no answer lost, none doubled", async () => {
+    model.setDefault((r) => ({ text: `echo: ${r.messages.at(-1)?.content}`, tokens: 1, delayMs: 600 }));
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    // A short grace period: on stop, the answer in flight is aborted and left claimed; the queued ones stay unclaimed.
+    const first = await start({ graceMs: 100 });
+    await waitFor("the agent running again", () => first.running().includes(a.identityId));
+    const burst = ["b1", "b2", "b3", "b4", "b5"];
+    for (const text of burst) await a.group.sendText(text);
+    await waitFor("the first burst answer", async () => (await texts(a.group)).some((m) => m.text === "echo: b1"));
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    const claimed = await env.t.db.handledMessage.count({
+      where: { identityId: a.identityId, kind: { startsWith: "answering:" } },
+    });
+    await start();
+    const want = burst.map((b) => `echo: ${b}`);
+    await waitFor(
+      "every burst message answered",
+      async () => {
+        const all = (await texts(a.group)).map((m) => m.text);
+        return want.every((w) => all.includes(w));
+      },
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 1_500)); // room for a duplicate to show up
+    const all = (await texts(a.group)).map((m) => m.text);
+    for (const w of want) expect(all.filter((t) => t === w)).toHaveLength(1);
+    expect(claimed).toBe(1); // the answer in flight was aborted and left claimed, and the next run answered it
+    expect(
+      await env.t.db.handledMessage.count({ where: { identityId: a.identityId, kind: { startsWith: "answering:" } } }),
+    ).toBe(0);
+  });
+});
