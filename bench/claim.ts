@@ -3,8 +3,15 @@
  * over 500 claims with the pool kept full (10 idle rows, one seeded back after
  * every claim, outside the timing). Rows are seeded directly: this measures
  * the database statement, not XMTP. Embedded PostgreSQL on loopback.
+ * `npx tsx bench/claim.ts http [N]` measures the launch action end to end over HTTP instead.
  */
 import { benchDatabase, percentile } from "./setup.ts";
+
+// `npx tsx bench/claim.ts http [N]`: the launch action over HTTP against a running server instead (bench/claim-http.ts).
+if (process.argv[2] === "http") {
+  await import("./claim-http.ts");
+  process.exit(0);
+}
 
 const CLAIMS = Number(process.argv[2] ?? 500);
 const database = await benchDatabase();

@@ -1,0 +1,100 @@
+/**
+ * `npx tsx bench/claim.ts http [N]`: end-to-end latency of the launch server
+ * action over HTTP, as a signed-in browser would call it, against a running
+ * server (`npm run dev`, or `npm run build && npm start`). Each call: POST
+ * /a/<slug> with the Next-Action header and a session cookie, until the
+ * action's answer (with the invite) is read. Between calls, outside the
+ * timing, it waits for the pool to have an idle identity (the worker refills
+ * it), and it uses a fresh bench user every 10 claims so the per-user limits
+ * (PoolSetting) don't interfere. The bench users' agents are stopped at the end.
+ *
+ * Environment: BENCH_URL (default http://localhost:3000), DATABASE_URL and
+ * AUTH_SECRET of that server (defaults: the embedded database on 54329 and
+ * DATA_DIR/dev-secrets.json), BENCH_TEMPLATE (default trip-planner).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import { percentile } from "./setup.ts";
+
+const N = Number(process.argv[3] ?? 50);
+const base = (process.env.BENCH_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+const slug = process.env.BENCH_TEMPLATE ?? "trip-planner";
+const dataDir = process.env.DATA_DIR ?? ".data";
+process.env.DATABASE_URL ||= `postgresql://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/convos`;
+const secret =
+  process.env.AUTH_SECRET ?? (JSON.parse(fs.readFileSync(path.join(dataDir, "dev-secrets.json"), "utf8")) as { AUTH_SECRET: string }).AUTH_SECRET;
+
+const { db } = await import("../lib/db.ts");
+
+/** The launch action's id from the build's server-reference manifest. */
+function launchActionId(): string {
+  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { exportedName?: string; filename?: string }>;
+  };
+  const entry = Object.entries(manifest.node).find(
+    ([, v]) => v.exportedName === "launch" && v.filename?.includes("a/[slug]/actions"),
+  );
+  if (!entry) throw new Error("the launch action is not in .next/server/server-reference-manifest.json: build first");
+  return entry[0];
+}
+
+const COOKIE = "authjs.session-token";
+async function sessionCookie(userId: string, email: string): Promise<string> {
+  const token = await encode({ token: { sub: userId, email }, secret, salt: COOKIE, maxAge: 3600 });
+  return `${COOKIE}=${token}`;
+}
+
+async function waitForIdle(): Promise<void> {
+  for (;;) {
+    const counts = (await (await fetch(`${base}/api/pool/counts`)).json()) as { idle: number };
+    if (counts.idle >= 1) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const actionId = launchActionId();
+const run = Date.now().toString(36);
+const userIds: string[] = [];
+let cookie = "";
+const latencies: number[] = [];
+let failures = 0;
+for (let i = 0; i < N; i++) {
+  if (i % 10 === 0) {
+    const email = `bench-${run}-${i}@bench.test`;
+    const user = await db.user.create({ data: { email } });
+    userIds.push(user.id);
+    cookie = await sessionCookie(user.id, email);
+  }
+  await waitForIdle();
+  const t0 = performance.now();
+  const response = await fetch(`${base}/a/${slug}`, {
+    method: "POST",
+    headers: {
+      "next-action": actionId,
+      "content-type": "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+      cookie,
+    },
+    body: JSON.stringify([slug]),
+  });
+  const body = await response.text();
+  const ms = performance.now() - t0;
+  if (!response.ok || !body.includes('"ok":true') || !body.includes("inviteUrl")) {
+    failures++;
+    if (failures <= 3) console.error(`call ${i}: HTTP ${response.status}: ${body.slice(0, 300)}`);
+    continue;
+  }
+  latencies.push(ms);
+}
+await db.agent.updateMany({ where: { ownerId: { in: userIds }, status: { not: "stopped" } }, data: { status: "stopped", stoppedAt: new Date() } });
+await db.$disconnect();
+
+latencies.sort((a, b) => a - b);
+const f = (x: number) => `${x.toFixed(1)} ms`;
+console.log(`launch action over HTTP: ${latencies.length} ok, ${failures} failed (${base}, template ${slug})`);
+if (latencies.length > 0) {
+  console.log(
+    `latency p50 ${f(percentile(latencies, 50))}  p95 ${f(percentile(latencies, 95))}  p99 ${f(percentile(latencies, 99))}  max ${f(latencies[latencies.length - 1])}`,
+  );
+}
