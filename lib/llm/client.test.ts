@@ -55,3 +55,16 @@ describe("model client", () => {
     await expect(client().complete(ask)).rejects.toBeInstanceOf(ModelError);
   });
 });
+
+describe("model client and the caller's signal", () => {
+  it("leaves no listener on a long-lived signal after a call", async () => {
+    const signal = new AbortController().signal;
+    let listeners = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof add>) => (listeners++, add(...args))) as typeof add;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => (listeners--, remove(...args))) as typeof remove;
+    for (let i = 0; i < 3; i++) await client().complete(ask, signal);
+    expect(listeners).toBe(0);
+  });
+});

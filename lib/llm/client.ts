@@ -98,14 +98,23 @@ export function createModelClient(o: ModelClientOptions): ModelClient {
   return {
     model: o.model,
     async complete(messages, signal) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await once(messages, signal);
-        } catch (raw) {
-          const error = classify(raw);
-          if (signal?.aborted || attempt > maxRetries || !transient(error)) throw error;
-          await new Promise((r) => setTimeout(r, backoffMs(attempt, backoff)));
+      // The SDK adds an abort listener to the signal it is given and never removes it; the caller's signal
+      // lives as long as the worker, so the SDK gets a per-call signal linked to it instead (no leak).
+      const call = new AbortController();
+      const onAbort = () => call.abort(signal?.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await once(messages, call.signal);
+          } catch (raw) {
+            const error = classify(raw);
+            if (call.signal.aborted || attempt > maxRetries || !transient(error)) throw error;
+            await new Promise((r) => setTimeout(r, backoffMs(attempt, backoff)));
+          }
         }
+      } finally {
+        signal?.removeEventListener("abort", onAbort);
       }
     },
   };

@@ -9,6 +9,8 @@ import {
   createConvosConversation,
   InMemoryLedger,
   inviteToConversation,
+  MemberKind,
+  resolveProfiles,
   startJoinRequestProcessor,
 } from "@/lib/convos";
 import { newIdentity, tempDir, waitFor, type Identity } from "@/lib/convos/integration-helpers";
@@ -125,6 +127,9 @@ describe("/invite and /join", () => {
     expect(members).toContain(extra.inboxId);
     expect(members).not.toContain(a.agentInbox);
     await waitFor("the greeting there", async () => (await texts(side)).some((m) => m.text.startsWith("Hi, I'm Helper")));
+    // The newcomer sees the agent's profile (the creator's snapshot carries its profile_update): named, kind agent.
+    const profiles = resolveProfiles(await side.messages(), side.appData);
+    expect(profiles.get(extra.inboxId ?? "")).toMatchObject({ name: "Helper", memberKind: MemberKind.Agent });
     expect((await ask(side, extra.inboxId ?? "", "hi from the side"))[0]).toMatch(OFFLINE); // policy is open
     // The friend is not an operator: commands in that conversation are plain messages, never run.
     expect(await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).toMatchObject({
