@@ -11,6 +11,7 @@
  * at start-up is released in reverse order.
  */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import os from "node:os";
 import pino, { type Logger } from "pino";
 import {
@@ -83,6 +84,8 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   const events = new WorkerEvents(log);
   const inFlight = new InFlight();
   const abort = new AbortController();
+  // Every answer and join in flight listens on this signal (and removes its listener when done): no fixed bound.
+  setMaxListeners(0, abort.signal);
   const running = new Map<string, AgentRuntime>();
   const releasers: (() => Promise<unknown>)[] = [];
   const sealingKey = o.sealingKey ?? loadMasterKey({ log: (l) => log.info(l) });
