@@ -21,6 +21,7 @@ import { defineConfig } from "prisma/config";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { randomUUID } from "node:crypto";
+import { withDatabase } from "./scripts/database-url.ts";
 
 const CATALOG_TEXT_OIDS = new Set([18, 19]);
 const TEXT_OID = 25;
@@ -52,12 +53,6 @@ class MigrationPool extends pg.Pool {
       };
     });
   }
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 function migrationAdapter(url: string) {

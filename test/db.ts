@@ -8,18 +8,13 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, inject } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { withDatabase } from "../scripts/database-url.ts";
 
 export interface TestDatabase {
   url: string;
   db: PrismaClient;
   /** Closes the client and drops the database. */
   drop(): Promise<void>;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {

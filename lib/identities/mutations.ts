@@ -99,13 +99,7 @@ export async function markJoinFailed(
       where: { id: agentId, status: "joining" },
       data: { status: "failed", failureReason: reason },
     }),
-    db.identity.update({
-      where: { id: identityId },
-      data: { status: "failed", lastError: `${reason}: ${error}`.slice(0, 2000), attempts: { increment: 1 } },
-    }),
-    db.event.create({
-      data: { kind: "failure", agentId, identityId, workerId, error: `${reason}: ${error}`.slice(0, 2000) },
-    }),
+    ...joinerFailureWrites(agentId, identityId, workerId, reason, error),
   ]);
 }
 
@@ -135,13 +129,23 @@ export async function markExtraJoinFailed(
   reason: JoinFailureReason,
   error: string,
 ): Promise<void> {
-  await db.$transaction([
+  await db.$transaction(joinerFailureWrites(agentId, identityId, workerId, reason, error));
+}
+
+/** The writes every failed join shares: the joiner identity failed with the error, and a failure event. */
+function joinerFailureWrites(
+  agentId: string,
+  identityId: string,
+  workerId: string,
+  reason: JoinFailureReason,
+  error: string,
+): [ReturnType<typeof db.identity.update>, ReturnType<typeof db.event.create>] {
+  const message = `${reason}: ${error}`.slice(0, 2000);
+  return [
     db.identity.update({
       where: { id: identityId },
-      data: { status: "failed", lastError: `${reason}: ${error}`.slice(0, 2000), attempts: { increment: 1 } },
+      data: { status: "failed", lastError: message, attempts: { increment: 1 } },
     }),
-    db.event.create({
-      data: { kind: "failure", agentId, identityId, workerId, error: `${reason}: ${error}`.slice(0, 2000) },
-    }),
-  ]);
+    db.event.create({ data: { kind: "failure", agentId, identityId, workerId, error: message } }),
+  ];
 }

@@ -103,6 +103,16 @@ export async function markIdle(id: string, workerId: string, warm: WarmIdentity)
   return count === 1;
 }
 
+/** A half-made identity is discarded whole and unleased: its retry starts from a fresh key. */
+const DISCARD_HALF_MADE = {
+  leaseOwner: null,
+  leaseExpiresAt: null,
+  inboxId: null,
+  address: null,
+  encryptedWalletKey: null,
+  encryptedDbKey: null,
+} as const;
+
 /** Marks a reserved identity failed with its error and the time of its next attempt (capped backoff + jitter). */
 export async function markProvisioningFailed(
   id: string,
@@ -120,13 +130,7 @@ export async function markProvisioningFailed(
       attempts: attempts + 1,
       nextAttemptAt: next,
       lastError: error.slice(0, 2000),
-      leaseOwner: null,
-      leaseExpiresAt: null,
-      // A half-made identity is discarded whole: the retry starts from a fresh key.
-      inboxId: null,
-      address: null,
-      encryptedWalletKey: null,
-      encryptedDbKey: null,
+      ...DISCARD_HALF_MADE,
     },
   });
   return next;
@@ -140,12 +144,7 @@ export async function abandonProvisioning(workerId: string): Promise<number> {
       status: "failed",
       lastError: "the worker stopped while creating it",
       nextAttemptAt: new Date(),
-      leaseOwner: null,
-      leaseExpiresAt: null,
-      inboxId: null,
-      address: null,
-      encryptedWalletKey: null,
-      encryptedDbKey: null,
+      ...DISCARD_HALF_MADE,
     },
   });
   return count;

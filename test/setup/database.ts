@@ -11,6 +11,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.ts";
 import { migrate } from "../../scripts/database.ts";
+import { withDatabase } from "../../scripts/database-url.ts";
 
 export const TEMPLATE_DATABASE = "convos_test_template";
 
@@ -19,12 +20,6 @@ declare module "vitest" {
     databaseAdminUrl: string;
     templateDatabase: string;
   }
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 export default async function setup(project: TestProject) {
