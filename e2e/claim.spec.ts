@@ -9,6 +9,7 @@ import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { openChatSession } from "../workers/chat/session";
 import { E2E } from "./env";
+import { decodeQrPng } from "../test/decode-qr";
 import { closeMailbox, signInByEmail } from "./mailbox";
 import { startTestCreator, waitForIdle } from "./pool";
 
@@ -38,6 +39,12 @@ test("launch an agent: invite QR and URL, a real client joins, the page shows it
   const inviteUrl = await result.getByRole("textbox", { name: "Invite link" }).inputValue();
   expect(inviteUrl).toMatch(/^https:\/\/dev\.convos\.org\/v2\?i=/);
   await expect(result.getByRole("link", { name: "Open in Convos" })).toHaveAttribute("href", inviteUrl);
+  // The QR scans to that invite; it is the owner's: signed out gets 401, never the image.
+  const qrSrc = (await qr.getAttribute("src"))!;
+  const qrResponse = await page.request.get(qrSrc);
+  expect(qrResponse.headers()["content-type"]).toBe("image/png");
+  expect(decodeQrPng(await qrResponse.body())).toBe(inviteUrl);
+  expect((await request.get(qrSrc)).status()).toBe(401);
   await page.screenshot({ path: test.info().outputPath("claim-result.png"), fullPage: true });
 
   const status = page.getByTestId("agent-status");

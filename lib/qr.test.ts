@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { qrDataUrl, qrPng, qrSvg, templatePageUrl } from "./qr";
+import { decodeQrPng } from "@/test/decode-qr";
+import { inviteQrPath, qrDataUrl, qrPng, qrSvg, templatePageUrl } from "./qr";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -18,13 +19,26 @@ describe("templatePageUrl", () => {
   });
 });
 
+describe("inviteQrPath", () => {
+  it("is the owner-only invite QR route, with its ids escaped", () => {
+    expect(inviteQrPath("a1", "i1")).toBe("/api/agents/a1/invites/i1/qr");
+    expect(inviteQrPath("a/1", "i?1")).toBe("/api/agents/a%2F1/invites/i%3F1/qr");
+  });
+});
+
 describe("QR rendering", () => {
   const url = "https://agents.example/a/trip-planner";
 
-  it("makes a PNG of the requested width", async () => {
+  it("makes a PNG of the requested width that scans back to the text", async () => {
     const png = await qrPng(url, 300);
     expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(pngSize(png)).toEqual({ width: 300, height: 300 });
+    expect(decodeQrPng(png)).toBe(url);
+  });
+
+  it("scans back a long invite URL at the size the invite route serves", async () => {
+    const invite = `https://popup.convos.org/v2?i=${"AbC-_9".repeat(90)}`;
+    expect(decodeQrPng(await qrPng(invite, 400))).toBe(invite);
   });
 
   it("makes an SVG document", async () => {

@@ -15,6 +15,16 @@ export function templatePageUrl(slug: string, publicUrl: string = config().PUBLI
   return `${publicUrl.replace(/\/+$/, "")}/a/${encodeURIComponent(slug)}`;
 }
 
+/**
+ * Where the owner's browser loads the QR code of an agent's invite (a PNG made
+ * on request by app/api/agents/[id]/invites/[identityId]/qr): pages and the
+ * claim result link to it instead of embedding it, so no page or action waits
+ * for a PNG to be encoded.
+ */
+export function inviteQrPath(agentId: string, identityId: string): string {
+  return `/api/agents/${encodeURIComponent(agentId)}/invites/${encodeURIComponent(identityId)}/qr`;
+}
+
 /** A PNG of the QR code of `text`, `width` pixels wide. */
 export async function qrPng(text: string, width = 512): Promise<Buffer> {
   return QRCode.toBuffer(text, { ...BASE, type: "png", width });

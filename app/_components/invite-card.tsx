@@ -1,16 +1,16 @@
 import { CopyButton } from "./copy-button";
 
 /**
- * An invite to a conversation: its QR code (a PNG data URL rendered on the
- * server by lib/qr), the URL with a copy button, and an "Open in Convos" link
- * (the invite URL itself: the Convos app handles it).
+ * An invite to a conversation: its QR code (a PNG from the owner-only route of
+ * lib/qr's inviteQrPath), the URL with a copy button, and an "Open in Convos"
+ * link (the invite URL itself: the Convos app handles it).
  */
-export function InviteCard({ id, url, qr, name }: { id: string; url: string; qr: string; name: string }) {
+export function InviteCard({ id, url, qrSrc, name }: { id: string; url: string; qrSrc: string; name: string }) {
   return (
     <div className="flex flex-col gap-3 sm:flex-row sm:items-start" data-testid="invite">
-      {/* A data URL made on the server: nothing for next/image to optimize. */}
+      {/* A private PNG made on request: nothing for next/image to optimize or cache. */}
       {/* eslint-disable-next-line @next/next/no-img-element */}
-      <img src={qr} alt={`QR code of the invite to ${name}'s conversation`} width={200} height={200} className="size-48 rounded-lg border border-line" />
+      <img src={qrSrc} alt={`QR code of the invite to ${name}'s conversation`} width={200} height={200} className="size-48 rounded-lg border border-line" />
       <div className="flex min-w-0 flex-1 flex-col gap-2">
         <label htmlFor={`invite-${id}`} className="text-sm font-medium">
           Invite link

@@ -3,7 +3,7 @@ import { withTestDatabase } from "@/test/db";
 import { updatePoolSettings, getPoolSettings, DEFAULT_POOL_SETTINGS } from "@/lib/settings/pool";
 import { claimAgent } from "./claim";
 import { stopAgent, restartAgent } from "./mutations";
-import { agentStatusForOwner } from "./queries";
+import { agentStatusForOwner, inviteUrlForOwner } from "./queries";
 
 const database = withTestDatabase();
 
@@ -14,6 +14,7 @@ beforeEach(async () => {
   await db.agent.deleteMany();
   await db.poolSetting.deleteMany();
   await db.user.deleteMany();
+  await db.template.deleteMany();
 });
 
 async function warm(n: number) {
@@ -22,6 +23,13 @@ async function warm(n: number) {
       data: { status: "idle", inboxId: `inbox-${i}`, conversationId: `c-${i}`, inviteUrl: `https://dev.convos.org/v2?i=s${i}` },
     });
   }
+}
+
+async function template(slug: string, { published }: { published: boolean }) {
+  const name = slug[0].toUpperCase() + slug.slice(1);
+  return database().db.template.create({
+    data: { slug, name: `${name} agent`, emoji: "🤝", category: "Test", description: "A test template.", instructions: `Help with ${slug} things.`, published },
+  });
 }
 
 async function user(email = "a@example.test") {
@@ -40,20 +48,40 @@ describe("claimAgent", () => {
   it("launches for a user, named after the template, with the invite", async () => {
     await warm(1);
     const owner = await user();
-    const claim = await claimAgent({ ownerId: owner.id, template: null, name: "Helper" });
+    await template("helper", { published: true });
+    const claim = await claimAgent({ ownerId: owner.id, templateSlug: "helper" });
     expect(claim).toMatchObject({ status: "ready", joined: false, inviteUrl: "https://dev.convos.org/v2?i=s0" });
     expect(await agentStatusForOwner(claim.agentId, owner.id)).toMatchObject({ status: "ready", source: "launch" });
+    const agent = await database().db.agent.findUniqueOrThrow({ where: { id: claim.agentId }, include: { template: true } });
+    expect(agent).toMatchObject({ name: "Helper agent", instructions: "Help with helper things.", template: { slug: "helper" } });
     const other = await user("b@example.test");
     expect(await agentStatusForOwner(claim.agentId, other.id)).toBeNull();
+    // The invite (and its QR route) is the owner's alone, and gone once the agent stops.
+    expect(await inviteUrlForOwner(claim.agentId, claim.identityId!, owner.id)).toBe(claim.inviteUrl);
+    expect(await inviteUrlForOwner(claim.agentId, claim.identityId!, other.id)).toBeNull();
+    await stopAgent(claim.agentId, { ownerId: owner.id, actor: owner.id });
+    expect(await inviteUrlForOwner(claim.agentId, claim.identityId!, owner.id)).toBeNull();
+  });
+
+  it("refuses an unknown or unpublished template before the limits, and claims nothing", async () => {
+    await warm(1);
+    const owner = await user();
+    await template("draft", { published: false });
+    await updatePoolSettings({ claimsPerUserPerHour: 0 });
+    for (const slug of ["draft", "no-such-template"]) {
+      await expect(claimAgent({ ownerId: owner.id, templateSlug: slug })).rejects.toMatchObject({ code: "template_not_found", status: 404 });
+    }
+    await expect(claimAgent({ ownerId: owner.id })).rejects.toMatchObject({ code: "rate_limited" });
+    expect(await database().db.identity.count({ where: { status: "idle" } })).toBe(1);
   });
 
   it("refuses a user over the hourly claims limit, and claims nothing", async () => {
     await warm(3);
     const owner = await user();
     await updatePoolSettings({ claimsPerUserPerHour: 2 });
-    await claimAgent({ ownerId: owner.id, template: null });
-    await claimAgent({ ownerId: owner.id, template: null });
-    await expect(claimAgent({ ownerId: owner.id, template: null })).rejects.toMatchObject({ code: "rate_limited", status: 429 });
+    await claimAgent({ ownerId: owner.id });
+    await claimAgent({ ownerId: owner.id });
+    await expect(claimAgent({ ownerId: owner.id })).rejects.toMatchObject({ code: "rate_limited", status: 429 });
     expect(await database().db.identity.count({ where: { status: "idle" } })).toBe(1);
   });
 
@@ -61,10 +89,10 @@ describe("claimAgent", () => {
     await warm(3);
     const owner = await user();
     await updatePoolSettings({ liveAgentsPerUser: 1 });
-    const first = await claimAgent({ ownerId: owner.id, template: null });
-    await expect(claimAgent({ ownerId: owner.id, template: null })).rejects.toThrow(/running agents/);
+    const first = await claimAgent({ ownerId: owner.id });
+    await expect(claimAgent({ ownerId: owner.id })).rejects.toThrow(/running agents/);
     await stopAgent(first.agentId, { ownerId: owner.id, actor: owner.id });
-    await expect(claimAgent({ ownerId: owner.id, template: null })).resolves.toMatchObject({ status: "ready" });
+    await expect(claimAgent({ ownerId: owner.id })).resolves.toMatchObject({ status: "ready" });
     const events = await database().db.event.findMany({ where: { agentId: first.agentId, kind: "stopped" } });
     expect(events).toHaveLength(1);
   });
@@ -72,21 +100,21 @@ describe("claimAgent", () => {
   it("limits API claims (no owner) separately", async () => {
     await warm(2);
     await updatePoolSettings({ apiClaimsPerHour: 1 });
-    await claimAgent({ ownerId: null, template: null });
-    await expect(claimAgent({ ownerId: null, template: null })).rejects.toMatchObject({ code: "rate_limited" });
+    await claimAgent({ ownerId: null });
+    await expect(claimAgent({ ownerId: null })).rejects.toMatchObject({ code: "rate_limited" });
     const owner = await user();
-    await expect(claimAgent({ ownerId: owner.id, template: null })).resolves.toMatchObject({ status: "ready" });
+    await expect(claimAgent({ ownerId: owner.id })).resolves.toMatchObject({ status: "ready" });
   });
 
   it("answers pool_empty at once when no identity is idle", async () => {
     const owner = await user();
-    await expect(claimAgent({ ownerId: owner.id, template: null })).rejects.toMatchObject({ code: "pool_empty", status: 503 });
+    await expect(claimAgent({ ownerId: owner.id })).rejects.toMatchObject({ code: "pool_empty", status: 503 });
   });
 
   it("rejects an invalid invite before claiming", async () => {
     await warm(1);
     const owner = await user();
-    await expect(claimAgent({ ownerId: owner.id, template: null, joinUrl: "https://example.com/nope" })).rejects.toMatchObject({
+    await expect(claimAgent({ ownerId: owner.id, joinUrl: "https://example.com/nope" })).rejects.toMatchObject({
       code: "invalid_invite_url",
     });
     expect(await database().db.agent.count()).toBe(0);
@@ -98,7 +126,7 @@ describe("stop and restart", () => {
     await warm(1);
     const owner = await user();
     const other = await user("b@example.test");
-    const claim = await claimAgent({ ownerId: owner.id, template: null });
+    const claim = await claimAgent({ ownerId: owner.id });
     await expect(stopAgent(claim.agentId, { ownerId: other.id, actor: other.id })).rejects.toMatchObject({ code: "not_found" });
     await stopAgent(claim.agentId, { ownerId: null, actor: "admin" });
     expect(await restartAgent(claim.agentId, "admin")).toBe("ready");

@@ -1,8 +1,10 @@
 /**
  * One claim entry for the web app and the API: a launch from a warm identity,
- * or a join of an existing conversation when an invite URL is given. Limits
- * are checked first, the invite is verified before anything is claimed
- * (lib/pool/join-claim.ts), and an empty pool answers PoolEmptyError at once.
+ * or a join of an existing conversation when an invite URL is given. The
+ * template and the limits are looked up together (they don't depend on each
+ * other, and each is a database round trip on the claim's critical path), the
+ * invite is verified before anything is claimed (lib/pool/join-claim.ts), and
+ * an empty pool answers PoolEmptyError at once.
  */
 import { AppError } from "@/lib/errors";
 import type { Template } from "@/lib/generated/prisma/client";
@@ -16,7 +18,8 @@ import { assertApiMayClaim, assertUserMayClaim } from "./limits";
 export interface ClaimInput {
   /** The owner (a signed-in user), or null for an API claim. */
   ownerId: string | null;
-  template: Pick<Template, "id" | "name" | "instructions"> | null;
+  /** The template's slug (published templates only), or none for an API claim with its own instructions. */
+  templateSlug?: string;
   name?: string;
   instructions?: string;
   joinUrl?: string;
@@ -27,6 +30,8 @@ export interface ClaimResult {
   status: AgentStatus;
   inviteUrl?: string;
   conversationId?: string;
+  /** The warm identity a launch took (the invite's conversation); none for a join-claim. */
+  identityId?: string;
   /** True when the agent joins a conversation someone else created (a join-claim). */
   joined: boolean;
   latencyMs: number;
@@ -34,7 +39,7 @@ export interface ClaimResult {
 
 export const DEFAULT_AGENT_NAME = "Agent";
 
-/** Checks the limits, then claims; throws AppError (rate_limited 429, pool_empty 503, invite errors 400, already_joined 409). */
+/** Checks the template and the limits, then claims; throws AppError (template_not_found 404, rate_limited 429, pool_empty 503, invite errors 400, already_joined 409). */
 export async function claimAgent(input: ClaimInput): Promise<ClaimResult> {
   const source = input.ownerId ? "web" : "api";
   try {
@@ -48,13 +53,18 @@ export async function claimAgent(input: ClaimInput): Promise<ClaimResult> {
 }
 
 async function claim(input: ClaimInput): Promise<ClaimResult> {
-  if (input.ownerId) await assertUserMayClaim(input.ownerId);
-  else await assertApiMayClaim();
+  const [template, limits] = await Promise.allSettled([
+    input.templateSlug === undefined ? null : publishedTemplateOrThrow(input.templateSlug),
+    input.ownerId ? assertUserMayClaim(input.ownerId) : assertApiMayClaim(),
+  ]);
+  // The template's error first, whichever query answered first: the same input always gets the same message.
+  if (template.status === "rejected") throw template.reason;
+  if (limits.status === "rejected") throw limits.reason;
   const request = {
     ownerId: input.ownerId,
-    templateId: input.template?.id ?? null,
-    name: input.name?.trim() || input.template?.name || DEFAULT_AGENT_NAME,
-    instructions: input.instructions?.trim() || input.template?.instructions || "",
+    templateId: template.value?.id ?? null,
+    name: input.name?.trim() || template.value?.name || DEFAULT_AGENT_NAME,
+    instructions: input.instructions?.trim() || template.value?.instructions || "",
   };
   if (input.joinUrl) {
     const joining = await claimJoin({ ...request, inviteUrl: input.joinUrl });
@@ -66,6 +76,7 @@ async function claim(input: ClaimInput): Promise<ClaimResult> {
     status: launched.status,
     inviteUrl: launched.inviteUrl,
     conversationId: launched.conversationId,
+    identityId: launched.identityId,
     joined: false,
     latencyMs: launched.latencyMs,
   };

@@ -18,9 +18,9 @@ export class RateLimitedError extends AppError {
 
 /** Throws RateLimitedError when the user is over a limit; returns nothing otherwise. */
 export async function assertUserMayClaim(userId: string, now = new Date()): Promise<void> {
-  const settings = await getPoolSettings();
   const since = new Date(now.getTime() - HOUR_MS);
-  const [claims, active] = await Promise.all([
+  const [settings, claims, active] = await Promise.all([
+    getPoolSettings(),
     db.event.count({ where: { kind: "claim", createdAt: { gte: since }, agent: { ownerId: userId } } }),
     db.agent.count({ where: { ownerId: userId, status: { in: ["ready", "joining", "live"] } } }),
   ]);
@@ -38,9 +38,11 @@ export async function assertUserMayClaim(userId: string, now = new Date()): Prom
 
 /** Throws RateLimitedError when API claims (agents without an owner) reached apiClaimsPerHour in the last hour. */
 export async function assertApiMayClaim(now = new Date()): Promise<void> {
-  const settings = await getPoolSettings();
   const since = new Date(now.getTime() - HOUR_MS);
-  const claims = await db.event.count({ where: { kind: "claim", createdAt: { gte: since }, agent: { ownerId: null } } });
+  const [settings, claims] = await Promise.all([
+    getPoolSettings(),
+    db.event.count({ where: { kind: "claim", createdAt: { gte: since }, agent: { ownerId: null } } }),
+  ]);
   if (claims >= settings.apiClaimsPerHour) {
     throw new RateLimitedError(`The API key has made ${claims} claims in the last hour, the most allowed. Try again later.`);
   }

@@ -32,6 +32,19 @@ export async function agentStatusForOwner(agentId: string, ownerId: string): Pro
   };
 }
 
+/**
+ * The invite URL of one of the owner's running agent's conversations (the
+ * agent's creator-side identities have one), or null: missing, someone else's,
+ * stopped, or a conversation the agent only joined.
+ */
+export async function inviteUrlForOwner(agentId: string, identityId: string, ownerId: string): Promise<string | null> {
+  const identity = await db.identity.findFirst({
+    where: { id: identityId, agentId, role: "creator", inviteUrl: { not: null }, agent: { ownerId, status: { not: "stopped" } } },
+    select: { inviteUrl: true },
+  });
+  return identity?.inviteUrl ?? null;
+}
+
 const agentWithConversations = {
   id: true,
   name: true,

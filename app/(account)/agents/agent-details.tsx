@@ -1,11 +1,11 @@
 /**
  * Server pieces shared by /agents and /agents/[id]: an agent's live status,
- * its conversations with their invites (QR rendered here), and its counts.
+ * its conversations with their invites and QR codes, and its counts.
  */
 import { AgentStatus } from "@/app/_components/agent-status";
 import { InviteCard } from "@/app/_components/invite-card";
 import type { AgentWithConversations } from "@/lib/agents/queries";
-import { qrDataUrl } from "@/lib/qr";
+import { inviteQrPath } from "@/lib/qr";
 
 export function liveStatusOf(agent: AgentWithConversations) {
   return {
@@ -24,7 +24,7 @@ export function AgentStatusLine({ agent }: { agent: AgentWithConversations }) {
   return <AgentStatus key={agent.status} initial={liveStatusOf(agent)} />;
 }
 
-export async function Conversations({ agent }: { agent: AgentWithConversations }) {
+export function Conversations({ agent }: { agent: AgentWithConversations }) {
   const running = agent.status !== "stopped";
   const invites = running ? agent.identities.filter((i) => i.inviteUrl && i.role === "creator") : [];
   return (
@@ -34,17 +34,15 @@ export async function Conversations({ agent }: { agent: AgentWithConversations }
         {agent.messagesOut} out
         {agent.source === "join" && agent.joinUrl ? " · joined a conversation from its invite" : ""}
       </p>
-      {await Promise.all(
-        invites.map(async (identity) => (
-          <InviteCard
-            key={identity.id}
-            id={identity.id}
-            url={identity.inviteUrl!}
-            qr={await qrDataUrl(identity.inviteUrl!, 256)}
-            name={agent.name}
-          />
-        )),
-      )}
+      {invites.map((identity) => (
+        <InviteCard
+          key={identity.id}
+          id={identity.id}
+          url={identity.inviteUrl!}
+          qrSrc={inviteQrPath(agent.id, identity.id)}
+          name={agent.name}
+        />
+      ))}
     </div>
   );
 }

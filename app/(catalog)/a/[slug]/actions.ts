@@ -7,18 +7,18 @@
  */
 import { z } from "zod";
 import { action, type ActionResult } from "@/lib/actions";
-import { claimAgent, publishedTemplateOrThrow } from "@/lib/agents/claim";
+import { claimAgent } from "@/lib/agents/claim";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
 import { MAX_INVITE_URL_LENGTH } from "@/lib/pool/invite-check";
-import { qrDataUrl } from "@/lib/qr";
+import { inviteQrPath } from "@/lib/qr";
 
 export interface ClaimView {
   agentId: string;
   status: AgentStatus;
   joined: boolean;
   inviteUrl?: string;
-  /** A PNG data URL of the invite's QR code (launches only). */
-  inviteQr?: string;
+  /** Where the browser loads the invite's QR code, a PNG (launches only). */
+  inviteQrSrc?: string;
 }
 
 const templateSlug = z.string().trim().min(1, "Choose an agent template.").max(100, "That template name is too long.");
@@ -29,20 +29,18 @@ const inviteUrl = z
   .max(MAX_INVITE_URL_LENGTH, "That invite link is too large to be a Convos invite.");
 
 const launchAction = action(z.object({ templateSlug }), async (input, user): Promise<ClaimView> => {
-  const template = await publishedTemplateOrThrow(input.templateSlug);
-  const claim = await claimAgent({ ownerId: user.id, template });
+  const claim = await claimAgent({ ownerId: user.id, templateSlug: input.templateSlug });
   return {
     agentId: claim.agentId,
     status: claim.status,
     joined: false,
     inviteUrl: claim.inviteUrl,
-    inviteQr: claim.inviteUrl ? await qrDataUrl(claim.inviteUrl, 320) : undefined,
+    inviteQrSrc: claim.identityId ? inviteQrPath(claim.agentId, claim.identityId) : undefined,
   };
 });
 
 const addAction = action(z.object({ templateSlug, inviteUrl }), async (input, user): Promise<ClaimView> => {
-  const template = await publishedTemplateOrThrow(input.templateSlug);
-  const claim = await claimAgent({ ownerId: user.id, template, joinUrl: input.inviteUrl });
+  const claim = await claimAgent({ ownerId: user.id, templateSlug: input.templateSlug, joinUrl: input.inviteUrl });
   return { agentId: claim.agentId, status: claim.status, joined: true };
 });
 

@@ -100,10 +100,10 @@ function ClaimResult({ claim, name }: { claim: ClaimView; name: string }) {
       <h2 id="claim-title" className="text-lg font-semibold">
         {claim.joined ? `${name} is joining your conversation` : `${name} is ready`}
       </h2>
-      {claim.inviteUrl && claim.inviteQr ? (
+      {claim.inviteUrl && claim.inviteQrSrc ? (
         <>
           <p className="text-sm text-ink-muted">Scan the QR code with Convos, or open or share the invite link.</p>
-          <InviteCard id={claim.agentId} url={claim.inviteUrl} qr={claim.inviteQr} name={name} />
+          <InviteCard id={claim.agentId} url={claim.inviteUrl} qrSrc={claim.inviteQrSrc} name={name} />
         </>
       ) : null}
       <AgentStatus initial={initial} />

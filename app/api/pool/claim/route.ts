@@ -6,7 +6,7 @@
  * 409 invite already claimed, 429 the API's hourly limit, 503 empty pool.
  */
 import { z } from "zod";
-import { claimAgent, publishedTemplateOrThrow } from "@/lib/agents/claim";
+import { claimAgent } from "@/lib/agents/claim";
 import { errorResponse, jsonError, secretMatches } from "@/lib/api/responses";
 import { config } from "@/lib/config";
 import { MAX_INVITE_URL_LENGTH } from "@/lib/pool/invite-check";
@@ -45,10 +45,9 @@ export async function POST(request: Request) {
   }
   try {
     const input = parsed.data;
-    const template = input.templateSlug ? await publishedTemplateOrThrow(input.templateSlug) : null;
     const claim = await claimAgent({
       ownerId: null,
-      template,
+      templateSlug: input.templateSlug,
       name: input.agentName,
       instructions: input.instructions,
       joinUrl: input.joinUrl,
