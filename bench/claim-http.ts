@@ -30,7 +30,9 @@ const slug = process.env.BENCH_TEMPLATE ?? "trip-planner";
 const dataDir = process.env.DATA_DIR ?? ".data";
 process.env.DATABASE_URL ||= `postgresql://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/convos`;
 const secret =
-  process.env.AUTH_SECRET ?? (JSON.parse(fs.readFileSync(path.join(dataDir, "dev-secrets.json"), "utf8")) as { AUTH_SECRET: string }).AUTH_SECRET;
+  process.env.AUTH_SECRET ??
+  (JSON.parse(fs.readFileSync(path.join(dataDir, "dev-secrets.json"), "utf8")) as { AUTH_SECRET: string })
+    .AUTH_SECRET;
 
 const { db } = await import("../lib/db.ts");
 
@@ -42,7 +44,8 @@ function launchActionId(): string {
   const entry = Object.entries(manifest.node).find(
     ([, v]) => v.exportedName === "launch" && v.filename?.includes("a/[slug]/actions"),
   );
-  if (!entry) throw new Error("the launch action is not in .next/server/server-reference-manifest.json: build first");
+  if (!entry)
+    throw new Error("the launch action is not in .next/server/server-reference-manifest.json: build first");
   return entry[0];
 }
 
@@ -56,7 +59,10 @@ type Phase = "busy" | "quiet";
 
 async function waitForPool(phase: Phase, targetIdle: number): Promise<void> {
   for (;;) {
-    const counts = (await (await fetch(`${base}/api/pool/counts`)).json()) as { idle: number; provisioning: number };
+    const counts = (await (await fetch(`${base}/api/pool/counts`)).json()) as {
+      idle: number;
+      provisioning: number;
+    };
     if (phase === "busy" ? counts.idle >= 1 : counts.idle >= targetIdle && counts.provisioning === 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -74,7 +80,12 @@ async function launchOnce(cookie: string): Promise<number | null> {
   const t0 = performance.now();
   const response = await fetch(`${base}/a/${slug}`, {
     method: "POST",
-    headers: { "next-action": actionId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", cookie },
+    headers: {
+      "next-action": actionId,
+      "content-type": "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+      cookie,
+    },
     body: JSON.stringify([slug]),
   });
   const body = await response.text();
@@ -114,6 +125,9 @@ await runPhase("warm-up", 3);
 await runPhase("busy", N);
 await runPhase("quiet", N);
 
-const agents = await db.agent.findMany({ where: { ownerId: { in: userIds }, status: { not: "stopped" } }, select: { id: true } });
+const agents = await db.agent.findMany({
+  where: { ownerId: { in: userIds }, status: { not: "stopped" } },
+  select: { id: true },
+});
 for (const agent of agents) await stopAgent(agent.id, { ownerId: null, actor: "bench" });
 await db.$disconnect();

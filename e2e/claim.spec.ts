@@ -26,7 +26,10 @@ async function agentCount(): Promise<number> {
   }
 }
 
-test("launch an agent: invite QR and URL, a real client joins, the page shows it", async ({ page, request }) => {
+test("launch an agent: invite QR and URL, a real client joins, the page shows it", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(180_000);
   await waitForIdle(request);
   await signInByEmail(page, "launcher@e2e.test", "/a/trip-planner");
@@ -35,7 +38,9 @@ test("launch an agent: invite QR and URL, a real client joins, the page shows it
   const result = page.getByTestId("claim-result");
   const qr = result.getByRole("img", { name: /QR code of the invite/ });
   await expect(qr).toBeVisible();
-  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
   const inviteUrl = await result.getByRole("textbox", { name: "Invite link" }).inputValue();
   expect(inviteUrl).toMatch(/^https:\/\/dev\.convos\.org\/v2\?i=/);
   await expect(result.getByRole("link", { name: "Open in Convos" })).toHaveAttribute("href", inviteUrl);
@@ -82,7 +87,10 @@ test("launch an agent: invite QR and URL, a real client joins, the page shows it
   await expect(page.getByRole("button", { name: "Stop agent" })).toHaveCount(0);
 });
 
-test("add to my conversation: the agent joins a conversation made by someone else", async ({ page, request }) => {
+test("add to my conversation: the agent joins a conversation made by someone else", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(180_000);
   const creator = await startTestCreator(test.info().outputPath("creator"));
   try {
@@ -94,7 +102,9 @@ test("add to my conversation: the agent joins a conversation made by someone els
     await expect(status).toHaveAttribute("data-status", /joining|live/);
     await expect(status).toHaveAttribute("data-status", "live", { timeout: 90_000 });
     await expect(status).toHaveText(/joined your conversation/);
-    await expect.poll(async () => (await creator.memberInboxIds()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => (await creator.memberInboxIds()).length, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: test.info().outputPath("add-joined.png"), fullPage: true });
 
     // The same invite again (the form clears after a submission): one invite never yields two agents.
@@ -118,7 +128,10 @@ test("an invalid invite URL shows its error and claims nothing", async ({ page }
   await page.screenshot({ path: test.info().outputPath("invalid-invite.png") });
 });
 
-test("browser chat: a guest identity joins the agent's conversation and the agent answers", async ({ page, request }) => {
+test("browser chat: a guest identity joins the agent's conversation and the agent answers", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(180_000);
   await waitForIdle(request);
   await signInByEmail(page, "chatter@e2e.test", "/a/trip-planner");
@@ -126,11 +139,17 @@ test("browser chat: a guest identity joins the agent's conversation and the agen
   await expect(page.getByTestId("agent-status")).toHaveAttribute("data-status", "live", { timeout: 60_000 });
   await page.getByRole("link", { name: "See this agent on My agents" }).click();
 
-  await expect(page.getByTestId("chat-connection")).toHaveAttribute("data-state", "open", { timeout: 60_000 });
+  await expect(page.getByTestId("chat-connection")).toHaveAttribute("data-state", "open", {
+    timeout: 60_000,
+  });
   await page.getByLabel("Message", { exact: true }).fill("Hello from the browser");
   await page.getByRole("button", { name: "Send" }).click();
   const log = page.getByTestId("chat-log");
-  await expect(log.locator('li[data-from="me"]', { hasText: "Hello from the browser" })).toBeVisible({ timeout: 30_000 });
-  await expect(log.locator('li[data-from="me"] ~ li[data-from="agent"]').first()).toBeVisible({ timeout: 60_000 });
+  await expect(log.locator('li[data-from="me"]', { hasText: "Hello from the browser" })).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(log.locator('li[data-from="me"] ~ li[data-from="agent"]').first()).toBeVisible({
+    timeout: 60_000,
+  });
   await page.screenshot({ path: test.info().outputPath("browser-chat.png"), fullPage: true });
 });

@@ -11,8 +11,12 @@ function pngSize(png: Buffer) {
 
 describe("templatePageUrl", () => {
   it("is PUBLIC_URL/a/<slug>, whatever trailing slash PUBLIC_URL has", () => {
-    expect(templatePageUrl("trip-planner", "https://agents.example")).toBe("https://agents.example/a/trip-planner");
-    expect(templatePageUrl("trip-planner", "https://agents.example/")).toBe("https://agents.example/a/trip-planner");
+    expect(templatePageUrl("trip-planner", "https://agents.example")).toBe(
+      "https://agents.example/a/trip-planner",
+    );
+    expect(templatePageUrl("trip-planner", "https://agents.example/")).toBe(
+      "https://agents.example/a/trip-planner",
+    );
   });
   it("defaults to the configured PUBLIC_URL", () => {
     expect(templatePageUrl("x")).toMatch(/^https?:\/\/[^/]+\/a\/x$/);

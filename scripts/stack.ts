@@ -99,7 +99,9 @@ if (mode === "start") {
   // Fail here, before anything starts, rather than on every request (lib/config.ts checks the same in production).
   const missing = ["AUTH_SECRET", "MASTER_KEY"].filter((name) => !process.env[name]);
   if (missing.length > 0) {
-    console.error(`[run] production (npm start) needs ${missing.join(" and ")} set; see the README's configuration table`);
+    console.error(
+      `[run] production (npm start) needs ${missing.join(" and ")} set; see the README's configuration table`,
+    );
     process.exit(1);
   }
 }

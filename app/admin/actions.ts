@@ -9,6 +9,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, type ActionResult } from "@/lib/actions";
 import { restartAgent, stopAgent } from "@/lib/agents/mutations";
+import { closeGuestChats } from "@/lib/chat/guest";
 import { getPoolSettings, updatePoolSettings } from "@/lib/settings/pool";
 
 export type AdminState = ActionResult<{ message: string }> | null;
@@ -30,7 +31,11 @@ const poolAction = action(
   async (input) => {
     const current = await getPoolSettings();
     const targetIdle =
-      input.op === "target" ? input.targetIdle : input.op === "drain" ? 0 : Math.min(MAX_TARGET, current.targetIdle + input.n);
+      input.op === "target"
+        ? input.targetIdle
+        : input.op === "drain"
+          ? 0
+          : Math.min(MAX_TARGET, current.targetIdle + input.n);
     await updatePoolSettings({ targetIdle });
     revalidatePath("/admin");
     return { message: `Target idle is now ${targetIdle}.` };
@@ -48,6 +53,7 @@ const agentAction = action(
   async ({ op, agentId }, user) => {
     if (op === "kill") {
       await stopAgent(agentId, { ownerId: null, actor: `admin:${user.email}` });
+      await closeGuestChats(agentId);
       revalidatePath("/admin");
       return { message: "Agent stopped." };
     }

@@ -20,7 +20,12 @@ beforeEach(async () => {
 async function warm(n: number) {
   for (let i = 0; i < n; i++) {
     await database().db.identity.create({
-      data: { status: "idle", inboxId: `inbox-${i}`, conversationId: `c-${i}`, inviteUrl: `https://dev.convos.org/v2?i=s${i}` },
+      data: {
+        status: "idle",
+        inboxId: `inbox-${i}`,
+        conversationId: `c-${i}`,
+        inviteUrl: `https://dev.convos.org/v2?i=s${i}`,
+      },
     });
   }
 }
@@ -28,7 +33,15 @@ async function warm(n: number) {
 async function template(slug: string, { published }: { published: boolean }) {
   const name = slug[0].toUpperCase() + slug.slice(1);
   return database().db.template.create({
-    data: { slug, name: `${name} agent`, emoji: "🤝", category: "Test", description: "A test template.", instructions: `Help with ${slug} things.`, published },
+    data: {
+      slug,
+      name: `${name} agent`,
+      emoji: "🤝",
+      category: "Test",
+      description: "A test template.",
+      instructions: `Help with ${slug} things.`,
+      published,
+    },
   });
 }
 
@@ -39,7 +52,10 @@ async function user(email = "a@example.test") {
 describe("pool settings", () => {
   it("reads the schema defaults without a row and creates the row on the first write", async () => {
     expect(await getPoolSettings()).toEqual(DEFAULT_POOL_SETTINGS);
-    expect(await updatePoolSettings({ targetIdle: 9 })).toMatchObject({ targetIdle: 9, claimsPerUserPerHour: 20 });
+    expect(await updatePoolSettings({ targetIdle: 9 })).toMatchObject({
+      targetIdle: 9,
+      claimsPerUserPerHour: 20,
+    });
     expect(await database().db.poolSetting.count()).toBe(1);
   });
 });
@@ -50,10 +66,24 @@ describe("claimAgent", () => {
     const owner = await user();
     await template("helper", { published: true });
     const claim = await claimAgent({ ownerId: owner.id, templateSlug: "helper" });
-    expect(claim).toMatchObject({ status: "ready", joined: false, inviteUrl: "https://dev.convos.org/v2?i=s0" });
-    expect(await agentStatusForOwner(claim.agentId, owner.id)).toMatchObject({ status: "ready", source: "launch" });
-    const agent = await database().db.agent.findUniqueOrThrow({ where: { id: claim.agentId }, include: { template: true } });
-    expect(agent).toMatchObject({ name: "Helper agent", instructions: "Help with helper things.", template: { slug: "helper" } });
+    expect(claim).toMatchObject({
+      status: "ready",
+      joined: false,
+      inviteUrl: "https://dev.convos.org/v2?i=s0",
+    });
+    expect(await agentStatusForOwner(claim.agentId, owner.id)).toMatchObject({
+      status: "ready",
+      source: "launch",
+    });
+    const agent = await database().db.agent.findUniqueOrThrow({
+      where: { id: claim.agentId },
+      include: { template: true },
+    });
+    expect(agent).toMatchObject({
+      name: "Helper agent",
+      instructions: "Help with helper things.",
+      template: { slug: "helper" },
+    });
     const other = await user("b@example.test");
     expect(await agentStatusForOwner(claim.agentId, other.id)).toBeNull();
     // The invite (and its QR route) is the owner's alone, and gone once the agent stops.
@@ -69,7 +99,10 @@ describe("claimAgent", () => {
     await template("draft", { published: false });
     await updatePoolSettings({ claimsPerUserPerHour: 0 });
     for (const slug of ["draft", "no-such-template"]) {
-      await expect(claimAgent({ ownerId: owner.id, templateSlug: slug })).rejects.toMatchObject({ code: "template_not_found", status: 404 });
+      await expect(claimAgent({ ownerId: owner.id, templateSlug: slug })).rejects.toMatchObject({
+        code: "template_not_found",
+        status: 404,
+      });
     }
     await expect(claimAgent({ ownerId: owner.id })).rejects.toMatchObject({ code: "rate_limited" });
     expect(await database().db.identity.count({ where: { status: "idle" } })).toBe(1);
@@ -81,7 +114,10 @@ describe("claimAgent", () => {
     await updatePoolSettings({ claimsPerUserPerHour: 2 });
     await claimAgent({ ownerId: owner.id });
     await claimAgent({ ownerId: owner.id });
-    await expect(claimAgent({ ownerId: owner.id })).rejects.toMatchObject({ code: "rate_limited", status: 429 });
+    await expect(claimAgent({ ownerId: owner.id })).rejects.toMatchObject({
+      code: "rate_limited",
+      status: 429,
+    });
     expect(await database().db.identity.count({ where: { status: "idle" } })).toBe(1);
   });
 
@@ -108,13 +144,18 @@ describe("claimAgent", () => {
 
   it("answers pool_empty at once when no identity is idle", async () => {
     const owner = await user();
-    await expect(claimAgent({ ownerId: owner.id })).rejects.toMatchObject({ code: "pool_empty", status: 503 });
+    await expect(claimAgent({ ownerId: owner.id })).rejects.toMatchObject({
+      code: "pool_empty",
+      status: 503,
+    });
   });
 
   it("rejects an invalid invite before claiming", async () => {
     await warm(1);
     const owner = await user();
-    await expect(claimAgent({ ownerId: owner.id, joinUrl: "https://example.com/nope" })).rejects.toMatchObject({
+    await expect(
+      claimAgent({ ownerId: owner.id, joinUrl: "https://example.com/nope" }),
+    ).rejects.toMatchObject({
       code: "invalid_invite_url",
     });
     expect(await database().db.agent.count()).toBe(0);
@@ -127,9 +168,14 @@ describe("stop and restart", () => {
     const owner = await user();
     const other = await user("b@example.test");
     const claim = await claimAgent({ ownerId: owner.id });
-    await expect(stopAgent(claim.agentId, { ownerId: other.id, actor: other.id })).rejects.toMatchObject({ code: "not_found" });
+    await expect(stopAgent(claim.agentId, { ownerId: other.id, actor: other.id })).rejects.toMatchObject({
+      code: "not_found",
+    });
     await stopAgent(claim.agentId, { ownerId: null, actor: "admin" });
     expect(await restartAgent(claim.agentId, "admin")).toBe("ready");
-    expect(await agentStatusForOwner(claim.agentId, owner.id)).toMatchObject({ status: "ready", stoppedAt: null });
+    expect(await agentStatusForOwner(claim.agentId, owner.id)).toMatchObject({
+      status: "ready",
+      stoppedAt: null,
+    });
   });
 });

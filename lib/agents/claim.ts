@@ -85,6 +85,7 @@ async function claim(input: ClaimInput): Promise<ClaimResult> {
 /** A published template by slug; throws AppError template_not_found (404). */
 export async function publishedTemplateOrThrow(slug: string): Promise<Template> {
   const template = await getPublishedTemplate(slug);
-  if (!template) throw new AppError("template_not_found", `There is no published agent template "${slug}".`, 404);
+  if (!template)
+    throw new AppError("template_not_found", `There is no published agent template "${slug}".`, 404);
   return template;
 }

@@ -44,6 +44,8 @@ export async function assertApiMayClaim(now = new Date()): Promise<void> {
     db.event.count({ where: { kind: "claim", createdAt: { gte: since }, agent: { ownerId: null } } }),
   ]);
   if (claims >= settings.apiClaimsPerHour) {
-    throw new RateLimitedError(`The API key has made ${claims} claims in the last hour, the most allowed. Try again later.`);
+    throw new RateLimitedError(
+      `The API key has made ${claims} claims in the last hour, the most allowed. Try again later.`,
+    );
   }
 }

@@ -21,7 +21,15 @@ export interface AgentLiveStatus {
 export async function agentStatusForOwner(agentId: string, ownerId: string): Promise<AgentLiveStatus | null> {
   const agent = await db.agent.findFirst({
     where: { id: agentId, ownerId },
-    select: { id: true, status: true, source: true, failureReason: true, liveAt: true, firstJoinedAt: true, stoppedAt: true },
+    select: {
+      id: true,
+      status: true,
+      source: true,
+      failureReason: true,
+      liveAt: true,
+      firstJoinedAt: true,
+      stoppedAt: true,
+    },
   });
   if (!agent) return null;
   return {
@@ -37,9 +45,19 @@ export async function agentStatusForOwner(agentId: string, ownerId: string): Pro
  * agent's creator-side identities have one), or null: missing, someone else's,
  * stopped, or a conversation the agent only joined.
  */
-export async function inviteUrlForOwner(agentId: string, identityId: string, ownerId: string): Promise<string | null> {
+export async function inviteUrlForOwner(
+  agentId: string,
+  identityId: string,
+  ownerId: string,
+): Promise<string | null> {
   const identity = await db.identity.findFirst({
-    where: { id: identityId, agentId, role: "creator", inviteUrl: { not: null }, agent: { ownerId, status: { not: "stopped" } } },
+    where: {
+      id: identityId,
+      agentId,
+      role: "creator",
+      inviteUrl: { not: null },
+      agent: { ownerId, status: { not: "stopped" } },
+    },
     select: { inviteUrl: true },
   });
   return identity?.inviteUrl ?? null;
@@ -62,7 +80,14 @@ const agentWithConversations = {
   identities: {
     where: { status: { not: "retired" } },
     orderBy: { createdAt: "asc" },
-    select: { id: true, status: true, role: true, conversationId: true, inviteUrl: true, isOwnerConversation: true },
+    select: {
+      id: true,
+      status: true,
+      role: true,
+      conversationId: true,
+      inviteUrl: true,
+      isOwnerConversation: true,
+    },
   },
 } satisfies Prisma.AgentSelect;
 
@@ -70,11 +95,19 @@ export type AgentWithConversations = Prisma.AgentGetPayload<{ select: typeof age
 
 /** The user's agents, newest first. */
 export async function listAgentsForOwner(ownerId: string): Promise<AgentWithConversations[]> {
-  return db.agent.findMany({ where: { ownerId }, orderBy: { createdAt: "desc" }, select: agentWithConversations, take: 200 });
+  return db.agent.findMany({
+    where: { ownerId },
+    orderBy: { createdAt: "desc" },
+    select: agentWithConversations,
+    take: 200,
+  });
 }
 
 /** One agent the user owns, with its conversations, or null. */
-export async function getAgentForOwner(agentId: string, ownerId: string): Promise<AgentWithConversations | null> {
+export async function getAgentForOwner(
+  agentId: string,
+  ownerId: string,
+): Promise<AgentWithConversations | null> {
   return db.agent.findFirst({ where: { id: agentId, ownerId }, select: agentWithConversations });
 }
 
@@ -128,7 +161,10 @@ export async function listAgentsForAdmin(filter: AdminAgentFilter, take = 100) {
 
 /** Agents per status. */
 export async function agentCounts(): Promise<Record<AgentStatus, number>> {
-  const counts = Object.fromEntries(Object.values(AgentStatus).map((s) => [s, 0])) as Record<AgentStatus, number>;
+  const counts = Object.fromEntries(Object.values(AgentStatus).map((s) => [s, 0])) as Record<
+    AgentStatus,
+    number
+  >;
   const rows = await db.agent.groupBy({ by: ["status"], _count: { _all: true } });
   for (const row of rows) counts[row.status] = row._count._all;
   return counts;
@@ -137,7 +173,13 @@ export async function agentCounts(): Promise<Record<AgentStatus, number>> {
 /** The invite of the conversation an owner's launched agent created, for the browser chat; null when there is none. */
 export async function ownerConversationInvite(agentId: string, ownerId: string): Promise<string | null> {
   const identity = await db.identity.findFirst({
-    where: { agentId, isOwnerConversation: true, role: "creator", inviteUrl: { not: null }, agent: { ownerId, status: { not: "stopped" } } },
+    where: {
+      agentId,
+      isOwnerConversation: true,
+      role: "creator",
+      inviteUrl: { not: null },
+      agent: { ownerId, status: { not: "stopped" } },
+    },
     select: { inviteUrl: true },
   });
   return identity?.inviteUrl ?? null;

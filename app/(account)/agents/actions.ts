@@ -4,9 +4,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, type ActionResult } from "@/lib/actions";
 import { stopAgent } from "@/lib/agents/mutations";
+import { closeGuestChats } from "@/lib/chat/guest";
 
 const stopAction = action(z.object({ agentId: z.string().min(1).max(64) }), async ({ agentId }, user) => {
   await stopAgent(agentId, { ownerId: user.id, actor: user.id });
+  await closeGuestChats(agentId);
   revalidatePath("/agents");
   revalidatePath(`/agents/${agentId}`);
   return { agentId };

@@ -30,8 +30,8 @@ export function Conversations({ agent }: { agent: AgentWithConversations }) {
   return (
     <div className="flex flex-col gap-3">
       <p className="text-sm text-ink-muted">
-        {agent.identities.length} conversation{agent.identities.length === 1 ? "" : "s"} · {agent.messagesIn} messages in ·{" "}
-        {agent.messagesOut} out
+        {agent.identities.length} conversation{agent.identities.length === 1 ? "" : "s"} · {agent.messagesIn}{" "}
+        messages in · {agent.messagesOut} out
         {agent.source === "join" && agent.joinUrl ? " · joined a conversation from its invite" : ""}
       </p>
       {invites.map((identity) => (

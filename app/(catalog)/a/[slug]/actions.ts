@@ -21,7 +21,11 @@ export interface ClaimView {
   inviteQrSrc?: string;
 }
 
-const templateSlug = z.string().trim().min(1, "Choose an agent template.").max(100, "That template name is too long.");
+const templateSlug = z
+  .string()
+  .trim()
+  .min(1, "Choose an agent template.")
+  .max(100, "That template name is too long.");
 const inviteUrl = z
   .string()
   .trim()
@@ -40,7 +44,11 @@ const launchAction = action(z.object({ templateSlug }), async (input, user): Pro
 });
 
 const addAction = action(z.object({ templateSlug, inviteUrl }), async (input, user): Promise<ClaimView> => {
-  const claim = await claimAgent({ ownerId: user.id, templateSlug: input.templateSlug, joinUrl: input.inviteUrl });
+  const claim = await claimAgent({
+    ownerId: user.id,
+    templateSlug: input.templateSlug,
+    joinUrl: input.inviteUrl,
+  });
   return { agentId: claim.agentId, status: claim.status, joined: true };
 });
 
@@ -50,6 +58,9 @@ export async function launch(templateSlug: string): Promise<ActionResult<ClaimVi
 }
 
 /** Adds the template's agent to the conversation of a pasted invite URL. */
-export async function addToConversation(templateSlug: string, inviteUrl: string): Promise<ActionResult<ClaimView>> {
+export async function addToConversation(
+  templateSlug: string,
+  inviteUrl: string,
+): Promise<ActionResult<ClaimView>> {
   return addAction({ templateSlug, inviteUrl });
 }

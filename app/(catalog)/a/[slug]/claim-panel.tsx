@@ -19,7 +19,9 @@ export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
   // One state for both forms: the latest result is what the person just asked for.
   const [result, claimAction] = useActionState<State, FormData>(
     (_state, form) =>
-      form.get("intent") === "add" ? addToConversation(slug, String(form.get("inviteUrl") ?? "")) : launch(slug),
+      form.get("intent") === "add"
+        ? addToConversation(slug, String(form.get("inviteUrl") ?? ""))
+        : launch(slug),
     null,
   );
   const [adding, setAdding] = useState(false);
@@ -43,7 +45,11 @@ export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
       </div>
 
       {adding ? (
-        <form id="add-form" action={claimAction} className="flex max-w-2xl flex-col gap-2 rounded-card border border-line bg-surface p-4">
+        <form
+          id="add-form"
+          action={claimAction}
+          className="flex max-w-2xl flex-col gap-2 rounded-card border border-line bg-surface p-4"
+        >
           <input type="hidden" name="intent" value="add" />
           <label htmlFor="invite-url" className="text-sm font-medium">
             Invite link of your conversation
@@ -55,7 +61,9 @@ export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
             placeholder="https://popup.convos.org/v2?i=…"
             className="rounded-lg border border-line bg-canvas px-3 py-2 font-mono text-xs"
           />
-          <p className="text-xs text-ink-muted">In Convos, open the conversation&apos;s info and copy its invite link.</p>
+          <p className="text-xs text-ink-muted">
+            In Convos, open the conversation&apos;s info and copy its invite link.
+          </p>
           <div>
             <SubmitButton label="Add agent" pendingLabel="Checking the invite…" />
           </div>
@@ -64,7 +72,11 @@ export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
 
       <div aria-live="polite" data-testid="claim-result">
         {result && !result.ok ? (
-          <p role="alert" className="rounded-lg bg-danger-soft px-4 py-3 text-sm text-danger" data-code={result.error.code}>
+          <p
+            role="alert"
+            className="rounded-lg bg-danger-soft px-4 py-3 text-sm text-danger"
+            data-code={result.error.code}
+          >
             {result.error.message}
             {result.error.code === "unauthenticated" ? (
               <>
@@ -96,13 +108,18 @@ function ClaimResult({ claim, name }: { claim: ClaimView; name: string }) {
     [claim],
   );
   return (
-    <section aria-labelledby="claim-title" className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5">
+    <section
+      aria-labelledby="claim-title"
+      className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+    >
       <h2 id="claim-title" className="text-lg font-semibold">
         {claim.joined ? `${name} is joining your conversation` : `${name} is ready`}
       </h2>
       {claim.inviteUrl && claim.inviteQrSrc ? (
         <>
-          <p className="text-sm text-ink-muted">Scan the QR code with Convos, or open or share the invite link.</p>
+          <p className="text-sm text-ink-muted">
+            Scan the QR code with Convos, or open or share the invite link.
+          </p>
           <InviteCard id={claim.agentId} url={claim.inviteUrl} qrSrc={claim.inviteQrSrc} name={name} />
         </>
       ) : null}
@@ -114,13 +131,25 @@ function ClaimResult({ claim, name }: { claim: ClaimView; name: string }) {
   );
 }
 
-function SubmitButton({ label, pendingLabel, primary = false }: { label: string; pendingLabel: string; primary?: boolean }) {
+function SubmitButton({
+  label,
+  pendingLabel,
+  primary = false,
+}: {
+  label: string;
+  pendingLabel: string;
+  primary?: boolean;
+}) {
   const { pending } = useFormStatus();
   const style = primary
     ? "bg-accent text-accent-ink shadow-sm hover:opacity-90"
     : "border border-line bg-surface hover:border-accent";
   return (
-    <button type="submit" disabled={pending} className={`rounded-lg px-5 py-2.5 font-medium disabled:opacity-60 ${style}`}>
+    <button
+      type="submit"
+      disabled={pending}
+      className={`rounded-lg px-5 py-2.5 font-medium disabled:opacity-60 ${style}`}
+    >
       {pending ? pendingLabel : label}
     </button>
   );

@@ -1,30 +1,38 @@
 /**
  * The browser chat's server-sent events (owner only, XMTP_ENV=local): the
- * conversation's texts so far, then each new one, as `message` events. Errors
- * before the stream starts are JSON with their status.
+ * conversation's texts so far, then each new one, as `message` events, until
+ * the page leaves or the chat is closed (the agent stopped). Errors before the
+ * stream starts are JSON with their status.
  */
 import { jsonError } from "@/lib/api/responses";
 import { ownerConversationInvite } from "@/lib/agents/queries";
 import { currentUser } from "@/lib/auth/session";
-import { guestSession, browserChatEnabled, type ChatMessage } from "@/lib/chat/guest";
+import { guestChat, browserChatEnabled, type ChatMessage } from "@/lib/chat/guest";
 import { AppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
 function wire(m: ChatMessage) {
-  return { id: m.id, from: m.fromMe ? "me" : "agent", name: m.senderName, text: m.text, sentAt: m.sentAt.toISOString() };
+  return {
+    id: m.id,
+    from: m.fromMe ? "me" : "agent",
+    name: m.senderName,
+    text: m.text,
+    sentAt: m.sentAt.toISOString(),
+  };
 }
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const user = await currentUser();
   if (!user) return jsonError("unauthenticated", "Please sign in first.", 401);
-  if (!browserChatEnabled()) return jsonError("chat_disabled", "The browser chat works only on the local XMTP network.", 400);
+  if (!browserChatEnabled())
+    return jsonError("chat_disabled", "The browser chat works only on the local XMTP network.", 400);
   const { id } = await params;
   const inviteUrl = id.length <= 64 ? await ownerConversationInvite(id, user.id) : null;
   if (!inviteUrl) return jsonError("not_found", "No conversation of yours to chat in for this agent.", 404);
   let chat;
   try {
-    chat = await guestSession({ userId: user.id, agentId: id, inviteUrl, name: user.name ?? "You" });
+    chat = await guestChat({ userId: user.id, agentId: id, inviteUrl, name: user.name ?? "You" });
   } catch (error) {
     if (error instanceof AppError) return jsonError(error.code, error.message, error.status);
     throw error;
@@ -34,6 +42,15 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
+      const end = () => {
+        unsubscribe();
+        clearInterval(heartbeat);
+        try {
+          controller.close();
+        } catch {
+          // Already closed by the client.
+        }
+      };
       const send = (m: ChatMessage) => {
         try {
           controller.enqueue(encoder.encode(`event: message\ndata: ${JSON.stringify(wire(m))}\n\n`));
@@ -42,18 +59,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
         }
       };
       // Subscribe first, then replay: a text arriving in between is sent twice and the page drops the repeat by id.
-      unsubscribe = chat.session.onMessage(send);
+      unsubscribe = chat.subscribe(send, end);
       for (const m of chat.transcript()) send(m);
       heartbeat = setInterval(() => controller.enqueue(encoder.encode(": ping\n\n")), 15_000);
-      request.signal.addEventListener("abort", () => {
-        unsubscribe();
-        clearInterval(heartbeat);
-        try {
-          controller.close();
-        } catch {
-          // Already closed by the client.
-        }
-      });
+      request.signal.addEventListener("abort", end);
     },
     cancel() {
       unsubscribe();

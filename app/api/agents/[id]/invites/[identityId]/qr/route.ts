@@ -16,12 +16,17 @@ const MAX_ID_LENGTH = 64;
 // Big enough to scan from a screen at the 192 px it is shown, sharp on a 2x display.
 const QR_PIXELS = 400;
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string; identityId: string }> }) {
+export async function GET(
+  _request: Request,
+  { params }: { params: Promise<{ id: string; identityId: string }> },
+) {
   const user = await currentUser();
   if (!user) return jsonError("unauthenticated", "Please sign in first.", 401);
   const { id, identityId } = await params;
   const inviteUrl =
-    id.length <= MAX_ID_LENGTH && identityId.length <= MAX_ID_LENGTH ? await inviteUrlForOwner(id, identityId, user.id) : null;
+    id.length <= MAX_ID_LENGTH && identityId.length <= MAX_ID_LENGTH
+      ? await inviteUrlForOwner(id, identityId, user.id)
+      : null;
   if (!inviteUrl) return jsonError("not_found", "No such invite of yours.", 404);
   const png = await qrPng(inviteUrl, QR_PIXELS);
   // An invite can be revoked or rotated: the browser may keep it briefly, shared caches never.

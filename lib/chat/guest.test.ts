@@ -1,0 +1,117 @@
+/**
+ * The browser chat's guest sessions against a real agent conversation on the
+ * local XMTP node: one session per user and agent, closed when the agent
+ * stops (its watchers told), closed when idle, and reopened with the same
+ * guest identity and the history.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { Group } from "@xmtp/node-sdk";
+import {
+  InMemoryLedger,
+  createConvosConversation,
+  inviteToConversation,
+  startJoinRequestProcessor,
+} from "@/lib/convos/creator";
+import { newIdentity, tempDir, waitFor } from "@/lib/convos/integration-helpers";
+import { GuestChats, type ChatMessage } from "./guest";
+
+const tmp = tempDir("convos-guest-");
+const stops: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const s of stops) await s().catch(() => undefined);
+  tmp.remove();
+});
+
+async function agentConversation(): Promise<{ group: Group<unknown>; url: string }> {
+  const agent = await newIdentity(tmp.dir);
+  const group = await createConvosConversation(agent.client, {
+    name: "Agent room",
+    profile: { name: "Agent", memberKind: 1 },
+  });
+  const processor = await startJoinRequestProcessor({
+    client: agent.client,
+    privateKey: agent.privateKey,
+    ledger: new InMemoryLedger(),
+  });
+  stops.push(() => processor.stop());
+  const { url } = await inviteToConversation(agent.client, group, agent.privateKey, "local");
+  return { group, url };
+}
+
+describe("guest chats", () => {
+  it("shares one session per user and agent, closes it when the agent stops, and reopens it with the history", async () => {
+    const { group, url } = await agentConversation();
+    const chats = new GuestChats({ dataDir: tmp.dir, idleMs: 60_000 });
+    const request = { userId: "user-1", agentId: "agent-1", inviteUrl: url, name: "Ada" };
+
+    const chat = await chats.chat(request);
+    const seen: ChatMessage[] = [];
+    let closed = 0;
+    chat.subscribe(
+      (m) => seen.push(m),
+      () => closed++,
+    );
+    await group.sendText("hello guest");
+    await waitFor("the agent's text at the guest", async () => seen.find((m) => m.text === "hello guest"));
+    await chat.send("hello agent");
+    await waitFor("the guest's text at the agent", async () => {
+      await group.sync();
+      return (await group.messages()).find((m) => m.content === "hello agent");
+    });
+    await chats.chat(request);
+    expect(chats.size).toBe(1);
+
+    await chats.closeAgent("agent-1");
+    expect(closed).toBe(1);
+    expect(chats.size).toBe(0);
+
+    const reopened = await chats.chat(request);
+    expect(reopened.transcript().map((m) => m.text)).toEqual(
+      expect.arrayContaining(["hello guest", "hello agent"]),
+    );
+    expect((await group.members()).length).toBe(2); // the same guest identity: no second member
+    await chats.closeAgent("agent-1");
+  });
+
+  it("closes sessions nobody watches once idle, and keeps watched ones", async () => {
+    const { url } = await agentConversation();
+    let now = 0;
+    const chats = new GuestChats({ dataDir: tmp.dir, idleMs: 1000, now: () => now });
+    const watched = await chats.chat({ userId: "user-2", agentId: "agent-2", inviteUrl: url, name: "Bo" });
+    await chats.chat({ userId: "user-3", agentId: "agent-2", inviteUrl: url, name: "Cy" });
+    let closed = 0;
+    const unsubscribe = watched.subscribe(
+      () => undefined,
+      () => closed++,
+    );
+
+    now = 999;
+    expect(await chats.sweep()).toBe(0);
+    now = 1000;
+    expect(await chats.sweep()).toBe(1);
+    expect(chats.size).toBe(1);
+    expect(closed).toBe(0);
+
+    unsubscribe(); // the page left at 1000: idle from then on
+    now = 1999;
+    expect(await chats.sweep()).toBe(0);
+    now = 2000;
+    expect(await chats.sweep()).toBe(1);
+    expect(chats.size).toBe(0);
+  });
+
+  it("answers a clear error and keeps nothing when the join fails", async () => {
+    const chats = new GuestChats({ dataDir: tmp.dir, idleMs: 1000 });
+    await expect(
+      chats.chat({
+        userId: "user-4",
+        agentId: "agent-4",
+        inviteUrl: "https://example.com/not-an-invite",
+        name: "Di",
+      }),
+    ).rejects.toMatchObject({
+      code: "chat_join_failed",
+    });
+    expect(chats.size).toBe(0);
+  });
+});
