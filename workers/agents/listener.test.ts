@@ -50,7 +50,9 @@ describe("startListener", () => {
     expect(pid).toBeGreaterThan(0);
     await database().db.$queryRaw`SELECT pg_terminate_backend(${pid}::int)`;
     await waitFor("the listener to reconnect", () => reconnects === 1, 10_000);
-    const [newPid] = await waitFor("a new LISTEN session", async () => ((await listenerPids()).length === 1 ? listenerPids() : null));
+    const [newPid] = await waitFor("a new LISTEN session", async () =>
+      (await listenerPids()).length === 1 ? listenerPids() : null,
+    );
     expect(newPid).not.toBe(pid);
 
     await notify("after");
