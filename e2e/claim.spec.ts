@@ -87,10 +87,7 @@ test("launch an agent: invite QR and URL, a real client joins, the page shows it
   await expect(page.getByRole("button", { name: "Stop agent" })).toHaveCount(0);
 });
 
-test("add to my conversation: the agent joins a conversation made by someone else", async ({
-  page,
-  request,
-}) => {
+test("add to my conversation: the agent joins a conversation made by someone else", async ({ page }) => {
   test.setTimeout(180_000);
   const creator = await startTestCreator(test.info().outputPath("creator"));
   try {
@@ -114,7 +111,6 @@ test("add to my conversation: the agent joins a conversation made by someone els
   } finally {
     await creator.stop();
   }
-  void request;
 });
 
 test("an invalid invite URL shows its error and claims nothing", async ({ page }) => {
@@ -152,4 +148,56 @@ test("browser chat: a guest identity joins the agent's conversation and the agen
     timeout: 60_000,
   });
   await page.screenshot({ path: test.info().outputPath("browser-chat.png"), fullPage: true });
+});
+
+/** Sets the pool's target of idle identities directly (the admin spec drives the same setting through /admin). */
+async function setTargetIdle(targetIdle: number) {
+  const client = new pg.Client({ connectionString: E2E.databaseUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO "PoolSetting" (id, "targetIdle", "updatedAt") VALUES (1, $1, now())
+       ON CONFLICT (id) DO UPDATE SET "targetIdle" = $1, "updatedAt" = now()`,
+      [targetIdle],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+test("an empty pool answers at once with a clear message and claims nothing", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  await setTargetIdle(0);
+  try {
+    // Nothing provisioning any more, then every idle identity claimed through the API.
+    await expect
+      .poll(
+        async () =>
+          ((await (await request.get("/api/pool/counts")).json()) as { provisioning: number }).provisioning,
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe(0);
+    for (let i = 0; i < 50; i++) {
+      const claim = await request.post("/api/pool/claim", {
+        headers: { "x-api-key": "e2e-pool-api-key" },
+        data: {},
+      });
+      if (claim.status() === 503) break;
+      expect(claim.status()).toBe(201);
+    }
+    await signInByEmail(page, "too-early@e2e.test", "/a/trip-planner");
+    const before = await agentCount();
+    await page.getByRole("button", { name: "Launch agent" }).click();
+    const alert = page.getByTestId("claim-result").getByRole("alert");
+    await expect(alert).toHaveText(/No agent is ready right now/, { timeout: 5_000 });
+    await expect(alert).toHaveAttribute("data-code", "pool_empty");
+    await expect(page.getByRole("button", { name: "Launch agent" })).toBeEnabled();
+    expect(await agentCount()).toBe(before);
+    await page.screenshot({ path: test.info().outputPath("empty-pool.png") });
+  } finally {
+    await setTargetIdle(5);
+  }
+  await waitForIdle(request);
 });

@@ -23,9 +23,9 @@ export function InviteCard({
       <img
         src={qrSrc}
         alt={`QR code of the invite to ${name}'s conversation`}
-        width={200}
-        height={200}
-        className="size-48 rounded-lg border border-line"
+        width={224}
+        height={224}
+        className="size-56 shrink-0 rounded-lg border border-line"
       />
       <div className="flex min-w-0 flex-1 flex-col gap-2">
         <label htmlFor={`invite-${id}`} className="text-sm font-medium">

@@ -7,14 +7,12 @@
 import { inviteUrlForOwner } from "@/lib/agents/queries";
 import { currentUser } from "@/lib/auth/session";
 import { jsonError } from "@/lib/api/responses";
-import { qrPng } from "@/lib/qr";
+import { INVITE_QR_PIXELS, qrPng } from "@/lib/qr";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 const MAX_ID_LENGTH = 64;
-// Big enough to scan from a screen at the 192 px it is shown, sharp on a 2x display.
-const QR_PIXELS = 400;
 
 export async function GET(
   _request: Request,
@@ -28,7 +26,7 @@ export async function GET(
       ? await inviteUrlForOwner(id, identityId, user.id)
       : null;
   if (!inviteUrl) return jsonError("not_found", "No such invite of yours.", 404);
-  const png = await qrPng(inviteUrl, QR_PIXELS);
+  const png = await qrPng(inviteUrl, INVITE_QR_PIXELS);
   // An invite can be revoked or rotated: the browser may keep it briefly, shared caches never.
   return new Response(new Uint8Array(png), {
     headers: { "Content-Type": "image/png", "Cache-Control": "private, max-age=60" },
