@@ -6,13 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
-import {
-  InMemoryLedger,
-  createConvosConversation,
-  inviteToConversation,
-  startJoinRequestProcessor,
-} from "@/lib/convos/creator";
-import { newIdentity, tempDir, waitFor } from "@/lib/convos/integration-helpers";
+import { openTestConversation, tempDir, waitFor } from "@/lib/convos/integration-helpers";
 import { GuestChats, type ChatMessage } from "./guest";
 
 const tmp = tempDir("convos-guest-");
@@ -23,19 +17,9 @@ afterAll(async () => {
 });
 
 async function agentConversation(): Promise<{ group: Group<unknown>; url: string }> {
-  const agent = await newIdentity(tmp.dir);
-  const group = await createConvosConversation(agent.client, {
-    name: "Agent room",
-    profile: { name: "Agent", memberKind: 1 },
-  });
-  const processor = await startJoinRequestProcessor({
-    client: agent.client,
-    privateKey: agent.privateKey,
-    ledger: new InMemoryLedger(),
-  });
-  stops.push(() => processor.stop());
-  const { url } = await inviteToConversation(agent.client, group, agent.privateKey, "local");
-  return { group, url };
+  const conversation = await openTestConversation(tmp.dir, { name: "Agent room", creatorName: "Agent" });
+  stops.push(conversation.stop);
+  return conversation;
 }
 
 describe("guest chats", () => {

@@ -7,9 +7,15 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Client } from "@xmtp/node-sdk";
+import type { Client, Group } from "@xmtp/node-sdk";
 import { createXmtpClient, eoaSigner, randomPrivateKey } from "../xmtp/index.ts";
 import { convosCodecs } from "./codecs";
+import {
+  InMemoryLedger,
+  createConvosConversation,
+  inviteToConversation,
+  startJoinRequestProcessor,
+} from "./creator/index.ts";
 
 export interface Identity {
   client: Client<unknown>;
@@ -51,6 +57,34 @@ export async function newIdentity(dir: string): Promise<Identity> {
 /** Reopens an identity's client from its database, as after a process restart. */
 export async function reopenIdentity(id: Identity): Promise<Identity> {
   return { ...id, client: await open(id.privateKey, id.dbPath, id.dbEncryptionKey) };
+}
+
+export interface TestConversation {
+  creator: Identity;
+  group: Group<unknown>;
+  /** The conversation's invite URL (env local). */
+  url: string;
+  /** Stops accepting join requests. */
+  stop(): Promise<unknown>;
+}
+
+/** A conversation made by a new identity (an agent, by default) with its invite, letting joiners in until stop(). */
+export async function openTestConversation(
+  dir: string,
+  o: { name: string; creatorName: string; memberKind?: number },
+): Promise<TestConversation> {
+  const creator = await newIdentity(dir);
+  const group = await createConvosConversation(creator.client, {
+    name: o.name,
+    profile: { name: o.creatorName, memberKind: o.memberKind ?? 1 },
+  });
+  const processor = await startJoinRequestProcessor({
+    client: creator.client,
+    privateKey: creator.privateKey,
+    ledger: new InMemoryLedger(),
+  });
+  const { url } = await inviteToConversation(creator.client, group, creator.privateKey, "local");
+  return { creator, group, url, stop: () => processor.stop() };
 }
 
 export { waitFor } from "@/test/wait-for";

@@ -7,14 +7,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
-import {
-  InMemoryLedger,
-  createConvosConversation,
-  inviteToConversation,
-  startJoinRequestProcessor,
-} from "../../lib/convos/creator/index.ts";
 import { isConvosError } from "../../lib/convos/errors.ts";
-import { newIdentity, tempDir, waitFor, type Identity } from "../../lib/convos/integration-helpers.ts";
+import {
+  openTestConversation,
+  tempDir,
+  waitFor,
+  type Identity,
+} from "../../lib/convos/integration-helpers.ts";
 import { identityPath, loadOrCreateIdentity } from "./identity.ts";
 import { formatMessage, parseArgs } from "./main.ts";
 import { openChatSession, type ChatMessage } from "./session.ts";
@@ -27,19 +26,9 @@ afterAll(async () => {
 });
 
 async function agentConversation(): Promise<{ a: Identity; group: Group<unknown>; url: string }> {
-  const a = await newIdentity(tmp.dir);
-  const group = await createConvosConversation(a.client, {
-    name: "Agent room",
-    profile: { name: "Agent A", memberKind: 1 },
-  });
-  const processor = await startJoinRequestProcessor({
-    client: a.client,
-    privateKey: a.privateKey,
-    ledger: new InMemoryLedger(),
-  });
-  stops.push(() => processor.stop());
-  const { url } = await inviteToConversation(a.client, group, a.privateKey, "local");
-  return { a, group, url };
+  const conversation = await openTestConversation(tmp.dir, { name: "Agent room", creatorName: "Agent A" });
+  stops.push(conversation.stop);
+  return { a: conversation.creator, group: conversation.group, url: conversation.url };
 }
 
 async function received(group: Group<unknown>, text: string) {
