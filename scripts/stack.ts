@@ -18,6 +18,7 @@ import { loadDevSecrets } from "./dev-secrets.ts";
 import { localStateProblem } from "../workers/xmtp-node/consistency.ts";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
+const DEV_ADMIN_EMAIL = "admin@dev.local";
 const dataDir = process.env.DATA_DIR ?? ".data";
 const xmtpEnv = process.env.XMTP_ENV ?? "local";
 const port = process.env.PORT ?? "3000";
@@ -109,6 +110,9 @@ if (mode === "dev") {
   Object.assign(env, loadDevSecrets(dataDir, log));
   // The development sign-in is an explicit flag; the dev command sets it unless told otherwise.
   env.ENABLE_DEV_SIGNIN = process.env.ENABLE_DEV_SIGNIN ?? "1";
+  // So /admin can be tried on a fresh clone: the sign-in page names this address in development.
+  env.ADMIN_EMAILS = process.env.ADMIN_EMAILS ?? DEV_ADMIN_EMAIL;
+  log(`development admins (ADMIN_EMAILS): ${env.ADMIN_EMAILS}`);
 }
 
 if (xmtpEnv === "local") {

@@ -85,14 +85,3 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     },
   },
 }));
-
-/** The providers a person can pick on /signin (no secrets). */
-export function signInOptions() {
-  const c = config();
-  return {
-    email: emailSignInAvailable(),
-    github: Boolean(c.AUTH_GITHUB_ID && c.AUTH_GITHUB_SECRET),
-    google: Boolean(c.AUTH_GOOGLE_ID && c.AUTH_GOOGLE_SECRET),
-    dev: devSignInEnabled(),
-  };
-}

@@ -2,7 +2,8 @@
 /** Sign-in and sign-out actions. Auth.js answers a successful sign-in with a redirect, which must propagate. */
 import { AuthError } from "next-auth";
 import { z } from "zod";
-import { signIn, signOut, signInOptions } from "@/lib/auth";
+import { signIn, signOut } from "@/lib/auth";
+import { signInOptions } from "@/lib/auth/options";
 import { safeReturnPath } from "@/lib/auth/return-path";
 
 export type SignInState = { error?: string };

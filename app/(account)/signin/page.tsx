@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { signInOptions } from "@/lib/auth";
+import { signInOptions } from "@/lib/auth/options";
 import { currentUser } from "@/lib/auth/session";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { signInWithDev, signInWithEmail, signInWithOAuth } from "./actions";
@@ -74,6 +74,11 @@ export default async function SignInPage({
             submitLabel="Sign in for development"
             testId="dev-signin"
           />
+          {options.devAdminEmails.length > 0 ? (
+            <p className="mt-2 text-xs text-ink-muted" data-testid="dev-admins">
+              Admins (ADMIN_EMAILS): {options.devAdminEmails.join(", ")}
+            </p>
+          ) : null}
         </div>
       ) : null}
       {!options.email && !options.github && !options.google && !options.dev ? (

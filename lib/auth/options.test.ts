@@ -1,0 +1,42 @@
+/** What /signin offers: the development sign-in, and the admins it names, only in development with the flag. */
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+async function optionsWith(env: Record<string, string>) {
+  vi.resetModules(); // lib/config parses the environment once per module instance
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  const { signInOptions } = await import("./options");
+  return signInOptions();
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe("signInOptions", () => {
+  it("offers the development sign-in and names the admins when the flag is on outside production", async () => {
+    const options = await optionsWith({
+      NODE_ENV: "development",
+      ENABLE_DEV_SIGNIN: "1",
+      ADMIN_EMAILS: "Admin@Dev.Local, ops@dev.local",
+    });
+    expect(options).toMatchObject({ dev: true, devAdminEmails: ["admin@dev.local", "ops@dev.local"] });
+  });
+
+  it("names nobody without the development sign-in, and never in production", async () => {
+    expect(
+      await optionsWith({ NODE_ENV: "development", ENABLE_DEV_SIGNIN: "", ADMIN_EMAILS: "admin@dev.local" }),
+    ).toMatchObject({
+      dev: false,
+      devAdminEmails: [],
+    });
+    const production = await optionsWith({
+      NODE_ENV: "production",
+      ENABLE_DEV_SIGNIN: "1",
+      ADMIN_EMAILS: "admin@dev.local",
+      AUTH_SECRET: "x".repeat(32),
+      MASTER_KEY: "y".repeat(64),
+      DATABASE_URL: "postgresql://localhost/unused",
+    });
+    expect(production).toMatchObject({ dev: false, devAdminEmails: [] });
+  });
+});
