@@ -1,10 +1,21 @@
 /** The admin pages: pool health and target idle, the agents table, templates; non-admins refused on the server. */
-import { expect, test } from "@playwright/test";
+import { expect, test, type Locator } from "@playwright/test";
 import { E2E } from "./env";
 import { closeMailbox, signInByEmail } from "./mailbox";
 import { waitForIdle } from "./pool";
 
 test.afterAll(closeMailbox);
+
+/** Fills the template editor (a form action resets it after each submission) and submits it. */
+async function createTemplate(editor: Locator, slug: string) {
+  await editor.getByLabel("Slug").fill(slug);
+  await editor.getByLabel("Name").fill("E2E Helper");
+  await editor.getByLabel("Emoji").fill("🧪");
+  await editor.getByLabel("Category").fill("work");
+  await editor.getByLabel("Description").fill("Helps the end-to-end tests.");
+  await editor.getByLabel("Instructions (markdown)").fill("Be **helpful**.");
+  await editor.getByRole("button", { name: "Create template" }).click();
+}
 
 test("a non-admin is refused on the server: admin pages answer 403, metrics 401", async ({ page }) => {
   await signInByEmail(page, "member2@e2e.test", "/");
@@ -16,7 +27,9 @@ test("a non-admin is refused on the server: admin pages answer 403, metrics 401"
   expect((await page.request.get("/api/metrics")).status()).toBe(401);
 });
 
-test("the admin sees counts, changes target idle, replenishes and drains, and reads metrics", async ({ page }) => {
+test("the admin sees counts, changes target idle, replenishes and drains, and reads metrics", async ({
+  page,
+}) => {
   await signInByEmail(page, E2E.adminEmail, "/admin");
   await page.goto("/admin");
   await expect(page.getByRole("heading", { name: "Pool health" })).toBeVisible();
@@ -59,7 +72,10 @@ test("the agents table searches, filters by status, kills and restarts", async (
   test.setTimeout(150_000);
   await waitForIdle(request);
   const name = `Admin table ${Date.now().toString(36)}`;
-  const claim = await request.post("/api/pool/claim", { headers: { "x-api-key": "e2e-pool-api-key" }, data: { agentName: name } });
+  const claim = await request.post("/api/pool/claim", {
+    headers: { "x-api-key": "e2e-pool-api-key" },
+    data: { agentName: name },
+  });
   expect(claim.status()).toBe(201);
   const { agentId } = (await claim.json()) as { agentId: string };
 
@@ -86,22 +102,12 @@ test("templates: validation errors, create, publish, feature, and the page appea
   await page.goto("/admin/templates");
   const editor = page.getByTestId("template-editor");
   const slug = `e2e-helper-${Date.now().toString(36)}`;
-  await editor.getByLabel("Slug").fill("Bad Slug!");
-  await editor.getByLabel("Name").fill("E2E Helper");
-  await editor.getByLabel("Emoji").fill("🧪");
-  await editor.getByLabel("Category").fill("work");
-  await editor.getByLabel("Description").fill("Helps the end-to-end tests.");
-  await editor.getByLabel("Instructions (markdown)").fill("Be **helpful**.");
-  await editor.getByRole("button", { name: "Create template" }).click();
-  await expect(editor.getByTestId("template-result")).toContainText("The slug may only have lower-case letters");
+  await createTemplate(editor, "Bad Slug!");
+  await expect(editor.getByTestId("template-result")).toContainText(
+    "The slug may only have lower-case letters",
+  );
 
-  await editor.getByLabel("Slug").fill(slug);
-  await editor.getByLabel("Name").fill("E2E Helper");
-  await editor.getByLabel("Emoji").fill("🧪");
-  await editor.getByLabel("Category").fill("work");
-  await editor.getByLabel("Description").fill("Helps the end-to-end tests.");
-  await editor.getByLabel("Instructions (markdown)").fill("Be **helpful**.");
-  await editor.getByRole("button", { name: "Create template" }).click();
+  await createTemplate(editor, slug);
   await expect(editor.getByTestId("template-result")).toHaveText("Created E2E Helper.");
 
   // A draft is not public yet.

@@ -43,13 +43,26 @@ const schema = z.object({
   LLM_API_KEY: optional,
   LLM_MODEL: z.string().default("openai/gpt-4o-mini"),
   /** Default per-agent spending cap in tokens, for agents without their own tokenCap; unset = unlimited. */
-  LLM_TOKEN_CAP_PER_AGENT: z.coerce.number().int().positive().optional().or(z.literal("").transform(() => undefined)),
+  LLM_TOKEN_CAP_PER_AGENT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {
   readonly code = "config_error";
+}
+
+/** What production refuses to run without. */
+const PRODUCTION_REQUIRED = ["AUTH_SECRET", "MASTER_KEY", "DATABASE_URL"] as const;
+
+/** Which of PRODUCTION_REQUIRED an environment lacks (blank counts as missing, as in the schema). */
+export function missingInProduction(env: Record<string, string | undefined>): string[] {
+  return PRODUCTION_REQUIRED.filter((name) => !env[name]?.trim());
 }
 
 /** Parses an environment; in production, refuses to go on without the secrets. */
@@ -63,7 +76,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   // `next build` runs with NODE_ENV=production but serves nothing: secrets are checked when the server starts.
   const building = env.NEXT_PHASE === "phase-production-build";
   if (config.NODE_ENV === "production" && !building) {
-    const missing = (["AUTH_SECRET", "MASTER_KEY", "DATABASE_URL"] as const).filter((k) => !config[k]);
+    const missing = missingInProduction(env);
     if (missing.length > 0) {
       throw new ConfigError(`Production needs ${missing.join(", ")}; refusing to start without them.`);
     }

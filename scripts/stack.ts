@@ -15,6 +15,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { migrate, openDatabase, run } from "./database.ts";
 import { loadDevSecrets } from "./dev-secrets.ts";
+import { missingInProduction } from "../lib/config.ts";
 import { localStateProblem } from "../workers/xmtp-node/consistency.ts";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
@@ -97,8 +98,9 @@ const env: Record<string, string> = {
   XMTP_NODE_LOG_LEVEL: process.env.XMTP_NODE_LOG_LEVEL ?? "warn",
 };
 if (mode === "start") {
-  // Fail here, before anything starts, rather than on every request (lib/config.ts checks the same in production).
-  const missing = ["AUTH_SECRET", "MASTER_KEY"].filter((name) => !process.env[name]);
+  // Fail here, before anything starts, rather than on every request. DATABASE_URL
+  // may be left out: the embedded database provides it below.
+  const missing = missingInProduction(process.env).filter((name) => name !== "DATABASE_URL");
   if (missing.length > 0) {
     console.error(
       `[run] production (npm start) needs ${missing.join(" and ")} set; see the README's configuration table`,

@@ -41,26 +41,31 @@ export async function agentStatusForOwner(agentId: string, ownerId: string): Pro
 }
 
 /**
- * The invite URL of one of the owner's running agent's conversations (the
- * agent's creator-side identities have one), or null: missing, someone else's,
- * stopped, or a conversation the agent only joined.
+ * The invites an owner may see: those of their agent's creator-side
+ * conversations (a conversation the agent only joined has none of its own),
+ * while the agent is not stopped.
  */
+function ownersInvites(agentId: string, ownerId: string) {
+  return {
+    agentId,
+    role: "creator",
+    inviteUrl: { not: null },
+    agent: { ownerId, status: { not: "stopped" } },
+  } satisfies Prisma.IdentityWhereInput;
+}
+
+async function firstInviteUrl(where: Prisma.IdentityWhereInput): Promise<string | null> {
+  const identity = await db.identity.findFirst({ where, select: { inviteUrl: true } });
+  return identity?.inviteUrl ?? null;
+}
+
+/** The invite URL of one conversation of the owner's running agent, or null: missing, someone else's, stopped, or only joined. */
 export async function inviteUrlForOwner(
   agentId: string,
   identityId: string,
   ownerId: string,
 ): Promise<string | null> {
-  const identity = await db.identity.findFirst({
-    where: {
-      id: identityId,
-      agentId,
-      role: "creator",
-      inviteUrl: { not: null },
-      agent: { ownerId, status: { not: "stopped" } },
-    },
-    select: { inviteUrl: true },
-  });
-  return identity?.inviteUrl ?? null;
+  return firstInviteUrl({ ...ownersInvites(agentId, ownerId), id: identityId });
 }
 
 const agentWithConversations = {
@@ -172,15 +177,5 @@ export async function agentCounts(): Promise<Record<AgentStatus, number>> {
 
 /** The invite of the conversation an owner's launched agent created, for the browser chat; null when there is none. */
 export async function ownerConversationInvite(agentId: string, ownerId: string): Promise<string | null> {
-  const identity = await db.identity.findFirst({
-    where: {
-      agentId,
-      isOwnerConversation: true,
-      role: "creator",
-      inviteUrl: { not: null },
-      agent: { ownerId, status: { not: "stopped" } },
-    },
-    select: { inviteUrl: true },
-  });
-  return identity?.inviteUrl ?? null;
+  return firstInviteUrl({ ...ownersInvites(agentId, ownerId), isOwnerConversation: true });
 }

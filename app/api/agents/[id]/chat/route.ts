@@ -40,11 +40,14 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const encoder = new TextEncoder();
   let unsubscribe = () => {};
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const stopRelaying = () => {
+    unsubscribe();
+    clearInterval(heartbeat);
+  };
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       const end = () => {
-        unsubscribe();
-        clearInterval(heartbeat);
+        stopRelaying();
         try {
           controller.close();
         } catch {
@@ -64,10 +67,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       heartbeat = setInterval(() => controller.enqueue(encoder.encode(": ping\n\n")), 15_000);
       request.signal.addEventListener("abort", end);
     },
-    cancel() {
-      unsubscribe();
-      clearInterval(heartbeat);
-    },
+    cancel: stopRelaying,
   });
   return new Response(stream, {
     headers: { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" },
