@@ -14,10 +14,18 @@ const BASE = { errorCorrectionLevel: "M" as const, margin: 2, color: COLORS };
  * PNG options for an image at most `width` pixels wide where every module is
  * the same whole number of pixels. Stretched to an exact width, a dense code
  * (a long invite) gets modules of uneven size, which scanners misread.
+ * Sizing needs the code built once; its version and mask are handed on so the
+ * render doesn't search for them again (the mask search is most of the work).
  */
 function crisp(text: string, width: number) {
-  const modules = QRCode.create(text, BASE).modules.size + 2 * BASE.margin;
-  return { ...BASE, scale: Math.max(1, Math.floor(width / modules)) };
+  const qr = QRCode.create(text, BASE);
+  const modules = qr.modules.size + 2 * BASE.margin;
+  return {
+    ...BASE,
+    version: qr.version,
+    maskPattern: qr.maskPattern,
+    scale: Math.max(1, Math.floor(width / modules)),
+  };
 }
 
 /** The public URL of a template page: `${PUBLIC_URL}/a/${slug}`. */
