@@ -8,7 +8,13 @@ import { useEffect } from "react";
  * message stays generic (server errors reach the client as a digest only);
  * the digest lets an operator find the error in the server log.
  */
-export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function ErrorPage({
+  error,
+  reset,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
   useEffect(() => {
     console.error(error);
   }, [error]);
@@ -26,7 +32,10 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
         >
           Try again
         </button>
-        <Link href="/" className="rounded-lg border border-line bg-surface px-4 py-2 text-sm font-medium hover:border-accent">
+        <Link
+          href="/"
+          className="rounded-lg border border-line bg-surface px-4 py-2 text-sm font-medium hover:border-accent"
+        >
           Go to the catalog
         </Link>
       </div>

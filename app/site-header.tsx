@@ -7,7 +7,10 @@ export async function SiteHeader() {
   const user = await currentUser();
   return (
     <header className="border-b border-line bg-surface">
-      <nav aria-label="Main" className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+      <nav
+        aria-label="Main"
+        className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6"
+      >
         <Link href="/" className="font-semibold">
           Convos Agents
         </Link>

@@ -46,8 +46,15 @@ const { startScriptedModelServer } = await import("../lib/llm/scripted-server.ts
 const log = pino({ level: "warn" });
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
-const workerOptions = { logger: log, pollMs: 500, fillIntervalMs: 200, joinTimeoutMs: 60_000, maxConcurrentCreates: 4 };
+const pct = (xs: number[], p: number) =>
+  xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+const workerOptions = {
+  logger: log,
+  pollMs: 500,
+  fillIntervalMs: 200,
+  joinTimeoutMs: 60_000,
+  maxConcurrentCreates: 4,
+};
 
 // 1. agents: fill the pool, claim, join each conversation as the sender.
 await db.poolSetting.create({ data: { id: 1, targetIdle: agents, maxConcurrentCreates: 4 } });
@@ -58,10 +65,15 @@ await db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: 0 } });
 console.log(`pool of ${agents} filled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const invites: string[] = [];
 for (let i = 0; i < agents; i++)
-  invites.push((await claimWarmIdentity({ ownerId: null, templateId: null, name: `Agent ${i}`, instructions: "Bench." })).inviteUrl);
+  invites.push(
+    (await claimWarmIdentity({ ownerId: null, templateId: null, name: `Agent ${i}`, instructions: "Bench." }))
+      .inviteUrl,
+  );
 while (worker.running().length < agents) await sleep(200);
 const agentInboxes = new Set(
-  (await db.identity.findMany({ where: { agentId: { not: null } }, select: { inboxId: true } })).map((r) => r.inboxId),
+  (await db.identity.findMany({ where: { agentId: { not: null } }, select: { inboxId: true } })).map(
+    (r) => r.inboxId,
+  ),
 );
 // Ten senders, each joining its share of the conversations one at a time (one client joining many at once stalls).
 const SENDERS = Math.min(10, agents);
@@ -72,13 +84,20 @@ t0 = performance.now();
 await Promise.all(
   senders.map(async (sender, s) => {
     for (let i = s; i < invites.length; i += SENDERS) {
-      const r = await join(invites[i], { client: sender.client, env: "local", timeoutMs: 60_000, syncIntervalMs: 300 });
+      const r = await join(invites[i], {
+        client: sender.client,
+        env: "local",
+        timeoutMs: 60_000,
+        syncIntervalMs: 300,
+      });
       if (r.status !== "joined") throw new Error(`join failed: ${r.status}`);
       groups.push(r.group);
     }
   }),
 );
-console.log(`${SENDERS} senders joined ${groups.length} conversations in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `${SENDERS} senders joined ${groups.length} conversations in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 await sleep(2_000); // greetings out of the way
 
 // 2. steady load against the worker's current responder.
@@ -91,7 +110,9 @@ const onValue = (m: DecodedMessage<unknown> | undefined) => {
   pending.delete(m.conversationId);
   latencies.push(performance.now() - sentAt);
 };
-const streams = await Promise.all(senders.map((s) => s.client.conversations.streamAllGroupMessages({ onValue })));
+const streams = await Promise.all(
+  senders.map((s) => s.client.conversations.streamAllGroupMessages({ onValue })),
+);
 
 async function phase(label: string) {
   latencies.length = 0;

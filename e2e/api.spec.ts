@@ -12,10 +12,16 @@ test("POST /api/pool/claim needs the key, validates the body, and claims with it
   const wrong = await request.post("/api/pool/claim", { headers: { "x-api-key": "nope" }, data: {} });
   expect(wrong.status()).toBe(401);
 
-  const bad = await request.post("/api/pool/claim", { headers: { "x-api-key": KEY }, data: { agentName: "x".repeat(500) } });
+  const bad = await request.post("/api/pool/claim", {
+    headers: { "x-api-key": KEY },
+    data: { agentName: "x".repeat(500) },
+  });
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.code).toBe("invalid_input");
-  const unknown = await request.post("/api/pool/claim", { headers: { "x-api-key": KEY }, data: { templateSlug: "no-such-template" } });
+  const unknown = await request.post("/api/pool/claim", {
+    headers: { "x-api-key": KEY },
+    data: { templateSlug: "no-such-template" },
+  });
   expect(unknown.status()).toBe(404);
   const badInvite = await request.post("/api/pool/claim", {
     headers: { "x-api-key": KEY },
@@ -40,17 +46,23 @@ test("POST /api/pool/claim needs the key, validates the body, and claims with it
   });
 });
 
-test("GET /api/pool/counts shows counts only; health reports the workers; metrics need a token or an admin", async ({ request }) => {
+test("GET /api/pool/counts shows counts only; health reports the workers; metrics need a token or an admin", async ({
+  request,
+}) => {
   const counts = await request.get("/api/pool/counts");
   expect(counts.status()).toBe(200);
   const json = await counts.json();
   expect(Object.keys(json).sort()).toEqual(["claimed", "failed", "idle", "provisioning"]);
 
-  await expect.poll(async () => (await (await request.get("/api/health")).json()).workers, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(async () => (await (await request.get("/api/health")).json()).workers, { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(1);
   const health = await request.get("/api/health");
   expect(health.status()).toBe(200);
   expect(await health.json()).toMatchObject({ ok: true, database: "up" });
 
   expect((await request.get("/api/metrics")).status()).toBe(401);
-  expect((await request.get("/api/metrics", { headers: { authorization: "Bearer wrong" } })).status()).toBe(401);
+  expect((await request.get("/api/metrics", { headers: { authorization: "Bearer wrong" } })).status()).toBe(
+    401,
+  );
 });

@@ -16,7 +16,10 @@ test("magic-link sign-in over real SMTP returns to the page that asked", async (
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
 });
 
-test("the development sign-in is refused in production mode, even with its flag set", async ({ page, request }) => {
+test("the development sign-in is refused in production mode, even with its flag set", async ({
+  page,
+  request,
+}) => {
   expect(E2E.serverEnv.ENABLE_DEV_SIGNIN).toBe("1");
   await page.goto("/signin");
   await expect(page.getByTestId("email-signin")).toBeVisible();

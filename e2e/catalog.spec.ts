@@ -47,7 +47,10 @@ test.describe("catalog", () => {
 
   test("filters by category with a link", async ({ page }) => {
     await page.goto("/");
-    await page.getByRole("navigation", { name: "Categories" }).getByRole("link", { name: /^Travel/ }).click();
+    await page
+      .getByRole("navigation", { name: "Categories" })
+      .getByRole("link", { name: /^Travel/ })
+      .click();
     await expect(page).toHaveURL(/\?category=travel$/);
     const results = page.getByRole("region", { name: "Results" });
     await expect(results.getByRole("heading", { name: "Travel", exact: true })).toBeVisible();
@@ -113,14 +116,19 @@ test.describe("template page", () => {
 
     const qr = page.getByRole("img", { name: /QR code for the Trip Planner page/ });
     await expect(qr).toHaveAttribute("src", "/qr/trip-planner");
-    await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(0);
 
     const signIn = "/signin?callbackUrl=%2Fa%2Ftrip-planner";
     await expect(page.getByRole("link", { name: "Launch agent" })).toHaveAttribute("href", signIn);
     await expect(page.getByRole("link", { name: "Add to my conversation" })).toHaveAttribute("href", signIn);
 
     await expect(page.locator('meta[property="og:image"]')).toHaveAttribute("content", /\/og\/trip-planner$/);
-    await expect(page.locator('meta[name="twitter:image"]')).toHaveAttribute("content", /\/og\/trip-planner$/);
+    await expect(page.locator('meta[name="twitter:image"]')).toHaveAttribute(
+      "content",
+      /\/og\/trip-planner$/,
+    );
     await expect(page).toHaveTitle(/Trip Planner/);
 
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -137,7 +145,9 @@ test.describe("template page", () => {
     test("the page is readable", async ({ page }) => {
       await page.goto("/a/meal-planner");
       await expect(page.getByRole("heading", { level: 1, name: "Meal Planner" })).toBeVisible();
-      await expect(page.getByRole("region", { name: "Instructions" }).getByRole("heading", { name: "What you do" })).toBeVisible();
+      await expect(
+        page.getByRole("region", { name: "Instructions" }).getByRole("heading", { name: "What you do" }),
+      ).toBeVisible();
       await expect(page.getByRole("textbox", { name: "Page link" })).toHaveValue(/\/a\/meal-planner$/);
     });
   });
@@ -222,7 +232,9 @@ test.describe("hostile template text", () => {
     expect(response?.status()).toBe(200);
 
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hostile <b>Agent</b>");
-    await expect(page.getByTestId("template-description")).toHaveText("Says <script>window.__pwned = 1</script> hello");
+    await expect(page.getByTestId("template-description")).toHaveText(
+      "Says <script>window.__pwned = 1</script> hello",
+    );
 
     const instructions = page.getByRole("region", { name: "Instructions" });
     await expect(instructions.getByRole("heading", { name: "Safe heading" })).toBeVisible();

@@ -49,9 +49,17 @@ export async function startTestCreator(dir: string): Promise<TestCreator> {
     env: "local",
     codecs: [...convosCodecs],
   })) as unknown as Client<unknown>;
-  const group = await createConvosConversation(client, { name: "E2E room", profile: { name: "E2E creator", memberKind: 0 } });
+  const group = await createConvosConversation(client, {
+    name: "E2E room",
+    profile: { name: "E2E creator", memberKind: 0 },
+  });
   const invite = await inviteToConversation(client, group, privateKey, "local");
-  const processor = await startJoinRequestProcessor({ client, privateKey, ledger: new InMemoryLedger(), provisionalProfiles: new Map() });
+  const processor = await startJoinRequestProcessor({
+    client,
+    privateKey,
+    ledger: new InMemoryLedger(),
+    provisionalProfiles: new Map(),
+  });
   return {
     inviteUrl: invite.url,
     client,

@@ -23,7 +23,8 @@ export function action<S extends z.ZodType, T>(
   return async (input: unknown) => {
     const user = await currentUser();
     if (!user) return fail("unauthenticated", "Please sign in first.");
-    if (options.role === "admin" && user.role !== "admin") return fail("forbidden", "Only admins can do that.");
+    if (options.role === "admin" && user.role !== "admin")
+      return fail("forbidden", "Only admins can do that.");
     const parsed = schema.safeParse(input instanceof FormData ? Object.fromEntries(input) : input);
     if (!parsed.success) return fail("invalid_input", parsed.error.issues.map((i) => i.message).join("; "));
     try {

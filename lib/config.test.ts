@@ -19,10 +19,16 @@ describe("parseConfig", () => {
 
   it("refuses production without its secrets, naming them", () => {
     expect(() => parseConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
-    expect(() => parseConfig({ NODE_ENV: "production", AUTH_SECRET: "x" })).toThrow(/MASTER_KEY, DATABASE_URL/);
+    expect(() => parseConfig({ NODE_ENV: "production", AUTH_SECRET: "x" })).toThrow(
+      /MASTER_KEY, DATABASE_URL/,
+    );
     expect(
-      parseConfig({ NODE_ENV: "production", AUTH_SECRET: "a", MASTER_KEY: "b", DATABASE_URL: "postgres://h/d" })
-        .NODE_ENV,
+      parseConfig({
+        NODE_ENV: "production",
+        AUTH_SECRET: "a",
+        MASTER_KEY: "b",
+        DATABASE_URL: "postgres://h/d",
+      }).NODE_ENV,
     ).toBe("production");
   });
 

@@ -8,8 +8,11 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 
 function createClient(): PrismaClient {
   const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("DATABASE_URL is not set: start the app with `npm run dev` or set it");
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) });
+  if (!connectionString)
+    throw new Error("DATABASE_URL is not set: start the app with `npm run dev` or set it");
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
+  });
 }
 
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };

@@ -15,14 +15,18 @@ describe("renderMarkdown", () => {
   });
 
   it("shows raw HTML as text instead of rendering it", () => {
-    const html = renderMarkdown('Hi <img src=x onerror="alert(1)">\n\n<script>alert(2)</script>\n\n<div onclick="x">d</div>');
+    const html = renderMarkdown(
+      'Hi <img src=x onerror="alert(1)">\n\n<script>alert(2)</script>\n\n<div onclick="x">d</div>',
+    );
     expect(html).not.toMatch(/<img|<script|<div/i);
     expect(html).toContain("&lt;img src=x onerror=");
     expect(html).toContain("&lt;script&gt;alert(2)&lt;/script&gt;");
   });
 
   it("keeps only safe link schemes and marks links noopener nofollow", () => {
-    const html = renderMarkdown("[ok](https://example.com) [bad](javascript:alert(1)) [data](data:text/html,hi) <https://auto.example>");
+    const html = renderMarkdown(
+      "[ok](https://example.com) [bad](javascript:alert(1)) [data](data:text/html,hi) <https://auto.example>",
+    );
     expect(html).toContain('<a href="https://example.com" rel="noopener nofollow">ok</a>');
     expect(html).not.toMatch(/javascript:|data:text/);
     expect(html).toContain('<a href="https://auto.example" rel="noopener nofollow">');

@@ -29,7 +29,11 @@ export async function seedCatalog(
     catalogSeed.map((t) => {
       // Shipped templates are published; said explicitly so an overwrite re-publishes one an admin hid.
       const data = { ...t, published: true };
-      return db.template.upsert({ where: { slug: t.slug }, create: data, update: opts.overwrite ? data : {} });
+      return db.template.upsert({
+        where: { slug: t.slug },
+        create: data,
+        update: opts.overwrite ? data : {},
+      });
     }),
   );
   return { created: catalogSeed.length - before, total: catalogSeed.length };

@@ -19,7 +19,10 @@ export const EMBEDDED_PORT = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
 export const EMBEDDED_DATABASE = "convos";
 
 /** Uses DATABASE_URL, or starts the embedded server (data in `$DATA_DIR/postgres`) and its database. */
-export async function openDatabase(opts: { dataDir: string; log?: (line: string) => void }): Promise<Database> {
+export async function openDatabase(opts: {
+  dataDir: string;
+  log?: (line: string) => void;
+}): Promise<Database> {
   if (process.env.DATABASE_URL) {
     return { url: process.env.DATABASE_URL, stop: async () => {} };
   }

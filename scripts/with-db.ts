@@ -20,7 +20,9 @@ try {
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
-  code = await new Promise<number>((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 130 : 1))));
+  code = await new Promise<number>((resolve) =>
+    child.on("exit", (c, signal) => resolve(c ?? (signal ? 130 : 1))),
+  );
 } finally {
   await database.stop();
 }

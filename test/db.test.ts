@@ -15,7 +15,14 @@ describe("per-file test databases", () => {
 
   it("are migrated and isolated from each other", async () => {
     await a.db.template.create({
-      data: { slug: "only-in-a", name: "A", emoji: "🅰️", category: "fun", description: "d", instructions: "i" },
+      data: {
+        slug: "only-in-a",
+        name: "A",
+        emoji: "🅰️",
+        category: "fun",
+        description: "d",
+        instructions: "i",
+      },
     });
     expect(await a.db.template.count()).toBe(1);
     expect(await b.db.template.count()).toBe(0);

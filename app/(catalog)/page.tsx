@@ -41,8 +41,8 @@ export default async function CatalogPage({ searchParams }: { searchParams: Sear
           Agents for your group chats
         </h1>
         <p className="max-w-2xl text-lg text-ink-muted">
-          Pick an agent, scan its code with the Convos app, and it joins your end-to-end encrypted conversation in a
-          second.
+          Pick an agent, scan its code with the Convos app, and it joins your end-to-end encrypted
+          conversation in a second.
         </p>
         <ReadyNow count={readyNow} />
       </section>
@@ -85,7 +85,11 @@ export default async function CatalogPage({ searchParams }: { searchParams: Sear
           </div>
         ) : (
           groupByCategory(results).map((group) => (
-            <section key={group.category} aria-labelledby={`category-${group.category}`} className="flex flex-col gap-4">
+            <section
+              key={group.category}
+              aria-labelledby={`category-${group.category}`}
+              className="flex flex-col gap-4"
+            >
               <h3 id={`category-${group.category}`} className="text-lg font-semibold text-ink-muted">
                 {group.label}
               </h3>

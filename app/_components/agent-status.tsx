@@ -5,7 +5,9 @@ import type { AgentLiveStatus } from "@/lib/agents/queries";
 const POLL_MS = 1500;
 
 /** What a person should read for a status. */
-export function describeStatus(s: Pick<AgentLiveStatus, "status" | "source" | "firstJoinedAt" | "failureReason">): string {
+export function describeStatus(
+  s: Pick<AgentLiveStatus, "status" | "source" | "firstJoinedAt" | "failureReason">,
+): string {
   switch (s.status) {
     case "ready":
       return "Ready: the agent is coming online…";
@@ -13,7 +15,9 @@ export function describeStatus(s: Pick<AgentLiveStatus, "status" | "source" | "f
       return "Joining your conversation: waiting for its creator to let the agent in…";
     case "live":
       if (s.source === "join") return "Live: the agent joined your conversation.";
-      return s.firstJoinedAt ? "Live: someone joined the conversation." : "Live: waiting for someone to join…";
+      return s.firstJoinedAt
+        ? "Live: someone joined the conversation."
+        : "Live: waiting for someone to join…";
     case "failed":
       return `Failed: ${s.failureReason ?? "the agent could not start."}`;
     case "stopped":
@@ -36,7 +40,9 @@ export function AgentStatus({ initial }: { initial: AgentLiveStatus }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     async function poll() {
       try {
-        const response = await fetch(`/api/agents/${encodeURIComponent(initial.id)}/status`, { cache: "no-store" });
+        const response = await fetch(`/api/agents/${encodeURIComponent(initial.id)}/status`, {
+          cache: "no-store",
+        });
         if (response.ok) {
           const next = (await response.json()) as AgentLiveStatus;
           if (stop) return;
@@ -58,7 +64,13 @@ export function AgentStatus({ initial }: { initial: AgentLiveStatus }) {
   const tone =
     status.status === "failed" ? "text-danger" : status.status === "live" ? "text-success" : "text-ink-muted";
   return (
-    <p role="status" aria-live="polite" data-testid="agent-status" data-status={status.status} className={`text-sm font-medium ${tone}`}>
+    <p
+      role="status"
+      aria-live="polite"
+      data-testid="agent-status"
+      data-status={status.status}
+      className={`text-sm font-medium ${tone}`}
+    >
       {describeStatus(status)}
     </p>
   );

@@ -2,7 +2,15 @@
 import { useEffect, useRef, useState } from "react";
 
 /** Copies `text` to the clipboard and announces the result in its own aria-live region. */
-export function CopyButton({ text, label, children }: { text: string; label: string; children: React.ReactNode }) {
+export function CopyButton({
+  text,
+  label,
+  children,
+}: {
+  text: string;
+  label: string;
+  children: React.ReactNode;
+}) {
   const [status, setStatus] = useState("");
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);

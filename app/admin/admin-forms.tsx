@@ -6,12 +6,19 @@ import { changeAgent, changePool, type AdminState } from "./actions";
 function Result({ state }: { state: AdminState }) {
   return (
     <span role="status" aria-live="polite" className="text-sm" data-testid="admin-result">
-      {state ? state.ok ? <span className="text-success">{state.data.message}</span> : <span className="text-danger">{state.error.message}</span> : null}
+      {state ? (
+        state.ok ? (
+          <span className="text-success">{state.data.message}</span>
+        ) : (
+          <span className="text-danger">{state.error.message}</span>
+        )
+      ) : null}
     </span>
   );
 }
 
-const button = "rounded-lg border border-line bg-surface px-3 py-1.5 text-sm font-medium hover:border-accent disabled:opacity-60";
+const button =
+  "rounded-lg border border-line bg-surface px-3 py-1.5 text-sm font-medium hover:border-accent disabled:opacity-60";
 const input = "w-24 rounded-lg border border-line bg-canvas px-2 py-1.5";
 
 export function PoolControls({ targetIdle }: { targetIdle: number }) {
@@ -22,7 +29,16 @@ export function PoolControls({ targetIdle }: { targetIdle: number }) {
         <input type="hidden" name="op" value="target" />
         <label className="flex flex-col gap-1 text-sm font-medium">
           Target idle
-          <input name="targetIdle" type="number" min={0} max={1000} required defaultValue={targetIdle} key={targetIdle} className={input} />
+          <input
+            name="targetIdle"
+            type="number"
+            min={0}
+            max={1000}
+            required
+            defaultValue={targetIdle}
+            key={targetIdle}
+            className={input}
+          />
         </label>
         <button type="submit" disabled={pending} className={button}>
           Save target
@@ -41,7 +57,8 @@ export function PoolControls({ targetIdle }: { targetIdle: number }) {
       <form
         action={formAction}
         onSubmit={(e) => {
-          if (!window.confirm("Drain the pool? The target becomes 0 and no new identities are made.")) e.preventDefault();
+          if (!window.confirm("Drain the pool? The target becomes 0 and no new identities are made."))
+            e.preventDefault();
         }}
       >
         <input type="hidden" name="op" value="drain" />
@@ -59,11 +76,25 @@ export function AgentControls({ agentId, status }: { agentId: string; status: st
   return (
     <form action={formAction} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="agentId" value={agentId} />
-      <button type="submit" name="op" value="restart" disabled={pending} className={button} aria-label={`Restart agent ${agentId}`}>
+      <button
+        type="submit"
+        name="op"
+        value="restart"
+        disabled={pending}
+        className={button}
+        aria-label={`Restart agent ${agentId}`}
+      >
         Restart
       </button>
       {status !== "stopped" ? (
-        <button type="submit" name="op" value="kill" disabled={pending} className={`${button} text-danger`} aria-label={`Kill agent ${agentId}`}>
+        <button
+          type="submit"
+          name="op"
+          value="kill"
+          disabled={pending}
+          className={`${button} text-danger`}
+          aria-label={`Kill agent ${agentId}`}
+        >
           Kill
         </button>
       ) : null}

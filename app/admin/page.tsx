@@ -32,7 +32,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
   const params = await searchParams;
   const q = one(params.q).slice(0, 100);
   const statusParam = one(params.status);
-  const status = (Object.values(AgentStatus) as string[]).includes(statusParam) ? (statusParam as AgentStatus) : undefined;
+  const status = (Object.values(AgentStatus) as string[]).includes(statusParam)
+    ? (statusParam as AgentStatus)
+    : undefined;
   const [counts, agentsByStatus, settings, workers, hour, day, failures, agents] = await Promise.all([
     identityCounts(),
     agentCounts(),
@@ -69,7 +71,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
           ))}
         </dl>
         <p className="mt-3 text-sm text-ink-muted">
-          Agents: {Object.entries(agentsByStatus).map(([name, n]) => `${n} ${name}`).join(" · ")}
+          Agents:{" "}
+          {Object.entries(agentsByStatus)
+            .map(([name, n]) => `${n} ${name}`)
+            .join(" · ")}
         </p>
       </section>
 
@@ -79,7 +84,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
             Warm pool target
           </h2>
           <p className="mb-3 text-sm">
-            Target idle: <strong data-testid="target-idle">{settings.targetIdle}</strong> (the worker creates identities up to it)
+            Target idle: <strong data-testid="target-idle">{settings.targetIdle}</strong> (the worker creates
+            identities up to it)
           </p>
           <PoolControls targetIdle={settings.targetIdle} />
         </section>
@@ -181,11 +187,20 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
         <form method="get" className="mb-3 flex flex-wrap items-end gap-2" role="search">
           <label className="flex flex-col gap-1 text-sm font-medium">
             Search
-            <input name="q" defaultValue={q} placeholder="name, id or owner e-mail" className="rounded-lg border border-line bg-canvas px-2 py-1.5" />
+            <input
+              name="q"
+              defaultValue={q}
+              placeholder="name, id or owner e-mail"
+              className="rounded-lg border border-line bg-canvas px-2 py-1.5"
+            />
           </label>
           <label className="flex flex-col gap-1 text-sm font-medium">
             Status
-            <select name="status" defaultValue={status ?? ""} className="rounded-lg border border-line bg-canvas px-2 py-1.5">
+            <select
+              name="status"
+              defaultValue={status ?? ""}
+              className="rounded-lg border border-line bg-canvas px-2 py-1.5"
+            >
               <option value="">any</option>
               {Object.values(AgentStatus).map((s) => (
                 <option key={s} value={s}>
@@ -194,7 +209,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
               ))}
             </select>
           </label>
-          <button type="submit" className="rounded-lg bg-accent px-3 py-1.5 text-sm font-medium text-accent-ink">
+          <button
+            type="submit"
+            className="rounded-lg bg-accent px-3 py-1.5 text-sm font-medium text-accent-ink"
+          >
             Filter
           </button>
         </form>

@@ -9,7 +9,8 @@ export async function GET() {
   return renderOgImage({
     emoji: "🤖",
     title: "Convos Agents",
-    description: "Pick an AI agent, scan the code, and it joins your end-to-end encrypted Convos chat in a second.",
+    description:
+      "Pick an AI agent, scan the code, and it joins your end-to-end encrypted Convos chat in a second.",
     eyebrow: "Agent catalog",
     url: config().PUBLIC_URL,
   });

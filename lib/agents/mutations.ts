@@ -14,7 +14,10 @@ export class AgentNotFoundError extends AppError {
 }
 
 /** Stops an agent (its owner's, or any when `ownerId` is null for admins); idempotent. */
-export async function stopAgent(agentId: string, by: { ownerId: string | null; actor: string }): Promise<void> {
+export async function stopAgent(
+  agentId: string,
+  by: { ownerId: string | null; actor: string },
+): Promise<void> {
   await db.$transaction(async (tx) => {
     const agent = await tx.agent.findFirst({
       where: { id: agentId, ...(by.ownerId ? { ownerId: by.ownerId } : {}) },
@@ -36,15 +39,25 @@ export async function restartAgent(agentId: string, actor: string): Promise<Agen
   return db.$transaction(async (tx) => {
     const agent = await tx.agent.findUnique({
       where: { id: agentId },
-      select: { status: true, source: true, identities: { where: { status: { not: "retired" } }, select: { id: true } } },
+      select: {
+        status: true,
+        source: true,
+        identities: { where: { status: { not: "retired" } }, select: { id: true } },
+      },
     });
     if (!agent) throw new AgentNotFoundError();
     if (agent.source === "launch" && agent.identities.length === 0) {
-      throw new AppError("cannot_restart", "This agent's identity is gone (retired), so it cannot be restarted.", 409);
+      throw new AppError(
+        "cannot_restart",
+        "This agent's identity is gone (retired), so it cannot be restarted.",
+        409,
+      );
     }
     const status: AgentStatus = agent.source === "launch" ? "ready" : "joining";
     await tx.agent.update({ where: { id: agentId }, data: { status, failureReason: null, stoppedAt: null } });
-    await tx.event.create({ data: { kind: "admin", agentId, data: { action: "restart", by: actor, from: agent.status } } });
+    await tx.event.create({
+      data: { kind: "admin", agentId, data: { action: "restart", by: actor, from: agent.status } },
+    });
     await tx.$executeRaw`SELECT pg_notify('agent_claimed', ${agentId})`;
     return status;
   });

@@ -54,7 +54,11 @@ function providers(): Provider[] {
           const parsed = devEmail.safeParse(input?.email);
           if (!parsed.success) return null;
           const email = parsed.data;
-          return db.user.upsert({ where: { email }, update: {}, create: { email, name: email.split("@")[0] } });
+          return db.user.upsert({
+            where: { email },
+            update: {},
+            create: { email, name: email.split("@")[0] },
+          });
         },
       }),
     );

@@ -25,7 +25,10 @@ export async function currentUser(): Promise<SessionUser | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
-  const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } });
+  const user = await db.user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, role: true },
+  });
   if (!user) return null;
   // ADMIN_EMAILS is the source of truth, also for users who signed in before it changed.
   return { ...user, role: roleForEmail(user.email) };

@@ -53,7 +53,8 @@ export async function setDmPolicy(agentId: string, policy: DmPolicy): Promise<vo
 export type Pairing = { status: "approved" } | { status: "pending" } | { status: "new"; code: string };
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I
-export const pairingCode = () => Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
+export const pairingCode = () =>
+  Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
 
 /** The sender's pairing with the agent: approved, pending, or new (a code was just issued, once per sender). */
 export async function requestPairing(agentId: string, inboxId: string): Promise<Pairing> {
@@ -83,7 +84,10 @@ export async function approvePairing(agentId: string, code: string): Promise<str
 }
 
 /** Counts one message in and what went out, plus the tokens an answer used. */
-export async function recordTraffic(agentId: string, d: { in?: number; out?: number; tokens?: number }): Promise<void> {
+export async function recordTraffic(
+  agentId: string,
+  d: { in?: number; out?: number; tokens?: number },
+): Promise<void> {
   await db.$executeRaw`
     UPDATE "Agent" SET "messagesIn" = "messagesIn" + ${d.in ?? 0}, "messagesOut" = "messagesOut" + ${d.out ?? 0},
       "tokensUsed" = "tokensUsed" + ${d.tokens ?? 0}

@@ -47,7 +47,9 @@ describe("model client", () => {
   it("times out without retrying, and reports malformed bodies", async () => {
     const before = server.requests.length;
     server.script({ hang: true });
-    const error = await client(500).complete(ask).catch((e: unknown) => e);
+    const error = await client(500)
+      .complete(ask)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelError);
     expect((error as ModelError).code).toBe("timeout");
     expect(server.requests.length - before).toBe(1);
@@ -62,8 +64,14 @@ describe("model client and the caller's signal", () => {
     let listeners = 0;
     const add = signal.addEventListener.bind(signal);
     const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = ((...args: Parameters<typeof add>) => (listeners++, add(...args))) as typeof add;
-    signal.removeEventListener = ((...args: Parameters<typeof remove>) => (listeners--, remove(...args))) as typeof remove;
+    signal.addEventListener = ((...args: Parameters<typeof add>) => (
+      listeners++,
+      add(...args)
+    )) as typeof add;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => (
+      listeners--,
+      remove(...args)
+    )) as typeof remove;
     for (let i = 0; i < 3; i++) await client().complete(ask, signal);
     expect(listeners).toBe(0);
   });

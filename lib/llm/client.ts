@@ -62,16 +62,25 @@ function classify(error: unknown): ModelError {
     return new ModelError("request_failed", `could not reach the model: ${error.message}`, { cause: error });
   if (error instanceof OpenAI.APIError) {
     const status = error.status ?? 0;
-    if (status === 429) return new ModelError("rate_limited", "the model service is rate limiting", { cause: error });
-    if (status >= 500) return new ModelError("server_error", `the model service failed (${status})`, { cause: error });
-    return new ModelError("request_failed", `the model service refused the request (${status})`, { cause: error });
+    if (status === 429)
+      return new ModelError("rate_limited", "the model service is rate limiting", { cause: error });
+    if (status >= 500)
+      return new ModelError("server_error", `the model service failed (${status})`, { cause: error });
+    return new ModelError("request_failed", `the model service refused the request (${status})`, {
+      cause: error,
+    });
   }
-  if (error instanceof SyntaxError) return new ModelError("bad_response", "the model's answer was not JSON", { cause: error });
-  return new ModelError("request_failed", error instanceof Error ? error.message : String(error), { cause: error });
+  if (error instanceof SyntaxError)
+    return new ModelError("bad_response", "the model's answer was not JSON", { cause: error });
+  return new ModelError("request_failed", error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
 }
 
 const transient = (e: ModelError) =>
-  e.code === "rate_limited" || e.code === "server_error" || (e.code === "request_failed" && e.cause instanceof OpenAI.APIConnectionError);
+  e.code === "rate_limited" ||
+  e.code === "server_error" ||
+  (e.code === "request_failed" && e.cause instanceof OpenAI.APIConnectionError);
 
 /** A model client; `complete` resolves with text and tokens or rejects with a ModelError. */
 export function createModelClient(o: ModelClientOptions): ModelClient {

@@ -29,7 +29,8 @@ export interface ScriptedModelServer {
   close(): Promise<void>;
 }
 
-const lastUser = (r: RecordedRequest) => [...r.messages].reverse().find((m) => m.role === "user")?.content ?? "";
+const lastUser = (r: RecordedRequest) =>
+  [...r.messages].reverse().find((m) => m.role === "user")?.content ?? "";
 
 /** Starts the server on an ephemeral loopback port. */
 export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
@@ -74,8 +75,14 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
             object: "chat.completion",
             created: Math.floor(Date.now() / 1000),
             model: parsed.model,
-            choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: step.text } }],
-            usage: { prompt_tokens: 0, completion_tokens: step.tokens ?? 10, total_tokens: step.tokens ?? 10 },
+            choices: [
+              { index: 0, finish_reason: "stop", message: { role: "assistant", content: step.text } },
+            ],
+            usage: {
+              prompt_tokens: 0,
+              completion_tokens: step.tokens ?? 10,
+              total_tokens: step.tokens ?? 10,
+            },
           }),
         );
       };

@@ -86,7 +86,11 @@ function create(): Metrics {
     help: "Failure events (worker and agent errors) recorded in the last hour.",
     registers: [registry],
     async collect() {
-      this.set(await db.event.count({ where: { kind: "failure", createdAt: { gte: new Date(Date.now() - 3_600_000) } } }));
+      this.set(
+        await db.event.count({
+          where: { kind: "failure", createdAt: { gte: new Date(Date.now() - 3_600_000) } },
+        }),
+      );
     },
   });
   return { registry, claims, claimErrors, claimLatency };

@@ -58,5 +58,8 @@ const EMOJI_PARTS =
 
 /** Removes emoji from running text (and the doubled spaces they leave), so the renderer never fetches one. */
 export function stripEmoji(text: string): string {
-  return text.replace(EMOJI_PARTS, "").replace(/\s{2,}/g, " ").trim();
+  return text
+    .replace(EMOJI_PARTS, "")
+    .replace(/\s{2,}/g, " ")
+    .trim();
 }

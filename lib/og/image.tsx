@@ -20,7 +20,6 @@ import { ogFonts } from "./fonts";
 
 export const OG_SIZE = { width: 1200, height: 630 } as const;
 
-
 // The palette of app/globals.css (the renderer can't read CSS variables).
 const COLOR = {
   canvas: "#fafaf9",
@@ -58,71 +57,69 @@ export async function renderOgImage(card: OgCard): Promise<ImageResponse> {
   const host = new URL(card.url).host;
 
   return new ImageResponse(
-    (
-      <div
-        style={{
-          width: "100%",
-          height: "100%",
-          display: "flex",
-          backgroundColor: COLOR.canvas,
-          fontFamily: "Geist",
-          color: COLOR.ink,
-          borderTop: `16px solid ${COLOR.accent}`,
-        }}
-      >
-        <div style={{ display: "flex", flexDirection: "column", flex: 1, padding: "64px 48px 56px 72px" }}>
-          {emoji ? <img src={emoji} width={132} height={132} alt="" /> : null}
-          {card.eyebrow ? (
-            <div style={{ display: "flex", marginTop: 36, fontSize: 28, color: COLOR.accent, fontWeight: 700 }}>
-              {stripEmoji(card.eyebrow)}
-            </div>
-          ) : null}
-          <div
-            style={{
-              display: "flex",
-              marginTop: card.eyebrow ? 8 : 36,
-              fontSize: title.length > 24 ? 60 : 76,
-              fontWeight: 700,
-              lineHeight: 1.05,
-              letterSpacing: -1.5,
-            }}
-          >
-            {title}
+    <div
+      style={{
+        width: "100%",
+        height: "100%",
+        display: "flex",
+        backgroundColor: COLOR.canvas,
+        fontFamily: "Geist",
+        color: COLOR.ink,
+        borderTop: `16px solid ${COLOR.accent}`,
+      }}
+    >
+      <div style={{ display: "flex", flexDirection: "column", flex: 1, padding: "64px 48px 56px 72px" }}>
+        {emoji ? <img src={emoji} width={132} height={132} alt="" /> : null}
+        {card.eyebrow ? (
+          <div style={{ display: "flex", marginTop: 36, fontSize: 28, color: COLOR.accent, fontWeight: 700 }}>
+            {stripEmoji(card.eyebrow)}
           </div>
-          <div style={{ display: "flex", marginTop: 24, fontSize: 32, lineHeight: 1.35, color: COLOR.muted }}>
-            {description}
-          </div>
-          <div style={{ display: "flex", marginTop: "auto", fontSize: 26, color: COLOR.muted }}>
-            Convos Agents · {host}
-          </div>
-        </div>
+        ) : null}
         <div
           style={{
             display: "flex",
-            flexDirection: "column",
-            alignItems: "center",
-            justifyContent: "center",
-            width: 400,
-            backgroundColor: COLOR.accentSoft,
+            marginTop: card.eyebrow ? 8 : 36,
+            fontSize: title.length > 24 ? 60 : 76,
+            fontWeight: 700,
+            lineHeight: 1.05,
+            letterSpacing: -1.5,
           }}
         >
-          <div
-            style={{
-              display: "flex",
-              padding: 16,
-              backgroundColor: COLOR.surface,
-              borderRadius: 24,
-              border: `2px solid ${COLOR.line}`,
-            }}
-          >
-            <img src={qr} width={280} height={280} alt="" />
-          </div>
-          <div style={{ display: "flex", marginTop: 24, fontSize: 26, fontWeight: 700, color: COLOR.accent }}>
-            Scan to open
-          </div>
+          {title}
+        </div>
+        <div style={{ display: "flex", marginTop: 24, fontSize: 32, lineHeight: 1.35, color: COLOR.muted }}>
+          {description}
+        </div>
+        <div style={{ display: "flex", marginTop: "auto", fontSize: 26, color: COLOR.muted }}>
+          Convos Agents · {host}
         </div>
       </div>
-    ),
+      <div
+        style={{
+          display: "flex",
+          flexDirection: "column",
+          alignItems: "center",
+          justifyContent: "center",
+          width: 400,
+          backgroundColor: COLOR.accentSoft,
+        }}
+      >
+        <div
+          style={{
+            display: "flex",
+            padding: 16,
+            backgroundColor: COLOR.surface,
+            borderRadius: 24,
+            border: `2px solid ${COLOR.line}`,
+          }}
+        >
+          <img src={qr} width={280} height={280} alt="" />
+        </div>
+        <div style={{ display: "flex", marginTop: 24, fontSize: 26, fontWeight: 700, color: COLOR.accent }}>
+          Scan to open
+        </div>
+      </div>
+    </div>,
     {
       ...OG_SIZE,
       fonts,

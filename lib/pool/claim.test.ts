@@ -34,7 +34,10 @@ describe("claimWarmIdentity", () => {
     const claim = await claimWarmIdentity(request);
     expect(claim.inviteUrl).toBe("https://dev.convos.org/v2?i=slug-0");
     expect(claim.conversationId).toBe("conv-0");
-    const agent = await database().db.agent.findUniqueOrThrow({ where: { id: claim.agentId }, include: { identities: true } });
+    const agent = await database().db.agent.findUniqueOrThrow({
+      where: { id: claim.agentId },
+      include: { identities: true },
+    });
     expect(agent).toMatchObject({ name: "Trip Planner", status: "ready", source: "launch" });
     expect(agent.identities.map((i) => [i.inboxId, i.status, i.isOwnerConversation])).toEqual([
       ["inbox-0", "claimed", true],

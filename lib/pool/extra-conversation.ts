@@ -45,6 +45,10 @@ export async function claimExtraConversation(
               i."inboxId" AS "inboxId"`;
   const row = rows[0];
   if (!row) throw new PoolEmptyError();
-  await recordClaim({ agentId, identityId: row.identityId, latencyMs: Math.round(performance.now() - started) });
+  await recordClaim({
+    agentId,
+    identityId: row.identityId,
+    latencyMs: Math.round(performance.now() - started),
+  });
   return row;
 }

@@ -7,14 +7,18 @@ const database = withTestDatabase();
 
 describe("pool health", () => {
   it("counts identities per status, zero for the empty ones", async () => {
-    await database().db.identity.createMany({ data: [{ status: "idle" }, { status: "idle" }, { status: "failed" }] });
+    await database().db.identity.createMany({
+      data: [{ status: "idle" }, { status: "idle" }, { status: "failed" }],
+    });
     const counts = await identityCounts();
     expect(counts).toMatchObject({ idle: 2, failed: 1, live: 0, provisioning: 0 });
   });
 
   it("reports heartbeat age and leases per worker", async () => {
     const now = new Date();
-    await database().db.worker.create({ data: { id: "w1", host: "h", pid: 1, heartbeatAt: new Date(now.getTime() - 5000) } });
+    await database().db.worker.create({
+      data: { id: "w1", host: "h", pid: 1, heartbeatAt: new Date(now.getTime() - 5000) },
+    });
     await database().db.identity.create({ data: { status: "live", leaseOwner: "w1" } });
     const [w] = await workersHealth(now);
     expect(w).toMatchObject({ id: "w1", heartbeatAgeMs: 5000, leases: 1, stopped: false });
@@ -27,7 +31,12 @@ describe("pool health", () => {
     }
     const old = await database().db.agent.create({ data: { name: "old", instructions: "i" } });
     await database().db.event.create({
-      data: { kind: "claim", agentId: old.id, latencyMs: 99999, createdAt: new Date(Date.now() - 2 * 3600_000) },
+      data: {
+        kind: "claim",
+        agentId: old.id,
+        latencyMs: 99999,
+        createdAt: new Date(Date.now() - 2 * 3600_000),
+      },
     });
     const hour = await claimLatency(3600_000);
     expect(hour.count).toBe(5);

@@ -5,7 +5,13 @@
  * identities created. Each failure becomes an AppError with a message a person
  * can act on.
  */
-import { checkInviteForJoiner, ConvosError, parseInvite, type ConvosErrorCode, type XmtpEnv } from "@/lib/convos";
+import {
+  checkInviteForJoiner,
+  ConvosError,
+  parseInvite,
+  type ConvosErrorCode,
+  type XmtpEnv,
+} from "@/lib/convos";
 import { AppError } from "@/lib/errors";
 
 export interface CheckedInvite {
@@ -41,7 +47,10 @@ export function checkInviteForClaim(url: string, env: XmtpEnv): CheckedInvite {
     return { creatorInboxId, tag, key: `${creatorInboxId}:${tag}`, code: parsed.code };
   } catch (error) {
     if (error instanceof ConvosError) {
-      throw new AppError(error.code === "not_an_invite" ? "invalid_invite_url" : error.code, messageFor(error.code));
+      throw new AppError(
+        error.code === "not_an_invite" ? "invalid_invite_url" : error.code,
+        messageFor(error.code),
+      );
     }
     throw error;
   }

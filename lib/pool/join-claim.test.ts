@@ -45,7 +45,9 @@ describe("claimJoin", () => {
 
   it("never claims the same invite twice, even concurrently", async () => {
     const { url } = someoneElsesInvite();
-    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => claimJoin({ ...request, inviteUrl: url })));
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4, 5].map(() => claimJoin({ ...request, inviteUrl: url })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = results.filter((r) => r.status === "rejected");
     expect(refused).toHaveLength(4);
@@ -56,7 +58,10 @@ describe("claimJoin", () => {
     await expectRefused("hello there", "invalid_invite_url");
     await expectRefused("https://dev.convos.org/v2?i=" + "A".repeat(80), "invalid_invite");
     await expectRefused("x".repeat(20_000), "invalid_invite_url");
-    await expectRefused(someoneElsesInvite({ expiresAtUnix: Math.floor(Date.now() / 1000) - 60 }).url, "expired_invite");
+    await expectRefused(
+      someoneElsesInvite({ expiresAtUnix: Math.floor(Date.now() / 1000) - 60 }).url,
+      "expired_invite",
+    );
     await expectRefused(someoneElsesInvite({ env: "production" }).url, "wrong_environment");
   });
 

@@ -27,9 +27,15 @@ export async function claimJoin(request: LaunchRequest & { inviteUrl: string }):
   const started = performance.now();
   const env = config().XMTP_ENV;
   const invite = checkInviteForClaim(request.inviteUrl, env);
-  const ours = await db.identity.findFirst({ where: { inboxId: invite.creatorInboxId }, select: { id: true } });
+  const ours = await db.identity.findFirst({
+    where: { inboxId: invite.creatorInboxId },
+    select: { id: true },
+  });
   if (ours) {
-    throw new AppError("own_invite", "That invite is for a conversation one of our agents created: it is already there.");
+    throw new AppError(
+      "own_invite",
+      "That invite is for a conversation one of our agents created: it is already there.",
+    );
   }
   const agentId = randomUUID();
   try {
@@ -50,7 +56,8 @@ export async function claimJoin(request: LaunchRequest & { inviteUrl: string }):
       db.$executeRaw`SELECT pg_notify(${AGENT_CLAIMED_CHANNEL}, ${agentId})`,
     ]);
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new AlreadyJoinedError();
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+      throw new AlreadyJoinedError();
     throw error;
   }
   const latencyMs = Math.round(performance.now() - started);

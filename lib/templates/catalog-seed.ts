@@ -30,7 +30,8 @@ const drafts: Draft[] = [
     name: "Trip Planner",
     emoji: "🧳",
     category: "travel",
-    description: "Turns a group's scattered ideas into one day-by-day itinerary everyone can change by chatting.",
+    description:
+      "Turns a group's scattered ideas into one day-by-day itinerary everyone can change by chatting.",
     skills: ["Planning", "Search", "Schedule"],
     featured: true,
     suggestedMessages: [
@@ -61,7 +62,8 @@ const drafts: Draft[] = [
     name: "Trip Kitty",
     emoji: "💶",
     category: "travel",
-    description: "Keeps track of who paid for what on a shared trip and works out the fewest payments to settle up.",
+    description:
+      "Keeps track of who paid for what on a shared trip and works out the fewest payments to settle up.",
     skills: ["Math", "Lists"],
     featured: false,
     suggestedMessages: [
@@ -92,7 +94,8 @@ const drafts: Draft[] = [
     name: "Phrasebook Buddy",
     emoji: "🗣️",
     category: "travel",
-    description: "Translates on the spot and teaches the handful of phrases you will actually need where you are going.",
+    description:
+      "Translates on the spot and teaches the handful of phrases you will actually need where you are going.",
     skills: ["Translation", "Teaching"],
     featured: false,
     suggestedMessages: [
@@ -123,7 +126,8 @@ const drafts: Draft[] = [
     name: "Meeting Scribe",
     emoji: "📝",
     category: "productivity",
-    description: "Turns a long chat discussion into decisions, owners and deadlines that nobody can misremember.",
+    description:
+      "Turns a long chat discussion into decisions, owners and deadlines that nobody can misremember.",
     skills: ["Summarize", "Writing", "Planning"],
     featured: true,
     suggestedMessages: [
@@ -153,7 +157,8 @@ const drafts: Draft[] = [
     name: "Task Wrangler",
     emoji: "✅",
     category: "productivity",
-    description: "A shared to-do list for a household, club or small team that lives right in the conversation.",
+    description:
+      "A shared to-do list for a household, club or small team that lives right in the conversation.",
     skills: ["Lists", "Reminders", "Planning"],
     featured: false,
     suggestedMessages: [
@@ -246,7 +251,8 @@ const drafts: Draft[] = [
     name: "Language Partner",
     emoji: "🔤",
     category: "learning",
-    description: "Chats with you in the language you are learning and gently corrects your mistakes as you go.",
+    description:
+      "Chats with you in the language you are learning and gently corrects your mistakes as you go.",
     skills: ["Translation", "Teaching", "Writing"],
     featured: false,
     suggestedMessages: [
@@ -304,7 +310,8 @@ const drafts: Draft[] = [
     name: "Flashcard Coach",
     emoji: "📚",
     category: "learning",
-    description: "Turns your study notes into flashcards and quizzes the group on them until the hard ones stick.",
+    description:
+      "Turns your study notes into flashcards and quizzes the group on them until the hard ones stick.",
     skills: ["Quiz", "Schedule", "Teaching"],
     featured: false,
     suggestedMessages: [
@@ -365,7 +372,8 @@ const drafts: Draft[] = [
     name: "Meal Planner",
     emoji: "🥗",
     category: "health",
-    description: "Plans a week of meals for the household, respecting everyone's diet, and writes the shopping list.",
+    description:
+      "Plans a week of meals for the household, respecting everyone's diet, and writes the shopping list.",
     skills: ["Planning", "Recipes", "Lists"],
     featured: false,
     suggestedMessages: [
@@ -396,7 +404,8 @@ const drafts: Draft[] = [
     name: "Wind-Down Coach",
     emoji: "😴",
     category: "health",
-    description: "Helps you build a calm evening routine and stick to a regular bedtime, one small habit at a time.",
+    description:
+      "Helps you build a calm evening routine and stick to a regular bedtime, one small habit at a time.",
     skills: ["Habits", "Reminders", "Coaching"],
     featured: false,
     suggestedMessages: [
@@ -427,7 +436,8 @@ const drafts: Draft[] = [
     name: "Standup Host",
     emoji: "🗓️",
     category: "work",
-    description: "Runs an asynchronous daily standup in your team chat and posts a tidy summary of who is blocked.",
+    description:
+      "Runs an asynchronous daily standup in your team chat and posts a tidy summary of who is blocked.",
     skills: ["Schedule", "Summarize", "Reminders"],
     featured: true,
     suggestedMessages: [
@@ -457,7 +467,8 @@ const drafts: Draft[] = [
     name: "Interview Coach",
     emoji: "🎤",
     category: "work",
-    description: "Runs mock job interviews tailored to the role, then gives specific, kind and honest feedback.",
+    description:
+      "Runs mock job interviews tailored to the role, then gives specific, kind and honest feedback.",
     skills: ["Coaching", "Writing"],
     featured: false,
     suggestedMessages: [
@@ -547,7 +558,8 @@ const drafts: Draft[] = [
     name: "Movie Night Picker",
     emoji: "🍿",
     category: "fun",
-    description: "Asks everyone what they are in the mood for and narrows it down to three films the whole group will enjoy.",
+    description:
+      "Asks everyone what they are in the mood for and narrows it down to three films the whole group will enjoy.",
     skills: ["Search", "Polls"],
     featured: false,
     suggestedMessages: [
@@ -576,7 +588,8 @@ const drafts: Draft[] = [
     name: "Story Circle",
     emoji: "🪄",
     category: "fun",
-    description: "Starts a story and weaves in a line from each person in turn, so the group writes it together.",
+    description:
+      "Starts a story and weaves in a line from each person in turn, so the group writes it together.",
     skills: ["Writing", "Games"],
     featured: false,
     suggestedMessages: [

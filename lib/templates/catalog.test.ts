@@ -12,19 +12,59 @@ import {
 } from "./catalog";
 
 function t(over: Partial<CatalogTemplate> & { slug: string }): CatalogTemplate {
-  return { name: over.slug, description: "", category: "fun", skills: [], featured: false, sortOrder: 0, ...over };
+  return {
+    name: over.slug,
+    description: "",
+    category: "fun",
+    skills: [],
+    featured: false,
+    sortOrder: 0,
+    ...over,
+  };
 }
 
 const templates = [
-  t({ slug: "mail", name: "Email Drafter", description: "Writes emails", category: "productivity", skills: ["Email", "Writing"], sortOrder: 20 }),
-  t({ slug: "trip", name: "Trip Planner", description: "Plans a trip together", category: "travel", skills: ["Planning"], featured: true, sortOrder: 10 }),
-  t({ slug: "todo", name: "Task Wrangler", description: "A shared list", category: "productivity", skills: ["Lists"], featured: true, sortOrder: 5 }),
-  t({ slug: "odd", name: "Odd One", description: "In a category we don't know", category: "zoology", sortOrder: 1 }),
+  t({
+    slug: "mail",
+    name: "Email Drafter",
+    description: "Writes emails",
+    category: "productivity",
+    skills: ["Email", "Writing"],
+    sortOrder: 20,
+  }),
+  t({
+    slug: "trip",
+    name: "Trip Planner",
+    description: "Plans a trip together",
+    category: "travel",
+    skills: ["Planning"],
+    featured: true,
+    sortOrder: 10,
+  }),
+  t({
+    slug: "todo",
+    name: "Task Wrangler",
+    description: "A shared list",
+    category: "productivity",
+    skills: ["Lists"],
+    featured: true,
+    sortOrder: 5,
+  }),
+  t({
+    slug: "odd",
+    name: "Odd One",
+    description: "In a category we don't know",
+    category: "zoology",
+    sortOrder: 1,
+  }),
 ];
 
 describe("parseCatalogFilter", () => {
   it("normalises what a visitor typed", () => {
-    expect(parseCatalogFilter({ q: "  trip   planner ", category: " Travel " })).toEqual({ q: "trip planner", category: "travel" });
+    expect(parseCatalogFilter({ q: "  trip   planner ", category: " Travel " })).toEqual({
+      q: "trip planner",
+      category: "travel",
+    });
     expect(parseCatalogFilter({})).toEqual({ q: "", category: "" });
     expect(parseCatalogFilter({ q: ["first", "second"] }).q).toBe("first");
     expect(parseCatalogFilter({ q: "x".repeat(500) }).q).toHaveLength(100);
@@ -45,7 +85,10 @@ describe("search", () => {
   });
 
   it("filters by category and query together, in catalog order", () => {
-    expect(filterTemplates(templates, { q: "", category: "productivity" }).map((x) => x.slug)).toEqual(["todo", "mail"]);
+    expect(filterTemplates(templates, { q: "", category: "productivity" }).map((x) => x.slug)).toEqual([
+      "todo",
+      "mail",
+    ]);
     expect(filterTemplates(templates, { q: "lists", category: "" }).map((x) => x.slug)).toEqual(["todo"]);
     expect(filterTemplates(templates, { q: "lists", category: "travel" })).toEqual([]);
     expect(filterTemplates(templates, { q: "", category: "no-such-category" })).toEqual([]);

@@ -79,7 +79,8 @@ export function filterTemplates<T extends CatalogTemplate>(templates: T[], filte
 /** Catalog order: category order, then sort order, then name. */
 export function sortTemplates<T extends CatalogTemplate>(templates: T[]): T[] {
   return [...templates].sort(
-    (a, b) => compareCategories(a.category, b.category) || a.sortOrder - b.sortOrder || a.name.localeCompare(b.name),
+    (a, b) =>
+      compareCategories(a.category, b.category) || a.sortOrder - b.sortOrder || a.name.localeCompare(b.name),
   );
 }
 
@@ -112,7 +113,11 @@ export function groupByCategory<T extends CatalogTemplate>(templates: T[]): Cate
     list.push(t);
     groups.set(t.category, list);
   }
-  return [...groups].map(([category, list]) => ({ category, label: categoryLabel(category), templates: list }));
+  return [...groups].map(([category, list]) => ({
+    category,
+    label: categoryLabel(category),
+    templates: list,
+  }));
 }
 
 /** The featured templates in their sort order (featuring is orthogonal to categories). */

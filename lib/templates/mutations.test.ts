@@ -28,7 +28,12 @@ describe("template validation and writes", () => {
   });
 
   it("refuses bad slugs, empty names and overlong descriptions with clear messages", () => {
-    const result = templateInput.safeParse({ ...valid, slug: "Bad Slug", name: " ", description: "x".repeat(301) });
+    const result = templateInput.safeParse({
+      ...valid,
+      slug: "Bad Slug",
+      name: " ",
+      description: "x".repeat(301),
+    });
     expect(result.success).toBe(false);
     const messages = result.error!.issues.map((i) => i.message);
     expect(messages).toContain("The name is required.");
@@ -41,7 +46,11 @@ describe("template validation and writes", () => {
     const created = await createTemplate(input);
     await expect(createTemplate(input)).rejects.toMatchObject({ code: "slug_taken", status: 409 });
     await setTemplateFlags(created.id, { featured: true });
-    expect((await database().db.template.findUniqueOrThrow({ where: { id: created.id } })).featured).toBe(true);
-    await expect(setTemplateFlags("missing", { featured: true })).rejects.toMatchObject({ code: "not_found" });
+    expect((await database().db.template.findUniqueOrThrow({ where: { id: created.id } })).featured).toBe(
+      true,
+    );
+    await expect(setTemplateFlags("missing", { featured: true })).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 });

@@ -41,7 +41,10 @@ export const templateInput = z.object({
     .trim()
     .min(2, "The slug needs at least 2 characters.")
     .max(64, "The slug can be at most 64 characters.")
-    .regex(SLUG, "The slug may only have lower-case letters and digits, joined by single hyphens (e.g. trip-planner)."),
+    .regex(
+      SLUG,
+      "The slug may only have lower-case letters and digits, joined by single hyphens (e.g. trip-planner).",
+    ),
   name: text("The name", 80),
   emoji: text("The emoji", 16),
   category: z
@@ -69,7 +72,8 @@ export async function createTemplate(input: TemplateInput): Promise<Template> {
   try {
     return await db.template.create({ data: input });
   } catch (error) {
-    if (slugTaken(error)) throw new AppError("slug_taken", `The slug "${input.slug}" is already used by another template.`, 409);
+    if (slugTaken(error))
+      throw new AppError("slug_taken", `The slug "${input.slug}" is already used by another template.`, 409);
     throw error;
   }
 }
@@ -78,7 +82,8 @@ export async function updateTemplate(id: string, input: TemplateInput): Promise<
   try {
     return await db.template.update({ where: { id }, data: input });
   } catch (error) {
-    if (slugTaken(error)) throw new AppError("slug_taken", `The slug "${input.slug}" is already used by another template.`, 409);
+    if (slugTaken(error))
+      throw new AppError("slug_taken", `The slug "${input.slug}" is already used by another template.`, 409);
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
       throw new AppError("not_found", "That template no longer exists.", 404);
     }

@@ -29,12 +29,21 @@ describe("seedCatalog", () => {
   });
 
   it("leaves an admin's edits alone unless asked to overwrite", async () => {
-    await t.db.template.update({ where: { slug: "trip-planner" }, data: { name: "Our Trips", published: false } });
+    await t.db.template.update({
+      where: { slug: "trip-planner" },
+      data: { name: "Our Trips", published: false },
+    });
     await seedCatalog(t.db);
-    expect(await t.db.template.findUnique({ where: { slug: "trip-planner" } })).toMatchObject({ name: "Our Trips", published: false });
+    expect(await t.db.template.findUnique({ where: { slug: "trip-planner" } })).toMatchObject({
+      name: "Our Trips",
+      published: false,
+    });
 
     await seedCatalog(t.db, { overwrite: true });
-    expect(await t.db.template.findUnique({ where: { slug: "trip-planner" } })).toMatchObject({ name: "Trip Planner", published: true });
+    expect(await t.db.template.findUnique({ where: { slug: "trip-planner" } })).toMatchObject({
+      name: "Trip Planner",
+      published: true,
+    });
   });
 });
 
@@ -62,7 +71,10 @@ describe("catalog queries", () => {
     const categories = await listCategories(t.db);
     expect(categories.length).toBeGreaterThanOrEqual(5);
     expect(categories.reduce((n, c) => n + c.count, 0)).toBe(catalogSeed.length - 1);
-    expect(categories.find((c) => c.category === "travel")).toMatchObject({ label: "Travel", count: travel.length });
+    expect(categories.find((c) => c.category === "travel")).toMatchObject({
+      label: "Travel",
+      count: travel.length,
+    });
   });
 
   it("searches name, description and skills case-insensitively", async () => {
@@ -85,7 +97,13 @@ describe("catalog queries", () => {
   it("counts only idle identities as ready now", async () => {
     expect(await countReadyNow(t.db)).toBe(0);
     await t.db.identity.createMany({
-      data: [{ status: "idle" }, { status: "idle" }, { status: "provisioning" }, { status: "claimed" }, { status: "failed" }],
+      data: [
+        { status: "idle" },
+        { status: "idle" },
+        { status: "provisioning" },
+        { status: "claimed" },
+        { status: "failed" },
+      ],
     });
     expect(await countReadyNow(t.db)).toBe(2);
   });

@@ -25,13 +25,22 @@ export async function listPublishedTemplates(client: Client = defaultDb): Promis
 }
 
 /** Published templates of one category, in catalog order. */
-export async function listTemplatesByCategory(category: string, client: Client = defaultDb): Promise<Template[]> {
+export async function listTemplatesByCategory(
+  category: string,
+  client: Client = defaultDb,
+): Promise<Template[]> {
   return sortTemplates(await client.template.findMany({ where: { published: true, category } }));
 }
 
 /** Published templates matching a search (name, description, skills; case-insensitive) and/or a category. */
-export async function searchTemplates(filter: Partial<CatalogFilter>, client: Client = defaultDb): Promise<Template[]> {
-  return filterTemplates(await listPublishedTemplates(client), { q: filter.q ?? "", category: filter.category ?? "" });
+export async function searchTemplates(
+  filter: Partial<CatalogFilter>,
+  client: Client = defaultDb,
+): Promise<Template[]> {
+  return filterTemplates(await listPublishedTemplates(client), {
+    q: filter.q ?? "",
+    category: filter.category ?? "",
+  });
 }
 
 /** The featured published templates. */
@@ -41,14 +50,21 @@ export async function listFeaturedTemplates(client: Client = defaultDb): Promise
 
 /** The categories that have published templates, in display order, with counts. */
 export async function listCategories(client: Client = defaultDb): Promise<CategorySummary[]> {
-  const rows = await client.template.groupBy({ by: ["category"], where: { published: true }, _count: { _all: true } });
+  const rows = await client.template.groupBy({
+    by: ["category"],
+    where: { published: true },
+    _count: { _all: true },
+  });
   return rows
     .map((r) => ({ category: r.category, label: categoryLabel(r.category), count: r._count._all }))
     .sort((a, b) => compareCategories(a.category, b.category));
 }
 
 /** A published template by slug, or null (malformed slugs never reach the database). */
-export async function getPublishedTemplate(slug: string, client: Client = defaultDb): Promise<Template | null> {
+export async function getPublishedTemplate(
+  slug: string,
+  client: Client = defaultDb,
+): Promise<Template | null> {
   if (!isValidSlug(slug)) return null;
   return client.template.findFirst({ where: { slug, published: true } });
 }

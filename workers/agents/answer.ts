@@ -114,9 +114,7 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
     let tokens = 0;
     let done: "answered" | "skipped" | "paired" = "answered";
     if (isCommand(text) && ctx.identity.isOwnerConversation) {
-      parts = [
-        await runCommand({ text, sender: m.senderInboxId, agent, ops: ctx.ops, sayLater: ctx.later }),
-      ];
+      parts = [await runCommand({ text, sender: m.senderInboxId, agent, ops: ctx.ops, sayLater: ctx.later })];
     } else {
       const decision = await admit(agent, m.senderInboxId);
       if (decision.kind === "silent") done = "skipped";

@@ -35,7 +35,11 @@ const tmp = tempDir("agents-commands-");
 beforeAll(async () => {
   env = await workerTestEnv(3);
   worker = await startWorker(fastOptions);
-  await waitFor("pool at target", async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 3, 30_000);
+  await waitFor(
+    "pool at target",
+    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 3,
+    30_000,
+  );
 });
 afterAll(async () => {
   await worker?.stop();
@@ -126,7 +130,9 @@ describe("/invite and /join", () => {
     const members = (await side.members()).map((m) => m.inboxId);
     expect(members).toContain(extra.inboxId);
     expect(members).not.toContain(a.agentInbox);
-    await waitFor("the greeting there", async () => (await texts(side)).some((m) => m.text.startsWith("Hi, I'm Helper")));
+    await waitFor("the greeting there", async () =>
+      (await texts(side)).some((m) => m.text.startsWith("Hi, I'm Helper")),
+    );
     // The newcomer sees the agent's profile (the creator's snapshot carries its profile_update): named, kind agent.
     const profiles = resolveProfiles(await side.messages(), side.appData);
     expect(profiles.get(extra.inboxId ?? "")).toMatchObject({ name: "Helper", memberKind: MemberKind.Agent });

@@ -66,7 +66,8 @@ export async function runCommand(c: CommandInput): Promise<string> {
       }
       case "/policy": {
         const value = arg.toLowerCase() as (typeof POLICIES)[number];
-        if (!POLICIES.includes(value)) return `Usage: /policy ${POLICIES.join("|")} (now: ${c.agent.dmPolicy})`;
+        if (!POLICIES.includes(value))
+          return `Usage: /policy ${POLICIES.join("|")} (now: ${c.agent.dmPolicy})`;
         await setDmPolicy(c.agent.id, value);
         return `Policy set to ${value}: ${POLICY_TEXT[value]}`;
       }

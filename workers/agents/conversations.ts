@@ -38,9 +38,16 @@ export function conversationOps(context: () => TakeoverContext): ConversationOps
     async invite(agentId, name) {
       const ctx = context();
       const extra = await claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs);
-      const result = await takeOver(ctx, { agentId, identityId: extra.identityId }, { groupName: name, leased: true });
+      const result = await takeOver(
+        ctx,
+        { agentId, identityId: extra.identityId },
+        { groupName: name, leased: true },
+      );
       if (result.status !== "live")
-        throw new AppError("invite_failed", "I couldn't open the new conversation just now. Try again in a moment.");
+        throw new AppError(
+          "invite_failed",
+          "I couldn't open the new conversation just now. Try again in a moment.",
+        );
       return extra.inviteUrl;
     },
     async join(agentId, url) {
@@ -51,7 +58,11 @@ export function conversationOps(context: () => TakeoverContext): ConversationOps
         where: { inboxId: invite.creatorInboxId },
         select: { id: true },
       });
-      if (ours) throw new AppError("own_invite", "That invite is for one of my own conversations: I'm already there.");
+      if (ours)
+        throw new AppError(
+          "own_invite",
+          "That invite is for one of my own conversations: I'm already there.",
+        );
       const identityId = await createExtraJoinerIdentity(
         agentId,
         buildInviteUrl(invite.code, env),

@@ -20,16 +20,23 @@ export const Reactions = {
 };
 
 const isText = (m: DecodedMessage<unknown>) =>
-  m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "text" && typeof m.content === "string";
+  m.contentType?.authorityId === "xmtp.org" &&
+  m.contentType.typeId === "text" &&
+  typeof m.content === "string";
 export const isReactionMessage = (m: DecodedMessage<unknown>): m is DecodedMessage<Reaction> =>
-  m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "reaction" && typeof m.content === "object";
+  m.contentType?.authorityId === "xmtp.org" &&
+  m.contentType.typeId === "reaction" &&
+  typeof m.content === "object";
 
 /** "(reacted 👍 to your message: …)" for another member's reaction to one of the agent's messages, else undefined. */
 function reactionTurn(r: DecodedMessage<unknown>, ownInboxId: string, about?: string): ChatTurn | undefined {
   if (!isReactionMessage(r) || r.senderInboxId === ownInboxId) return undefined;
   const reaction = r.content as Reaction;
   if (reaction.referenceInboxId !== ownInboxId || reaction.action !== Reactions.Added) return undefined;
-  return { role: "user", text: `(reacted ${reaction.content} to your message${about ? `: "${about.slice(0, 200)}"` : ""})` };
+  return {
+    role: "user",
+    text: `(reacted ${reaction.content} to your message${about ? `: "${about.slice(0, 200)}"` : ""})`,
+  };
 }
 
 /**
@@ -49,14 +56,22 @@ export function toTurns(
   for (const m of newestFirst) {
     if (isText(m)) {
       const text = m.content as string;
-      timed.push({ at: m.sentAtNs, id: m.id, turn: { role: m.senderInboxId === ownInboxId ? "assistant" : "user", text } });
+      timed.push({
+        at: m.sentAtNs,
+        id: m.id,
+        turn: { role: m.senderInboxId === ownInboxId ? "assistant" : "user", text },
+      });
       if (m.senderInboxId === ownInboxId)
         for (const r of m.reactions ?? []) {
           const turn = reactionTurn(r as DecodedMessage<unknown>, ownInboxId, text);
           if (turn) timed.push({ at: r.sentAtNs, id: r.id, turn });
         }
     } else {
-      const turn = reactionTurn(m, ownInboxId, textById.get((m.content as Reaction | undefined)?.reference ?? ""));
+      const turn = reactionTurn(
+        m,
+        ownInboxId,
+        textById.get((m.content as Reaction | undefined)?.reference ?? ""),
+      );
       if (turn) timed.push({ at: m.sentAtNs, id: m.id, turn });
     }
   }

@@ -11,7 +11,15 @@ import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/llm/sc
 import { capText } from "./answer";
 import { Reactions } from "./history";
 import { APOLOGY, modelResponder, PLATFORM_RULES } from "./model-responder";
-import { ask, fastOptions, launchAndJoin, texts, workerTestEnv, type LaunchedForTest, type WorkerTestEnv } from "./testing";
+import {
+  ask,
+  fastOptions,
+  launchAndJoin,
+  texts,
+  workerTestEnv,
+  type LaunchedForTest,
+  type WorkerTestEnv,
+} from "./testing";
 import { startWorker, type RunningWorker, type WorkerOptions } from "./worker";
 
 let env: WorkerTestEnv;
@@ -28,7 +36,12 @@ const start = async (o: Partial<WorkerOptions> = {}) => {
     maxRetries: 1,
     backoff: { baseMs: 20, capMs: 50 },
   });
-  const w = await startWorker({ ...fastOptions, responder: modelResponder(client), thinkingAfterMs: 300, ...o });
+  const w = await startWorker({
+    ...fastOptions,
+    responder: modelResponder(client),
+    thinkingAfterMs: 300,
+    ...o,
+  });
   workers.push(w);
   return w;
 };
@@ -37,7 +50,11 @@ beforeAll(async () => {
   env = await workerTestEnv(2);
   model = await startScriptedModelServer();
   await start();
-  await waitFor("pool at target", async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 2, 30_000);
+  await waitFor(
+    "pool at target",
+    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 2,
+    30_000,
+  );
 });
 afterAll(async () => {
   await Promise.allSettled(workers.map((w) => w.stop()));
@@ -79,7 +96,9 @@ describe("model-backed agent", () => {
     const reactions = await waitFor("the 👀 taken back", async () => {
       await a.group.sync();
       const asked = (await a.group.messages()).find((m) => m.content === "tell me everything");
-      const rs = (asked?.reactions ?? []).filter((r) => r.senderInboxId === a.agentInbox).map((r) => r.content!);
+      const rs = (asked?.reactions ?? [])
+        .filter((r) => r.senderInboxId === a.agentInbox)
+        .map((r) => r.content!);
       return rs.length === 2 ? rs : null;
     });
     expect(reactions.map((r) => [r.content, r.action])).toEqual([
@@ -100,7 +119,10 @@ describe("model-backed agent", () => {
     expect(await ask(a.group, a.agentInbox, "thanks")).toEqual(["echo: thanks"]);
     expect(model.requests.length).toBe(before + 1); // the reaction itself was not answered
     const sent = model.requests.at(-1)!.messages;
-    expect(sent.at(-2)).toEqual({ role: "user", content: `(reacted 👍 to your message: "${ownAnswer.text}")` });
+    expect(sent.at(-2)).toEqual({
+      role: "user",
+      content: `(reacted 👍 to your message: "${ownAnswer.text}")`,
+    });
   });
 
   it("model failures (500, timeout, malformed) give one short apology each, and the agent keeps working", async () => {
@@ -133,7 +155,9 @@ describe("model-backed agent", () => {
     await waitFor("the agent running again", () => first.running().includes(a.identityId));
     const burst = ["b1", "b2", "b3", "b4", "b5"];
     for (const text of burst) await a.group.sendText(text);
-    await waitFor("the first burst answer", async () => (await texts(a.group)).some((m) => m.text === "echo: b1"));
+    await waitFor("the first burst answer", async () =>
+      (await texts(a.group)).some((m) => m.text === "echo: b1"),
+    );
     await Promise.all(workers.splice(0).map((w) => w.stop()));
     const claimed = await env.t.db.handledMessage.count({
       where: { identityId: a.identityId, kind: { startsWith: "answering:" } },
@@ -153,7 +177,9 @@ describe("model-backed agent", () => {
     for (const w of want) expect(all.filter((t) => t === w)).toHaveLength(1);
     expect(claimed).toBe(1); // the answer in flight was aborted and left claimed, and the next run answered it
     expect(
-      await env.t.db.handledMessage.count({ where: { identityId: a.identityId, kind: { startsWith: "answering:" } } }),
+      await env.t.db.handledMessage.count({
+        where: { identityId: a.identityId, kind: { startsWith: "answering:" } },
+      }),
     ).toBe(0);
   });
 });

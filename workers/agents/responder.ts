@@ -53,7 +53,9 @@ export const offlineResponder: Responder = {
 export function defaultResponder(): Responder {
   const c = config();
   if (!c.LLM_API_KEY) return offlineResponder;
-  return modelResponder(createModelClient({ baseURL: c.LLM_BASE_URL, apiKey: c.LLM_API_KEY, model: c.LLM_MODEL }));
+  return modelResponder(
+    createModelClient({ baseURL: c.LLM_BASE_URL, apiKey: c.LLM_API_KEY, model: c.LLM_MODEL }),
+  );
 }
 
 /** The greeting for the first person who joins: the agent's name and what it does (its instructions' first line). */

@@ -121,8 +121,12 @@ export async function takeOver(
     if (!agent) throw new Error("identity has no agent");
     const profile = agentProfileUpdate(agent.name);
 
-    const extraJoin = identity.role === "joiner" && !identity.isOwnerConversation && identity.status === "joining";
-    if (identity.role === "joiner" && (agent.status === "joining" || (extraJoin && agent.status === "live"))) {
+    const extraJoin =
+      identity.role === "joiner" && !identity.isOwnerConversation && identity.status === "joining";
+    if (
+      identity.role === "joiner" &&
+      (agent.status === "joining" || (extraJoin && agent.status === "live"))
+    ) {
       if (identity.encryptedWalletKey) opened = await openIdentityClient(ctx.sealingKey, identity);
       else {
         const fresh = await newIdentityClient(ctx.sealingKey);

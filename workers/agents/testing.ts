@@ -58,7 +58,12 @@ export async function texts(group: Group<unknown>): Promise<{ sender: string; te
 
 /** Joins a conversation through its invite as `who`; fails the test unless joined. */
 export async function joinAs(who: Identity, inviteUrl: string): Promise<Group<unknown>> {
-  const result = await join(inviteUrl, { client: who.client, env: "local", timeoutMs: 30_000, syncIntervalMs: 300 });
+  const result = await join(inviteUrl, {
+    client: who.client,
+    env: "local",
+    timeoutMs: 30_000,
+    syncIntervalMs: 300,
+  });
   if (result.status !== "joined") throw new Error(`join failed: ${result.status}`);
   return result.group;
 }
@@ -75,11 +80,17 @@ export interface LaunchedForTest {
 }
 
 /** Claims a warm identity, joins it as a fresh person (who becomes the operator) and waits for the greeting. */
-export async function launchAndJoin(dir: string, name: string, instructions: string): Promise<LaunchedForTest> {
+export async function launchAndJoin(
+  dir: string,
+  name: string,
+  instructions: string,
+): Promise<LaunchedForTest> {
   const claim = await claimWarmIdentity({ ownerId: null, templateId: null, name, instructions });
   const operator = await newIdentity(dir);
   const group = await joinAs(operator, claim.inviteUrl);
-  await waitFor("the greeting", async () => (await texts(group)).some((m) => m.text.startsWith(`Hi, I'm ${name}`)));
+  await waitFor("the greeting", async () =>
+    (await texts(group)).some((m) => m.text.startsWith(`Hi, I'm ${name}`)),
+  );
   const { db } = await import("@/lib/db");
   const identity = await db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
   return {
@@ -93,7 +104,13 @@ export async function launchAndJoin(dir: string, name: string, instructions: str
 }
 
 /** Sends `text` as the holder of `group` and waits for `count` new messages from `agentInbox`; returns their texts. */
-export async function ask(group: Group<unknown>, agentInbox: string, text: string, count = 1, timeoutMs = 20_000) {
+export async function ask(
+  group: Group<unknown>,
+  agentInbox: string,
+  text: string,
+  count = 1,
+  timeoutMs = 20_000,
+) {
   const before = (await texts(group)).filter((m) => m.sender === agentInbox).length;
   await group.sendText(text);
   const after = await waitFor(

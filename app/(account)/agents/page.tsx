@@ -28,11 +28,21 @@ export default async function MyAgentsPage() {
       ) : (
         <ul className="flex flex-col gap-4">
           {agents.map((agent) => (
-            <li key={agent.id} className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5" data-testid="agent-card">
+            <li
+              key={agent.id}
+              className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+              data-testid="agent-card"
+            >
               <div className="flex flex-wrap items-baseline justify-between gap-2">
                 <h2 className="text-lg font-semibold">
                   <Link href={`/agents/${agent.id}`} className="hover:text-accent hover:underline">
-                    {agent.template ? <Emoji emoji={agent.template.emoji} size={20} className="mr-1 inline-block align-[-3px]" /> : null}
+                    {agent.template ? (
+                      <Emoji
+                        emoji={agent.template.emoji}
+                        size={20}
+                        className="mr-1 inline-block align-[-3px]"
+                      />
+                    ) : null}
                     {agent.name}
                   </Link>
                 </h2>

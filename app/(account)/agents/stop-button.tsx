@@ -9,7 +9,8 @@ export function StopButton({ agentId, name }: { agentId: string; name: string })
     <form
       action={formAction}
       onSubmit={(event) => {
-        if (!window.confirm(`Stop ${name}? It leaves its conversations and cannot be restarted by you.`)) event.preventDefault();
+        if (!window.confirm(`Stop ${name}? It leaves its conversations and cannot be restarted by you.`))
+          event.preventDefault();
       }}
       className="flex items-center gap-2"
     >
@@ -22,7 +23,11 @@ export function StopButton({ agentId, name }: { agentId: string; name: string })
         {pending ? "Stopping…" : "Stop agent"}
       </button>
       <span role="status" aria-live="polite" className="text-sm">
-        {state && !state.ok ? <span className="text-danger">{state.error.message}</span> : state?.ok ? "Stopped" : null}
+        {state && !state.ok ? (
+          <span className="text-danger">{state.error.message}</span>
+        ) : state?.ok ? (
+          "Stopped"
+        ) : null}
       </span>
     </form>
   );

@@ -9,7 +9,12 @@ import { safeReturnPath } from "@/lib/auth/return-path";
 export type SignInState = { error?: string };
 
 const emailForm = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid e-mail address.").max(254, "That e-mail is too long."),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .email("Enter a valid e-mail address.")
+    .max(254, "That e-mail is too long."),
   callbackUrl: z.string().optional(),
 });
 

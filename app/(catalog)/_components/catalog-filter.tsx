@@ -7,7 +7,13 @@ import { catalogHref, type CatalogFilter, type CategorySummary } from "@/lib/tem
  * (`?q=`, keeping the chosen category in a hidden field) and category links
  * (keeping the search). The server renders the filtered result either way.
  */
-export function CatalogFilterBar({ filter, categories }: { filter: CatalogFilter; categories: CategorySummary[] }) {
+export function CatalogFilterBar({
+  filter,
+  categories,
+}: {
+  filter: CatalogFilter;
+  categories: CategorySummary[];
+}) {
   return (
     <div className="flex flex-col gap-4">
       <form action="/" method="get" role="search" className="flex gap-2">
@@ -24,7 +30,10 @@ export function CatalogFilterBar({ filter, categories }: { filter: CatalogFilter
           className="min-w-0 flex-1 rounded-lg border border-line bg-surface px-3 py-2 text-sm placeholder:text-ink-muted"
         />
         {filter.category ? <input type="hidden" name="category" value={filter.category} /> : null}
-        <button type="submit" className="rounded-lg bg-accent px-4 py-2 text-sm font-medium text-accent-ink hover:opacity-90">
+        <button
+          type="submit"
+          className="rounded-lg bg-accent px-4 py-2 text-sm font-medium text-accent-ink hover:opacity-90"
+        >
           Search
         </button>
       </form>
@@ -37,7 +46,10 @@ export function CatalogFilterBar({ filter, categories }: { filter: CatalogFilter
           </li>
           {categories.map((c) => (
             <li key={c.category}>
-              <CategoryLink href={catalogHref({ q: filter.q, category: c.category })} current={filter.category === c.category}>
+              <CategoryLink
+                href={catalogHref({ q: filter.q, category: c.category })}
+                current={filter.category === c.category}
+              >
                 {c.label} <span className="text-xs opacity-75">{c.count}</span>
               </CategoryLink>
             </li>
@@ -48,7 +60,15 @@ export function CatalogFilterBar({ filter, categories }: { filter: CatalogFilter
   );
 }
 
-function CategoryLink({ href, current, children }: { href: string; current: boolean; children: React.ReactNode }) {
+function CategoryLink({
+  href,
+  current,
+  children,
+}: {
+  href: string;
+  current: boolean;
+  children: React.ReactNode;
+}) {
   return (
     <Link
       href={href}

@@ -6,7 +6,10 @@ export function ReadyNow({ count }: { count: number }) {
         count > 0 ? "bg-success-soft text-success" : "border border-line bg-surface text-ink-muted"
       }`}
     >
-      <span aria-hidden="true" className={`size-2 rounded-full ${count > 0 ? "bg-success" : "bg-ink-muted"}`} />
+      <span
+        aria-hidden="true"
+        className={`size-2 rounded-full ${count > 0 ? "bg-success" : "bg-ink-muted"}`}
+      />
       <span data-testid="ready-now">
         {count} {count === 1 ? "agent" : "agents"} ready now
       </span>

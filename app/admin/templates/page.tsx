@@ -8,7 +8,11 @@ export const metadata: Metadata = { title: "Templates · Admin" };
 export const dynamic = "force-dynamic";
 
 /** Template admin (admins only, checked on the server): list with publish/feature/order, editor for new or `?edit=<id>`. */
-export default async function AdminTemplatesPage({ searchParams }: { searchParams: Promise<{ edit?: string }> }) {
+export default async function AdminTemplatesPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ edit?: string }>;
+}) {
   await requireAdmin("/admin/templates");
   const { edit } = await searchParams;
   const templates = await listAllTemplates();

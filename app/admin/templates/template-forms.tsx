@@ -6,19 +6,37 @@ import { changeTemplateFlags, saveTemplate, type TemplateState } from "./actions
 
 type Editable = Pick<
   Template,
-  "id" | "slug" | "name" | "emoji" | "category" | "description" | "instructions" | "skills" | "suggestedMessages" | "published" | "featured" | "sortOrder"
+  | "id"
+  | "slug"
+  | "name"
+  | "emoji"
+  | "category"
+  | "description"
+  | "instructions"
+  | "skills"
+  | "suggestedMessages"
+  | "published"
+  | "featured"
+  | "sortOrder"
 >;
 
 function Result({ state }: { state: TemplateState }) {
   return (
     <p role="status" aria-live="polite" className="min-h-5 text-sm" data-testid="template-result">
-      {state ? state.ok ? <span className="text-success">{state.data.message}</span> : <span className="text-danger">{state.error.message}</span> : null}
+      {state ? (
+        state.ok ? (
+          <span className="text-success">{state.data.message}</span>
+        ) : (
+          <span className="text-danger">{state.error.message}</span>
+        )
+      ) : null}
     </p>
   );
 }
 
 const field = "rounded-lg border border-line bg-canvas px-3 py-2";
-const button = "rounded-lg border border-line bg-surface px-3 py-1.5 text-sm font-medium hover:border-accent disabled:opacity-60";
+const button =
+  "rounded-lg border border-line bg-surface px-3 py-1.5 text-sm font-medium hover:border-accent disabled:opacity-60";
 
 export function TemplateEditor({ template }: { template?: Editable }) {
   const [state, formAction, pending] = useActionState(saveTemplate, null);
@@ -60,7 +78,12 @@ export function TemplateEditor({ template }: { template?: Editable }) {
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
         Suggested first messages (one per line)
-        <textarea name="suggestedMessages" rows={3} defaultValue={t?.suggestedMessages.join("\n")} className={field} />
+        <textarea
+          name="suggestedMessages"
+          rows={3}
+          defaultValue={t?.suggestedMessages.join("\n")}
+          className={field}
+        />
       </label>
       <label className="flex items-center gap-2 text-sm font-medium">
         <input type="checkbox" name="published" defaultChecked={t?.published ?? false} /> Published
@@ -69,7 +92,11 @@ export function TemplateEditor({ template }: { template?: Editable }) {
         <input type="checkbox" name="featured" defaultChecked={t?.featured ?? false} /> Featured
       </label>
       <div className="flex items-center gap-3 sm:col-span-2">
-        <button type="submit" disabled={pending} className="rounded-lg bg-accent px-4 py-2 font-medium text-accent-ink disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-lg bg-accent px-4 py-2 font-medium text-accent-ink disabled:opacity-60"
+        >
           {pending ? "Saving…" : t ? "Save template" : "Create template"}
         </button>
         <Result state={state} />
@@ -78,21 +105,35 @@ export function TemplateEditor({ template }: { template?: Editable }) {
   );
 }
 
-export function TemplateRowControls({ template }: { template: Pick<Template, "id" | "name" | "published" | "featured" | "sortOrder"> }) {
+export function TemplateRowControls({
+  template,
+}: {
+  template: Pick<Template, "id" | "name" | "published" | "featured" | "sortOrder">;
+}) {
   const [state, formAction, pending] = useActionState(changeTemplateFlags, null);
   return (
     <div className="flex flex-wrap items-center gap-2">
       <form action={formAction}>
         <input type="hidden" name="id" value={template.id} />
         <input type="hidden" name="published" value={String(!template.published)} />
-        <button type="submit" disabled={pending} className={button} aria-label={`${template.published ? "Unpublish" : "Publish"} ${template.name}`}>
+        <button
+          type="submit"
+          disabled={pending}
+          className={button}
+          aria-label={`${template.published ? "Unpublish" : "Publish"} ${template.name}`}
+        >
           {template.published ? "Unpublish" : "Publish"}
         </button>
       </form>
       <form action={formAction}>
         <input type="hidden" name="id" value={template.id} />
         <input type="hidden" name="featured" value={String(!template.featured)} />
-        <button type="submit" disabled={pending} className={button} aria-label={`${template.featured ? "Unfeature" : "Feature"} ${template.name}`}>
+        <button
+          type="submit"
+          disabled={pending}
+          className={button}
+          aria-label={`${template.featured ? "Unfeature" : "Feature"} ${template.name}`}
+        >
           {template.featured ? "Unfeature" : "Feature"}
         </button>
       </form>
@@ -101,8 +142,20 @@ export function TemplateRowControls({ template }: { template: Pick<Template, "id
         <label className="sr-only" htmlFor={`order-${template.id}`}>
           Order of {template.name}
         </label>
-        <input id={`order-${template.id}`} name="sortOrder" type="number" defaultValue={template.sortOrder} key={template.sortOrder} className="w-16 rounded-lg border border-line bg-canvas px-2 py-1" />
-        <button type="submit" disabled={pending} className={button} aria-label={`Save the order of ${template.name}`}>
+        <input
+          id={`order-${template.id}`}
+          name="sortOrder"
+          type="number"
+          defaultValue={template.sortOrder}
+          key={template.sortOrder}
+          className="w-16 rounded-lg border border-line bg-canvas px-2 py-1"
+        />
+        <button
+          type="submit"
+          disabled={pending}
+          className={button}
+          aria-label={`Save the order of ${template.name}`}
+        >
           Set
         </button>
       </form>

@@ -8,8 +8,13 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
   const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-  const allowed = bearer ? secretMatches(bearer, config().METRICS_TOKEN) : (await currentUser())?.role === "admin";
-  if (!allowed) return jsonError("unauthorized", "Metrics are for admins or holders of the metrics token.", 401);
+  const allowed = bearer
+    ? secretMatches(bearer, config().METRICS_TOKEN)
+    : (await currentUser())?.role === "admin";
+  if (!allowed)
+    return jsonError("unauthorized", "Metrics are for admins or holders of the metrics token.", 401);
   const { registry } = metrics();
-  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType, "cache-control": "no-store" } });
+  return new Response(await registry.metrics(), {
+    headers: { "content-type": registry.contentType, "cache-control": "no-store" },
+  });
 }

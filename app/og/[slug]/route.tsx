@@ -10,7 +10,8 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const template = await getPublishedTemplate(slug);
-  if (!template) return new Response("Template not found", { status: 404, headers: { "Content-Type": "text/plain" } });
+  if (!template)
+    return new Response("Template not found", { status: 404, headers: { "Content-Type": "text/plain" } });
   return renderOgImage({
     emoji: template.emoji,
     title: template.name,

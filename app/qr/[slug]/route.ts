@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const template = await getPublishedTemplate(slug);
-  if (!template) return new Response("Template not found", { status: 404, headers: { "Content-Type": "text/plain" } });
+  if (!template)
+    return new Response("Template not found", { status: 404, headers: { "Content-Type": "text/plain" } });
 
   const url = templatePageUrl(template.slug);
   const format = new URL(request.url).searchParams.get("format") ?? "png";
@@ -19,7 +20,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
     });
   }
   if (format !== "png") {
-    return new Response('Unknown format: use "png" or "svg"', { status: 400, headers: { "Content-Type": "text/plain" } });
+    return new Response('Unknown format: use "png" or "svg"', {
+      status: 400,
+      headers: { "Content-Type": "text/plain" },
+    });
   }
   const png = await qrPng(url, 512);
   return new Response(new Uint8Array(png), {

@@ -40,7 +40,12 @@ export function BrowserChat({ agentId, agentName }: { agentId: string; agentName
             ? `You are in the conversation with ${agentName}.`
             : "The chat connection dropped; retrying…"}
       </p>
-      <ol aria-live="polite" aria-label="Messages" className="flex max-h-96 flex-col gap-2 overflow-y-auto" data-testid="chat-log">
+      <ol
+        aria-live="polite"
+        aria-label="Messages"
+        className="flex max-h-96 flex-col gap-2 overflow-y-auto"
+        data-testid="chat-log"
+      >
         {messages.map((m) => (
           <li
             key={m.id}
@@ -57,8 +62,19 @@ export function BrowserChat({ agentId, agentName }: { agentId: string; agentName
         <label htmlFor="chat-text" className="sr-only">
           Message
         </label>
-        <input id="chat-text" name="text" required maxLength={4000} autoComplete="off" className="flex-1 rounded-lg border border-line bg-canvas px-3 py-2" />
-        <button type="submit" disabled={pending || connection !== "open"} className="rounded-lg bg-accent px-4 py-2 font-medium text-accent-ink disabled:opacity-60">
+        <input
+          id="chat-text"
+          name="text"
+          required
+          maxLength={4000}
+          autoComplete="off"
+          className="flex-1 rounded-lg border border-line bg-canvas px-3 py-2"
+        />
+        <button
+          type="submit"
+          disabled={pending || connection !== "open"}
+          className="rounded-lg bg-accent px-4 py-2 font-medium text-accent-ink disabled:opacity-60"
+        >
           {pending ? "Sending…" : "Send"}
         </button>
       </form>

@@ -29,7 +29,10 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const agent = id.length <= 64 ? await getAgentForOwner(id, user.id) : null;
   if (!agent) notFound();
   const timeline = await agentTimeline(agent.id);
-  const chat = browserChatEnabled() && agent.status === "live" && (await ownerConversationInvite(agent.id, user.id)) !== null;
+  const chat =
+    browserChatEnabled() &&
+    agent.status === "live" &&
+    (await ownerConversationInvite(agent.id, user.id)) !== null;
   return (
     <div className="flex flex-col gap-6">
       <nav aria-label="Breadcrumb" className="text-sm text-ink-muted">
@@ -45,21 +48,30 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <p className="text-sm text-ink-muted">{agent.template?.name ?? "No template"}</p>
         <AgentStatusLine agent={agent} />
       </header>
-      <section aria-labelledby="conversations-title" className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5">
+      <section
+        aria-labelledby="conversations-title"
+        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+      >
         <h2 id="conversations-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
           Conversations
         </h2>
         <Conversations agent={agent} />
       </section>
       {chat ? (
-        <section aria-labelledby="chat-title" className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5">
+        <section
+          aria-labelledby="chat-title"
+          className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+        >
           <h2 id="chat-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
             Chat in the browser
           </h2>
           <BrowserChat agentId={agent.id} agentName={agent.name} />
         </section>
       ) : null}
-      <section aria-labelledby="timeline-title" className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5">
+      <section
+        aria-labelledby="timeline-title"
+        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+      >
         <h2 id="timeline-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
           Timeline
         </h2>

@@ -9,7 +9,10 @@ export default function TemplateNotFound() {
       <p className="text-ink-muted">
         The link may be mistyped, or the agent may have been taken out of the catalog.
       </p>
-      <Link href="/" className="rounded-lg bg-accent px-4 py-2 text-sm font-medium text-accent-ink hover:opacity-90">
+      <Link
+        href="/"
+        className="rounded-lg bg-accent px-4 py-2 text-sm font-medium text-accent-ink hover:opacity-90"
+      >
         Browse all agents
       </Link>
     </div>

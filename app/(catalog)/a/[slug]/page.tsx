@@ -30,7 +30,12 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   const template = await loadTemplate(slug);
   // The page answers 404 for a missing template; metadata only names it.
   if (!template) return { title: "Agent not found" };
-  const image = { url: `/og/${template.slug}`, width: 1200, height: 630, alt: `${template.name}: ${template.description}` };
+  const image = {
+    url: `/og/${template.slug}`,
+    width: 1200,
+    height: 630,
+    alt: `${template.name}: ${template.description}`,
+  };
   return {
     title: template.name,
     description: template.description,
@@ -43,7 +48,12 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
       siteName: "Convos Agents",
       images: [image],
     },
-    twitter: { card: "summary_large_image", title: template.name, description: template.description, images: [image] },
+    twitter: {
+      card: "summary_large_image",
+      title: template.name,
+      description: template.description,
+      images: [image],
+    },
   };
 }
 
@@ -68,7 +78,10 @@ export default async function TemplatePage({ params }: { params: Params }) {
           </li>
           <li aria-hidden="true">/</li>
           <li>
-            <Link href={catalogHref({ category: template.category })} className="hover:text-accent hover:underline">
+            <Link
+              href={catalogHref({ category: template.category })}
+              className="hover:text-accent hover:underline"
+            >
               {categoryLabel(template.category)}
             </Link>
           </li>
@@ -108,8 +121,14 @@ export default async function TemplatePage({ params }: { params: Params }) {
 
       <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="flex flex-col gap-6">
-          <section aria-labelledby="instructions-title" className="rounded-card border border-line bg-surface p-6">
-            <h2 id="instructions-title" className="mb-3 text-sm font-semibold uppercase tracking-wide text-ink-muted">
+          <section
+            aria-labelledby="instructions-title"
+            className="rounded-card border border-line bg-surface p-6"
+          >
+            <h2
+              id="instructions-title"
+              className="mb-3 text-sm font-semibold uppercase tracking-wide text-ink-muted"
+            >
               Instructions
             </h2>
             <MarkdownContent source={template.instructions} />
@@ -117,12 +136,18 @@ export default async function TemplatePage({ params }: { params: Params }) {
 
           {template.suggestedMessages.length > 0 ? (
             <section aria-labelledby="try-title" className="rounded-card border border-line bg-surface p-6">
-              <h2 id="try-title" className="mb-3 text-sm font-semibold uppercase tracking-wide text-ink-muted">
+              <h2
+                id="try-title"
+                className="mb-3 text-sm font-semibold uppercase tracking-wide text-ink-muted"
+              >
                 Try saying
               </h2>
               <ul className="flex flex-col gap-2">
                 {template.suggestedMessages.map((message) => (
-                  <li key={message} className="w-fit max-w-full rounded-2xl rounded-bl-sm bg-accent-soft px-4 py-2 text-ink">
+                  <li
+                    key={message}
+                    className="w-fit max-w-full rounded-2xl rounded-bl-sm bg-accent-soft px-4 py-2 text-ink"
+                  >
                     {message}
                   </li>
                 ))}
@@ -131,7 +156,10 @@ export default async function TemplatePage({ params }: { params: Params }) {
           ) : null}
         </div>
 
-        <aside aria-labelledby="share-title" className="flex flex-col gap-4 rounded-card border border-line bg-surface p-6">
+        <aside
+          aria-labelledby="share-title"
+          className="flex flex-col gap-4 rounded-card border border-line bg-surface p-6"
+        >
           <h2 id="share-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
             Share this agent
           </h2>

@@ -26,7 +26,12 @@ const body = z
 
 export async function POST(request: Request) {
   const key = config().POOL_API_KEY;
-  if (!key) return jsonError("api_disabled", "The pool API is not enabled on this server (POOL_API_KEY is unset).", 401);
+  if (!key)
+    return jsonError(
+      "api_disabled",
+      "The pool API is not enabled on this server (POOL_API_KEY is unset).",
+      401,
+    );
   if (!secretMatches(request.headers.get("x-api-key"), key)) {
     return jsonError("unauthorized", "A valid x-api-key header is required.", 401);
   }
