@@ -42,6 +42,11 @@ test.describe("catalog", () => {
       await expect(all.getByRole("heading", { name, exact: true })).toBeVisible();
     }
     expect(await all.getByRole("article").count()).toBeGreaterThanOrEqual(16);
+
+    // Each card and chip carries a spinner for its pending navigation; at rest none shows.
+    const spinners = page.locator("[data-link-pending]");
+    expect(await spinners.count()).toBeGreaterThanOrEqual(22);
+    await expect(page.locator("[data-link-pending]:visible")).toHaveCount(0);
     await page.screenshot({ path: test.info().outputPath("catalog.png"), fullPage: true });
   });
 

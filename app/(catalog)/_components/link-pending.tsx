@@ -14,8 +14,11 @@ export function LinkPending({ className = "" }: { className?: string }) {
   return (
     <span
       aria-hidden="true"
-      className={`inline-block size-3.5 shrink-0 rounded-full border-2 border-current border-r-transparent align-middle motion-safe:animate-spin ${
-        pending ? "opacity-70" : "hidden"
+      data-link-pending
+      // `display` comes from one class only: with both `inline-block` and `hidden` on
+      // the element, `inline-block` won and every idle link showed a spinner.
+      className={`size-3.5 shrink-0 rounded-full border-2 border-current border-r-transparent align-middle motion-safe:animate-spin ${
+        pending ? "inline-block opacity-70" : "hidden"
       } ${className}`}
     />
   );
