@@ -16,7 +16,7 @@ import fs from "node:fs";
 import { migrate, openDatabase, run } from "./database.ts";
 import { loadDevSecrets } from "./dev-secrets.ts";
 import { missingInProduction } from "../lib/config.ts";
-import { localStateProblem } from "../workers/xmtp-node/consistency.ts";
+import { checkLocalStateConsistent } from "../workers/xmtp-node/consistency.ts";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const DEV_ADMIN_EMAIL = "admin@dev.local";
@@ -118,7 +118,7 @@ if (mode === "dev") {
 }
 
 if (xmtpEnv === "local") {
-  const problem = localStateProblem(dataDir);
+  const problem = checkLocalStateConsistent(dataDir);
   if (problem) {
     console.error(`[run] ${problem}`);
     process.exit(1);

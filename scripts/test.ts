@@ -1,9 +1,9 @@
 /**
- * `npm test`: the whole suite, in order: typecheck, lint, unit and integration
+ * `npm test`: the whole suite, in order: typecheck, lint, formatting, unit and integration
  * tests (vitest, on the embedded PostgreSQL and the local XMTP node), the
  * production build, and the end-to-end tests (Playwright in Chromium). It ends
  * with one plain line, `N passed, N failed`, counting every test case plus
- * each of the typecheck, lint and build steps as one check.
+ * each of the typecheck, lint, format and build steps as one check.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -77,6 +77,7 @@ async function playwright() {
 
 await step("typecheck", "npx", ["tsc", "--noEmit"]);
 await step("lint", "npx", ["eslint", ".", "--max-warnings=0"]);
+await step("format", "npx", ["prettier", "--check", "."]);
 await vitest();
 if (await step("build", "npx", ["next", "build"])) await playwright();
 

@@ -19,12 +19,11 @@ export async function markAgentLive(
   identityId: string,
   agentId: string,
   workerId: string,
-  extra: { conversationId?: string } = {},
 ): Promise<number | null> {
   return db.$transaction(async (tx) => {
     await tx.identity.update({
       where: { id: identityId },
-      data: { status: "live", lastError: null, nextAttemptAt: null, ...extra },
+      data: { status: "live", lastError: null, nextAttemptAt: null },
     });
     const agent = await tx.agent.findUniqueOrThrow({
       where: { id: agentId },

@@ -31,6 +31,3 @@ export function checkLocalStateConsistent(dataDir: string): string | null {
     `Run \`npm run reset-local\` to wipe both together (DATA_DIR=${dataDir}).`
   );
 }
-
-/** Alias used by scripts/stack.ts. */
-export const localStateProblem = checkLocalStateConsistent;

@@ -81,8 +81,3 @@ export async function lockConversation(group: Group<unknown>): Promise<string> {
   await group.updatePermission(Permission.AddMember, Permission.Deny);
   return tag;
 }
-
-/** Unlock: allow addMember again; the tag stays (as iOS), so pre-lock invites stay dead. */
-export async function unlockConversation(group: Group<unknown>): Promise<void> {
-  await group.updatePermission(Permission.AddMember, Permission.Allow);
-}
