@@ -20,6 +20,27 @@ const config = [
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // No module may reach itself again through its imports: a cycle hides which part is the ground.
+      "import/no-cycle": ["error", { ignoreExternal: true }],
+    },
+  },
+  {
+    // lib/ is the ground floor: the web app, the workers, the scripts and the tests build on it, never
+    // the reverse. A piece both need moves down into lib/.
+    files: ["lib/**"],
+    rules: {
+      "import/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            {
+              target: "./lib",
+              from: ["./app", "./workers", "./scripts", "./bench", "./e2e"],
+              message: "lib/ is the ground: move the shared piece into lib/ instead.",
+            },
+          ],
+        },
+      ],
     },
   },
 ];

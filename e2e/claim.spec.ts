@@ -7,7 +7,7 @@
  */
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { openChatSession } from "../workers/chat/session";
+import { openChatSession } from "../lib/chat/session";
 import { E2E } from "./env";
 import { decodeQrPng } from "../test/decode-qr";
 import { closeMailbox, signInByEmail } from "./mailbox";

@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { migrate, openDatabase, run } from "./database.ts";
-import { loadDevSecrets } from "./dev-secrets.ts";
+import { loadDevSecrets } from "../lib/secrets/dev-secrets.ts";
 import { missingInProduction } from "../lib/config.ts";
 import { checkLocalStateConsistent } from "../workers/xmtp-node/consistency.ts";
 

@@ -2,7 +2,7 @@ import "server-only";
 /**
  * The browser chat (PRODUCT.md §2, /agents/[id], XMTP_ENV=local only): the
  * server gives the signed-in user a guest XMTP identity that joins the agent's
- * conversation through the real invite flow (workers/chat/session.ts, the
+ * conversation through the real invite flow (lib/chat/session.ts, the
  * Convos joiner), and relays its messages to the page. One guest identity per
  * user and agent, kept under DATA_DIR/guests (0600 key file).
  *
@@ -14,7 +14,7 @@ import "server-only";
 import path from "node:path";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { openChatSession, type ChatMessage, type ChatSession } from "@/workers/chat/session";
+import { openChatSession, type ChatMessage, type ChatSession } from "./session";
 
 export type { ChatMessage };
 

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { loadDevSecrets } from "../../scripts/dev-secrets.ts";
+import { loadDevSecrets } from "./dev-secrets.ts";
 import { dataDirFromEnv } from "../xmtp/paths.ts";
 import { deriveSealingKey, SealError, type SealingKey } from "./seal.ts";
 

@@ -5,8 +5,9 @@
  * (5xx after retries, timeout, malformed answer) becomes one short apology;
  * the agent keeps working.
  */
-import { ModelError, type ChatMessage, type ModelClient } from "@/lib/llm";
-import type { Responder, ResponderInput } from "./responder";
+import { config } from "@/lib/config";
+import { createModelClient, ModelError, type ChatMessage, type ModelClient } from "@/lib/llm";
+import { offlineResponder, type Responder, type ResponderInput } from "./responder";
 
 export const PLATFORM_RULES = [
   "You are an AI agent in an end-to-end encrypted group chat on Convos.",
@@ -42,4 +43,13 @@ export function modelResponder(client: ModelClient, log?: { warn(o: object, m: s
       }
     },
   };
+}
+
+/** The model responder when LLM_API_KEY is set, else the offline responder. */
+export function defaultResponder(): Responder {
+  const c = config();
+  if (!c.LLM_API_KEY) return offlineResponder;
+  return modelResponder(
+    createModelClient({ baseURL: c.LLM_BASE_URL, apiKey: c.LLM_API_KEY, model: c.LLM_MODEL }),
+  );
 }

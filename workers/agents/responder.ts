@@ -1,11 +1,8 @@
 /**
  * What an agent says. Two responders behind one interface: the language model
  * (model-responder.ts) when LLM_API_KEY is set, else the offline responder
- * (PRODUCT.md §5). The worker picks one at start-up (`defaultResponder`).
+ * here. The worker picks one at start-up (model-responder.ts's `defaultResponder`).
  */
-import { config } from "@/lib/config";
-import { createModelClient } from "@/lib/llm";
-import { modelResponder } from "./model-responder";
 
 /** One earlier message of the conversation, as the model sees it. */
 export interface ChatTurn {
@@ -38,7 +35,7 @@ export interface Responder {
   reply(input: ResponderInput): Promise<ResponderReply | null>;
 }
 
-/** PRODUCT.md §5: with no model configured, one line saying so and what the agent can still do. */
+/** With no model configured, every answer is one line saying so and what the agent can still do. */
 export const offlineResponder: Responder = {
   usesModel: false,
   async reply({ agentName }) {
@@ -48,15 +45,6 @@ export const offlineResponder: Responder = {
     };
   },
 };
-
-/** The model responder when LLM_API_KEY is set, else the offline responder. */
-export function defaultResponder(): Responder {
-  const c = config();
-  if (!c.LLM_API_KEY) return offlineResponder;
-  return modelResponder(
-    createModelClient({ baseURL: c.LLM_BASE_URL, apiKey: c.LLM_API_KEY, model: c.LLM_MODEL }),
-  );
-}
 
 /** The greeting for the first person who joins: the agent's name and what it does (its instructions' first line). */
 export function greetingFor(agent: { name: string; instructions: string }): string {

@@ -30,7 +30,8 @@ import { startPoolFiller } from "./pool";
 import { startRegistry } from "./registry";
 import { config } from "@/lib/config";
 import { conversationOps } from "./conversations";
-import { defaultResponder, type Responder } from "./responder";
+import { defaultResponder } from "./model-responder";
+import type { Responder } from "./responder";
 import { InFlight, repeat } from "./timers";
 import { takeOver, type TakeoverContext } from "./takeover";
 

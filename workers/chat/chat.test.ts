@@ -14,9 +14,9 @@ import {
   waitFor,
   type Identity,
 } from "../../lib/convos/integration-helpers.ts";
-import { identityPath, loadOrCreateIdentity } from "./identity.ts";
+import { identityPath, loadOrCreateIdentity } from "../../lib/chat/identity.ts";
 import { formatMessage, parseArgs } from "./main.ts";
-import { openChatSession, type ChatMessage } from "./session.ts";
+import { openChatSession, type ChatMessage } from "../../lib/chat/session.ts";
 
 const tmp = tempDir("convos-chat-");
 const stops: (() => Promise<unknown>)[] = [];

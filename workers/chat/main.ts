@@ -10,7 +10,7 @@ import os from "node:os";
 import readline from "node:readline";
 import { isConvosError } from "../../lib/convos/errors.ts";
 import { dataDirFromEnv, xmtpEnv } from "../../lib/xmtp/index.ts";
-import { openChatSession, type ChatMessage } from "./session.ts";
+import { openChatSession, type ChatMessage } from "../../lib/chat/session.ts";
 
 const USAGE = "usage: npm run chat -- <invite-url> [--name <display name>]";
 

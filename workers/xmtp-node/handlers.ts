@@ -3,13 +3,21 @@
  * `Service/Method` (spec §9), and errors become gRPC statuses with readable
  * details (spec §3): `RpcError`s keep their code, anything else is INTERNAL.
  */
-import { status, type sendUnaryData, type ServerUnaryCall, type UntypedHandleCall } from "@grpc/grpc-js";
+import {
+  status,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type UntypedHandleCall,
+} from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { RpcError } from "./rpc-error.ts";
-import type { StreamHandler } from "./subscriptions.ts";
 
 // `never` parameters let each method declare its own request shape.
 export type UnaryHandlers = Record<string, (request: never) => object>;
+
+/** A server-streaming method: writes to the call until the client cancels. */
+export type StreamHandler = (call: ServerWritableStream<never, object>) => void;
 
 /** Per-method call counters, keyed `Service/Method` (or the full path for unknown methods). */
 export class CallCounts {

@@ -15,8 +15,7 @@ import { Metadata, type ServerWritableStream } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { hex, type GroupMessageRow, type Store, type WelcomeRow } from "./store.ts";
 import { groupMessageOut, welcomeOut } from "./mls-service.ts";
-
-export type StreamHandler = (call: ServerWritableStream<never, object>) => void;
+import type { StreamHandler } from "./handlers.ts";
 
 interface Topic<Row> {
   keyOf(row: Row): Buffer;
