@@ -35,13 +35,13 @@ process.env.DATA_DIR = dataDir;
 process.env.MASTER_KEY = "bench-master-key-0123456789abcdefghijkl";
 const { db } = await import("../lib/db.ts");
 const { join } = await import("../lib/convos/index.ts");
-const { newIdentity } = await import("../lib/convos/integration-helpers.ts");
+const { newIdentity } = await import("../test/convos.ts");
 const { claimWarmIdentity } = await import("../lib/pool/claim.ts");
 const { startWorker } = await import("../workers/agents/worker.ts");
 const { offlineResponder } = await import("../workers/agents/responder.ts");
 const { modelResponder } = await import("../workers/agents/model-responder.ts");
 const { createModelClient } = await import("../lib/llm/index.ts");
-const { startScriptedModelServer } = await import("../lib/llm/scripted-server.ts");
+const { startScriptedModelServer } = await import("../test/scripted-model-server.ts");
 
 const log = pino({ level: "warn" });
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;

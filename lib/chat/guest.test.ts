@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
-import { openTestConversation, tempDir, waitFor } from "@/lib/convos/integration-helpers";
+import { openTestConversation, tempDir, waitFor } from "@/test/convos";
 import { GuestChats, type ChatMessage } from "./guest";
 
 const tmp = tempDir("convos-guest-");

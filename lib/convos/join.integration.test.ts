@@ -28,7 +28,7 @@ import {
   type JoinRequestProcessor,
 } from "./creator";
 import { join } from "./joiner";
-import { newIdentity, reopenIdentity, tempDir, waitFor, type Identity } from "./integration-helpers";
+import { newIdentity, reopenIdentity, tempDir, waitFor, type Identity } from "../../test/convos";
 import { createSignedInvite } from "./invite";
 import { encodeSlug } from "./slug";
 import { encryptConversationToken } from "./token";

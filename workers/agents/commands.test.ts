@@ -13,7 +13,7 @@ import {
   resolveProfiles,
   startJoinRequestProcessor,
 } from "@/lib/convos";
-import { newIdentity, tempDir, waitFor, type Identity } from "@/lib/convos/integration-helpers";
+import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
 import type { Group } from "@xmtp/node-sdk";
 import { pairingText } from "./answer";
 import { HELP, REFUSED } from "./commands";
@@ -26,7 +26,7 @@ import {
   workerTestEnv,
   type LaunchedForTest,
   type WorkerTestEnv,
-} from "./testing";
+} from "../../test/worker";
 import { startWorker, type RunningWorker } from "./worker";
 
 let env: WorkerTestEnv;

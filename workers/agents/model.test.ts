@@ -5,9 +5,9 @@
  * a worker stopped in the middle of a burst.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir, waitFor } from "@/lib/convos/integration-helpers";
+import { tempDir, waitFor } from "@/test/convos";
 import { createModelClient } from "@/lib/llm";
-import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/llm/scripted-server";
+import { startScriptedModelServer, type ScriptedModelServer } from "@/test/scripted-model-server";
 import { capText } from "./answer";
 import { Reactions } from "./history";
 import { APOLOGY, modelResponder, PLATFORM_RULES } from "./model-responder";
@@ -19,7 +19,7 @@ import {
   workerTestEnv,
   type LaunchedForTest,
   type WorkerTestEnv,
-} from "./testing";
+} from "../../test/worker";
 import { startWorker, type RunningWorker, type WorkerOptions } from "./worker";
 
 let env: WorkerTestEnv;

@@ -8,9 +8,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
 import { join } from "@/lib/convos";
-import { newIdentity, tempDir, waitFor } from "@/lib/convos/integration-helpers";
+import { newIdentity, tempDir, waitFor } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/pool/claim";
-import { fastOptions, texts, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "./testing";
+import { fastOptions, texts, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
 import { startWorker, type RunningWorker } from "./worker";
 
 let env: WorkerTestEnv;

@@ -11,10 +11,10 @@ import {
   join,
   startJoinRequestProcessor,
 } from "@/lib/convos";
-import { newIdentity, tempDir, waitFor, type Identity } from "@/lib/convos/integration-helpers";
+import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/pool/claim";
 import { claimJoin } from "@/lib/pool/join-claim";
-import { fastOptions, texts, workerTestEnv, type WorkerTestEnv } from "./testing";
+import { fastOptions, texts, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
 import { startWorker, type RunningWorker } from "./worker";
 
 let env: WorkerTestEnv;

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { ethereumIdentifier, randomPrivateKey, addressOf, streamOptions } from "../../lib/xmtp/index.ts";
-import { identifierOf, newUser, reopen, tempDir, texts, waitFor } from "./testing.ts";
+import { identifierOf, newUser, reopen, tempDir, texts, waitFor } from "../../test/xmtp-clients.ts";
 
 const tmp = tempDir("xmtp-acceptance-");
 afterAll(() => tmp.remove());

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiUrls } from "@xmtp/node-sdk";
 import { streamOptions, pointLocalEnvAt } from "../../lib/xmtp/index.ts";
 import { startXmtpNode, type XmtpNode } from "./server.ts";
-import { identifierOf, newUser, tempDir, texts, waitFor } from "./testing.ts";
+import { identifierOf, newUser, tempDir, texts, waitFor } from "../../test/xmtp-clients.ts";
 
 const tmp = tempDir("xmtp-restart-");
 const quiet = pino({ level: "warn" });

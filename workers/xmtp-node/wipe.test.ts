@@ -14,7 +14,7 @@ import { pointLocalEnvAt } from "../../lib/xmtp/index.ts";
 import { startXmtpNode, type XmtpNode } from "./server.ts";
 import { checkLocalStateConsistent } from "./consistency.ts";
 import { xmtpNodeDataDir } from "./paths.ts";
-import { identifierOf, newUser, tempDir } from "./testing.ts";
+import { identifierOf, newUser, tempDir } from "../../test/xmtp-clients.ts";
 
 const tmp = tempDir("xmtp-wipe-");
 const dataDir = tmp.dir; // laid out like a product DATA_DIR: xmtp-node/ and xmtp/

@@ -14,7 +14,7 @@ import { startXmtpNode, type XmtpNode } from "./server.ts";
 import { callRaw, callTyped } from "./raw-client.ts";
 import { decode, encode } from "./schema.ts";
 import { LOG_FILE } from "./persistence.ts";
-import { newUser, tempDir } from "./testing.ts";
+import { newUser, tempDir } from "../../test/xmtp-clients.ts";
 import { ApiUrls } from "@xmtp/node-sdk";
 import { pointLocalEnvAt } from "../../lib/xmtp/index.ts";
 

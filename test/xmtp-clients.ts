@@ -13,7 +13,7 @@ import {
   eoaSigner,
   ethereumIdentifier,
   randomPrivateKey,
-} from "../../lib/xmtp/index.ts";
+} from "../lib/xmtp/index.ts";
 
 export type TestClient = Awaited<ReturnType<typeof createXmtpClient>>;
 

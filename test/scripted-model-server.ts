@@ -6,7 +6,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ChatMessage } from "./client";
+import type { ChatMessage } from "../lib/llm/client";
 
 export type ScriptStep =
   | { text: string; tokens?: number; delayMs?: number }

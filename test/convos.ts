@@ -8,14 +8,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Client, Group } from "@xmtp/node-sdk";
-import { createXmtpClient, eoaSigner, randomPrivateKey } from "../xmtp/index.ts";
-import { convosCodecs } from "./codecs";
+import { createXmtpClient, eoaSigner, randomPrivateKey } from "../lib/xmtp/index.ts";
+import { convosCodecs } from "../lib/convos/codecs";
 import {
   InMemoryLedger,
   createConvosConversation,
   inviteToConversation,
   startJoinRequestProcessor,
-} from "./creator/index.ts";
+} from "../lib/convos/creator/index.ts";
 
 export interface Identity {
   client: Client<unknown>;

@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Group } from "@xmtp/node-sdk";
 import pino from "pino";
 import { join } from "@/lib/convos";
-import { newIdentity, waitFor, type Identity } from "@/lib/convos/integration-helpers";
+import { newIdentity, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/pool/claim";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 
