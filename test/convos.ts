@@ -1,14 +1,9 @@
 /**
- * Helpers for the integration tests of lib/convos: real node-sdk clients built
- * through lib/xmtp (the one client factory) with every Convos codec, on the
- * local XMTP node, with fresh databases in a temp dir. Test-only.
+ * Helpers for the tests that speak Convos: clients from the one test client
+ * factory (test/xmtp-clients.ts) with every Convos codec, and a conversation
+ * with an invite that lets joiners in.
  */
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { Client, Group } from "@xmtp/node-sdk";
-import { createXmtpClient, eoaSigner, randomPrivateKey } from "../lib/xmtp/index.ts";
+import type { Group } from "@xmtp/node-sdk";
 import { convosCodecs } from "../lib/convos/codecs";
 import {
   InMemoryLedger,
@@ -16,47 +11,19 @@ import {
   inviteToConversation,
   startJoinRequestProcessor,
 } from "../lib/convos/creator/index.ts";
+import { newUser, reopen, type TestUser } from "./xmtp-clients";
 
-export interface Identity {
-  client: Client<unknown>;
-  privateKey: `0x${string}`;
-  dbPath: string;
-  dbEncryptionKey: Uint8Array;
-}
-
-export function tempDir(prefix: string): { dir: string; remove: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
-let counter = 0;
-
-async function open(
-  privateKey: `0x${string}`,
-  dbPath: string,
-  dbEncryptionKey: Uint8Array,
-): Promise<Client<unknown>> {
-  const client = await createXmtpClient({
-    signer: eoaSigner(privateKey),
-    dbPath,
-    dbEncryptionKey,
-    env: "local",
-    codecs: [...convosCodecs],
-  });
-  return client as unknown as Client<unknown>;
-}
+/** A test user whose client decodes every Convos content type. */
+export type Identity = TestUser;
 
 /** A new identity (key, database, registered client) on the local node. */
-export async function newIdentity(dir: string): Promise<Identity> {
-  const privateKey = randomPrivateKey();
-  const dbPath = path.join(dir, `convos-${process.pid}-${++counter}.db3`);
-  const dbEncryptionKey = new Uint8Array(randomBytes(32));
-  return { client: await open(privateKey, dbPath, dbEncryptionKey), privateKey, dbPath, dbEncryptionKey };
+export function newIdentity(dir: string): Promise<Identity> {
+  return newUser(dir, { codecs: convosCodecs });
 }
 
 /** Reopens an identity's client from its database, as after a process restart. */
 export async function reopenIdentity(id: Identity): Promise<Identity> {
-  return { ...id, client: await open(id.privateKey, id.dbPath, id.dbEncryptionKey) };
+  return { ...id, client: await reopen(id, { codecs: convosCodecs }) };
 }
 
 export interface TestConversation {
@@ -87,4 +54,5 @@ export async function openTestConversation(
   return { creator, group, url, stop: () => processor.stop() };
 }
 
-export { waitFor } from "@/test/wait-for";
+export { tempDir } from "./temp-dir";
+export { waitFor } from "./wait-for";

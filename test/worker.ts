@@ -8,6 +8,7 @@ import { join } from "@/lib/convos";
 import { newIdentity, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/pool/claim";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { texts } from "./xmtp-clients";
 
 export interface WorkerTestEnv {
   t: TestDatabase;
@@ -46,14 +47,6 @@ export async function workerTestEnv(targetIdle: number): Promise<WorkerTestEnv> 
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** The text messages of a group, oldest first, after a sync. */
-export async function texts(group: Group<unknown>): Promise<{ sender: string; text: string }[]> {
-  await group.sync();
-  return (await group.messages())
-    .filter((m) => typeof m.content === "string")
-    .map((m) => ({ sender: m.senderInboxId, text: m.content as string }));
 }
 
 /** Joins a conversation through its invite as `who`; fails the test unless joined. */

@@ -1,14 +1,13 @@
 /**
- * Test helpers: real node-sdk clients (through lib/xmtp, like the product)
- * with fresh database paths in a temp dir, and small waiting utilities.
- * No mocks anywhere.
+ * The tests' one client factory: real node-sdk clients (through lib/xmtp, like
+ * the product) on the local XMTP node, with fresh database paths in a temp dir,
+ * and the one reader of a conversation's texts. No mocks anywhere.
  */
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import {
   addressOf,
+  type ContentCodec,
   createXmtpClient,
   eoaSigner,
   ethereumIdentifier,
@@ -25,10 +24,12 @@ export interface TestUser {
   dbEncryptionKey: Uint8Array;
 }
 
-/** A fresh temp dir and its remover (call it in afterAll/afterEach). */
-export function tempDir(prefix = "xmtp-test-"): { dir: string; remove: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+export { tempDir } from "./temp-dir";
+
+export interface ClientOptions {
+  apiUrl?: string;
+  /** Content codecs beyond text (the Convos tests pass every Convos codec). */
+  codecs?: readonly ContentCodec[];
 }
 
 let counter = 0;
@@ -36,40 +37,56 @@ let counter = 0;
 /** Creates and registers a new identity (or, given `privateKey`, another installation of it) with its db in `dir`. */
 export async function newUser(
   dir: string,
-  options: { privateKey?: `0x${string}`; apiUrl?: string } = {},
+  options: ClientOptions & { privateKey?: `0x${string}` } = {},
 ): Promise<TestUser> {
   const privateKey = options.privateKey ?? randomPrivateKey();
-  const dbPath = path.join(dir, `client-${++counter}-${Date.now()}.db3`);
+  const dbPath = path.join(dir, `client-${process.pid}-${++counter}-${Date.now()}.db3`);
   const dbEncryptionKey = new Uint8Array(randomBytes(32));
-  const client = await createXmtpClient({
-    signer: eoaSigner(privateKey),
-    dbPath,
-    dbEncryptionKey,
-    env: "local",
-    apiUrl: options.apiUrl,
-  });
-  return { client, privateKey, address: addressOf(privateKey), dbPath, dbEncryptionKey };
+  const user = { privateKey, address: addressOf(privateKey), dbPath, dbEncryptionKey };
+  return { ...user, client: await reopen(user, options) };
 }
 
-/** Reopens a user's client from its on-disk database (same key, same path). */
-export async function reopen(user: TestUser, apiUrl?: string): Promise<TestClient> {
-  return createXmtpClient({
+/** Reopens a user's client from its on-disk database (same key, same path), as after a process restart. */
+export async function reopen(
+  user: Omit<TestUser, "client" | "address">,
+  options: ClientOptions | string = {},
+): Promise<TestClient> {
+  const { apiUrl, codecs } = typeof options === "string" ? { apiUrl: options, codecs: undefined } : options;
+  const client = await createXmtpClient({
     signer: eoaSigner(user.privateKey),
     dbPath: user.dbPath,
     dbEncryptionKey: user.dbEncryptionKey,
     env: "local",
     apiUrl,
+    codecs: codecs ? [...codecs] : undefined,
   });
+  // With codecs the client's content type widens; tests read content as `unknown` either way.
+  return client as unknown as TestClient;
 }
 
 export const identifierOf = (user: TestUser) => ethereumIdentifier(user.address);
 
 export { waitFor } from "@/test/wait-for";
 
-/** The text contents of a conversation's messages, oldest first (membership changes left out). */
-export async function texts(conversation: {
-  messages(): Promise<Array<{ content: unknown }>>;
-}): Promise<string[]> {
-  const messages = await conversation.messages();
-  return messages.map((m) => m.content).filter((c): c is string => typeof c === "string");
+export interface TextMessage {
+  sender: string;
+  text: string;
+}
+
+/**
+ * A conversation's text messages, oldest first (membership changes and other
+ * content left out), after a sync unless `sync: false` (to read only what is
+ * already stored locally).
+ */
+export async function texts(
+  conversation: {
+    sync(): Promise<unknown>;
+    messages(): Promise<Array<{ content: unknown; senderInboxId: string }>>;
+  },
+  { sync = true } = {},
+): Promise<TextMessage[]> {
+  if (sync) await conversation.sync();
+  return (await conversation.messages())
+    .filter((m) => typeof m.content === "string")
+    .map((m) => ({ sender: m.senderInboxId, text: m.content as string }));
 }

@@ -22,11 +22,11 @@ import {
   fastOptions,
   joinAs,
   launchAndJoin,
-  texts,
   workerTestEnv,
   type LaunchedForTest,
   type WorkerTestEnv,
 } from "../../test/worker";
+import { texts } from "../../test/xmtp-clients";
 import { startWorker, type RunningWorker } from "./worker";
 
 let env: WorkerTestEnv;

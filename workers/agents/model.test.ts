@@ -15,11 +15,11 @@ import {
   ask,
   fastOptions,
   launchAndJoin,
-  texts,
   workerTestEnv,
   type LaunchedForTest,
   type WorkerTestEnv,
 } from "../../test/worker";
+import { texts } from "../../test/xmtp-clients";
 import { startWorker, type RunningWorker, type WorkerOptions } from "./worker";
 
 let env: WorkerTestEnv;

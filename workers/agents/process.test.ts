@@ -10,7 +10,8 @@ import type { Group } from "@xmtp/node-sdk";
 import { join } from "@/lib/convos";
 import { newIdentity, tempDir, waitFor } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/pool/claim";
-import { fastOptions, texts, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
+import { fastOptions, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
+import { texts } from "../../test/xmtp-clients";
 import { startWorker, type RunningWorker } from "./worker";
 
 let env: WorkerTestEnv;

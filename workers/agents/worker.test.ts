@@ -14,7 +14,8 @@ import {
 import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/pool/claim";
 import { claimJoin } from "@/lib/pool/join-claim";
-import { fastOptions, texts, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
+import { fastOptions, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
+import { texts } from "../../test/xmtp-clients";
 import { startWorker, type RunningWorker } from "./worker";
 
 let env: WorkerTestEnv;

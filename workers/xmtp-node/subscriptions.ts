@@ -11,7 +11,7 @@
  *   (the store is in memory, so the replay never yields). Nothing committed in
  *   between can be missed, and the marks stop a row from going out twice.
  */
-import { Metadata, type ServerWritableStream } from "@grpc/grpc-js";
+import { Metadata } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { hex, type GroupMessageRow, type Store, type WelcomeRow } from "./store.ts";
 import { groupMessageOut, welcomeOut } from "./mls-service.ts";
