@@ -69,7 +69,7 @@ async function waitForPool(phase: Phase, targetIdle: number): Promise<void> {
 }
 
 const actionId = launchActionId();
-const { getPoolSettings } = await import("../lib/settings/pool.ts");
+const { getPoolSettings } = await import("../lib/pool/settings.ts");
 const { stopAgent } = await import("../lib/agents/mutations.ts");
 const { targetIdle } = await getPoolSettings();
 const run = Date.now().toString(36);

@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/claim.ts`: latency of the one-statement claim (lib/pool/claim.ts)
+ * `npx tsx bench/claim.ts`: latency of the one-statement claim (lib/agents/claim-warm-identity.ts)
  * over 500 claims with the pool kept full (10 idle rows, one seeded back after
  * every claim, outside the timing). Rows are seeded directly: this measures
  * the database statement, not XMTP. Embedded PostgreSQL on loopback.
@@ -16,7 +16,7 @@ if (process.argv[2] === "http") {
 const CLAIMS = Number(process.argv[2] ?? 500);
 const database = await benchDatabase();
 const { db } = await import("../lib/db.ts");
-const { claimWarmIdentity } = await import("../lib/pool/claim.ts");
+const { claimWarmIdentity } = await import("../lib/agents/claim-warm-identity.ts");
 
 let n = 0;
 const seed = () =>

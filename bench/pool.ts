@@ -24,7 +24,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pool-"));
 process.env.DATA_DIR = dataDir;
 process.env.MASTER_KEY = "bench-master-key-0123456789abcdefghijkl";
 const { db } = await import("../lib/db.ts");
-const { claimWarmIdentity } = await import("../lib/pool/claim.ts");
+const { claimWarmIdentity } = await import("../lib/agents/claim-warm-identity.ts");
 const { startWorker } = await import("../workers/agents/worker.ts");
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;

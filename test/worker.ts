@@ -6,7 +6,7 @@ import type { Group } from "@xmtp/node-sdk";
 import pino from "pino";
 import { join } from "@/lib/convos";
 import { newIdentity, waitFor, type Identity } from "@/test/convos";
-import { claimWarmIdentity } from "@/lib/pool/claim";
+import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { texts } from "./xmtp-clients";
 

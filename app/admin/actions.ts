@@ -10,7 +10,7 @@ import { z } from "zod";
 import { action, type ActionResult } from "@/lib/actions";
 import { restartAgent, stopAgent } from "@/lib/agents/mutations";
 import { closeGuestChats } from "@/lib/chat/guest";
-import { getPoolSettings, updatePoolSettings } from "@/lib/settings/pool";
+import { getPoolSettings, updatePoolSettings } from "@/lib/pool/settings";
 
 export type AdminState = ActionResult<{ message: string }> | null;
 

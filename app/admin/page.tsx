@@ -5,7 +5,7 @@ import { agentCounts, listAgentsForAdmin } from "@/lib/agents/queries";
 import { requireAdmin } from "@/lib/auth/session";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
 import { claimLatency, identityCounts, recentFailures, workersHealth } from "@/lib/pool/health";
-import { getPoolSettings } from "@/lib/settings/pool";
+import { getPoolSettings } from "@/lib/pool/settings";
 
 export const metadata: Metadata = { title: "Admin" };
 export const dynamic = "force-dynamic";

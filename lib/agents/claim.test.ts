@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
-import { updatePoolSettings, getPoolSettings, DEFAULT_POOL_SETTINGS } from "@/lib/settings/pool";
+import { updatePoolSettings, getPoolSettings, DEFAULT_POOL_SETTINGS } from "@/lib/pool/settings";
 import { claimAgent } from "./claim";
 import { stopAgent, restartAgent } from "./mutations";
 import { agentStatusForOwner, inviteUrlForOwner } from "./queries";

@@ -3,15 +3,15 @@
  * or a join of an existing conversation when an invite URL is given. The
  * template and the limits are looked up together (they don't depend on each
  * other, and each is a database round trip on the claim's critical path), the
- * invite is verified before anything is claimed (lib/pool/join-claim.ts), and
+ * invite is verified before anything is claimed (lib/agents/join-claim.ts), and
  * an empty pool answers PoolEmptyError at once.
  */
 import { AppError } from "@/lib/errors";
 import type { Template } from "@/lib/generated/prisma/client";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
-import { claimWarmIdentity } from "@/lib/pool/claim";
+import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { observeClaim, observeClaimError } from "@/lib/metrics/registry";
-import { claimJoin } from "@/lib/pool/join-claim";
+import { claimJoin } from "@/lib/agents/join-claim";
 import { getPublishedTemplate } from "@/lib/templates/queries";
 import { assertApiMayClaim, assertUserMayClaim } from "./limits";
 

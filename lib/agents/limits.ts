@@ -6,7 +6,7 @@
  */
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { getPoolSettings } from "@/lib/settings/pool";
+import { getPoolSettings } from "@/lib/pool/settings";
 
 const HOUR_MS = 60 * 60 * 1000;
 

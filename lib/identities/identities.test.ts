@@ -7,11 +7,10 @@ import {
   PgLedger,
   releaseLeases,
   renewLeases,
-  reservePoolSlots,
   sweepStaleLeases,
   takeLease,
 } from "./index";
-import { markProvisioningFailed } from "./pool";
+import { markProvisioningFailed, reservePoolSlots } from "../pool/reservations";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -2,5 +2,3 @@ export * from "./backoff";
 export * from "./ledger";
 export * from "./leases";
 export * from "./mutations";
-export * from "./pool";
-export * from "./policy";

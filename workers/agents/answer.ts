@@ -14,15 +14,8 @@
  */
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
-import {
-  agentState,
-  claimAnswer,
-  finishMessage,
-  markSending,
-  recordTraffic,
-  requestPairing,
-  type AgentState,
-} from "@/lib/identities";
+import { claimAnswer, finishMessage, markSending } from "@/lib/identities";
+import { agentState, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
 import { isCommand, runCommand, type ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
 import { historyBefore, Reactions } from "./history";

@@ -5,7 +5,7 @@
  * empty, bad invite) gets one short line.
  */
 import { AppError } from "@/lib/errors";
-import { approvePairing, setDmPolicy, type AgentState } from "@/lib/identities";
+import { approvePairing, setDmPolicy, type AgentState } from "@/lib/agents/policy";
 
 export const HELP = [
   "Commands (for my operators, in this conversation):",

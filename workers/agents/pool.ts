@@ -1,6 +1,6 @@
 /**
  * The warm pool filler. Each pass reserves slots under the pool's advisory
- * lock (lib/identities/pool.ts: never overshoots, however many workers run),
+ * lock (lib/pool/reservations.ts: never overshoots, however many workers run),
  * then creates the reserved identities with bounded concurrency: a fresh key
  * and XMTP inbox, an empty group whose appData holds a fresh tag, and an
  * invite signed by that key. A failure marks the identity failed and it is
@@ -14,8 +14,8 @@ import {
   poolSettings,
   reservePoolSlots,
   type Reservation,
-} from "@/lib/identities";
-import { recordFailure } from "@/lib/pool/events";
+} from "@/lib/pool/reservations";
+import { recordFailure } from "@/lib/events/mutations";
 import type { SealingKey } from "@/lib/secrets";
 import { xmtpEnv } from "@/lib/xmtp";
 import type { WorkerEvents } from "./events";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
 import { join } from "@/lib/convos";
 import { newIdentity, tempDir, waitFor } from "@/test/convos";
-import { claimWarmIdentity } from "@/lib/pool/claim";
+import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { fastOptions, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
 import { startWorker, type RunningWorker } from "./worker";

@@ -36,12 +36,12 @@ import {
   markJoinFailed,
   releaseLeases,
   saveJoinerIdentity,
-  setFirstOperator,
   takeLease,
   type JoinFailureReason,
   type WorkItem,
 } from "@/lib/identities";
-import { recordFailure } from "@/lib/pool/events";
+import { setFirstOperator } from "@/lib/agents/policy";
+import { recordFailure } from "@/lib/events/mutations";
 import type { SealingKey } from "@/lib/secrets";
 import { xmtpEnv } from "@/lib/xmtp";
 import { startAgentRuntime, type AgentRuntime } from "./agent-runtime";

@@ -12,8 +12,8 @@ import {
   startJoinRequestProcessor,
 } from "@/lib/convos";
 import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
-import { claimWarmIdentity } from "@/lib/pool/claim";
-import { claimJoin } from "@/lib/pool/join-claim";
+import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
+import { claimJoin } from "@/lib/agents/join-claim";
 import { fastOptions, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
 import { startWorker, type RunningWorker } from "./worker";

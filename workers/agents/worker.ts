@@ -14,14 +14,9 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import os from "node:os";
 import pino, { type Logger } from "pino";
-import {
-  abandonProvisioning,
-  findUnownedWork,
-  releaseLeases,
-  workForAgent,
-  type WorkItem,
-} from "@/lib/identities";
-import { AGENT_CLAIMED_CHANNEL } from "@/lib/pool/claim";
+import { findUnownedWork, releaseLeases, workForAgent, type WorkItem } from "@/lib/identities";
+import { abandonProvisioning } from "@/lib/pool/reservations";
+import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
 import { loadMasterKey, type SealingKey } from "@/lib/secrets";
 import type { AgentRuntime } from "./agent-runtime";
 import { WorkerEvents } from "./events";

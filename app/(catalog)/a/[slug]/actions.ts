@@ -9,7 +9,7 @@ import { z } from "zod";
 import { action, type ActionResult } from "@/lib/actions";
 import { claimAgent } from "@/lib/agents/claim";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
-import { MAX_INVITE_URL_LENGTH } from "@/lib/pool/invite-check";
+import { MAX_INVITE_URL_LENGTH } from "@/lib/agents/invite-check";
 import { inviteQrPath } from "@/lib/qr";
 
 export interface ClaimView {

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { claimAgent } from "@/lib/agents/claim";
 import { errorResponse, jsonError, secretMatches } from "@/lib/api/responses";
 import { config } from "@/lib/config";
-import { MAX_INVITE_URL_LENGTH } from "@/lib/pool/invite-check";
+import { MAX_INVITE_URL_LENGTH } from "@/lib/agents/invite-check";
 
 export const dynamic = "force-dynamic";
 

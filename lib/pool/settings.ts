@@ -1,7 +1,7 @@
 /**
  * The pool and rate-limit settings (PoolSetting, one row with id 1). A missing
  * row means the schema's defaults; the first admin write creates it. The
- * worker reads `targetIdle` from the same row (lib/identities/pool.ts).
+ * worker reads `targetIdle` from the same row (lib/pool/reservations.ts).
  */
 import { db } from "@/lib/db";
 

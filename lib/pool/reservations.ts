@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
-import { backoffMs, type BackoffOptions } from "./backoff";
+import { backoffMs, type BackoffOptions } from "../identities/backoff";
 
 /** Arbitrary constant naming the pool's advisory lock. */
 const POOL_LOCK_KEY = 7_412_001;

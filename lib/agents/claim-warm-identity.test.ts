@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { withTestDatabase } from "@/test/db";
-import { AGENT_CLAIMED_CHANNEL, claimWarmIdentity } from "./claim";
-import { PoolEmptyError } from "./errors";
+import { AGENT_CLAIMED_CHANNEL, claimWarmIdentity } from "./claim-warm-identity";
+import { PoolEmptyError } from "../pool/errors";
 
 const database = withTestDatabase();
 beforeEach(async () => {

@@ -15,8 +15,8 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
-import { recordClaim } from "./events";
-import { PoolEmptyError } from "./errors";
+import { recordClaim } from "../events/mutations";
+import { PoolEmptyError } from "../pool/errors";
 
 export const AGENT_CLAIMED_CHANNEL = "agent_claimed";
 

@@ -10,8 +10,8 @@
  * it over.
  */
 import { db } from "@/lib/db";
-import { PoolEmptyError } from "./errors";
-import { recordClaim } from "./events";
+import { PoolEmptyError } from "../pool/errors";
+import { recordClaim } from "../events/mutations";
 
 export interface ExtraConversation {
   identityId: string;
