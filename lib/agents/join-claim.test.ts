@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createInvite, generateTag, updateAppData } from "@/lib/convos";
 import { AppError } from "@/lib/errors";
 import { withTestDatabase } from "@/test/db";
-import { AlreadyJoinedError } from "../pool/errors";
+import { AlreadyJoinedError } from "./errors";
 import { claimJoin } from "./join-claim";
 
 process.env.XMTP_ENV = "local";

@@ -12,7 +12,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AGENT_CLAIMED_CHANNEL, type LaunchRequest } from "./claim-warm-identity";
-import { AlreadyJoinedError } from "../pool/errors";
+import { AlreadyJoinedError } from "./errors";
 import { recordClaim } from "../events/mutations";
 import { checkInviteForClaim } from "./invite-check";
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import {
   backoffMs,
-  claimMessage,
+  recordFirst,
   PgLedger,
   releaseLeases,
   renewLeases,
@@ -36,13 +36,13 @@ describe("PgLedger", () => {
   it("records once: the first claim wins, later ones and has() see it", async () => {
     const ledger = new PgLedger("id-1");
     expect(await ledger.has("m1")).toBe(false);
-    expect(await claimMessage("id-1", "m1", "answered")).toBe(true);
-    expect(await claimMessage("id-1", "m1", "answered")).toBe(false);
+    expect(await recordFirst("id-1", "m1", "answered")).toBe(true);
+    expect(await recordFirst("id-1", "m1", "answered")).toBe(false);
     await ledger.record("m1", "joined"); // harmless
     expect(await ledger.has("m1")).toBe(true);
     expect(await new PgLedger("id-2").has("m1")).toBe(false);
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => claimMessage("id-1", "m2", "answered")),
+      Array.from({ length: 8 }, () => recordFirst("id-1", "m2", "answered")),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 /**
  * The HandledMessage ledger in PostgreSQL: lib/convos's HandledMessageLedger
- * for one identity, plus `claim`, which records and says whether this caller
+ * for one identity, plus `recordFirst`, which records and says whether this caller
  * was first (INSERT … ON CONFLICT DO NOTHING), so two processes racing on the
  * same message can never both act on it.
  */
@@ -11,7 +11,7 @@ import type { HandledKind, HandledMessageLedger } from "@/lib/convos";
 export type LedgerKind = HandledKind | "answered" | "skipped" | "greeted";
 
 /** True when this call recorded the message (it was new); false when someone recorded it before. */
-export async function claimMessage(
+export async function recordFirst(
   identityId: string,
   messageId: string,
   kind: LedgerKind,
@@ -41,7 +41,7 @@ export class PgLedger implements HandledMessageLedger {
   }
 
   async record(messageId: string, kind: HandledKind): Promise<void> {
-    await claimMessage(this.identityId, messageId, kind);
+    await recordFirst(this.identityId, messageId, kind);
   }
 }
 
@@ -49,22 +49,22 @@ export class PgLedger implements HandledMessageLedger {
  * Answering exactly once, across restarts and overlapping workers. A message
  * goes through three ledger states:
  *
- *   answering:<run>  claimed by one runtime run (a random token per start);
+ *   answering:<run>  taken by one runtime run (a random token per start);
  *   sending          that run got its answer and won the right to send it;
  *   answered / skipped / paired / failed   done.
  *
  * A run that dies before `sending` (crash, SIGKILL, or a stop whose grace
  * period aborted the model call) leaves `answering:<its run>`; the next run's
- * catch-up pass reclaims it (`claimAnswer`), so the answer is not lost. A run
- * that lost its claim meanwhile (a paused worker whose lease was taken over)
+ * catch-up pass takes it again (`takeForAnswer`), so the answer is not lost. A run
+ * that lost the message meanwhile (a paused worker whose lease was taken over)
  * finds `markSending` refused and drops its answer, so it is not sent twice.
  * The one window left is a crash between `sending` and the send completing:
  * that message is not retried (at most once there, by choice: a duplicate in
  * a chat is worse than a rare miss).
  */
 
-/** Claims a message for answering by run `run`: true when it is new, or was left unfinished by another run. */
-export async function claimAnswer(identityId: string, messageId: string, run: string): Promise<boolean> {
+/** Takes a message for answering by run `run`: true when it is new, or was left unfinished by another run. */
+export async function takeForAnswer(identityId: string, messageId: string, run: string): Promise<boolean> {
   const kind = `answering:${run}`;
   const n = await db.$executeRaw`
     INSERT INTO "HandledMessage" ("identityId", "messageId", kind)
@@ -74,7 +74,7 @@ export async function claimAnswer(identityId: string, messageId: string, run: st
   return n === 1;
 }
 
-/** Moves this run's claim to `sending`; false when another run took the message over meanwhile. */
+/** Moves this run's message to `sending`; false when another run took the message over meanwhile. */
 export async function markSending(identityId: string, messageId: string, run: string): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE "HandledMessage" SET kind = 'sending', "handledAt" = now()
@@ -82,7 +82,7 @@ export async function markSending(identityId: string, messageId: string, run: st
   return n === 1;
 }
 
-/** Records the final state of a message this run claimed (after sending, or when nothing is sent). */
+/** Records the final state of a message this run took (after sending, or when nothing is sent). */
 export async function finishMessage(
   identityId: string,
   messageId: string,

@@ -8,6 +8,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db } from "@/lib/db";
 import { AgentStatus, IdentityStatus } from "@/lib/generated/prisma/enums";
+import { getPoolSettings } from "@/lib/pool/settings";
 
 interface Metrics {
   registry: Registry;
@@ -54,8 +55,7 @@ function create(): Metrics {
     help: "The pool's target of idle identities (PoolSetting.targetIdle).",
     registers: [registry],
     async collect() {
-      const row = await db.poolSetting.findUnique({ where: { id: 1 }, select: { targetIdle: true } });
-      this.set(row?.targetIdle ?? 5);
+      this.set((await getPoolSettings()).targetIdle);
     },
   });
   new Gauge({

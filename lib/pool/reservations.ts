@@ -12,22 +12,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { getPoolSettings } from "./settings";
 import { backoffMs, type BackoffOptions } from "../identities/backoff";
 
 /** Arbitrary constant naming the pool's advisory lock. */
 const POOL_LOCK_KEY = 7_412_001;
 export const MAX_ATTEMPTS = 8;
-
-export interface PoolSettings {
-  targetIdle: number;
-  maxConcurrentCreates: number;
-}
-
-/** The PoolSetting row (id 1), or the schema defaults when it does not exist yet. */
-export async function poolSettings(): Promise<PoolSettings> {
-  const row = await db.poolSetting.findUnique({ where: { id: 1 } });
-  return { targetIdle: row?.targetIdle ?? 5, maxConcurrentCreates: row?.maxConcurrentCreates ?? 4 };
-}
 
 export interface Reservation {
   id: string;
@@ -47,8 +37,7 @@ export async function reservePoolSlots(
   if (capacity <= 0) return [];
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${POOL_LOCK_KEY}::bigint)`;
-    const setting = await tx.poolSetting.findUnique({ where: { id: 1 } });
-    const target = setting?.targetIdle ?? 5;
+    const { targetIdle: target } = await getPoolSettings(tx);
     const [{ pending }] = await tx.$queryRaw<{ pending: number }[]>`
       SELECT count(*)::int AS pending FROM "Identity"
       WHERE "agentId" IS NULL AND role = 'creator'

@@ -1,9 +1,10 @@
 /**
  * The pool and rate-limit settings (PoolSetting, one row with id 1). A missing
  * row means the schema's defaults; the first admin write creates it. The
- * worker reads `targetIdle` from the same row (lib/pool/reservations.ts).
+ * worker reads `targetIdle` and `maxConcurrentCreates` through the same reader.
  */
 import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 
 export interface PoolSettings {
   targetIdle: number;
@@ -22,8 +23,9 @@ export const DEFAULT_POOL_SETTINGS: PoolSettings = {
   apiClaimsPerHour: 600,
 };
 
-export async function getPoolSettings(): Promise<PoolSettings> {
-  const row = await db.poolSetting.findUnique({ where: { id: 1 } });
+/** The settings row, or the defaults; `client` lets a transaction read it under its own lock. */
+export async function getPoolSettings(client: Prisma.TransactionClient = db): Promise<PoolSettings> {
+  const row = await client.poolSetting.findUnique({ where: { id: 1 } });
   if (!row) return { ...DEFAULT_POOL_SETTINGS };
   const { targetIdle, maxConcurrentCreates, claimsPerUserPerHour, liveAgentsPerUser, apiClaimsPerHour } = row;
   return { targetIdle, maxConcurrentCreates, claimsPerUserPerHour, liveAgentsPerUser, apiClaimsPerHour };

@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
-import { claimMessage, PgLedger, recordFirstJoin } from "@/lib/identities";
+import { recordFirst, PgLedger, recordFirstJoin } from "@/lib/identities";
 import { setFirstOperator } from "@/lib/agents/policy";
 import { streamOptions } from "@/lib/xmtp";
 import { answerMessage, type AnswerContext } from "./answer";
@@ -131,7 +131,7 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
             // Each extra (/invite) conversation greets its own first member.
             const greet = identity.isOwnerConversation
               ? first
-              : await claimMessage(identity.id, "greeting", "greeted");
+              : await recordFirst(identity.id, "greeting", "greeted");
             if (greet) await group.sendText(greetingFor(agent));
             log.info({ inboxId, greeted: greet }, "member joined");
             o.events.emit("agent:member_joined", {

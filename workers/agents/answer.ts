@@ -3,18 +3,18 @@
  *
  *   ignore   the agent's own messages, other conversations, non-text content
  *            (reactions, profiles, join requests: context at most, never answered)
- *   claim    in the ledger for this run (lib/identities/ledger.ts), else skip
+ *   take     in the ledger for this run (lib/identities/ledger.ts), else skip
  *   command  "/…" in the owner conversation (commands.ts; operators only)
  *   policy   operators always; else dmPolicy: open, allowlist, pairing (one
  *            code per unknown sender, silence until approved), disabled
  *   cap      over its token cap the agent says so instead of calling the model
  *   answer   history + responder, 👀 while it takes longer than 1.5 s, the
  *            answer split into chat-sized messages
- *   send     only if this run still holds the claim (`markSending`), then done
+ *   send     only if this run still holds the message (`markSending`), then done
  */
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
-import { claimAnswer, finishMessage, markSending } from "@/lib/identities";
+import { takeForAnswer, finishMessage, markSending } from "@/lib/identities";
 import { agentState, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
 import { isCommand, runCommand, type ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
@@ -94,13 +94,13 @@ async function withThinking<T>(ctx: AnswerContext, m: DecodedMessage<unknown>, w
 
 /** Handles one message at most once per the ledger; errors other than a stop are logged and the message marked failed. */
 export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
-  if (ctx.stopped() || ctx.signal.aborted) return; // left unclaimed: the next run answers it
+  if (ctx.stopped() || ctx.signal.aborted) return; // left untaken: the next run answers it
   if (m.conversationId !== ctx.group.id || m.senderInboxId === ctx.ownInboxId) return;
   const isText = m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "text";
   if (!isText || typeof m.content !== "string") return;
   const text = m.content;
   const started = performance.now();
-  if (!(await claimAnswer(ctx.identity.id, m.id, ctx.run))) return;
+  if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run))) return;
   try {
     const agent = await agentState(ctx.agentId);
     let parts: string[] = [];
@@ -138,7 +138,7 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
         }
       }
     }
-    if (ctx.signal.aborted) return; // stopping: the claim stays open for the next run
+    if (ctx.signal.aborted) return; // stopping: the message stays open for the next run
     if (parts.length > 0) {
       if (!(await markSending(ctx.identity.id, m.id, ctx.run))) {
         ctx.log.warn({ messageId: m.id }, "another run took this message over; dropping our answer");

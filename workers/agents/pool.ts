@@ -11,10 +11,10 @@ import { createInvite, emojiForConversation, generateTag, updateAppData } from "
 import {
   markIdle,
   markProvisioningFailed,
-  poolSettings,
   reservePoolSlots,
   type Reservation,
 } from "@/lib/pool/reservations";
+import { getPoolSettings } from "@/lib/pool/settings";
 import { recordFailure } from "@/lib/events/mutations";
 import type { SealingKey } from "@/lib/secrets";
 import { xmtpEnv } from "@/lib/xmtp";
@@ -89,7 +89,7 @@ export function startPoolFiller(o: PoolFillerOptions): { kick(): void; stop(): P
   const loop = repeat(
     o.intervalMs,
     async () => {
-      const limit = o.maxConcurrentCreates ?? (await poolSettings()).maxConcurrentCreates;
+      const limit = o.maxConcurrentCreates ?? (await getPoolSettings()).maxConcurrentCreates;
       const reserved = await reservePoolSlots(o.workerId, o.leaseMs, limit - creating);
       for (const r of reserved) {
         creating++;
