@@ -20,14 +20,14 @@ import { PoolEmptyError } from "../pool/errors";
 
 export const AGENT_CLAIMED_CHANNEL = "agent_claimed";
 
-export interface LaunchRequest {
+export interface ClaimRequest {
   ownerId: string | null;
   templateId: string | null;
   name: string;
   instructions: string;
 }
 
-export interface LaunchedAgent {
+export interface ClaimedAgent {
   agentId: string;
   identityId: string;
   inviteUrl: string;
@@ -44,7 +44,7 @@ interface ClaimRow {
 }
 
 /** Claims the oldest idle warm identity for a new agent and returns its invite at once; throws PoolEmptyError. */
-export async function claimWarmIdentity(request: LaunchRequest): Promise<LaunchedAgent> {
+export async function claimWarmIdentity(request: ClaimRequest): Promise<ClaimedAgent> {
   const started = performance.now();
   const agentId = randomUUID();
   const rows = await db.$queryRaw<ClaimRow[]>`

@@ -11,7 +11,7 @@ import { buildInviteUrl } from "@/lib/convos";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { AGENT_CLAIMED_CHANNEL, type LaunchRequest } from "./claim-warm-identity";
+import { AGENT_CLAIMED_CHANNEL, type ClaimRequest } from "./claim-warm-identity";
 import { AlreadyJoinedError } from "./errors";
 import { recordClaim } from "../events/mutations";
 import { checkInviteForClaim } from "./invite-check";
@@ -23,7 +23,7 @@ export interface JoiningAgent {
 }
 
 /** Verifies the invite, then creates a `joining` agent for it and notifies the worker; throws AppError. */
-export async function claimJoin(request: LaunchRequest & { inviteUrl: string }): Promise<JoiningAgent> {
+export async function claimJoin(request: ClaimRequest & { inviteUrl: string }): Promise<JoiningAgent> {
   const started = performance.now();
   const env = config().XMTP_ENV;
   const invite = checkInviteForClaim(request.inviteUrl, env);

@@ -61,7 +61,7 @@ export interface WorkItem {
 /**
  * Agents that need a worker and whose identity nobody holds: handoffs not yet
  * taken (claimed/ready, or an extra `/invite` conversation of a live agent),
- * live agents to resume, and join-claims (with or without their joiner
+ * live agents to hand off again (after a restart), and join-claims (with or without their joiner
  * identity) including an extra `/join` of a live agent. The polling fallback of the NOTIFY path.
  */
 export async function findUnownedWork(limit = 50): Promise<WorkItem[]> {

@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 
 const EVENT_LABELS: Record<string, string> = {
   claim: "Claimed",
-  handoff: "Taken over by a worker",
+  handoff: "Live: handed off to a worker",
   joined: "Joined the conversation",
   member_joined: "Someone joined",
   failure: "Failed",
