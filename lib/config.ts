@@ -1,7 +1,8 @@
 /**
  * Configuration, validated once from process.env. Every setting has a safe
  * local default, except the secrets, which production refuses to run without.
- * The README's configuration table lists the same variables.
+ * The README's configuration table lists the same variables. This is the one
+ * module that reads process.env; the rest of the code asks it.
  */
 import { z } from "zod";
 
@@ -10,11 +11,34 @@ const optional = z
   .optional()
   .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
 
+const positiveInt = z.coerce.number().int().positive();
+const optionalMs = positiveInt.optional().or(z.literal("").transform(() => undefined));
+const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: optional,
+  /** Connections in this process's database pool. */
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  /** Port of the embedded PostgreSQL (used when DATABASE_URL is unset). */
+  EMBEDDED_PG_PORT: positiveInt.default(54329),
   XMTP_ENV: z.enum(["local", "dev", "production"]).default("local"),
-  DATA_DIR: z.string().default(".data"),
+  DATA_DIR: optional.transform((v) => v ?? ".data"),
+  /** Port of the local XMTP node (node-sdk 5.x expects 5556 for `local`). */
+  XMTP_NODE_PORT: positiveInt.default(5556),
+  XMTP_NODE_LOG_LEVEL: logLevel.default("info"),
+  /** The agents worker's log level. */
+  LOG_LEVEL: logLevel.default("info"),
+  /** The worker's id in leases and events; default: host, pid and a random suffix. */
+  WORKER_ID: optional,
+  /** Worker timings, shortened by tests; unset = the worker's defaults. */
+  WORKER_LEASE_MS: optionalMs,
+  WORKER_HEARTBEAT_MS: optionalMs,
+  WORKER_POLL_MS: optionalMs,
+  WORKER_GRACE_MS: optionalMs,
+  WORKER_SWEEP_MS: optionalMs,
+  /** The terminal chat's display name; default: the system user name. */
+  CHAT_NAME: optional,
   PUBLIC_URL: z.string().url().default("http://localhost:3000"),
   AUTH_SECRET: optional,
   MASTER_KEY: optional,
@@ -90,4 +114,19 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/**
+ * One setting as the environment says right now, validated like the rest but
+ * not cached: the data folder, the database URL and the XMTP environment are
+ * pointed elsewhere in-process by tests (one database per test file) and by
+ * the run command before it starts its parts.
+ */
+export function settingNow<K extends keyof Config>(name: K): Config[K] {
+  const result = schema.shape[name].safeParse(process.env[name]);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => i.message).join("; ");
+    throw new ConfigError(`Invalid configuration: ${name}: ${issues}`);
+  }
+  return result.data as Config[K];
 }

@@ -4,14 +4,15 @@
  * hot reload does not open a new pool on every edit.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
+import { settingNow } from "@/lib/config";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 function createClient(): PrismaClient {
-  const connectionString = process.env.DATABASE_URL;
+  const connectionString = settingNow("DATABASE_URL");
   if (!connectionString)
     throw new Error("DATABASE_URL is not set: start the app with `npm run dev` or set it");
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
+    adapter: new PrismaPg({ connectionString, max: settingNow("DATABASE_POOL_SIZE") }),
   });
 }
 

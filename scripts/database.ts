@@ -6,6 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { settingNow } from "../lib/config.ts";
 import { releaseSignalHandlers, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.ts";
 
 export interface Database {
@@ -15,7 +16,7 @@ export interface Database {
   stop(): Promise<void>;
 }
 
-export const EMBEDDED_PORT = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+export const EMBEDDED_PORT = settingNow("EMBEDDED_PG_PORT");
 export const EMBEDDED_DATABASE = "convos";
 
 /** Uses DATABASE_URL, or starts the embedded server (data in `$DATA_DIR/postgres`) and its database. */
@@ -23,9 +24,8 @@ export async function openDatabase(opts: {
   dataDir: string;
   log?: (line: string) => void;
 }): Promise<Database> {
-  if (process.env.DATABASE_URL) {
-    return { url: process.env.DATABASE_URL, stop: async () => {} };
-  }
+  const url = settingNow("DATABASE_URL");
+  if (url) return { url, stop: async () => {} };
   // Our callers stop the server themselves, after the parts that use it.
   releaseSignalHandlers();
   const embedded = await startEmbeddedPostgres({

@@ -6,10 +6,11 @@
  */
 import fs from "node:fs";
 import net from "node:net";
+import { settingNow } from "../lib/config.ts";
 import { dataDirFromEnv, xmtpDbDir } from "../lib/xmtp/paths.ts";
 import { xmtpNodeDataDir } from "../workers/xmtp-node/paths.ts";
 
-const port = Number(process.env.XMTP_NODE_PORT ?? 5556);
+const port = settingNow("XMTP_NODE_PORT");
 const listening = await new Promise<boolean>((resolve) => {
   const socket = net.connect({ host: "127.0.0.1", port }, () => (socket.destroy(), resolve(true)));
   socket.on("error", () => resolve(false));

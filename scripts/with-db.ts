@@ -4,6 +4,7 @@
  * what it started. Used by `npm run build`, `db:*` and `worker`.
  */
 import { spawn } from "node:child_process";
+import { settingNow } from "../lib/config.ts";
 import { migrate, openDatabase } from "./database.ts";
 
 const [cmd, ...args] = process.argv.slice(2);
@@ -12,7 +13,7 @@ if (!cmd) {
   process.exit(2);
 }
 
-const database = await openDatabase({ dataDir: process.env.DATA_DIR ?? ".data" });
+const database = await openDatabase({ dataDir: settingNow("DATA_DIR") });
 let code = 1;
 try {
   await migrate(database.url);

@@ -41,9 +41,7 @@ describe("PgLedger", () => {
     await ledger.record("m1", "joined"); // harmless
     expect(await ledger.has("m1")).toBe(true);
     expect(await new PgLedger("id-2").has("m1")).toBe(false);
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () => recordFirst("id-1", "m2", "answered")),
-    );
+    const results = await Promise.all(Array.from({ length: 8 }, () => recordFirst("id-1", "m2", "answered")));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 });

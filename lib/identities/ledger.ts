@@ -11,11 +11,7 @@ import type { HandledKind, HandledMessageLedger } from "@/lib/convos";
 export type LedgerKind = HandledKind | "answered" | "skipped" | "greeted";
 
 /** True when this call recorded the message (it was new); false when someone recorded it before. */
-export async function recordFirst(
-  identityId: string,
-  messageId: string,
-  kind: LedgerKind,
-): Promise<boolean> {
+export async function recordFirst(identityId: string, messageId: string, kind: LedgerKind): Promise<boolean> {
   const inserted = await db.$executeRaw`
     INSERT INTO "HandledMessage" ("identityId", "messageId", kind)
     VALUES (${identityId}, ${messageId}, ${kind})

@@ -6,13 +6,16 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { settingNow } from "../config.ts";
+
+const DEV_SECRETS = ["AUTH_SECRET", "MASTER_KEY"] as const;
 
 export function loadDevSecrets(dataDir: string, log: (line: string) => void): Record<string, string> {
   const file = path.join(dataDir, "dev-secrets.json");
   let secrets: Record<string, string> = {};
   if (fs.existsSync(file)) secrets = JSON.parse(fs.readFileSync(file, "utf8"));
   let changed = false;
-  for (const key of ["AUTH_SECRET", "MASTER_KEY"]) {
+  for (const key of DEV_SECRETS) {
     if (!secrets[key]) {
       secrets[key] = randomBytes(32).toString("base64url");
       changed = true;
@@ -24,5 +27,7 @@ export function loadDevSecrets(dataDir: string, log: (line: string) => void): Re
     fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
   // Explicit environment wins over the generated file.
-  return Object.fromEntries(Object.entries(secrets).filter(([k]) => !process.env[k]));
+  return Object.fromEntries(
+    DEV_SECRETS.filter((k) => secrets[k] && !settingNow(k)).map((k) => [k, secrets[k]]),
+  );
 }

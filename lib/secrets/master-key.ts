@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { settingNow } from "../config.ts";
 import { loadDevSecrets } from "./dev-secrets.ts";
 import { dataDirFromEnv } from "../xmtp/paths.ts";
 import { deriveSealingKey, SealError, type SealingKey } from "./seal.ts";
@@ -17,7 +18,7 @@ export interface LoadMasterKeyOptions {
 
 /** The sealing key from MASTER_KEY; throws SealError in production when it is missing. */
 export function loadMasterKey(o: LoadMasterKeyOptions = {}): SealingKey {
-  const env = o.env ?? process.env;
+  const env = o.env ?? { MASTER_KEY: settingNow("MASTER_KEY"), NODE_ENV: settingNow("NODE_ENV") };
   const given = env.MASTER_KEY?.trim();
   if (given) return deriveSealingKey(given);
   if (env.NODE_ENV === "production") {
@@ -25,7 +26,7 @@ export function loadMasterKey(o: LoadMasterKeyOptions = {}): SealingKey {
   }
   const dataDir = o.dataDir ?? dataDirFromEnv();
   const log = o.log ?? ((line: string) => console.log(`[secrets] ${line}`));
-  loadDevSecrets(dataDir, log); // generates the file's keys once; it hides keys set in process.env, so read the file
+  loadDevSecrets(dataDir, log); // generates the file's keys once; it hides keys set in the environment, so read the file
   const file = path.join(dataDir, "dev-secrets.json");
   const key = (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>).MASTER_KEY;
   if (!key) throw new SealError("no MASTER_KEY in the environment nor in the development secrets");

@@ -16,6 +16,7 @@
  *   32-byte key; they must be wiped together with the local node's state
  *   (`npm run reset-local`).
  */
+import { settingNow } from "../config.ts";
 import fs from "node:fs";
 import path from "node:path";
 import { xmtpDbDir } from "./paths.ts";
@@ -30,8 +31,9 @@ export type SupportedEnv = "local" | "dev" | "production";
 export const STREAM_RETRY_DELAY_MS = 300;
 
 /** The XMTP environment from XMTP_ENV (default `local`); throws on anything else. */
-export function xmtpEnv(value = process.env.XMTP_ENV): SupportedEnv {
-  const env = value && value.trim() !== "" ? value.trim() : "local";
+export function xmtpEnv(value?: string): SupportedEnv {
+  if (value === undefined) return settingNow("XMTP_ENV");
+  const env = value.trim() !== "" ? value.trim() : "local";
   if (env !== "local" && env !== "dev" && env !== "production") {
     throw new Error(`XMTP_ENV must be local, dev or production, not "${env}"`);
   }

@@ -4,13 +4,14 @@
  * loading the native bindings.
  */
 import path from "node:path";
+import { settingNow } from "../config.ts";
 
 /** Subfolder of DATA_DIR holding every client database. */
 export const XMTP_DB_SUBDIR = "xmtp";
 
 /** The product data directory: `$DATA_DIR`, else `.data`. */
 export function dataDirFromEnv(): string {
-  return process.env.DATA_DIR && process.env.DATA_DIR.trim() !== "" ? process.env.DATA_DIR : ".data";
+  return settingNow("DATA_DIR");
 }
 
 /** The folder of client databases for a product data directory. */

@@ -4,19 +4,20 @@
  * signal exits at once. Durations can be shortened for tests through
  * WORKER_LEASE_MS, WORKER_HEARTBEAT_MS, WORKER_POLL_MS, WORKER_GRACE_MS.
  */
+import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { startWorker } from "./worker";
 
-const num = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 const EXIT_WITHIN_MS = 10_000;
 
+const c = config();
 const worker = await startWorker({
-  workerId: process.env.WORKER_ID || undefined,
-  leaseMs: num("WORKER_LEASE_MS"),
-  heartbeatMs: num("WORKER_HEARTBEAT_MS"),
-  pollMs: num("WORKER_POLL_MS"),
-  graceMs: num("WORKER_GRACE_MS"),
-  sweepMs: num("WORKER_SWEEP_MS"),
+  workerId: c.WORKER_ID,
+  leaseMs: c.WORKER_LEASE_MS,
+  heartbeatMs: c.WORKER_HEARTBEAT_MS,
+  pollMs: c.WORKER_POLL_MS,
+  graceMs: c.WORKER_GRACE_MS,
+  sweepMs: c.WORKER_SWEEP_MS,
 });
 
 let signals = 0;

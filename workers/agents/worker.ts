@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import os from "node:os";
 import pino, { type Logger } from "pino";
+import { config, settingNow } from "@/lib/config";
 import { findUnownedWork, releaseLeases, workForAgent, type WorkItem } from "@/lib/identities";
 import { abandonProvisioning } from "@/lib/pool/reservations";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
@@ -23,7 +24,6 @@ import { WorkerEvents } from "./events";
 import { startListener } from "./listener";
 import { startPoolFiller } from "./pool";
 import { startRegistry } from "./registry";
-import { config } from "@/lib/config";
 import { conversationOps } from "./conversations";
 import { defaultResponder } from "./model-responder";
 import type { Responder } from "./responder";
@@ -32,7 +32,7 @@ import { takeOver, type TakeoverContext } from "./takeover";
 
 export interface WorkerOptions {
   workerId?: string;
-  /** Default process.env.DATABASE_URL (the LISTEN connection; queries use @/lib/db). */
+  /** Default DATABASE_URL (the LISTEN connection; queries use @/lib/db). */
   databaseUrl?: string;
   sealingKey?: SealingKey;
   /** Default: the language model when LLM_API_KEY is set, else the offline responder. */
@@ -73,7 +73,7 @@ export interface RunningWorker {
 export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker> {
   const started = performance.now();
   const id = o.workerId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const log = (o.logger ?? pino({ name: "agents", level: process.env.LOG_LEVEL ?? "info" })).child({
+  const log = (o.logger ?? pino({ name: "agents", level: config().LOG_LEVEL })).child({
     workerId: id,
   });
   const leaseMs = o.leaseMs ?? 30_000;
@@ -85,7 +85,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   const running = new Map<string, AgentRuntime>();
   const releasers: (() => Promise<unknown>)[] = [];
   const sealingKey = o.sealingKey ?? loadMasterKey({ log: (l) => log.info(l) });
-  const databaseUrl = o.databaseUrl ?? process.env.DATABASE_URL;
+  const databaseUrl = o.databaseUrl ?? settingNow("DATABASE_URL");
   if (!databaseUrl) throw new Error("DATABASE_URL is not set");
   let stopping = false;
 

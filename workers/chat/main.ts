@@ -8,6 +8,7 @@
  */
 import os from "node:os";
 import readline from "node:readline";
+import { config } from "../../lib/config.ts";
 import { isConvosError } from "../../lib/convos/errors.ts";
 import { dataDirFromEnv, xmtpEnv } from "../../lib/xmtp/index.ts";
 import { openChatSession, type ChatMessage } from "../../lib/chat/session.ts";
@@ -16,7 +17,7 @@ const USAGE = "usage: npm run chat -- <invite-url> [--name <display name>]";
 
 /** Parses argv into the invite and the display name; null when the invite is missing. */
 export function parseArgs(argv: string[]): { inviteUrl: string; name: string } | null {
-  let name = process.env.CHAT_NAME?.trim() || os.userInfo().username || "Guest";
+  let name = config().CHAT_NAME || os.userInfo().username || "Guest";
   let inviteUrl: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--name" && argv[i + 1]) name = argv[++i];

@@ -4,11 +4,12 @@
  * SIGINT or SIGTERM stop it cleanly; a second signal exits at once.
  */
 import pino from "pino";
+import { config } from "../../lib/config.ts";
 import { startXmtpNode, xmtpNodeDataDir } from "./server.ts";
 
-const port = Number(process.env.XMTP_NODE_PORT ?? 5556);
+const { XMTP_NODE_PORT: port, XMTP_NODE_LOG_LEVEL } = config();
 // Every call is logged at info; the run command lowers this to warn to keep the console readable.
-const log = pino({ name: "xmtp-node", level: process.env.XMTP_NODE_LOG_LEVEL ?? "info" });
+const log = pino({ name: "xmtp-node", level: XMTP_NODE_LOG_LEVEL });
 const node = await startXmtpNode({ port, dataDir: xmtpNodeDataDir(), log });
 
 let stopping = false;
