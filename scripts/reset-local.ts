@@ -1,6 +1,6 @@
 /**
  * `npm run reset-local`: wipes the local XMTP node's state AND every client
- * database under DATA_DIR, together (spec §7: keeping one without the other
+ * database under DATA_DIR, together (docs/local-xmtp-node.md §7: keeping one without the other
  * breaks the clients). It refuses while something answers on the node's port:
  * a running node keeps its state in memory and would keep serving it.
  */

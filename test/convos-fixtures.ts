@@ -1,4 +1,4 @@
-/** Spec §10.1 test vector values, shared by the tests (not used at run time). */
+/** docs/convos-protocol.md §10.1 test vector values, shared by the tests (not used at run time). */
 export const KEY = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
 export const PUB =
   "0484bf7562262bbd6940085748f3be6afa52ae317155181ece31b66351ccffa4b08cc43d63b2859d469fee15f31c9edb5324266e6fd0407e87382d60fc4511acd8";

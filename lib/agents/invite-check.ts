@@ -1,5 +1,5 @@
 /**
- * Checks a pasted invite before anything is claimed (PRODUCT.md §3.5): it must
+ * Checks a pasted invite before anything is claimed (a join-claim): it must
  * parse, be for this deployment's XMTP environment, carry a signature that
  * recovers, not be expired, and not be for a conversation one of our own
  * identities created. Each failure becomes an AppError with a message a person

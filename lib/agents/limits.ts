@@ -1,5 +1,5 @@
 /**
- * Claim limits (PRODUCT.md §3.6), read from PoolSetting: a user may claim at
+ * Claim limits, read from PoolSetting: a user may claim at
  * most `claimsPerUserPerHour` agents per hour (claim events of agents they
  * own) and own at most `liveAgentsPerUser` agents that are ready, joining or
  * live; API claims (agents with no owner) share `apiClaimsPerHour`.

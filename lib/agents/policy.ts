@@ -1,5 +1,5 @@
 /**
- * Who may talk to an agent (PRODUCT.md §4) and what it has spent: operators,
+ * Who may talk to an agent (operators and the dm policy, see docs/architecture.md) and what it has spent: operators,
  * dmPolicy, pairing requests and the token counters. Each write is one
  * conditional statement, so two workers (or a repeated call) cannot add an
  * operator twice, hand out two pairing codes to one sender, or lose a count.

@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The browser chat (PRODUCT.md §2, /agents/[id], XMTP_ENV=local only): the
+ * The browser chat (/agents/[id], XMTP_ENV=local only): the
  * server gives the signed-in user a guest XMTP identity that joins the agent's
  * conversation through the real invite flow (lib/chat/session.ts, the
  * Convos joiner), and relays its messages to the page. One guest identity per

@@ -3,7 +3,7 @@
  * invite URL, then send texts and receive the conversation's texts with sender
  * names. `main.ts` wraps it in a readline loop; end-to-end tests drive it directly.
  *
- * Names come from Convos profiles (§8.3: latest profile_update → snapshot →
+ * Names come from Convos profiles (docs/convos-protocol.md §8.3: latest profile_update → snapshot →
  * legacy appData → "Somebody"), refreshed whenever a profile message arrives.
  */
 import fs from "node:fs";

@@ -1,4 +1,4 @@
-// Content types of §7: exact ids, JSON and protobuf bodies, fallbacks, push flags, and hostile bodies.
+// Content types of docs/convos-protocol.md §7: exact ids, JSON and protobuf bodies, fallbacks, push flags, and hostile bodies.
 import { describe, expect, it } from "vitest";
 import { contentTypeToString } from "@xmtp/content-type-primitives";
 import { toHex, utf8 } from "./bytes";

@@ -1,5 +1,5 @@
 /**
- * Issuing an invite for a group the caller owns (spec §2.3, §4.1): the tag and
+ * Issuing an invite for a group the caller owns (docs/convos-protocol.md §2.3, §4.1): the tag and
  * explode time come from the group's current appData, the emoji from appData
  * field 6 (or the default derivation), and preview fields only when asked for.
  */

@@ -1,5 +1,5 @@
 /**
- * Conversation emoji (spec §5.7): SHA-256 of the UTF-8 identifier, first byte
+ * Conversation emoji (docs/convos-protocol.md §5.7): SHA-256 of the UTF-8 identifier, first byte
  * mod 90, into the fixed list of convos-ios EmojiSelector.swift (copied exactly
  * by @xmtp/convos-cli 0.10.15 utils/emoji.js). We hash the XMTP group id, as the CLI does.
  */

@@ -3,7 +3,7 @@
  * fail on outside input throws (or returns) a ConvosError with a stable `code`,
  * so a server action or a worker can map it to a clear message without parsing
  * error strings. Library errors are wrapped, never leaked as-is: their messages
- * can hold inbox ids and storage internals (spec §6.2 step 12).
+ * can hold inbox ids and storage internals (docs/convos-protocol.md §6.2 step 12).
  */
 export type ConvosErrorCode =
   | "not_an_invite" // the text holds no invite code at all (§4.5): ignore, never block

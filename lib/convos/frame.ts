@@ -1,5 +1,5 @@
 /**
- * Compression framings shared by invite slugs (§4.4) and appData (§5.3–5.4).
+ * Compression framings shared by invite slugs (docs/convos-protocol.md §4.4) and appData (§5.3–5.4).
  *
  *   0x1F ‖ declared length (u32 BE) ‖ body   body = raw DEFLATE (iOS) or zlib (CLI)
  *   0x78 ‖ complete zlib stream               (convos-node-sdk; no size field)

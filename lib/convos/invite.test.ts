@@ -33,7 +33,7 @@ const frame1F = (body: Uint8Array, declared: number) => {
 };
 const signed = fromHex(SIGNED);
 
-describe("slug framings (§4.4)", () => {
+describe("slug framings (docs/convos-protocol.md §4.4)", () => {
   it("reads 0x1F + raw DEFLATE (iOS), 0x1F + zlib (CLI) and 0x78 + zlib (node SDK)", () => {
     const forms = [
       frame1F(deflateRawSync(signed), signed.length),

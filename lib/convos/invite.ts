@@ -1,5 +1,5 @@
 /**
- * Invite payload and signed invite (spec §2).
+ * Invite payload and signed invite (docs/convos-protocol.md §2).
  *
  * The payload bytes are opaque once signed: verification always runs over the
  * bytes exactly as received, never a re-serialization, because protobuf output

@@ -189,7 +189,7 @@ describe("Convos join over the local XMTP node", () => {
       (await join(make({ conversationExpiresAtUnix: past }), { client: b.client, timeoutMs: 1000 })).status,
     ).toBe("expired");
 
-    // Sent anyway (an older or hostile client), the creator answers per §6.3.
+    // Sent anyway (an older or hostile client), the creator answers per docs/convos-protocol.md §6.3.
     const exploded = await creatorCopy(
       a,
       b,

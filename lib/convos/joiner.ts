@@ -1,11 +1,11 @@
 /**
- * Joining someone's conversation through an invite (spec §6.1).
+ * Joining someone's conversation through an invite (docs/convos-protocol.md §6.1).
  *
  * Flow: parse and check the invite locally (nothing is sent for a bad one) →
  * if a group with the invite's tag is already ours, done → DM the creator the
  * typed join_request, then the plain slug (older iOS and web read only text) →
  * wait. No acceptance message exists: the join succeeded when a group arrives
- * whose appData tag equals the invite's tag (post-add verification, ADR 001);
+ * whose appData tag equals the invite's tag (post-add verification, docs/convos-protocol.md §6.1 step 6);
  * it failed when the creator's invite_join_error with that tag arrives after
  * our request. Some rejections are silent, so waiting ends in a retryable
  * timeout. Streams wake the wait early; a periodic sync (iOS syncs every 3 s)

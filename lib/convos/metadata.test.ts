@@ -1,4 +1,4 @@
-// appData (§5): compression rule, 8 KiB limit, unknown-field preservation, refusal to write undecodable or tagless data.
+// appData (docs/convos-protocol.md §5): compression rule, 8 KiB limit, unknown-field preservation, refusal to write undecodable or tagless data.
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * Convos group metadata in the XMTP group's `appData` string (spec §5).
+ * Convos group metadata in the XMTP group's `appData` string (docs/convos-protocol.md §5).
  *
  * Wire: ConversationCustomMetadata protobuf → (if >100 bytes and strictly
  * smaller) 0x1F ‖ u32 BE ‖ raw DEFLATE → base64url, no `*`, at most 8 KiB.

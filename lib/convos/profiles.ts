@@ -1,5 +1,5 @@
 /**
- * Profile resolution (spec §8.3): for each member, the latest ProfileUpdate sent
+ * Profile resolution (docs/convos-protocol.md §8.3): for each member, the latest ProfileUpdate sent
  * by that member, else the most recent ProfileSnapshot that lists it, else the
  * legacy appData profile, else nothing ("Somebody"). A provisional profile from
  * a join request ranks below all of these. Works on any message list, so it

@@ -1,6 +1,6 @@
 /**
  * The protobuf schemas of the Convos protocol, declared once from .proto text
- * (spec §2.1 invite, §5.2 appData, §7.5–7.6 profiles) and parsed with
+ * (docs/convos-protocol.md §2.1 invite, §5.2 appData, §7.5–7.6 profiles) and parsed with
  * protobufjs' reflection API, so no codegen step is needed. Field names keep
  * protobufjs' default camelCase conversion (`creator_inbox_id` → `creatorInboxId`).
  *

@@ -1,5 +1,5 @@
 /**
- * Invite slugs (spec §4.1, §4.4). We write only the uncompressed form, the one
+ * Invite slugs (docs/convos-protocol.md §4.1, §4.4). We write only the uncompressed form, the one
  * every client reads; we read every framing any client writes.
  */
 import { fromBase64Url, toBase64Url } from "./bytes";

@@ -1,4 +1,4 @@
-/** Invite tags (spec §5.6): opaque strings compared exactly; we generate 10 chars of [a-zA-Z0-9]. */
+/** Invite tags (docs/convos-protocol.md §5.6): opaque strings compared exactly; we generate 10 chars of [a-zA-Z0-9]. */
 import { randomBytes } from "node:crypto";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

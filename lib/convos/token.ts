@@ -1,5 +1,5 @@
 /**
- * Conversation token (spec §3): the group id, encrypted so only the creator can
+ * Conversation token (docs/convos-protocol.md §3): the group id, encrypted so only the creator can
  * map an invite back to its group.
  *
  *   key   = HKDF-SHA256(IKM = creator private key, salt = "ConvosInviteV1",

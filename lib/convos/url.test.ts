@@ -1,4 +1,4 @@
-// Spec §4.3 and §10.3: every accepted URL form, http rejected, and text that is not an invite.
+// docs/convos-protocol.md §4.3 and §10.3: every accepted URL form, http rejected, and text that is not an invite.
 import { describe, expect, it } from "vitest";
 import { extractInviteCode, parseInvite, buildInviteUrl } from "./url";
 import { SLUG } from "../../test/convos-fixtures";

@@ -1,5 +1,5 @@
 /**
- * Invite URLs (spec §4.2–4.3): building one per XMTP environment, and pulling
+ * Invite URLs (docs/convos-protocol.md §4.2–4.3): building one per XMTP environment, and pulling
  * the invite code out of anything a person might paste.
  *
  * Reading follows iOS `URL.convosInviteCode`: custom `convos`/`convos-*` schemes

@@ -1,4 +1,4 @@
-// Spec §10.1 and §10.2, byte for byte.
+// docs/convos-protocol.md §10.1 and §10.2, byte for byte.
 import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "./bytes";
 import { sha256 } from "@noble/hashes/sha2.js";

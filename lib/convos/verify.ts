@@ -1,5 +1,5 @@
 /**
- * Joiner-side invite checks (spec §6.1 step 1). The joiner can only check that
+ * Joiner-side invite checks (docs/convos-protocol.md §6.1 step 1). The joiner can only check that
  * *some* key signed the invite (§2.5); binding that key to the creator inbox is
  * the creator's job, which it does against its own private key.
  */

@@ -9,7 +9,7 @@
  * - Never sets `gatewayHost`: that switches the SDK to the d14n protocol,
  *   which the local node does not speak.
  * - node-sdk 5.x looks the inbox id up at `ApiUrls[env]` before creating a
- *   client, ignoring `apiUrl` (spec §2.3). So for `local` the node must answer
+ *   client, ignoring `apiUrl` (docs/local-xmtp-node.md §2.3). So for `local` the node must answer
  *   on localhost:5556, unless `pointLocalEnvAt(url)` has pointed this process's
  *   `ApiUrls.local` at another node (tests that own a node on another port).
  * - Client databases live under `$DATA_DIR/xmtp/` and are encrypted with a

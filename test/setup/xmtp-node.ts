@@ -1,7 +1,7 @@
 /**
  * vitest globalSetup: makes sure a local XMTP node answers on 127.0.0.1:5556
  * for the whole run. node-sdk 5.x looks inbox ids up on localhost:5556 whatever
- * `apiUrl` says (spec §2.3), so the shared node has to be on that port.
+ * `apiUrl` says (docs/local-xmtp-node.md §2.3), so the shared node has to be on that port.
  *
  * - A node already answering there (e.g. `npm run xmtp-node` or the run
  *   command) is reused and left running.

@@ -1,5 +1,5 @@
 /**
- * Operators' commands in the owner conversation (PRODUCT.md §4): /help,
+ * Operators' commands in the owner conversation: /help,
  * /invite [name], /join <url>, /policy <value>, /approve <code>. Anyone else
  * is refused politely; an unknown command gets the help; an error (pool
  * empty, bad invite) gets one short line.

@@ -87,7 +87,7 @@ function joinFailure(result: Exclude<JoinResult, { status: "joined" }>): {
     case "timed_out":
       return { reason: "timeout", error: "no answer from the conversation's creator" };
     case "rejected":
-      // A creator answers a revoked or rotated tag with conversation_expired (spec §6.3).
+      // A creator answers a revoked or rotated tag with conversation_expired (docs/convos-protocol.md §6.3).
       return {
         reason: result.error.errorType === "conversation_expired" ? "revoked" : "rejected",
         error: `${result.error.errorType}${result.error.reason ? `: ${result.error.reason}` : ""}`,

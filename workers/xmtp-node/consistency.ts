@@ -1,6 +1,6 @@
 /**
  * The node's state and the client databases must be kept or reset together
- * (spec §7). A wiped node with kept client databases does not fail at once:
+ * (docs/local-xmtp-node.md §7). A wiped node with kept client databases does not fail at once:
  * `canMessage` quietly says false and `createDm` later fails with
  * "SequenceId not found in local db". This check lets the run command refuse
  * to start with a clear message instead.

@@ -1,7 +1,7 @@
 /**
  * Glue between the services and grpc-js: every call is counted and logged as
- * `Service/Method` (spec §9), and errors become gRPC statuses with readable
- * details (spec §3): `RpcError`s keep their code, anything else is INTERNAL.
+ * `Service/Method` (docs/local-xmtp-node.md §9), and errors become gRPC statuses with readable
+ * details (§3): `RpcError`s keep their code, anything else is INTERNAL.
  */
 import {
   status,

@@ -1,8 +1,8 @@
 /**
- * `xmtp.identity.api.v1.IdentityApi` (spec §6.2). The node keeps each inbox's
+ * `xmtp.identity.api.v1.IdentityApi` (docs/local-xmtp-node.md §6.2). The node keeps each inbox's
  * identity updates as the raw bytes it was given and reads just enough of them
- * (spec §5.4) to keep the address -> inbox map. No signature is checked: the
- * clients verify them when they replay an inbox's log (spec §8).
+ * (§5.4) to keep the address -> inbox map. No signature is checked: the
+ * clients verify them when they replay an inbox's log (§8).
  */
 import { nowNs, type Store } from "./store.ts";
 import { decode, type IdentityUpdateView } from "./schema.ts";
@@ -32,7 +32,7 @@ export function addressChanges(update: IdentityUpdateView): { added: string[]; r
   return { added, removed };
 }
 
-/** The IdentityApi methods, each answering exactly as spec §6.2 says. */
+/** The IdentityApi methods, each answering exactly as §6.2 says. */
 export function identityService(store: Store): UnaryHandlers {
   return {
     PublishIdentityUpdate(req: { identity_update?: Buffer }) {

@@ -1,5 +1,5 @@
 /**
- * `xmtp.mls.api.v1.MlsApi`, unary methods (spec §6.3–§6.7, §6.9). Payloads
+ * `xmtp.mls.api.v1.MlsApi`, unary methods (docs/local-xmtp-node.md §6.3–§6.7, §6.9). Payloads
  * stay opaque except for the few TLS fields read in mls-wire.ts. Every
  * publishing method builds its whole batch before committing it, so a request
  * with one bad entry stores nothing.
@@ -66,7 +66,7 @@ function keyPackageEvent(req: KeyPackageRequest): Extract<Event, { t: "keyPackag
   };
 }
 
-/** The MlsApi unary methods, each answering exactly as spec §6 says. */
+/** The MlsApi unary methods, each answering exactly as §6 says. */
 export function mlsService(store: Store): UnaryHandlers {
   return {
     UploadKeyPackage(req: KeyPackageRequest) {
@@ -74,7 +74,7 @@ export function mlsService(store: Store): UnaryHandlers {
       return {};
     },
 
-    // Legacy, not called by the pinned SDK; cheap to keep (spec §6.3).
+    // Legacy, not called by the pinned SDK; cheap to keep (§6.3).
     RegisterInstallation(req: KeyPackageRequest) {
       const event = keyPackageEvent(req);
       store.commit([event]);

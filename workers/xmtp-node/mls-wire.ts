@@ -1,6 +1,6 @@
 /**
  * The two things the node reads inside MLS bytes (RFC 9420 TLS encoding,
- * spec §6.3 and §6.4): the installation key of an uploaded KeyPackage, and the
+ * docs/local-xmtp-node.md §6.3 and §6.4): the installation key of an uploaded KeyPackage, and the
  * group id and "is it a commit" of a published MLSMessage. Everything else
  * stays opaque. Malformed input throws `RpcError(INVALID_ARGUMENT)`.
  */

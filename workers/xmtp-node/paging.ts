@@ -1,5 +1,5 @@
 /**
- * node-go's paging rules (spec §6.6), shared by group-message, welcome and
+ * node-go's paging rules (docs/local-xmtp-node.md §6.6), shared by group-message, welcome and
  * commit-log queries:
  * - direction: ascending only when asked; absent or unspecified means DESCENDING;
  * - limit: 1..100 as asked, otherwise 100;

@@ -1,6 +1,6 @@
 /**
  * Persistence: an append-only JSONL log, one event per line, replayed at
- * start-up (spec §7).
+ * start-up (docs/local-xmtp-node.md §7).
  *
  * Why a log file and not PostgreSQL or SQLite: the node's state is a handful
  * of append-only sequences (identity updates, key packages, group messages,

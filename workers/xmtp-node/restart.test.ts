@@ -1,5 +1,5 @@
 /**
- * Acceptance 8 (spec §9): the node restarts from its persisted state while
+ * Acceptance 8 (docs/local-xmtp-node.md §9): the node restarts from its persisted state while
  * clients keep their databases.
  *
  * This file owns its node, on an ephemeral port, so that stopping it never

@@ -1,6 +1,6 @@
 import { status } from "@grpc/grpc-js";
 
-/** An error that reaches the client as this gRPC status and readable details (spec §3). */
+/** An error that reaches the client as this gRPC status and readable details (docs/local-xmtp-node.md §3). */
 export class RpcError extends Error {
   constructor(
     readonly code: status,

@@ -1,9 +1,9 @@
 /**
- * Wire schema: loads the repo's .proto subset (spec §5) with protobufjs and
+ * Wire schema: loads the repo's .proto subset (docs/local-xmtp-node.md §5) with protobufjs and
  * turns it into grpc-js service definitions.
  *
  * Why protobufjs directly rather than @grpc/proto-loader: the node also has to
- * decode `IdentityUpdate` bytes that arrive inside a request (spec §5.4), so it
+ * decode `IdentityUpdate` bytes that arrive inside a request (§5.4), so it
  * needs the protobufjs `Type`s anyway; building the grpc-js definitions from
  * the same `Root` keeps one source of truth.
  *

@@ -1,7 +1,7 @@
 /**
  * The local XMTP node: a gRPC server over plaintext HTTP/2 serving the v3
  * `IdentityApi` and `MlsApi` subset that @xmtp/node-sdk needs
- * (docs: /work/shared/specs/xmtp-local-node.md). For development, tests and
+ * (docs/local-xmtp-node.md). For development, tests and
  * offline demos only: it checks no signature and is not a security boundary,
  * so it binds to loopback only.
  *
@@ -28,7 +28,7 @@ export { XMTP_NODE_SUBDIR, xmtpNodeDataDir };
 
 export interface XmtpNodeOptions {
   host?: string;
-  /** 0 picks a free port. Default 5556, which node-sdk 5.x requires (spec §2.3). */
+  /** 0 picks a free port. Default 5556, which node-sdk 5.x requires (docs/local-xmtp-node.md §2.3). */
   port?: number;
   /** The node's own directory (see `xmtpNodeDataDir`), or null for in-memory state. Default `xmtpNodeDataDir()`. */
   dataDir?: string | null;

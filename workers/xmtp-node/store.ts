@@ -1,6 +1,6 @@
 /**
  * The node's state in memory, rebuilt from the event log at start-up
- * (spec §6.1, §7).
+ * (docs/local-xmtp-node.md §6.1, §7).
  *
  * Every change goes through `commit(events)`: the batch is appended to the log
  * first, then applied to memory, then pushed to live subscribers. Handlers
@@ -147,10 +147,10 @@ function notify<T>(listeners: Set<Listener<T>>, row: T): void {
   }
 }
 
-/** Dedupe key of a group message: same group and identical data (spec §6.4). */
+/** Dedupe key of a group message: same group and identical data (§6.4). */
 export const groupMessageKey = (groupId: Buffer, data: Buffer) => `g:${hex(groupId)}:${digest(data)}`;
 
-/** Dedupe key of a welcome: same installation key and identical payload (spec §6.5). */
+/** Dedupe key of a welcome: same installation key and identical payload (§6.5). */
 export const welcomeKey = (installationKey: Buffer, payload: Buffer) =>
   `w:${hex(installationKey)}:${digest(payload)}`;
 

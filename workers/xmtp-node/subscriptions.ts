@@ -1,5 +1,5 @@
 /**
- * `SubscribeGroupMessages` and `SubscribeWelcomeMessages` (spec §6.8).
+ * `SubscribeGroupMessages` and `SubscribeWelcomeMessages` (docs/local-xmtp-node.md §6.8).
  *
  * - Response headers go out at once: tonic (the SDK's gRPC client) waits for
  *   them before handing the stream to libxmtp, so without them a subscription

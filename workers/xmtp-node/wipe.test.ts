@@ -1,9 +1,9 @@
 /**
- * Acceptance 9 (spec §9, §7), the negative test: the node's state is wiped
+ * Acceptance 9 (docs/local-xmtp-node.md §9, §7), the negative test: the node's state is wiped
  * but the clients keep their databases. This is the failure mode that
  * `npm run reset-local` and the run command's consistency check exist for.
  * Like restart.test.ts, the file owns its node on an ephemeral port and points
- * this process's `ApiUrls.local` at it (node-sdk 5.x pre-check, spec §2.3).
+ * this process's `ApiUrls.local` at it (node-sdk 5.x pre-check, §2.3).
  */
 import fs from "node:fs";
 import path from "node:path";

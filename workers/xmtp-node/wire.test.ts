@@ -1,5 +1,5 @@
 /**
- * The node's per-RPC semantics (spec §6) checked on the wire with a raw gRPC
+ * The node's per-RPC semantics (docs/local-xmtp-node.md §6) checked on the wire with a raw gRPC
  * client against a node this file owns (in-memory, ephemeral port): paging,
  * dedupe, request-order answers, validation, subscriptions (headers at once,
  * replay + live without duplicates), persistence across a restart, and the
@@ -333,10 +333,10 @@ describe("unknown methods (acceptance 10)", () => {
   });
 });
 
-describe("RPC sequence of a real client (spec §4)", () => {
+describe("RPC sequence of a real client (§4)", () => {
   it("registers a new inbox with GetInboxIds x2, GetIdentityUpdates, UploadKeyPackage, PublishIdentityUpdate", async () => {
     const original = ApiUrls.local;
-    pointLocalEnvAt(node.url); // node-sdk 5.x pre-check (spec §2.3)
+    pointLocalEnvAt(node.url); // node-sdk 5.x pre-check (§2.3)
     try {
       const before = node.callCounts();
       await newUser(tmp.dir, { apiUrl: node.url });

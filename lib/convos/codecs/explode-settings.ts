@@ -1,4 +1,4 @@
-/** `convos.org/explode_settings:1.0` (spec §7.7): `{"expiresAt": ISO-8601}` announcing the explode time. */
+/** `convos.org/explode_settings:1.0` (docs/convos-protocol.md §7.7): `{"expiresAt": ISO-8601}` announcing the explode time. */
 import { ConvosError } from "../errors";
 import {
   convosContentType,

@@ -1,5 +1,5 @@
 import type { ContentCodec as SdkContentCodec } from "@xmtp/content-type-primitives";
-/** All Convos content codecs; pass `convosCodecs` as node-sdk's `codecs` option on every client (§7.1). */
+/** All Convos content codecs; pass `convosCodecs` as node-sdk's `codecs` option on every client (docs/convos-protocol.md §7.1). */
 import { explodeSettingsCodec } from "./explode-settings";
 import { inviteJoinErrorCodec, inviteJoinHandledCodec } from "./invite-join";
 import { joinRequestCodec } from "./join-request";

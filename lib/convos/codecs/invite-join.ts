@@ -1,5 +1,5 @@
 /**
- * Creator → joiner replies in the DM (spec §7.3, §7.4):
+ * Creator → joiner replies in the DM (docs/convos-protocol.md §7.3, §7.4):
  * - `convos.org/invite_join_error:1.0`: a failed join, matched by `inviteTag`;
  *   readers map an unknown `errorType` to `conversation_expired` (as iOS does);
  * - `convos.org/invite_join_handled:1.0`: a bookkeeping marker for the creator's

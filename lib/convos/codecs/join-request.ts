@@ -1,5 +1,5 @@
 /**
- * `convos.org/join_request:1.0` (spec §7.2): UTF-8 JSON sent by a joiner to the
+ * `convos.org/join_request:1.0` (docs/convos-protocol.md §7.2): UTF-8 JSON sent by a joiner to the
  * creator in their DM; the fallback text is the invite slug itself, which is
  * what older clients act on.
  */

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the Convos content codecs (spec §7): content type ids under
+ * Shared pieces of the Convos content codecs (docs/convos-protocol.md §7): content type ids under
  * the `convos.org` authority, JSON bodies, and the ISO-8601 date rule (§7.8:
  * write whole seconds UTC, read with or without fractional seconds).
  */

@@ -1,5 +1,5 @@
 /**
- * Profile messages (spec §7.5, §7.6, §8): `convos.org/profile_update:1.0`, sent by
+ * Profile messages (docs/convos-protocol.md §7.5, §7.6, §8): `convos.org/profile_update:1.0`, sent by
  * a member about itself, and `convos.org/profile_snapshot:1.0`, sent by whoever
  * adds members so that newcomers (who cannot read older messages under MLS
  * forward secrecy) see everyone's profile. Protobuf bodies, silent, no fallback.

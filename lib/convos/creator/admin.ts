@@ -1,5 +1,5 @@
 /**
- * Owning a conversation (spec §5, §8.2, §9): creating a group with a tag and
+ * Owning a conversation (docs/convos-protocol.md §5, §8.2, §9): creating a group with a tag and
  * emoji in appData, issuing invites, revoking (rotate the tag), lock/unlock.
  * Every appData write is a read-modify-write that keeps unknown fields and
  * refuses to overwrite metadata it cannot decode.
@@ -75,7 +75,7 @@ export async function revokeInvites(group: Group<unknown>): Promise<string> {
   return tag;
 }
 
-/** Lock: rotate the tag, then deny addMember (ADR 006). */
+/** Lock: rotate the tag, then deny addMember (docs/convos-protocol.md §9). */
 export async function lockConversation(group: Group<unknown>): Promise<string> {
   const tag = await revokeInvites(group);
   await group.updatePermission(Permission.AddMember, Permission.Deny);

@@ -16,7 +16,7 @@ export type JoinOutcome =
 export interface CreatorContext {
   // The SDK's Client is generic over registered content types; the creator only needs the shape.
   client: Client<unknown>;
-  /** The raw secp256k1 key of this inbox; null when it is not available (§6.2 step 4). */
+  /** The raw secp256k1 key of this inbox; null when it is not available (docs/convos-protocol.md §6.2 step 4). */
   privateKey: Uint8Array | string | null;
   ledger: HandledMessageLedger;
   /** Unix seconds; injectable for tests. */

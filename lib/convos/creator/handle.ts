@@ -1,5 +1,5 @@
 /**
- * Processing one join request as the creator (spec §6.2, following iOS
+ * Processing one join request as the creator (docs/convos-protocol.md §6.2, following iOS
  * InviteCoordinator). The checks run strictly in the spec's order; each ends in
  * one outcome:
  *

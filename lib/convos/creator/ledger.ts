@@ -1,5 +1,5 @@
 /**
- * The ledger of handled join-request message ids (spec §6.5): the first of the
+ * The ledger of handled join-request message ids (docs/convos-protocol.md §6.5): the first of the
  * three idempotency mechanisms, and the only one that survives a restart with
  * no network round trip. Production keeps it in PostgreSQL (implemented in
  * lib/ by its owner); tests use the in-memory one.

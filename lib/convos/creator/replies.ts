@@ -1,5 +1,5 @@
 /**
- * The creator's side effects in a DM and a group (spec §6.2 success steps,
+ * The creator's side effects in a DM and a group (docs/convos-protocol.md §6.2 success steps,
  * §6.4 reply dedupe, §8.2 snapshots), each guarded by the scans the spec asks
  * for so that one attempt gets at most one error reply and one marker.
  */

@@ -1,5 +1,5 @@
 /**
- * Recognizing a join request in a DM message (spec §6.2 "Inputs"): a typed
+ * Recognizing a join request in a DM message (docs/convos-protocol.md §6.2 "Inputs"): a typed
  * `convos.org/join_request:1.0`, or a plain text that decodes as an invite by
  * the rules of §4.3–4.4. Anything else is not a request and is ignored, never
  * blocked (§4.5).

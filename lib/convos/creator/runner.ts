@@ -6,7 +6,7 @@
  * hold inside a process: the stream and a catch-up can both see message X, but
  * the second look happens after the first recorded X in the ledger. Across
  * processes and restarts the ledger (persistent in production), the
- * membership check and the handled marker take over (spec §6.5).
+ * membership check and the handled marker take over (docs/convos-protocol.md §6.5).
  */
 import type { AsyncStreamProxy, DecodedMessage } from "@xmtp/node-sdk";
 import { Consent, Direction } from "../sdk";

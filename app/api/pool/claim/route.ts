@@ -1,5 +1,5 @@
 /**
- * The pool API (PRODUCT.md §2): `POST /api/pool/claim` with `x-api-key`.
+ * The pool API: `POST /api/pool/claim` with `x-api-key` (see docs/architecture.md, "A claim, end to end").
  * Body `{templateSlug?, agentName?, instructions?, joinUrl?}` →
  * `{agentId, status, inviteUrl?, conversationId?, joined}`. Errors are JSON
  * `{error: {code, message}}`: 400 bad input or invite, 401 key, 404 template,
