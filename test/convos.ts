@@ -4,6 +4,7 @@
  * with an invite that lets joiners in.
  */
 import type { Group } from "@xmtp/node-sdk";
+import { join, type JoinOptions, type JoinResult } from "../lib/convos/joiner.ts";
 import { convosCodecs } from "../lib/convos/codecs";
 import {
   InMemoryLedger,
@@ -24,6 +25,21 @@ export function newIdentity(dir: string): Promise<Identity> {
 /** Reopens an identity's client from its database, as after a process restart. */
 export async function reopenIdentity(id: Identity): Promise<Identity> {
   return { ...id, client: await reopen(id, { codecs: convosCodecs }) };
+}
+
+/** Joins through `inviteUrl` as `who` with the tests' timings (30 s, a sync every 300 ms); the result says how it ended. */
+export function joinByInvite(
+  who: Identity,
+  inviteUrl: string,
+  options: Partial<JoinOptions> = {},
+): Promise<JoinResult> {
+  return join(inviteUrl, {
+    client: who.client,
+    env: "local",
+    timeoutMs: 30_000,
+    syncIntervalMs: 300,
+    ...options,
+  });
 }
 
 export interface TestConversation {

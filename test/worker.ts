@@ -1,13 +1,10 @@
 /** Test helpers for the worker: a database, DATA_DIR and MASTER_KEY per test file, and readers of a group. */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Group } from "@xmtp/node-sdk";
 import pino from "pino";
-import { join } from "@/lib/convos";
-import { newIdentity, waitFor, type Identity } from "@/test/convos";
+import { joinByInvite, newIdentity, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { tempDir } from "./temp-dir";
 import { texts } from "./xmtp-clients";
 
 export interface WorkerTestEnv {
@@ -33,7 +30,7 @@ export const fastOptions = {
 
 export async function workerTestEnv(targetIdle: number): Promise<WorkerTestEnv> {
   const t = await createTestDatabase();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "agents-worker-"));
+  const { dir: dataDir, remove } = tempDir("agents-worker-");
   process.env.DATA_DIR = dataDir;
   process.env.MASTER_KEY = TEST_MASTER_KEY;
   await t.db.poolSetting.create({ data: { id: 1, targetIdle, maxConcurrentCreates: 2 } });
@@ -44,19 +41,14 @@ export async function workerTestEnv(targetIdle: number): Promise<WorkerTestEnv> 
       const { db } = await import("@/lib/db");
       await db.$disconnect();
       await t.drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      remove();
     },
   };
 }
 
 /** Joins a conversation through its invite as `who`; fails the test unless joined. */
 export async function joinAs(who: Identity, inviteUrl: string): Promise<Group<unknown>> {
-  const result = await join(inviteUrl, {
-    client: who.client,
-    env: "local",
-    timeoutMs: 30_000,
-    syncIntervalMs: 300,
-  });
+  const result = await joinByInvite(who, inviteUrl);
   if (result.status !== "joined") throw new Error(`join failed: ${result.status}`);
   return result.group;
 }

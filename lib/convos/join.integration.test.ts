@@ -28,7 +28,14 @@ import {
   type JoinRequestProcessor,
 } from "./creator";
 import { join } from "./joiner";
-import { newIdentity, reopenIdentity, tempDir, waitFor, type Identity } from "../../test/convos";
+import {
+  joinByInvite,
+  newIdentity,
+  reopenIdentity,
+  tempDir,
+  waitFor,
+  type Identity,
+} from "../../test/convos";
 import { createSignedInvite } from "./invite";
 import { encodeSlug } from "./slug";
 import { encryptConversationToken } from "./token";
@@ -98,13 +105,7 @@ describe("Convos join over the local XMTP node", () => {
     expect(invite.url).toMatch(/^https:\/\/dev\.convos\.org\/v2\?i=/);
 
     const b = await newIdentity(tmp.dir);
-    const result = await join(invite.url, {
-      client: b.client,
-      env: "local",
-      profile: { name: "Bea" },
-      timeoutMs: 30_000,
-      syncIntervalMs: 500,
-    });
+    const result = await joinByInvite(b, invite.url, { profile: { name: "Bea" }, syncIntervalMs: 500 });
     expect(result.status).toBe("joined");
     if (result.status !== "joined") return;
     expect(result.group.id).toBe(group.id);
@@ -144,12 +145,7 @@ describe("Convos join over the local XMTP node", () => {
     const invite = await inviteToConversation(a.client, group, a.privateKey, "local");
     await revokeInvites(group);
     const b = await newIdentity(tmp.dir);
-    const result = await join(invite.url, {
-      client: b.client,
-      env: "local",
-      timeoutMs: 30_000,
-      syncIntervalMs: 500,
-    });
+    const result = await joinByInvite(b, invite.url, { syncIntervalMs: 500 });
     expect(result.status).toBe("rejected");
     if (result.status === "rejected") {
       expect(result.error.errorType).toBe("conversation_expired");

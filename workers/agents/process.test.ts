@@ -7,8 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
-import { join } from "@/lib/convos";
-import { newIdentity, tempDir, waitFor } from "@/test/convos";
+import { joinByInvite, newIdentity, tempDir, waitFor } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { fastOptions, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
@@ -72,12 +71,7 @@ describe("worker process", () => {
     });
     identityId = claim.identityId;
     const joiner = await newIdentity(tmp.dir);
-    const result = await join(claim.inviteUrl, {
-      client: joiner.client,
-      env: "local",
-      timeoutMs: 30_000,
-      syncIntervalMs: 300,
-    });
+    const result = await joinByInvite(joiner, claim.inviteUrl);
     if (result.status !== "joined") throw new Error(`join: ${result.status}`);
     group = result.group;
     await waitFor("the greeting", async () =>

@@ -8,10 +8,9 @@ import {
   createConvosConversation,
   InMemoryLedger,
   inviteToConversation,
-  join,
   startJoinRequestProcessor,
 } from "@/lib/convos";
-import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
+import { joinByInvite, newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { claimJoin } from "@/lib/agents/join-claim";
 import { fastOptions, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
@@ -63,12 +62,7 @@ describe("agents worker", () => {
     agentId = claim.agentId;
 
     joiner = await newIdentity(tmp.dir);
-    const result = await join(claim.inviteUrl, {
-      client: joiner.client,
-      env: "local",
-      timeoutMs: 30_000,
-      syncIntervalMs: 300,
-    });
+    const result = await joinByInvite(joiner, claim.inviteUrl);
     expect(result.status).toBe("joined");
     if (result.status !== "joined") return;
     group = result.group;
