@@ -169,7 +169,7 @@ export async function takeOver(
       await releaseLeases(ctx.workerId, [identityId]);
       return { status: "skipped" }; // changed under us (stopped, failed): nothing to run
     }
-    if (ctx.signal.aborted) throw new Error("stopped during takeover");
+    if (ctx.signal.aborted) throw new Error("stopped during the handoff");
 
     const runtime = await startAgentRuntime({
       identity: {
@@ -209,7 +209,7 @@ export async function takeOver(
       ?.stop()
       .catch(() => undefined);
     ctx.running.delete(identityId);
-    log.warn({ err }, "takeover failed; will retry");
+    log.warn({ err }, "handoff failed; will retry");
     ctx.events.emit("agent:failed", { agentId: item.agentId, identityId, error });
     try {
       const row = await db.identity.update({
@@ -225,7 +225,7 @@ export async function takeOver(
       if (!ctx.signal.aborted)
         await recordFailure({ error, agentId: item.agentId, identityId, workerId: ctx.workerId });
     } catch (dbErr) {
-      log.error({ err: dbErr }, "could not record a takeover failure");
+      log.error({ err: dbErr }, "could not record a handoff failure");
     }
     return { status: "failed", error };
   }
