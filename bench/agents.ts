@@ -18,21 +18,14 @@ import os from "node:os";
 import path from "node:path";
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import pino from "pino";
-import { pointLocalEnvAt } from "../lib/xmtp/index.ts";
-import { startXmtpNode } from "../workers/xmtp-node/server.ts";
-import { benchDatabase } from "./setup.ts";
+import { benchWorkerEnv } from "./setup.ts";
 
 const [agents, rate, seconds] = [
   Number(process.argv[2] ?? 100),
   Number(process.argv[3] ?? 20),
   Number(process.argv[4] ?? 15),
 ];
-const node = await startXmtpNode({ port: 0, dataDir: null, log: pino({ level: "warn" }) });
-pointLocalEnvAt(node.url);
-const database = await benchDatabase();
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-agents-"));
-process.env.DATA_DIR = dataDir;
-process.env.MASTER_KEY = "bench-master-key-0123456789abcdefghijkl";
+const benchEnv = await benchWorkerEnv("bench-agents-");
 const { db } = await import("../lib/db.ts");
 const { join } = await import("../lib/convos/index.ts");
 const { newIdentity } = await import("../test/convos.ts");
@@ -160,7 +153,5 @@ await Promise.all(streams.map((st) => st.end()));
 await worker.stop();
 await model.close();
 await db.$disconnect();
-await database.stop();
-await node.stop();
-fs.rmSync(dataDir, { recursive: true, force: true });
+await benchEnv.stop();
 process.exit(0);

@@ -8,21 +8,11 @@
  *   2. every warm identity is claimed and taken over; once all are live, the
  *      process RSS, and the memory per live identity over the baseline.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import pino from "pino";
-import { pointLocalEnvAt } from "../lib/xmtp/index.ts";
-import { startXmtpNode } from "../workers/xmtp-node/server.ts";
-import { benchDatabase } from "./setup.ts";
+import { benchWorkerEnv } from "./setup.ts";
 
 const steps = (process.argv[2] ?? "100,500").split(",").map(Number);
-const node = await startXmtpNode({ port: 0, dataDir: null, log: pino({ level: "warn" }) });
-pointLocalEnvAt(node.url); // node-sdk 5.x pre-checks on ApiUrls.local, not apiUrl
-const database = await benchDatabase();
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pool-"));
-process.env.DATA_DIR = dataDir;
-process.env.MASTER_KEY = "bench-master-key-0123456789abcdefghijkl";
+const benchEnv = await benchWorkerEnv("bench-pool-");
 const { db } = await import("../lib/db.ts");
 const { claimWarmIdentity } = await import("../lib/agents/claim-warm-identity.ts");
 const { startWorker } = await import("../workers/agents/worker.ts");
@@ -72,7 +62,5 @@ for (const total of steps) {
 }
 await worker.stop();
 await db.$disconnect();
-await database.stop();
-await node.stop();
-fs.rmSync(dataDir, { recursive: true, force: true });
+await benchEnv.stop();
 process.exit(0);

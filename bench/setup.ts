@@ -3,8 +3,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import pino from "pino";
+import { pointLocalEnvAt } from "../lib/xmtp/index.ts";
 import { migrate } from "../scripts/database.ts";
 import { freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres.ts";
+import { startXmtpNode } from "../workers/xmtp-node/server.ts";
 
 export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pg-"));
@@ -24,6 +27,26 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
     async stop() {
       await server.stop();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * What a worker needs for a benchmark, all throwaway: an in-memory local XMTP node on a free port, a
+ * database, a data folder and a master key. Import the worker and lib/db only after this.
+ */
+export async function benchWorkerEnv(prefix: string) {
+  const node = await startXmtpNode({ port: 0, dataDir: null, log: pino({ level: "warn" }) });
+  pointLocalEnvAt(node.url); // node-sdk 5.x pre-checks on ApiUrls.local, not apiUrl
+  const database = await benchDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.env.DATA_DIR = dataDir;
+  process.env.MASTER_KEY = "bench-master-key-0123456789abcdefghijkl";
+  return {
+    async stop() {
+      await database.stop();
+      await node.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
