@@ -13,7 +13,7 @@ export type ConvosErrorCode =
   | "expired_invite" // InvitePayload.expiresAtUnix has passed
   | "conversation_expired" // conversationExpiresAtUnix has passed, or the tag was revoked
   | "wrong_environment" // the invite URL names another XMTP environment than ours
-  | "too_large" // a size limit of the spec was exceeded (decompression, appData 8 KiB)
+  | "too_large" // a size limit of the protocol was exceeded (decompression, appData 8 KiB)
   | "tampered_token" // the conversation token does not decrypt (wrong key, AAD, bytes)
   | "invalid_token" // the token is too short, has an unknown version or bad packing
   | "invalid_metadata" // appData that cannot be decoded, or would be unsafe to write

@@ -1,6 +1,6 @@
 /**
  * Processing one join request as the creator (docs/convos-protocol.md §6.2, following iOS
- * InviteCoordinator). The checks run strictly in the spec's order; each ends in
+ * InviteCoordinator). The checks run strictly in the protocol's order; each ends in
  * one outcome:
  *
  *   1 ledger → 2 invite expiry (silent) → 3 creator is us (silent) → 4 key (generic_failure)
@@ -12,7 +12,7 @@
  *   → 11 tag is current (conversation_expired) → 12 addMembers (generic_failure)
  *   → success: ledger, DM allowed, marker (typed joiners only), snapshot.
  *
- * Choices where the spec is silent: final outcomes (errors and silent drops too)
+ * Choices where the protocol is silent: final outcomes (errors and silent drops too)
  * are recorded in the ledger, so redelivery of the same message is inert; only
  * transient failures (sync, consent read) are left unrecorded so a later pass
  * can retry. The marker of step 10 is also sent only to typed joiners, for the

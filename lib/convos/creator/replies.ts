@@ -1,6 +1,6 @@
 /**
  * The creator's side effects in a DM and a group (docs/convos-protocol.md §6.2 success steps,
- * §6.4 reply dedupe, §8.2 snapshots), each guarded by the scans the spec asks
+ * §6.4 reply dedupe, §8.2 snapshots), each guarded by the scans the protocol asks
  * for so that one attempt gets at most one error reply and one marker.
  */
 import type { Dm, Group } from "@xmtp/node-sdk";
