@@ -19,28 +19,19 @@ import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from 
 import { claimMessage, PgLedger, recordFirstJoin, setFirstOperator } from "@/lib/identities";
 import { streamOptions } from "@/lib/xmtp";
 import { answerMessage, type AnswerContext } from "./answer";
-import type { ConversationOps } from "./commands";
-import type { WorkerEvents } from "./events";
-import { greetingFor, type Responder } from "./responder";
-import type { InFlight } from "./timers";
+import type { WorkerContext } from "./context";
+import { greetingFor } from "./responder";
 
 const CATCH_UP_LIMIT = 50;
 
-export interface AgentRuntimeOptions {
+/** The identity a runtime runs: what the handoff opened. */
+export interface LiveIdentity {
   identity: { id: string; role: "creator" | "joiner"; conversationId: string; isOwnerConversation: boolean };
   agent: { id: string; name: string; instructions: string };
   client: Client<unknown>;
   privateKey: Uint8Array;
-  responder: Responder;
-  ops: ConversationOps;
-  events: WorkerEvents;
+  /** The worker's logger scoped to this agent and identity. */
   log: Logger;
-  inFlight: InFlight;
-  signal: AbortSignal;
-  /** The 👀 reaction shows when the responder takes longer than this (1.5 s). */
-  thinkingAfterMs?: number;
-  /** Spending cap for agents without their own tokenCap; undefined = unlimited. */
-  defaultTokenCap?: number;
 }
 
 export interface AgentRuntime {
@@ -61,7 +52,7 @@ async function findGroup(client: Client<unknown>, id: string): Promise<Group<unk
 }
 
 /** Starts answering (and accepting joins); resolves once streams are up and the catch-up pass is queued. */
-export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRuntime> {
+export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity): Promise<AgentRuntime> {
   const { client, identity, agent, log } = o;
   const group = await findGroup(client, identity.conversationId);
   let stopped = false;
@@ -69,25 +60,20 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
   const enqueue = (task: () => Promise<unknown>) => {
     const run = tail.then(task).catch((err) => log.warn({ err }, "message handling failed"));
     tail = run;
-    return o.inFlight.track(run);
+    return worker.inFlight.track(run);
   };
 
   const ctx: AnswerContext = {
+    ...worker,
     run: randomUUID(),
     identity,
     agentId: agent.id,
     group,
     ownInboxId: client.inboxId,
-    responder: o.responder,
-    ops: o.ops,
-    events: o.events,
     log,
-    signal: o.signal,
-    thinkingAfterMs: o.thinkingAfterMs ?? 1_500,
-    defaultTokenCap: o.defaultTokenCap,
     stopped: () => stopped,
     later: (outcome) =>
-      void o.inFlight.track(
+      void worker.inFlight.track(
         outcome
           .then((line) => enqueue(() => group.sendText(line)))
           .catch((err) => log.warn({ err }, "a command's later outcome failed")),
@@ -133,7 +119,7 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
               : await claimMessage(identity.id, "greeting", "greeted");
             if (greet) await group.sendText(greetingFor(agent));
             log.info({ inboxId, greeted: greet }, "member joined");
-            o.events.emit("agent:member_joined", {
+            worker.events.emit("agent:member_joined", {
               agentId: agent.id,
               identityId: identity.id,
               inboxId,

@@ -23,26 +23,24 @@ import {
   requestPairing,
   type AgentState,
 } from "@/lib/identities";
-import { isCommand, runCommand, type ConversationOps } from "./commands";
-import type { WorkerEvents } from "./events";
+import { isCommand, runCommand } from "./commands";
+import type { WorkerContext } from "./context";
 import { historyBefore, Reactions } from "./history";
-import type { Responder } from "./responder";
 import { splitAnswer } from "./split";
 
-export interface AnswerContext {
+/** The worker's context plus the runtime run handling the message. */
+export interface AnswerContext extends Pick<
+  WorkerContext,
+  "responder" | "ops" | "events" | "signal" | "thinkingAfterMs" | "defaultTokenCap"
+> {
   /** This runtime run's token in the ledger. */
   run: string;
   identity: { id: string; isOwnerConversation: boolean };
   agentId: string;
   group: Group<unknown>;
   ownInboxId: string;
-  responder: Responder;
-  ops: ConversationOps;
-  events: WorkerEvents;
+  /** Scoped to the agent and identity. */
   log: Logger;
-  signal: AbortSignal;
-  thinkingAfterMs: number;
-  defaultTokenCap?: number;
   stopped(): boolean;
   /** Sends a line later (a /join outcome), after the queued work. */
   later(outcome: Promise<string>): void;
