@@ -11,15 +11,22 @@
  * agent and what a previous run claimed but never got to send. Messages are
  * handled one at a time, in order. The stream runs with `disableSync: true`,
  * so messages arriving while it restarts are emitted instead of silently synced.
+ *
+ * The runtime also follows its conversation (conversation-watch.ts) and reports
+ * its end; `windDown` is the agent's exit when it is stopped: answers stop, join
+ * requests still waiting are refused, then one goodbye line and it leaves.
  */
 import { randomUUID } from "node:crypto";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
+import { JOIN_REFUSAL } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { claimMessage, PgLedger, recordFirstJoin, setFirstOperator } from "@/lib/identities";
 import { streamOptions } from "@/lib/xmtp";
 import { answerMessage, type AnswerContext } from "./answer";
 import type { WorkerContext } from "./context";
+import { watchConversation, type ConversationEnd } from "./conversation-watch";
+import { sayGoodbyeAndLeave } from "./leave";
 import { greetingFor } from "./responder";
 
 const CATCH_UP_LIMIT = 50;
@@ -32,6 +39,8 @@ export interface LiveIdentity {
   privateKey: Uint8Array;
   /** The worker's logger scoped to this agent and identity. */
   log: Logger;
+  /** Called once when the conversation ends for the agent (removed, alone, expired). */
+  onConversationEnded(reason: ConversationEnd): void;
 }
 
 export interface AgentRuntime {
@@ -39,6 +48,12 @@ export interface AgentRuntime {
   agentId: string;
   /** Stops streams and waits for queued work; safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * The agent's exit: stops answering, refuses the join requests still waiting (the protocol's
+   * conversation_expired), stops, says `line` (if any) and leaves the group, handing its admin role to the
+   * first of `heirs` still there. Safe to call twice.
+   */
+  windDown(line: string | null, heirs: string[]): Promise<void>;
 }
 
 async function findGroup(client: Client<unknown>, id: string): Promise<Group<unknown>> {
@@ -56,6 +71,10 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   const { client, identity, agent, log } = o;
   const group = await findGroup(client, identity.conversationId);
   let stopped = false;
+  /** Set when the agent is stopped: join requests are refused with this reason. */
+  let closing: string | null = null;
+  let windingDown: Promise<void> | undefined;
+  const watch = watchConversation(group, client.inboxId, o.onConversationEnded, log);
   let tail: Promise<unknown> = Promise.resolve();
   const enqueue = (task: () => Promise<unknown>) => {
     const run = tail.then(task).catch((err) => log.warn({ err }, "message handling failed"));
@@ -71,7 +90,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     group,
     ownInboxId: client.inboxId,
     log,
-    stopped: () => stopped,
+    stopped: () => stopped || closing !== null,
     later: (outcome) =>
       void worker.inFlight.track(
         outcome
@@ -91,7 +110,9 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     streamOptions({
       disableSync: true,
       onValue: (m: DecodedMessage<unknown> | undefined) => {
-        if (m) void enqueue(() => answer(m));
+        if (!m) return;
+        watch.seen(m).catch((err) => log.warn({ err }, "reading a group update failed"));
+        void enqueue(() => answer(m));
       },
       onRestart: () => void enqueue(catchUp),
       onError: (err: unknown) => log.warn({ err }, "group stream error"),
@@ -105,6 +126,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
       client,
       privateKey: o.privateKey,
       ledger: new PgLedger(identity.id),
+      closed: () => closing,
       onEvent: (event) => {
         if (event.type === "warning") log.warn({ err: event.error }, event.message);
         else if (event.outcome.kind === "joined") {
@@ -131,14 +153,29 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     });
   }
 
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    watch.stop();
+    await Promise.allSettled([stream.end(), joins?.stop()]);
+    await tail;
+  };
+
   return {
     identityId: identity.id,
     agentId: agent.id,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await Promise.allSettled([stream.end(), joins?.stop()]);
-      await tail;
+    stop,
+    windDown(line, heirs) {
+      windingDown ??= (async () => {
+        closing = JOIN_REFUSAL;
+        watch.stop();
+        // Requests already waiting get their refusal before the processor stops.
+        if (joins && !stopped)
+          await joins.catchUp().catch((err) => log.warn({ err }, "refusing waiting join requests failed"));
+        await stop();
+        await sayGoodbyeAndLeave(group, client.inboxId, line, heirs, log);
+      })();
+      return windingDown;
     },
   };
 }

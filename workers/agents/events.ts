@@ -21,6 +21,7 @@ export interface WorkerEventMap {
   "agent:member_joined": { agentId: string; identityId: string; inboxId: string; greeted: boolean };
   "agent:answered": { agentId: string; identityId: string; messageId: string; durationMs: number };
   "agent:join_failed": { agentId: string; identityId: string; reason: string };
+  "agent:stopped": { agentId: string; identityId: string; reason: string; durationMs: number };
   "agent:failed": { agentId: string; identityId: string | null; error: string };
   "lease:lost": { identityId: string };
 }

@@ -6,11 +6,15 @@
  *   claimed + ready    handOffClaimed: reopen, rename the group, publish the
  *   claimed + live     agent's profile (an extra `/invite` conversation is
  *                      named as the operator asked, else like the agent)
- *   live + live        handOffLive: reopen (after a restart or a crash)
+ *   live + live/ready  handOffLive: reopen (after a worker restart, a crash, or
+ *                      an admin's restart of an agent whose stop was not carried out)
  *   joining (joiner)   handOffJoin: create the joiner's keys if needed, join(url);
  *                      joined → live (for a join-claim the invite's creator
  *                      becomes the operator); else the agent fails with the
  *                      reason (for an extra `/join` only the identity fails)
+ *
+ *   any + stopped      windDownUnowned (stop.ts): a stop that came while no
+ *                      worker ran the identity: leave and retire it
  *
  * Every case leases the identity first and ends in `goLive`: start the
  * runtime, mark live (+ handoff or joined event). A failure releases the lease
@@ -49,6 +53,7 @@ import { xmtpEnv } from "@/lib/xmtp";
 import { startAgentRuntime } from "./agent-runtime";
 import type { WorkerContext } from "./context";
 import { newIdentityClient, openIdentityClient, type IdentityClient } from "./identity-client";
+import { conversationEnded, windDownUnowned } from "./stop";
 
 export type HandoffResult =
   | { status: "live" }
@@ -137,14 +142,20 @@ async function handOffLive(ctx: WorkerContext, s: Subject): Promise<CaseOutcome>
   return { opened: await openIdentityClient(ctx.sealingKey, s) };
 }
 
-/** The case for an identity and its agent, or null when there is nothing to run (stopped, failed, changed under us). */
+/** The case for an identity and its agent, or null when there is nothing to run (failed, changed under us). */
 function handoffCase(s: Subject, groupName?: string) {
   const { agent } = s;
+  if (agent.status === "stopped" && s.status !== "retired")
+    return async (ctx: WorkerContext, log: Logger): Promise<CaseOutcome> => {
+      await windDownUnowned(ctx, s, log);
+      return { result: { status: "skipped" } };
+    };
   if (s.role === "joiner" && (agent.status === "joining" || (isExtraJoin(s) && agent.status === "live")))
     return (ctx: WorkerContext, log: Logger) => handOffJoin(ctx, s, log);
   if (s.status === "claimed" && (agent.status === "ready" || agent.status === "live"))
     return (ctx: WorkerContext) => handOffClaimed(ctx, s, groupName);
-  if (s.status === "live" && agent.status === "live") return (ctx: WorkerContext) => handOffLive(ctx, s);
+  if (s.status === "live" && (agent.status === "live" || agent.status === "ready"))
+    return (ctx: WorkerContext) => handOffLive(ctx, s);
   return null;
 }
 
@@ -168,6 +179,14 @@ async function goLive(
     client: opened.client,
     privateKey: opened.privateKey,
     log,
+    onConversationEnded: (reason) =>
+      void ctx.inFlight.track(
+        conversationEnded(
+          ctx,
+          { id: s.id, agentId: agent.id, isOwnerConversation: s.isOwnerConversation },
+          reason,
+        ).catch((err) => log.warn({ err, reason }, "stopping after the conversation ended failed")),
+      ),
   });
   ctx.running.set(s.id, runtime);
   const latencyMs = await markAgentLive(s.id, agent.id, ctx.workerId);

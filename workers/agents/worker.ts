@@ -24,6 +24,7 @@ import {
   workForAgent,
   type WorkItem,
 } from "@/lib/identities";
+import { AGENT_STOPPED_CHANNEL, stoppedAgentsAmong } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/pool/claim";
 import { loadMasterKey, type SealingKey } from "@/lib/secrets";
 import type { AgentRuntime } from "./agent-runtime";
@@ -37,6 +38,7 @@ import { conversationOps } from "./conversations";
 import { defaultResponder, type Responder } from "./responder";
 import { InFlight, repeat } from "./timers";
 import { handOff } from "./handoff";
+import { stopAgentHere } from "./stop";
 
 export interface WorkerOptions {
   workerId?: string;
@@ -122,6 +124,29 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     pending.add(key);
     void inFlight.track(handOff(ctx, item).finally(() => pending.delete(key)));
   };
+  /** Stops of agents this worker runs: on NOTIFY, and from every heartbeat in case a notification was missed. */
+  const stoppingAgents = new Set<string>();
+  const stopHere = (agentId: string) => {
+    if (stoppingAgents.has(agentId)) return;
+    stoppingAgents.add(agentId);
+    void inFlight.track(
+      stopAgentHere(ctx, agentId)
+        .catch((err) => log.warn({ err, agentId }, "stopping an agent failed"))
+        .finally(() => stoppingAgents.delete(agentId)),
+    );
+  };
+  let checkingStops = false;
+  const checkStops = async () => {
+    if (checkingStops || stopping || running.size === 0) return;
+    checkingStops = true;
+    try {
+      for (const agentId of await stoppedAgentsAmong([...running.keys()])) stopHere(agentId);
+    } catch (err) {
+      log.warn({ err }, "checking for stopped agents failed");
+    } finally {
+      checkingStops = false;
+    }
+  };
 
   const registry = await startRegistry({
     workerId: id,
@@ -138,6 +163,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
         events.emit("lease:lost", { identityId });
         void runtime.stop();
       }
+      void checkStops();
     },
   });
 
@@ -168,9 +194,13 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
 
   const listener = await startListener({
     connectionString: databaseUrl,
-    channel: AGENT_CLAIMED_CHANNEL,
+    channels: [AGENT_CLAIMED_CHANNEL, AGENT_STOPPED_CHANNEL],
     log,
-    onNotify: (agentId) => {
+    onNotify: (agentId, channel) => {
+      if (channel === AGENT_STOPPED_CHANNEL) {
+        if (!stopping) stopHere(agentId);
+        return;
+      }
       filler?.kick();
       void workForAgent(agentId)
         .then((item) => item && dispatch(item))
