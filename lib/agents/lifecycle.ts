@@ -78,6 +78,32 @@ export async function recordConversationEnded(
   });
 }
 
+/** What became of one conversation when its identity was retired, on the agent's timeline. */
+export type LeaveOutcome = "left" | "alone" | "gone";
+
+/** Records that the worker carried a stop out in one conversation: it left (or found it empty or gone) and retired the identity. */
+export async function recordLeft(
+  agentId: string,
+  identityId: string,
+  workerId: string,
+  outcome: LeaveOutcome,
+): Promise<void> {
+  await db.event.create({
+    data: { kind: "stopped", agentId, identityId, workerId, data: { step: "left", outcome } },
+  });
+}
+
+/** The timeline's words for a `stopped` event: the stop itself (with its reason) or the worker carrying it out. */
+export function stoppedEventText(data: unknown): string {
+  const d = (data ?? {}) as { step?: string; outcome?: string; reason?: string; conversation?: string };
+  if (d.step === "left")
+    return d.outcome === "left"
+      ? "Left the conversation"
+      : "Identity retired (nobody left in the conversation)";
+  if (d.conversation === "extra") return `A conversation ended: ${stopReasonText(d.reason ?? null)}`;
+  return d.reason ? `Stopped: ${stopReasonText(d.reason)}` : "Stopped";
+}
+
 /** The agent's status and why it stopped, as the worker checks it before and after winding down. */
 export async function agentStop(
   agentId: string,

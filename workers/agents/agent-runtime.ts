@@ -19,7 +19,7 @@
 import { randomUUID } from "node:crypto";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
-import { JOIN_REFUSAL } from "@/lib/agents/lifecycle";
+import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { claimMessage, PgLedger, recordFirstJoin, setFirstOperator } from "@/lib/identities";
 import { streamOptions } from "@/lib/xmtp";
@@ -53,7 +53,7 @@ export interface AgentRuntime {
    * conversation_expired), stops, says `line` (if any) and leaves the group, handing its admin role to the
    * first of `heirs` still there. Safe to call twice.
    */
-  windDown(line: string | null, heirs: string[]): Promise<void>;
+  windDown(line: string | null, heirs: string[]): Promise<LeaveOutcome>;
 }
 
 async function findGroup(client: Client<unknown>, id: string): Promise<Group<unknown>> {
@@ -73,7 +73,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   let stopped = false;
   /** Set when the agent is stopped: join requests are refused with this reason. */
   let closing: string | null = null;
-  let windingDown: Promise<void> | undefined;
+  let windingDown: Promise<LeaveOutcome> | undefined;
   const watch = watchConversation(group, client.inboxId, o.onConversationEnded, log);
   let tail: Promise<unknown> = Promise.resolve();
   const enqueue = (task: () => Promise<unknown>) => {
@@ -173,7 +173,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
         if (joins && !stopped)
           await joins.catchUp().catch((err) => log.warn({ err }, "refusing waiting join requests failed"));
         await stop();
-        await sayGoodbyeAndLeave(group, client.inboxId, line, heirs, log);
+        return sayGoodbyeAndLeave(group, client.inboxId, line, heirs, log);
       })();
       return windingDown;
     },

@@ -8,6 +8,7 @@
  */
 import type { Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
+import type { LeaveOutcome } from "@/lib/agents/lifecycle";
 
 /** Says `line` (if any) and asks to leave; never throws (a group already gone is fine). */
 export async function sayGoodbyeAndLeave(
@@ -16,7 +17,7 @@ export async function sayGoodbyeAndLeave(
   line: string | null,
   heirs: string[],
   log: Logger,
-): Promise<"left" | "alone" | "gone"> {
+): Promise<LeaveOutcome> {
   try {
     await group.sync().catch(() => undefined);
     if (!group.isActive) return "gone";

@@ -17,6 +17,7 @@ import {
   type JoinRequestProcessor,
 } from "@/lib/convos";
 import { newIdentity, tempDir, waitFor, type Identity } from "@/lib/convos/integration-helpers";
+import { stoppedEventText } from "@/lib/agents/lifecycle";
 import { restartAgent, stopAgent } from "@/lib/agents/mutations";
 import { claimWarmIdentity } from "@/lib/pool/claim";
 import { claimJoin } from "@/lib/pool/join-claim";
@@ -122,7 +123,11 @@ describe("stop and kill", () => {
 
     const agent = await agentRow(a.agentId);
     expect(agent).toMatchObject({ status: "stopped", stopReason: "owner" });
-    expect(agent.events.filter((e) => e.kind === "stopped")).toHaveLength(1);
+    // The timeline: the owner's stop, then the worker leaving the conversation.
+    expect(agent.events.filter((e) => e.kind === "stopped").map((e) => stoppedEventText(e.data))).toEqual([
+      "Stopped: stopped by its owner",
+      "Left the conversation",
+    ]);
     // The operator inherited the group: they can manage it now that the agent left.
     await a.group.sync();
     expect(a.group.isSuperAdmin(a.operator.client.inboxId)).toBe(true);
@@ -282,8 +287,9 @@ describe("a joined agent", () => {
       10_000,
     );
     expect(row.stopReason).toBe("removed");
-    const stopped = row.events.filter((e) => e.kind === "stopped").at(-1);
-    expect(stopped?.data).toMatchObject({ by: "conversation", reason: "removed" });
+    expect(
+      row.events.some((e) => stoppedEventText(e.data) === "Stopped: removed from its conversation"),
+    ).toBe(true);
     await waitFor(
       "the identity retired",
       async () =>

@@ -15,6 +15,8 @@ import {
   goodbyeLine,
   JOIN_REFUSAL,
   recordConversationEnded,
+  recordLeft,
+  type LeaveOutcome,
   retireIdentity,
   stopForConversation,
 } from "@/lib/agents/lifecycle";
@@ -41,9 +43,13 @@ function windDownRuntime(
   if (!done) {
     done = (async () => {
       const started = performance.now();
-      await runtime.windDown(line, heirs).catch((err) => ctx.log.warn({ err }, "winding down failed"));
+      const outcome = await runtime.windDown(line, heirs).catch((err) => {
+        ctx.log.warn({ err }, "winding down failed");
+        return "gone" as const;
+      });
       if (ctx.running.get(runtime.identityId) === runtime) ctx.running.delete(runtime.identityId);
       await retireIdentity(runtime.identityId, ctx.workerId);
+      await recordLeft(runtime.agentId, runtime.identityId, ctx.workerId, outcome);
       const durationMs = Math.round(performance.now() - started);
       ctx.log.info(
         { agentId: runtime.agentId, identityId: runtime.identityId, reason, durationMs },
@@ -97,6 +103,7 @@ export async function conversationEnded(
  * (when it had a conversation), and is retired.
  */
 export async function windDownUnowned(ctx: WorkerContext, s: HandoffSubject, log: Logger): Promise<void> {
+  let outcome: LeaveOutcome = "gone";
   if (
     s.encryptedWalletKey &&
     s.conversationId &&
@@ -115,7 +122,7 @@ export async function windDownUnowned(ctx: WorkerContext, s: HandoffSubject, log
     if (conversation && "requestRemoval" in conversation) {
       const stop = await agentStop(s.agentId);
       const { operators } = await agentState(s.agentId);
-      await sayGoodbyeAndLeave(
+      outcome = await sayGoodbyeAndLeave(
         conversation as Group<unknown>,
         opened.client.inboxId,
         goodbyeLine(stop.name, stop.reason),
@@ -125,5 +132,7 @@ export async function windDownUnowned(ctx: WorkerContext, s: HandoffSubject, log
     }
   }
   await retireIdentity(s.id, ctx.workerId);
-  log.info("identity of a stopped agent retired");
+  if (s.agentId && (s.status === "live" || s.status === "claimed"))
+    await recordLeft(s.agentId, s.id, ctx.workerId, outcome);
+  log.info({ outcome }, "identity of a stopped agent retired");
 }

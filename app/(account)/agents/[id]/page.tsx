@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { AgentStatusLine, Conversations } from "../agent-details";
 import { StopButton } from "../stop-button";
 import { BrowserChat } from "./browser-chat";
+import { stoppedEventText, stopReasonText } from "@/lib/agents/lifecycle";
 import { agentTimeline, getAgentForOwner, ownerConversationInvite } from "@/lib/agents/queries";
 import { requireUser } from "@/lib/auth/session";
 import { browserChatEnabled } from "@/lib/chat/guest";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 
 const EVENT_LABELS: Record<string, string> = {
   claim: "Claimed",
-  handoff: "Taken over by a worker",
+  handoff: "Handed off to a worker",
   joined: "Joined the conversation",
   member_joined: "Someone joined",
   failure: "Failed",
@@ -47,6 +48,11 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         </h1>
         <p className="text-sm text-ink-muted">{agent.template?.name ?? "No template"}</p>
         <AgentStatusLine agent={agent} />
+        {agent.status === "stopped" ? (
+          <p className="text-sm text-ink-muted" data-testid="stop-reason">
+            {agent.name} was {stopReasonText(agent.stopReason)}.
+          </p>
+        ) : null}
       </header>
       <section
         aria-labelledby="conversations-title"
@@ -81,7 +87,11 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
               <time dateTime={event.createdAt.toISOString()} className="font-mono text-ink-muted">
                 {event.createdAt.toISOString().replace("T", " ").slice(0, 19)}
               </time>
-              <span>{EVENT_LABELS[event.kind] ?? event.kind}</span>
+              <span>
+                {event.kind === "stopped"
+                  ? stoppedEventText(event.data)
+                  : (EVENT_LABELS[event.kind] ?? event.kind)}
+              </span>
               {event.latencyMs !== null ? <span className="text-ink-muted">{event.latencyMs} ms</span> : null}
               {event.error ? <span className="text-danger">{event.error}</span> : null}
             </li>
