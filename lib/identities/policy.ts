@@ -17,6 +17,8 @@ export interface AgentState {
   operators: string[];
   tokenCap: number | null;
   tokensUsed: number;
+  /** The owner's pending one-time operator code, if any. */
+  operatorCode: string | null;
 }
 
 /** The agent's current policy, operators and spending, read per message (an operator may just have changed them). */
@@ -32,6 +34,7 @@ export async function agentState(agentId: string): Promise<AgentState> {
       operators: true,
       tokenCap: true,
       tokensUsed: true,
+      operatorCode: true,
     },
   });
   // Rows inserted by raw SQL (the claim) leave the list columns NULL.

@@ -27,6 +27,7 @@ import { answerMessage, type AnswerContext } from "./answer";
 import type { WorkerContext } from "./context";
 import { watchConversation, type ConversationEnd } from "./conversation-watch";
 import { sayGoodbyeAndLeave } from "./leave";
+import { noteOperatorName, noteProfileUpdate } from "./operator-names";
 import { greetingFor } from "./responder";
 
 const CATCH_UP_LIMIT = 50;
@@ -112,6 +113,8 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
       onValue: (m: DecodedMessage<unknown> | undefined) => {
         if (!m) return;
         watch.seen(m).catch((err) => log.warn({ err }, "reading a group update failed"));
+        if (m.conversationId === group.id)
+          noteProfileUpdate(agent.id, m).catch((err) => log.warn({ err }, "storing a profile name failed"));
         void enqueue(() => answer(m));
       },
       onRestart: () => void enqueue(catchUp),
@@ -134,7 +137,8 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
           void enqueue(async () => {
             const first = await recordFirstJoin(agent.id, identity.id, inboxId);
             // Launch claim: the first person in through the owner conversation's invite steers the agent.
-            if (identity.isOwnerConversation) await setFirstOperator(agent.id, inboxId);
+            if (identity.isOwnerConversation && (await setFirstOperator(agent.id, inboxId)))
+              await noteOperatorName(group, agent.id, inboxId);
             // Each extra (/invite) conversation greets its own first member.
             const greet = identity.isOwnerConversation
               ? first

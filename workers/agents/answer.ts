@@ -23,9 +23,11 @@ import {
   requestPairing,
   type AgentState,
 } from "@/lib/identities";
+import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
 import { isCommand, runCommand } from "./commands";
 import type { WorkerContext } from "./context";
 import { historyBefore, Reactions } from "./history";
+import { noteOperatorName } from "./operator-names";
 import { splitAnswer } from "./split";
 
 /** The worker's context plus the runtime run handling the message. */
@@ -50,6 +52,9 @@ type Decision = { kind: "answer" } | { kind: "silent" } | { kind: "say"; text: s
 
 export const pairingText = (code: string) =>
   `Hi! I only talk with people my owner has approved. Ask them to send "/approve ${code}" in my owner conversation.`;
+
+export const operatorWelcome = (agentName: string) =>
+  `You're now an operator of ${agentName}: send /help in my owner conversation to see what you can do.`;
 
 export const capText = (cap: number) =>
   `I've used up my allowance on this server (${cap} tokens), so I can't answer any more for now. My owner can raise the cap.`;
@@ -111,7 +116,14 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
     let parts: string[] = [];
     let tokens = 0;
     let done: "answered" | "skipped" | "paired" = "answered";
-    if (isCommand(text) && ctx.identity.isOwnerConversation) {
+    if (
+      agent.operatorCode &&
+      looksLikeOperatorCode(text) &&
+      (await redeemOperatorCode(agent.id, text, m.senderInboxId))
+    ) {
+      parts = [operatorWelcome(agent.name)];
+      await noteOperatorName(ctx.group, agent.id, m.senderInboxId);
+    } else if (isCommand(text) && ctx.identity.isOwnerConversation) {
       parts = [await runCommand({ text, sender: m.senderInboxId, agent, ops: ctx.ops, sayLater: ctx.later })];
     } else {
       const decision = await admit(agent, m.senderInboxId);

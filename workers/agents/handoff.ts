@@ -53,6 +53,7 @@ import { xmtpEnv } from "@/lib/xmtp";
 import { startAgentRuntime } from "./agent-runtime";
 import type { WorkerContext } from "./context";
 import { newIdentityClient, openIdentityClient, type IdentityClient } from "./identity-client";
+import { noteOperatorName } from "./operator-names";
 import { conversationEnded, windDownUnowned } from "./stop";
 
 export type HandoffResult =
@@ -122,7 +123,11 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
   if (s.isOwnerConversation) {
     // A join-claim's operator is the creator of the conversation joined (the invite's signer).
     const invite = parseInvite(url, { env: xmtpEnv() });
-    if (invite.ok) await setFirstOperator(agent.id, invite.invite.payload.creatorInboxId);
+    const creator = invite.ok ? invite.invite.payload.creatorInboxId : null;
+    if (creator && (await setFirstOperator(agent.id, creator)))
+      await noteOperatorName(result.group, agent.id, creator).catch((err) =>
+        log.warn({ err }, "reading the operator's name failed"),
+      );
   }
   return { opened };
 }

@@ -5,7 +5,9 @@ import { notFound } from "next/navigation";
 import { AgentStatusLine, Conversations } from "../agent-details";
 import { StopButton } from "../stop-button";
 import { BrowserChat } from "./browser-chat";
+import { Operators } from "./operators";
 import { stoppedEventText, stopReasonText } from "@/lib/agents/lifecycle";
+import { operatorsForOwner } from "@/lib/agents/operators";
 import { agentTimeline, getAgentForOwner, ownerConversationInvite } from "@/lib/agents/queries";
 import { requireUser } from "@/lib/auth/session";
 import { browserChatEnabled } from "@/lib/chat/guest";
@@ -30,6 +32,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const agent = id.length <= 64 ? await getAgentForOwner(id, user.id) : null;
   if (!agent) notFound();
   const timeline = await agentTimeline(agent.id);
+  const operators = await operatorsForOwner(agent.id, user.id);
   const chat =
     browserChatEnabled() &&
     agent.status === "live" &&
@@ -63,6 +66,17 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         </h2>
         <Conversations agent={agent} />
       </section>
+      {operators && agent.status !== "stopped" ? (
+        <section
+          aria-labelledby="operators-title"
+          className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+        >
+          <h2 id="operators-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
+            Who steers it
+          </h2>
+          <Operators agentId={agent.id} view={operators} />
+        </section>
+      ) : null}
       {chat ? (
         <section
           aria-labelledby="chat-title"
