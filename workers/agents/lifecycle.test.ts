@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
 import {
   createConvosConversation,
+  explodeSettingsCodec,
   InMemoryLedger,
+  sendWithCodec,
+  updateAppData,
   inviteToConversation,
   join,
   startJoinRequestProcessor,
@@ -297,5 +300,80 @@ describe("a joined agent", () => {
       10_000,
     );
     expect(worker?.running()).not.toContain(identityId);
+  });
+});
+
+describe("the heartbeat's fallback", () => {
+  it("a stop written without a notification is still carried out within a few heartbeats", async () => {
+    const f = await launchAndJoin(tmp.dir, "Fallback", "Checks.");
+    // No NOTIFY: as if the notification were lost.
+    await env.t.db.agent.update({
+      where: { id: f.agentId },
+      data: { status: "stopped", stopReason: "admin" },
+    });
+    await waitFor(
+      "the kill line",
+      async () => (await texts(f.group)).some((m) => m.text === "Fallback was stopped by an admin."),
+      3_000,
+      100,
+    );
+    await expectGone(f, f.group);
+  });
+});
+
+describe("the agent follows its conversation", () => {
+  async function stoppedWith(agentId: string, reason: string) {
+    const row = await waitFor(
+      `stopped (${reason})`,
+      async () => {
+        const r = await agentRow(agentId);
+        return r.status === "stopped" ? r : null;
+      },
+      15_000,
+    );
+    expect(row.stopReason).toBe(reason);
+    await waitFor(
+      "its identities retired",
+      async () => (await agentRow(agentId)).identities.every((i) => i.status === "retired"),
+      10_000,
+    );
+    return row;
+  }
+
+  it("when the last other member leaves, it stops by itself", async () => {
+    const b = await launchAndJoin(tmp.dir, "Lonely", "Waits.");
+    await b.group.requestRemoval();
+    const row = await stoppedWith(b.agentId, "alone");
+    expect(
+      row.events.some((e) => stoppedEventText(e.data) === "Stopped: left alone in its conversation"),
+    ).toBe(true);
+  });
+
+  it("when its conversation explodes, it stops by itself", async () => {
+    const host = await newIdentity(tmp.dir);
+    const room = await createConvosConversation(host.client, { name: "Short-lived" });
+    processors.push(
+      await startJoinRequestProcessor({
+        client: host.client,
+        privateKey: host.privateKey,
+        ledger: new InMemoryLedger(),
+      }),
+    );
+    const invite = await inviteToConversation(host.client, room, host.privateKey, "local");
+    const claim = await claimJoin({
+      ownerId: null,
+      templateId: null,
+      name: "Guest",
+      instructions: "Visits.",
+      inviteUrl: invite.url,
+    });
+    await waitFor("live", async () => (await agentRow(claim.agentId)).status === "live", 40_000);
+    // Explode: the announcement, then the expiry in the group's metadata.
+    const expiresAt = new Date(Date.now() + 1_000);
+    await sendWithCodec(room, explodeSettingsCodec, { expiresAt });
+    await room.updateAppData(
+      updateAppData(room.appData, { expiresAtUnix: Math.floor(expiresAt.getTime() / 1000) }),
+    );
+    await stoppedWith(claim.agentId, "expired");
   });
 });
