@@ -14,7 +14,7 @@ export type JoinFailureReason = "expired" | "revoked" | "rejected" | "invalid" |
  * Marks the identity and its agent live after a handoff or a successful join,
  * with the `handoff` (launch) or `joined` (join-claim) event and its latency
  * since the claim. Returns the latency, or null when the agent was live already
- * (a resume: nothing written).
+ * (live again after a restart: nothing written).
  */
 export async function markAgentLive(
   identityId: string,

@@ -15,7 +15,8 @@ export interface WorkerEventMap {
     agentId: string;
     identityId: string;
     latencyMs: number | null;
-    resumed: boolean;
+    /** True when the agent was live already (after a worker restart or a lost lease): no handoff event. */
+    liveAgain: boolean;
     durationMs: number;
   };
   "agent:member_joined": { agentId: string; identityId: string; inboxId: string; greeted: boolean };

@@ -196,12 +196,12 @@ async function goLive(
   ctx.running.set(s.id, runtime);
   const latencyMs = await markAgentLive(s.id, agent.id, ctx.workerId);
   const durationMs = Math.round(performance.now() - started);
-  log.info({ latencyMs, durationMs, resumed: latencyMs === null }, "agent live");
+  log.info({ latencyMs, durationMs, liveAgain: latencyMs === null }, "agent live");
   ctx.events.emit("agent:live", {
     agentId: agent.id,
     identityId: s.id,
     latencyMs,
-    resumed: latencyMs === null,
+    liveAgain: latencyMs === null,
     durationMs,
   });
   return { status: "live" };

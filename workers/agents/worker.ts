@@ -1,7 +1,8 @@
 /**
  * The agents worker, in-process: `startWorker(options)` registers the worker,
- * fills the warm pool, takes agents over on NOTIFY (with a polling fallback
- * that also resumes live agents whose lease expired), and runs them.
+ * fills the warm pool, hands claimed agents over on NOTIFY (with a polling fallback
+ * that also hands over live agents whose lease expired), runs them, and stops
+ * them when their owner or an admin does (NOTIFY, with the heartbeat as fallback).
  *
  * Shutdown (`stop()`), in the graphile/worker way, in this order:
  *   1. stop taking work: the NOTIFY listener, the polling loop, the pool filler
