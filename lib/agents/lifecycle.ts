@@ -113,18 +113,18 @@ export async function agentStop(
     select: { status: true, stopReason: true, name: true },
   });
   return {
-    stopped: agent.status === "stopped" || agent.status === "failed",
+    stopped: agent.status === "stopped",
     reason: (agent.stopReason as StopReason | null) ?? "owner",
     name: agent.name,
   };
 }
 
-/** Of these running identities, the agent ids that were stopped (or failed) meanwhile: the heartbeat's fallback check. */
+/** Of these running identities, the agent ids that were stopped meanwhile: the heartbeat's fallback check. */
 export async function stoppedAgentsAmong(identityIds: string[]): Promise<string[]> {
   if (identityIds.length === 0) return [];
   const rows = await db.$queryRaw<{ agentId: string }[]>`
     SELECT DISTINCT a.id AS "agentId" FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
-    WHERE i.id = ANY(${identityIds}) AND (a.status IN ('stopped', 'failed') OR i.status = 'retired')`;
+    WHERE i.id = ANY(${identityIds}) AND (a.status = 'stopped' OR i.status = 'retired')`;
   return rows.map((r) => r.agentId);
 }
 

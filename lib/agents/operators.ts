@@ -10,6 +10,7 @@
 import { randomInt } from "node:crypto";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { CODE_ALPHABET } from "@/lib/identities/policy";
 import { AgentNotFoundError } from "./mutations";
 
 /** XMTP inbox ids are 32 bytes in lower-case hex. */
@@ -28,7 +29,6 @@ export function parseInboxId(text: string): string {
   return id;
 }
 
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I
 const CODE_LENGTH = 10;
 
 export interface OperatorsView {

@@ -55,7 +55,8 @@ export async function setDmPolicy(agentId: string, policy: DmPolicy): Promise<vo
 
 export type Pairing = { status: "approved" } | { status: "pending" } | { status: "new"; code: string };
 
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I
+/** Letters and digits that can't be mistaken for one another (no 0/O, 1/I), for codes people type. */
+export const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 export const pairingCode = () =>
   Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
 
