@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
+import { join } from "@/lib/convos";
 import { newIdentity, tempDir, waitFor, type Identity } from "@/lib/convos/integration-helpers";
 import { allowInbox, createOperatorCode, operatorsForOwner, removeOperator } from "@/lib/agents/operators";
 import { operatorWelcome, pairingText } from "./answer";
@@ -78,11 +79,20 @@ describe("operators", () => {
     const code = await createOperatorCode(a.agentId, ownerId);
     expect((await operatorsForOwner(a.agentId, ownerId))?.operatorCode).toBe(code);
     guest = await newIdentity(tmp.dir);
-    guestGroup = await joinAs(guest, a.inviteUrl);
+    const joined = await join(a.inviteUrl, {
+      client: guest.client,
+      env: "local",
+      profile: { name: "Sam" },
+      timeoutMs: 30_000,
+      syncIntervalMs: 300,
+    });
+    if (joined.status !== "joined") throw new Error(`join failed: ${joined.status}`);
+    guestGroup = joined.group;
     expect(await ask(guestGroup, a.agentInbox, code.toLowerCase())).toEqual([operatorWelcome("Helper")]);
     expect(await ask(guestGroup, a.agentInbox, "/help")).toEqual([HELP]);
     const view = await operatorsForOwner(a.agentId, ownerId);
-    expect(view?.operators.map((o) => o.inboxId)).toEqual([guest.client.inboxId]);
+    // The owner sees the new operator by their Convos profile name.
+    expect(view?.operators).toEqual([{ inboxId: guest.client.inboxId, name: "Sam" }]);
     expect(view?.operatorCode).toBeNull();
 
     // Spent: the same code from the former operator is a plain message (a pairing code under `pairing`).
