@@ -84,7 +84,13 @@ test("launch an agent: invite QR and URL, a real client joins, the page shows it
   await expect(page.getByTestId("agent-status")).toHaveAttribute("data-status", "stopped");
   await page.reload();
   await expect(page.getByTestId("timeline")).toContainText("Stopped");
+  await expect(page.getByTestId("stop-reason")).toHaveText("Trip Planner was stopped by its owner.");
   await expect(page.getByRole("button", { name: "Stop agent" })).toHaveCount(0);
+  // The worker carries the stop out within seconds: the agent leaves its conversation.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("timeline")).toContainText("Left the conversation", { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
 });
 
 test("add to my conversation: the agent joins a conversation made by someone else", async ({ page }) => {

@@ -6,8 +6,8 @@
  * `claimed` for the agent, as a non-owner conversation, only while the agent
  * is live, leased at once to the worker that asked (so no other worker's
  * polling races it for the handoff); if that worker crashes, the lease
- * expires and the polling fallback (claimed identities of live agents) takes
- * it over (a new handoff).
+ * expires and the polling fallback (claimed identities of live agents) hands
+ * it over.
  */
 import { db } from "@/lib/db";
 import { PoolEmptyError } from "../pool/errors";

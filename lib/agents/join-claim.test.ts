@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createInvite, generateTag, updateAppData } from "@/lib/convos";
 import { AppError } from "@/lib/errors";
 import { withTestDatabase } from "@/test/db";
+import { restartAgent, stopAgent } from "@/lib/agents/mutations";
 import { AlreadyJoinedError } from "./errors";
 import { claimJoin } from "./join-claim";
 
@@ -69,5 +70,25 @@ describe("claimJoin", () => {
     const { url, creatorInboxId } = someoneElsesInvite();
     await database().db.identity.create({ data: { status: "live", inboxId: creatorInboxId } });
     await expectRefused(url, "own_invite");
+  });
+
+  it("an invite can be used again once the agent that joined through it is stopped or failed", async () => {
+    const { url } = someoneElsesInvite();
+    const first = await claimJoin({ ...request, inviteUrl: url });
+    await expect(claimJoin({ ...request, inviteUrl: url })).rejects.toBeInstanceOf(AlreadyJoinedError);
+    await stopAgent(first.agentId, { ownerId: null, actor: "admin" });
+    const second = await claimJoin({ ...request, inviteUrl: url });
+    expect(second.agentId).not.toBe(first.agentId);
+    // The first agent can't come back while the second is active through the same invite.
+    await expect(restartAgent(first.agentId, "admin")).rejects.toMatchObject({ code: "invite_in_use" });
+    await database().db.agent.update({ where: { id: second.agentId }, data: { status: "failed" } });
+    const third = await claimJoin({ ...request, inviteUrl: url });
+    expect(third.agentId).not.toBe(second.agentId);
+    const ids = [first.agentId, second.agentId, third.agentId];
+    expect(
+      await database().db.agent.count({
+        where: { id: { in: ids }, status: { notIn: ["stopped", "failed"] } },
+      }),
+    ).toBe(1);
   });
 });

@@ -1,11 +1,15 @@
 /**
- * Writes to agents from the web app. Stopping only sets the status and records
- * an event; the worker notices and leaves the conversations (workers/agents).
- * Each change and its event are written in one transaction.
+ * Writes to agents from the web app. Stopping sets the status and records an
+ * event, and a NOTIFY at commit tells the worker, which leaves the
+ * conversations within seconds (lib/agents/lifecycle.ts). Each change and its
+ * event are written in one transaction.
  */
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
+import { PoolEmptyError } from "@/lib/pool/errors";
+import { AGENT_STOPPED_CHANNEL } from "./lifecycle";
 
 export class AgentNotFoundError extends AppError {
   constructor() {
@@ -13,7 +17,7 @@ export class AgentNotFoundError extends AppError {
   }
 }
 
-/** Stops an agent (its owner's, or any when `ownerId` is null for admins); idempotent. */
+/** Stops an agent (its owner's: stop; any when `ownerId` is null, for admins: kill); idempotent. */
 export async function stopAgent(
   agentId: string,
   by: { ownerId: string | null; actor: string },
@@ -25,40 +29,92 @@ export async function stopAgent(
     });
     if (!agent) throw new AgentNotFoundError();
     if (agent.status === "stopped") return;
-    await tx.agent.update({ where: { id: agentId }, data: { status: "stopped", stoppedAt: new Date() } });
-    await tx.event.create({ data: { kind: "stopped", agentId, data: { by: by.actor, from: agent.status } } });
+    const reason = by.ownerId ? "owner" : "admin";
+    await tx.agent.update({
+      where: { id: agentId },
+      data: { status: "stopped", stopReason: reason, stoppedAt: new Date() },
+    });
+    await tx.event.create({
+      data: { kind: "stopped", agentId, data: { by: by.actor, from: agent.status, reason } },
+    });
+    await tx.$executeRaw`SELECT pg_notify(${AGENT_STOPPED_CHANNEL}, ${agentId})`;
   });
 }
 
+/** How long a restart waits for a worker still winding the agent down (leaving its conversations). */
+const WIND_DOWN_WAIT_MS = 5_000;
+
 /**
- * Admin restart: hands the agent back to the worker. A launch agent whose
- * owner conversation identity still exists goes back to `ready`; a join agent
- * back to `joining` (the worker retries the join). A NOTIFY wakes the worker.
+ * Admin restart of a stopped or failed agent: hands it back to the worker.
+ * If the agent's identity is still there (the stop was not carried out, or a
+ * join failed), it is used again. Once a stop is carried out the identity is
+ * retired: a launched agent then gets a fresh warm identity (a new
+ * conversation, with a new invite), and a joined agent joins its conversation
+ * again from a fresh identity through the invite it used. A NOTIFY wakes the
+ * worker; the polling fallback picks it up when no worker is running now.
  */
 export async function restartAgent(agentId: string, actor: string): Promise<AgentStatus> {
-  return db.$transaction(async (tx) => {
-    const agent = await tx.agent.findUnique({
-      where: { id: agentId },
-      select: {
-        status: true,
-        source: true,
-        identities: { where: { status: { not: "retired" } }, select: { id: true } },
-      },
+  const deadline = Date.now() + WIND_DOWN_WAIT_MS;
+  while (Date.now() < deadline && (await windingDown(agentId))) await new Promise((r) => setTimeout(r, 200));
+  try {
+    return await db.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ status: AgentStatus; source: "launch" | "join" }[]>`
+        SELECT status, source FROM "Agent" WHERE id = ${agentId} FOR UPDATE`;
+      const agent = locked[0];
+      if (!agent) throw new AgentNotFoundError();
+      if (agent.status !== "stopped" && agent.status !== "failed")
+        throw new AppError("not_stopped", "Only a stopped or failed agent can be restarted.", 409);
+      const current = await tx.identity.count({
+        where: { agentId, isOwnerConversation: true, status: { not: "retired" } },
+      });
+      if (agent.source === "launch" && current === 0) {
+        const picked = await tx.$executeRaw`
+          UPDATE "Identity" SET status = 'claimed', "agentId" = ${agentId}, "isOwnerConversation" = true,
+            "claimedAt" = now(), "updatedAt" = now()
+          WHERE id = (SELECT id FROM "Identity" WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
+                      ORDER BY "createdAt", id LIMIT 1 FOR UPDATE SKIP LOCKED)`;
+        if (picked === 0) throw new PoolEmptyError();
+      }
+      const status: AgentStatus = agent.source === "launch" ? "ready" : "joining";
+      await tx.agent.update({
+        where: { id: agentId },
+        data: {
+          status,
+          failureReason: null,
+          stopReason: null,
+          stoppedAt: null,
+          // A new claim: the handoff's latency is measured from here.
+          claimedAt: new Date(),
+          ...(current === 0 ? { firstJoinedAt: null, operators: [] } : {}),
+        },
+      });
+      await tx.event.create({
+        data: { kind: "admin", agentId, data: { action: "restart", by: actor, from: agent.status } },
+      });
+      await tx.$executeRaw`SELECT pg_notify('agent_claimed', ${agentId})`;
+      return status;
     });
-    if (!agent) throw new AgentNotFoundError();
-    if (agent.source === "launch" && agent.identities.length === 0) {
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
       throw new AppError(
-        "cannot_restart",
-        "This agent's identity is gone (retired), so it cannot be restarted.",
+        "invite_in_use",
+        "Another agent has joined through this agent's invite since it stopped, so it cannot be restarted.",
         409,
       );
-    }
-    const status: AgentStatus = agent.source === "launch" ? "ready" : "joining";
-    await tx.agent.update({ where: { id: agentId }, data: { status, failureReason: null, stoppedAt: null } });
-    await tx.event.create({
-      data: { kind: "admin", agentId, data: { action: "restart", by: actor, from: agent.status } },
-    });
-    await tx.$executeRaw`SELECT pg_notify('agent_claimed', ${agentId})`;
-    return status;
+    throw error;
+  }
+}
+
+/** True while a worker holds an identity of this stopped agent: it is leaving its conversations. */
+async function windingDown(agentId: string): Promise<boolean> {
+  const n = await db.identity.count({
+    where: {
+      agentId,
+      status: { not: "retired" },
+      agent: { status: "stopped" },
+      leaseOwner: { not: null },
+      leaseExpiresAt: { gt: new Date() },
+    },
   });
+  return n > 0;
 }

@@ -17,6 +17,8 @@ export interface AgentState {
   operators: string[];
   tokenCap: number | null;
   tokensUsed: number;
+  /** The owner's pending one-time operator code, if any. */
+  operatorCode: string | null;
 }
 
 /** The agent's current policy, operators and spending, read per message (an operator may just have changed them). */
@@ -32,6 +34,7 @@ export async function agentState(agentId: string): Promise<AgentState> {
       operators: true,
       tokenCap: true,
       tokensUsed: true,
+      operatorCode: true,
     },
   });
   // Rows inserted by raw SQL (the claim) leave the list columns NULL.
@@ -52,7 +55,8 @@ export async function setDmPolicy(agentId: string, policy: DmPolicy): Promise<vo
 
 export type Pairing = { status: "approved" } | { status: "pending" } | { status: "new"; code: string };
 
-const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I
+/** Letters and digits that can't be mistaken for one another (no 0/O, 1/I), for codes people type. */
+export const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 export const pairingCode = () =>
   Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
 

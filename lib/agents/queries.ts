@@ -74,6 +74,7 @@ const agentWithConversations = {
   status: true,
   source: true,
   failureReason: true,
+  stopReason: true,
   joinUrl: true,
   messagesIn: true,
   messagesOut: true,
@@ -122,7 +123,7 @@ export async function agentTimeline(agentId: string) {
     where: { agentId },
     orderBy: { createdAt: "asc" },
     take: 200,
-    select: { id: true, kind: true, createdAt: true, latencyMs: true, error: true },
+    select: { id: true, kind: true, createdAt: true, latencyMs: true, error: true, data: true },
   });
 }
 

@@ -37,6 +37,8 @@ export interface OpenGuestChat extends GuestChatKey {
   name: string;
 }
 
+/** How long closing a chat waits for its session (a join in progress) before letting it close on its own. */
+const CLOSE_WAIT_MS = 2_000;
 const TRANSCRIPT_LIMIT = 500;
 const SWEEP_EVERY_MS = 60_000;
 export const GUEST_CHAT_IDLE_MS = 10 * 60_000;
@@ -152,7 +154,10 @@ export class GuestChats {
     if (this.entries.get(id) === entry) this.entries.delete(id);
     for (const onClose of entry.closers) onClose();
     entry.closers.clear();
-    await entry.session.then((s) => s.close()).catch(() => undefined);
+    // A chat still joining closes when its join ends; nobody waits longer than CLOSE_WAIT_MS for that (a
+    // stopped agent may never answer the join, and stopping must not hang on it).
+    const closing = entry.session.then((s) => s.close()).catch(() => undefined);
+    await Promise.race([closing, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
   }
 
   private now(): number {

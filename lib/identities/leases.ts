@@ -61,7 +61,8 @@ export interface WorkItem {
 /**
  * Agents that need a worker and whose identity nobody holds: handoffs not yet
  * taken (claimed/ready, or an extra `/invite` conversation of a live agent),
- * live agents to hand off again (after a restart), and join-claims (with or without their joiner
+ * live identities to hand off again (after a restart of the worker or of the agent),
+ * identities of stopped agents still to wind down, and join-claims (with or without their joiner
  * identity) including an extra `/join` of a live agent. The polling fallback of the NOTIFY path.
  */
 export async function findUnownedWork(limit = 50): Promise<WorkItem[]> {
@@ -69,7 +70,8 @@ export async function findUnownedWork(limit = 50): Promise<WorkItem[]> {
     SELECT a.id AS "agentId", i.id AS "identityId"
     FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
     WHERE ((i.status = 'claimed' AND a.status IN ('ready', 'live'))
-        OR (i.status = 'live' AND a.status = 'live')
+        OR (i.status = 'live' AND a.status IN ('live', 'ready'))
+        OR (i.status <> 'retired' AND a.status = 'stopped')
         OR (i.role = 'joiner' AND i.status IN ('joining', 'failed') AND a.status = 'joining')
         OR (i.role = 'joiner' AND i.status = 'joining' AND NOT i."isOwnerConversation" AND a.status = 'live'))
       AND (i."leaseOwner" IS NULL OR i."leaseExpiresAt" < now())
@@ -77,7 +79,8 @@ export async function findUnownedWork(limit = 50): Promise<WorkItem[]> {
     ORDER BY i."updatedAt" LIMIT ${limit}`;
   const bare = await db.$queryRaw<{ agentId: string }[]>`
     SELECT a.id AS "agentId" FROM "Agent" a
-    WHERE a.status = 'joining' AND NOT EXISTS (SELECT 1 FROM "Identity" i WHERE i."agentId" = a.id)
+    WHERE a.status = 'joining'
+      AND NOT EXISTS (SELECT 1 FROM "Identity" i WHERE i."agentId" = a.id AND i.status <> 'retired')
     ORDER BY a."createdAt" LIMIT ${limit}`;
   return [...leased, ...bare.map((b) => ({ agentId: b.agentId, identityId: null }))];
 }
@@ -107,7 +110,8 @@ export async function createJoinerIdentity(
     const locked = await tx.$queryRaw<{ joinUrl: string | null }[]>`
       SELECT "joinUrl" FROM "Agent" WHERE id = ${agentId} AND status = 'joining' FOR UPDATE SKIP LOCKED`;
     if (!locked[0]?.joinUrl) return null;
-    if ((await tx.identity.count({ where: { agentId } })) > 0) return null;
+    // A restarted join agent's earlier identities are retired: only a current one counts.
+    if ((await tx.identity.count({ where: { agentId, status: { not: "retired" } } })) > 0) return null;
     const id = randomUUID();
     await tx.$executeRaw`
       INSERT INTO "Identity" (id, status, role, "agentId", "isOwnerConversation", "joinUrl", "leaseOwner", "leaseExpiresAt", "updatedAt")

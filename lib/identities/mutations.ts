@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { backoffMs } from "./backoff";
 
 /** The reasons a join-claim fails, as stored in Agent.failureReason. `timeout` is retryable. */
 export type JoinFailureReason = "expired" | "revoked" | "rejected" | "invalid" | "timeout" | "error";
@@ -13,7 +14,7 @@ export type JoinFailureReason = "expired" | "revoked" | "rejected" | "invalid" |
  * Marks the identity and its agent live after a handoff or a successful join,
  * with the `handoff` (launch) or `joined` (join-claim) event and its latency
  * since the claim. Returns the latency, or null when the agent was live already
- * (a resume: nothing written).
+ * (live again after a restart: nothing written).
  */
 export async function markAgentLive(
   identityId: string,
@@ -147,4 +148,36 @@ function joinerFailureWrites(
     }),
     db.event.create({ data: { kind: "failure", agentId, identityId, workerId, error: message } }),
   ];
+}
+
+/** What a handoff needs to know about an identity: its row and its agent's. */
+export async function handoffSubject(identityId: string) {
+  return db.identity.findUniqueOrThrow({ where: { id: identityId }, include: { agent: true } });
+}
+
+export type HandoffSubject = Awaited<ReturnType<typeof handoffSubject>>;
+
+/** Records the conversation a joiner identity is in once its join succeeded. */
+export async function setIdentityConversation(identityId: string, conversationId: string): Promise<void> {
+  await db.identity.update({ where: { id: identityId }, data: { conversationId } });
+}
+
+/**
+ * A handoff that failed: the identity keeps the error and waits for its next
+ * attempt (capped exponential backoff on its attempt count), and the lease is
+ * released only if this worker still holds it. Returns the next attempt's time.
+ */
+export async function markHandoffFailed(identityId: string, workerId: string, error: string): Promise<Date> {
+  return db.$transaction(async (tx) => {
+    const row = await tx.identity.update({
+      where: { id: identityId },
+      data: { lastError: error.slice(0, 2000), attempts: { increment: 1 } },
+      select: { attempts: true },
+    });
+    const next = new Date(Date.now() + backoffMs(row.attempts));
+    await tx.identity.update({ where: { id: identityId }, data: { nextAttemptAt: next } });
+    await tx.$executeRaw`UPDATE "Identity" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+      WHERE id = ${identityId} AND "leaseOwner" = ${workerId}`;
+    return next;
+  });
 }

@@ -11,37 +11,38 @@
  * agent and what a previous run claimed but never got to send. Messages are
  * handled one at a time, in order. The stream runs with `disableSync: true`,
  * so messages arriving while it restarts are emitted instead of silently synced.
+ *
+ * The runtime also follows its conversation (conversation-watch.ts) and reports
+ * its end; `windDown` is the agent's exit when it is stopped: answers stop, join
+ * requests still waiting are refused, then one goodbye line and it leaves.
  */
 import { randomUUID } from "node:crypto";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
+import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { recordFirst, PgLedger, recordFirstJoin } from "@/lib/identities";
 import { setFirstOperator } from "@/lib/agents/policy";
 import { streamOptions } from "@/lib/xmtp";
 import { answerMessage, type AnswerContext } from "./answer";
-import type { ConversationOps } from "./commands";
-import type { WorkerEvents } from "./events";
-import { greetingFor, type Responder } from "./responder";
-import type { InFlight } from "./timers";
+import type { WorkerContext } from "./context";
+import { watchConversation, type ConversationEnd } from "./conversation-watch";
+import { sayGoodbyeAndLeave } from "./leave";
+import { noteOperatorName, noteProfileUpdate } from "./operator-names";
+import { greetingFor } from "./responder";
 
 const CATCH_UP_LIMIT = 50;
 
-export interface AgentRuntimeOptions {
+/** The identity a runtime runs: what the handoff opened. */
+export interface LiveIdentity {
   identity: { id: string; role: "creator" | "joiner"; conversationId: string; isOwnerConversation: boolean };
   agent: { id: string; name: string; instructions: string };
   client: Client<unknown>;
   privateKey: Uint8Array;
-  responder: Responder;
-  ops: ConversationOps;
-  events: WorkerEvents;
+  /** The worker's logger scoped to this agent and identity. */
   log: Logger;
-  inFlight: InFlight;
-  signal: AbortSignal;
-  /** The 👀 reaction shows when the responder takes longer than this (1.5 s). */
-  thinkingAfterMs?: number;
-  /** Spending cap for agents without their own tokenCap; undefined = unlimited. */
-  defaultTokenCap?: number;
+  /** Called once when the conversation ends for the agent (removed, alone, expired). */
+  onConversationEnded(reason: ConversationEnd): void;
 }
 
 export interface AgentRuntime {
@@ -49,6 +50,12 @@ export interface AgentRuntime {
   agentId: string;
   /** Stops streams and waits for queued work; safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * The agent's exit: stops answering, refuses the join requests still waiting (the protocol's
+   * conversation_expired), stops, says `line` (if any) and leaves the group, handing its admin role to the
+   * first of `heirs` still there. Safe to call twice.
+   */
+  windDown(line: string | null, heirs: string[]): Promise<LeaveOutcome>;
 }
 
 async function findGroup(client: Client<unknown>, id: string): Promise<Group<unknown>> {
@@ -62,33 +69,32 @@ async function findGroup(client: Client<unknown>, id: string): Promise<Group<unk
 }
 
 /** Starts answering (and accepting joins); resolves once streams are up and the catch-up pass is queued. */
-export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRuntime> {
+export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity): Promise<AgentRuntime> {
   const { client, identity, agent, log } = o;
   const group = await findGroup(client, identity.conversationId);
   let stopped = false;
+  /** Set when the agent is stopped: join requests are refused with this reason. */
+  let closing: string | null = null;
+  let windingDown: Promise<LeaveOutcome> | undefined;
+  const watch = watchConversation(group, client.inboxId, o.onConversationEnded, log);
   let tail: Promise<unknown> = Promise.resolve();
   const enqueue = (task: () => Promise<unknown>) => {
     const run = tail.then(task).catch((err) => log.warn({ err }, "message handling failed"));
     tail = run;
-    return o.inFlight.track(run);
+    return worker.inFlight.track(run);
   };
 
   const ctx: AnswerContext = {
+    ...worker,
     run: randomUUID(),
     identity,
     agentId: agent.id,
     group,
     ownInboxId: client.inboxId,
-    responder: o.responder,
-    ops: o.ops,
-    events: o.events,
     log,
-    signal: o.signal,
-    thinkingAfterMs: o.thinkingAfterMs ?? 1_500,
-    defaultTokenCap: o.defaultTokenCap,
-    stopped: () => stopped,
+    stopped: () => stopped || closing !== null,
     later: (outcome) =>
-      void o.inFlight.track(
+      void worker.inFlight.track(
         outcome
           .then((line) => enqueue(() => group.sendText(line)))
           .catch((err) => log.warn({ err }, "a command's later outcome failed")),
@@ -106,7 +112,11 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
     streamOptions({
       disableSync: true,
       onValue: (m: DecodedMessage<unknown> | undefined) => {
-        if (m) void enqueue(() => answer(m));
+        if (!m) return;
+        watch.seen(m).catch((err) => log.warn({ err }, "reading a group update failed"));
+        if (m.conversationId === group.id)
+          noteProfileUpdate(agent.id, m).catch((err) => log.warn({ err }, "storing a profile name failed"));
+        void enqueue(() => answer(m));
       },
       onRestart: () => void enqueue(catchUp),
       onError: (err: unknown) => log.warn({ err }, "group stream error"),
@@ -120,6 +130,7 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
       client,
       privateKey: o.privateKey,
       ledger: new PgLedger(identity.id),
+      closed: () => closing,
       onEvent: (event) => {
         if (event.type === "warning") log.warn({ err: event.error }, event.message);
         else if (event.outcome.kind === "joined") {
@@ -127,14 +138,15 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
           void enqueue(async () => {
             const first = await recordFirstJoin(agent.id, identity.id, inboxId);
             // Launch claim: the first person in through the owner conversation's invite steers the agent.
-            if (identity.isOwnerConversation) await setFirstOperator(agent.id, inboxId);
+            if (identity.isOwnerConversation && (await setFirstOperator(agent.id, inboxId)))
+              await noteOperatorName(group, agent.id, inboxId);
             // Each extra (/invite) conversation greets its own first member.
             const greet = identity.isOwnerConversation
               ? first
               : await recordFirst(identity.id, "greeting", "greeted");
             if (greet) await group.sendText(greetingFor(agent));
             log.info({ inboxId, greeted: greet }, "member joined");
-            o.events.emit("agent:member_joined", {
+            worker.events.emit("agent:member_joined", {
               agentId: agent.id,
               identityId: identity.id,
               inboxId,
@@ -146,14 +158,29 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
     });
   }
 
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    watch.stop();
+    await Promise.allSettled([stream.end(), joins?.stop()]);
+    await tail;
+  };
+
   return {
     identityId: identity.id,
     agentId: agent.id,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await Promise.allSettled([stream.end(), joins?.stop()]);
-      await tail;
+    stop,
+    windDown(line, heirs) {
+      windingDown ??= (async () => {
+        closing = JOIN_REFUSAL;
+        watch.stop();
+        // Requests already waiting get their refusal before the processor stops.
+        if (joins && !stopped)
+          await joins.catchUp().catch((err) => log.warn({ err }, "refusing waiting join requests failed"));
+        await stop();
+        return sayGoodbyeAndLeave(group, client.inboxId, line, heirs, log);
+      })();
+      return windingDown;
     },
   };
 }

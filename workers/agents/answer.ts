@@ -16,26 +16,26 @@ import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
 import { takeForAnswer, finishMessage, markSending } from "@/lib/identities";
 import { agentState, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
-import { isCommand, runCommand, type ConversationOps } from "./commands";
-import type { WorkerEvents } from "./events";
+import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
+import { isCommand, runCommand } from "./commands";
+import type { WorkerContext } from "./context";
 import { historyBefore, Reactions } from "./history";
-import type { Responder } from "./responder";
+import { noteOperatorName } from "./operator-names";
 import { splitAnswer } from "./split";
 
-export interface AnswerContext {
+/** The worker's context plus the runtime run handling the message. */
+export interface AnswerContext extends Pick<
+  WorkerContext,
+  "responder" | "ops" | "events" | "signal" | "thinkingAfterMs" | "defaultTokenCap"
+> {
   /** This runtime run's token in the ledger. */
   run: string;
   identity: { id: string; isOwnerConversation: boolean };
   agentId: string;
   group: Group<unknown>;
   ownInboxId: string;
-  responder: Responder;
-  ops: ConversationOps;
-  events: WorkerEvents;
+  /** Scoped to the agent and identity. */
   log: Logger;
-  signal: AbortSignal;
-  thinkingAfterMs: number;
-  defaultTokenCap?: number;
   stopped(): boolean;
   /** Sends a line later (a /join outcome), after the queued work. */
   later(outcome: Promise<string>): void;
@@ -45,6 +45,9 @@ type Decision = { kind: "answer" } | { kind: "silent" } | { kind: "say"; text: s
 
 export const pairingText = (code: string) =>
   `Hi! I only talk with people my owner has approved. Ask them to send "/approve ${code}" in my owner conversation.`;
+
+export const operatorWelcome = (agentName: string) =>
+  `You're now an operator of ${agentName}: send /help in my owner conversation to see what you can do.`;
 
 export const capText = (cap: number) =>
   `I've used up my allowance on this server (${cap} tokens), so I can't answer any more for now. My owner can raise the cap.`;
@@ -106,7 +109,14 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
     let parts: string[] = [];
     let tokens = 0;
     let done: "answered" | "skipped" | "paired" = "answered";
-    if (isCommand(text) && ctx.identity.isOwnerConversation) {
+    if (
+      agent.operatorCode &&
+      looksLikeOperatorCode(text) &&
+      (await redeemOperatorCode(agent.id, text, m.senderInboxId))
+    ) {
+      parts = [operatorWelcome(agent.name)];
+      await noteOperatorName(ctx.group, agent.id, m.senderInboxId);
+    } else if (isCommand(text) && ctx.identity.isOwnerConversation) {
       parts = [await runCommand({ text, sender: m.senderInboxId, agent, ops: ctx.ops, sayLater: ctx.later })];
     } else {
       const decision = await admit(agent, m.senderInboxId);

@@ -1,9 +1,11 @@
 /**
  * Operators' commands in the owner conversation: /help,
- * /invite [name], /join <url>, /policy <value>, /approve <code>. Anyone else
+ * /invite [name], /join <url>, /policy <value>, /approve <code>,
+ * /allow <inbox id>, /deny <inbox id>. Anyone else
  * is refused politely; an unknown command gets the help; an error (pool
  * empty, bad invite) gets one short line.
  */
+import { allowInbox, denyInbox } from "@/lib/agents/operators";
 import { AppError } from "@/lib/errors";
 import { approvePairing, setDmPolicy, type AgentState } from "@/lib/agents/policy";
 
@@ -13,6 +15,7 @@ export const HELP = [
   "/join <invite link> — I join another conversation with a fresh identity",
   "/policy open|allowlist|pairing|disabled — who may talk to me",
   "/approve <code> — let someone who got a pairing code talk to me",
+  "/allow <inbox id> — add someone to my allowlist; /deny <inbox id> — take them off it",
   "/help — this list",
 ].join("\n");
 
@@ -75,6 +78,16 @@ export async function runCommand(c: CommandInput): Promise<string> {
         if (!arg) return "Usage: /approve <code>";
         const inboxId = await approvePairing(c.agent.id, arg);
         return inboxId ? "Approved: I'll answer them from now on." : "No pending request has that code.";
+      }
+      case "/allow":
+      case "/deny": {
+        if (!arg) return `Usage: ${word.toLowerCase()} <inbox id>`;
+        if (word.toLowerCase() === "/allow") {
+          await allowInbox(c.agent.id, arg);
+          return "Added to my allowlist.";
+        }
+        await denyInbox(c.agent.id, arg);
+        return "Taken off my allowlist.";
       }
       default:
         return HELP;

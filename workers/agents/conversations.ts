@@ -3,7 +3,7 @@
  * each under its own identity (so nothing links them to the agent's other
  * conversations). `/invite` claims a warm identity and takes it over like a
  * launch; `/join` checks the invite as a join-claim does, then joins from a
- * fresh joiner identity. Both go through takeover.ts, so a crash in between is
+ * fresh joiner identity. Both go through the handoff (handoff.ts), so a crash in between is
  * picked up by the polling fallback like any other unowned work.
  */
 import { buildInviteUrl } from "@/lib/convos";
@@ -14,7 +14,8 @@ import { claimExtraConversation } from "@/lib/agents/extra-conversation";
 import { checkInviteForClaim } from "@/lib/agents/invite-check";
 import { xmtpEnv } from "@/lib/xmtp";
 import type { ConversationOps } from "./commands";
-import { takeOver, type TakeoverContext, type TakeoverResult } from "./takeover";
+import type { WorkerContext } from "./context";
+import { handOff, type HandoffResult } from "./handoff";
 
 const JOIN_OUTCOME: Record<string, string> = {
   expired: "That invite has expired: ask for a new one.",
@@ -26,19 +27,19 @@ const JOIN_OUTCOME: Record<string, string> = {
 };
 
 /** The line an operator reads after /join. */
-export function joinOutcomeText(result: TakeoverResult): string {
+export function joinOutcomeText(result: HandoffResult): string {
   if (result.status === "live") return "Joined: I'm in that conversation now.";
   if (result.status === "join_failed") return JOIN_OUTCOME[result.reason] ?? JOIN_OUTCOME.error;
   return "I couldn't join that conversation: something went wrong on my side. Try again in a moment.";
 }
 
 /** /invite and /join for the runtimes of this worker. */
-export function conversationOps(context: () => TakeoverContext): ConversationOps {
+export function conversationOps(context: () => WorkerContext): ConversationOps {
   return {
     async invite(agentId, name) {
       const ctx = context();
       const extra = await claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs);
-      const result = await takeOver(
+      const result = await handOff(
         ctx,
         { agentId, identityId: extra.identityId },
         { groupName: name, leased: true },
@@ -69,7 +70,7 @@ export function conversationOps(context: () => TakeoverContext): ConversationOps
         ctx.workerId,
         ctx.leaseMs,
       );
-      return { outcome: takeOver(ctx, { agentId, identityId }, { leased: true }).then(joinOutcomeText) };
+      return { outcome: handOff(ctx, { agentId, identityId }, { leased: true }).then(joinOutcomeText) };
     },
   };
 }

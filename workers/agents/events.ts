@@ -15,12 +15,14 @@ export interface WorkerEventMap {
     agentId: string;
     identityId: string;
     latencyMs: number | null;
-    resumed: boolean;
+    /** True when the agent was live already (after a worker restart or a lost lease): no handoff event. */
+    liveAgain: boolean;
     durationMs: number;
   };
   "agent:member_joined": { agentId: string; identityId: string; inboxId: string; greeted: boolean };
   "agent:answered": { agentId: string; identityId: string; messageId: string; durationMs: number };
   "agent:join_failed": { agentId: string; identityId: string; reason: string };
+  "agent:stopped": { agentId: string; identityId: string; reason: string; durationMs: number };
   "agent:failed": { agentId: string; identityId: string | null; error: string };
   "lease:lost": { identityId: string };
 }

@@ -35,7 +35,7 @@ describe("startListener", () => {
     let reconnects = 0;
     const listener = await startListener({
       connectionString: database().url,
-      channel: CHANNEL,
+      channels: [CHANNEL],
       onNotify: (payload) => heard.push(payload),
       onReconnect: () => reconnects++,
       log: pino({ level: "silent" }),

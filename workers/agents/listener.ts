@@ -1,5 +1,5 @@
 /**
- * LISTEN on the claim channel with a dedicated `pg` client (Prisma's pool
+ * LISTEN on the worker's channels (claims, stops) with a dedicated `pg` client (Prisma's pool
  * cannot hold a session). When the connection drops (a database restart), it
  * reconnects with backoff and calls `onReconnect`, since notifications sent
  * while it was away are lost: the caller polls then.
@@ -10,8 +10,8 @@ import { backoffMs } from "@/lib/identities";
 
 export interface ListenerOptions {
   connectionString: string;
-  channel: string;
-  onNotify: (payload: string) => void;
+  channels: string[];
+  onNotify: (payload: string, channel: string) => void;
   onReconnect: () => void;
   log: Logger;
 }
@@ -38,11 +38,11 @@ export async function startListener(o: ListenerOptions): Promise<{ stop(): Promi
     c.on("error", retry);
     c.on("end", () => retry(new Error("connection ended")));
     c.on("notification", (n) => {
-      if (n.channel === o.channel && n.payload) o.onNotify(n.payload);
+      if (o.channels.includes(n.channel) && n.payload) o.onNotify(n.payload, n.channel);
     });
     try {
       await c.connect();
-      await c.query(`LISTEN ${o.channel}`);
+      for (const channel of o.channels) await c.query(`LISTEN ${channel}`);
       if (attempt > 0) o.onReconnect();
       attempt = 0;
     } catch (err) {

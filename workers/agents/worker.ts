@@ -1,14 +1,18 @@
 /**
  * The agents worker, in-process: `startWorker(options)` registers the worker,
- * fills the warm pool, takes agents over on NOTIFY (with a polling fallback
- * that also resumes live agents whose lease expired), and runs them.
+ * fills the warm pool, hands claimed agents over on NOTIFY (with a polling fallback
+ * that also hands over live agents whose lease expired), runs them, and stops
+ * them when their owner or an admin does (NOTIFY, with the heartbeat as fallback).
  *
- * Shutdown (`stop()`), in the graphile/worker way: stop taking work; wait for
- * in-flight work (messages, takeovers, identities being created) up to
- * `graceMs`, then abort it through the AbortSignal; stop the runtimes; put
- * unfinished identities back in the pool's retry queue; release only the
- * leases this worker still holds; mark the worker stopped. Everything acquired
- * at start-up is released in reverse order.
+ * Shutdown (`stop()`), in the graphile/worker way, in this order:
+ *   1. stop taking work: the NOTIFY listener, the polling loop, the pool filler
+ *      (the reverse of their start); the registry keeps heartbeating meanwhile;
+ *   2. end the runtimes' streams and wait for in-flight work (messages,
+ *      handoffs, identities being created) up to `graceMs`, then abort it
+ *      through the AbortSignal;
+ *   3. put unfinished identities back in the pool's retry queue and release
+ *      only the leases this worker still holds;
+ *   4. stop the registry (the first thing started): mark the worker stopped.
  */
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
@@ -17,9 +21,11 @@ import pino, { type Logger } from "pino";
 import { config, settingNow } from "@/lib/config";
 import { findUnownedWork, releaseLeases, workForAgent, type WorkItem } from "@/lib/identities";
 import { abandonProvisioning } from "@/lib/pool/reservations";
+import { AGENT_STOPPED_CHANNEL, stoppedAgentsAmong } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
 import { loadMasterKey, type SealingKey } from "@/lib/secrets";
 import type { AgentRuntime } from "./agent-runtime";
+import type { WorkerContext } from "./context";
 import { WorkerEvents } from "./events";
 import { startListener } from "./listener";
 import { startPoolFiller } from "./pool";
@@ -28,7 +34,8 @@ import { conversationOps } from "./conversations";
 import { defaultResponder } from "./model-responder";
 import type { Responder } from "./responder";
 import { InFlight, repeat } from "./timers";
-import { takeOver, type TakeoverContext } from "./takeover";
+import { handOff } from "./handoff";
+import { stopAgentHere } from "./stop";
 
 export interface WorkerOptions {
   workerId?: string;
@@ -83,14 +90,15 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   // Every answer and join in flight listens on this signal (and removes its listener when done): no fixed bound.
   setMaxListeners(0, abort.signal);
   const running = new Map<string, AgentRuntime>();
-  const releasers: (() => Promise<unknown>)[] = [];
+  /** What takes work in, newest first: stopped first on shutdown (step 1). */
+  const intake: { name: string; stop(): Promise<unknown> }[] = [];
   const sealingKey = o.sealingKey ?? loadMasterKey({ log: (l) => log.info(l) });
   const databaseUrl = o.databaseUrl ?? settingNow("DATABASE_URL");
   if (!databaseUrl) throw new Error("DATABASE_URL is not set");
   let stopping = false;
 
   const responder = o.responder ?? defaultResponder();
-  const ctx: TakeoverContext = {
+  const ctx: WorkerContext = {
     workerId: id,
     leaseMs,
     joinTimeoutMs: o.joinTimeoutMs ?? 60_000,
@@ -103,7 +111,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     running,
     ops: conversationOps(() => ctx),
     defaultTokenCap: o.defaultTokenCap ?? config().LLM_TOKEN_CAP_PER_AGENT,
-    thinkingAfterMs: o.thinkingAfterMs,
+    thinkingAfterMs: o.thinkingAfterMs ?? 1_500,
   };
   log.info({ responder: responder.usesModel ? "model" : "offline" }, "responder chosen");
   const pending = new Set<string>();
@@ -111,7 +119,30 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     const key = item.identityId ?? item.agentId;
     if (stopping || pending.has(key)) return;
     pending.add(key);
-    void inFlight.track(takeOver(ctx, item).finally(() => pending.delete(key)));
+    void inFlight.track(handOff(ctx, item).finally(() => pending.delete(key)));
+  };
+  /** Stops of agents this worker runs: on NOTIFY, and from every heartbeat in case a notification was missed. */
+  const stoppingAgents = new Set<string>();
+  const stopHere = (agentId: string) => {
+    if (stoppingAgents.has(agentId)) return;
+    stoppingAgents.add(agentId);
+    void inFlight.track(
+      stopAgentHere(ctx, agentId)
+        .catch((err) => log.warn({ err, agentId }, "stopping an agent failed"))
+        .finally(() => stoppingAgents.delete(agentId)),
+    );
+  };
+  let checkingStops = false;
+  const checkStops = async () => {
+    if (checkingStops || stopping || running.size === 0) return;
+    checkingStops = true;
+    try {
+      for (const agentId of await stoppedAgentsAmong([...running.keys()])) stopHere(agentId);
+    } catch (err) {
+      log.warn({ err }, "checking for stopped agents failed");
+    } finally {
+      checkingStops = false;
+    }
   };
 
   const registry = await startRegistry({
@@ -129,9 +160,9 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
         events.emit("lease:lost", { identityId });
         void runtime.stop();
       }
+      void checkStops();
     },
   });
-  releasers.push(() => registry.stop());
 
   const filler =
     o.fillPool === false
@@ -146,7 +177,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
           inFlight,
           maxConcurrentCreates: o.maxConcurrentCreates,
         });
-  if (filler) releasers.push(() => filler.stop());
+  if (filler) intake.unshift({ name: "pool filler", stop: () => filler.stop() });
 
   const poll = repeat(
     o.pollMs ?? 3_000,
@@ -156,13 +187,17 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     (err) => log.warn({ err }, "polling for work failed"),
     { jitter: 0.2 },
   );
-  releasers.push(() => poll.stop());
+  intake.unshift({ name: "polling", stop: () => poll.stop() });
 
   const listener = await startListener({
     connectionString: databaseUrl,
-    channel: AGENT_CLAIMED_CHANNEL,
+    channels: [AGENT_CLAIMED_CHANNEL, AGENT_STOPPED_CHANNEL],
     log,
-    onNotify: (agentId) => {
+    onNotify: (agentId, channel) => {
+      if (channel === AGENT_STOPPED_CHANNEL) {
+        if (!stopping) stopHere(agentId);
+        return;
+      }
       filler?.kick();
       void workForAgent(agentId)
         .then((item) => item && dispatch(item))
@@ -170,7 +205,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     },
     onReconnect: () => poll.kick(),
   });
-  releasers.push(() => listener.stop());
+  intake.unshift({ name: "listener", stop: () => listener.stop() });
 
   log.info({ durationMs: Math.round(performance.now() - started) }, "worker started");
   events.emit("worker:started", { workerId: id });
@@ -180,9 +215,9 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     const t0 = performance.now();
     stopping = true;
     const graceMs = o.graceMs ?? 5_000;
-    // 1. stop taking work (listener, poll, pool), newest first; the registry keeps heartbeating meanwhile.
-    for (const release of releasers.splice(1).reverse())
-      await release().catch((err) => log.warn({ err }, "release failed"));
+    // 1. stop taking work, newest first; the registry keeps heartbeating meanwhile.
+    for (const part of intake)
+      await part.stop().catch((err) => log.warn({ err, part: part.name }, "stop failed"));
     // 2. streams end now (queued messages not yet claimed are left to the next owner); in-flight work finishes
     //    within the grace period, then is aborted.
     const runtimesStopped = Promise.allSettled([...running.values()].map((r) => r.stop()));
@@ -193,7 +228,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     }
     abort.abort();
     await Promise.race([runtimesStopped, new Promise((r) => setTimeout(r, 1_000).unref())]);
-    // 3. runtimes started by takeovers that finished meanwhile stop too; hand unfinished work back, release our leases only.
+    // 3. runtimes started by handoffs that finished meanwhile stop too; hand unfinished work back, release our leases only.
     await Promise.allSettled([...running.values()].map((r) => r.stop()));
     running.clear();
     let released = 0;
@@ -203,6 +238,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     } catch (err) {
       log.error({ err }, "releasing leases failed; they will expire");
     }
+    // 4. the registry last: it was started first.
     await registry.stop().catch((err) => log.warn({ err }, "marking the worker stopped failed"));
     const durationMs = Math.round(performance.now() - t0);
     log.info({ durationMs, released }, "worker stopped");

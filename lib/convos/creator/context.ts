@@ -21,6 +21,11 @@ export interface CreatorContext {
   ledger: HandledMessageLedger;
   /** Unix seconds; injectable for tests. */
   now?: () => number;
+  /**
+   * When it returns a reason, the conversation no longer takes anyone in (its agent was stopped): requests
+   * that pass the signature check are answered `conversation_expired` with that reason, like an exploded one.
+   */
+  closed?: () => string | null;
   /** Joiner profiles from typed requests (provisional, §6.2 success step 4); shared across calls. */
   provisionalProfiles?: Map<string, ProfileUpdate>;
   onEvent?: (

@@ -5,7 +5,7 @@
  *
  *   1 ledger → 2 invite expiry (silent) → 3 creator is us (silent) → 4 key (generic_failure)
  *   → 5 signature is ours (forged: DM denied, no reply; malformed: silent)
- *   → 6 conversation expiry (conversation_expired) → 7 token decrypts (silent)
+ *   → 6 conversation expiry, or closed by its owner (conversation_expired) → 7 token decrypts (silent)
  *   → 8 find group, sync once (not found: conversation_not_found; sync failed: silent)
  *   → 8a consent not denied (consent_not_allowed) → 8b a group (generic_failure)
  *   → 9 handled marker from us (stop) → 10 already a member (marker, stop)
@@ -96,6 +96,9 @@ async function handle(ctx: CreatorContext, message: IncomingMessage): Promise<Jo
   // 6. Conversation expiry (after the signature, so forgeries cannot trigger replies).
   if (isPast(payload.conversationExpiresAtUnix, now))
     return reply(ctx, dm, req, "conversation_expired", "conversation has expired");
+  // 6'. Closed by its owner (not in the protocol's list: answered like an expiry, for the same reason).
+  const closed = ctx.closed?.();
+  if (closed) return reply(ctx, dm, req, "conversation_expired", closed);
   // 7. Token.
   let groupId: string;
   try {

@@ -5,6 +5,9 @@ import { notFound } from "next/navigation";
 import { AgentStatusLine, Conversations } from "../agent-details";
 import { StopButton } from "../stop-button";
 import { BrowserChat } from "./browser-chat";
+import { Operators } from "./operators";
+import { stoppedEventText, stopReasonText } from "@/lib/agents/lifecycle";
+import { operatorsForOwner } from "@/lib/agents/operators";
 import { agentTimeline, getAgentForOwner, ownerConversationInvite } from "@/lib/agents/queries";
 import { requireUser } from "@/lib/auth/session";
 import { browserChatEnabled } from "@/lib/chat/guest";
@@ -29,6 +32,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const agent = id.length <= 64 ? await getAgentForOwner(id, user.id) : null;
   if (!agent) notFound();
   const timeline = await agentTimeline(agent.id);
+  const operators = await operatorsForOwner(agent.id, user.id);
   const chat =
     browserChatEnabled() &&
     agent.status === "live" &&
@@ -47,6 +51,11 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         </h1>
         <p className="text-sm text-ink-muted">{agent.template?.name ?? "No template"}</p>
         <AgentStatusLine agent={agent} />
+        {agent.status === "stopped" ? (
+          <p className="text-sm text-ink-muted" data-testid="stop-reason">
+            {agent.name} was {stopReasonText(agent.stopReason)}.
+          </p>
+        ) : null}
       </header>
       <section
         aria-labelledby="conversations-title"
@@ -57,6 +66,17 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         </h2>
         <Conversations agent={agent} />
       </section>
+      {operators && agent.status !== "stopped" ? (
+        <section
+          aria-labelledby="operators-title"
+          className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+        >
+          <h2 id="operators-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
+            Who steers it
+          </h2>
+          <Operators agentId={agent.id} view={operators} />
+        </section>
+      ) : null}
       {chat ? (
         <section
           aria-labelledby="chat-title"
@@ -81,7 +101,11 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
               <time dateTime={event.createdAt.toISOString()} className="font-mono text-ink-muted">
                 {event.createdAt.toISOString().replace("T", " ").slice(0, 19)}
               </time>
-              <span>{EVENT_LABELS[event.kind] ?? event.kind}</span>
+              <span>
+                {event.kind === "stopped"
+                  ? stoppedEventText(event.data)
+                  : (EVENT_LABELS[event.kind] ?? event.kind)}
+              </span>
               {event.latencyMs !== null ? <span className="text-ink-muted">{event.latencyMs} ms</span> : null}
               {event.error ? <span className="text-danger">{event.error}</span> : null}
             </li>

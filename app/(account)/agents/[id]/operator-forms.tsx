@@ -1,0 +1,109 @@
+"use client";
+/** The agent page's small forms for operators, the operator code and the allowlist, each with an announced result. */
+import { useActionState } from "react";
+import {
+  changeMyAgentAllowlist,
+  changeMyAgentOperatorCode,
+  removeMyAgentOperator,
+  type OperatorActionState,
+} from "../actions";
+
+const button =
+  "rounded-lg border border-line px-2.5 py-1 text-sm font-medium hover:bg-accent-soft disabled:opacity-60";
+
+function Result({ state }: { state: OperatorActionState }) {
+  return (
+    <span role="status" aria-live="polite" className="text-sm">
+      {state && !state.ok ? <span className="text-danger">{state.error.message}</span> : null}
+      {state?.ok ? state.data.message : null}
+    </span>
+  );
+}
+
+export function RemoveOperatorButton({
+  agentId,
+  inboxId,
+  label,
+}: {
+  agentId: string;
+  inboxId: string;
+  label: string;
+}) {
+  const [state, formAction, pending] = useActionState(removeMyAgentOperator, null);
+  return (
+    <form action={formAction} className="flex items-center gap-2">
+      <input type="hidden" name="agentId" value={agentId} />
+      <input type="hidden" name="inboxId" value={inboxId} />
+      <button
+        type="submit"
+        disabled={pending}
+        className={`${button} text-danger`}
+        aria-label={`Remove operator ${label}`}
+      >
+        Remove
+      </button>
+      <Result state={state} />
+    </form>
+  );
+}
+
+export function OperatorCodeForm({ agentId, hasCode }: { agentId: string; hasCode: boolean }) {
+  const [state, formAction, pending] = useActionState(changeMyAgentOperatorCode, null);
+  return (
+    <form action={formAction} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="agentId" value={agentId} />
+      <button type="submit" name="op" value="create" disabled={pending} className={button}>
+        {hasCode ? "New operator code" : "Create an operator code"}
+      </button>
+      {hasCode ? (
+        <button type="submit" name="op" value="cancel" disabled={pending} className={button}>
+          Withdraw the code
+        </button>
+      ) : null}
+      <Result state={state} />
+    </form>
+  );
+}
+
+export function AllowForm({ agentId }: { agentId: string }) {
+  const [state, formAction, pending] = useActionState(changeMyAgentAllowlist, null);
+  return (
+    <form action={formAction} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="agentId" value={agentId} />
+      <input type="hidden" name="op" value="allow" />
+      <label className="flex items-center gap-2 text-sm">
+        Inbox id
+        <input
+          name="inboxId"
+          required
+          maxLength={200}
+          className="w-96 max-w-full rounded-lg border border-line bg-surface px-2 py-1 font-mono text-sm"
+        />
+      </label>
+      <button type="submit" disabled={pending} className={button}>
+        Allow
+      </button>
+      <Result state={state} />
+    </form>
+  );
+}
+
+export function DenyButton({ agentId, inboxId }: { agentId: string; inboxId: string }) {
+  const [state, formAction, pending] = useActionState(changeMyAgentAllowlist, null);
+  return (
+    <form action={formAction} className="flex items-center gap-2">
+      <input type="hidden" name="agentId" value={agentId} />
+      <input type="hidden" name="inboxId" value={inboxId} />
+      <input type="hidden" name="op" value="deny" />
+      <button
+        type="submit"
+        disabled={pending}
+        className={`${button} text-danger`}
+        aria-label={`Take ${inboxId} off the allowlist`}
+      >
+        Remove
+      </button>
+      <Result state={state} />
+    </form>
+  );
+}

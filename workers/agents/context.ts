@@ -1,0 +1,34 @@
+/**
+ * What the worker's parts share: one object, built once by `startWorker` and
+ * passed along to the handoff, each agent runtime and each answer, instead of
+ * a bundle of options re-declared at every level.
+ */
+import type { Logger } from "pino";
+import type { SealingKey } from "@/lib/secrets";
+import type { AgentRuntime } from "./agent-runtime";
+import type { ConversationOps } from "./commands";
+import type { WorkerEvents } from "./events";
+import type { Responder } from "./responder";
+import type { InFlight } from "./timers";
+
+export interface WorkerContext {
+  workerId: string;
+  leaseMs: number;
+  joinTimeoutMs: number;
+  sealingKey: SealingKey;
+  responder: Responder;
+  events: WorkerEvents;
+  log: Logger;
+  /** Everything the worker waits for on shutdown (answers, handoffs, identities being created). */
+  inFlight: InFlight;
+  /** Aborted when the shutdown's grace period is over. */
+  signal: AbortSignal;
+  /** Runtimes by identity id, owned by the worker. */
+  running: Map<string, AgentRuntime>;
+  /** What /invite and /join use (conversations.ts). */
+  ops: ConversationOps;
+  /** Spending cap for agents without their own tokenCap; undefined = unlimited. */
+  defaultTokenCap?: number;
+  /** The 👀 reaction shows on answers slower than this. */
+  thinkingAfterMs: number;
+}

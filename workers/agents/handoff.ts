@@ -1,0 +1,273 @@
+/**
+ * The handoff: the worker takes a claimed agent's identity over and makes it
+ * live. One function per case, chosen from the identity's and the agent's
+ * status:
+ *
+ *   claimed + ready    handOffClaimed: reopen, rename the group, publish the
+ *   claimed + live     agent's profile (an extra `/invite` conversation is
+ *                      named as the operator asked, else like the agent)
+ *   live + live/ready  handOffLive: reopen (after a worker restart, a crash, or
+ *                      an admin's restart of an agent whose stop was not carried out)
+ *   joining (joiner)   handOffJoin: create the joiner's keys if needed, join(url);
+ *                      joined → live (for a join-claim the invite's creator
+ *                      becomes the operator); else the agent fails with the
+ *                      reason (for an extra `/join` only the identity fails)
+ *
+ *   any + stopped      windDownUnowned (stop.ts): a stop that came while no
+ *                      worker ran the identity: leave and retire it
+ *
+ * Every case leases the identity first and ends in `goLive`: start the
+ * runtime, mark live (+ handoff or joined event). A failure releases the lease
+ * and sets the identity's lastError and nextAttemptAt (capped exponential
+ * backoff), so the polling fallback retries it later without a hot loop; it
+ * never takes the worker down.
+ */
+import type { Logger } from "pino";
+import {
+  agentProfileUpdate,
+  join,
+  parseInvite,
+  MemberKind,
+  profileUpdateCodec,
+  sendWithCodec,
+  type JoinResult,
+} from "@/lib/convos";
+import {
+  createJoinerIdentity,
+  handoffSubject,
+  markAgentLive,
+  markExtraJoinFailed,
+  markHandoffFailed,
+  markJoinFailed,
+  releaseLeases,
+  saveJoinerIdentity,
+  setIdentityConversation,
+  takeLease,
+  type HandoffSubject,
+  type JoinFailureReason,
+  type WorkItem,
+} from "@/lib/identities";
+import { setFirstOperator } from "@/lib/agents/policy";
+import { recordFailure } from "@/lib/events/mutations";
+import { xmtpEnv } from "@/lib/xmtp";
+import { startAgentRuntime } from "./agent-runtime";
+import type { WorkerContext } from "./context";
+import { newIdentityClient, openIdentityClient, type IdentityClient } from "./identity-client";
+import { noteOperatorName } from "./operator-names";
+import { conversationEnded, windDownUnowned } from "./stop";
+
+export type HandoffResult =
+  | { status: "live" }
+  | { status: "join_failed"; reason: JoinFailureReason; error: string }
+  | { status: "failed"; error: string }
+  | { status: "skipped" };
+
+/** An identity with its agent, leased by this worker. */
+type Subject = HandoffSubject & { agent: NonNullable<HandoffSubject["agent"]> };
+
+/** How a case ends: an open client to run, or a result (nothing to run). */
+type CaseOutcome = { opened: IdentityClient } | { result: HandoffResult };
+
+function joinFailure(result: Exclude<JoinResult, { status: "joined" }>): {
+  reason: JoinFailureReason;
+  error: string;
+} {
+  switch (result.status) {
+    case "expired":
+      return { reason: "expired", error: result.error.message };
+    case "invalid":
+      return { reason: "invalid", error: result.error.message };
+    case "timed_out":
+      return { reason: "timeout", error: "no answer from the conversation's creator" };
+    case "rejected":
+      // A creator answers a revoked or rotated tag with conversation_expired.
+      return {
+        reason: result.error.errorType === "conversation_expired" ? "revoked" : "rejected",
+        error: `${result.error.errorType}${result.error.reason ? `: ${result.error.reason}` : ""}`,
+      };
+  }
+}
+
+const isExtraJoin = (s: Subject) => s.role === "joiner" && !s.isOwnerConversation && s.status === "joining";
+
+/** Joins the conversation of a join-claim or an extra `/join`. */
+async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise<CaseOutcome> {
+  const { agent } = s;
+  let opened: IdentityClient;
+  if (s.encryptedWalletKey) opened = await openIdentityClient(ctx.sealingKey, s);
+  else {
+    const fresh = await newIdentityClient(ctx.sealingKey);
+    await saveJoinerIdentity(s.id, fresh);
+    opened = fresh;
+  }
+  const url = s.joinUrl ?? agent.joinUrl ?? "";
+  const result = await join(url, {
+    client: opened.client,
+    env: xmtpEnv(),
+    profile: { name: agent.name, memberKind: MemberKind.Agent },
+    timeoutMs: ctx.joinTimeoutMs,
+    signal: ctx.signal,
+  });
+  if (result.status !== "joined") {
+    if (ctx.signal.aborted) throw new Error("stopped while joining");
+    const { reason, error } = joinFailure(result);
+    if (isExtraJoin(s)) await markExtraJoinFailed(agent.id, s.id, ctx.workerId, reason, error);
+    else await markJoinFailed(agent.id, s.id, ctx.workerId, reason, error);
+    await releaseLeases(ctx.workerId, [s.id]);
+    log.warn({ reason, error }, "join failed");
+    ctx.events.emit("agent:join_failed", { agentId: agent.id, identityId: s.id, reason });
+    return { result: { status: "join_failed", reason, error } };
+  }
+  s.conversationId = result.group.id;
+  await setIdentityConversation(s.id, result.group.id);
+  if (s.isOwnerConversation) {
+    // A join-claim's operator is the creator of the conversation joined (the invite's signer).
+    const invite = parseInvite(url, { env: xmtpEnv() });
+    const creator = invite.ok ? invite.invite.payload.creatorInboxId : null;
+    if (creator && (await setFirstOperator(agent.id, creator)))
+      await noteOperatorName(result.group, agent.id, creator).catch((err) =>
+        log.warn({ err }, "reading the operator's name failed"),
+      );
+  }
+  return { opened };
+}
+
+/** Makes a claimed warm identity's conversation the agent's: its name and the agent's profile. */
+async function handOffClaimed(ctx: WorkerContext, s: Subject, groupName?: string): Promise<CaseOutcome> {
+  const opened = await openIdentityClient(ctx.sealingKey, s);
+  const group = await opened.client.conversations.getConversationById(s.conversationId ?? "");
+  if (!group || !("updateName" in group)) throw new Error("the warm identity's group is missing");
+  await group.updateName(groupName ?? s.agent.name);
+  await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(s.agent.name));
+  return { opened };
+}
+
+/** Reopens a live identity nobody runs (after a worker restart, a crash or a lost lease). */
+async function handOffLive(ctx: WorkerContext, s: Subject): Promise<CaseOutcome> {
+  return { opened: await openIdentityClient(ctx.sealingKey, s) };
+}
+
+/** The case for an identity and its agent, or null when there is nothing to run (failed, changed under us). */
+function handoffCase(s: Subject, groupName?: string) {
+  const { agent } = s;
+  if (agent.status === "stopped" && s.status !== "retired")
+    return async (ctx: WorkerContext, log: Logger): Promise<CaseOutcome> => {
+      await windDownUnowned(ctx, s, log);
+      return { result: { status: "skipped" } };
+    };
+  if (s.role === "joiner" && (agent.status === "joining" || (isExtraJoin(s) && agent.status === "live")))
+    return (ctx: WorkerContext, log: Logger) => handOffJoin(ctx, s, log);
+  if (s.status === "claimed" && (agent.status === "ready" || agent.status === "live"))
+    return (ctx: WorkerContext) => handOffClaimed(ctx, s, groupName);
+  if (s.status === "live" && (agent.status === "live" || agent.status === "ready"))
+    return (ctx: WorkerContext) => handOffLive(ctx, s);
+  return null;
+}
+
+/** Starts the runtime of an opened identity and marks it (and its agent) live. */
+async function goLive(
+  ctx: WorkerContext,
+  s: Subject,
+  opened: IdentityClient,
+  log: Logger,
+  started: number,
+): Promise<HandoffResult> {
+  const { agent } = s;
+  const runtime = await startAgentRuntime(ctx, {
+    identity: {
+      id: s.id,
+      role: s.role,
+      conversationId: s.conversationId ?? "",
+      isOwnerConversation: s.isOwnerConversation,
+    },
+    agent,
+    client: opened.client,
+    privateKey: opened.privateKey,
+    log,
+    onConversationEnded: (reason) =>
+      void ctx.inFlight.track(
+        conversationEnded(
+          ctx,
+          { id: s.id, agentId: agent.id, isOwnerConversation: s.isOwnerConversation },
+          reason,
+        ).catch((err) => log.warn({ err, reason }, "stopping after the conversation ended failed")),
+      ),
+  });
+  ctx.running.set(s.id, runtime);
+  const latencyMs = await markAgentLive(s.id, agent.id, ctx.workerId);
+  const durationMs = Math.round(performance.now() - started);
+  log.info({ latencyMs, durationMs, liveAgain: latencyMs === null }, "agent live");
+  ctx.events.emit("agent:live", {
+    agentId: agent.id,
+    identityId: s.id,
+    latencyMs,
+    liveAgain: latencyMs === null,
+    durationMs,
+  });
+  return { status: "live" };
+}
+
+/** Leases the item's identity (creating a join-claim's joiner identity); null when another worker has it. */
+async function lease(ctx: WorkerContext, item: WorkItem, leased: boolean): Promise<string | null> {
+  if (item.identityId === null) return createJoinerIdentity(item.agentId, ctx.workerId, ctx.leaseMs);
+  if (leased || (await takeLease(item.identityId, ctx.workerId, ctx.leaseMs))) return item.identityId;
+  return null;
+}
+
+/** Records a failed handoff for a later retry; never throws. */
+async function handoffFailed(
+  ctx: WorkerContext,
+  item: WorkItem,
+  identityId: string,
+  err: unknown,
+  log: Logger,
+): Promise<HandoffResult> {
+  const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  await ctx.running
+    .get(identityId)
+    ?.stop()
+    .catch(() => undefined);
+  ctx.running.delete(identityId);
+  log.warn({ err }, "handoff failed; will retry");
+  ctx.events.emit("agent:failed", { agentId: item.agentId, identityId, error });
+  try {
+    await markHandoffFailed(identityId, ctx.workerId, error);
+    if (!ctx.signal.aborted)
+      await recordFailure({ error, agentId: item.agentId, identityId, workerId: ctx.workerId });
+  } catch (dbErr) {
+    log.error({ err: dbErr }, "could not record a handoff failure");
+  }
+  return { status: "failed", error };
+}
+
+/**
+ * Hands one work item over to this worker if its lease can be had (or `leased`: the caller took it);
+ * never throws. `groupName` names a claimed group.
+ */
+export async function handOff(
+  ctx: WorkerContext,
+  item: WorkItem,
+  o: { groupName?: string; leased?: boolean } = {},
+): Promise<HandoffResult> {
+  if (item.identityId && ctx.running.has(item.identityId)) return { status: "skipped" };
+  const started = performance.now();
+  const identityId = await lease(ctx, item, o.leased ?? false);
+  if (!identityId) return { status: "skipped" };
+  const log = ctx.log.child({ agentId: item.agentId, identityId });
+  try {
+    const subject = await handoffSubject(identityId);
+    if (!subject.agent) throw new Error("identity has no agent");
+    const s = subject as Subject;
+    const run = handoffCase(s, o.groupName);
+    if (!run) {
+      await releaseLeases(ctx.workerId, [identityId]);
+      return { status: "skipped" }; // changed under us (stopped, failed): nothing to run
+    }
+    const outcome = await run(ctx, log);
+    if ("result" in outcome) return outcome.result;
+    if (ctx.signal.aborted) throw new Error("stopped during the handoff");
+    return await goLive(ctx, s, outcome.opened, log, started);
+  } catch (err) {
+    return handoffFailed(ctx, item, identityId, err, log);
+  }
+}
