@@ -120,6 +120,23 @@ describe("restart policy", () => {
     expect(alive(-group)).toBe(false);
   });
 
+  it("names the signal when a wrapper like tsx reports it as exit code 128 + n", async () => {
+    const w = watched({
+      name: "wrapped",
+      command: "sh",
+      args: ["-c", "exit 137"],
+      env: () => process.env,
+      restart: { ...fast, maxTries: 0 },
+    });
+    w.part.start();
+    expect(await w.failedOnce).toEqual({
+      name: "wrapped",
+      exit: "code 137 (SIGKILL)",
+      gaveUp: true,
+      tries: 0,
+    });
+  });
+
   it("a part without a policy is not restarted: its exit is final", async () => {
     const w = watched({ name: "web", ...node("process.exit(2)") });
     w.part.start();

@@ -16,6 +16,7 @@
  * A part without a policy is never restarted: its exit is final.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
 
 export interface RestartPolicy {
   /** Restarts in a row, each after a run shorter than `stableAfterMs`, before the part is given up on. */
@@ -113,7 +114,7 @@ export function supervise(spec: PartSpec, hooks: PartHooks = {}): SupervisedPart
     };
     // A command that can't be spawned at all reports "error" and may never report "exit".
     current.on("error", (err) => current.pid === undefined && end(err.message));
-    current.on("exit", (code, signal) => end(signal ?? `code ${code}`));
+    current.on("exit", (code, signal) => end(describeExit(code, signal)));
     hooks.onStart?.(spec.name, current.pid);
   };
 
@@ -172,6 +173,16 @@ export function supervise(spec: PartSpec, hooks: PartHooks = {}): SupervisedPart
       if (child) signalGroup(child, "SIGKILL");
     },
   };
+}
+
+/** tsx and sh report a child killed by a signal as exit code 128 + n: name the signal too. */
+function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitReason {
+  if (signal) return signal;
+  const killedBy =
+    code !== null && code > 128
+      ? Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0]
+      : undefined;
+  return killedBy ? `code ${code} (${killedBy})` : `code ${code}`;
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {

@@ -1,0 +1,57 @@
+/**
+ * What the run command writes when a part dies. A restart is an Event row
+ * (kind `restart`) rather than a column or a table of its own: the event log
+ * is already what the admin page reads, it outlives any one worker row (a
+ * restarted worker is a new row), and counting per part over a window is one
+ * query on the (kind, createdAt) index.
+ */
+import { db } from "@/lib/db";
+import { abandonProvisioning, releaseLeases } from "@/lib/identities";
+import type { RestartablePart } from "./parts";
+
+export interface Restart {
+  part: RestartablePart;
+  /** How the run ended: "SIGKILL", "code 1". */
+  exit: string;
+  /** 1 for the first restart in a row. */
+  attempt: number;
+  delayMs: number;
+  /** The worker that died, for a worker restart. */
+  workerId?: string;
+}
+
+export async function recordRestart(r: Restart): Promise<void> {
+  await db.event.create({
+    data: {
+      kind: "restart",
+      workerId: r.workerId ?? null,
+      data: { part: r.part, exit: r.exit, attempt: r.attempt, delayMs: r.delayMs },
+    },
+  });
+}
+
+/** A part given up on after crashing at every start: a failure the admin page lists. */
+export async function recordGaveUp(part: RestartablePart, exit: string, tries: number): Promise<void> {
+  await db.event.create({
+    data: {
+      kind: "failure",
+      error: `${part} kept crashing at start-up (${tries} restarts, last exit: ${exit}); the run command stopped`,
+    },
+  });
+}
+
+/**
+ * Hands back what a dead worker held, at once instead of when its leases
+ * expire, so its replacement resumes its agents without waiting: identities it
+ * was creating go back to the pool's retry queue, its leases are released, and
+ * it is marked stopped (the health check no longer counts it). Only for a
+ * worker known to be dead, i.e. whose whole process group the supervisor saw
+ * end; a worker that is merely slow keeps its leases until they expire.
+ * Each step only touches rows this worker id still holds, so repeating it is harmless.
+ */
+export async function releaseDeadWorker(workerId: string): Promise<number> {
+  await abandonProvisioning(workerId);
+  const released = await releaseLeases(workerId);
+  await db.worker.updateMany({ where: { id: workerId, stoppedAt: null }, data: { stoppedAt: new Date() } });
+  return released;
+}
