@@ -39,7 +39,7 @@ export async function workerState(freshWorkers: number): Promise<WorkerState> {
     }),
   ]);
   const heartbeatAt = lastHeartbeat._max.heartbeatAt?.getTime() ?? 0;
-  return lastRestart && lastRestart.createdAt.getTime() >= heartbeatAt ? "restarting" : "down";
+  return lastRestart && lastRestart.createdAt.getTime() > heartbeatAt ? "restarting" : "down";
 }
 
 export interface SupervisionHealth {
