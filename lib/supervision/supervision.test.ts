@@ -38,18 +38,18 @@ describe("supervision", () => {
     const { db } = database();
     await db.worker.createMany({
       data: [
-        { id: "dead", host: "h", pid: 1 },
+        { id: "crashed", host: "h", pid: 1 },
         { id: "alive", host: "h", pid: 2 },
       ],
     });
     const lease = { leaseExpiresAt: new Date(Date.now() + 30_000) };
-    const live = await db.identity.create({ data: { status: "live", leaseOwner: "dead", ...lease } });
+    const live = await db.identity.create({ data: { status: "live", leaseOwner: "crashed", ...lease } });
     const making = await db.identity.create({
-      data: { status: "provisioning", leaseOwner: "dead", ...lease },
+      data: { status: "provisioning", leaseOwner: "crashed", ...lease },
     });
     const other = await db.identity.create({ data: { status: "live", leaseOwner: "alive", ...lease } });
 
-    expect(await releaseDeadWorker("dead")).toBe(1);
+    expect(await releaseDeadWorker("crashed")).toBe(1);
     expect(await db.identity.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({
       leaseOwner: null,
       status: "live",
@@ -59,7 +59,7 @@ describe("supervision", () => {
       status: "failed", // a half-made identity is retried from a fresh key
     });
     expect((await db.identity.findUniqueOrThrow({ where: { id: other.id } })).leaseOwner).toBe("alive");
-    expect((await db.worker.findUniqueOrThrow({ where: { id: "dead" } })).stoppedAt).not.toBeNull();
+    expect((await db.worker.findUniqueOrThrow({ where: { id: "crashed" } })).stoppedAt).not.toBeNull();
     expect((await db.worker.findUniqueOrThrow({ where: { id: "alive" } })).stoppedAt).toBeNull();
   });
 
