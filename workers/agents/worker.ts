@@ -118,6 +118,13 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     void inFlight.track(takeOver(ctx, item).finally(() => pending.delete(key)));
   };
 
+  // One process per worker id: leases still held under this id belong to a predecessor that died (a system
+  // supervisor restarting the worker with a fixed WORKER_ID). Hand them back now: the heartbeat would
+  // otherwise renew them without running their agents.
+  await abandonProvisioning(id);
+  const inherited = await releaseLeases(id);
+  if (inherited > 0) log.info({ released: inherited }, "handed back the leases of a dead worker with this id");
+
   const registry = await startRegistry({
     workerId: id,
     leaseMs,
