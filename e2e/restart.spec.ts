@@ -5,15 +5,10 @@
  * a real XMTP client sent while it was down is answered exactly once when it
  * is back, and the restart shows on /api/health.
  */
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import type { Client, Group } from "@xmtp/node-sdk";
+import type { Group } from "@xmtp/node-sdk";
 import pg from "pg";
-import { convosCodecs, join } from "@/lib/convos";
-import { createXmtpClient, eoaSigner, randomPrivateKey } from "@/lib/xmtp";
+import { openChatSession, type ChatSession } from "../workers/chat/session";
 import { E2E } from "./env";
 import { waitForIdle } from "./pool";
 
@@ -48,9 +43,9 @@ test("after SIGKILL of the worker the site stays up, the worker comes back and a
   request,
 }) => {
   test.setTimeout(240_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-restart-"));
   const database = new pg.Client({ connectionString: E2E.databaseUrl });
   await database.connect();
+  let session: ChatSession | undefined;
   try {
     await waitForIdle(request);
     const claimed = await request.post("/api/pool/claim", {
@@ -60,16 +55,17 @@ test("after SIGKILL of the worker the site stays up, the worker comes back and a
     expect(claimed.status()).toBe(201);
     const { agentId, inviteUrl } = (await claimed.json()) as { agentId: string; inviteUrl: string };
 
-    const client = (await createXmtpClient({
-      signer: eoaSigner(randomPrivateKey()),
-      dbPath: path.join(dir, "person.db3"),
-      dbEncryptionKey: new Uint8Array(randomBytes(32)),
+    const agentStatus = async () =>
+      (await database.query<{ status: string }>(`SELECT status FROM "Agent" WHERE id = $1`, [agentId]))
+        .rows[0]?.status;
+    await expect.poll(agentStatus, { timeout: 60_000, intervals: [300] }).toBe("live");
+    session = await openChatSession({
+      inviteUrl,
+      dataDir: test.info().outputPath("chat"),
+      name: "E2E night owl",
       env: "local",
-      codecs: [...convosCodecs],
-    })) as unknown as Client<unknown>;
-    const joined = await join(inviteUrl, { client, env: "local", timeoutMs: 60_000, syncIntervalMs: 300 });
-    if (joined.status !== "joined") throw new Error(`join: ${joined.status}`);
-    const group = joined.group;
+    });
+    const group = session.conversation;
 
     // The greeting tells us the agent's inbox; then one question answered before the crash.
     let agentInbox = "";
@@ -142,7 +138,7 @@ test("after SIGKILL of the worker the site stays up, the worker comes back and a
     expect(lease.rows[0].leaseOwner).not.toBeNull();
     expect(lease.rows[0].leaseOwner).not.toBe(dead.id);
   } finally {
+    await session?.close();
     await database.end();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
