@@ -12,7 +12,8 @@
  * exits at once. The worker and the local node are restarted when they die
  * (scripts/supervisor.ts: capped backoff; a part that keeps crashing at
  * start-up is given up on, and then everything stops with a failing code).
- * The web app is what users reach: when it dies, the rest is stopped too.
+ * The web app and the embedded database are what users reach: when one dies,
+ * the rest is stopped too.
  *
  * A restart is recorded in the database (lib/supervision), where the web app
  * reads it for /api/health, /admin and the metrics. A dead worker's leases
@@ -24,6 +25,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { migrate, openDatabase, run } from "./database.ts";
 import { loadDevSecrets } from "./dev-secrets.ts";
 import { DEFAULT_RESTART_POLICY, supervise, type RestartInfo, type SupervisedPart } from "./supervisor.ts";
@@ -103,6 +105,23 @@ function start(name: string, cmd: string, args: string[], opts: PartOptions = {}
   return part;
 }
 
+/** The embedded server is what the web app serves from: when it dies, everything stops (exit code 1). */
+function watchEmbeddedDatabase(dir: string) {
+  const pid = Number(fs.readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0]);
+  const timer = setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      clearInterval(timer);
+      if (stopping) return;
+      log("database exited; stopping the rest");
+      stopDatabase = async () => {}; // its stop() would wait forever for an exit that already happened
+      void shutdown(1);
+    }
+  }, 1_000);
+  timer.unref();
+}
+
 /** A database write that must not hold up stopping or restarting. */
 function withTimeout<T>(promise: Promise<T>, ms = 5_000): Promise<T> {
   return Promise.race([
@@ -174,6 +193,7 @@ env.DATABASE_URL = database.url;
 // This process records restarts (lib/supervision) through the shared client, which reads it from here.
 process.env.DATABASE_URL = database.url;
 log(database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}` : "using DATABASE_URL");
+if (database.embedded) watchEmbeddedDatabase(path.join(dataDir, "postgres"));
 try {
   await migrate(database.url);
   await run("npx", ["tsx", "prisma/seed.ts"], env);
