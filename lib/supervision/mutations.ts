@@ -11,11 +11,11 @@ import type { RestartablePart } from "./parts";
 
 export interface Restart {
   part: RestartablePart;
-  /** How the run ended: "SIGKILL", "code 1". */
+  /** How the run ended: "SIGKILL", "code 1"; "unknown" when another supervisor restarted it. */
   exit: string;
-  /** 1 for the first restart in a row. */
-  attempt: number;
-  delayMs: number;
+  /** 1 for the first restart in a row (known to the run command only). */
+  attempt?: number;
+  delayMs?: number;
   /** The worker that died, for a worker restart. */
   workerId?: string;
 }
@@ -25,9 +25,22 @@ export async function recordRestart(r: Restart): Promise<void> {
     data: {
       kind: "restart",
       workerId: r.workerId ?? null,
-      data: { part: r.part, exit: r.exit, attempt: r.attempt, delayMs: r.delayMs },
+      data: { part: r.part, exit: r.exit, attempt: r.attempt ?? null, delayMs: r.delayMs ?? null },
     },
   });
+}
+
+/**
+ * For a worker starting under a fixed id (WORKER_ID, e.g. under systemd): when
+ * the last run under that id never marked itself stopped, it died and this
+ * start is a restart, recorded as the run command records its own. (The run
+ * command gives each run a new id, so its restarts are never counted twice.)
+ */
+export async function recordRestartUnderSameId(workerId: string): Promise<boolean> {
+  const previous = await db.worker.findUnique({ where: { id: workerId }, select: { stoppedAt: true } });
+  if (!previous || previous.stoppedAt) return false;
+  await recordRestart({ part: "worker", exit: "unknown", workerId });
+  return true;
 }
 
 /** A part given up on after crashing at every start: a failure the admin page lists. */

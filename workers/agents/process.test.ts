@@ -161,5 +161,10 @@ describe("worker process", () => {
     );
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await texts(group)).filter((m) => OFFLINE.test(m.text))).toHaveLength(3);
+    // Counted as a restart (/api/health, /admin, metrics), as the run command counts its own.
+    const restarts = await env.t.db.event.findMany({ where: { kind: "restart", workerId: "steady" } });
+    expect(restarts.map((e) => e.data)).toEqual([
+      { part: "worker", exit: "unknown", attempt: null, delayMs: null },
+    ]);
   });
 });
