@@ -20,6 +20,7 @@ export interface Restart {
   workerId?: string;
 }
 
+/** One restart of a part, as an event; the run command writes it while the restart waits for its backoff. */
 export async function recordRestart(r: Restart): Promise<void> {
   await db.event.create({
     data: {
