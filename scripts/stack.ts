@@ -78,11 +78,17 @@ function start(name: string, cmd: string, args: string[], opts: PartOptions = {}
         );
         await opts.restart.beforeRestart?.(info);
         const { part: restarted, workerId: deadWorker } = opts.restart;
-        await recordRestart({ ...info, part: restarted, workerId: deadWorker?.() });
+        await recordRestart({
+          part: restarted,
+          exit: info.exit,
+          attempt: info.attempt,
+          delayMs: info.delayMs,
+          workerId: deadWorker?.(),
+        });
       },
       onHookError: (partName, err) =>
         log(
-          `${partName}: cleaning up after it failed (${err instanceof Error ? err.message : err}); restarting it anyway`,
+          `${partName}: cleaning up before its restart failed (${err instanceof Error ? err.message : err}); restarting it anyway`,
         ),
       onFailed: ({ exit, gaveUp, tries }) => {
         if (stopping) return;

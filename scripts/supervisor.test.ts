@@ -168,4 +168,20 @@ describe("restart policy", () => {
     await until("the second run", () => w.starts.length === 2);
     expect(alive(w.part.pid!)).toBe(true);
   });
+
+  it("start() while stop() is under way starts a new run once the old one is gone, and counts no crash", async () => {
+    const w = watched({ name: "worker", ...node("setInterval(() => {}, 1000)"), restart: fast });
+    w.part.start();
+    await until("the first run", () => w.starts.length === 1);
+    const first = w.part.pid!;
+    const stopped = w.part.stop("SIGTERM", 2_000);
+    w.part.start(); // what the run command does with the worker around a restart of the local node
+    await stopped;
+    await until("the second run", () => w.starts.length === 2);
+    expect(alive(first)).toBe(false);
+    expect(alive(w.part.pid!)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.starts).toHaveLength(2);
+    expect(w.restarts).toEqual([]);
+  });
 });

@@ -81,7 +81,7 @@ export interface SupervisedPart {
   readonly pid: number | undefined;
   /** Restarts since the part was created. */
   readonly restarts: number;
-  /** Starts a run (again, after stop()); a no-op while one runs. */
+  /** Starts a run (again, after stop(); during a stop, once it is done); a no-op while one runs. */
   start(): void;
   /** Stops the current run with `signal`, then SIGKILL after `killAfterMs`; cancels a pending restart. */
   stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<void>;
@@ -98,6 +98,8 @@ export function supervise(spec: PartSpec, hooks: PartHooks = {}): SupervisedPart
   let tries = 0;
   let restarts = 0;
   let wanted = false;
+  /** Runs that stop() ended: their exit is no crash. */
+  const stoppedOnPurpose = new WeakSet<ChildProcess>();
   let pendingRestart: NodeJS.Timeout | undefined;
 
   const run = () => {
@@ -122,7 +124,10 @@ export function supervise(spec: PartSpec, hooks: PartHooks = {}): SupervisedPart
     signalGroup(ended, "SIGKILL");
     await groupGone(ended);
     if (child === ended) child = undefined;
-    if (!wanted) return; // stop() asked for it
+    if (stoppedOnPurpose.has(ended) || !wanted) {
+      if (wanted && !child) run(); // start() was called while stop() was under way
+      return;
+    }
     const policy = spec.restart;
     if (!policy) {
       wanted = false;
@@ -163,11 +168,13 @@ export function supervise(spec: PartSpec, hooks: PartHooks = {}): SupervisedPart
       pendingRestart = undefined;
       const current = child;
       if (!current) return;
+      stoppedOnPurpose.add(current);
       signalGroup(current, signal);
       const timer = setTimeout(() => signalGroup(current, "SIGKILL"), killAfterMs);
       await groupGone(current);
       clearTimeout(timer);
       if (child === current) child = undefined;
+      if (wanted && !child && !pendingRestart) run(); // start() was called while this stop was under way
     },
     kill() {
       if (child) signalGroup(child, "SIGKILL");
