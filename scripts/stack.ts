@@ -9,13 +9,30 @@
  *   4. the web app (`next dev`, or `next start` after `npm run build`).
  *
  * Ctrl-C (or SIGTERM) stops everything in reverse order; a second Ctrl-C
- * exits at once. When any part dies, the rest is stopped too.
+ * exits at once. The worker and the local node are restarted when they die
+ * (scripts/supervisor.ts: capped backoff; a part that keeps crashing at
+ * start-up is given up on, and then everything stops with a failing code).
+ * The web app and the embedded database are what users reach: when one dies,
+ * the rest is stopped too.
+ *
+ * A restart is recorded in the database (lib/supervision), where the web app
+ * reads it for /api/health, /admin and the metrics. A dead worker's leases
+ * are released at once, so its replacement resumes its agents and answers
+ * what was sent meanwhile without waiting for the leases to expire. When the
+ * local node dies the worker is stopped and started again after it, so its
+ * XMTP clients start against the node that is back (same port, same state).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { migrate, openDatabase, run } from "./database.ts";
 import { loadDevSecrets } from "../lib/secrets/dev-secrets.ts";
+import { DEFAULT_RESTART_POLICY, supervise, type RestartInfo, type SupervisedPart } from "./supervisor.ts";
 import { missingInProduction } from "../lib/config.ts";
+import { db } from "../lib/db.ts";
+import { recordGaveUp, recordRestart, releaseDeadWorker } from "../lib/supervision/mutations.ts";
+import type { RestartablePart } from "../lib/supervision/parts.ts";
 import { checkLocalStateConsistent } from "../workers/xmtp-node/consistency.ts";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
@@ -25,45 +42,98 @@ const xmtpEnv = process.env.XMTP_ENV ?? "local";
 const port = process.env.PORT ?? "3000";
 const log = (line: string) => console.log(`[run] ${line}`);
 
-const children: { name: string; child: ChildProcess }[] = [];
+const parts: SupervisedPart[] = [];
 let stopping = false;
 
-/**
- * Each part runs in its own process group (detached), and is stopped by
- * signalling the whole group: `npx` and `tsx` start grandchildren that a
- * signal to the direct child would leave behind as orphans.
- */
-function start(name: string, cmd: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(cmd, args, { stdio: "inherit", env: { ...process.env, ...env }, detached: true });
-  children.push({ name, child });
-  child.on("exit", (code, signal) => {
-    if (!stopping) {
-      log(`${name} exited (${signal ?? code}); stopping the rest`);
-      void shutdown(code ?? 1);
-    }
-  });
-  return child;
+interface PartOptions {
+  /** Extra environment for each run. */
+  env?: () => Record<string, string>;
+  /** Restarted when it dies (with the default policy); otherwise its death stops everything. */
+  restart?: {
+    part: RestartablePart;
+    /** Runs before the restart, after the backoff began: cleans up after the dead run. */
+    beforeRestart?: (info: RestartInfo) => Promise<void>;
+    /** The id of the worker that died, recorded with the restart. */
+    workerId?: () => string;
+  };
+  onStart?: () => void;
 }
 
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    // the group is already gone
-  }
+function start(name: string, cmd: string, args: string[], opts: PartOptions = {}): SupervisedPart {
+  const part = supervise(
+    {
+      name,
+      command: cmd,
+      args,
+      env: () => ({ ...process.env, ...env, ...opts.env?.() }),
+      restart: opts.restart ? DEFAULT_RESTART_POLICY : undefined,
+    },
+    {
+      onStart: () => opts.onStart?.(),
+      onRestart: async (info) => {
+        if (stopping || !opts.restart) return;
+        const { maxTries } = DEFAULT_RESTART_POLICY;
+        log(
+          `${name} exited (${info.exit}); restarting it in ${info.delayMs / 1000} s (restart ${info.attempt} of at most ${maxTries} in a row)`,
+        );
+        await opts.restart.beforeRestart?.(info);
+        const { part: restarted, workerId: deadWorker } = opts.restart;
+        await recordRestart({
+          part: restarted,
+          exit: info.exit,
+          attempt: info.attempt,
+          delayMs: info.delayMs,
+          workerId: deadWorker?.(),
+        });
+      },
+      onHookError: (partName, err) =>
+        log(
+          `${partName}: cleaning up before its restart failed (${err instanceof Error ? err.message : err}); restarting it anyway`,
+        ),
+      onFailed: ({ exit, gaveUp, tries }) => {
+        if (stopping) return;
+        if (!gaveUp || !opts.restart) {
+          log(`${name} exited (${exit}); stopping the rest`);
+          void shutdown(1);
+          return;
+        }
+        log(
+          `${name} kept crashing at start-up: given up after ${tries} restarts (last exit: ${exit}); stopping the rest`,
+        );
+        void withTimeout(recordGaveUp(opts.restart.part, exit, tries))
+          .catch(() => {})
+          .then(() => shutdown(1));
+      },
+    },
+  );
+  parts.push(part);
+  part.start();
+  return part;
 }
 
-/** Resolves once no process of the child's group is left. */
-async function groupGone(child: ChildProcess): Promise<void> {
-  for (;;) {
+/** The embedded server is what the web app serves from: when it dies, everything stops (exit code 1). */
+function watchEmbeddedDatabase(dir: string) {
+  const pid = Number(fs.readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0]);
+  const timer = setInterval(() => {
     try {
-      if (!child.pid) return;
-      process.kill(-child.pid, 0);
+      process.kill(pid, 0);
     } catch {
-      return;
+      clearInterval(timer);
+      if (stopping) return;
+      log("database exited; stopping the rest");
+      stopDatabase = async () => {}; // its stop() would wait forever for an exit that already happened
+      void shutdown(1);
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  }, 1_000);
+  timer.unref();
+}
+
+/** A database write that must not hold up stopping or restarting. */
+function withTimeout<T>(promise: Promise<T>, ms = 5_000): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref()),
+  ]);
 }
 
 let stopDatabase: () => Promise<void> = async () => {};
@@ -71,13 +141,11 @@ let stopDatabase: () => Promise<void> = async () => {};
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  for (const { name, child } of [...children].reverse()) {
-    signalGroup(child, "SIGTERM");
-    const timer = setTimeout(() => signalGroup(child, "SIGKILL"), 10_000);
-    await groupGone(child);
-    clearTimeout(timer);
-    log(`${name} stopped`);
+  for (const part of [...parts].reverse()) {
+    await part.stop("SIGTERM", 10_000);
+    log(`${part.name} stopped`);
   }
+  if (process.env.DATABASE_URL) await db.$disconnect().catch(() => {});
   await stopDatabase();
   log("database stopped");
   process.exit(code);
@@ -85,7 +153,7 @@ async function shutdown(code: number) {
 
 /** A second signal: kill what is left at once and leave. */
 function exitNow(code: number) {
-  for (const { child } of children) signalGroup(child, "SIGKILL");
+  for (const part of parts) part.kill();
   process.exit(code);
 }
 process.on("SIGINT", () => (stopping ? exitNow(130) : void shutdown(0)));
@@ -128,7 +196,10 @@ if (xmtpEnv === "local") {
 const database = await openDatabase({ dataDir });
 stopDatabase = database.stop;
 env.DATABASE_URL = database.url;
+// This process records restarts (lib/supervision) through the shared client, which reads it from here.
+process.env.DATABASE_URL = database.url;
 log(database.embedded ? `embedded PostgreSQL on port ${database.embedded.port}` : "using DATABASE_URL");
+if (database.embedded) watchEmbeddedDatabase(path.join(dataDir, "postgres"));
 try {
   await migrate(database.url);
   await run("npx", ["tsx", "prisma/seed.ts"], env);
@@ -143,13 +214,44 @@ try {
 // share a machine: without this, a launch right after another one waited on
 // the worker making its replacement (p95 212 ms instead of 74 ms on 2 cores;
 // bench/claim-http.ts). Threads inherit the niceness, so `nice` covers them all.
-const startInBackground = (name: string, script: string) =>
-  start(name, "nice", ["-n", "10", "node_modules/.bin/tsx", script], env);
-if (xmtpEnv === "local") startInBackground("xmtp-node", "workers/xmtp-node/main.ts");
-startInBackground("worker", "workers/agents/main.ts");
+const background = (script: string) => ["-n", "10", "node_modules/.bin/tsx", script];
+
+// Each run of the worker gets its own id, so that after it dies the run command
+// knows which leases to hand back (only that dead worker's).
+let workerId = "";
+const newWorkerId = () => (workerId = `${os.hostname()}-run-${randomUUID().slice(0, 8)}`);
+/** Parts whose XMTP clients talk to the local node: stopped while it is down, started again after it. */
+const nodeClients: SupervisedPart[] = [];
+if (xmtpEnv === "local") {
+  let nodeRuns = 0;
+  start("xmtp-node", "nice", background("workers/xmtp-node/main.ts"), {
+    restart: {
+      part: "xmtp-node",
+      beforeRestart: async () => {
+        log("stopping the worker until the local XMTP node is back");
+        await Promise.all(nodeClients.map((part) => part.stop("SIGTERM", 10_000)));
+      },
+    },
+    onStart: () => {
+      if (nodeRuns++ > 0 && !stopping) for (const part of nodeClients) part.start();
+    },
+  });
+}
+const worker = start("worker", "nice", background("workers/agents/main.ts"), {
+  env: () => ({ WORKER_ID: newWorkerId() }),
+  restart: {
+    part: "worker",
+    workerId: () => workerId,
+    beforeRestart: async () => {
+      const released = await withTimeout(releaseDeadWorker(workerId));
+      if (released > 0) log(`handed back the dead worker's ${released} leases`);
+    },
+  },
+});
+nodeClients.push(worker);
 if (mode === "start" && !fs.existsSync(".next/BUILD_ID")) {
   console.error("[run] no production build: run `npm run build` first");
   await shutdown(1);
 }
-start("web", "node_modules/.bin/next", [mode, "-p", port], env);
+start("web", "node_modules/.bin/next", [mode, "-p", port]);
 log(`web on http://localhost:${port}`);

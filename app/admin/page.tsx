@@ -6,11 +6,14 @@ import { requireAdmin } from "@/lib/auth/session";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
 import { claimLatency, identityCounts, recentFailures, workersHealth } from "@/lib/pool/health";
 import { getPoolSettings } from "@/lib/pool/settings";
+import { supervisionHealth } from "@/lib/supervision/queries";
 
 export const metadata: Metadata = { title: "Admin" };
 export const dynamic = "force-dynamic";
 
 const HOUR = 3_600_000;
+/** A worker that heartbeated this recently is up (as /api/health counts them). */
+const WORKER_FRESH_MS = 30_000;
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
@@ -45,6 +48,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
     recentFailures(20),
     listAgentsForAdmin({ q, status }),
   ]);
+  const supervision = await supervisionHealth(
+    workers.filter((w) => !w.stopped && w.heartbeatAgeMs <= WORKER_FRESH_MS).length,
+  );
   const card = "rounded-card border border-line bg-surface p-5";
   const heading = "mb-3 text-sm font-semibold uppercase tracking-wide text-ink-muted";
   return (
@@ -129,6 +135,12 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
         <h2 id="workers-title" className={heading}>
           Workers
         </h2>
+        <p className="mb-3 text-sm" data-testid="worker-state">
+          Worker:{" "}
+          <strong className={supervision.worker === "up" ? "" : "text-danger"}>{supervision.worker}</strong> ·
+          restarts in the last day: {supervision.restartsLastDay.worker} worker,{" "}
+          {supervision.restartsLastDay["xmtp-node"]} local XMTP node
+        </p>
         {workers.length === 0 ? (
           <p className="text-sm text-danger">No worker has ever started: nothing refills the pool.</p>
         ) : (
@@ -148,7 +160,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
                   <td>
                     {w.host} · {w.pid}
                   </td>
-                  <td className={w.stopped || w.heartbeatAgeMs > 30_000 ? "text-danger" : ""}>
+                  <td className={w.stopped || w.heartbeatAgeMs > WORKER_FRESH_MS ? "text-danger" : ""}>
                     {w.stopped ? "stopped" : age(w.heartbeatAgeMs)}
                   </td>
                   <td>{w.leases}</td>

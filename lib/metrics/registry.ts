@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db } from "@/lib/db";
 import { AgentStatus, IdentityStatus } from "@/lib/generated/prisma/enums";
 import { getPoolSettings } from "@/lib/pool/settings";
+import { restartCounts } from "@/lib/supervision/queries";
 
 interface Metrics {
   registry: Registry;
@@ -91,6 +92,17 @@ function create(): Metrics {
           where: { kind: "failure", createdAt: { gte: new Date(Date.now() - 3_600_000) } },
         }),
       );
+    },
+  });
+  new Counter({
+    name: "convos_restarts_total",
+    help: "Restarts of a part that died (worker, xmtp-node) by the run command, as recorded in the database.",
+    labelNames: ["part"] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await restartCounts();
+      this.reset();
+      for (const [part, n] of Object.entries(counts)) this.inc({ part }, n);
     },
   });
   return { registry, claims, claimErrors, claimLatency };

@@ -1,7 +1,9 @@
 /**
  * The worker as a child process (workers/agents/main.ts): SIGTERM releases its
  * leases and marks it stopped; after SIGKILL its lease expires and another
- * worker takes the agent over, and the agent still answers, exactly once.
+ * worker takes the agent over, and the agent still answers, exactly once; a
+ * worker restarted under the same id (a system supervisor's restart) takes its
+ * dead predecessor's agents back at once, without waiting for the leases to expire.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -27,7 +29,7 @@ afterAll(async () => {
   tmp.remove();
 });
 
-function spawnWorker(id: string): ChildProcess {
+function spawnWorker(id: string, overrides: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "main.ts")], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: {
@@ -41,6 +43,7 @@ function spawnWorker(id: string): ChildProcess {
       WORKER_POLL_MS: "500",
       WORKER_GRACE_MS: "3000",
       LOG_LEVEL: "warn",
+      ...overrides,
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -127,5 +130,36 @@ describe("worker process", () => {
     );
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await texts(group)).filter((m) => OFFLINE.test(m.text))).toHaveLength(2);
+  });
+  it("a worker restarted under the same id after SIGKILL takes its agents back at once, not after lease expiry", async () => {
+    await inProcess?.stop();
+    inProcess = undefined;
+    // Two minutes: an answer within the 40 s below can only come from leases handed back at start.
+    const longLease = { WORKER_LEASE_MS: "120000" };
+    const first = spawnWorker("steady", longLease);
+    await waitFor(
+      "steady runs the agent",
+      async () =>
+        (await env.t.db.identity.findUniqueOrThrow({ where: { id: identityId } })).leaseOwner === "steady",
+      30_000,
+    );
+    const exit = exited(first);
+    first.kill("SIGKILL");
+    expect(await exit).toBe("SIGKILL");
+
+    await group.sendText("third question");
+    spawnWorker("steady", longLease);
+    await waitFor(
+      "the third answer",
+      async () => (await texts(group)).filter((m) => OFFLINE.test(m.text)).length === 3,
+      40_000,
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await texts(group)).filter((m) => OFFLINE.test(m.text))).toHaveLength(3);
+    // Counted as a restart (/api/health, /admin, metrics), as the run command counts its own.
+    const restarts = await env.t.db.event.findMany({ where: { kind: "restart", workerId: "steady" } });
+    expect(restarts.map((e) => e.data)).toEqual([
+      { part: "worker", exit: "unknown", attempt: null, delayMs: null },
+    ]);
   });
 });

@@ -24,6 +24,7 @@ import { abandonProvisioning } from "@/lib/pool/reservations";
 import { AGENT_STOPPED_CHANNEL, stoppedAgentsAmong } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
 import { loadMasterKey, type SealingKey } from "@/lib/secrets";
+import { recordRestartUnderSameId } from "@/lib/supervision/mutations";
 import type { AgentRuntime } from "./agent-runtime";
 import type { WorkerContext } from "./context";
 import { WorkerEvents } from "./events";
@@ -144,6 +145,15 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
       checkingStops = false;
     }
   };
+
+  // One process per worker id: leases still held under this id belong to a predecessor that died (a system
+  // supervisor restarting the worker with a fixed WORKER_ID). Hand them back now: the heartbeat would
+  // otherwise renew them without running their agents.
+  if (await recordRestartUnderSameId(id)) log.warn("the last run under this worker id died; restarted");
+  await abandonProvisioning(id);
+  const inherited = await releaseLeases(id);
+  if (inherited > 0)
+    log.info({ released: inherited }, "handed back the leases of a dead worker with this id");
 
   const registry = await startRegistry({
     workerId: id,

@@ -2,8 +2,11 @@
  * Readiness: 503 only when the database does not answer. `workers` is the
  * number of agent workers that heartbeated in the last 30 s (0 means claims
  * still work from the warm pool, but nothing refills it or takes agents over).
+ * `worker` says whether one is up, being restarted by the run command, or down;
+ * `restartsLastDay` counts the run command's restarts per part.
  */
 import { db } from "@/lib/db";
+import { supervisionHealth } from "@/lib/supervision/queries";
 
 export const dynamic = "force-dynamic";
 
@@ -18,5 +21,10 @@ export async function GET() {
   const freshWorkers = await db.worker.count({
     where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - WORKER_FRESH_MS) } },
   });
-  return Response.json({ ok: true, database: "up", workers: freshWorkers });
+  return Response.json({
+    ok: true,
+    database: "up",
+    workers: freshWorkers,
+    ...(await supervisionHealth(freshWorkers)),
+  });
 }
