@@ -15,7 +15,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { migrate, openDatabase, run } from "./database.ts";
 import { loadDevSecrets } from "./dev-secrets.ts";
-import { missingInProduction } from "../lib/config.ts";
+import { isFlagSet, missingInProduction } from "../lib/config.ts";
+import { productionRefusals } from "../lib/production-defaults.ts";
+import { webServerOptions } from "./web-server.ts";
 import { localStateProblem } from "../workers/xmtp-node/consistency.ts";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
@@ -107,6 +109,14 @@ if (mode === "start") {
     );
     process.exit(1);
   }
+  const refusals = productionRefusals({
+    DATABASE_URL: process.env.DATABASE_URL,
+    ALLOW_EMBEDDED_DATABASE: isFlagSet(process.env.ALLOW_EMBEDDED_DATABASE),
+    XMTP_ENV: xmtpEnv,
+    ALLOW_LOCAL_XMTP: isFlagSet(process.env.ALLOW_LOCAL_XMTP),
+  });
+  for (const refusal of refusals) console.error(`[run] production (npm start): ${refusal}`);
+  if (refusals.length > 0) process.exit(1);
 }
 if (mode === "dev") {
   Object.assign(env, loadDevSecrets(dataDir, log));
@@ -151,5 +161,6 @@ if (mode === "start" && !fs.existsSync(".next/BUILD_ID")) {
   console.error("[run] no production build: run `npm run build` first");
   await shutdown(1);
 }
-start("web", "node_modules/.bin/next", [mode, "-p", port], env);
-log(`web on http://localhost:${port}`);
+const web = webServerOptions(mode, process.env);
+start("web", "node_modules/.bin/next", [mode, "-p", port, ...web.args], { ...env, ...web.env });
+log(`web on http://localhost:${port}${web.note}`);
