@@ -1,7 +1,7 @@
 /**
  * The address of the client behind a request, for per-client limits and the loopback-only
  * development sign-in. X-Forwarded-For is only believed because something we run wrote it: without
- * TRUST_PROXY the run command preloads scripts/forwarded-headers.cjs, which sets it to the socket's
+ * TRUST_PROXY the run command preloads scripts/forwarded-headers.mjs, which sets it to the socket's
  * address; with TRUST_PROXY our proxy appends the address it saw, so the last entry is the one to use
  * (the entries before it are the client's own claims).
  */

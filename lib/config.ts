@@ -45,7 +45,7 @@ const schema = z.object({
   HOST: optional,
   /**
    * A reverse proxy we run sits in front and appends the client's address to X-Forwarded-For.
-   * Off: forwarded headers from clients are replaced with the socket's address (scripts/forwarded-headers.cjs).
+   * Off: forwarded headers from clients are replaced with the socket's address (scripts/forwarded-headers.mjs).
    */
   TRUST_PROXY: flag,
   /** `npm start` on the embedded PostgreSQL (a demo box, not a deployment). */

@@ -33,7 +33,9 @@ describe("the embedded PostgreSQL's password", () => {
       expect(password).toMatch(/^[\w-]{32}$/);
       expect(server.adminUrl).toContain(password);
       expect(await canConnect(server.adminUrl)).toBe(true);
-      expect(await canConnect(`postgresql://postgres:postgres@127.0.0.1:${server.port}/postgres`)).toBe(false);
+      expect(await canConnect(`postgresql://postgres:postgres@127.0.0.1:${server.port}/postgres`)).toBe(
+        false,
+      );
     } finally {
       await server.stop();
     }

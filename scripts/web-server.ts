@@ -2,7 +2,7 @@
  * How the run command starts the web server. It listens on HOST: for `npm run dev`, 127.0.0.1 unless
  * told otherwise (the development server has a password-less sign-in); for `npm start`, every
  * interface unless HOST says one. And unless TRUST_PROXY says a proxy of ours is in front, the web
- * server is preloaded with scripts/forwarded-headers.cjs, so that the X-Forwarded-* headers the app
+ * server is preloaded with scripts/forwarded-headers.mjs, so that the X-Forwarded-* headers the app
  * sees come from the socket rather than from whoever is connecting.
  */
 import path from "node:path";
@@ -26,7 +26,7 @@ export function webServerOptions(
   if (isFlagSet(processEnv.TRUST_PROXY)) {
     return { args, env: {}, note: `${host ? ` (listening on ${host})` : ""}; trusting X-Forwarded-For` };
   }
-  const preload = `--require ${path.resolve("scripts/forwarded-headers.cjs")}`;
+  const preload = `--import ${path.resolve("scripts/forwarded-headers.mjs")}`;
   const nodeOptions = [processEnv.NODE_OPTIONS, preload].filter(Boolean).join(" ");
   return { args, env: { NODE_OPTIONS: nodeOptions }, note: host ? ` (listening on ${host})` : "" };
 }
