@@ -27,6 +27,12 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: optional,
   XMTP_ENV: z.enum(["local", "dev", "production"]).default("local"),
+  /** Largest request the local XMTP node accepts (workers/xmtp-node/server.ts). */
+  XMTP_NODE_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(32 * 1024 * 1024),
   DATA_DIR: z.string().default(".data"),
   PUBLIC_URL: z.string().url().default("http://localhost:3000"),
   AUTH_SECRET: optional,

@@ -4,12 +4,18 @@
  * SIGINT or SIGTERM stop it cleanly; a second signal exits at once.
  */
 import pino from "pino";
+import { config } from "../../lib/config.ts";
 import { startXmtpNode, xmtpNodeDataDir } from "./server.ts";
 
 const port = Number(process.env.XMTP_NODE_PORT ?? 5556);
 // Every call is logged at info; the run command lowers this to warn to keep the console readable.
 const log = pino({ name: "xmtp-node", level: process.env.XMTP_NODE_LOG_LEVEL ?? "info" });
-const node = await startXmtpNode({ port, dataDir: xmtpNodeDataDir(), log });
+const node = await startXmtpNode({
+  port,
+  dataDir: xmtpNodeDataDir(),
+  log,
+  maxMessageBytes: config().XMTP_NODE_MAX_MESSAGE_BYTES,
+});
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {
