@@ -13,6 +13,8 @@ export const E2E = {
   dataDir: ".data/e2e",
   smtpPort,
   adminEmail: "admin@e2e.test",
+  /** Listed as an admin, but e2e/security.spec.ts gives it a session before its address is verified. */
+  unverifiedAdminEmail: "unverified-admin@e2e.test",
   /** The embedded database the server starts (its random password is read once it exists); specs use it for fixtures. */
   get databaseUrl(): string {
     const password = readEmbeddedPassword(".data/e2e/postgres");
@@ -37,7 +39,7 @@ export const E2E = {
     ENABLE_DEV_SIGNIN: "1",
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     EMAIL_FROM: "Convos Agents <agents@e2e.test>",
-    ADMIN_EMAILS: "admin@e2e.test",
+    ADMIN_EMAILS: "admin@e2e.test,unverified-admin@e2e.test",
     POOL_API_KEY: "e2e-pool-api-key",
     NEXT_TELEMETRY_DISABLED: "1",
   } as Record<string, string>,
