@@ -42,6 +42,17 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
   };
 }
 
+/**
+ * The same headers for a JSON answer that proxy.ts does not see (a route left out of its matcher):
+ * no page, so a CSP that allows nothing at all.
+ */
+export function apiSecurityHeaders(https: boolean): Record<string, string> {
+  return {
+    ...securityHeaders({ nonce: "", development: false, https }),
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+  };
+}
+
 /** A fresh, unguessable nonce per response (128 random bits, base64). */
 export function newNonce(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");

@@ -13,6 +13,7 @@ import { errorResponse, jsonError, secretMatches } from "@/lib/api/responses";
 import { clientAddress } from "@/lib/client-address";
 import { config } from "@/lib/config";
 import { describeWait, hitRateLimit } from "@/lib/rate-limit";
+import { apiSecurityHeaders } from "@/lib/security-headers";
 import { getPoolSettings } from "@/lib/settings/pool";
 import { MAX_INVITE_URL_LENGTH } from "@/lib/pool/invite-check";
 
@@ -29,7 +30,16 @@ const body = z
   })
   .strict();
 
+const https = new URL(config().PUBLIC_URL).protocol === "https:";
+
+/** proxy.ts stays out of this route (it would read the body first), so the headers are set here. */
 export async function POST(request: Request) {
+  const response = await claim(request);
+  for (const [name, value] of Object.entries(apiSecurityHeaders(https))) response.headers.set(name, value);
+  return response;
+}
+
+async function claim(request: Request): Promise<Response> {
   const key = config().POOL_API_KEY;
   if (!key)
     return jsonError(
