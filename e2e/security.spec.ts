@@ -122,7 +122,7 @@ test.describe("3. sign-in mail limits", () => {
     mailbox().bind("not-an-address", count);
     const location = await askForMail(request, "not-an-address");
     expect(location).toContain("error=");
-    expect(location).not.toContain("sent=1");
+    expect(location).not.toContain("verify-request");
     await new Promise((r) => setTimeout(r, 1000));
     expect(received).toBe(0);
     mailbox().unbind("not-an-address", count);
@@ -137,7 +137,9 @@ test.describe("3. sign-in mail limits", () => {
     const count = () => received++;
     mailbox().bind(target, count);
     for (let i = 0; i < 5; i++) {
-      expect(await askForMail(request, target, { "x-forwarded-for": `198.51.100.${i}` })).toContain("sent=1");
+      expect(await askForMail(request, target, { "x-forwarded-for": `198.51.100.${i}` })).toContain(
+        "verify-request",
+      );
     }
     const refused = await askForMail(request, target, { "x-forwarded-for": "198.51.100.99" });
     expect(refused).toContain("error=TooManyMails");
@@ -146,8 +148,9 @@ test.describe("3. sign-in mail limits", () => {
     const form = page.getByTestId("email-signin");
     await form.getByLabel("E-mail").fill(target);
     await form.getByRole("button", { name: "Send me a sign-in link" }).click();
-    await expect(page.getByRole("alert")).toContainText("Too many sign-in e-mails");
-    await expect(page.getByRole("alert")).toContainText(/Try again in \d+ minutes/);
+    await expect(page.getByText(/^Too many sign-in e-mails/)).toContainText(
+      /Try again in (\d+ minutes|1 hour)\./,
+    );
     await expect.poll(() => received).toBe(5);
     await new Promise((r) => setTimeout(r, 1000));
     expect(received).toBe(5);
@@ -155,6 +158,7 @@ test.describe("3. sign-in mail limits", () => {
   });
 
   test("one client cannot spray addresses by forging X-Forwarded-For", async ({ request }) => {
+    mailbox(); // the mails must land somewhere
     const limit = Number(E2E.serverEnv.SIGNIN_MAILS_PER_HOUR_PER_CLIENT);
     let refusedAt = 0;
     for (let i = 1; i <= limit + 1; i++) {
@@ -195,7 +199,7 @@ test.describe("4. admins need a verified address", () => {
     await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
     expect((await page.goto("/admin"))?.status()).toBe(403);
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await context.clearCookies();
     await signInByEmail(page, email, "/admin");
     expect((await page.goto("/admin"))?.status()).toBe(200);
   });
