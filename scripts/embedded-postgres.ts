@@ -74,7 +74,16 @@ export async function startEmbeddedPostgres(opts: {
     createPostgresUser: process.getuid?.() === 0,
     onLog: (m: unknown) => log(String(m).trimEnd()),
     onError: (m: unknown) => log(String(m).trimEnd()),
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"],
+    // TCP on loopback only: no Unix socket in the shared /tmp, where another server on the same port
+    // (another checkout, another network namespace) holds the lock file and this one would fail to start.
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=300",
+    ],
   });
   if (!initialised) {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
