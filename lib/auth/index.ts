@@ -39,7 +39,7 @@ async function requestClientAddress(): Promise<string> {
   return clientAddress(await headers());
 }
 
-const devEmail = z.string().trim().toLowerCase().email().max(254);
+const emailAddress = z.string().trim().toLowerCase().email().max(254);
 
 function providers(): Provider[] {
   const c = config();
@@ -68,7 +68,7 @@ function providers(): Provider[] {
         credentials: { email: { label: "E-mail", type: "email" } },
         async authorize(input) {
           if (!devSignInEnabled() || !devSignInAllowedFrom(await requestClientAddress())) return null;
-          const parsed = devEmail.safeParse(input?.email);
+          const parsed = emailAddress.safeParse(input?.email);
           if (!parsed.success) return null;
           const email = parsed.data;
           return db.user.upsert({
@@ -96,7 +96,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     async signIn({ user, email }) {
       if (!email?.verificationRequest) return true;
       // Before a magic link is made: nothing for an invalid address, nothing over the limits.
-      const address = devEmail.safeParse(user.email);
+      const address = emailAddress.safeParse(user.email);
       if (!address.success) return false;
       const refusal = await signInMailRefusal(address.data, await requestClientAddress());
       if (!refusal) return true;
