@@ -22,13 +22,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
+import { readEmbeddedPassword } from "../scripts/embedded-password.ts";
 import { percentile } from "./setup.ts";
 
 const N = Number(process.argv[3] ?? 50);
 const base = (process.env.BENCH_URL ?? "http://localhost:3000").replace(/\/+$/, "");
 const slug = process.env.BENCH_TEMPLATE ?? "trip-planner";
 const dataDir = process.env.DATA_DIR ?? ".data";
-process.env.DATABASE_URL ||= `postgresql://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/convos`;
+// The embedded database's password is random, kept beside its folder (scripts/embedded-password.ts).
+const embeddedPassword = readEmbeddedPassword(path.join(dataDir, "postgres")) ?? "";
+process.env.DATABASE_URL ||= `postgresql://postgres:${embeddedPassword}@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/convos`;
 const secret =
   process.env.AUTH_SECRET ??
   (JSON.parse(fs.readFileSync(path.join(dataDir, "dev-secrets.json"), "utf8")) as { AUTH_SECRET: string })

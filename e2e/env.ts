@@ -2,6 +2,8 @@
  * The e2e deployment's settings, shared by playwright.config.ts (to start the
  * server) and the specs (to reach its database and mailbox).
  */
+import { readEmbeddedPassword } from "../scripts/embedded-password.ts";
+
 const port = Number(process.env.E2E_PORT ?? 3100);
 const pgPort = Number(process.env.E2E_PG_PORT ?? 54339);
 const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2526);
@@ -11,15 +13,25 @@ export const E2E = {
   dataDir: ".data/e2e",
   smtpPort,
   adminEmail: "admin@e2e.test",
-  /** The embedded database the server starts; specs use it for fixtures. */
-  databaseUrl: `postgresql://postgres:postgres@127.0.0.1:${pgPort}/convos`,
+  /** Listed as an admin, but e2e/security.spec.ts gives it a session before its address is verified. */
+  unverifiedAdminEmail: "unverified-admin@e2e.test",
+  /** The embedded database the server starts (its random password is read once it exists); specs use it for fixtures. */
+  get databaseUrl(): string {
+    const password = readEmbeddedPassword(".data/e2e/postgres");
+    if (!password) throw new Error("the e2e server's embedded PostgreSQL has not started yet");
+    return `postgresql://postgres:${password}@127.0.0.1:${pgPort}/convos`;
+  },
   serverEnv: {
     NODE_ENV: "production",
     PORT: String(port),
     PUBLIC_URL: `http://localhost:${port}`,
-    AUTH_URL: `http://localhost:${port}`,
     DATA_DIR: ".data/e2e",
     DATABASE_URL: "",
+    // A throwaway deployment on one machine: the embedded database and the local XMTP node, on purpose.
+    ALLOW_EMBEDDED_DATABASE: "1",
+    ALLOW_LOCAL_XMTP: "1",
+    // Every spec signs in from this machine; e2e/security.spec.ts reaches the limit and clears it again.
+    SIGNIN_MAILS_PER_HOUR_PER_CLIENT: "40",
     EMBEDDED_PG_PORT: String(pgPort),
     AUTH_SECRET: "e2e-only-auth-secret-not-for-production",
     MASTER_KEY: "e2e-only-master-key-not-for-production",
@@ -27,7 +39,7 @@ export const E2E = {
     ENABLE_DEV_SIGNIN: "1",
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     EMAIL_FROM: "Convos Agents <agents@e2e.test>",
-    ADMIN_EMAILS: "admin@e2e.test",
+    ADMIN_EMAILS: "admin@e2e.test,unverified-admin@e2e.test",
     POOL_API_KEY: "e2e-pool-api-key",
     NEXT_TELEMETRY_DISABLED: "1",
   } as Record<string, string>,

@@ -28,8 +28,35 @@ describe("parseConfig", () => {
         AUTH_SECRET: "a",
         MASTER_KEY: "b",
         DATABASE_URL: "postgres://h/d",
+        XMTP_ENV: "production",
       }).NODE_ENV,
     ).toBe("production");
+  });
+
+  it("refuses production on the local XMTP node unless allowed, saying what to set", () => {
+    const secrets = {
+      NODE_ENV: "production",
+      AUTH_SECRET: "a",
+      MASTER_KEY: "b",
+      DATABASE_URL: "postgres://h/d",
+    };
+    expect(() => parseConfig(secrets)).toThrow(/XMTP_ENV=production.*ALLOW_LOCAL_XMTP=1/);
+    expect(parseConfig({ ...secrets, ALLOW_LOCAL_XMTP: "1" }).ALLOW_LOCAL_XMTP).toBe(true);
+    // `next build` serves nothing: no refusal while building.
+    expect(parseConfig({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" }).XMTP_ENV).toBe(
+      "local",
+    );
+  });
+
+  it("limits sign-in e-mails by default and validates the limits", () => {
+    expect(parseConfig({})).toMatchObject({
+      SIGNIN_MAILS_PER_HOUR_PER_ADDRESS: 5,
+      SIGNIN_MAILS_PER_HOUR_PER_CLIENT: 20,
+      TRUST_PROXY: false,
+    });
+    expect(() => parseConfig({ SIGNIN_MAILS_PER_HOUR_PER_ADDRESS: "0" })).toThrow(
+      /SIGNIN_MAILS_PER_HOUR_PER_ADDRESS/,
+    );
   });
 
   it("rejects an unknown XMTP environment with a readable message", () => {

@@ -5,6 +5,7 @@
  * module that reads process.env; the rest of the code asks it.
  */
 import { z } from "zod";
+import { productionRefusals } from "./production-defaults";
 
 const optional = z
   .string()
@@ -15,6 +16,18 @@ const positiveInt = z.coerce.number().int().positive();
 const optionalMs = positiveInt.optional().or(z.literal("").transform(() => undefined));
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
+/** An on/off setting: "1" or "true" is on, anything else (unset included) is off. */
+const flag = z
+  .string()
+  .optional()
+  .transform((v) => isFlagSet(v));
+
+export function isFlagSet(value: string | undefined): boolean {
+  return value === "1" || value === "true";
+}
+
+const perHour = (fallback: number) => z.coerce.number().int().positive().max(100_000).default(fallback);
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: optional,
@@ -23,6 +36,12 @@ const schema = z.object({
   /** Port of the embedded PostgreSQL (used when DATABASE_URL is unset). */
   EMBEDDED_PG_PORT: positiveInt.default(54329),
   XMTP_ENV: z.enum(["local", "dev", "production"]).default("local"),
+  /** Largest request the local XMTP node accepts (workers/xmtp-node/server.ts). */
+  XMTP_NODE_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(32 * 1024 * 1024),
   DATA_DIR: optional.transform((v) => v ?? ".data"),
   /** Port of the local XMTP node (node-sdk 5.x expects 5556 for `local`). */
   XMTP_NODE_PORT: positiveInt.default(5556),
@@ -51,10 +70,22 @@ const schema = z.object({
         .map((e) => e.trim().toLowerCase())
         .filter(Boolean),
     ),
-  ENABLE_DEV_SIGNIN: z
-    .string()
-    .optional()
-    .transform((v) => v === "1" || v === "true"),
+  ENABLE_DEV_SIGNIN: flag,
+  /** Interface the web server listens on; unset: 127.0.0.1 for `npm run dev`, every interface for `npm start`. */
+  HOST: optional,
+  /**
+   * A reverse proxy we run sits in front and appends the client's address to X-Forwarded-For.
+   * Off: forwarded headers from clients are replaced with the socket's address (scripts/forwarded-headers.mjs).
+   */
+  TRUST_PROXY: flag,
+  /** `npm start` on the embedded PostgreSQL (a demo box, not a deployment). */
+  ALLOW_EMBEDDED_DATABASE: flag,
+  /** `npm start` on the local XMTP node, which checks no signatures (an offline demo, not a deployment). */
+  ALLOW_LOCAL_XMTP: flag,
+  /** Sign-in e-mails one address may be sent per hour. */
+  SIGNIN_MAILS_PER_HOUR_PER_ADDRESS: perHour(5),
+  /** Sign-in e-mails one client address may ask for per hour, whatever addresses it names. */
+  SIGNIN_MAILS_PER_HOUR_PER_CLIENT: perHour(20),
   SMTP_URL: optional,
   EMAIL_FROM: z.string().default("Convos Agents <agents@localhost>"),
   AUTH_GITHUB_ID: optional,
@@ -104,6 +135,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (missing.length > 0) {
       throw new ConfigError(`Production needs ${missing.join(", ")}; refusing to start without them.`);
     }
+    const refusals = productionRefusals(config);
+    if (refusals.length > 0) throw new ConfigError(refusals.join(" "));
   }
   return config;
 }

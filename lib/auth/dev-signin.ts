@@ -2,8 +2,9 @@
  * The development sign-in: e-mail only, no proof of ownership. It exists so a
  * developer can try the product without SMTP or OAuth, and is therefore on
  * only with ENABLE_DEV_SIGNIN and never when NODE_ENV is production, whatever
- * the flag says.
+ * the flag says, and only for clients on this machine.
  */
+import { isLoopback } from "@/lib/client-address";
 import { config } from "@/lib/config";
 
 export function devSignInEnabled(): boolean {
@@ -19,4 +20,9 @@ let warned = false;
 function warnOnce(message: string) {
   if (!warned) console.warn(message);
   warned = true;
+}
+
+/** The development sign-in answers only this machine, even when HOST opens the server to the network. */
+export function devSignInAllowedFrom(client: string): boolean {
+  return isLoopback(client);
 }

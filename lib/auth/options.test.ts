@@ -1,11 +1,11 @@
 /** What /signin offers: the development sign-in, and the admins it names, only in development with the flag. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-async function optionsWith(env: Record<string, string>) {
+async function optionsWith(env: Record<string, string>, client = "127.0.0.1") {
   vi.resetModules(); // lib/config parses the environment once per module instance
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const { signInOptions } = await import("./options");
-  return signInOptions();
+  return signInOptions(client);
 }
 
 afterEach(() => {
@@ -36,7 +36,15 @@ describe("signInOptions", () => {
       AUTH_SECRET: "x".repeat(32),
       MASTER_KEY: "y".repeat(64),
       DATABASE_URL: "postgresql://localhost/unused",
+      XMTP_ENV: "production",
     });
     expect(production).toMatchObject({ dev: false, devAdminEmails: [] });
+  });
+
+  it("offers the development sign-in to clients on this machine only", async () => {
+    const env = { NODE_ENV: "development", ENABLE_DEV_SIGNIN: "1", ADMIN_EMAILS: "admin@dev.local" };
+    expect(await optionsWith(env, "::1")).toMatchObject({ dev: true });
+    expect(await optionsWith(env, "192.168.1.20")).toMatchObject({ dev: false, devAdminEmails: [] });
+    expect(await optionsWith(env, "unknown")).toMatchObject({ dev: false });
   });
 });

@@ -1,11 +1,12 @@
 /** What /signin offers: the sign-in methods configured on this server (no secrets). */
 import { config } from "@/lib/config";
-import { devSignInEnabled } from "./dev-signin";
+import { devSignInAllowedFrom, devSignInEnabled } from "./dev-signin";
 import { emailSignInAvailable } from "./mail";
 
-export function signInOptions() {
+/** `client` is the asking client's address (lib/client-address.ts): the development sign-in answers loopback only. */
+export function signInOptions(client: string) {
   const c = config();
-  const dev = devSignInEnabled();
+  const dev = devSignInEnabled() && devSignInAllowedFrom(client);
   return {
     email: emailSignInAvailable(),
     github: Boolean(c.AUTH_GITHUB_ID && c.AUTH_GITHUB_SECRET),

@@ -7,7 +7,7 @@ import { forbidden, redirect } from "next/navigation";
 import { db } from "@/lib/db";
 import type { User } from "@/lib/generated/prisma/client";
 import { auth } from "./index";
-import { roleForEmail } from "./roles";
+import { roleFor } from "./roles";
 
 export type SessionUser = Pick<User, "id" | "email" | "name" | "role">;
 
@@ -27,11 +27,12 @@ export async function currentUser(): Promise<SessionUser | null> {
   if (!id) return null;
   const user = await db.user.findUnique({
     where: { id },
-    select: { id: true, email: true, name: true, role: true },
+    select: { id: true, email: true, name: true, role: true, emailVerified: true },
   });
   if (!user) return null;
-  // ADMIN_EMAILS is the source of truth, also for users who signed in before it changed.
-  return { ...user, role: roleForEmail(user.email) };
+  // ADMIN_EMAILS (with a verified address) is the source of truth, also for users who signed in before it changed.
+  const { emailVerified, ...rest } = user;
+  return { ...rest, role: roleFor({ email: user.email, emailVerified }) };
 }
 
 /** For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo`. */

@@ -10,7 +10,12 @@ import { startXmtpNode, xmtpNodeDataDir } from "./server.ts";
 const { XMTP_NODE_PORT: port, XMTP_NODE_LOG_LEVEL } = config();
 // Every call is logged at info; the run command lowers this to warn to keep the console readable.
 const log = pino({ name: "xmtp-node", level: XMTP_NODE_LOG_LEVEL });
-const node = await startXmtpNode({ port, dataDir: xmtpNodeDataDir(), log });
+const node = await startXmtpNode({
+  port,
+  dataDir: xmtpNodeDataDir(),
+  log,
+  maxMessageBytes: config().XMTP_NODE_MAX_MESSAGE_BYTES,
+});
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {

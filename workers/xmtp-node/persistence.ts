@@ -12,7 +12,9 @@
  * synchronous `appendFileSync` before the RPC answers, so what a client was
  * told is stored survives a restart or a killed process (not a power loss:
  * there is no fsync, which is fine for development data). A torn last line
- * (a process killed mid-write) is cut off on open.
+ * (a process killed mid-write) is cut off on open. Replay reads the file in
+ * chunks and yields one event per line: a log past V8's ~512 MB string limit
+ * (a long-lived demo node) loads like a small one.
  *
  * Binary fields are base64 in the file; the `Event` type is the in-memory
  * shape with Buffers.
@@ -58,8 +60,8 @@ export const LOG_FILE = "events.jsonl";
 
 /** Where events go; `null` directory means in-memory only. */
 export interface EventLog {
-  /** Every stored event, oldest first. */
-  replay(): Event[];
+  /** Every stored event, oldest first, read from the file as it is iterated. */
+  replay(): Iterable<Event>;
   /** Appends a batch durably (w.r.t. process death) before returning. */
   append(events: Event[]): void;
   readonly file: string | null;
@@ -85,13 +87,8 @@ export function openEventLog(dir: string | null): EventLog {
   cutTornTail(file);
   return {
     file,
-    replay() {
-      if (!fs.existsSync(file)) return [];
-      const text = fs.readFileSync(file, "utf8");
-      return text
-        .split("\n")
-        .filter((line) => line !== "")
-        .map((line) => JSON.parse(line, fromJson) as Event);
+    *replay() {
+      for (const line of readLines(file)) yield JSON.parse(line, fromJson) as Event;
     },
     append(events) {
       if (events.length === 0) return;
@@ -100,10 +97,51 @@ export function openEventLog(dir: string | null): EventLog {
   };
 }
 
+const CHUNK_BYTES = 1 << 20;
+
+/** The file's non-empty lines, read `chunkBytes` at a time (a line may span chunks). */
+export function* readLines(file: string, chunkBytes = CHUNK_BYTES): Generator<string> {
+  if (!fs.existsSync(file)) return;
+  const fd = fs.openSync(file, "r");
+  try {
+    const chunk = Buffer.alloc(chunkBytes);
+    let pending: Buffer[] = []; // the start of a line that continues in the next chunk
+    for (;;) {
+      const read = fs.readSync(fd, chunk, 0, chunkBytes, null);
+      if (read === 0) break;
+      let start = 0;
+      for (let nl = chunk.indexOf(0x0a, 0); nl !== -1 && nl < read; nl = chunk.indexOf(0x0a, start)) {
+        const line = Buffer.concat([...pending, chunk.subarray(start, nl)]);
+        pending = [];
+        if (line.length > 0) yield line.toString("utf8");
+        start = nl + 1;
+      }
+      if (start < read) pending.push(Buffer.from(chunk.subarray(start, read)));
+    }
+    // cutTornTail leaves no unterminated line; one appended since would be a torn write, skipped.
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** A line without its final newline was cut by a crash; drop it so later appends stay parseable. */
 function cutTornTail(file: string): void {
   if (!fs.existsSync(file)) return;
-  const bytes = fs.readFileSync(file);
-  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return;
-  fs.truncateSync(file, bytes.lastIndexOf(0x0a) + 1);
+  const size = fs.statSync(file).size;
+  const fd = fs.openSync(file, "r");
+  try {
+    // Look back from the end, a chunk at a time, for the last newline: the file may be huge.
+    const chunk = Buffer.alloc(Math.min(CHUNK_BYTES, size));
+    for (let end = size; end > 0;) {
+      const start = Math.max(0, end - chunk.length);
+      const read = fs.readSync(fd, chunk, 0, end - start, start);
+      if (end === size && chunk[read - 1] === 0x0a) return;
+      const nl = chunk.subarray(0, read).lastIndexOf(0x0a);
+      if (nl !== -1) return fs.truncateSync(file, start + nl + 1);
+      end = start;
+    }
+    if (size > 0) fs.truncateSync(file, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -24,6 +24,12 @@ import { CallCounts, wrapService } from "./handlers.ts";
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 5556;
+/**
+ * The largest request the node accepts. grpc-js's 4 MB default is too small for MLS commits of big
+ * groups and attachments; no cap at all lets one client make the node buffer (and log, and replay)
+ * anything it likes. 32 MiB is well above what node-sdk sends.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 export { XMTP_NODE_SUBDIR, xmtpNodeDataDir };
 
 export interface XmtpNodeOptions {
@@ -33,6 +39,8 @@ export interface XmtpNodeOptions {
   /** The node's own directory (see `xmtpNodeDataDir`), or null for in-memory state. Default `xmtpNodeDataDir()`. */
   dataDir?: string | null;
   log?: Logger;
+  /** Requests larger than this are refused with RESOURCE_EXHAUSTED. Default DEFAULT_MAX_MESSAGE_BYTES. */
+  maxMessageBytes?: number;
 }
 
 export interface XmtpNode {
@@ -59,8 +67,11 @@ export async function startXmtpNode(options: XmtpNodeOptions = {}): Promise<Xmtp
   const counts = new CallCounts();
   const streams = { count: 0 };
 
-  // No message-size cap: MLS commits and attachments can exceed grpc-js's 4 MB default.
-  const server = new Server({ "grpc.max_receive_message_length": -1, "grpc.max_send_message_length": -1 });
+  // Answers are not capped: a page of stored messages is bounded by what was accepted.
+  const server = new Server({
+    "grpc.max_receive_message_length": options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    "grpc.max_send_message_length": -1,
+  });
   logUnknownMethods(server, counts, log);
   server.addService(
     serviceDefinition(KNOWN_SERVICES[0]),

@@ -1,10 +1,12 @@
 "use server";
 /** Sign-in and sign-out actions. Auth.js answers a successful sign-in with a redirect, which must propagate. */
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { z } from "zod";
 import { signIn, signOut } from "@/lib/auth";
 import { signInOptions } from "@/lib/auth/options";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { clientAddress } from "@/lib/client-address";
 
 export type SignInState = { error?: string };
 
@@ -21,8 +23,10 @@ const emailForm = z.object({
 async function signInWith(provider: "nodemailer" | "dev", form: FormData): Promise<SignInState> {
   const parsed = emailForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Enter a valid e-mail address." };
-  const options = signInOptions();
-  if (provider === "dev" && !options.dev) return { error: "The development sign-in is not enabled here." };
+  const options = signInOptions(clientAddress(await headers()));
+  if (provider === "dev" && !options.dev) {
+    return { error: "The development sign-in is not enabled here (it answers this machine only)." };
+  }
   if (provider === "nodemailer" && !options.email) return { error: "E-mail sign-in is not configured here." };
   try {
     await signIn(provider, { email: parsed.data.email, redirectTo: safeReturnPath(parsed.data.callbackUrl) });

@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signInOptions } from "@/lib/auth/options";
 import { currentUser } from "@/lib/auth/session";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { clientAddress } from "@/lib/client-address";
+import { describeWait } from "@/lib/rate-limit";
 import { signInWithDev, signInWithEmail, signInWithOAuth } from "./actions";
 import { EmailForm } from "./email-form";
 
@@ -15,16 +18,29 @@ const ERRORS: Record<string, string> = {
   AccessDenied: "Access denied.",
 };
 
+/** The message for `?error=`; TooManyMails says how long to wait (`wait`, in minutes). */
+function errorMessage(error: string, wait: string | undefined): string {
+  if (error === "TooManyMails") {
+    const minutes = Number(wait);
+    const when =
+      Number.isInteger(minutes) && minutes > 0 && minutes <= 1440
+        ? `in ${describeWait(minutes * 60_000)}`
+        : "later";
+    return `Too many sign-in e-mails were asked for this address or from this network. Try again ${when}.`;
+  }
+  return ERRORS[error] ?? "Sign-in failed. Please try again.";
+}
+
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string; sent?: string; error?: string }>;
+  searchParams: Promise<{ callbackUrl?: string; sent?: string; error?: string; wait?: string }>;
 }) {
   const params = await searchParams;
   const callbackUrl = safeReturnPath(params.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
-  const options = signInOptions();
-  const error = params.error ? (ERRORS[params.error] ?? "Sign-in failed. Please try again.") : undefined;
+  const options = signInOptions(clientAddress(await headers()));
+  const error = params.error ? errorMessage(params.error, params.wait) : undefined;
 
   return (
     <section aria-labelledby="signin-title" className="mx-auto flex max-w-sm flex-col gap-6">

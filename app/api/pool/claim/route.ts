@@ -3,12 +3,18 @@
  * Body `{templateSlug?, agentName?, instructions?, joinUrl?}` →
  * `{agentId, status, inviteUrl?, conversationId?, joined}`. Errors are JSON
  * `{error: {code, message}}`: 400 bad input or invite, 401 key, 404 template,
- * 409 invite already claimed, 429 the API's hourly limit, 503 empty pool.
+ * 409 invite already claimed, 413 body over 64 KiB, 429 the API's hourly limit (per API key and per
+ * client address), 503 empty pool.
  */
 import { z } from "zod";
 import { claimAgent } from "@/lib/agents/claim";
+import { readBodyCapped } from "@/lib/api/body";
 import { errorResponse, jsonError, secretMatches } from "@/lib/api/responses";
+import { clientAddress } from "@/lib/client-address";
 import { config } from "@/lib/config";
+import { describeWait, hitRateLimit } from "@/lib/rate-limit";
+import { apiSecurityHeaders } from "@/lib/security-headers";
+import { getPoolSettings } from "@/lib/pool/settings";
 import { MAX_INVITE_URL_LENGTH } from "@/lib/agents/invite-check";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +30,16 @@ const body = z
   })
   .strict();
 
+const https = new URL(config().PUBLIC_URL).protocol === "https:";
+
+/** proxy.ts stays out of this route (it would read the body first), so the headers are set here. */
 export async function POST(request: Request) {
+  const response = await claim(request);
+  for (const [name, value] of Object.entries(apiSecurityHeaders(https))) response.headers.set(name, value);
+  return response;
+}
+
+async function claim(request: Request): Promise<Response> {
   const key = config().POOL_API_KEY;
   if (!key)
     return jsonError(
@@ -35,8 +50,12 @@ export async function POST(request: Request) {
   if (!secretMatches(request.headers.get("x-api-key"), key)) {
     return jsonError("unauthorized", "A valid x-api-key header is required.", 401);
   }
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) return jsonError("invalid_input", "The request body is too large.", 400);
+  let text: string;
+  try {
+    text = await readBodyCapped(request, MAX_BODY_BYTES);
+  } catch (error) {
+    return errorResponse(error);
+  }
   let json: unknown;
   try {
     json = text.trim() === "" ? {} : JSON.parse(text);
@@ -48,6 +67,8 @@ export async function POST(request: Request) {
     const message = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
     return jsonError("invalid_input", message, 400);
   }
+  const limited = await apiLimitRefusal(key, clientAddress(request.headers));
+  if (limited) return limited;
   try {
     const input = parsed.data;
     const claim = await claimAgent({
@@ -69,4 +90,26 @@ export async function POST(request: Request) {
   } catch (error) {
     return errorResponse(error);
   }
+}
+
+/** The hourly limit (PoolSetting apiClaimsPerHour), counted per API key and per client address. */
+async function apiLimitRefusal(key: string, client: string): Promise<Response | null> {
+  const { apiClaimsPerHour } = await getPoolSettings();
+  const windowMs = 60 * 60 * 1000;
+  for (const [bucket, value, who] of [
+    ["pool-api:key", key, "This API key"],
+    ["pool-api:client", client, "This client address"],
+  ] as const) {
+    const result = await hitRateLimit({ bucket, limit: apiClaimsPerHour, windowMs }, value);
+    if (!result.allowed) {
+      const seconds = Math.ceil(result.retryAfterMs / 1000);
+      return jsonError(
+        "rate_limited",
+        `${who} has made ${apiClaimsPerHour} claims in the last hour, the most allowed. Try again in ${describeWait(result.retryAfterMs)}.`,
+        429,
+        { "retry-after": String(seconds) },
+      );
+    }
+  }
+  return null;
 }

@@ -1,0 +1,32 @@
+/**
+ * How the run command starts the web server. It listens on HOST: for `npm run dev`, 127.0.0.1 unless
+ * told otherwise (the development server has a password-less sign-in); for `npm start`, every
+ * interface unless HOST says one. And unless TRUST_PROXY says a proxy of ours is in front, the web
+ * server is preloaded with scripts/forwarded-headers.mjs, so that the X-Forwarded-* headers the app
+ * sees come from the socket rather than from whoever is connecting.
+ */
+import path from "node:path";
+import { isFlagSet } from "../lib/config.ts";
+
+export interface WebServerOptions {
+  /** Extra arguments of `next dev` / `next start`. */
+  args: string[];
+  /** Extra environment of the web server. */
+  env: Record<string, string>;
+  /** For the start-up log line. */
+  note: string;
+}
+
+export function webServerOptions(
+  mode: "dev" | "start",
+  processEnv: Record<string, string | undefined>,
+): WebServerOptions {
+  const host = processEnv.HOST?.trim() || (mode === "dev" ? "127.0.0.1" : undefined);
+  const args = host ? ["-H", host] : [];
+  if (isFlagSet(processEnv.TRUST_PROXY)) {
+    return { args, env: {}, note: `${host ? ` (listening on ${host})` : ""}; trusting X-Forwarded-For` };
+  }
+  const preload = `--import ${path.resolve("scripts/forwarded-headers.mjs")}`;
+  const nodeOptions = [processEnv.NODE_OPTIONS, preload].filter(Boolean).join(" ");
+  return { args, env: { NODE_OPTIONS: nodeOptions }, note: host ? ` (listening on ${host})` : "" };
+}
