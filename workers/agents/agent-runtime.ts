@@ -17,7 +17,7 @@ import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { claimMessage, PgLedger, recordFirstJoin, setFirstOperator } from "@/lib/identities";
-import { streamOptions } from "@/lib/xmtp";
+import { closeXmtpClient, streamOptions } from "@/lib/xmtp";
 import { answerMessage, type AnswerContext } from "./answer";
 import type { ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
@@ -46,7 +46,7 @@ export interface AgentRuntimeOptions {
 export interface AgentRuntime {
   identityId: string;
   agentId: string;
-  /** Stops streams and waits for queued work; safe to call twice. */
+  /** Stops streams, waits for queued work, then closes the identity's client; safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -153,6 +153,8 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
       stopped = true;
       await Promise.allSettled([stream.end(), joins?.stop()]);
       await tail;
+      // The runtime owns its client (one per identity): release its workers and database connections.
+      await closeXmtpClient(client).catch((err) => log.warn({ err }, "closing the client failed"));
     },
   };
 }

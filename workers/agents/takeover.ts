@@ -43,7 +43,7 @@ import {
 } from "@/lib/identities";
 import { recordFailure } from "@/lib/pool/events";
 import type { SealingKey } from "@/lib/secrets";
-import { xmtpEnv } from "@/lib/xmtp";
+import { closeXmtpClient, xmtpEnv } from "@/lib/xmtp";
 import { startAgentRuntime, type AgentRuntime } from "./agent-runtime";
 import type { ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
@@ -146,6 +146,7 @@ export async function takeOver(
         if (extraJoin) await markExtraJoinFailed(agent.id, identityId, ctx.workerId, reason, error);
         else await markJoinFailed(agent.id, identityId, ctx.workerId, reason, error);
         await releaseLeases(ctx.workerId, [identityId]);
+        await closeXmtpClient(opened.client);
         log.warn({ reason, error }, "join failed");
         ctx.events.emit("agent:join_failed", { agentId: agent.id, identityId, reason });
         return { status: "join_failed", reason, error };
@@ -204,11 +205,11 @@ export async function takeOver(
     return { status: "live" };
   } catch (err) {
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    await ctx.running
-      .get(identityId)
-      ?.stop()
-      .catch(() => undefined);
+    // A started runtime closes the client as it stops; otherwise the client is ours to close.
+    const runtime = ctx.running.get(identityId);
     ctx.running.delete(identityId);
+    if (runtime) await runtime.stop().catch(() => undefined);
+    else if (opened) await closeXmtpClient(opened.client).catch(() => undefined);
     log.warn({ err }, "takeover failed; will retry");
     ctx.events.emit("agent:failed", { agentId: item.agentId, identityId, error });
     try {
