@@ -69,6 +69,11 @@ export interface CreateXmtpClientOptions<C extends ContentCodec[]> {
   /** Skip registration (then call `client.register()` yourself). */
   disableAutoRegister?: boolean;
   appVersion?: string;
+  /**
+   * One database connection instead of node-sdk 6.x's pool (5 kept open per
+   * client by default): for a process holding many clients, like the worker.
+   */
+  singleDbConnection?: boolean;
 }
 
 /** Creates (registering if new) or reopens the client of `signer` with the project's options. */
@@ -90,6 +95,8 @@ export async function createXmtpClient<C extends ContentCodec[] = []>(options: C
     disableAutoRegister: options.disableAutoRegister,
     appVersion: options.appVersion ?? "convos-agents/0.1.0",
     codecs: options.codecs,
+    // Spread, not a property: node-sdk 5.x (the way back) has no such option.
+    ...(options.singleDbConnection ? { useSingleConnection: true } : {}),
   };
   return Client.create(options.signer, clientOptions);
 }
