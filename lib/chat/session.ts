@@ -24,7 +24,13 @@ import {
   type ProfileMessage,
   type ResolvedProfile,
 } from "../convos/profiles.ts";
-import { createXmtpClient, eoaSigner, XMTP_DB_SUBDIR, type SupportedEnv } from "../xmtp/index.ts";
+import {
+  closeXmtpClient,
+  createXmtpClient,
+  eoaSigner,
+  XMTP_DB_SUBDIR,
+  type SupportedEnv,
+} from "../xmtp/index.ts";
 import { loadOrCreateIdentity } from "./identity.ts";
 
 export interface ChatMessage {
@@ -101,12 +107,15 @@ export async function openChatSession(o: OpenChatSessionOptions): Promise<ChatSe
       timeoutMs: o.joinTimeoutMs,
     });
   } catch (e) {
+    await closeXmtpClient(client);
     throw e instanceof ConvosError
       ? e
       : new ConvosError("timeout", "could not reach the XMTP network to join", { cause: e });
   }
-  // node-sdk 5 clients have no close(): nothing is held open once join() has ended its streams.
-  if (result.status !== "joined") throw joinFailure(result);
+  if (result.status !== "joined") {
+    await closeXmtpClient(client);
+    throw joinFailure(result);
+  }
   const group = result.group;
   // The stream starts before history is read, so nothing (a late profile
   // snapshot, say) falls between the two; values seen in both are deduplicated.
@@ -209,6 +218,7 @@ export async function openChatSession(o: OpenChatSessionOptions): Promise<ChatSe
       for (const h of closeHooks) h();
       listeners.clear();
       await stream.end();
+      await closeXmtpClient(client);
     },
   };
 }

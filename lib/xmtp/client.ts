@@ -1,5 +1,6 @@
 /**
- * The one place that builds @xmtp/node-sdk clients (pinned to 5.5.0).
+ * The one place that builds @xmtp/node-sdk clients (pinned to 6.1.0-nightly.20260726.b649d1a,
+ * the build the Convos CLI ships; see the README for why and the way back to 5.5.0).
  *
  * - `env` comes from XMTP_ENV: `local` (default, the project's own node,
  *   workers/xmtp-node), `dev` or `production` (the public network).
@@ -8,10 +9,10 @@
  *   local node does not serve.
  * - Never sets `gatewayHost`: that switches the SDK to the d14n protocol,
  *   which the local node does not speak.
- * - node-sdk 5.x looks the inbox id up at `ApiUrls[env]` before creating a
- *   client, ignoring `apiUrl` (docs/local-xmtp-node.md §2.3). So for `local` the node must answer
- *   on localhost:5556, unless `pointLocalEnvAt(url)` has pointed this process's
- *   `ApiUrls.local` at another node (tests that own a node on another port).
+ * - Every call goes to `apiUrl` (node-sdk 6.x builds one backend from it; 5.x
+ *   looked the inbox id up at `ApiUrls[env]` whatever `apiUrl` said; docs/local-xmtp-node.md §2.3). Without
+ *   an `apiUrl` the client uses `ApiUrls[env]`, so `pointLocalEnvAt(url)` points
+ *   a whole process (a test or bench owning a node on another port) at one node.
  * - Client databases live under `$DATA_DIR/xmtp/` and are encrypted with a
  *   32-byte key; they must be wiped together with the local node's state
  *   (`npm run reset-local`).
@@ -52,7 +53,7 @@ export function streamOptions<T extends object = object>(extra?: T): T & { retry
   return { ...(extra as T), retryDelay: STREAM_RETRY_DELAY_MS };
 }
 
-/** Points this process's `local` environment at the node at `url` (node-sdk 5.x ignores apiUrl in pre-checks). */
+/** Points this process's `local` environment (the default `apiUrl` of createXmtpClient) at the node at `url`. */
 export function pointLocalEnvAt(url: string): void {
   (ApiUrls as Record<XmtpEnv, string>).local = url;
 }
@@ -70,6 +71,11 @@ export interface CreateXmtpClientOptions<C extends ContentCodec[]> {
   /** Skip registration (then call `client.register()` yourself). */
   disableAutoRegister?: boolean;
   appVersion?: string;
+  /**
+   * One database connection instead of node-sdk 6.x's pool (5 kept open per
+   * client by default): for a process holding many clients, like the worker.
+   */
+  singleDbConnection?: boolean;
 }
 
 /** Creates (registering if new) or reopens the client of `signer` with the project's options. */
@@ -91,6 +97,19 @@ export async function createXmtpClient<C extends ContentCodec[] = []>(options: C
     disableAutoRegister: options.disableAutoRegister,
     appVersion: options.appVersion ?? "convos-agents/0.1.0",
     codecs: options.codecs,
+    // Spread, not a property: node-sdk 5.x (the way back) has no such option.
+    ...(options.singleDbConnection ? { useSingleConnection: true } : {}),
   };
   return Client.create(options.signer, clientOptions);
+}
+
+/**
+ * Releases a client: node-sdk 6.x's `close()` ends its background workers and
+ * detached streams and lets go of its database connections; safe to call
+ * twice. node-sdk 5.x clients have no `close()` (nothing to do), so a
+ * deployment pinned back to 5.5.0 still builds and runs.
+ */
+export async function closeXmtpClient(client: object): Promise<void> {
+  const close = (client as { close?: () => Promise<void> }).close;
+  if (typeof close === "function") await close.call(client);
 }

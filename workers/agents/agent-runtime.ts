@@ -23,7 +23,7 @@ import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { recordFirst, PgLedger, recordFirstJoin } from "@/lib/identities";
 import { setFirstOperator } from "@/lib/agents/policy";
-import { streamOptions } from "@/lib/xmtp";
+import { closeXmtpClient, streamOptions } from "@/lib/xmtp";
 import { answerMessage, type AnswerContext } from "./answer";
 import type { WorkerContext } from "./context";
 import { watchConversation, type ConversationEnd } from "./conversation-watch";
@@ -48,7 +48,7 @@ export interface LiveIdentity {
 export interface AgentRuntime {
   identityId: string;
   agentId: string;
-  /** Stops streams and waits for queued work; safe to call twice. */
+  /** Stops streams, waits for queued work, then closes the identity's client; safe to call twice. */
   stop(): Promise<void>;
   /**
    * The agent's exit: stops answering, refuses the join requests still waiting (the protocol's
@@ -158,18 +158,31 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     });
   }
 
-  const stop = async () => {
+  /** Stops reading and answering; the client stays open (a wind-down still speaks through it). */
+  const halt = async () => {
     if (stopped) return;
     stopped = true;
     watch.stop();
     await Promise.allSettled([stream.end(), joins?.stop()]);
     await tail;
   };
+  // The runtime owns its client (one per identity): closing it releases its workers and database connections.
+  let clientClosed = false;
+  const closeClient = async () => {
+    if (clientClosed) return;
+    clientClosed = true;
+    await closeXmtpClient(client).catch((err) => log.warn({ err }, "closing the client failed"));
+  };
 
   return {
     identityId: identity.id,
     agentId: agent.id,
-    stop,
+    stop: async () => {
+      // A wind-down in progress still needs the client for its last line and to leave.
+      await windingDown?.catch(() => undefined);
+      await halt();
+      await closeClient();
+    },
     windDown(line, heirs) {
       windingDown ??= (async () => {
         closing = JOIN_REFUSAL;
@@ -177,8 +190,12 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
         // Requests already waiting get their refusal before the processor stops.
         if (joins && !stopped)
           await joins.catchUp().catch((err) => log.warn({ err }, "refusing waiting join requests failed"));
-        await stop();
-        return sayGoodbyeAndLeave(group, client.inboxId, line, heirs, log);
+        await halt();
+        try {
+          return await sayGoodbyeAndLeave(group, client.inboxId, line, heirs, log);
+        } finally {
+          await closeClient();
+        }
       })();
       return windingDown;
     },

@@ -49,7 +49,7 @@ import {
 } from "@/lib/identities";
 import { setFirstOperator } from "@/lib/agents/policy";
 import { recordFailure } from "@/lib/events/mutations";
-import { xmtpEnv } from "@/lib/xmtp";
+import { closeXmtpClient, xmtpEnv } from "@/lib/xmtp";
 import { startAgentRuntime } from "./agent-runtime";
 import type { WorkerContext } from "./context";
 import { newIdentityClient, openIdentityClient, type IdentityClient } from "./identity-client";
@@ -114,6 +114,7 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
     if (isExtraJoin(s)) await markExtraJoinFailed(agent.id, s.id, ctx.workerId, reason, error);
     else await markJoinFailed(agent.id, s.id, ctx.workerId, reason, error);
     await releaseLeases(ctx.workerId, [s.id]);
+    await closeXmtpClient(opened.client).catch(() => undefined);
     log.warn({ reason, error }, "join failed");
     ctx.events.emit("agent:join_failed", { agentId: agent.id, identityId: s.id, reason });
     return { result: { status: "join_failed", reason, error } };
@@ -135,11 +136,16 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
 /** Makes a claimed warm identity's conversation the agent's: its name and the agent's profile. */
 async function handOffClaimed(ctx: WorkerContext, s: Subject, groupName?: string): Promise<CaseOutcome> {
   const opened = await openIdentityClient(ctx.sealingKey, s);
-  const group = await opened.client.conversations.getConversationById(s.conversationId ?? "");
-  if (!group || !("updateName" in group)) throw new Error("the warm identity's group is missing");
-  await group.updateName(groupName ?? s.agent.name);
-  await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(s.agent.name));
-  return { opened };
+  try {
+    const group = await opened.client.conversations.getConversationById(s.conversationId ?? "");
+    if (!group || !("updateName" in group)) throw new Error("the warm identity's group is missing");
+    await group.updateName(groupName ?? s.agent.name);
+    await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(s.agent.name));
+    return { opened };
+  } catch (err) {
+    await closeXmtpClient(opened.client).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Reopens a live identity nobody runs (after a worker restart, a crash or a lost lease). */
@@ -265,8 +271,14 @@ export async function handOff(
     }
     const outcome = await run(ctx, log);
     if ("result" in outcome) return outcome.result;
-    if (ctx.signal.aborted) throw new Error("stopped during the handoff");
-    return await goLive(ctx, s, outcome.opened, log, started);
+    try {
+      if (ctx.signal.aborted) throw new Error("stopped during the handoff");
+      return await goLive(ctx, s, outcome.opened, log, started);
+    } catch (err) {
+      // A started runtime closes its client as it stops (handoffFailed stops it); otherwise the client is ours.
+      if (!ctx.running.has(identityId)) await closeXmtpClient(outcome.opened.client).catch(() => undefined);
+      throw err;
+    }
   } catch (err) {
     return handoffFailed(ctx, item, identityId, err, log);
   }

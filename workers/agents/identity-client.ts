@@ -27,6 +27,7 @@ async function build(privateKey: Uint8Array, dbKey: Uint8Array): Promise<Client<
     signer: eoaSigner(privateKey),
     dbEncryptionKey: dbKey,
     codecs: [...convosCodecs],
+    singleDbConnection: true, // hundreds of identities per worker
   });
   return client as unknown as Client<unknown>;
 }

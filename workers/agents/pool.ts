@@ -17,9 +17,9 @@ import {
 import { getPoolSettings } from "@/lib/pool/settings";
 import { recordFailure } from "@/lib/events/mutations";
 import type { SealingKey } from "@/lib/secrets";
-import { xmtpEnv } from "@/lib/xmtp";
+import { closeXmtpClient, xmtpEnv } from "@/lib/xmtp";
 import type { WorkerEvents } from "./events";
-import { newIdentityClient } from "./identity-client";
+import { newIdentityClient, type NewIdentityClient } from "./identity-client";
 import { InFlight, repeat } from "./timers";
 
 export interface PoolFillerOptions {
@@ -38,8 +38,9 @@ export interface PoolFillerOptions {
 async function provision(o: PoolFillerOptions, reservation: Reservation): Promise<void> {
   const started = performance.now();
   const log = o.log.child({ identityId: reservation.id });
+  let fresh: NewIdentityClient | undefined;
   try {
-    const fresh = await newIdentityClient(o.sealingKey);
+    fresh = await newIdentityClient(o.sealingKey);
     const group = await fresh.client.conversations.createGroup([], {});
     const appData = updateAppData(group.appData, {
       tag: generateTag(),
@@ -80,6 +81,9 @@ async function provision(o: PoolFillerOptions, reservation: Reservation): Promis
     await recordFailure({ error, identityId: reservation.id, workerId: o.workerId }).catch(() => undefined);
     log.warn({ err, nextAttemptAt }, "creating a warm identity failed; will retry");
     o.events.emit("pool:failed", { identityId: reservation.id, error, nextAttemptAt });
+  } finally {
+    // A warm identity runs nowhere until its handoff, which reopens it from its keys.
+    if (fresh) await closeXmtpClient(fresh.client).catch(() => undefined);
   }
 }
 

@@ -27,6 +27,7 @@ import type { Group } from "@xmtp/node-sdk";
 import type { AgentRuntime } from "./agent-runtime";
 import type { WorkerContext } from "./context";
 import type { ConversationEnd } from "./conversation-watch";
+import { closeXmtpClient } from "@/lib/xmtp";
 import { openIdentityClient } from "./identity-client";
 import { sayGoodbyeAndLeave } from "./leave";
 
@@ -112,24 +113,28 @@ export async function windDownUnowned(ctx: WorkerContext, s: HandoffSubject, log
     s.agentId
   ) {
     const opened = await openIdentityClient(ctx.sealingKey, s);
-    if (s.role === "creator")
-      await catchUpJoinRequests({
-        client: opened.client,
-        privateKey: opened.privateKey,
-        ledger: new PgLedger(s.id),
-        closed: () => JOIN_REFUSAL,
-      });
-    const conversation = await opened.client.conversations.getConversationById(s.conversationId);
-    if (conversation && "requestRemoval" in conversation) {
-      const stop = await agentStop(s.agentId);
-      const { operators } = await agentState(s.agentId);
-      outcome = await sayGoodbyeAndLeave(
-        conversation as Group<unknown>,
-        opened.client.inboxId,
-        goodbyeLine(stop.name, stop.reason),
-        operators,
-        log,
-      );
+    try {
+      if (s.role === "creator")
+        await catchUpJoinRequests({
+          client: opened.client,
+          privateKey: opened.privateKey,
+          ledger: new PgLedger(s.id),
+          closed: () => JOIN_REFUSAL,
+        });
+      const conversation = await opened.client.conversations.getConversationById(s.conversationId);
+      if (conversation && "requestRemoval" in conversation) {
+        const stop = await agentStop(s.agentId);
+        const { operators } = await agentState(s.agentId);
+        outcome = await sayGoodbyeAndLeave(
+          conversation as Group<unknown>,
+          opened.client.inboxId,
+          goodbyeLine(stop.name, stop.reason),
+          operators,
+          log,
+        );
+      }
+    } finally {
+      await closeXmtpClient(opened.client).catch(() => undefined);
     }
   }
   await retireIdentity(s.id, ctx.workerId);

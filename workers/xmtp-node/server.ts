@@ -51,6 +51,8 @@ export interface XmtpNode {
   stop(): Promise<void>;
   /** Calls per `Service/Method` since start (unknown methods under their full path). */
   callCounts(): Record<string, number>;
+  /** Calls answered UNIMPLEMENTED since start, per full method path: empty while clients need nothing the node lacks. */
+  unimplementedCalls(): Record<string, number>;
   /** Subscription streams currently open. */
   openStreams(): number;
 }
@@ -65,6 +67,7 @@ export async function startXmtpNode(options: XmtpNodeOptions = {}): Promise<Xmtp
   const eventLog = openEventLog(dataDir);
   const store = new Store(eventLog);
   const counts = new CallCounts();
+  const unimplemented = new CallCounts();
   const streams = { count: 0 };
 
   // Answers are not capped: a page of stored messages is bounded by what was accepted.
@@ -72,7 +75,7 @@ export async function startXmtpNode(options: XmtpNodeOptions = {}): Promise<Xmtp
     "grpc.max_receive_message_length": options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": -1,
   });
-  logUnknownMethods(server, counts, log);
+  logUnknownMethods(server, [counts, unimplemented], log);
   server.addService(
     serviceDefinition(KNOWN_SERVICES[0]),
     wrapService("IdentityApi", identityService(store), {}, counts, log),
@@ -97,6 +100,7 @@ export async function startXmtpNode(options: XmtpNodeOptions = {}): Promise<Xmtp
     port,
     url,
     callCounts: () => counts.snapshot(),
+    unimplementedCalls: () => unimplemented.snapshot(),
     openStreams: () => streams.count,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
@@ -111,7 +115,7 @@ export async function startXmtpNode(options: XmtpNodeOptions = {}): Promise<Xmtp
   };
 }
 
-function logUnknownMethods(server: Server, counts: CallCounts, log: Logger): void {
+function logUnknownMethods(server: Server, counters: CallCounts[], log: Logger): void {
   const target = server as unknown as { _retrieveHandler?: (path: string) => unknown };
   const original = target._retrieveHandler;
   if (typeof original !== "function") {
@@ -122,7 +126,7 @@ function logUnknownMethods(server: Server, counts: CallCounts, log: Logger): voi
   target._retrieveHandler = function (this: Server, methodPath: string) {
     const handler = original.call(this, methodPath);
     if (!handler) {
-      counts.add(methodPath);
+      for (const counts of counters) counts.add(methodPath);
       log.warn({ path: methodPath }, "unknown method: answering UNIMPLEMENTED");
     }
     return handler;
