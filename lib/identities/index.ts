@@ -4,3 +4,4 @@ export * from "./leases";
 export * from "./mutations";
 export * from "./pool";
 export * from "./policy";
+export * from "./tool-calls";

@@ -17,6 +17,10 @@ export interface AgentState {
   operators: string[];
   tokenCap: number | null;
   tokensUsed: number;
+  /** IANA time zone the agent tells time in. */
+  timeZone: string;
+  /** Its template's tool names; null for an agent without a template (lib/agents/tools decides). */
+  tools: string[] | null;
 }
 
 /** The agent's current policy, operators and spending, read per message (an operator may just have changed them). */
@@ -32,10 +36,18 @@ export async function agentState(agentId: string): Promise<AgentState> {
       operators: true,
       tokenCap: true,
       tokensUsed: true,
+      timeZone: true,
+      template: { select: { tools: true } },
     },
   });
   // Rows inserted by raw SQL (the claim) leave the list columns NULL.
-  return { ...row, allowlist: row.allowlist ?? [], operators: row.operators ?? [] };
+  const { template, ...rest } = row;
+  return {
+    ...rest,
+    allowlist: row.allowlist ?? [],
+    operators: row.operators ?? [],
+    tools: template ? (template.tools ?? []) : null,
+  };
 }
 
 /** Makes `inboxId` the agent's operator when it has none yet; true when this call did. */

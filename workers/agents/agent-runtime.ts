@@ -21,6 +21,7 @@ import { streamOptions } from "@/lib/xmtp";
 import { answerMessage, type AnswerContext } from "./answer";
 import type { ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
+import { MemberDirectory } from "./members";
 import { greetingFor, type Responder } from "./responder";
 import type { InFlight } from "./timers";
 
@@ -78,6 +79,7 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
     agentId: agent.id,
     group,
     ownInboxId: client.inboxId,
+    members: new MemberDirectory(group),
     responder: o.responder,
     ops: o.ops,
     events: o.events,

@@ -2,7 +2,8 @@
  * Handling one message of an agent's conversation, in this order:
  *
  *   ignore   the agent's own messages, other conversations, non-text content
- *            (reactions, profiles, join requests: context at most, never answered)
+ *            (reactions, profiles, join requests: context at most, never answered);
+ *            votes on the agent's polls are recorded (poll-votes.ts), a text reply is text
  *   claim    in the ledger for this run (lib/identities/ledger.ts), else skip
  *   command  "/…" in the owner conversation (commands.ts; operators only)
  *   policy   operators always; else dmPolicy: open, allowlist, pairing (one
@@ -23,9 +24,12 @@ import {
   requestPairing,
   type AgentState,
 } from "@/lib/identities";
+import { answerInput } from "./answer-input";
 import { isCommand, runCommand, type ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
-import { historyBefore, Reactions } from "./history";
+import { Reactions } from "./history";
+import type { MemberDirectory } from "./members";
+import { handlePollVote, replyText } from "./poll-votes";
 import type { Responder } from "./responder";
 import { splitAnswer } from "./split";
 
@@ -36,6 +40,8 @@ export interface AnswerContext {
   agentId: string;
   group: Group<unknown>;
   ownInboxId: string;
+  /** Members' names, kept up to date from the messages seen. */
+  members: MemberDirectory;
   responder: Responder;
   ops: ConversationOps;
   events: WorkerEvents;
@@ -102,10 +108,13 @@ async function withThinking<T>(ctx: AnswerContext, m: DecodedMessage<unknown>, w
 /** Handles one message at most once per the ledger; errors other than a stop are logged and the message marked failed. */
 export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
   if (ctx.stopped() || ctx.signal.aborted) return; // left unclaimed: the next run answers it
-  if (m.conversationId !== ctx.group.id || m.senderInboxId === ctx.ownInboxId) return;
+  if (m.conversationId !== ctx.group.id) return;
+  ctx.members.observe(m);
+  if (m.senderInboxId === ctx.ownInboxId) return;
+  if (await handlePollVote(m)) return;
   const isText = m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "text";
-  if (!isText || typeof m.content !== "string") return;
-  const text = m.content;
+  const text = isText && typeof m.content === "string" ? m.content : replyText(m);
+  if (text === undefined) return;
   const started = performance.now();
   if (!(await claimAnswer(ctx.identity.id, m.id, ctx.run))) return;
   try {
@@ -125,19 +134,8 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
         const cap = agent.tokenCap ?? ctx.defaultTokenCap;
         if (ctx.responder.usesModel && cap != null && agent.tokensUsed >= cap) parts = [capText(cap)];
         else {
-          const history = await historyBefore(ctx.group, m, ctx.ownInboxId);
-          const reply = await withThinking(
-            ctx,
-            m,
-            ctx.responder.reply({
-              agentName: agent.name,
-              instructions: agent.instructions,
-              text,
-              senderInboxId: m.senderInboxId,
-              history,
-              signal: ctx.signal,
-            }),
-          );
+          const input = await answerInput(ctx, agent, m, text, cap);
+          const reply = await withThinking(ctx, m, ctx.responder.reply(input));
           if (reply) {
             parts = splitAnswer(reply.text);
             tokens = reply.tokens;
