@@ -34,19 +34,23 @@ export interface ScriptedModelServer {
   requests: RecordedRequest[];
   /** Steps used by the next requests, in order. */
   script(...steps: ScriptStep[]): void;
-  /** What to answer once the script is used up (default: "echo: <last user text>", 10 tokens). */
+  /** What to answer once the script is used up (default: "echo: <last user text, label removed>", 10 tokens). */
   setDefault(answer: (req: RecordedRequest) => ScriptStep): void;
   close(): Promise<void>;
 }
 
-const lastUser = (r: RecordedRequest) =>
-  ([...r.messages].reverse().find((m) => m.role === "user")?.content as string | undefined) ?? "";
+/** The last user turn's text, without the "[ref] Name: " label agents put on members' turns. */
+export const lastUserText = (r: RecordedRequest) =>
+  (([...r.messages].reverse().find((m) => m.role === "user")?.content as string | undefined) ?? "").replace(
+    /^\[[0-9a-f]{8}\] [^:\n]{1,80}: /,
+    "",
+  );
 
 /** Starts the server on an ephemeral loopback port. */
 export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
   const requests: RecordedRequest[] = [];
   const steps: ScriptStep[] = [];
-  let fallback = (r: RecordedRequest): ScriptStep => ({ text: `echo: ${lastUser(r)}`, tokens: 10 });
+  let fallback = (r: RecordedRequest): ScriptStep => ({ text: `echo: ${lastUserText(r)}`, tokens: 10 });
   const hanging = new Set<http.ServerResponse>();
 
   const server = http.createServer((req, res) => {
