@@ -53,14 +53,14 @@ export const listsTool = defineTool({
         case "check":
         case "uncheck":
           await checkItems(ctx.tx, scope, needList(), needItems(), action === "check");
-          return showList(ctx.tx, scope, needList());
+          return await showList(ctx.tx, scope, needList());
         case "show":
-          return showList(ctx.tx, scope, needList());
+          return await showList(ctx.tx, scope, needList());
         case "delete":
           await deleteList(ctx.tx, scope, needList());
           return `Deleted the list "${needList()}".`;
         case "lists":
-          return listNames(ctx.tx, scope);
+          return await listNames(ctx.tx, scope);
       }
     } catch (error) {
       if (error instanceof ListError) throw new ToolError(error.message);

@@ -42,9 +42,9 @@ export const pollsTool = defineTool({
           return "Poll posted (do not repeat it in your answer).";
         }
         case "results":
-          return pollResults(scope, ctx.nameOf, poll);
+          return await pollResults(scope, ctx.nameOf, poll);
         case "close":
-          return closePoll(scope, ctx.nameOf, poll);
+          return await closePoll(scope, ctx.nameOf, poll);
       }
     } catch (error) {
       if (error instanceof PollError) throw new ToolError(error.message);
