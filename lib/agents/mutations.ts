@@ -6,6 +6,7 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
+import { isTimeZone } from "./time-zone";
 
 export class AgentNotFoundError extends AppError {
   constructor() {
@@ -61,4 +62,15 @@ export async function restartAgent(agentId: string, actor: string): Promise<Agen
     await tx.$executeRaw`SELECT pg_notify('agent_claimed', ${agentId})`;
     return status;
   });
+}
+
+/** Sets the time zone the agent tells time in (its owner's agents only); throws AppError for an unknown zone. */
+export async function setAgentTimeZone(agentId: string, ownerId: string, timeZone: string): Promise<void> {
+  if (!isTimeZone(timeZone))
+    throw new AppError(
+      "invalid_time_zone",
+      `"${timeZone.slice(0, 64)}" is not a time zone (e.g. Europe/Paris).`,
+    );
+  const { count } = await db.agent.updateMany({ where: { id: agentId, ownerId }, data: { timeZone } });
+  if (count === 0) throw new AgentNotFoundError();
 }

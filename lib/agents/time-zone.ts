@@ -35,3 +35,11 @@ export function formatTimeIn(now: Date, timeZone: string): string {
     .format(now)
     .replace(" at ", ", ");
 }
+
+/** Every zone the runtime knows, for a picker; UTC and `current` always among them. */
+export function timeZoneChoices(current: string): string[] {
+  const zones = new Set(Intl.supportedValuesOf("timeZone"));
+  zones.add(DEFAULT_TIME_ZONE);
+  zones.add(current);
+  return [...zones].sort();
+}
