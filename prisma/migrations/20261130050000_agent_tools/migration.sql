@@ -65,3 +65,24 @@ CREATE TABLE "PollVote" (
     CONSTRAINT "PollVote_pkey" PRIMARY KEY ("pollId","voter")
 );
 ALTER TABLE "PollVote" ADD CONSTRAINT "PollVote_pollId_fkey" FOREIGN KEY ("pollId") REFERENCES "Poll"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- The shipped templates get the tools their instructions call for (rows seeded before this migration).
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply', 'list', 'poll']::TEXT[] WHERE "slug" = 'trip-planner';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply', 'list']::TEXT[] WHERE "slug" = 'trip-kitty';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply']::TEXT[] WHERE "slug" = 'phrasebook';
+UPDATE "Template" SET "tools" = ARRAY['reply', 'list']::TEXT[] WHERE "slug" = 'meeting-scribe';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply', 'list']::TEXT[] WHERE "slug" = 'task-wrangler';
+UPDATE "Template" SET "tools" = ARRAY['reply']::TEXT[] WHERE "slug" = 'email-drafter';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply', 'list']::TEXT[] WHERE "slug" = 'quiz-master';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply']::TEXT[] WHERE "slug" = 'language-partner';
+UPDATE "Template" SET "tools" = ARRAY['reply']::TEXT[] WHERE "slug" = 'explainer';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply', 'list']::TEXT[] WHERE "slug" = 'flashcard-coach';
+UPDATE "Template" SET "tools" = ARRAY['react', 'list']::TEXT[] WHERE "slug" = 'workout-buddy';
+UPDATE "Template" SET "tools" = ARRAY['reply', 'list', 'poll']::TEXT[] WHERE "slug" = 'meal-planner';
+UPDATE "Template" SET "tools" = ARRAY['react']::TEXT[] WHERE "slug" = 'wind-down-coach';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply', 'list']::TEXT[] WHERE "slug" = 'standup-host';
+UPDATE "Template" SET "tools" = ARRAY['reply']::TEXT[] WHERE "slug" = 'interview-coach';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply', 'list', 'poll']::TEXT[] WHERE "slug" = 'decision-helper';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply', 'list', 'poll', 'set_profile']::TEXT[] WHERE "slug" = 'game-night-host';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply', 'poll']::TEXT[] WHERE "slug" = 'movie-night-picker';
+UPDATE "Template" SET "tools" = ARRAY['react', 'reply', 'set_profile']::TEXT[] WHERE "slug" = 'story-circle';
