@@ -20,7 +20,7 @@ export function isTimeZone(value: string): boolean {
 export const timeZoneOrDefault = (value: string | null | undefined): string =>
   value && isTimeZone(value) ? value : DEFAULT_TIME_ZONE;
 
-/** "Monday 30 November 2026, 14:05": the time as the model reads it. */
+/** "Monday, 30 November 2026, 14:05": the time as the model reads it. */
 export function formatTimeIn(now: Date, timeZone: string): string {
   return new Intl.DateTimeFormat("en-GB", {
     timeZone,
