@@ -45,16 +45,20 @@ export async function recordedToolCalls(key: ToolCallKey): Promise<RecordedToolC
   return rows.map((r) => ({ ...r, status: r.status as ToolCallStatus }));
 }
 
-/** Records a round's calls as pending; calls already recorded (a replayed round) are left as they are. */
+/**
+ * Records a round's calls as pending; calls already recorded (a replayed round) are left as they are.
+ * Resolves with how many were new (all of them: nobody ran any yet).
+ */
 export async function recordToolRound(
   key: ToolCallKey,
   round: number,
   calls: { position: number; callId: string; name: string; arguments: string }[],
-): Promise<void> {
-  await db.toolCall.createMany({
+): Promise<number> {
+  const { count } = await db.toolCall.createMany({
     data: calls.map((c) => ({ ...key, round, ...c, status: "pending" })),
     skipDuplicates: true,
   });
+  return count;
 }
 
 /** The call's current state, or null when it was never recorded. */

@@ -23,9 +23,10 @@ export async function answerInput(
   text: string,
   cap: number | undefined,
 ): Promise<ResponderInput> {
+  // The offline responder reads neither names nor tools: no need to look members up for it.
   const [history, members] = await Promise.all([
     historyBefore(ctx.group, m, ctx.ownInboxId),
-    ctx.members.members(),
+    ctx.responder.usesModel ? ctx.members.members() : [],
   ]);
   const message: MessageRef = { id: m.id, senderInboxId: m.senderInboxId };
   const nameOf = (inboxId: string) => ctx.members.nameOf(inboxId);

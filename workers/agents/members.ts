@@ -23,6 +23,18 @@ export interface Member {
   name: string;
 }
 
+/**
+ * A profile name as the model reads it: one line, at most 40 characters, without the characters of the
+ * turn labels ("[ref] Name:"), so a name cannot pass itself off as another member's turn.
+ */
+export const promptSafeName = (name: string) =>
+  name
+    .replace(/[\[\]:\p{Cc}]/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 40)
+    .trim();
+
 /** "member 1a2b3c4d": how a member without a profile is named. */
 export const shortInboxId = (inboxId: string) => `member ${inboxId.slice(0, 8)}`;
 
@@ -65,7 +77,7 @@ export class MemberDirectory {
 
   /** A member's name; call `members()` first so profiles are loaded. */
   nameOf(inboxId: string): string {
-    return this.#profiles.get(inboxId)?.name?.trim() || shortInboxId(inboxId);
+    return promptSafeName(this.#profiles.get(inboxId)?.name ?? "") || shortInboxId(inboxId);
   }
 
   /** The conversation's members with their names, the agent included. */

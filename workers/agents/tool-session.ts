@@ -23,6 +23,9 @@ import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
 export const INTERRUPTED =
   "This action was started before a restart and may already have happened: don't repeat it.";
 
+/** Calls the model may make in one round; the rest are answered with an error, not run. */
+export const MAX_CALLS_PER_ROUND = 8;
+
 export interface RecordedRound {
   round: number;
   calls: ToolCallRequest[];
@@ -67,8 +70,9 @@ export function toolSession(o: {
     return text;
   };
 
-  const runOne = async (position: number, call: ToolCallRequest): Promise<string> => {
-    const state = await toolCallState(o.key, position);
+  /** `fresh`: the call was recorded just now, so it is known to be pending (one read saved per call). */
+  const runOne = async (position: number, call: ToolCallRequest, fresh: boolean): Promise<string> => {
+    const state = fresh ? null : await toolCallState(o.key, position);
     if (state?.status === "done") return state.result ?? "";
     if (state?.status === "started") return INTERRUPTED;
     const tool = byName.get(call.function.name);
@@ -129,7 +133,7 @@ export function toolSession(o: {
       return [...rounds].sort(([a], [b]) => a - b).map(([round, calls]) => ({ round, calls }));
     },
     async runRound(round, firstPosition, calls) {
-      await recordToolRound(
+      const recorded = await recordToolRound(
         o.key,
         round,
         calls.map((c, i) => ({
@@ -142,7 +146,14 @@ export function toolSession(o: {
       const results: string[] = [];
       for (const [i, call] of calls.entries()) {
         o.signal.throwIfAborted(); // stopping: the rest stay pending for the next run
-        results.push(await runOne(firstPosition + i, call));
+        results.push(
+          i < MAX_CALLS_PER_ROUND
+            ? await runOne(firstPosition + i, call, recorded === calls.length)
+            : await answerWithout(
+                firstPosition + i,
+                `Error: at most ${MAX_CALLS_PER_ROUND} tool calls per round; this one was not run.`,
+              ),
+        );
       }
       return results;
     },
