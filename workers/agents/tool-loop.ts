@@ -51,7 +51,11 @@ export async function completeWithTools(
       allowEmpty: round > 0,
     });
     tokens += completion.totalTokens;
-    if (!offer || completion.toolCalls.length === 0) return { text: completion.text, tokens, rounds: round };
+    if (!offer || completion.toolCalls.length === 0) {
+      // Sending the text publishes what tools queued; without text, publish it now.
+      if (!completion.text) await session.publishQueued();
+      return { text: completion.text, tokens, rounds: round };
+    }
     await addRound(round, {
       role: "assistant",
       content: completion.text || null,

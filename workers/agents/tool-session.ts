@@ -37,6 +37,8 @@ export interface ToolSession {
   recordedRounds(): Promise<RecordedRound[]>;
   /** Runs a round's calls in order (positions from `firstPosition`); one result text per call. */
   runRound(round: number, firstPosition: number, calls: ToolCallRequest[]): Promise<string[]>;
+  /** Publishes what tools sent optimistically, for an answer that ends without text (text publishes it too). */
+  publishQueued(): Promise<void>;
 }
 
 const specCache = new WeakMap<Tool, ToolSpec>();
@@ -58,11 +60,13 @@ const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice
 export function toolSession(o: {
   tools: Tool[];
   key: ToolCallKey;
-  context: Omit<ToolContext, "tx">;
+  context: Omit<ToolContext, "tx" | "queued">;
   log: Logger;
   signal: AbortSignal;
 }): ToolSession {
   const byName = new Map(o.tools.map((t) => [t.name, t]));
+  let queued = false;
+  const context = { ...o.context, queued: () => void (queued = true) };
 
   /** Records a result for a call that never ran a side effect (bad call, unknown tool). */
   const answerWithout = async (position: number, text: string) => {
@@ -99,7 +103,7 @@ export function toolSession(o: {
       try {
         const result = await db.$transaction(async (tx) => {
           if (!(await startToolCall(o.key, position, tx))) return null;
-          const text = await tool.run(parsed.data, { ...o.context, tx });
+          const text = await tool.run(parsed.data, { ...context, tx });
           await finishToolCall(o.key, position, text, tx);
           return text;
         });
@@ -113,7 +117,7 @@ export function toolSession(o: {
     if (!(await startToolCall(o.key, position))) return INTERRUPTED; // another run got there first
     let text: string;
     try {
-      text = await tool.run(parsed.data, { ...o.context, tx: db });
+      text = await tool.run(parsed.data, { ...context, tx: db });
     } catch (error) {
       text = failed(error);
     }
@@ -123,6 +127,10 @@ export function toolSession(o: {
 
   return {
     specs: o.tools.map(toolSpec),
+    async publishQueued() {
+      if (queued) await o.context.group.publishMessages();
+      queued = false;
+    },
     async recordedRounds() {
       const rounds = new Map<number, ToolCallRequest[]>();
       for (const c of await recordedToolCalls(o.key)) {

@@ -27,13 +27,17 @@ export const reactTool = defineTool({
     if (!target) throw new ToolError(`no message with the reference "${message}"`);
     if ([...new Intl.Segmenter().segment(emoji.trim())].length !== 1)
       throw new ToolError("react takes exactly one emoji");
-    await ctx.group.sendReaction({
-      reference: target.id,
-      referenceInboxId: target.senderInboxId,
-      action: ADDED as never,
-      content: emoji.trim(),
-      schema: UNICODE as never,
-    });
+    await ctx.group.sendReaction(
+      {
+        reference: target.id,
+        referenceInboxId: target.senderInboxId,
+        action: ADDED as never,
+        content: emoji.trim(),
+        schema: UNICODE as never,
+      },
+      true, // optimistic: published with the answer (see ToolContext.queued)
+    );
+    ctx.queued();
     return `Reacted ${emoji.trim()}.`;
   },
 });

@@ -37,6 +37,11 @@ export interface ToolContext {
   /** A member's display name (their Convos profile name, else a short inbox id). */
   nameOf(inboxId: string): string;
   timeZone: string;
+  /**
+   * Says a message was sent optimistically (stored, not yet published): it goes out with the answer's text,
+   * or when the answer ends without text. Saves the tool a network round trip of its own.
+   */
+  queued(): void;
   /** For `database` tools: the transaction the call's ledger entry is written in. */
   tx: Prisma.TransactionClient;
 }
