@@ -23,6 +23,7 @@ test("the agent takes the owner's time zone at launch; the owner changes it and 
     .first()
     .getByRole("link", { name: /Trip Planner/ })
     .click();
+  await page.waitForURL(/\/agents\/[^/]+$/);
   const agentId = new URL(page.url()).pathname.split("/").at(-1)!;
 
   const zone = page.getByLabel("Time zone");

@@ -92,16 +92,21 @@ export function TemplateEditor({ template, tools }: { template?: Editable; tools
           Tools (what the agent can do; shown as the catalog&apos;s badges)
         </legend>
         {tools.map((tool) => (
-          <label key={tool.name} className="flex items-center gap-2">
-            <input
-              type="checkbox"
-              name="tools"
-              value={tool.name}
-              defaultChecked={t?.tools.includes(tool.name) ?? false}
-            />
-            <span className="font-medium">{tool.label}</span>
-            <span className="text-ink-muted">{tool.summary}</span>
-          </label>
+          <div key={tool.name} className="flex flex-wrap items-center gap-2">
+            <label className="flex items-center gap-2 font-medium">
+              <input
+                type="checkbox"
+                name="tools"
+                value={tool.name}
+                defaultChecked={t?.tools.includes(tool.name) ?? false}
+                aria-describedby={`tool-${tool.name}`}
+              />
+              {tool.label}
+            </label>
+            <span id={`tool-${tool.name}`} className="text-ink-muted">
+              {tool.summary}
+            </span>
+          </div>
         ))}
       </fieldset>
       <label className="flex items-center gap-2 text-sm font-medium">
