@@ -297,6 +297,23 @@ describe("agent tools", () => {
     expect(await ask(room.group, room.agentInbox, "still there?")).toEqual(["echo: still there?"]);
   });
 
+  it("an answer that spent its token budget (the cap's remainder) is asked for text without tools", async () => {
+    const { tokensUsed } = await env.t.db.agent.findUniqueOrThrow({ where: { id: room.agentId } });
+    await env.t.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: tokensUsed + 15 } });
+    model.script(
+      { toolCalls: [{ name: "list", arguments: { action: "lists" } }], tokens: 20 },
+      { text: "That's all I can do.", tokens: 1 },
+    );
+    const before = model.requests.length;
+    expect(await ask(room.group, room.agentInbox, "what lists do we have?")).toEqual([
+      "That's all I can do.",
+    ]);
+    const [first, second] = model.requests.slice(before);
+    expect(first.tools?.length).toBeGreaterThan(0);
+    expect(second.tools).toBeUndefined();
+    await env.t.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: null } });
+  });
+
   it("a crash between the tools' effects and the answer: the next run answers without repeating them", async () => {
     // Round one: a reaction (a message effect) and a list write (a database effect); then the model hangs.
     model.script(
