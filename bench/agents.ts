@@ -11,7 +11,9 @@
  * `seconds` (at most one unanswered message per conversation: a bounded
  * load). Latency = send → the answer arriving on the sender's stream.
  * Printed: p50/p95/max latency, answers/s, process CPU (worker and sender
- * share the process) and RSS.
+ * share the process) and RSS. A third phase adds a tool round: the scripted
+ * model first calls `react` (👍 on the message), then answers in text; the
+ * last line compares its p95 with the plain model phase's.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -107,7 +109,7 @@ const streams = await Promise.all(
   senders.map((s) => s.client.conversations.streamAllGroupMessages({ onValue })),
 );
 
-async function phase(label: string) {
+async function phase(label: string): Promise<number> {
   latencies.length = 0;
   pending.clear();
   global.gc?.();
@@ -138,6 +140,7 @@ async function phase(label: string) {
       `latency p50 ${pct(sorted, 50).toFixed(0)} ms, p95 ${pct(sorted, 95).toFixed(0)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(0)} ms; ` +
       `${(sorted.length / wall).toFixed(1)} answers/s; CPU ${(((cpu.user + cpu.system) / 1e6 / wall) * 100).toFixed(0)}% of one core; RSS ${mb(process.memoryUsage().rss)}`,
   );
+  return pct(sorted, 95);
 }
 
 await phase(`offline responder, ${agents} agents, ${rate} msg/s for ${seconds} s`);
@@ -147,7 +150,19 @@ const client = createModelClient({ baseURL: model.baseURL, apiKey: "bench", mode
 worker = await startWorker({ ...workerOptions, responder: modelResponder(client) });
 while (worker.running().length < agents) await sleep(200);
 await sleep(1_000);
-await phase(`scripted model (loopback), ${agents} agents, ${rate} msg/s for ${seconds} s`);
+const plainP95 = await phase(`scripted model (loopback), ${agents} agents, ${rate} msg/s for ${seconds} s`);
+// 3. the same with a tool round: one `react` call, then the text answer.
+model.setDefault((r) =>
+  r.messages.at(-1)?.role === "tool"
+    ? { text: "done", tokens: 10 }
+    : { toolCalls: [{ name: "react", arguments: { emoji: "👍" } }], tokens: 10 },
+);
+const toolP95 = await phase(
+  `scripted model + one tool round (react), ${agents} agents, ${rate} msg/s for ${seconds} s`,
+);
+console.log(
+  `answer p95: ${plainP95.toFixed(0)} ms without the tool round, ${toolP95.toFixed(0)} ms with it (${(toolP95 / plainP95).toFixed(2)}x; target < 2x)`,
+);
 
 await Promise.all(streams.map((st) => st.end()));
 await worker.stop();

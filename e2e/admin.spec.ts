@@ -14,6 +14,8 @@ async function createTemplate(editor: Locator, slug: string) {
   await editor.getByLabel("Category").fill("work");
   await editor.getByLabel("Description").fill("Helps the end-to-end tests.");
   await editor.getByLabel("Instructions (markdown)").fill("Be **helpful**.");
+  await editor.getByRole("checkbox", { name: "Lists" }).check();
+  await editor.getByRole("checkbox", { name: "Polls" }).check();
   await editor.getByRole("button", { name: "Create template" }).click();
 }
 
@@ -121,6 +123,13 @@ test("templates: validation errors, create, publish, feature, and the page appea
   await expect(page.getByRole("button", { name: "Unfeature E2E Helper" })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("admin-templates.png"), fullPage: true });
   expect((await page.request.get(`/a/${slug}`)).status()).toBe(200);
+  // Its badges are the tools ticked in the editor.
+  await page.goto(`/a/${slug}`);
+  await expect(page.getByRole("list", { name: "Skills" }).getByRole("listitem")).toHaveText([
+    "Lists",
+    "Polls",
+  ]);
+  await page.goto("/admin/templates");
 
   // Leave the catalog as the other specs expect it.
   await page.getByRole("button", { name: "Unfeature E2E Helper" }).click();

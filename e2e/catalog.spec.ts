@@ -110,7 +110,9 @@ test.describe("template page", () => {
     await expect(page.getByTestId("template-description")).toContainText("itinerary");
 
     const skills = page.getByRole("list", { name: "Skills" });
-    await expect(skills.getByRole("listitem")).toHaveText(["Planning", "Search", "Schedule"]);
+    // Badges are the template's tools, and each tool has its line.
+    await expect(skills.getByRole("listitem")).toHaveText(["Reactions", "Replies", "Lists", "Polls"]);
+    await expect(page.getByRole("list", { name: "What it can do" }).getByRole("listitem")).toHaveCount(4);
 
     const instructions = page.getByRole("region", { name: "Instructions" });
     await expect(instructions.getByRole("heading", { name: "What you do" })).toBeVisible();

@@ -2,14 +2,22 @@
  * Test helper: a small OpenAI-compatible chat-completions server on
  * 127.0.0.1 that stands in for the paid model service. It records every
  * request and answers from a script (one step per request, then the default),
- * which can also fail: a 500, a hang (for timeouts) or a malformed body.
+ * which can also fail: a 500, a hang (for timeouts) or a malformed body, or
+ * ask for tool calls (`{ toolCalls: [{ name, arguments }] }`, with or without text).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ChatMessage } from "../lib/llm/client";
+import type { ChatMessage, ToolSpec } from "../lib/llm/client";
+
+/** A tool call the script asks for; `arguments` is sent JSON-encoded unless it is already a string. */
+export interface ScriptedToolCall {
+  name: string;
+  arguments: Record<string, unknown> | string;
+}
 
 export type ScriptStep =
   | { text: string; tokens?: number; delayMs?: number }
+  | { toolCalls: ScriptedToolCall[]; text?: string; tokens?: number; delayMs?: number }
   | { status: number }
   | { hang: true }
   | { malformed: true };
@@ -17,6 +25,8 @@ export type ScriptStep =
 export interface RecordedRequest {
   model: string;
   messages: ChatMessage[];
+  /** The tools offered with the request (none = a plain completion). */
+  tools?: ToolSpec[];
 }
 
 export interface ScriptedModelServer {
@@ -24,19 +34,23 @@ export interface ScriptedModelServer {
   requests: RecordedRequest[];
   /** Steps used by the next requests, in order. */
   script(...steps: ScriptStep[]): void;
-  /** What to answer once the script is used up (default: "echo: <last user text>", 10 tokens). */
+  /** What to answer once the script is used up (default: "echo: <last user text, label removed>", 10 tokens). */
   setDefault(answer: (req: RecordedRequest) => ScriptStep): void;
   close(): Promise<void>;
 }
 
-const lastUser = (r: RecordedRequest) =>
-  [...r.messages].reverse().find((m) => m.role === "user")?.content ?? "";
+/** The last user turn's text, without the "[ref] Name: " label agents put on members' turns. */
+export const lastUserText = (r: RecordedRequest) =>
+  (([...r.messages].reverse().find((m) => m.role === "user")?.content as string | undefined) ?? "").replace(
+    /^\[[0-9a-f]{8}\] [^:\n]{1,80}: /,
+    "",
+  );
 
 /** Starts the server on an ephemeral loopback port. */
 export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
   const requests: RecordedRequest[] = [];
   const steps: ScriptStep[] = [];
-  let fallback = (r: RecordedRequest): ScriptStep => ({ text: `echo: ${lastUser(r)}`, tokens: 10 });
+  let fallback = (r: RecordedRequest): ScriptStep => ({ text: `echo: ${lastUserText(r)}`, tokens: 10 });
   const hanging = new Set<http.ServerResponse>();
 
   const server = http.createServer((req, res) => {
@@ -50,7 +64,7 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
         res.writeHead(400).end();
         return;
       }
-      requests.push({ model: parsed.model, messages: parsed.messages });
+      requests.push({ model: parsed.model, messages: parsed.messages, tools: parsed.tools });
       const step = steps.shift() ?? fallback(parsed);
       if ("hang" in step) {
         hanging.add(res);
@@ -67,6 +81,20 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
         res.end("{ this is not json");
         return;
       }
+      const toolCalls =
+        "toolCalls" in step
+          ? step.toolCalls.map((c, i) => ({
+              id: `call_${requests.length}_${i}`,
+              type: "function",
+              function: {
+                name: c.name,
+                arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments),
+              },
+            }))
+          : undefined;
+      const message = toolCalls
+        ? { role: "assistant", content: step.text ?? null, tool_calls: toolCalls }
+        : { role: "assistant", content: step.text };
       const send = () => {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(
@@ -75,9 +103,7 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
             object: "chat.completion",
             created: Math.floor(Date.now() / 1000),
             model: parsed.model,
-            choices: [
-              { index: 0, finish_reason: "stop", message: { role: "assistant", content: step.text } },
-            ],
+            choices: [{ index: 0, finish_reason: toolCalls ? "tool_calls" : "stop", message }],
             usage: {
               prompt_tokens: 0,
               completion_tokens: step.tokens ?? 10,

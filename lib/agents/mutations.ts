@@ -10,6 +10,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
 import { PoolEmptyError } from "@/lib/pool/errors";
 import { AGENT_STOPPED_CHANNEL } from "./lifecycle";
+import { isTimeZone } from "./time-zone";
 
 export class AgentNotFoundError extends AppError {
   constructor() {
@@ -117,4 +118,15 @@ async function windingDown(agentId: string): Promise<boolean> {
     },
   });
   return n > 0;
+}
+
+/** Sets the time zone the agent tells time in (its owner's agents only); throws AppError for an unknown zone. */
+export async function setAgentTimeZone(agentId: string, ownerId: string, timeZone: string): Promise<void> {
+  if (!isTimeZone(timeZone))
+    throw new AppError(
+      "invalid_time_zone",
+      `"${timeZone.slice(0, 64)}" is not a time zone (e.g. Europe/Paris).`,
+    );
+  const { count } = await db.agent.updateMany({ where: { id: agentId, ownerId }, data: { timeZone } });
+  if (count === 0) throw new AgentNotFoundError();
 }

@@ -19,6 +19,10 @@ export interface AgentState {
   tokensUsed: number;
   /** The owner's pending one-time operator code, if any. */
   operatorCode: string | null;
+  /** IANA time zone the agent tells time in. */
+  timeZone: string;
+  /** Its template's tool names; null for an agent without a template (lib/agents/tools decides). */
+  tools: string[] | null;
 }
 
 /** The agent's current policy, operators and spending, read per message (an operator may just have changed them). */
@@ -35,10 +39,18 @@ export async function agentState(agentId: string): Promise<AgentState> {
       tokenCap: true,
       tokensUsed: true,
       operatorCode: true,
+      timeZone: true,
+      template: { select: { tools: true } },
     },
   });
   // Rows inserted by raw SQL (the claim) leave the list columns NULL.
-  return { ...row, allowlist: row.allowlist ?? [], operators: row.operators ?? [] };
+  const { template, ...rest } = row;
+  return {
+    ...rest,
+    allowlist: row.allowlist ?? [],
+    operators: row.operators ?? [],
+    tools: template ? (template.tools ?? []) : null,
+  };
 }
 
 /** Makes `inboxId` the agent's operator when it has none yet; true when this call did. */

@@ -82,6 +82,7 @@ const agentWithConversations = {
   liveAt: true,
   firstJoinedAt: true,
   stoppedAt: true,
+  timeZone: true,
   template: { select: { slug: true, name: true, emoji: true } },
   identities: {
     where: { status: { not: "retired" } },

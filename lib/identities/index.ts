@@ -2,3 +2,4 @@ export * from "./backoff";
 export * from "./ledger";
 export * from "./leases";
 export * from "./mutations";
+export * from "./tool-calls";

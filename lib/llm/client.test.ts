@@ -24,8 +24,35 @@ const ask = [{ role: "user" as const, content: "hi" }];
 describe("model client", () => {
   it("returns the text and the total tokens, sending model and messages", async () => {
     server.script({ text: "hello there", tokens: 42 });
-    expect(await client().complete(ask)).toEqual({ text: "hello there", totalTokens: 42 });
+    expect(await client().complete(ask)).toEqual({ text: "hello there", toolCalls: [], totalTokens: 42 });
     expect(server.requests.at(-1)).toEqual({ model: "test-model", messages: ask });
+  });
+
+  it("offers tools and returns the calls the model asks for, with or without text", async () => {
+    const tools = [
+      {
+        type: "function" as const,
+        function: { name: "react", description: "React.", parameters: { type: "object", properties: {} } },
+      },
+    ];
+    server.script({ toolCalls: [{ name: "react", arguments: { emoji: "👍" } }], tokens: 7 });
+    const completion = await client().complete(ask, undefined, { tools });
+    expect(completion).toEqual({
+      text: "",
+      toolCalls: [
+        {
+          id: expect.any(String),
+          type: "function",
+          function: { name: "react", arguments: '{"emoji":"👍"}' },
+        },
+      ],
+      totalTokens: 7,
+    });
+    expect(server.requests.at(-1)!.tools).toEqual(tools);
+    // After tool calls the model may have nothing to add; only then is an empty answer accepted.
+    server.script({ text: "" }, { text: "" });
+    expect((await client().complete(ask, undefined, { allowEmpty: true })).text).toBe("");
+    await expect(client().complete(ask)).rejects.toMatchObject({ code: "bad_response" });
   });
 
   it("retries 429 and 5xx, then succeeds", async () => {

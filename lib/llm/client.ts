@@ -8,17 +8,44 @@
  * in the chat), nor is any other error. A 200 whose body is not a completion
  * (malformed JSON, no choices, no text) is a ModelError too: callers get a
  * typed error, never a half-parsed answer.
+ *
+ * Tools: given `tools`, the model may answer with `tool_calls` instead of (or
+ * besides) text; the caller runs them and calls again with the results as
+ * `tool` messages (workers/agents/tool-loop.ts bounds that loop).
  */
 import OpenAI from "openai";
 import { backoffMs } from "@/lib/identities/backoff";
 
-export interface ChatMessage {
-  role: "system" | "user" | "assistant";
-  content: string;
+/** A function the model asked for, as the OpenAI-compatible API spells it (`arguments` is a JSON string). */
+export interface ToolCallRequest {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+/** A function the model may call: name, what it does, its parameters as JSON Schema. */
+export interface ToolSpec {
+  type: "function";
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+export type ChatMessage =
+  | { role: "system" | "user"; content: string }
+  | { role: "assistant"; content: string | null; tool_calls?: ToolCallRequest[] }
+  | { role: "tool"; tool_call_id: string; content: string };
+
+export interface CompleteOptions {
+  /** Functions the model may call; none = a plain chat completion. */
+  tools?: ToolSpec[];
+  /** Accept an answer with no text (after tool calls the model may have nothing left to say). */
+  allowEmpty?: boolean;
 }
 
 export interface Completion {
+  /** The answer's text; "" only when the model asked for tools instead. */
   text: string;
+  /** The tool calls the model asked for (empty when it answered with text only). */
+  toolCalls: ToolCallRequest[];
   /** usage.total_tokens as the service reports it (0 when it reports none). */
   totalTokens: number;
 }
@@ -51,7 +78,7 @@ export interface ModelClientOptions {
 
 export interface ModelClient {
   readonly model: string;
-  complete(messages: ChatMessage[], signal?: AbortSignal): Promise<Completion>;
+  complete(messages: ChatMessage[], signal?: AbortSignal, options?: CompleteOptions): Promise<Completion>;
 }
 
 function classify(error: unknown): ModelError {
@@ -93,20 +120,31 @@ export function createModelClient(o: ModelClientOptions): ModelClient {
   const maxRetries = o.maxRetries ?? 2;
   const backoff = o.backoff ?? { baseMs: 500, capMs: 4_000 };
 
-  const once = async (messages: ChatMessage[], signal?: AbortSignal): Promise<Completion> => {
+  const once = async (
+    messages: ChatMessage[],
+    signal: AbortSignal,
+    options: CompleteOptions,
+  ): Promise<Completion> => {
+    const tools = options.tools?.length ? { tools: options.tools } : {};
     const response = await openai.chat.completions.create(
-      { model: o.model, messages, ...(o.maxTokens ? { max_tokens: o.maxTokens } : {}) },
+      { model: o.model, messages, ...tools, ...(o.maxTokens ? { max_tokens: o.maxTokens } : {}) },
       { signal },
     );
-    const text = (response as Partial<typeof response>)?.choices?.[0]?.message?.content;
-    if (typeof text !== "string" || text.trim() === "")
+    const message = (response as Partial<typeof response>)?.choices?.[0]?.message;
+    const toolCalls = parseToolCalls(message?.tool_calls);
+    const text = message?.content;
+    if ((typeof text !== "string" || text.trim() === "") && toolCalls.length === 0 && !options.allowEmpty)
       throw new ModelError("bad_response", "the model's answer had no text");
-    return { text: text.trim(), totalTokens: Number(response.usage?.total_tokens ?? 0) || 0 };
+    return {
+      text: typeof text === "string" ? text.trim() : "",
+      toolCalls,
+      totalTokens: Number(response.usage?.total_tokens ?? 0) || 0,
+    };
   };
 
   return {
     model: o.model,
-    async complete(messages, signal) {
+    async complete(messages, signal, options = {}) {
       // The SDK adds an abort listener to the signal it is given and never removes it; the caller's signal
       // lives as long as the worker, so the SDK gets a per-call signal linked to it instead (no leak).
       const call = new AbortController();
@@ -115,7 +153,7 @@ export function createModelClient(o: ModelClientOptions): ModelClient {
       try {
         for (let attempt = 1; ; attempt++) {
           try {
-            return await once(messages, call.signal);
+            return await once(messages, call.signal, options);
           } catch (raw) {
             const error = classify(raw);
             if (call.signal.aborted || attempt > maxRetries || !transient(error)) throw error;
@@ -127,4 +165,23 @@ export function createModelClient(o: ModelClientOptions): ModelClient {
       }
     },
   };
+}
+
+/** The function calls of an answer; anything that is not one (another tool type, no name) is a bad response. */
+function parseToolCalls(raw: unknown): ToolCallRequest[] {
+  if (raw == null) return [];
+  if (!Array.isArray(raw)) throw new ModelError("bad_response", "the model's tool_calls is not a list");
+  return raw.map((c: unknown, i) => {
+    const call = c as { id?: unknown; type?: unknown; function?: { name?: unknown; arguments?: unknown } };
+    if (call?.type !== "function" || typeof call.function?.name !== "string")
+      throw new ModelError("bad_response", "the model asked for a tool call that is not a function");
+    return {
+      id: typeof call.id === "string" && call.id ? call.id : `call_${i}`,
+      type: "function",
+      function: {
+        name: call.function.name,
+        arguments: typeof call.function.arguments === "string" ? call.function.arguments : "{}",
+      },
+    };
+  });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { unknownToolNames } from "@/lib/agents/tools/registry";
 import { twemojiDataUrl } from "@/lib/og/emoji";
 import { catalogSeed } from "./catalog-seed";
 import { isValidSlug } from "./slug";
@@ -29,6 +30,12 @@ describe("the shipped catalog", () => {
     expect(t.instructions).toMatch(/^## What you do$/m);
     expect(t.instructions).toMatch(/^## In the group$/m);
     expect(t.instructions).toMatch(/^## Don't$/m);
+    // The tools exist, and the ones its instructions call for are there: votes need polls; lists and scores need lists.
+    expect(t.tools.length).toBeGreaterThanOrEqual(1);
+    expect(unknownToolNames(t.tools)).toEqual([]);
+    if (/\bvot(e|es|ing)\b/i.test(t.instructions)) expect(t.tools).toContain("poll");
+    if (/\b(shopping list|running list|to-do list|keep a .*list|scores?)\b/i.test(t.instructions))
+      expect(t.tools).toContain("list");
     // The emoji can be drawn offline (OG images and pages use the local Twemoji files).
     expect(twemojiDataUrl(t.emoji), t.emoji).not.toBeNull();
   });

@@ -15,7 +15,10 @@ export interface SeedTemplate {
   description: string;
   /** Markdown; rendered (sanitized) on the template page and given to the model as the system prompt. */
   instructions: string;
+  /** Search keywords (the catalog's badges come from `tools`). */
   skills: string[];
+  /** What the agent can do in the conversation: names from lib/agents/tools/registry.ts. */
+  tools: string[];
   suggestedMessages: [string, string, string];
   featured: boolean;
   sortOrder: number;
@@ -32,7 +35,8 @@ const drafts: Draft[] = [
     category: "travel",
     description:
       "Turns a group's scattered ideas into one day-by-day itinerary everyone can change by chatting.",
-    skills: ["Planning", "Search", "Schedule"],
+    skills: ["Planning", "Itinerary", "Travel"],
+    tools: ["react", "reply", "list", "poll"],
     featured: true,
     suggestedMessages: [
       "Four of us, Lisbon, 12–16 May. Mix of food and beaches, nothing before 10am.",
@@ -65,6 +69,7 @@ const drafts: Draft[] = [
     description:
       "Keeps track of who paid for what on a shared trip and works out the fewest payments to settle up.",
     skills: ["Math", "Lists"],
+    tools: ["react", "reply", "list"],
     featured: false,
     suggestedMessages: [
       "I paid 84 euros for dinner for all five of us.",
@@ -97,6 +102,7 @@ const drafts: Draft[] = [
     description:
       "Translates on the spot and teaches the handful of phrases you will actually need where you are going.",
     skills: ["Translation", "Teaching"],
+    tools: ["react", "reply"],
     featured: false,
     suggestedMessages: [
       "We land in Tokyo on Friday. Give us the 10 phrases we'll really use.",
@@ -129,6 +135,7 @@ const drafts: Draft[] = [
     description:
       "Turns a long chat discussion into decisions, owners and deadlines that nobody can misremember.",
     skills: ["Summarize", "Writing", "Planning"],
+    tools: ["reply", "list"],
     featured: true,
     suggestedMessages: [
       "Summarise what we decided since this morning.",
@@ -159,7 +166,8 @@ const drafts: Draft[] = [
     category: "productivity",
     description:
       "A shared to-do list for a household, club or small team that lives right in the conversation.",
-    skills: ["Lists", "Reminders", "Planning"],
+    skills: ["Lists", "To-dos", "Planning"],
+    tools: ["react", "reply", "list"],
     featured: false,
     suggestedMessages: [
       "Add: renew the car insurance, Maya, by Friday.",
@@ -190,6 +198,7 @@ const drafts: Draft[] = [
     category: "productivity",
     description: "Writes clear, polite emails from a few rough notes, in the tone you choose.",
     skills: ["Email", "Writing"],
+    tools: ["reply"],
     featured: false,
     suggestedMessages: [
       "Write to our landlord: the boiler broke again, third time this winter, we need it fixed this week.",
@@ -222,6 +231,7 @@ const drafts: Draft[] = [
     category: "learning",
     description: "Runs quick quizzes on any topic for the whole group and keeps score fairly.",
     skills: ["Quiz", "Teaching"],
+    tools: ["react", "reply", "list"],
     featured: false,
     suggestedMessages: [
       "Ten questions on European capitals, medium difficulty.",
@@ -254,6 +264,7 @@ const drafts: Draft[] = [
     description:
       "Chats with you in the language you are learning and gently corrects your mistakes as you go.",
     skills: ["Translation", "Teaching", "Writing"],
+    tools: ["react", "reply"],
     featured: false,
     suggestedMessages: [
       "Let's practise Spanish. I'm a beginner, talk to me about food.",
@@ -281,7 +292,8 @@ const drafts: Draft[] = [
     emoji: "💡",
     category: "learning",
     description: "Explains hard ideas at exactly the level you ask for, with an example you will remember.",
-    skills: ["Teaching", "Search"],
+    skills: ["Teaching", "Explaining"],
+    tools: ["reply"],
     featured: false,
     suggestedMessages: [
       "Explain inflation like I'm 12.",
@@ -312,7 +324,8 @@ const drafts: Draft[] = [
     category: "learning",
     description:
       "Turns your study notes into flashcards and quizzes the group on them until the hard ones stick.",
-    skills: ["Quiz", "Schedule", "Teaching"],
+    skills: ["Quiz", "Memory", "Teaching"],
+    tools: ["react", "reply", "list"],
     featured: false,
     suggestedMessages: [
       "Make flashcards from these notes on the French Revolution.",
@@ -343,7 +356,8 @@ const drafts: Draft[] = [
     emoji: "🏃",
     category: "health",
     description: "Plans workouts that fit everyone's level and keeps the group's streak going.",
-    skills: ["Planning", "Reminders", "Coaching"],
+    skills: ["Planning", "Fitness", "Coaching"],
+    tools: ["react", "list"],
     featured: true,
     suggestedMessages: [
       "Three of us want to run a 5k in eight weeks. One has never run.",
@@ -375,6 +389,7 @@ const drafts: Draft[] = [
     description:
       "Plans a week of meals for the household, respecting everyone's diet, and writes the shopping list.",
     skills: ["Planning", "Recipes", "Lists"],
+    tools: ["reply", "list", "poll"],
     featured: false,
     suggestedMessages: [
       "Plan five dinners for two adults and a kid. One of us is vegetarian, max 30 minutes each.",
@@ -406,7 +421,8 @@ const drafts: Draft[] = [
     category: "health",
     description:
       "Helps you build a calm evening routine and stick to a regular bedtime, one small habit at a time.",
-    skills: ["Habits", "Reminders", "Coaching"],
+    skills: ["Habits", "Sleep", "Coaching"],
+    tools: ["react"],
     featured: false,
     suggestedMessages: [
       "I keep scrolling until 1am. Help me set up a wind-down routine.",
@@ -438,7 +454,8 @@ const drafts: Draft[] = [
     category: "work",
     description:
       "Runs an asynchronous daily standup in your team chat and posts a tidy summary of who is blocked.",
-    skills: ["Schedule", "Summarize", "Reminders"],
+    skills: ["Standups", "Summarize", "Teams"],
+    tools: ["react", "reply", "list"],
     featured: true,
     suggestedMessages: [
       "Run our standup every weekday at 9:30. Team: Priya, Leo, Tomás.",
@@ -470,6 +487,7 @@ const drafts: Draft[] = [
     description:
       "Runs mock job interviews tailored to the role, then gives specific, kind and honest feedback.",
     skills: ["Coaching", "Writing"],
+    tools: ["reply"],
     featured: false,
     suggestedMessages: [
       "Mock interview for a junior data analyst role. Be realistic.",
@@ -500,6 +518,7 @@ const drafts: Draft[] = [
     category: "work",
     description: "Helps a group weigh its options, run a quick vote and write down what was decided and why.",
     skills: ["Polls", "Planning", "Summarize"],
+    tools: ["react", "reply", "list", "poll"],
     featured: false,
     suggestedMessages: [
       "We need to choose between three venues for the offsite. Help us decide.",
@@ -531,6 +550,7 @@ const drafts: Draft[] = [
     category: "fun",
     description: "Hosts word games, riddles and twenty questions for the whole group, right in the chat.",
     skills: ["Games", "Quiz"],
+    tools: ["react", "reply", "list", "poll", "set_profile"],
     featured: true,
     suggestedMessages: [
       "Let's play twenty questions. You think of something.",
@@ -560,7 +580,8 @@ const drafts: Draft[] = [
     category: "fun",
     description:
       "Asks everyone what they are in the mood for and narrows it down to three films the whole group will enjoy.",
-    skills: ["Search", "Polls"],
+    skills: ["Movies", "Polls"],
+    tools: ["react", "reply", "poll"],
     featured: false,
     suggestedMessages: [
       "Movie night for four. Two want comedy, one wants sci-fi, one doesn't care.",
@@ -591,6 +612,7 @@ const drafts: Draft[] = [
     description:
       "Starts a story and weaves in a line from each person in turn, so the group writes it together.",
     skills: ["Writing", "Games"],
+    tools: ["react", "reply", "set_profile"],
     featured: false,
     suggestedMessages: [
       "Start a spooky story set in a lighthouse. We'll take turns.",

@@ -27,6 +27,16 @@ describe("template validation and writes", () => {
     });
   });
 
+  it("takes tools from the registry only, and names the unknown ones", () => {
+    expect(templateInput.parse({ ...valid, tools: "list,poll" }).tools).toEqual(["list", "poll"]);
+    expect(templateInput.parse(valid).tools).toEqual([]);
+    const result = templateInput.safeParse({ ...valid, tools: "list,web_search" });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0].message).toMatch(
+      /^Unknown tool: web_search \(known: react, reply, list, poll, set_profile\)\.$/,
+    );
+  });
+
   it("refuses bad slugs, empty names and overlong descriptions with clear messages", () => {
     const result = templateInput.safeParse({
       ...valid,

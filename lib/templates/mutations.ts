@@ -1,9 +1,11 @@
 /**
  * Admin writes to the catalog, with the validation rules in one zod schema:
  * slug pattern and lengths, non-empty texts with limits, skills and suggested
- * messages as short lists. A taken slug is a clear `slug_taken` error.
+ * messages as short lists, tools as names from the tool registry. A taken slug
+ * is a clear `slug_taken` error.
  */
 import { z } from "zod";
+import { TOOL_NAMES, unknownToolNames } from "@/lib/agents/tools/registry";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma, type Template } from "@/lib/generated/prisma/client";
@@ -57,6 +59,15 @@ export const templateInput = z.object({
   instructions: text("The instructions", 20_000),
   skills: list("skill", 12, 40, /[,\n]/),
   suggestedMessages: list("suggested message", 8, 200, /\n/),
+  /** The agent's tools: the form's checkboxes, joined with commas (see the admin action). */
+  tools: list("tool", TOOL_NAMES.length, 40, /[,\s]+/).superRefine((names, ctx) => {
+    const unknown = unknownToolNames(names);
+    if (unknown.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        message: `Unknown tool${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")} (known: ${TOOL_NAMES.join(", ")}).`,
+      });
+  }),
   published: checkbox,
   featured: checkbox,
   sortOrder: z.coerce.number().int("The order is a whole number.").min(-10_000).max(10_000).default(0),

@@ -30,6 +30,7 @@ import { watchConversation, type ConversationEnd } from "./conversation-watch";
 import { sayGoodbyeAndLeave } from "./leave";
 import { noteOperatorName, noteProfileUpdate } from "./operator-names";
 import { greetingFor } from "./responder";
+import { MemberDirectory } from "./members";
 
 const CATCH_UP_LIMIT = 50;
 
@@ -91,6 +92,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     agentId: agent.id,
     group,
     ownInboxId: client.inboxId,
+    members: new MemberDirectory(group),
     log,
     stopped: () => stopped || closing !== null,
     later: (outcome) =>

@@ -2,7 +2,8 @@
  * Handling one message of an agent's conversation, in this order:
  *
  *   ignore   the agent's own messages, other conversations, non-text content
- *            (reactions, profiles, join requests: context at most, never answered)
+ *            (reactions, profiles, join requests: context at most, never answered);
+ *            votes on the agent's polls are recorded (poll-votes.ts), a text reply is text
  *   take     in the ledger for this run (lib/identities/ledger.ts), else skip
  *   command  "/…" in the owner conversation (commands.ts; operators only)
  *   policy   operators always; else dmPolicy: open, allowlist, pairing (one
@@ -19,8 +20,11 @@ import { agentState, recordTraffic, requestPairing, type AgentState } from "@/li
 import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
 import { isCommand, runCommand } from "./commands";
 import type { WorkerContext } from "./context";
-import { historyBefore, Reactions } from "./history";
+import { Reactions } from "./history";
 import { noteOperatorName } from "./operator-names";
+import { answerInput } from "./answer-input";
+import type { MemberDirectory } from "./members";
+import { handlePollVote, replyText } from "./poll-votes";
 import { splitAnswer } from "./split";
 
 /** The worker's context plus the runtime run handling the message. */
@@ -34,6 +38,8 @@ export interface AnswerContext extends Pick<
   agentId: string;
   group: Group<unknown>;
   ownInboxId: string;
+  /** Members' names, kept up to date from the messages seen. */
+  members: MemberDirectory;
   /** Scoped to the agent and identity. */
   log: Logger;
   stopped(): boolean;
@@ -98,10 +104,13 @@ async function withThinking<T>(ctx: AnswerContext, m: DecodedMessage<unknown>, w
 /** Handles one message at most once per the ledger; errors other than a stop are logged and the message marked failed. */
 export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
   if (ctx.stopped() || ctx.signal.aborted) return; // left untaken: the next run answers it
-  if (m.conversationId !== ctx.group.id || m.senderInboxId === ctx.ownInboxId) return;
+  if (m.conversationId !== ctx.group.id) return;
+  ctx.members.observe(m);
+  if (m.senderInboxId === ctx.ownInboxId) return;
+  if (await handlePollVote(m)) return;
   const isText = m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "text";
-  if (!isText || typeof m.content !== "string") return;
-  const text = m.content;
+  const text = isText && typeof m.content === "string" ? m.content : replyText(m);
+  if (text === undefined) return;
   const started = performance.now();
   if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run))) return;
   try {
@@ -128,19 +137,8 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
         const cap = agent.tokenCap ?? ctx.defaultTokenCap;
         if (ctx.responder.usesModel && cap != null && agent.tokensUsed >= cap) parts = [capText(cap)];
         else {
-          const history = await historyBefore(ctx.group, m, ctx.ownInboxId);
-          const reply = await withThinking(
-            ctx,
-            m,
-            ctx.responder.reply({
-              agentName: agent.name,
-              instructions: agent.instructions,
-              text,
-              senderInboxId: m.senderInboxId,
-              history,
-              signal: ctx.signal,
-            }),
-          );
+          const input = await answerInput(ctx, agent, m, text, cap);
+          const reply = await withThinking(ctx, m, ctx.responder.reply(input));
           if (reply) {
             parts = splitAnswer(reply.text);
             tokens = reply.tokens;

@@ -36,6 +36,7 @@ function reactionTurn(r: DecodedMessage<unknown>, ownInboxId: string, about?: st
   return {
     role: "user",
     text: `(reacted ${reaction.content} to your message${about ? `: "${about.slice(0, 200)}"` : ""})`,
+    senderInboxId: r.senderInboxId,
   };
 }
 
@@ -59,7 +60,12 @@ export function toTurns(
       timed.push({
         at: m.sentAtNs,
         id: m.id,
-        turn: { role: m.senderInboxId === ownInboxId ? "assistant" : "user", text },
+        turn: {
+          role: m.senderInboxId === ownInboxId ? "assistant" : "user",
+          text,
+          senderInboxId: m.senderInboxId,
+          messageId: m.id,
+        },
       });
       if (m.senderInboxId === ownInboxId)
         for (const r of m.reactions ?? []) {

@@ -1,13 +1,18 @@
 /**
  * The language-model responder: system prompt = the platform's rules + the
  * agent's name and instructions; then the recent history (the agent's own
- * messages as `assistant`) and the message being answered. A model failure
+ * messages as `assistant`) and the message being answered. In a group each
+ * member's turn is labelled with their name, and the system prompt lists the
+ * members and the time (group.ts). With tools, the answer goes through the
+ * bounded tool loop (tool-loop.ts). A model failure
  * (5xx after retries, timeout, malformed answer) becomes one short apology;
  * the agent keeps working.
  */
 import { config } from "@/lib/config";
 import { createModelClient, ModelError, type ChatMessage, type ModelClient } from "@/lib/llm";
+import { groupPromptLines, labelTurn } from "./group";
 import { offlineResponder, type Responder, type ResponderInput } from "./responder";
+import { ANSWER_TOKEN_BUDGET, completeWithTools } from "./tool-loop";
 
 export const PLATFORM_RULES = [
   "You are an AI agent in an end-to-end encrypted group chat on Convos.",
@@ -19,12 +24,22 @@ export const PLATFORM_RULES = [
 export const APOLOGY = "Sorry, I couldn't think of an answer just now. Please try again in a moment.";
 
 /** The messages sent to the model for one answer. */
-export function buildPrompt(input: Omit<ResponderInput, "signal" | "senderInboxId">): ChatMessage[] {
-  const system = `${PLATFORM_RULES}\n\nYour name is ${input.agentName}.\n\nYour instructions:\n${input.instructions.trim()}`;
+export function buildPrompt(input: Omit<ResponderInput, "signal">): ChatMessage[] {
+  const g = input.group;
+  const about = g ? `\n\n${groupPromptLines(g, input.agentName, (input.tools?.specs.length ?? 0) > 0)}` : "";
+  const system = `${PLATFORM_RULES}\n\nYour name is ${input.agentName}.${about}\n\nYour instructions:\n${input.instructions.trim()}`;
+  const current = g
+    ? labelTurn(g, {
+        role: "user",
+        text: input.text,
+        senderInboxId: input.senderInboxId,
+        messageId: g.message.id,
+      })
+    : input.text;
   return [
     { role: "system", content: system },
-    ...input.history.map((t) => ({ role: t.role, content: t.text })),
-    { role: "user", content: input.text },
+    ...input.history.map((t): ChatMessage => ({ role: t.role, content: g ? labelTurn(g, t) : t.text })),
+    { role: "user", content: current },
   ];
 }
 
@@ -34,7 +49,13 @@ export function modelResponder(client: ModelClient, log?: { warn(o: object, m: s
     usesModel: true,
     async reply(input) {
       try {
-        const completion = await client.complete(buildPrompt(input), input.signal);
+        const prompt = buildPrompt(input);
+        if (input.tools && input.tools.specs.length > 0) {
+          const budget = Math.min(ANSWER_TOKEN_BUDGET, input.tokenBudget ?? ANSWER_TOKEN_BUDGET);
+          const done = await completeWithTools(client, prompt, input.tools, input.signal, budget);
+          return { text: done.text, tokens: done.tokens };
+        }
+        const completion = await client.complete(prompt, input.signal);
         return { text: completion.text, tokens: completion.totalTokens };
       } catch (error) {
         if (input.signal.aborted) throw error; // stopping: leave the message for the next run

@@ -7,7 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir, waitFor } from "@/test/convos";
 import { createModelClient } from "@/lib/llm";
-import { startScriptedModelServer, type ScriptedModelServer } from "@/test/scripted-model-server";
+import {
+  lastUserText,
+  startScriptedModelServer,
+  type ScriptedModelServer,
+} from "@/test/scripted-model-server";
 import { capText } from "./answer";
 import { Reactions } from "./history";
 import { APOLOGY, modelResponder, PLATFORM_RULES } from "./model-responder";
@@ -76,11 +80,15 @@ describe("model-backed agent", () => {
     expect(request.messages[0].content).toContain(PLATFORM_RULES);
     expect(request.messages[0].content).toContain("Your name is Chef.");
     expect(request.messages[0].content).toContain("You suggest recipes.\nOnly vegetarian ones.");
-    expect(request.messages.slice(1)).toEqual([
-      { role: "assistant", content: "Hi, I'm Chef! You suggest recipes." },
-      { role: "user", content: "what's for dinner?" },
-      { role: "assistant", content: "echo: what's for dinner?" },
-      { role: "user", content: "and dessert?" },
+    // Members' turns carry a message reference and the sender's name (no profile here: a short inbox id).
+    const who = `member ${a.operator.client.inboxId.slice(0, 8)}`;
+    expect(
+      request.messages.slice(1).map((m) => [m.role, String(m.content).replace(/^\[[0-9a-f]{8}\] /, "")]),
+    ).toEqual([
+      ["assistant", "Hi, I'm Chef! You suggest recipes."],
+      ["user", `${who}: what's for dinner?`],
+      ["assistant", "echo: what's for dinner?"],
+      ["user", `${who}: and dessert?`],
     ]);
     const agent = await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
     expect(agent).toMatchObject({ tokensUsed: 20, messagesIn: 2, messagesOut: 2 });
@@ -121,7 +129,7 @@ describe("model-backed agent", () => {
     const sent = model.requests.at(-1)!.messages;
     expect(sent.at(-2)).toEqual({
       role: "user",
-      content: `(reacted 👍 to your message: "${ownAnswer.text}")`,
+      content: `member ${a.operator.client.inboxId.slice(0, 8)}: (reacted 👍 to your message: "${ownAnswer.text}")`,
     });
   });
 
@@ -148,7 +156,7 @@ describe("model-backed agent", () => {
   });
 
   it("a worker stopped in the middle of a burst: no answer lost, none doubled", async () => {
-    model.setDefault((r) => ({ text: `echo: ${r.messages.at(-1)?.content}`, tokens: 1, delayMs: 600 }));
+    model.setDefault((r) => ({ text: `echo: ${lastUserText(r)}`, tokens: 1, delayMs: 600 }));
     await Promise.all(workers.splice(0).map((w) => w.stop()));
     // A short grace period: on stop, the answer in flight is aborted and left claimed; the queued ones stay unclaimed.
     const first = await start({ graceMs: 100 });

@@ -3,11 +3,17 @@
  * (model-responder.ts) when LLM_API_KEY is set, else the offline responder
  * here. The worker picks one at start-up (model-responder.ts's `defaultResponder`).
  */
+import type { GroupContext } from "./group";
+import type { ToolSession } from "./tool-session";
 
 /** One earlier message of the conversation, as the model sees it. */
 export interface ChatTurn {
   role: "user" | "assistant";
   text: string;
+  /** Who sent it (members' turns are labelled with their name for the model). */
+  senderInboxId?: string;
+  /** The XMTP message it came from (tools refer to messages by a short form of it). */
+  messageId?: string;
 }
 
 export interface ResponderInput {
@@ -18,6 +24,12 @@ export interface ResponderInput {
   /** Earlier messages, oldest first, bounded in count and size; the message being answered is not in it. */
   history: ChatTurn[];
   signal: AbortSignal;
+  /** Who is in the conversation, and what it knows of them (see group.ts); absent in a bare call. */
+  group?: GroupContext;
+  /** The tools of this answer (model only); none = chat only. */
+  tools?: ToolSession;
+  /** Tokens this answer may spend (the spending cap's remainder); undefined = the default budget. */
+  tokenBudget?: number;
 }
 
 export interface ResponderReply {

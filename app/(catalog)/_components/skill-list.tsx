@@ -1,4 +1,4 @@
-/** A template's skills as small tags; a real list so screen readers announce the count. */
+/** A template's skills (its tools' badges) as small tags; a real list so screen readers announce the count. */
 export function SkillList({ skills, label = "Skills" }: { skills: string[]; label?: string }) {
   if (skills.length === 0) return null;
   return (

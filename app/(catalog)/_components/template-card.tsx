@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { toolBadges } from "@/lib/agents/tools/info";
 import { Emoji } from "./emoji";
 import { LinkPending } from "./link-pending";
 import { SkillList } from "./skill-list";
@@ -8,7 +9,8 @@ export interface TemplateCardData {
   name: string;
   emoji: string;
   description: string;
-  skills: string[];
+  /** Tool names; the card's badges are their labels. */
+  tools: string[];
 }
 
 /**
@@ -40,7 +42,7 @@ export function TemplateCard({
       </div>
       <p className="text-sm text-ink-muted">{template.description}</p>
       <div className="mt-auto">
-        <SkillList skills={template.skills} label={`Skills of ${template.name}`} />
+        <SkillList skills={toolBadges(template.tools)} label={`Skills of ${template.name}`} />
       </div>
     </article>
   );

@@ -25,6 +25,8 @@ const saveAction = action(
 
 /** Creates (no `id`) or edits a template from the editor form. */
 export async function saveTemplate(_state: TemplateState, form: FormData): Promise<TemplateState> {
+  // One checkbox per tool: the action reads one value per field, so the ticked names travel as one list.
+  form.set("tools", form.getAll("tools").map(String).join(","));
   return saveAction(form);
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { TemplateEditor, TemplateRowControls } from "./template-forms";
+import { allToolInfo } from "@/lib/agents/tools/info";
 import { requireAdmin } from "@/lib/auth/session";
 import { listAllTemplates } from "@/lib/templates/mutations";
 
@@ -36,7 +37,7 @@ export default async function AdminTemplatesPage({
             </Link>
           </p>
         ) : null}
-        <TemplateEditor key={editing?.id ?? "new"} template={editing} />
+        <TemplateEditor key={editing?.id ?? "new"} template={editing} tools={allToolInfo()} />
       </section>
       <section aria-labelledby="list-title" className="rounded-card border border-line bg-surface p-5">
         <h2 id="list-title" className="mb-3 text-lg font-semibold">

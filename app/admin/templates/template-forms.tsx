@@ -2,6 +2,7 @@
 /** The template editor and the per-row publish/feature/order controls, each with a pending state and an announced result. */
 import { useActionState } from "react";
 import type { Template } from "@/lib/generated/prisma/client";
+import type { ToolInfo } from "@/lib/agents/tools/info";
 import { changeTemplateFlags, saveTemplate, type TemplateState } from "./actions";
 
 type Editable = Pick<
@@ -14,6 +15,7 @@ type Editable = Pick<
   | "description"
   | "instructions"
   | "skills"
+  | "tools"
   | "suggestedMessages"
   | "published"
   | "featured"
@@ -38,7 +40,7 @@ const field = "rounded-lg border border-line bg-canvas px-3 py-2";
 const button =
   "rounded-lg border border-line bg-surface px-3 py-1.5 text-sm font-medium hover:border-accent disabled:opacity-60";
 
-export function TemplateEditor({ template }: { template?: Editable }) {
+export function TemplateEditor({ template, tools }: { template?: Editable; tools: ToolInfo[] }) {
   const [state, formAction, pending] = useActionState(saveTemplate, null);
   const t = template;
   return (
@@ -69,7 +71,7 @@ export function TemplateEditor({ template }: { template?: Editable }) {
         <textarea name="instructions" required rows={6} defaultValue={t?.instructions} className={field} />
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium">
-        Skills (comma-separated)
+        Search keywords (comma-separated)
         <input name="skills" defaultValue={t?.skills.join(", ")} className={field} />
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium">
@@ -85,6 +87,28 @@ export function TemplateEditor({ template }: { template?: Editable }) {
           className={field}
         />
       </label>
+      <fieldset className="flex flex-col gap-1 text-sm sm:col-span-2">
+        <legend className="font-medium">
+          Tools (what the agent can do; shown as the catalog&apos;s badges)
+        </legend>
+        {tools.map((tool) => (
+          <div key={tool.name} className="flex flex-wrap items-center gap-2">
+            <label className="flex items-center gap-2 font-medium">
+              <input
+                type="checkbox"
+                name="tools"
+                value={tool.name}
+                defaultChecked={t?.tools.includes(tool.name) ?? false}
+                aria-describedby={`tool-${tool.name}`}
+              />
+              {tool.label}
+            </label>
+            <span id={`tool-${tool.name}`} className="text-ink-muted">
+              {tool.summary}
+            </span>
+          </div>
+        ))}
+      </fieldset>
       <label className="flex items-center gap-2 text-sm font-medium">
         <input type="checkbox" name="published" defaultChecked={t?.published ?? false} /> Published
       </label>

@@ -8,6 +8,9 @@ import { BrowserChat } from "./browser-chat";
 import { Operators } from "./operators";
 import { stoppedEventText, stopReasonText } from "@/lib/agents/lifecycle";
 import { operatorsForOwner } from "@/lib/agents/operators";
+import { SharedLists } from "./shared-lists";
+import { TimeZoneForm } from "./time-zone-form";
+import { timeZoneChoices } from "@/lib/agents/time-zone";
 import { agentTimeline, getAgentForOwner, ownerConversationInvite } from "@/lib/agents/queries";
 import { requireUser } from "@/lib/auth/session";
 import { browserChatEnabled } from "@/lib/chat/guest";
@@ -77,6 +80,24 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           <Operators agentId={agent.id} view={operators} />
         </section>
       ) : null}
+      <section
+        aria-labelledby="settings-title"
+        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+      >
+        <h2 id="settings-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
+          Settings
+        </h2>
+        <TimeZoneForm agentId={agent.id} timeZone={agent.timeZone} zones={timeZoneChoices(agent.timeZone)} />
+      </section>
+      <section
+        aria-labelledby="lists-title"
+        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+      >
+        <h2 id="lists-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
+          Lists
+        </h2>
+        <SharedLists agentId={agent.id} />
+      </section>
       {chat ? (
         <section
           aria-labelledby="chat-title"

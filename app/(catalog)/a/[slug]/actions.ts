@@ -8,6 +8,8 @@
 import { z } from "zod";
 import { action, type ActionResult } from "@/lib/actions";
 import { claimAgent } from "@/lib/agents/claim";
+import { setAgentTimeZone } from "@/lib/agents/mutations";
+import { DEFAULT_TIME_ZONE, timeZoneOrDefault } from "@/lib/agents/time-zone";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
 import { MAX_INVITE_URL_LENGTH } from "@/lib/agents/invite-check";
 import { inviteQrPath } from "@/lib/qr";
@@ -32,8 +34,18 @@ const inviteUrl = z
   .min(1, "Paste the invite link of your conversation.")
   .max(MAX_INVITE_URL_LENGTH, "That invite link is too large to be a Convos invite.");
 
-const launchAction = action(z.object({ templateSlug }), async (input, user): Promise<ClaimView> => {
+/** The browser's time zone (Intl), sent with the launch; anything that is not one leaves the agent on UTC. */
+const timeZone = z.string().max(64).optional();
+
+/** The agent tells time in its owner's zone from the start. */
+async function adoptTimeZone(agentId: string, ownerId: string, browserZone: string | undefined) {
+  const zone = timeZoneOrDefault(browserZone);
+  if (zone !== DEFAULT_TIME_ZONE) await setAgentTimeZone(agentId, ownerId, zone);
+}
+
+const launchAction = action(z.object({ templateSlug, timeZone }), async (input, user): Promise<ClaimView> => {
   const claim = await claimAgent({ ownerId: user.id, templateSlug: input.templateSlug });
+  await adoptTimeZone(claim.agentId, user.id, input.timeZone);
   return {
     agentId: claim.agentId,
     status: claim.status,
@@ -43,24 +55,29 @@ const launchAction = action(z.object({ templateSlug }), async (input, user): Pro
   };
 });
 
-const addAction = action(z.object({ templateSlug, inviteUrl }), async (input, user): Promise<ClaimView> => {
-  const claim = await claimAgent({
-    ownerId: user.id,
-    templateSlug: input.templateSlug,
-    joinUrl: input.inviteUrl,
-  });
-  return { agentId: claim.agentId, status: claim.status, joined: true };
-});
+const addAction = action(
+  z.object({ templateSlug, inviteUrl, timeZone }),
+  async (input, user): Promise<ClaimView> => {
+    const claim = await claimAgent({
+      ownerId: user.id,
+      templateSlug: input.templateSlug,
+      joinUrl: input.inviteUrl,
+    });
+    await adoptTimeZone(claim.agentId, user.id, input.timeZone);
+    return { agentId: claim.agentId, status: claim.status, joined: true };
+  },
+);
 
 /** Launches the template's agent into a fresh conversation and returns its invite. */
-export async function launch(templateSlug: string): Promise<ActionResult<ClaimView>> {
-  return launchAction({ templateSlug });
+export async function launch(templateSlug: string, timeZone?: string): Promise<ActionResult<ClaimView>> {
+  return launchAction({ templateSlug, timeZone });
 }
 
 /** Adds the template's agent to the conversation of a pasted invite URL. */
 export async function addToConversation(
   templateSlug: string,
   inviteUrl: string,
+  timeZone?: string,
 ): Promise<ActionResult<ClaimView>> {
-  return addAction({ templateSlug, inviteUrl });
+  return addAction({ templateSlug, inviteUrl, timeZone });
 }

@@ -17,13 +17,13 @@ type State = ActionResult<ClaimView> | null;
 
 export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
   // One state for both forms: the latest result is what the person just asked for.
-  const [result, claimAction] = useActionState<State, FormData>(
-    (_state, form) =>
-      form.get("intent") === "add"
-        ? addToConversation(slug, String(form.get("inviteUrl") ?? ""))
-        : launch(slug),
-    null,
-  );
+  const [result, claimAction] = useActionState<State, FormData>((_state, form) => {
+    // The agent tells time in the owner's zone (changeable on the agent's page).
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return form.get("intent") === "add"
+      ? addToConversation(slug, String(form.get("inviteUrl") ?? ""), timeZone)
+      : launch(slug, timeZone);
+  }, null);
   const [adding, setAdding] = useState(false);
 
   return (

@@ -15,8 +15,10 @@ import { Emoji } from "../../_components/emoji";
 import { MarkdownContent } from "../../_components/markdown-content";
 import { ShareActions } from "../../_components/share-actions";
 import { SkillList } from "../../_components/skill-list";
+import { ToolLines } from "../../_components/tool-lines";
 import { ClaimPanel } from "./claim-panel";
 import { loadTemplate } from "./data";
+import { toolBadges, toolInfoFor } from "@/lib/agents/tools/info";
 import { currentUser } from "@/lib/auth/session";
 import { templatePageUrl } from "@/lib/qr";
 import { catalogHref, categoryLabel } from "@/lib/templates/catalog";
@@ -96,7 +98,8 @@ export default async function TemplatePage({ params }: { params: Params }) {
         <p className="max-w-3xl text-lg text-ink-muted" data-testid="template-description">
           {template.description}
         </p>
-        <SkillList skills={template.skills} />
+        <SkillList skills={toolBadges(template.tools)} />
+        <ToolLines tools={toolInfoFor(template.tools)} />
         <div className="pt-2">
           {user ? (
             <ClaimPanel slug={template.slug} name={template.name} />

@@ -1,0 +1,19 @@
+/** What pages show of the tools: name, badge and one line; plain data, safe to hand to client components. */
+import { TOOLS, toolsNamed } from "./registry";
+
+export interface ToolInfo {
+  name: string;
+  label: string;
+  summary: string;
+}
+
+const info = (t: ToolInfo): ToolInfo => ({ name: t.name, label: t.label, summary: t.summary });
+
+/** Every tool, in registry order. */
+export const allToolInfo = (): ToolInfo[] => TOOLS.map(info);
+
+/** The tools a template lists, in registry order; names no longer in the registry are left out. */
+export const toolInfoFor = (names: readonly string[]): ToolInfo[] => toolsNamed(names).map(info);
+
+/** The catalog badges of a template: its tools' labels. */
+export const toolBadges = (names: readonly string[]): string[] => toolsNamed(names).map((t) => t.label);

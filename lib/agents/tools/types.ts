@@ -1,0 +1,75 @@
+/**
+ * What a tool is: a function the model may call during an answer (OpenAI
+ * `tools`), with a name, a badge and a one-line summary for the catalog, a
+ * description and a zod schema of its arguments for the model, and where its
+ * side effect lands, which decides how it is kept to once across restarts
+ * (lib/identities/tool-calls.ts):
+ *
+ *   database  a write run in the ledger's transaction: exactly once;
+ *   message   something sent into the conversation: at most once;
+ *   none      a read: safe to repeat.
+ *
+ * A tool's `run` returns the text the model reads back; a failure the model
+ * should hear about is a ToolError (its message goes back as text).
+ */
+import type { Group } from "@xmtp/node-sdk";
+import type { z } from "zod";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+/** A message of the conversation as tools see it. */
+export interface MessageRef {
+  id: string;
+  senderInboxId: string;
+}
+
+/** Everything a tool may use while an agent answers one message. */
+export interface ToolContext {
+  agentId: string;
+  identityId: string;
+  /** The XMTP conversation (group) id. */
+  conversationId: string;
+  group: Group<unknown>;
+  ownInboxId: string;
+  /** The message being answered. */
+  message: MessageRef;
+  /** The message a reference from the prompt names ("[ab12cd34]"); none or "current" = the message answered. */
+  resolveMessage(ref?: string): MessageRef | undefined;
+  /** A member's display name (their Convos profile name, else a short inbox id). */
+  nameOf(inboxId: string): string;
+  timeZone: string;
+  /**
+   * Says a message was sent optimistically (stored, not yet published): it goes out with the answer's text,
+   * or when the answer ends without text. Saves the tool a network round trip of its own.
+   */
+  queued(): void;
+  /** For `database` tools: the transaction the call's ledger entry is written in. */
+  tx: Prisma.TransactionClient;
+}
+
+export type ToolEffect = "database" | "message" | "none";
+
+export interface Tool<A = unknown> {
+  /** The function name the model calls; also what Template.tools lists. */
+  name: string;
+  /** The catalog badge ("Lists", "Polls"). */
+  label: string;
+  /** One line for the template page: what the agent can do with it. */
+  summary: string;
+  /** What the model reads about it. */
+  description: string;
+  args: z.ZodType<A>;
+  effect: ToolEffect;
+  run(args: A, ctx: ToolContext): Promise<string>;
+}
+
+/** A failure the model should read (bad reference, unknown list): its message goes back as the tool's result. */
+export class ToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ToolError";
+  }
+}
+
+/** Declares a tool with its argument type inferred from the schema. */
+export const defineTool = <S extends z.ZodType>(tool: Tool<z.infer<S>> & { args: S }): Tool<z.infer<S>> =>
+  tool;

@@ -1,0 +1,101 @@
+/**
+ * The tool calls of an answer in PostgreSQL, beside the answer ledger
+ * (ledger.ts): each call is keyed by the identity, the message answered and
+ * the call's position in the answer, and goes
+ *
+ *   pending   the model asked for it (the whole round is recorded before any call runs);
+ *   started   its side effect may have happened;
+ *   done      its result is recorded.
+ *
+ * A re-answer after a crash (the claim reclaimed by the next run) replays the
+ * recorded rounds instead of asking the model again: `done` calls give their
+ * recorded result, `pending` calls run now, and `started` calls are not run
+ * again (the effect may already be in the conversation; a duplicate is worse
+ * than a rare miss, as for the answer itself). Tools whose effect is a
+ * database write run it in the same transaction as `pending → done`, so for
+ * them the effect happens exactly once.
+ */
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export type ToolCallStatus = "pending" | "started" | "done";
+
+export interface RecordedToolCall {
+  position: number;
+  round: number;
+  callId: string;
+  name: string;
+  /** The arguments as the model sent them (a JSON string). */
+  arguments: string;
+  status: ToolCallStatus;
+  result: string | null;
+}
+
+export interface ToolCallKey {
+  identityId: string;
+  messageId: string;
+}
+
+/** The calls recorded for one answer, by position. */
+export async function recordedToolCalls(key: ToolCallKey): Promise<RecordedToolCall[]> {
+  const rows = await db.toolCall.findMany({
+    where: { identityId: key.identityId, messageId: key.messageId },
+    orderBy: { position: "asc" },
+  });
+  return rows.map((r) => ({ ...r, status: r.status as ToolCallStatus }));
+}
+
+/**
+ * Records a round's calls as pending; calls already recorded (a replayed round) are left as they are.
+ * Resolves with how many were new (all of them: nobody ran any yet).
+ */
+export async function recordToolRound(
+  key: ToolCallKey,
+  round: number,
+  calls: { position: number; callId: string; name: string; arguments: string }[],
+): Promise<number> {
+  const { count } = await db.toolCall.createMany({
+    data: calls.map((c) => ({ ...key, round, ...c, status: "pending" })),
+    skipDuplicates: true,
+  });
+  return count;
+}
+
+/** The call's current state, or null when it was never recorded. */
+export async function toolCallState(
+  key: ToolCallKey,
+  position: number,
+  tx: Prisma.TransactionClient = db,
+): Promise<{ status: ToolCallStatus; result: string | null } | null> {
+  const row = await tx.toolCall.findUnique({
+    where: { identityId_messageId_position: { ...key, position } },
+    select: { status: true, result: true },
+  });
+  return row ? { status: row.status as ToolCallStatus, result: row.result } : null;
+}
+
+/** pending → started; true when this caller won the right to run the call's effect. */
+export async function startToolCall(
+  key: ToolCallKey,
+  position: number,
+  tx: Prisma.TransactionClient = db,
+): Promise<boolean> {
+  const { count } = await tx.toolCall.updateMany({
+    where: { ...key, position, status: "pending" },
+    data: { status: "started" },
+  });
+  return count === 1;
+}
+
+/** Records the call's result (→ done). */
+export async function finishToolCall(
+  key: ToolCallKey,
+  position: number,
+  result: string,
+  tx: Prisma.TransactionClient = db,
+): Promise<void> {
+  await tx.toolCall.update({
+    where: { identityId_messageId_position: { ...key, position } },
+    data: { status: "done", result },
+  });
+}

@@ -1,0 +1,169 @@
+/**
+ * The tools of one answer: their specs for the model, and running a round of
+ * calls at most once each across restarts through the tool-call ledger
+ * (lib/identities/tool-calls.ts). A call that fails (unknown tool, arguments
+ * that don't parse, a ToolError, an XMTP error) gives the model a line of
+ * text instead: a runtime never crashes on a tool.
+ */
+import type { Logger } from "pino";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { ToolError, type Tool, type ToolContext } from "@/lib/agents/tools";
+import {
+  finishToolCall,
+  recordedToolCalls,
+  recordToolRound,
+  startToolCall,
+  toolCallState,
+  type ToolCallKey,
+} from "@/lib/identities";
+import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
+
+/** What the model reads for a call whose effect may have happened in a run that then stopped. */
+export const INTERRUPTED =
+  "This action was started before a restart and may already have happened: don't repeat it.";
+
+/** Calls the model may make in one round; the rest are answered with an error, not run. */
+export const MAX_CALLS_PER_ROUND = 8;
+
+export interface RecordedRound {
+  round: number;
+  calls: ToolCallRequest[];
+}
+
+export interface ToolSession {
+  specs: ToolSpec[];
+  /** Rounds an earlier run of this answer recorded, in order. */
+  recordedRounds(): Promise<RecordedRound[]>;
+  /** Runs a round's calls in order (positions from `firstPosition`); one result text per call. */
+  runRound(round: number, firstPosition: number, calls: ToolCallRequest[]): Promise<string[]>;
+  /** Publishes what tools sent optimistically, for an answer that ends without text (text publishes it too). */
+  publishQueued(): Promise<void>;
+}
+
+const specCache = new WeakMap<Tool, ToolSpec>();
+
+/** The OpenAI function spec of a tool (its zod schema as JSON Schema). */
+export function toolSpec(tool: Tool): ToolSpec {
+  let spec = specCache.get(tool);
+  if (!spec) {
+    const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.args) as Record<string, unknown>;
+    void _ignored;
+    spec = { type: "function", function: { name: tool.name, description: tool.description, parameters } };
+    specCache.set(tool, spec);
+  }
+  return spec;
+}
+
+const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
+
+export function toolSession(o: {
+  tools: Tool[];
+  key: ToolCallKey;
+  context: Omit<ToolContext, "tx" | "queued">;
+  log: Logger;
+  signal: AbortSignal;
+}): ToolSession {
+  const byName = new Map(o.tools.map((t) => [t.name, t]));
+  let queued = false;
+  const context = { ...o.context, queued: () => void (queued = true) };
+
+  /** Records a result for a call that never ran a side effect (bad call, unknown tool). */
+  const answerWithout = async (position: number, text: string) => {
+    if (await startToolCall(o.key, position)) await finishToolCall(o.key, position, text);
+    return text;
+  };
+
+  /** `fresh`: the call was recorded just now, so it is known to be pending (one read saved per call). */
+  const runOne = async (position: number, call: ToolCallRequest, fresh: boolean): Promise<string> => {
+    const state = fresh ? null : await toolCallState(o.key, position);
+    if (state?.status === "done") return state.result ?? "";
+    if (state?.status === "started") return INTERRUPTED;
+    const tool = byName.get(call.function.name);
+    if (!tool) return answerWithout(position, `Error: there is no tool named "${call.function.name}".`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(call.function.arguments || "{}");
+    } catch {
+      return answerWithout(position, "Error: the arguments were not valid JSON.");
+    }
+    const parsed = tool.args.safeParse(raw);
+    if (!parsed.success)
+      return answerWithout(
+        position,
+        `Error: invalid arguments: ${z.prettifyError(parsed.error).slice(0, 500)}`,
+      );
+    const failed = (error: unknown) => {
+      if (error instanceof ToolError) return `Error: ${error.message}`;
+      o.log.warn({ err: error, tool: tool.name }, "tool failed");
+      return `Error: ${tool.name} failed (${short(error)}).`;
+    };
+    if (tool.effect === "database") {
+      // The write and `pending → done` commit together: exactly once. A failure rolls both back.
+      try {
+        const result = await db.$transaction(async (tx) => {
+          if (!(await startToolCall(o.key, position, tx))) return null;
+          const text = await tool.run(parsed.data, { ...context, tx });
+          await finishToolCall(o.key, position, text, tx);
+          return text;
+        });
+        if (result !== null) return result;
+        const now = await toolCallState(o.key, position);
+        return now?.status === "done" ? (now.result ?? "") : INTERRUPTED;
+      } catch (error) {
+        return answerWithout(position, failed(error));
+      }
+    }
+    if (!(await startToolCall(o.key, position))) return INTERRUPTED; // another run got there first
+    let text: string;
+    try {
+      text = await tool.run(parsed.data, { ...context, tx: db });
+    } catch (error) {
+      text = failed(error);
+    }
+    await finishToolCall(o.key, position, text);
+    return text;
+  };
+
+  return {
+    specs: o.tools.map(toolSpec),
+    async publishQueued() {
+      if (queued) await o.context.group.publishMessages();
+      queued = false;
+    },
+    async recordedRounds() {
+      const rounds = new Map<number, ToolCallRequest[]>();
+      for (const c of await recordedToolCalls(o.key)) {
+        const calls = rounds.get(c.round) ?? [];
+        calls.push({ id: c.callId, type: "function", function: { name: c.name, arguments: c.arguments } });
+        rounds.set(c.round, calls);
+      }
+      return [...rounds].sort(([a], [b]) => a - b).map(([round, calls]) => ({ round, calls }));
+    },
+    async runRound(round, firstPosition, calls) {
+      const recorded = await recordToolRound(
+        o.key,
+        round,
+        calls.map((c, i) => ({
+          position: firstPosition + i,
+          callId: c.id,
+          name: c.function.name.slice(0, 100),
+          arguments: c.function.arguments.slice(0, 20_000),
+        })),
+      );
+      const results: string[] = [];
+      for (const [i, call] of calls.entries()) {
+        o.signal.throwIfAborted(); // stopping: the rest stay pending for the next run
+        results.push(
+          i < MAX_CALLS_PER_ROUND
+            ? await runOne(firstPosition + i, call, recorded === calls.length)
+            : await answerWithout(
+                firstPosition + i,
+                `Error: at most ${MAX_CALLS_PER_ROUND} tool calls per round; this one was not run.`,
+              ),
+        );
+      }
+      return results;
+    },
+  };
+}
