@@ -2,21 +2,38 @@
  * Readiness: 503 only when the database does not answer. `workers` is the
  * number of agent workers that heartbeated in the last 30 s (0 means claims
  * still work from the warm pool, but nothing refills it or takes agents over).
+ * A database that does not answer within DATABASE_CHECK_MS counts as down, so
+ * a load balancer hears 503 within 2 s even when connections hang.
  */
 import { db } from "@/lib/db";
 
 export const dynamic = "force-dynamic";
 
 const WORKER_FRESH_MS = 30_000;
+const DATABASE_CHECK_MS = 1_500;
+
+const down = () => Response.json({ ok: false, database: "down" }, { status: 503 });
+
+/** Resolves with `work`'s result, or rejects once `ms` passed (the work itself is left to its own timeouts). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 export async function GET() {
+  let freshWorkers: number;
   try {
-    await db.$queryRaw`SELECT 1`;
+    freshWorkers = await within(
+      DATABASE_CHECK_MS,
+      db.worker.count({
+        where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - WORKER_FRESH_MS) } },
+      }),
+    );
   } catch {
-    return Response.json({ ok: false, database: "down" }, { status: 503 });
+    return down();
   }
-  const freshWorkers = await db.worker.count({
-    where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - WORKER_FRESH_MS) } },
-  });
   return Response.json({ ok: true, database: "up", workers: freshWorkers });
 }
