@@ -17,6 +17,7 @@ export type ScriptStep =
 export interface RecordedRequest {
   model: string;
   messages: ChatMessage[];
+  max_tokens?: number;
 }
 
 export interface ScriptedModelServer {
@@ -50,7 +51,7 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
         res.writeHead(400).end();
         return;
       }
-      requests.push({ model: parsed.model, messages: parsed.messages });
+      requests.push({ model: parsed.model, messages: parsed.messages, max_tokens: parsed.max_tokens });
       const step = steps.shift() ?? fallback(parsed);
       if ("hang" in step) {
         hanging.add(res);

@@ -4,10 +4,12 @@
  *   ignore   the agent's own messages, other conversations, non-text content
  *            (reactions, profiles, join requests: context at most, never answered)
  *   claim    in the ledger for this run (lib/identities/ledger.ts), else skip
- *   command  "/…" in the owner conversation (commands.ts; operators only)
+ *   command  "/…" in the owner conversation (commands.ts; operators only;
+ *            no reply at all to others under pairing and disabled)
  *   policy   operators always; else dmPolicy: open, allowlist, pairing (one
  *            code per unknown sender, silence until approved), disabled
- *   cap      over its token cap the agent says so instead of calling the model
+ *   cap      the most a reply can cost is reserved first (lib/llm/budget.ts);
+ *            when that would pass the token cap the agent says so instead
  *   answer   history + responder, 👀 while it takes longer than 1.5 s, the
  *            answer split into chat-sized messages
  *   send     only if this run still holds the claim (`markSending`), then done
@@ -23,6 +25,7 @@ import {
   requestPairing,
   type AgentState,
 } from "@/lib/identities";
+import { spendWithinCap, truncateIncoming } from "@/lib/llm/budget";
 import { isCommand, runCommand, type ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
 import { historyBefore, Reactions } from "./history";
@@ -111,10 +114,17 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
   try {
     const agent = await agentState(ctx.agentId);
     let parts: string[] = [];
-    let tokens = 0;
     let done: "answered" | "skipped" | "paired" = "answered";
     if (isCommand(text) && ctx.identity.isOwnerConversation) {
-      parts = [await runCommand({ text, sender: m.senderInboxId, agent, ops: ctx.ops, sayLater: ctx.later })];
+      const reply = await runCommand({
+        text,
+        sender: m.senderInboxId,
+        agent,
+        ops: ctx.ops,
+        sayLater: ctx.later,
+      });
+      if (reply === null) done = "skipped";
+      else parts = [reply];
     } else {
       const decision = await admit(agent, m.senderInboxId);
       if (decision.kind === "silent") done = "skipped";
@@ -122,27 +132,26 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
         parts = [decision.text];
         done = decision.as;
       } else {
+        const history = await historyBefore(ctx.group, m, ctx.ownInboxId);
+        const input = {
+          agentName: agent.name,
+          instructions: agent.instructions,
+          text: truncateIncoming(text),
+          senderInboxId: m.senderInboxId,
+          history,
+          signal: ctx.signal,
+        };
         const cap = agent.tokenCap ?? ctx.defaultTokenCap;
-        if (ctx.responder.usesModel && cap != null && agent.tokensUsed >= cap) parts = [capText(cap)];
-        else {
-          const history = await historyBefore(ctx.group, m, ctx.ownInboxId);
-          const reply = await withThinking(
-            ctx,
-            m,
-            ctx.responder.reply({
-              agentName: agent.name,
-              instructions: agent.instructions,
-              text,
-              senderInboxId: m.senderInboxId,
-              history,
-              signal: ctx.signal,
-            }),
-          );
-          if (reply) {
-            parts = splitAnswer(reply.text);
-            tokens = reply.tokens;
-          } else done = "skipped";
-        }
+        const spent = await spendWithinCap(
+          agent.id,
+          ctx.responder.usesModel ? cap : undefined,
+          ctx.responder.costBound?.(input) ?? 0,
+          () => withThinking(ctx, m, ctx.responder.reply(input)),
+          (reply) => reply?.tokens ?? 0,
+        );
+        if (!spent.ok) parts = [capText(cap ?? 0)];
+        else if (spent.value) parts = splitAnswer(spent.value.text);
+        else done = "skipped";
       }
     }
     if (ctx.signal.aborted) return; // stopping: the claim stays open for the next run
@@ -154,7 +163,7 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
       for (const part of parts) await ctx.group.sendText(part);
     }
     await finishMessage(ctx.identity.id, m.id, done);
-    await recordTraffic(ctx.agentId, { in: 1, out: parts.length, tokens });
+    await recordTraffic(ctx.agentId, { in: 1, out: parts.length }); // tokens: settled by spendWithinCap
     const durationMs = Math.round(performance.now() - started);
     ctx.log.info({ messageId: m.id, durationMs, outcome: done }, "handled");
     if (done === "answered")

@@ -6,6 +6,7 @@
  * the agent keeps working.
  */
 import { ModelError, type ChatMessage, type ModelClient } from "@/lib/llm";
+import { promptTokenBound } from "@/lib/llm/budget";
 import type { Responder, ResponderInput } from "./responder";
 
 export const PLATFORM_RULES = [
@@ -31,6 +32,7 @@ export function buildPrompt(input: Omit<ResponderInput, "signal" | "senderInboxI
 export function modelResponder(client: ModelClient, log?: { warn(o: object, m: string): void }): Responder {
   return {
     usesModel: true,
+    costBound: (input) => promptTokenBound(buildPrompt(input)) + client.maxTokens,
     async reply(input) {
       try {
         const completion = await client.complete(buildPrompt(input), input.signal);

@@ -34,6 +34,8 @@ export interface ResponderReply {
 export interface Responder {
   /** True when answers cost tokens (the spending cap applies). */
   readonly usesModel: boolean;
+  /** For a responder that uses the model: the most tokens one reply to `input` can cost (reserved before the call). */
+  costBound?(input: Omit<ResponderInput, "signal">): number;
   /** The answer to one text message, or null to stay silent. */
   reply(input: ResponderInput): Promise<ResponderReply | null>;
 }
@@ -54,7 +56,12 @@ export function defaultResponder(): Responder {
   const c = config();
   if (!c.LLM_API_KEY) return offlineResponder;
   return modelResponder(
-    createModelClient({ baseURL: c.LLM_BASE_URL, apiKey: c.LLM_API_KEY, model: c.LLM_MODEL }),
+    createModelClient({
+      baseURL: c.LLM_BASE_URL,
+      apiKey: c.LLM_API_KEY,
+      model: c.LLM_MODEL,
+      maxTokens: c.LLM_MAX_TOKENS,
+    }),
   );
 }
 
