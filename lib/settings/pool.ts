@@ -22,8 +22,9 @@ export const DEFAULT_POOL_SETTINGS: PoolSettings = {
   apiClaimsPerHour: 600,
 };
 
-export async function getPoolSettings(): Promise<PoolSettings> {
-  const row = await db.poolSetting.findUnique({ where: { id: 1 } });
+/** The settings; `client` reads them inside a transaction (one that must not wait for a second connection). */
+export async function getPoolSettings(client: Pick<typeof db, "poolSetting"> = db): Promise<PoolSettings> {
+  const row = await client.poolSetting.findUnique({ where: { id: 1 } });
   if (!row) return { ...DEFAULT_POOL_SETTINGS };
   const { targetIdle, maxConcurrentCreates, claimsPerUserPerHour, liveAgentsPerUser, apiClaimsPerHour } = row;
   return { targetIdle, maxConcurrentCreates, claimsPerUserPerHour, liveAgentsPerUser, apiClaimsPerHour };
