@@ -7,24 +7,30 @@
  *
  * Exactly once across workers and restarts: see the ledger's state machine in
  * lib/identities/ledger.ts. Each start of a runtime is one "run" with its own
- * token; the catch-up pass at start answers what arrived while nobody ran the
- * agent and what a previous run claimed but never got to send. Messages are
- * handled one at a time, in order. The stream runs with `disableSync: true`,
- * so messages arriving while it restarts are emitted instead of silently synced.
+ * token; the catch-up pass at start (and after a stream restart, and a while
+ * after an answer failed) answers what arrived while nobody ran the agent,
+ * what a previous run claimed but never got to send, and failed answers with
+ * retries left (catch-up.ts). Messages are handled one at a time, in order,
+ * behind the flood limits (inbox.ts: per-sender rate, bounded queue). The
+ * stream runs with `disableSync: true`, so messages arriving while it
+ * restarts are emitted instead of silently synced.
  */
 import { randomUUID } from "node:crypto";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
-import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
-import { claimMessage, PgLedger, recordFirstJoin, setFirstOperator } from "@/lib/identities";
+import { config } from "@/lib/config";
+import { startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
+import { backoffMs, claimMessage, PgLedger, recordFirstJoin, setFirstOperator } from "@/lib/identities";
 import { streamOptions } from "@/lib/xmtp";
-import { answerMessage, type AnswerContext } from "./answer";
+import { answerMessage, incomingText, type AnswerContext } from "./answer";
+import { unansweredMessages } from "./catch-up";
 import type { ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
+import { MessageInbox } from "./inbox";
 import { greetingFor, type Responder } from "./responder";
 import type { InFlight } from "./timers";
 
-const CATCH_UP_LIMIT = 50;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface AgentRuntimeOptions {
   identity: { id: string; role: "creator" | "joiner"; conversationId: string; isOwnerConversation: boolean };
@@ -93,19 +99,49 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
           .catch((err) => log.warn({ err }, "a command's later outcome failed")),
       ),
   };
-  const answer = (m: DecodedMessage<unknown>) => answerMessage(ctx, m);
+  // A failed answer is retried by a catch-up pass a little later (bounded: lib/identities/ledger.ts).
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  const answer = (m: DecodedMessage<unknown>) =>
+    answerMessage(ctx, m).then(
+      () => void (failures = 0),
+      (err) => {
+        if (!stopped && !retryTimer)
+          retryTimer = setTimeout(
+            () => {
+              retryTimer = undefined;
+              if (!stopped) void enqueue(catchUp);
+            },
+            backoffMs(++failures, { baseMs: 2_000, capMs: 60_000 }),
+          );
+        throw err;
+      },
+    );
+  const c = config();
+  const inbox = new MessageInbox({
+    identityId: identity.id,
+    agentId: agent.id,
+    limits: { burst: c.AGENT_SENDER_BURST, refillMs: c.AGENT_SENDER_REFILL_MS, queueMax: c.AGENT_QUEUE_MAX },
+    enqueue,
+    answer,
+    say: (text) => group.sendText(text),
+    track: (p) => void o.inFlight.track(p),
+    log,
+  });
 
   const catchUp = async () => {
     await group.sync();
-    const recent = await group.messages({ limit: CATCH_UP_LIMIT, direction: Direction.Descending });
-    for (const m of recent.reverse()) await answer(m);
+    // Not past the retention horizon: older ledger rows are pruned, so older messages would look unanswered.
+    const horizon = new Date(Date.now() - c.RETENTION_DAYS * DAY_MS);
+    for (const m of await unansweredMessages(group, identity.id, client.inboxId, horizon))
+      if (!stopped && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
   };
 
   const stream = await client.conversations.streamAllGroupMessages(
     streamOptions({
       disableSync: true,
       onValue: (m: DecodedMessage<unknown> | undefined) => {
-        if (m) void enqueue(() => answer(m));
+        if (m && incomingText(m, group.id, client.inboxId) !== undefined) inbox.offer(m);
       },
       onRestart: () => void enqueue(catchUp),
       onError: (err: unknown) => log.warn({ err }, "group stream error"),
@@ -151,8 +187,10 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearTimeout(retryTimer);
       await Promise.allSettled([stream.end(), joins?.stop()]);
       await tail;
+      await inbox.close();
     },
   };
 }

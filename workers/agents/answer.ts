@@ -102,13 +102,22 @@ async function withThinking<T>(ctx: AnswerContext, m: DecodedMessage<unknown>, w
   }
 }
 
+/** The text of a message someone else sent to `groupId`, else undefined (never answered). */
+export function incomingText(
+  m: DecodedMessage<unknown>,
+  groupId: string,
+  ownInboxId: string,
+): string | undefined {
+  if (m.conversationId !== groupId || m.senderInboxId === ownInboxId) return undefined;
+  const isText = m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "text";
+  return isText && typeof m.content === "string" ? m.content : undefined;
+}
+
 /** Handles one message at most once per the ledger; errors other than a stop are logged and the message marked failed. */
 export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
   if (ctx.stopped() || ctx.signal.aborted) return; // left unclaimed: the next run answers it
-  if (m.conversationId !== ctx.group.id || m.senderInboxId === ctx.ownInboxId) return;
-  const isText = m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "text";
-  if (!isText || typeof m.content !== "string") return;
-  const text = m.content;
+  const text = incomingText(m, ctx.group.id, ctx.ownInboxId);
+  if (text === undefined) return;
   const started = performance.now();
   if (!(await claimAnswer(ctx.identity.id, m.id, ctx.run))) return;
   try {

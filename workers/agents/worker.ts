@@ -28,6 +28,7 @@ import { WorkerEvents } from "./events";
 import { startListener } from "./listener";
 import { startPoolFiller } from "./pool";
 import { startRegistry } from "./registry";
+import { startRetention } from "./retention";
 import { config } from "@/lib/config";
 import { conversationOps } from "./conversations";
 import { defaultResponder, type Responder } from "./responder";
@@ -60,6 +61,8 @@ export interface WorkerOptions {
   joinTimeoutMs?: number;
   /** Keep the warm pool filled (default true). */
   fillPool?: boolean;
+  /** Retention pass period (1 h; RETENTION_DAYS sets the age). */
+  retentionIntervalMs?: number;
   /** Overrides PoolSetting.maxConcurrentCreates. */
   maxConcurrentCreates?: number;
 }
@@ -151,6 +154,13 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
           maxConcurrentCreates: o.maxConcurrentCreates,
         });
   if (filler) releasers.push(() => filler.stop());
+
+  const retention = startRetention({
+    intervalMs: o.retentionIntervalMs ?? 60 * 60_000,
+    retentionDays: config().RETENTION_DAYS,
+    log,
+  });
+  releasers.push(() => retention.stop());
 
   const poll = repeat(
     o.pollMs ?? 3_000,
