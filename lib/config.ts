@@ -61,8 +61,8 @@ const schema = z.object({
   /** Extra conversations (/invite and /join) one agent may open, besides its first. */
   AGENT_EXTRA_CONVERSATIONS_MAX: z.coerce.number().int().min(0).max(100).default(5),
   /** Per sender and conversation: messages answered in a burst, then one more every SENDER_REFILL_MS. */
-  AGENT_SENDER_BURST: z.coerce.number().int().min(1).max(1_000).default(10),
-  AGENT_SENDER_REFILL_MS: z.coerce.number().int().min(100).max(3_600_000).default(3_000),
+  AGENT_SENDER_BURST: z.coerce.number().int().min(1).max(1_000).default(20),
+  AGENT_SENDER_REFILL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
   /** Messages waiting to be answered per conversation; beyond it new ones are dropped (with one notice). */
   AGENT_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Age after which the worker deletes handled-message ledger rows, events, pending pairings and sign-in tokens. */

@@ -97,6 +97,9 @@ describe("abuse limits", () => {
     const otherGroup: Group<unknown> = await joinAs(other, a.inviteUrl);
     const flooder = await newIdentity(tmp.dir);
     const floodGroup = await joinAs(flooder, a.inviteUrl);
+    // Let the creator's post-join commits settle before sending (a send during a pending commit can fail).
+    await new Promise((r) => setTimeout(r, 1_000));
+    await Promise.all([otherGroup.sync(), floodGroup.sync()]);
     const started = Date.now();
     const flood = Array.from({ length: 300 }, (_, i) => `flood ${i}`);
     const sending = (async () => {

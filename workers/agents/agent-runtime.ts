@@ -21,7 +21,7 @@ import type { Logger } from "pino";
 import { config } from "@/lib/config";
 import { startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { backoffMs, claimMessage, PgLedger, recordFirstJoin, setFirstOperator } from "@/lib/identities";
-import { streamOptions } from "@/lib/xmtp";
+import { startResilientStream } from "@/lib/xmtp";
 import { answerMessage, incomingText, type AnswerContext } from "./answer";
 import { unansweredMessages } from "./catch-up";
 import type { ConversationOps } from "./commands";
@@ -137,16 +137,16 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
       if (!stopped && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
   };
 
-  const stream = await client.conversations.streamAllGroupMessages(
-    streamOptions({
-      disableSync: true,
-      onValue: (m: DecodedMessage<unknown> | undefined) => {
-        if (m && incomingText(m, group.id, client.inboxId) !== undefined) inbox.offer(m);
-      },
-      onRestart: () => void enqueue(catchUp),
-      onError: (err: unknown) => log.warn({ err }, "group stream error"),
-    }),
-  );
+  // Reopened with exponential backoff and jitter when it fails (lib/xmtp/stream.ts).
+  const stream = await startResilientStream<DecodedMessage<unknown>>({
+    open: (hooks) => client.conversations.streamAllGroupMessages(hooks),
+    disableSync: true,
+    onValue: (m) => {
+      if (incomingText(m, group.id, client.inboxId) !== undefined) inbox.offer(m);
+    },
+    onRestart: () => void enqueue(catchUp),
+    onError: (err) => log.warn({ err }, "group stream error"),
+  });
   void enqueue(catchUp);
 
   let joins: JoinRequestProcessor | undefined;

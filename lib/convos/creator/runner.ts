@@ -13,7 +13,9 @@
  * that first sees it. Denied DMs are neither listed nor streamed again, so
  * junk is scanned once, not at every restart.
  */
-import type { AsyncStreamProxy, DecodedMessage } from "@xmtp/node-sdk";
+import type { DecodedMessage } from "@xmtp/node-sdk";
+import { startResilientStream } from "../../xmtp/stream";
+import type { BackoffOptions } from "../../identities/backoff";
 import { Consent, Direction } from "../sdk";
 import { handleJoinRequestMessage, type CreatorContext, type JoinOutcome } from "./handle";
 import { emit } from "./context";
@@ -22,8 +24,8 @@ import { isJoinRequestCandidate, readJoinRequest, type IncomingMessage } from ".
 export interface JoinRequestProcessorOptions {
   /** Messages scanned per DM in a catch-up pass (newest first, handled oldest first). Default 50. */
   catchUpLimit?: number;
-  /** Delay before the SDK retries a failed stream. Default 300 ms (the SDK's 60 s default is far too slow). */
-  streamRetryDelayMs?: number;
+  /** Backoff of stream restarts (default 300 ms doubling up to 30 s, with jitter; lib/xmtp/stream.ts). */
+  streamBackoff?: BackoffOptions;
 }
 
 export interface JoinRequestProcessor {
@@ -89,13 +91,17 @@ export async function startJoinRequestProcessor(
   const queue = makeQueue(context);
   const catchUp = () => queue.push(() => catchUpJoinRequests(context, options.catchUpLimit));
   let stopped = false;
-  let stream: AsyncStreamProxy<DecodedMessage<unknown>> | undefined;
+  let stream: { end(): Promise<void> } | undefined;
   await catchUp();
-  stream = await context.client.conversations.streamAllDmMessages({
-    consentStates: [Consent.Unknown, Consent.Allowed],
-    retryDelay: options.streamRetryDelayMs ?? 300,
+  stream = await startResilientStream<DecodedMessage<unknown>>({
+    open: (hooks) =>
+      context.client.conversations.streamAllDmMessages({
+        ...hooks,
+        consentStates: [Consent.Unknown, Consent.Allowed],
+      }),
+    backoff: options.streamBackoff,
     onValue: (m) => {
-      if (!stopped && m && isJoinRequestCandidate(m))
+      if (!stopped && isJoinRequestCandidate(m))
         void queue.push(() => handleJoinRequestMessage(context, m as IncomingMessage));
     },
     onRestart: () => {
