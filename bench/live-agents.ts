@@ -140,11 +140,13 @@ export async function latencyMeter(live: LiveAgents) {
     live.senders.map((s) => s.client.conversations.streamAllGroupMessages({ onValue })),
   );
   return {
+    /** `seconds` of traffic, and on while `longer()` says so (e.g. while a flood is still arriving). */
     async phase(
       label: string,
       groups: Group<unknown>[],
       rate: number,
       seconds: number,
+      longer: () => boolean = () => false,
     ): Promise<PhaseResult> {
       latencies.length = 0;
       pending.clear();
@@ -153,8 +155,7 @@ export async function latencyMeter(live: LiveAgents) {
       const w0 = performance.now();
       let sent = 0;
       let skipped = 0;
-      const total = rate * seconds;
-      for (let i = 0; i < total; i++) {
+      for (let i = 0; i < rate * seconds || longer(); i++) {
         const due = w0 + (i * 1000) / rate;
         if (due > performance.now()) await sleep(due - performance.now());
         const g = groups[i % groups.length];
