@@ -7,23 +7,16 @@
  * Three phases of `rate` msg/s round-robin over the other agents: without the
  * flood, with it (for `seconds` and on until the flood is all published: the
  * flooder's messages are prepared locally and published in batches of 500, as
- * fast as the node takes them), and without it again (the machine's own load
+ * fast as the node takes them, from another process), and without it again (the machine's own load
  * drifts; two quiet phases bracket it). Printed: the other agents' answer
  * p50/p95 per phase and the ratio (target: under 2x), what became of the flood
- * (answered, dropped, notices), and the process RSS before and after (worker
- * and clients share the process).
+ * (answered, dropped, notices), and the RSS of the worker's process before and
+ * after (the senders share it; the node and the flooder run in processes of
+ * their own, bench/flood-sender.ts, as they would on other machines).
  */
-import {
-  db,
-  finish,
-  joinAs,
-  latencyMeter,
-  mb,
-  newIdentity,
-  senderDir,
-  sleep,
-  startLiveAgents,
-} from "./live-agents.ts";
+import { spawn } from "node:child_process";
+import readline from "node:readline";
+import { db, finish, latencyMeter, mb, nodeUrl, senderDir, sleep, startLiveAgents } from "./live-agents.ts";
 
 const [agents, rate, seconds, flood] = [
   Number(process.argv[2] ?? 100),
@@ -38,14 +31,20 @@ const { RATE_NOTICE, BUSY_NOTICE } = await import("../workers/agents/inbox.ts");
 
 const model = await startScriptedModelServer();
 const client = createModelClient({ baseURL: model.baseURL, apiKey: "bench", model: "scripted" });
-const live = await startLiveAgents(agents, modelResponder(client));
+const live = await startLiveAgents(agents, modelResponder(client), { nodeProcess: true });
 
 // The flooder is a member the target answers (policy open): the worst case.
 const [targetId] = live.agentIds;
 await db.agent.update({ where: { id: targetId }, data: { dmPolicy: "open" } });
 const target = await db.identity.findFirstOrThrow({ where: { agentId: targetId } });
-const flooder = await newIdentity(senderDir);
-const floodGroup = await joinAs(flooder, live.invites[0]);
+const flooder = spawn(
+  process.execPath,
+  ["--import", "tsx", "bench/flood-sender.ts", nodeUrl(), live.invites[0], String(flood), senderDir],
+  { stdio: ["pipe", "pipe", "inherit"] },
+);
+const flooderSays = readline.createInterface({ input: flooder.stdout! });
+const nextLine = () => new Promise<string>((r) => flooderSays.once("line", r));
+if ((await nextLine()) !== "joined") throw new Error("the flooder did not join");
 const others = live.groups.slice(1);
 const meter = await latencyMeter(live);
 const label = (when: string) => `${when}: ${others.length} agents, ${rate} msg/s`;
@@ -56,15 +55,11 @@ const before = await meter.phase(label("before the flood"), others, rate, second
 
 const floodStarted = performance.now();
 let published = false;
-const flooding = (async () => {
-  for (let i = 0; i < flood; i++) {
-    await floodGroup.sendText(`flood ${i}`, true);
-    if (i % 500 === 499) await floodGroup.publishMessages();
-  }
-  await floodGroup.publishMessages();
+const flooding = nextLine().then((line) => {
   published = true;
-  return (performance.now() - floodStarted) / 1000;
-})();
+  return Number(line.split(" ")[1]);
+});
+flooder.stdin!.write("go\n");
 const during = await meter.phase(
   label(`during a flood of ${flood} messages at agent 0`),
   others,
@@ -87,8 +82,9 @@ const rssAfter = process.memoryUsage().rss;
 const after = await meter.phase(label("after the flood"), others, rate, seconds);
 
 const dropped = await db.handledMessage.count({ where: { identityId: target.id, kind: "dropped" } });
-await floodGroup.sync();
-const fromTarget = (await floodGroup.messages()).filter(
+const conversation = live.groups[0];
+await conversation.sync();
+const fromTarget = (await conversation.messages()).filter(
   (m) => m.senderInboxId === target.inboxId && typeof m.content === "string",
 );
 const floodAnswers = fromTarget.filter((m) => (m.content as string).startsWith("echo: flood ")).length;

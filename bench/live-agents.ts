@@ -6,18 +6,53 @@
  * is answered), and a meter of answer latency: send → the answer arriving on
  * the sender's stream, at most one unanswered message per conversation.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import pino from "pino";
 import { pointLocalEnvAt } from "../lib/xmtp/index.ts";
+import { freePort } from "../scripts/embedded-postgres.ts";
 import { startXmtpNode } from "../workers/xmtp-node/server.ts";
 import { benchDatabase } from "./setup.ts";
 
-const node = await startXmtpNode({ port: 0, dataDir: null, log: pino({ level: "warn" }) });
-pointLocalEnvAt(node.url);
-const database = await benchDatabase();
+/** The local XMTP node: in this process (default), or in a child process of its own (`nodeProcess`). */
+async function startNode(nodeProcess: boolean): Promise<{ url: string; stop(): Promise<unknown> }> {
+  if (!nodeProcess) return startXmtpNode({ port: 0, dataDir: null, log: pino({ level: "warn" }) });
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "workers/xmtp-node/main.ts"], {
+    env: {
+      ...process.env,
+      XMTP_NODE_PORT: String(port),
+      XMTP_NODE_LOG_LEVEL: "warn",
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "bench-node-")),
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; ; i++) {
+    const up = await new Promise<boolean>((r) =>
+      net
+        .connect(port, "127.0.0.1")
+        .on("connect", function (this: net.Socket) {
+          this.end();
+          r(true);
+        })
+        .on("error", () => r(false)),
+    );
+    if (up) break;
+    if (i > 200) throw new Error("the XMTP node process did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise((r) => child.once("exit", r).kill("SIGTERM")),
+  };
+}
+
+let node: { url: string; stop(): Promise<unknown> };
+let database: { stop(): Promise<void> };
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-agents-"));
 process.env.DATA_DIR = dataDir;
 process.env.MASTER_KEY = "bench-master-key-0123456789abcdefghijkl";
@@ -32,6 +67,8 @@ type Responder = NonNullable<Parameters<typeof startWorker>[0]>["responder"];
 export type Sender = Awaited<ReturnType<typeof newIdentity>>;
 
 export { db, join, newIdentity };
+/** The node's URL (for a child process that connects to it). */
+export const nodeUrl = () => node.url;
 export const log = pino({ level: "warn" });
 export const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,8 +96,18 @@ export interface LiveAgents {
   restartWorker(responder: Responder): Promise<void>;
 }
 
-/** Fills the pool, claims `agents` agents, and joins each conversation as one of ten senders. */
-export async function startLiveAgents(agents: number, responder: Responder): Promise<LiveAgents> {
+/**
+ * Starts the node and the database, fills the pool, claims `agents` agents, and joins each conversation as
+ * one of ten senders. `nodeProcess`: the node runs in a child process, as it would on another machine.
+ */
+export async function startLiveAgents(
+  agents: number,
+  responder: Responder,
+  o: { nodeProcess?: boolean } = {},
+): Promise<LiveAgents> {
+  node = await startNode(o.nodeProcess ?? false);
+  pointLocalEnvAt(node.url);
+  database = await benchDatabase();
   await db.poolSetting.create({ data: { id: 1, targetIdle: agents, maxConcurrentCreates: 4 } });
   const live = { worker: await startWorker({ ...workerOptions, responder }) } as LiveAgents;
   let t0 = performance.now();

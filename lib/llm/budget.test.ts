@@ -4,6 +4,7 @@ import { withTestDatabase } from "@/test/db";
 import {
   INCOMING_MAX_CHARS,
   promptTokenBound,
+  releaseStaleReservations,
   reserveTokens,
   settleTokens,
   spendWithinCap,
@@ -23,6 +24,7 @@ describe("token reservations", () => {
     const { db } = database();
     const held = await db.tokenReservation.aggregate({ where: { agentId: id }, _sum: { tokens: true } });
     expect(held._sum.tokens).toBe(1_000);
+    expect((await db.agent.findUniqueOrThrow({ where: { id } })).tokensHeld).toBe(1_000);
   });
 
   it("settling adds the real usage and frees the rest of the reservation", async () => {
@@ -31,18 +33,27 @@ describe("token reservations", () => {
     expect(await reserveTokens(id, 200, 1_000)).toBeNull(); // 900 held + 200 > 1000
     await settleTokens(r, 120);
     const row = await database().db.agent.findUniqueOrThrow({ where: { id } });
-    expect(row.tokensUsed).toBe(120);
+    expect(row).toMatchObject({ tokensUsed: 120, tokensHeld: 0 });
     expect(await database().db.tokenReservation.count({ where: { agentId: id } })).toBe(0);
     expect(await reserveTokens(id, 880, 1_000)).not.toBeNull();
     expect(await reserveTokens(id, 1, 1_000)).toBeNull();
   });
 
-  it("a reservation a crash left behind stops counting after its time to live", async () => {
+  it("a reservation a crash left behind is released by the retention pass once past its time to live", async () => {
     const { id } = await agent();
-    await database().db.tokenReservation.create({
-      data: { id: "stale", agentId: id, tokens: 1_000, createdAt: new Date(Date.now() - 11 * 60_000) },
+    const { db } = database();
+    const r = (await reserveTokens(id, 1_000, 1_000))!;
+    expect(await reserveTokens(id, 1, 1_000)).toBeNull();
+    expect(await releaseStaleReservations()).toBe(0); // still fresh
+    await db.tokenReservation.update({
+      where: { id: r.id! },
+      data: { createdAt: new Date(Date.now() - 11 * 60_000) },
     });
+    expect(await releaseStaleReservations()).toBe(1);
+    expect((await db.agent.findUniqueOrThrow({ where: { id } })).tokensHeld).toBe(0);
     expect(await reserveTokens(id, 1_000, 1_000)).not.toBeNull();
+    await settleTokens(r, 0); // the crashed call's settle, if it ever comes, releases nothing twice
+    expect((await db.agent.findUniqueOrThrow({ where: { id } })).tokensHeld).toBe(1_000);
   });
 
   it("spendWithinCap: refused calls are not made; a call that throws settles to nothing; no cap still counts usage", async () => {

@@ -10,12 +10,14 @@
  *
  * The cap holds even with calls in flight at once (several conversations of
  * one agent, several workers): before a call, the most it can cost (an upper
- * bound of the prompt's tokens plus max_tokens) is reserved in one transaction
- * under the agent row's lock, and refused when used + reserved + this call
- * would pass the cap. When the call returns the reservation is settled: the
- * real usage is added and the reservation deleted. A reservation a crash left
- * behind stops counting after RESERVATION_TTL_MS (and the retention prune
- * deletes it).
+ * bound of the prompt's tokens plus max_tokens) is reserved in ONE statement:
+ * the agent row's `tokensHeld` grows only WHERE used + held + this call stays
+ * within the cap (PostgreSQL re-checks that condition on the row it locked, so
+ * concurrent reservations serialise on the row), and a TokenReservation row
+ * records it. When the call returns the reservation is settled, again in one
+ * statement: the real usage is added, the hold released, the row deleted. A
+ * reservation a crash left behind is released by the retention pass once
+ * older than RESERVATION_TTL_MS (`releaseStaleReservations`).
  */
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
@@ -55,20 +57,16 @@ export async function reserveTokens(
   cap: number | undefined,
 ): Promise<Reservation | null> {
   if (cap === undefined) return { agentId, id: null, tokens: 0 };
-  return db.$transaction(async (tx) => {
-    // The lock serialises reservations of one agent; the sum below, a new statement, sees every committed one.
-    const [agent] = await tx.$queryRaw<{ tokensUsed: number }[]>`
-      SELECT "tokensUsed" FROM "Agent" WHERE id = ${agentId} FOR UPDATE`;
-    if (!agent) return null;
-    const [{ reserved }] = await tx.$queryRaw<{ reserved: number }[]>`
-      SELECT coalesce(sum(tokens), 0)::int AS reserved FROM "TokenReservation"
-      WHERE "agentId" = ${agentId} AND "createdAt" > now() - ${RESERVATION_TTL_MS}::int * interval '1 millisecond'`;
-    if (agent.tokensUsed + reserved + tokens > cap) return null;
-    const id = randomUUID();
-    await tx.$executeRaw`
-      INSERT INTO "TokenReservation" (id, "agentId", tokens) VALUES (${id}, ${agentId}, ${tokens})`;
-    return { agentId, id, tokens };
-  });
+  const id = randomUUID();
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    WITH held AS (
+      UPDATE "Agent" SET "tokensHeld" = "tokensHeld" + ${tokens}
+      WHERE id = ${agentId} AND "tokensUsed" + "tokensHeld" + ${tokens} <= ${cap}
+      RETURNING id
+    )
+    INSERT INTO "TokenReservation" (id, "agentId", tokens) SELECT ${id}, held.id, ${tokens} FROM held
+    RETURNING id`;
+  return rows.length === 1 ? { agentId, id, tokens } : null;
 }
 
 /** Settles a reservation to the tokens really used (0 when the call failed before any usage was reported). */
@@ -80,11 +78,29 @@ export async function settleTokens(reservation: Reservation, used: number): Prom
         UPDATE "Agent" SET "tokensUsed" = "tokensUsed" + ${usedTokens} WHERE id = ${reservation.agentId}`;
     return;
   }
-  await db.$transaction([
-    db.$executeRaw`DELETE FROM "TokenReservation" WHERE id = ${reservation.id}`,
-    db.$executeRaw`
-      UPDATE "Agent" SET "tokensUsed" = "tokensUsed" + ${usedTokens} WHERE id = ${reservation.agentId}`,
-  ]);
+  // Released only if the reservation is still there (the retention pass may have released a very late one).
+  await db.$executeRaw`
+    WITH gone AS (DELETE FROM "TokenReservation" WHERE id = ${reservation.id} RETURNING tokens)
+    UPDATE "Agent" SET "tokensUsed" = "tokensUsed" + ${usedTokens},
+      "tokensHeld" = greatest(0, "tokensHeld" - coalesce((SELECT sum(tokens) FROM gone), 0))
+    WHERE id = ${reservation.agentId}`;
+}
+
+/** Releases reservations older than RESERVATION_TTL_MS (their call is long over: a crash left them); returns how many. */
+export async function releaseStaleReservations(): Promise<number> {
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    WITH gone AS (
+      DELETE FROM "TokenReservation"
+      WHERE "createdAt" < now() - ${RESERVATION_TTL_MS}::int * interval '1 millisecond'
+      RETURNING "agentId", tokens
+    ), per_agent AS (SELECT "agentId", sum(tokens) AS tokens, count(*) AS n FROM gone GROUP BY "agentId"),
+    released AS (
+      UPDATE "Agent" a SET "tokensHeld" = greatest(0, a."tokensHeld" - p.tokens)
+      FROM per_agent p WHERE a.id = p."agentId"
+      RETURNING p.n
+    )
+    SELECT coalesce(sum(n), 0)::int AS n FROM per_agent`;
+  return rows[0]?.n ?? 0;
 }
 
 export type Spent<T> = { ok: true; value: T } | { ok: false };

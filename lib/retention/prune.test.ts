@@ -43,6 +43,7 @@ describe("pruneOlderThan", () => {
         { identifier: "a@x.test", token: "new", expires: new Date(Date.now() + DAY) },
       ],
     });
+    await db.agent.update({ where: { id: agent.id }, data: { tokensHeld: 20 } });
     await db.tokenReservation.createMany({
       data: [
         { id: "stale", agentId: agent.id, tokens: 10, createdAt: new Date(Date.now() - 60 * 60 * 1000) },
@@ -64,6 +65,7 @@ describe("pruneOlderThan", () => {
     );
     expect((await db.verificationToken.findMany()).map((r) => r.token)).toEqual(["new"]);
     expect((await db.tokenReservation.findMany()).map((r) => r.id)).toEqual(["live"]);
+    expect((await db.agent.findUniqueOrThrow({ where: { id: agent.id } })).tokensHeld).toBe(10);
     expect(await pruneOlderThan(cutoff)).toMatchObject({ handledMessages: 0, events: 0 });
   });
 });

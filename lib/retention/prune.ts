@@ -9,13 +9,14 @@
  *   PairingRequest     pending codes nobody approved (approved ones are who
  *                      may talk to the agent: kept);
  *   VerificationToken  sign-in links that expired that long ago;
- *   TokenReservation   reservations a crash left behind (lib/llm/budget.ts).
+ *   TokenReservation   reservations a crash left behind, released from their
+ *                      agent's hold (lib/llm/budget.ts).
  *
  * Deletes go in batches (PRUNE_BATCH rows a statement), so a large backlog
  * never holds locks, or runs into the statement timeout, in one long statement.
  */
 import { db } from "@/lib/db";
-import { RESERVATION_TTL_MS } from "@/lib/llm/budget";
+import { releaseStaleReservations } from "@/lib/llm/budget";
 
 export const PRUNE_BATCH = 5_000;
 
@@ -58,11 +59,6 @@ export async function pruneOlderThan(cutoff: Date): Promise<Pruned> {
       DELETE FROM "VerificationToken" WHERE ctid IN (
         SELECT ctid FROM "VerificationToken" WHERE expires < ${cutoff} LIMIT ${PRUNE_BATCH})`,
   );
-  const staleBefore = new Date(Date.now() - RESERVATION_TTL_MS);
-  const tokenReservations = await inBatches(
-    () => db.$executeRaw`
-      DELETE FROM "TokenReservation" WHERE id IN (
-        SELECT id FROM "TokenReservation" WHERE "createdAt" < ${staleBefore} LIMIT ${PRUNE_BATCH})`,
-  );
+  const tokenReservations = await releaseStaleReservations();
   return { handledMessages, events, pairingRequests, verificationTokens, tokenReservations };
 }

@@ -1,4 +1,7 @@
 -- AlterTable
+ALTER TABLE "Agent" ADD COLUMN "tokensHeld" INTEGER NOT NULL DEFAULT 0;
+
+-- AlterTable
 ALTER TABLE "HandledMessage" ADD COLUMN "attempts" INTEGER NOT NULL DEFAULT 0;
 
 -- CreateTable

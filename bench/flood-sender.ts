@@ -1,0 +1,35 @@
+/**
+ * The flooder of bench/flood.ts, in a process of its own (so its work doesn't
+ * count against the worker's): `tsx bench/flood-sender.ts <nodeUrl> <invite> <count> <dir>`.
+ * Joins the conversation, prints "joined", waits for "go" on stdin, then sends
+ * `count` messages as fast as the node takes them (prepared locally, published
+ * in batches of 500) and prints "published <seconds>".
+ */
+import readline from "node:readline";
+import { join } from "../lib/convos/index.ts";
+import { newIdentity } from "../lib/convos/integration-helpers.ts";
+import { pointLocalEnvAt } from "../lib/xmtp/index.ts";
+
+const [nodeUrl, invite, count, dir] = process.argv.slice(2);
+pointLocalEnvAt(nodeUrl);
+const flooder = await newIdentity(dir);
+const joined = await join(invite, {
+  client: flooder.client,
+  env: "local",
+  timeoutMs: 60_000,
+  syncIntervalMs: 300,
+});
+if (joined.status !== "joined") throw new Error(`join failed: ${joined.status}`);
+const group = joined.group;
+console.log("joined");
+await new Promise<void>((resolve) =>
+  readline.createInterface({ input: process.stdin }).on("line", (line) => line === "go" && resolve()),
+);
+const started = performance.now();
+for (let i = 0; i < Number(count); i++) {
+  await group.sendText(`flood ${i}`, true);
+  if (i % 500 === 499) await group.publishMessages();
+}
+await group.publishMessages();
+console.log(`published ${((performance.now() - started) / 1000).toFixed(1)}`);
+process.exit(0);
