@@ -27,25 +27,35 @@ const [agents, rate, seconds, flood] = [
 const { modelResponder } = await import("../workers/agents/model-responder.ts");
 const { createModelClient } = await import("../lib/llm/index.ts");
 const { startScriptedModelServer } = await import("../lib/llm/scripted-server.ts");
-const { RATE_NOTICE, BUSY_NOTICE } = await import("../workers/agents/inbox.ts");
 
 const model = await startScriptedModelServer();
 const client = createModelClient({ baseURL: model.baseURL, apiKey: "bench", model: "scripted" });
-const live = await startLiveAgents(agents, modelResponder(client), { nodeProcess: true });
+const live = await startLiveAgents(agents - 1, modelResponder(client), { nodeProcess: true });
 
-// The flooder is a member the target answers (policy open): the worst case.
-const [targetId] = live.agentIds;
-await db.agent.update({ where: { id: targetId }, data: { dmPolicy: "open" } });
-const target = await db.identity.findFirstOrThrow({ where: { agentId: targetId } });
+// The target: one more agent, whose only member besides the agent is the flooder (its first joiner, so its
+// operator: every message would be answered, the worst case). No client of this process is in that
+// conversation, so the flood costs this process only what it costs the worker.
+const { claimWarmIdentity } = await import("../lib/pool/claim.ts");
+await db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: 1 } });
+while ((await db.identity.count({ where: { status: "idle" } })) < 1) await sleep(200);
+await db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: 0 } });
+const targetClaim = await claimWarmIdentity({
+  ownerId: null,
+  templateId: null,
+  name: "Flooded",
+  instructions: "Bench.",
+});
+while (!live.worker.running().includes(targetClaim.identityId)) await sleep(200);
+const target = await db.identity.findUniqueOrThrow({ where: { id: targetClaim.identityId } });
 const flooder = spawn(
   process.execPath,
-  ["--import", "tsx", "bench/flood-sender.ts", nodeUrl(), live.invites[0], String(flood), senderDir],
+  ["--import", "tsx", "bench/flood-sender.ts", nodeUrl(), targetClaim.inviteUrl, String(flood), senderDir],
   { stdio: ["pipe", "pipe", "inherit"] },
 );
 const flooderSays = readline.createInterface({ input: flooder.stdout! });
 const nextLine = () => new Promise<string>((r) => flooderSays.once("line", r));
 if ((await nextLine()) !== "joined") throw new Error("the flooder did not join");
-const others = live.groups.slice(1);
+const others = live.groups;
 const meter = await latencyMeter(live);
 const label = (when: string) => `${when}: ${others.length} agents, ${rate} msg/s`;
 
@@ -61,7 +71,7 @@ const flooding = nextLine().then((line) => {
 });
 flooder.stdin!.write("go\n");
 const during = await meter.phase(
-  label(`during a flood of ${flood} messages at agent 0`),
+  label(`during a flood of ${flood} messages at another agent`),
   others,
   rate,
   seconds,
@@ -82,13 +92,8 @@ const rssAfter = process.memoryUsage().rss;
 const after = await meter.phase(label("after the flood"), others, rate, seconds);
 
 const dropped = await db.handledMessage.count({ where: { identityId: target.id, kind: "dropped" } });
-const conversation = live.groups[0];
-await conversation.sync();
-const fromTarget = (await conversation.messages()).filter(
-  (m) => m.senderInboxId === target.inboxId && typeof m.content === "string",
-);
-const floodAnswers = fromTarget.filter((m) => (m.content as string).startsWith("echo: flood ")).length;
-const notices = fromTarget.filter((m) => m.content === RATE_NOTICE || m.content === BUSY_NOTICE).length;
+flooder.stdin!.write("count\n");
+const [, floodAnswers, , notices] = (await nextLine()).split(" ");
 console.log(
   `flood: ${flood} messages published in ${floodSeconds.toFixed(1)} s; ${handled} handled after ${handledSeconds.toFixed(1)} s: ` +
     `${floodAnswers} answered, ${dropped} dropped, ${notices} notice(s)`,
