@@ -134,6 +134,33 @@ describe("abuse limits", () => {
     await waitFor("the other member answered again", () => agentSaid(otherGroup, "echo: still there?"));
   });
 
+  it("an answer that failed is retried by a later catch-up pass, and counted", async () => {
+    // The database refuses the first `sending` mark (sequences ignore rollbacks: exactly once).
+    await env.t.db.$executeRawUnsafe(`CREATE SEQUENCE fail_once`);
+    await env.t.db.$executeRawUnsafe(`
+      CREATE FUNCTION fail_once() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.kind = 'sending' AND nextval('fail_once') = 1 THEN RAISE EXCEPTION 'injected failure'; END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await env.t.db.$executeRawUnsafe(
+      `CREATE TRIGGER fail_once BEFORE UPDATE ON "HandledMessage" FOR EACH ROW EXECUTE FUNCTION fail_once()`,
+    );
+    try {
+      await a.group.sendText("please retry me");
+      await waitFor("the answer after a retry", () => agentSaid(a.group, "echo: please retry me"), 30_000);
+      await a.group.sync();
+      const asked = (await a.group.messages()).find((m) => m.content === "please retry me")!;
+      expect(
+        await env.t.db.handledMessage.findUniqueOrThrow({
+          where: { identityId_messageId: { identityId: a.identityId, messageId: asked.id } },
+        }),
+      ).toMatchObject({ kind: "answered", attempts: 1 });
+    } finally {
+      await env.t.db.$executeRawUnsafe(`DROP TRIGGER fail_once ON "HandledMessage"`);
+    }
+  });
+
   it("after a restart, catch-up answers a question buried under 200 reactions", async () => {
     await worker.stop();
     const question = "what did I miss?";
