@@ -59,6 +59,14 @@ describe("parseConfig", () => {
     );
   });
 
+  it("caps each agent's tokens by default; unlimited only when set so", () => {
+    expect(parseConfig({}).LLM_TOKEN_CAP_PER_AGENT).toBe(200_000);
+    expect(parseConfig({ LLM_TOKEN_CAP_PER_AGENT: "5000" }).LLM_TOKEN_CAP_PER_AGENT).toBe(5_000);
+    expect(parseConfig({ LLM_TOKEN_CAP_PER_AGENT: "Unlimited" }).LLM_TOKEN_CAP_PER_AGENT).toBeUndefined();
+    expect(() => parseConfig({ LLM_TOKEN_CAP_PER_AGENT: "-1" })).toThrow(/LLM_TOKEN_CAP_PER_AGENT/);
+    expect(parseConfig({}).LLM_MAX_TOKENS).toBe(1_024);
+  });
+
   it("rejects an unknown XMTP environment with a readable message", () => {
     expect(() => parseConfig({ XMTP_ENV: "mainnet" })).toThrow(/XMTP_ENV/);
   });

@@ -31,8 +31,6 @@ const perHour = (fallback: number) => z.coerce.number().int().positive().max(100
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: optional,
-  /** Connections in this process's database pool. */
-  DATABASE_POOL_SIZE: positiveInt.default(10),
   /** Port of the embedded PostgreSQL (used when DATABASE_URL is unset). */
   EMBEDDED_PG_PORT: positiveInt.default(54329),
   XMTP_ENV: z.enum(["local", "dev", "production"]).default("local"),
@@ -97,13 +95,35 @@ const schema = z.object({
   LLM_BASE_URL: z.string().url().default("https://openrouter.ai/api/v1"),
   LLM_API_KEY: optional,
   LLM_MODEL: z.string().default("openai/gpt-4o-mini"),
-  /** Default per-agent spending cap in tokens, for agents without their own tokenCap; unset = unlimited. */
-  LLM_TOKEN_CAP_PER_AGENT: z.coerce
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
+  /** Default per-agent spending cap in tokens, for agents without their own tokenCap; "unlimited" turns it off. */
+  LLM_TOKEN_CAP_PER_AGENT: z
+    .string()
+    .default("200000")
+    .transform((v, ctx) => {
+      const value = v.trim().toLowerCase();
+      if (value === "unlimited") return undefined;
+      const n = Number(value === "" ? "200000" : value);
+      if (!Number.isInteger(n) || n <= 0) {
+        ctx.addIssue({ code: "custom", message: 'a positive whole number of tokens, or "unlimited"' });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  /** The most tokens one model answer may produce (max_tokens on every call). */
+  LLM_MAX_TOKENS: z.coerce.number().int().min(16).max(32_000).default(1_024),
+  /** Extra conversations (/invite and /join) one agent may open, besides its first. */
+  AGENT_EXTRA_CONVERSATIONS_MAX: z.coerce.number().int().min(0).max(100).default(5),
+  /** Per sender and conversation: messages answered in a burst, then one more every SENDER_REFILL_MS. */
+  AGENT_SENDER_BURST: z.coerce.number().int().min(1).max(1_000).default(20),
+  AGENT_SENDER_REFILL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
+  /** Messages waiting to be answered per conversation; beyond it new ones are dropped (with one notice). */
+  AGENT_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** Age after which the worker deletes handled-message ledger rows, events, pending pairings and sign-in tokens. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+  /** PostgreSQL: time to open a connection, and the longest a statement may run. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 
 export type Config = z.infer<typeof schema>;

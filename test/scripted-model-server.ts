@@ -27,6 +27,7 @@ export interface RecordedRequest {
   messages: ChatMessage[];
   /** The tools offered with the request (none = a plain completion). */
   tools?: ToolSpec[];
+  max_tokens?: number;
 }
 
 export interface ScriptedModelServer {
@@ -64,7 +65,12 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
         res.writeHead(400).end();
         return;
       }
-      requests.push({ model: parsed.model, messages: parsed.messages, tools: parsed.tools });
+      requests.push({
+        model: parsed.model,
+        messages: parsed.messages,
+        tools: parsed.tools,
+        max_tokens: parsed.max_tokens,
+      });
       const step = steps.shift() ?? fallback(parsed);
       if ("hang" in step) {
         hanging.add(res);

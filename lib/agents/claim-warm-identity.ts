@@ -14,6 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
 import { recordClaim } from "../events/mutations";
 import { PoolEmptyError } from "../pool/errors";
@@ -43,11 +44,17 @@ interface ClaimRow {
   conversation_id: string;
 }
 
-/** Claims the oldest idle warm identity for a new agent and returns its invite at once; throws PoolEmptyError. */
-export async function claimWarmIdentity(request: ClaimRequest): Promise<ClaimedAgent> {
+/**
+ * Claims the oldest idle warm identity for a new agent and returns its invite at once; throws PoolEmptyError.
+ * `tx`: the transaction of the claim limits (lib/agents/limits.ts), so the claim event is written with it.
+ */
+export async function claimWarmIdentity(
+  request: ClaimRequest,
+  tx: Prisma.TransactionClient = db,
+): Promise<ClaimedAgent> {
   const started = performance.now();
   const agentId = randomUUID();
-  const rows = await db.$queryRaw<ClaimRow[]>`
+  const rows = await tx.$queryRaw<ClaimRow[]>`
     WITH picked AS (
       SELECT id FROM "Identity"
       WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
@@ -73,7 +80,7 @@ export async function claimWarmIdentity(request: ClaimRequest): Promise<ClaimedA
   const row = rows[0];
   if (!row) throw new PoolEmptyError();
   const latencyMs = Math.round(performance.now() - started);
-  await recordClaim({ agentId: row.agent_id, identityId: row.identity_id, latencyMs });
+  await recordClaim({ agentId: row.agent_id, identityId: row.identity_id, latencyMs }, tx);
   return {
     agentId: row.agent_id,
     identityId: row.identity_id,

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
 import { updatePoolSettings, getPoolSettings, DEFAULT_POOL_SETTINGS } from "@/lib/pool/settings";
+import { claimExtraConversation } from "@/lib/agents/extra-conversation";
 import { claimAgent } from "./claim";
+import { claimExtraWithinLimits } from "./limits";
 import { stopAgent, restartAgent } from "./mutations";
 import { agentStatusForOwner, inviteUrlForOwner } from "./queries";
 
@@ -159,6 +161,54 @@ describe("claimAgent", () => {
       code: "invalid_invite_url",
     });
     expect(await database().db.agent.count()).toBe(0);
+  });
+});
+
+describe("claim limits under concurrency", () => {
+  it("20 parallel launches by one user never pass the running-agents limit", async () => {
+    await warm(25);
+    const owner = await user();
+    await updatePoolSettings({ liveAgentsPerUser: 3, claimsPerUserPerHour: 100 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => claimAgent({ ownerId: owner.id })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
+    const refused = results.filter((r) => r.status === "rejected").map((r) => r.reason);
+    expect(refused.every((e) => e.code === "rate_limited")).toBe(true);
+    expect(await database().db.agent.count({ where: { ownerId: owner.id } })).toBe(3);
+    expect(await database().db.identity.count({ where: { status: "idle" } })).toBe(22);
+  });
+
+  it("20 parallel launches by one user never pass the hourly limit, and each claim has its event", async () => {
+    await warm(25);
+    const owner = await user();
+    await updatePoolSettings({ liveAgentsPerUser: 100, claimsPerUserPerHour: 4 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => claimAgent({ ownerId: owner.id })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(4);
+    expect(await database().db.event.count({ where: { kind: "claim" } })).toBe(4);
+  });
+
+  it("extra conversations: capped per agent, counted against the owner's limits, exact under concurrency", async () => {
+    await warm(12);
+    const owner = await user();
+    await updatePoolSettings({ liveAgentsPerUser: 4, claimsPerUserPerHour: 100 });
+    const first = await claimAgent({ ownerId: owner.id });
+    await database().db.agent.update({ where: { id: first.agentId }, data: { status: "live" } });
+    await database().db.worker.create({ data: { id: "w1", host: "h", pid: 1 } });
+    const invite = () =>
+      claimExtraWithinLimits(first.agentId, 2, (tx) =>
+        claimExtraConversation(first.agentId, "w1", 30_000, tx),
+      );
+    const results = await Promise.allSettled(Array.from({ length: 8 }, invite));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
+    const refused = results.filter((r) => r.status === "rejected").map((r) => r.reason);
+    expect(refused.every((e) => e.code === "extra_conversations_limit")).toBe(true);
+    // 1 agent + 2 extra conversations running: one more agent fits in the owner's 4, then nothing.
+    await claimAgent({ ownerId: owner.id });
+    await expect(claimAgent({ ownerId: owner.id })).rejects.toThrow(/4 running agents and conversations/);
+    expect(await database().db.event.count({ where: { kind: "claim", agentId: first.agentId } })).toBe(3);
   });
 });
 

@@ -1,10 +1,11 @@
 /**
  * One claim entry for the web app and the API: a launch from a warm identity,
  * or a join of an existing conversation when an invite URL is given. The
- * template and the limits are looked up together (they don't depend on each
- * other, and each is a database round trip on the claim's critical path), the
- * invite is verified before anything is claimed (lib/agents/join-claim.ts), and
- * an empty pool answers PoolEmptyError at once.
+ * template is looked up first; the limits, the claim and its event then run in
+ * one transaction under the owner's claim lock (./limits.ts), so concurrent
+ * claims of one user never pass a limit; the invite is verified before
+ * anything is claimed (lib/agents/join-claim.ts), and an empty pool answers
+ * PoolEmptyError at once.
  */
 import { AppError } from "@/lib/errors";
 import type { Template } from "@/lib/generated/prisma/client";
@@ -13,7 +14,7 @@ import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { observeClaim, observeClaimError } from "@/lib/metrics/registry";
 import { claimJoin } from "@/lib/agents/join-claim";
 import { getPublishedTemplate } from "@/lib/templates/queries";
-import { assertApiMayClaim, assertUserMayClaim } from "./limits";
+import { claimWithinLimits } from "./limits";
 
 export interface ClaimInput {
   /** The owner (a signed-in user), or null for an API claim. */
@@ -53,24 +54,22 @@ export async function claimAgent(input: ClaimInput): Promise<ClaimResult> {
 }
 
 async function claim(input: ClaimInput): Promise<ClaimResult> {
-  const [template, limits] = await Promise.allSettled([
-    input.templateSlug === undefined ? null : publishedTemplateOrThrow(input.templateSlug),
-    input.ownerId ? assertUserMayClaim(input.ownerId) : assertApiMayClaim(),
-  ]);
-  // The template's error first, whichever query answered first: the same input always gets the same message.
-  if (template.status === "rejected") throw template.reason;
-  if (limits.status === "rejected") throw limits.reason;
+  const template =
+    input.templateSlug === undefined ? null : await publishedTemplateOrThrow(input.templateSlug);
   const request = {
     ownerId: input.ownerId,
-    templateId: template.value?.id ?? null,
-    name: input.name?.trim() || template.value?.name || DEFAULT_AGENT_NAME,
-    instructions: input.instructions?.trim() || template.value?.instructions || "",
+    templateId: template?.id ?? null,
+    name: input.name?.trim() || template?.name || DEFAULT_AGENT_NAME,
+    instructions: input.instructions?.trim() || template?.instructions || "",
   };
-  if (input.joinUrl) {
-    const joining = await claimJoin({ ...request, inviteUrl: input.joinUrl });
+  const joinUrl = input.joinUrl;
+  if (joinUrl) {
+    const joining = await claimWithinLimits(input.ownerId, (tx) =>
+      claimJoin({ ...request, inviteUrl: joinUrl }, tx),
+    );
     return { agentId: joining.agentId, status: joining.status, joined: true, latencyMs: joining.latencyMs };
   }
-  const launched = await claimWarmIdentity(request);
+  const launched = await claimWithinLimits(input.ownerId, (tx) => claimWarmIdentity(request, tx));
   return {
     agentId: launched.agentId,
     status: launched.status,

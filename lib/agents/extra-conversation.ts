@@ -10,6 +10,7 @@
  * it over.
  */
 import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { PoolEmptyError } from "../pool/errors";
 import { recordClaim } from "../events/mutations";
 
@@ -20,14 +21,18 @@ export interface ExtraConversation {
   inboxId: string;
 }
 
-/** Claims one idle warm identity as an extra conversation of a live agent; throws PoolEmptyError. */
+/**
+ * Claims one idle warm identity as an extra conversation of a live agent; throws PoolEmptyError.
+ * `tx`: the transaction of the claim limits (lib/agents/limits.ts claimExtraWithinLimits).
+ */
 export async function claimExtraConversation(
   agentId: string,
   workerId: string,
   leaseMs: number,
+  tx: Prisma.TransactionClient = db,
 ): Promise<ExtraConversation> {
   const started = performance.now();
-  const rows = await db.$queryRaw<ExtraConversation[]>`
+  const rows = await tx.$queryRaw<ExtraConversation[]>`
     WITH picked AS (
       SELECT id FROM "Identity"
       WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
@@ -45,10 +50,9 @@ export async function claimExtraConversation(
               i."inboxId" AS "inboxId"`;
   const row = rows[0];
   if (!row) throw new PoolEmptyError();
-  await recordClaim({
-    agentId,
-    identityId: row.identityId,
-    latencyMs: Math.round(performance.now() - started),
-  });
+  await recordClaim(
+    { agentId, identityId: row.identityId, latencyMs: Math.round(performance.now() - started) },
+    tx,
+  );
   return row;
 }

@@ -22,12 +22,18 @@ export interface JoiningAgent {
   latencyMs: number;
 }
 
-/** Verifies the invite, then creates a `joining` agent for it and notifies the worker; throws AppError. */
-export async function claimJoin(request: ClaimRequest & { inviteUrl: string }): Promise<JoiningAgent> {
+/**
+ * Verifies the invite, then creates a `joining` agent for it with its claim event and notifies the worker
+ * (at commit); throws AppError. `tx`: the transaction of the claim limits, else one of its own.
+ */
+export async function claimJoin(
+  request: ClaimRequest & { inviteUrl: string },
+  tx?: Prisma.TransactionClient,
+): Promise<JoiningAgent> {
   const started = performance.now();
   const env = config().XMTP_ENV;
   const invite = checkInviteForClaim(request.inviteUrl, env);
-  const ours = await db.identity.findFirst({
+  const ours = await (tx ?? db).identity.findFirst({
     where: { inboxId: invite.creatorInboxId },
     select: { id: true },
   });
@@ -38,29 +44,32 @@ export async function claimJoin(request: ClaimRequest & { inviteUrl: string }): 
     );
   }
   const agentId = randomUUID();
+  const insert = async (c: Prisma.TransactionClient) => {
+    await c.agent.create({
+      data: {
+        id: agentId,
+        ownerId: request.ownerId,
+        templateId: request.templateId,
+        name: request.name,
+        instructions: request.instructions,
+        status: "joining",
+        source: "join",
+        joinInviteKey: invite.key,
+        joinUrl: buildInviteUrl(invite.code, env),
+      },
+    });
+    await c.$executeRaw`SELECT pg_notify(${AGENT_CLAIMED_CHANNEL}, ${agentId})`;
+    const latencyMs = Math.round(performance.now() - started);
+    await recordClaim({ agentId, latencyMs }, c);
+    return latencyMs;
+  };
+  let latencyMs: number;
   try {
-    await db.$transaction([
-      db.agent.create({
-        data: {
-          id: agentId,
-          ownerId: request.ownerId,
-          templateId: request.templateId,
-          name: request.name,
-          instructions: request.instructions,
-          status: "joining",
-          source: "join",
-          joinInviteKey: invite.key,
-          joinUrl: buildInviteUrl(invite.code, env),
-        },
-      }),
-      db.$executeRaw`SELECT pg_notify(${AGENT_CLAIMED_CHANNEL}, ${agentId})`,
-    ]);
+    latencyMs = tx ? await insert(tx) : await db.$transaction(insert);
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
       throw new AlreadyJoinedError();
     throw error;
   }
-  const latencyMs = Math.round(performance.now() - started);
-  await recordClaim({ agentId, latencyMs });
   return { agentId, status: "joining", latencyMs };
 }

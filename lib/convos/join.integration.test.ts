@@ -276,6 +276,23 @@ describe("Convos join over the local XMTP node", () => {
     expect(a.client.conversations.getDmByInboxId(b.client.inboxId)!.consentState()).toBe(Consent.Allowed);
   });
 
+  it("a DM with no join request in it is denied at the first catch-up and never scanned again", async () => {
+    const { a, ctx } = await creator();
+    const spammer = await newIdentity(tmp.dir);
+    const dm = await spammer.client.conversations.createDm(a.client.inboxId);
+    await dm.sendText("cheap followers, click here");
+    await dm.sendText("http://spam.example/offer");
+    expect(await catchUpJoinRequests(ctx)).toContainEqual({
+      kind: "blocked",
+      reason: "no join request in this DM",
+    });
+    expect(a.client.conversations.getDmByInboxId(spammer.client.inboxId)!.consentState()).toBe(
+      Consent.Denied,
+    );
+    await dm.sendText("still here?");
+    expect(await catchUpJoinRequests(ctx)).toEqual([]); // the denied DM is no longer listed
+  });
+
   it("after A restarts mid-way, pending requests are handled once", async () => {
     const { a, group, ctx, ledger } = await creator();
     const invite = await inviteToConversation(a.client, group, a.privateKey, "local");

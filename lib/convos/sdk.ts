@@ -3,7 +3,13 @@
  * const enums, which `isolatedModules` cannot inline and which do not exist at
  * run time, so the numbers are written out here once (node-bindings 5.x).
  */
-import type { ConsentState, PermissionPolicy, PermissionUpdateType, SortDirection } from "@xmtp/node-sdk";
+import type {
+  ConsentState,
+  ContentType,
+  PermissionPolicy,
+  PermissionUpdateType,
+  SortDirection,
+} from "@xmtp/node-sdk";
 
 export const Consent = {
   Unknown: 0 as ConsentState.Unknown,
@@ -14,6 +20,11 @@ export const Consent = {
 export const Direction = {
   Ascending: 0 as SortDirection.Ascending,
   Descending: 1 as SortDirection.Descending,
+};
+
+/** Content types for ListMessagesOptions.contentTypes (node-bindings' ContentType). */
+export const ContentTypes = {
+  Text: 13 as ContentType.Text,
 };
 
 export const Permission = {

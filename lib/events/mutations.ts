@@ -1,8 +1,13 @@
 /** Writes to the event log that the admin page and the metrics read. */
 import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 
-export async function recordClaim(claim: { agentId: string; identityId?: string; latencyMs: number }) {
-  await db.event.create({
+/** Records a claim event; `tx` puts it in the claim's transaction (the claim limits count these). */
+export async function recordClaim(
+  claim: { agentId: string; identityId?: string; latencyMs: number },
+  tx: Prisma.TransactionClient = db,
+) {
+  await tx.event.create({
     data: { kind: "claim", agentId: claim.agentId, identityId: claim.identityId, latencyMs: claim.latencyMs },
   });
 }

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import {
   backoffMs,
+  finishMessage,
+  MAX_ANSWER_RETRIES,
+  recordDropped,
   recordFirst,
+  takeForAnswer,
+  unansweredOf,
   PgLedger,
   releaseLeases,
   renewLeases,
@@ -43,6 +48,25 @@ describe("PgLedger", () => {
     expect(await new PgLedger("id-2").has("m1")).toBe(false);
     const results = await Promise.all(Array.from({ length: 8 }, () => recordFirst("id-1", "m2", "answered")));
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe("answers that failed, and dropped messages", () => {
+  it("a failed answer is claimed again by a later run, a bounded number of times; dropped ones never", async () => {
+    expect(await takeForAnswer("id-9", "m1", "run-0")).toBe(true);
+    await finishMessage("id-9", "m1", "failed");
+    for (let retry = 1; retry <= MAX_ANSWER_RETRIES; retry++) {
+      expect(await unansweredOf("id-9", ["m1"])).toEqual(new Set(["m1"]));
+      expect(await takeForAnswer("id-9", "m1", `run-${retry}`)).toBe(true);
+      await finishMessage("id-9", "m1", "failed");
+    }
+    expect(await unansweredOf("id-9", ["m1"])).toEqual(new Set());
+    expect(await takeForAnswer("id-9", "m1", "run-last")).toBe(false);
+
+    await recordDropped("id-9", ["d1", "d2"]);
+    await recordDropped("id-9", ["d2", "d3"]); // repeated ids are harmless
+    expect(await unansweredOf("id-9", ["d1", "d2", "d3", "fresh"])).toEqual(new Set(["fresh"]));
+    expect(await takeForAnswer("id-9", "d1", "run-x")).toBe(false);
   });
 });
 

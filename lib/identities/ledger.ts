@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import type { HandledKind, HandledMessageLedger } from "@/lib/convos";
 
 /** Kinds the worker records besides the join-request outcomes. */
-export type LedgerKind = HandledKind | "answered" | "skipped" | "greeted";
+export type LedgerKind = HandledKind | "answered" | "skipped" | "greeted" | "dropped";
 
 /** True when this call recorded the message (it was new); false when someone recorded it before. */
 export async function recordFirst(identityId: string, messageId: string, kind: LedgerKind): Promise<boolean> {
@@ -57,17 +57,46 @@ export class PgLedger implements HandledMessageLedger {
  * The one window left is a crash between `sending` and the send completing:
  * that message is not retried (at most once there, by choice: a duplicate in
  * a chat is worse than a rare miss).
+ *
+ * An answer that failed (`failed`: the database or the network gave out) is
+ * claimed again by a later catch-up pass, at most MAX_ANSWER_RETRIES times
+ * (`attempts` counts them). A message dropped by the flood limits is
+ * `dropped`: final, never answered by a later pass.
  */
 
-/** Takes a message for answering by run `run`: true when it is new, or was left unfinished by another run. */
+export const MAX_ANSWER_RETRIES = 3;
+
+/** Takes a message for answering by run `run`: true when it is new, was left unfinished by another run, or failed and may be retried. */
 export async function takeForAnswer(identityId: string, messageId: string, run: string): Promise<boolean> {
   const kind = `answering:${run}`;
   const n = await db.$executeRaw`
     INSERT INTO "HandledMessage" ("identityId", "messageId", kind)
     VALUES (${identityId}, ${messageId}, ${kind})
-    ON CONFLICT ("identityId", "messageId") DO UPDATE SET kind = EXCLUDED.kind, "handledAt" = now()
-    WHERE "HandledMessage".kind LIKE 'answering:%' AND "HandledMessage".kind <> EXCLUDED.kind`;
+    ON CONFLICT ("identityId", "messageId") DO UPDATE SET kind = EXCLUDED.kind, "handledAt" = now(),
+      attempts = "HandledMessage".attempts + (CASE WHEN "HandledMessage".kind = 'failed' THEN 1 ELSE 0 END)
+    WHERE ("HandledMessage".kind LIKE 'answering:%' AND "HandledMessage".kind <> EXCLUDED.kind)
+       OR ("HandledMessage".kind = 'failed' AND "HandledMessage".attempts < ${MAX_ANSWER_RETRIES})`;
   return n === 1;
+}
+
+/** Of `messageIds`, those a catch-up pass should still answer: not in the ledger, unfinished, or failed with retries left. */
+export async function unansweredOf(identityId: string, messageIds: string[]): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const done = await db.$queryRaw<{ messageId: string }[]>`
+    SELECT "messageId" FROM "HandledMessage"
+    WHERE "identityId" = ${identityId} AND "messageId" = ANY(${messageIds})
+      AND kind NOT LIKE 'answering:%' AND NOT (kind = 'failed' AND attempts < ${MAX_ANSWER_RETRIES})`;
+  const handled = new Set(done.map((r) => r.messageId));
+  return new Set(messageIds.filter((id) => !handled.has(id)));
+}
+
+/** Records messages dropped by the flood limits, in one statement: final, never answered later. */
+export async function recordDropped(identityId: string, messageIds: string[]): Promise<void> {
+  if (messageIds.length === 0) return;
+  await db.$executeRaw`
+    INSERT INTO "HandledMessage" ("identityId", "messageId", kind)
+    SELECT ${identityId}, unnest(${messageIds}::text[]), 'dropped'
+    ON CONFLICT ("identityId", "messageId") DO NOTHING`;
 }
 
 /** Moves this run's message to `sending`; false when another run took the message over meanwhile. */

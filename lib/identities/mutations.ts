@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { backoffMs } from "./backoff";
+import type { Prisma } from "@/lib/generated/prisma/client";
 
 /** The reasons a join-claim fails, as stored in Agent.failureReason. `timeout` is retryable. */
 export type JoinFailureReason = "expired" | "revoked" | "rejected" | "invalid" | "timeout" | "error";
@@ -105,16 +106,20 @@ export async function markJoinFailed(
 
 /**
  * `/join` from an operator: a joiner identity for an agent that is already
- * live, as an extra (non-owner) conversation, leased to `workerId` at once.
+ * live, as an extra (non-owner) conversation, leased to `workerId` at once,
+ * with its claim event (the owner's claim limits count it). `tx`: the
+ * transaction of those limits (lib/agents/limits.ts claimExtraWithinLimits).
  */
 export async function createExtraJoinerIdentity(
   agentId: string,
   joinUrl: string,
   workerId: string,
   leaseMs: number,
+  tx: Prisma.TransactionClient = db,
 ): Promise<string> {
   const id = randomUUID();
-  await db.$executeRaw`
+  await tx.event.create({ data: { kind: "claim", agentId, identityId: id } }); // no claim latency: not from the pool
+  await tx.$executeRaw`
     INSERT INTO "Identity" (id, status, role, "agentId", "isOwnerConversation", "joinUrl", "leaseOwner", "leaseExpiresAt", "updatedAt")
     VALUES (${id}, 'joining', 'joiner', ${agentId}, false, ${joinUrl}, ${workerId},
             now() + ${leaseMs}::int * interval '1 millisecond', now())`;

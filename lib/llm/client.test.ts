@@ -1,6 +1,6 @@
 /** The model client against the scripted OpenAI-compatible server on loopback. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createModelClient, ModelError } from "./client";
+import { createModelClient, DEFAULT_MAX_TOKENS, ModelError } from "./client";
 import { startScriptedModelServer, type ScriptedModelServer } from "../../test/scripted-model-server";
 
 let server: ScriptedModelServer;
@@ -22,10 +22,18 @@ const client = (timeoutMs = 5_000) =>
 const ask = [{ role: "user" as const, content: "hi" }];
 
 describe("model client", () => {
-  it("returns the text and the total tokens, sending model and messages", async () => {
+  it("returns the text and the total tokens, sending model, messages and max_tokens", async () => {
     server.script({ text: "hello there", tokens: 42 });
     expect(await client().complete(ask)).toEqual({ text: "hello there", toolCalls: [], totalTokens: 42 });
-    expect(server.requests.at(-1)).toEqual({ model: "test-model", messages: ask });
+    expect(server.requests.at(-1)).toEqual({
+      model: "test-model",
+      messages: ask,
+      max_tokens: DEFAULT_MAX_TOKENS,
+    });
+    const capped = createModelClient({ baseURL: server.baseURL, apiKey: "test", model: "m", maxTokens: 64 });
+    expect(capped.maxTokens).toBe(64);
+    await capped.complete(ask);
+    expect(server.requests.at(-1)?.max_tokens).toBe(64);
   });
 
   it("offers tools and returns the calls the model asks for, with or without text", async () => {

@@ -73,11 +73,16 @@ export interface ModelClientOptions {
   maxRetries?: number;
   /** Backoff base and cap (500 ms, 4 s). */
   backoff?: { baseMs: number; capMs: number };
+  /** max_tokens of every call (DEFAULT_MAX_TOKENS): what one answer may cost at most. */
   maxTokens?: number;
 }
 
+export const DEFAULT_MAX_TOKENS = 1_024;
+
 export interface ModelClient {
   readonly model: string;
+  /** The max_tokens every call carries. */
+  readonly maxTokens: number;
   complete(messages: ChatMessage[], signal?: AbortSignal, options?: CompleteOptions): Promise<Completion>;
 }
 
@@ -118,6 +123,7 @@ export function createModelClient(o: ModelClientOptions): ModelClient {
     maxRetries: 0, // retried below, transient failures only
   });
   const maxRetries = o.maxRetries ?? 2;
+  const maxTokens = o.maxTokens ?? DEFAULT_MAX_TOKENS;
   const backoff = o.backoff ?? { baseMs: 500, capMs: 4_000 };
 
   const once = async (
@@ -127,7 +133,7 @@ export function createModelClient(o: ModelClientOptions): ModelClient {
   ): Promise<Completion> => {
     const tools = options.tools?.length ? { tools: options.tools } : {};
     const response = await openai.chat.completions.create(
-      { model: o.model, messages, ...tools, ...(o.maxTokens ? { max_tokens: o.maxTokens } : {}) },
+      { model: o.model, messages, ...tools, max_tokens: maxTokens },
       { signal },
     );
     const message = (response as Partial<typeof response>)?.choices?.[0]?.message;
@@ -144,6 +150,7 @@ export function createModelClient(o: ModelClientOptions): ModelClient {
 
   return {
     model: o.model,
+    maxTokens,
     async complete(messages, signal, options = {}) {
       // The SDK adds an abort listener to the signal it is given and never removes it; the caller's signal
       // lives as long as the worker, so the SDK gets a per-call signal linked to it instead (no leak).

@@ -4,7 +4,6 @@
  * worker reads `targetIdle` and `maxConcurrentCreates` through the same reader.
  */
 import { db } from "@/lib/db";
-import type { Prisma } from "@/lib/generated/prisma/client";
 
 export interface PoolSettings {
   targetIdle: number;
@@ -23,8 +22,8 @@ export const DEFAULT_POOL_SETTINGS: PoolSettings = {
   apiClaimsPerHour: 600,
 };
 
-/** The settings row, or the defaults; `client` lets a transaction read it under its own lock. */
-export async function getPoolSettings(client: Prisma.TransactionClient = db): Promise<PoolSettings> {
+/** The settings; `client` reads them inside a transaction (one that must not wait for a second connection). */
+export async function getPoolSettings(client: Pick<typeof db, "poolSetting"> = db): Promise<PoolSettings> {
   const row = await client.poolSetting.findUnique({ where: { id: 1 } });
   if (!row) return { ...DEFAULT_POOL_SETTINGS };
   const { targetIdle, maxConcurrentCreates, claimsPerUserPerHour, liveAgentsPerUser, apiClaimsPerHour } = row;

@@ -7,10 +7,13 @@
  *
  * Exactly once across workers and restarts: see the ledger's state machine in
  * lib/identities/ledger.ts. Each start of a runtime is one "run" with its own
- * token; the catch-up pass at start answers what arrived while nobody ran the
- * agent and what a previous run claimed but never got to send. Messages are
- * handled one at a time, in order. The stream runs with `disableSync: true`,
- * so messages arriving while it restarts are emitted instead of silently synced.
+ * token; the catch-up pass at start (and after a stream restart, and a while
+ * after an answer failed) answers what arrived while nobody ran the agent,
+ * what a previous run took but never got to send, and failed answers with
+ * retries left (catch-up.ts). Messages are handled one at a time, in order,
+ * behind the flood limits (inbox.ts: per-sender rate, bounded queue). The
+ * stream runs with `disableSync: true`, so messages arriving while it
+ * restarts are emitted instead of silently synced.
  *
  * The runtime also follows its conversation (conversation-watch.ts) and reports
  * its end; `windDown` is the agent's exit when it is stopped: answers stop, join
@@ -19,20 +22,23 @@
 import { randomUUID } from "node:crypto";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
+import { config } from "@/lib/config";
 import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
-import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
-import { recordFirst, PgLedger, recordFirstJoin } from "@/lib/identities";
+import { startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
+import { backoffMs, recordFirst, PgLedger, recordFirstJoin } from "@/lib/identities";
 import { setFirstOperator } from "@/lib/agents/policy";
-import { closeXmtpClient, streamOptions } from "@/lib/xmtp";
-import { answerMessage, type AnswerContext } from "./answer";
+import { closeXmtpClient, startResilientStream } from "@/lib/xmtp";
+import { answerMessage, needsHandling, type AnswerContext } from "./answer";
+import { unansweredMessages } from "./catch-up";
 import type { WorkerContext } from "./context";
 import { watchConversation, type ConversationEnd } from "./conversation-watch";
+import { MessageInbox } from "./inbox";
 import { sayGoodbyeAndLeave } from "./leave";
+import { MemberDirectory } from "./members";
 import { noteOperatorName, noteProfileUpdate } from "./operator-names";
 import { greetingFor } from "./responder";
-import { MemberDirectory } from "./members";
 
-const CATCH_UP_LIMIT = 50;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The identity a runtime runs: what the handoff opened. */
 export interface LiveIdentity {
@@ -102,28 +108,60 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
           .catch((err) => log.warn({ err }, "a command's later outcome failed")),
       ),
   };
-  const answer = (m: DecodedMessage<unknown>) => answerMessage(ctx, m);
+  // A failed answer is retried by a catch-up pass a little later (bounded: lib/identities/ledger.ts).
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  const answer = (m: DecodedMessage<unknown>) =>
+    answerMessage(ctx, m).then(
+      () => void (failures = 0),
+      (err) => {
+        if (!stopped && !retryTimer)
+          retryTimer = setTimeout(
+            () => {
+              retryTimer = undefined;
+              if (!stopped) void enqueue(catchUp);
+            },
+            backoffMs(++failures, { baseMs: 2_000, capMs: 60_000 }),
+          );
+        throw err;
+      },
+    );
+  const c = config();
+  const inbox = new MessageInbox({
+    identityId: identity.id,
+    agentId: agent.id,
+    limits: { burst: c.AGENT_SENDER_BURST, refillMs: c.AGENT_SENDER_REFILL_MS, queueMax: c.AGENT_QUEUE_MAX },
+    enqueue,
+    answer,
+    say: (text) => group.sendText(text),
+    track: (p) => void worker.inFlight.track(p),
+    log,
+  });
 
   const catchUp = async () => {
     await group.sync();
-    const recent = await group.messages({ limit: CATCH_UP_LIMIT, direction: Direction.Descending });
-    for (const m of recent.reverse()) await answer(m);
+    // Not past the retention horizon: older ledger rows are pruned, so older messages would look unanswered.
+    const horizon = new Date(Date.now() - c.RETENTION_DAYS * DAY_MS);
+    for (const m of await unansweredMessages(group, identity.id, client.inboxId, horizon))
+      if (!stopped && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
   };
 
-  const stream = await client.conversations.streamAllGroupMessages(
-    streamOptions({
-      disableSync: true,
-      onValue: (m: DecodedMessage<unknown> | undefined) => {
-        if (!m) return;
-        watch.seen(m).catch((err) => log.warn({ err }, "reading a group update failed"));
-        if (m.conversationId === group.id)
-          noteProfileUpdate(agent.id, m).catch((err) => log.warn({ err }, "storing a profile name failed"));
-        void enqueue(() => answer(m));
-      },
-      onRestart: () => void enqueue(catchUp),
-      onError: (err: unknown) => log.warn({ err }, "group stream error"),
-    }),
-  );
+  // Reopened with exponential backoff and jitter when it fails (lib/xmtp/stream.ts).
+  const stream = await startResilientStream<DecodedMessage<unknown>>({
+    open: (hooks) => client.conversations.streamAllGroupMessages(hooks),
+    disableSync: true,
+    onValue: (m) => {
+      watch.seen(m).catch((err) => log.warn({ err }, "reading a group update failed"));
+      if (m.conversationId === group.id) {
+        ctx.members.observe(m);
+        noteProfileUpdate(agent.id, m).catch((err) => log.warn({ err }, "storing a profile name failed"));
+      }
+      // Texts, replies and reactions (poll votes) go through the flood limits; the rest is context only.
+      if (needsHandling(m, group.id, client.inboxId)) inbox.offer(m);
+    },
+    onRestart: () => void enqueue(catchUp),
+    onError: (err) => log.warn({ err }, "group stream error"),
+  });
   void enqueue(catchUp);
 
   let joins: JoinRequestProcessor | undefined;
@@ -165,8 +203,10 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     if (stopped) return;
     stopped = true;
     watch.stop();
+    clearTimeout(retryTimer);
     await Promise.allSettled([stream.end(), joins?.stop()]);
     await tail;
+    await inbox.close();
   };
   // The runtime owns its client (one per identity): closing it releases its workers and database connections.
   let clientClosed = false;

@@ -5,10 +5,12 @@
  *            (reactions, profiles, join requests: context at most, never answered);
  *            votes on the agent's polls are recorded (poll-votes.ts), a text reply is text
  *   take     in the ledger for this run (lib/identities/ledger.ts), else skip
- *   command  "/…" in the owner conversation (commands.ts; operators only)
+ *   command  "/…" in the owner conversation (commands.ts; operators only;
+ *            no reply at all to others under pairing and disabled)
  *   policy   operators always; else dmPolicy: open, allowlist, pairing (one
  *            code per unknown sender, silence until approved), disabled
- *   cap      over its token cap the agent says so instead of calling the model
+ *   cap      the most a reply can cost is reserved first (lib/llm/budget.ts);
+ *            when that would pass the token cap the agent says so instead
  *   answer   history + responder, 👀 while it takes longer than 1.5 s, the
  *            answer split into chat-sized messages
  *   send     only if this run still holds the message (`markSending`), then done
@@ -18,12 +20,13 @@ import type { Logger } from "pino";
 import { takeForAnswer, finishMessage, markSending } from "@/lib/identities";
 import { agentState, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
 import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
+import { spendHook, TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
+import { answerInput } from "./answer-input";
 import { isCommand, runCommand } from "./commands";
 import type { WorkerContext } from "./context";
-import { Reactions } from "./history";
-import { noteOperatorName } from "./operator-names";
-import { answerInput } from "./answer-input";
+import { isReactionMessage, Reactions } from "./history";
 import type { MemberDirectory } from "./members";
+import { noteOperatorName } from "./operator-names";
 import { handlePollVote, replyText } from "./poll-votes";
 import { splitAnswer } from "./split";
 
@@ -101,22 +104,35 @@ async function withThinking<T>(ctx: AnswerContext, m: DecodedMessage<unknown>, w
   }
 }
 
+/** The text of a message someone else sent to `groupId` (a text, or a reply's text), else undefined (never answered). */
+export function incomingText(
+  m: DecodedMessage<unknown>,
+  groupId: string,
+  ownInboxId: string,
+): string | undefined {
+  if (m.conversationId !== groupId || m.senderInboxId === ownInboxId) return undefined;
+  const isText = m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "text";
+  return isText && typeof m.content === "string" ? m.content : replyText(m);
+}
+
+/** Whether `m` goes to the answer queue: someone else's text or reply (an answer) or reaction (maybe a poll vote). */
+export function needsHandling(m: DecodedMessage<unknown>, groupId: string, ownInboxId: string): boolean {
+  if (incomingText(m, groupId, ownInboxId) !== undefined) return true;
+  return m.conversationId === groupId && m.senderInboxId !== ownInboxId && isReactionMessage(m);
+}
+
 /** Handles one message at most once per the ledger; errors other than a stop are logged and the message marked failed. */
 export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
   if (ctx.stopped() || ctx.signal.aborted) return; // left untaken: the next run answers it
-  if (m.conversationId !== ctx.group.id) return;
-  ctx.members.observe(m);
-  if (m.senderInboxId === ctx.ownInboxId) return;
+  if (m.conversationId !== ctx.group.id || m.senderInboxId === ctx.ownInboxId) return;
   if (await handlePollVote(m)) return;
-  const isText = m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "text";
-  const text = isText && typeof m.content === "string" ? m.content : replyText(m);
+  const text = incomingText(m, ctx.group.id, ctx.ownInboxId);
   if (text === undefined) return;
   const started = performance.now();
   if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run))) return;
   try {
     const agent = await agentState(ctx.agentId);
     let parts: string[] = [];
-    let tokens = 0;
     let done: "answered" | "skipped" | "paired" = "answered";
     if (
       agent.operatorCode &&
@@ -126,7 +142,15 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
       parts = [operatorWelcome(agent.name)];
       await noteOperatorName(ctx.group, agent.id, m.senderInboxId);
     } else if (isCommand(text) && ctx.identity.isOwnerConversation) {
-      parts = [await runCommand({ text, sender: m.senderInboxId, agent, ops: ctx.ops, sayLater: ctx.later })];
+      const reply = await runCommand({
+        text,
+        sender: m.senderInboxId,
+        agent,
+        ops: ctx.ops,
+        sayLater: ctx.later,
+      });
+      if (reply === null) done = "skipped";
+      else parts = [reply];
     } else {
       const decision = await admit(agent, m.senderInboxId);
       if (decision.kind === "silent") done = "skipped";
@@ -137,12 +161,17 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
         const cap = agent.tokenCap ?? ctx.defaultTokenCap;
         if (ctx.responder.usesModel && cap != null && agent.tokensUsed >= cap) parts = [capText(cap)];
         else {
-          const input = await answerInput(ctx, agent, m, text, cap);
-          const reply = await withThinking(ctx, m, ctx.responder.reply(input));
-          if (reply) {
-            parts = splitAnswer(reply.text);
-            tokens = reply.tokens;
-          } else done = "skipped";
+          const input = await answerInput(ctx, agent, m, truncateIncoming(text), cap);
+          // Every model call of this answer (tool rounds too) reserves its worst case under the cap first.
+          if (ctx.responder.usesModel) input.spend = spendHook(agent.id, cap);
+          try {
+            const reply = await withThinking(ctx, m, ctx.responder.reply(input));
+            if (reply) parts = splitAnswer(reply.text);
+            else done = "skipped";
+          } catch (error) {
+            if (!(error instanceof TokenCapReached)) throw error;
+            parts = [capText(cap ?? 0)];
+          }
         }
       }
     }
@@ -155,7 +184,7 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
       for (const part of parts) await ctx.group.sendText(part);
     }
     await finishMessage(ctx.identity.id, m.id, done);
-    await recordTraffic(ctx.agentId, { in: 1, out: parts.length, tokens });
+    await recordTraffic(ctx.agentId, { in: 1, out: parts.length }); // tokens: settled by spendWithinCap
     const durationMs = Math.round(performance.now() - started);
     ctx.log.info({ messageId: m.id, durationMs, outcome: done }, "handled");
     if (done === "answered")

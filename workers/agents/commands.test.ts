@@ -82,11 +82,14 @@ describe("operators and dmPolicy", () => {
     expect(await env.t.db.pairingRequest.count({ where: { agentId: a.agentId } })).toBe(1);
   });
 
-  it("refuses commands from non-operators and helps with unknown ones", async () => {
-    expect(await ask(guestGroup, a.agentInbox, "/invite Secret")).toEqual([REFUSED]);
-    expect(await ask(guestGroup, a.agentInbox, "/policy open")).toEqual([REFUSED]);
-    expect(await ask(a.group, a.agentInbox, "/frobnicate")).toEqual([HELP]);
+  it("under pairing, a non-operator's commands get no reply (no amplifier); unknown ones help operators", async () => {
+    const before = (await agentSaid(a.group, a.agentInbox)).length;
+    for (const command of ["/invite Secret", "/policy open", "/help", "/frobnicate"])
+      await guestGroup.sendText(command);
+    expect(await ask(a.group, a.agentInbox, "/frobnicate")).toEqual([HELP]); // barrier: handled in order
+    expect((await agentSaid(a.group, a.agentInbox)).slice(before)).toEqual([HELP]);
     expect(await env.t.db.identity.count({ where: { agentId: a.agentId } })).toBe(1);
+    expect((await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).dmPolicy).toBe("pairing");
   });
 
   it("disabled answers operators only, allowlist only listed ids, open everyone", async () => {
@@ -94,6 +97,7 @@ describe("operators and dmPolicy", () => {
     const count = async () => (await agentSaid(a.group, a.agentInbox)).length;
     let before = await count();
     await guestGroup.sendText("disabled?");
+    await guestGroup.sendText("/help");
     expect((await ask(a.group, a.agentInbox, "operator here"))[0]).toMatch(OFFLINE);
     expect((await count()) - before).toBe(1);
 
@@ -105,7 +109,9 @@ describe("operators and dmPolicy", () => {
     await env.t.db.agent.update({ where: { id: a.agentId }, data: { allowlist: [guest.client.inboxId] } });
     expect((await ask(guestGroup, a.agentInbox, "listed now"))[0]).toMatch(OFFLINE);
 
+    expect(await ask(guestGroup, a.agentInbox, "/policy open")).toEqual([REFUSED]); // allowlist: refused politely
     expect((await ask(a.group, a.agentInbox, "/policy open"))[0]).toMatch(/^Policy set to open/);
+    expect(await ask(guestGroup, a.agentInbox, "/invite Secret")).toEqual([REFUSED]);
     const stranger = await newIdentity(tmp.dir);
     const strangerGroup = await joinAs(stranger, a.inviteUrl);
     expect((await ask(strangerGroup, a.agentInbox, "open?"))[0]).toMatch(OFFLINE);

@@ -2,8 +2,10 @@
  * Operators' commands in the owner conversation: /help,
  * /invite [name], /join <url>, /policy <value>, /approve <code>,
  * /allow <inbox id>, /deny <inbox id>. Anyone else
- * is refused politely; an unknown command gets the help; an error (pool
- * empty, bad invite) gets one short line.
+ * is refused politely under `open` and `allowlist`, and gets no reply at all
+ * under `pairing` and `disabled` (an agent that answers every stranger's
+ * "/help" could be used to flood its own conversation); an unknown command
+ * gets the help; an error (pool empty, bad invite) gets one short line.
  */
 import { allowInbox, denyInbox } from "@/lib/agents/operators";
 import { AppError } from "@/lib/errors";
@@ -49,9 +51,10 @@ export interface CommandInput {
 /** True for text that is a command. */
 export const isCommand = (text: string) => /^\/[a-z]/i.test(text.trim());
 
-/** Runs one command; resolves with the reply. */
-export async function runCommand(c: CommandInput): Promise<string> {
-  if (!c.agent.operators.includes(c.sender)) return REFUSED;
+/** Runs one command; resolves with the reply, or null for no reply (a non-operator under pairing or disabled). */
+export async function runCommand(c: CommandInput): Promise<string | null> {
+  if (!c.agent.operators.includes(c.sender))
+    return c.agent.dmPolicy === "pairing" || c.agent.dmPolicy === "disabled" ? null : REFUSED;
   const [word, ...rest] = c.text.trim().split(/\s+/);
   const arg = rest.join(" ").trim();
   try {

@@ -3,9 +3,12 @@
  * each under its own identity (so nothing links them to the agent's other
  * conversations). `/invite` claims a warm identity and takes it over like a
  * launch; `/join` checks the invite as a join-claim does, then joins from a
- * fresh joiner identity. Both go through the handoff (handoff.ts), so a crash in between is
+ * fresh joiner identity. Both are capped per agent (AGENT_EXTRA_CONVERSATIONS_MAX)
+ * and count against the owner's claim limits (lib/agents/limits.ts). Both go through the handoff (handoff.ts), so a crash in between is
  * picked up by the polling fallback like any other unowned work.
  */
+import { claimExtraWithinLimits } from "@/lib/agents/limits";
+import { config } from "@/lib/config";
 import { buildInviteUrl } from "@/lib/convos";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -38,7 +41,9 @@ export function conversationOps(context: () => WorkerContext): ConversationOps {
   return {
     async invite(agentId, name) {
       const ctx = context();
-      const extra = await claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs);
+      const extra = await claimExtraWithinLimits(agentId, config().AGENT_EXTRA_CONVERSATIONS_MAX, (tx) =>
+        claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs, tx),
+      );
       const result = await handOff(
         ctx,
         { agentId, identityId: extra.identityId },
@@ -64,11 +69,8 @@ export function conversationOps(context: () => WorkerContext): ConversationOps {
           "own_invite",
           "That invite is for one of my own conversations: I'm already there.",
         );
-      const identityId = await createExtraJoinerIdentity(
-        agentId,
-        buildInviteUrl(invite.code, env),
-        ctx.workerId,
-        ctx.leaseMs,
+      const identityId = await claimExtraWithinLimits(agentId, config().AGENT_EXTRA_CONVERSATIONS_MAX, (tx) =>
+        createExtraJoinerIdentity(agentId, buildInviteUrl(invite.code, env), ctx.workerId, ctx.leaseMs, tx),
       );
       return { outcome: handOff(ctx, { agentId, identityId }, { leased: true }).then(joinOutcomeText) };
     },

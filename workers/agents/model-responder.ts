@@ -10,6 +10,7 @@
  */
 import { config } from "@/lib/config";
 import { createModelClient, ModelError, type ChatMessage, type ModelClient } from "@/lib/llm";
+import { TokenCapReached, type SpendHook } from "@/lib/llm/budget";
 import { groupPromptLines, labelTurn } from "./group";
 import { offlineResponder, type Responder, type ResponderInput } from "./responder";
 import { ANSWER_TOKEN_BUDGET, completeWithTools } from "./tool-loop";
@@ -43,22 +44,35 @@ export function buildPrompt(input: Omit<ResponderInput, "signal">): ChatMessage[
   ];
 }
 
-/** A Responder backed by `client`; never throws for a model failure. */
+/** `client` with every call going through the answer's spend hook (reserved under the cap, then settled). */
+function withSpending(client: ModelClient, spend: SpendHook): ModelClient {
+  return {
+    ...client,
+    complete: (messages, signal, options) =>
+      spend({ messages, tools: options?.tools, maxTokens: client.maxTokens }, () =>
+        client.complete(messages, signal, options),
+      ),
+  };
+}
+
+/** A Responder backed by `client`; never throws for a model failure (TokenCapReached: see ResponderInput.spend). */
 export function modelResponder(client: ModelClient, log?: { warn(o: object, m: string): void }): Responder {
   return {
     usesModel: true,
     async reply(input) {
+      const model = input.spend ? withSpending(client, input.spend) : client;
       try {
         const prompt = buildPrompt(input);
         if (input.tools && input.tools.specs.length > 0) {
           const budget = Math.min(ANSWER_TOKEN_BUDGET, input.tokenBudget ?? ANSWER_TOKEN_BUDGET);
-          const done = await completeWithTools(client, prompt, input.tools, input.signal, budget);
+          const done = await completeWithTools(model, prompt, input.tools, input.signal, budget);
           return { text: done.text, tokens: done.tokens };
         }
-        const completion = await client.complete(prompt, input.signal);
+        const completion = await model.complete(prompt, input.signal);
         return { text: completion.text, tokens: completion.totalTokens };
       } catch (error) {
         if (input.signal.aborted) throw error; // stopping: leave the message for the next run
+        if (error instanceof TokenCapReached) throw error; // the agent says so instead
         log?.warn({ err: error, code: error instanceof ModelError ? error.code : undefined }, "model failed");
         return { text: APOLOGY, tokens: 0, failed: true };
       }
@@ -71,6 +85,11 @@ export function defaultResponder(): Responder {
   const c = config();
   if (!c.LLM_API_KEY) return offlineResponder;
   return modelResponder(
-    createModelClient({ baseURL: c.LLM_BASE_URL, apiKey: c.LLM_API_KEY, model: c.LLM_MODEL }),
+    createModelClient({
+      baseURL: c.LLM_BASE_URL,
+      apiKey: c.LLM_API_KEY,
+      model: c.LLM_MODEL,
+      maxTokens: c.LLM_MAX_TOKENS,
+    }),
   );
 }

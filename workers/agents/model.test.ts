@@ -144,13 +144,18 @@ describe("model-backed agent", () => {
     expect((await texts(a.group)).filter((m) => m.text === APOLOGY)).toHaveLength(3);
   });
 
-  it("over its token cap the agent says so instead of calling the model", async () => {
+  it("when a reply's most possible cost would pass its token cap, the agent says so instead of calling the model", async () => {
     const { tokensUsed } = await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
-    await env.t.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: tokensUsed + 5 } });
+    await env.t.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: tokensUsed + 100_000 } });
     model.script({ text: "last one", tokens: 10 });
     expect(await ask(a.group, a.agentInbox, "still under")).toEqual(["last one"]);
+    expect((await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).tokensUsed).toBe(
+      tokensUsed + 10,
+    );
+    // 100 tokens left: under the cap, but less than the prompt plus max_tokens could cost.
+    await env.t.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: tokensUsed + 110 } });
     const before = model.requests.length;
-    expect(await ask(a.group, a.agentInbox, "over now")).toEqual([capText(tokensUsed + 5)]);
+    expect(await ask(a.group, a.agentInbox, "over now")).toEqual([capText(tokensUsed + 110)]);
     expect(model.requests.length).toBe(before);
     await env.t.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: null } });
   });

@@ -3,6 +3,7 @@
  * (model-responder.ts) when LLM_API_KEY is set, else the offline responder
  * here. The worker picks one at start-up (model-responder.ts's `defaultResponder`).
  */
+import type { SpendHook } from "@/lib/llm/budget";
 import type { GroupContext } from "./group";
 import type { ToolSession } from "./tool-session";
 
@@ -30,6 +31,11 @@ export interface ResponderInput {
   tools?: ToolSession;
   /** Tokens this answer may spend (the spending cap's remainder); undefined = the default budget. */
   tokenBudget?: number;
+  /**
+   * Every model call of the answer goes through it (model only): the call's worst case is reserved under
+   * the agent's token cap first; when that would pass the cap it throws TokenCapReached, the call not made.
+   */
+  spend?: SpendHook;
 }
 
 export interface ResponderReply {

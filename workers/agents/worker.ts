@@ -31,6 +31,7 @@ import { WorkerEvents } from "./events";
 import { startListener } from "./listener";
 import { startPoolFiller } from "./pool";
 import { startRegistry } from "./registry";
+import { startRetention } from "./retention";
 import { conversationOps } from "./conversations";
 import { defaultResponder } from "./model-responder";
 import type { Responder } from "./responder";
@@ -64,6 +65,8 @@ export interface WorkerOptions {
   joinTimeoutMs?: number;
   /** Keep the warm pool filled (default true). */
   fillPool?: boolean;
+  /** Retention pass period (1 h; RETENTION_DAYS sets the age). */
+  retentionIntervalMs?: number;
   /** Overrides PoolSetting.maxConcurrentCreates. */
   maxConcurrentCreates?: number;
 }
@@ -188,6 +191,13 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
           maxConcurrentCreates: o.maxConcurrentCreates,
         });
   if (filler) intake.unshift({ name: "pool filler", stop: () => filler.stop() });
+
+  const retention = startRetention({
+    intervalMs: o.retentionIntervalMs ?? 60 * 60_000,
+    retentionDays: config().RETENTION_DAYS,
+    log,
+  });
+  intake.unshift({ name: "retention", stop: () => retention.stop() });
 
   const poll = repeat(
     o.pollMs ?? 3_000,

@@ -12,7 +12,7 @@ import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiUrls } from "@xmtp/node-sdk";
-import { streamOptions, pointLocalEnvAt } from "../../lib/xmtp/index.ts";
+import { startResilientStream, streamOptions, pointLocalEnvAt } from "../../lib/xmtp/index.ts";
 import { startXmtpNode, type XmtpNode } from "./server.ts";
 import { identifierOf, newUser, tempDir, texts, waitFor } from "../../test/xmtp-clients.ts";
 
@@ -112,5 +112,45 @@ describe("node restart from persisted state, clients keep their databases", () =
     // by that sync and not emitted again; nothing is emitted twice or lost.
     expect(streamed).toEqual(["m1", "m3"]);
     expect(stored).toEqual(["m1", "m2", "m3", "from B"]);
+  });
+});
+
+describe("a resilient stream (lib/xmtp/stream.ts) across a node outage", () => {
+  it("keeps reopening with growing delays while the node is down, then delivers what was sent meanwhile", async () => {
+    const a = await newUser(tmp.dir, { apiUrl: node.url });
+    const b = await newUser(tmp.dir, { apiUrl: node.url });
+    const streamed: string[] = [];
+    let restarts = 0;
+    let errors = 0;
+    const stream = await startResilientStream<{ content: unknown }>({
+      open: (hooks) => b.client.conversations.streamAllMessages(hooks),
+      disableSync: true,
+      backoff: { baseMs: 100, capMs: 800 },
+      onValue: (m) => {
+        if (typeof m.content === "string") streamed.push(m.content);
+      },
+      onRestart: () => restarts++,
+      onError: () => errors++,
+    });
+    try {
+      const group = await a.client.conversations.createGroup([b.client.inboxId]);
+      await group.sendText("before");
+      await waitFor("the first message on B's stream", () => streamed.includes("before"));
+      const port = node.port;
+      await node.stop();
+      await new Promise((r) => setTimeout(r, 2_500)); // several reopens fail meanwhile
+      node = await startXmtpNode({ port, dataDir: path.join(tmp.dir, "node"), log: quiet });
+      await group.sendText("after");
+      await waitFor(
+        "the message sent after the outage on B's stream",
+        () => streamed.includes("after"),
+        30_000,
+      );
+      expect(restarts).toBeGreaterThanOrEqual(1);
+      expect(errors).toBeGreaterThanOrEqual(1);
+      expect(streamed.filter((t) => t === "before")).toHaveLength(1);
+    } finally {
+      await stream.end();
+    }
   });
 });

@@ -4,6 +4,8 @@
  * still work from the warm pool, but nothing refills it or takes agents over).
  * `worker` says whether one is up, being restarted by the run command, or down;
  * `restartsLastDay` counts the run command's restarts per part.
+ * A database that does not answer within DATABASE_CHECK_MS counts as down, so
+ * a load balancer hears 503 within 2 s even when connections hang.
  */
 import { db } from "@/lib/db";
 import { supervisionHealth } from "@/lib/supervision/queries";
@@ -11,20 +13,33 @@ import { supervisionHealth } from "@/lib/supervision/queries";
 export const dynamic = "force-dynamic";
 
 const WORKER_FRESH_MS = 30_000;
+const DATABASE_CHECK_MS = 1_500;
 
-export async function GET() {
-  try {
-    await db.$queryRaw`SELECT 1`;
-  } catch {
-    return Response.json({ ok: false, database: "down" }, { status: 503 });
-  }
-  const freshWorkers = await db.worker.count({
+const down = () => Response.json({ ok: false, database: "down" }, { status: 503 });
+
+/** Resolves with `work`'s result, or rejects once `ms` passed (the work itself is left to its own timeouts). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** What the health answer says beyond `ok`: fresh workers, then the supervision's view of them. */
+async function readiness() {
+  const workers = await db.worker.count({
     where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - WORKER_FRESH_MS) } },
   });
-  return Response.json({
-    ok: true,
-    database: "up",
-    workers: freshWorkers,
-    ...(await supervisionHealth(freshWorkers)),
-  });
+  return { workers, ...(await supervisionHealth(workers)) };
+}
+
+export async function GET() {
+  let body: Awaited<ReturnType<typeof readiness>>;
+  try {
+    body = await within(DATABASE_CHECK_MS, readiness());
+  } catch {
+    return down();
+  }
+  return Response.json({ ok: true, database: "up", ...body });
 }

@@ -7,17 +7,25 @@
  * the second look happens after the first recorded X in the ledger. Across
  * processes and restarts the ledger (persistent in production), the
  * membership check and the handled marker take over (docs/convos-protocol.md §6.5).
+ *
+ * Junk DMs: a DM whose consent is still unknown and in which the other side
+ * sent nothing that reads as a join request is denied during the catch-up
+ * that first sees it. Denied DMs are neither listed nor streamed again, so
+ * junk is scanned once, not at every restart.
  */
-import type { AsyncStreamProxy, DecodedMessage } from "@xmtp/node-sdk";
+import type { DecodedMessage } from "@xmtp/node-sdk";
+import { startResilientStream } from "../../xmtp/stream";
+import type { BackoffOptions } from "../../identities/backoff";
 import { Consent, Direction } from "../sdk";
 import { handleJoinRequestMessage, type CreatorContext, type JoinOutcome } from "./handle";
-import { isJoinRequestCandidate, type IncomingMessage } from "./request";
+import { emit } from "./context";
+import { isJoinRequestCandidate, readJoinRequest, type IncomingMessage } from "./request";
 
 export interface JoinRequestProcessorOptions {
   /** Messages scanned per DM in a catch-up pass (newest first, handled oldest first). Default 50. */
   catchUpLimit?: number;
-  /** Delay before the SDK retries a failed stream. Default 300 ms (the SDK's 60 s default is far too slow). */
-  streamRetryDelayMs?: number;
+  /** Backoff of stream restarts (default 300 ms doubling up to 30 s, with jitter; lib/xmtp/stream.ts). */
+  streamBackoff?: BackoffOptions;
 }
 
 export interface JoinRequestProcessor {
@@ -55,9 +63,16 @@ export async function catchUpJoinRequests(ctx: CreatorContext, limit = 50): Prom
   const outcomes: JoinOutcome[] = [];
   for (const dm of conversations.listDms({ consentStates: watched })) {
     const newest = (await dm.messages({ limit, direction: Direction.Descending })) as IncomingMessage[];
-    for (const m of newest.reverse()) {
-      if (m.senderInboxId === ctx.client.inboxId || !isJoinRequestCandidate(m)) continue;
-      outcomes.push(await handleJoinRequestMessage(ctx, m));
+    const fromThem = newest.reverse().filter((m) => m.senderInboxId !== ctx.client.inboxId);
+    for (const m of fromThem) {
+      if (isJoinRequestCandidate(m)) outcomes.push(await handleJoinRequestMessage(ctx, m));
+    }
+    const junk = fromThem.length > 0 && !fromThem.some((m) => readJoinRequest(m) !== null);
+    if (junk && dm.consentState() === Consent.Unknown) {
+      dm.updateConsentState(Consent.Denied);
+      const outcome = { kind: "blocked" as const, reason: "no join request in this DM" };
+      emit(ctx, { type: "outcome", messageId: fromThem[fromThem.length - 1].id, outcome });
+      outcomes.push(outcome);
     }
   }
   return outcomes;
@@ -76,13 +91,17 @@ export async function startJoinRequestProcessor(
   const queue = makeQueue(context);
   const catchUp = () => queue.push(() => catchUpJoinRequests(context, options.catchUpLimit));
   let stopped = false;
-  let stream: AsyncStreamProxy<DecodedMessage<unknown>> | undefined;
+  let stream: { end(): Promise<void> } | undefined;
   await catchUp();
-  stream = await context.client.conversations.streamAllDmMessages({
-    consentStates: [Consent.Unknown, Consent.Allowed],
-    retryDelay: options.streamRetryDelayMs ?? 300,
+  stream = await startResilientStream<DecodedMessage<unknown>>({
+    open: (hooks) =>
+      context.client.conversations.streamAllDmMessages({
+        ...hooks,
+        consentStates: [Consent.Unknown, Consent.Allowed],
+      }),
+    backoff: options.streamBackoff,
     onValue: (m) => {
-      if (!stopped && m && isJoinRequestCandidate(m))
+      if (!stopped && isJoinRequestCandidate(m))
         void queue.push(() => handleJoinRequestMessage(context, m as IncomingMessage));
     },
     onRestart: () => {

@@ -1,0 +1,169 @@
+/**
+ * Spending bounds of the language model, per agent. Three limits together
+ * keep one agent, or one person talking to it, from running up the bill:
+ *
+ *   what goes in    the message being answered is cut at INCOMING_MAX_CHARS
+ *                   (the history has its own bound, workers/agents/history.ts);
+ *   what comes out  every call carries max_tokens (LLM_MAX_TOKENS);
+ *   the total       an agent spends at most its token cap (Agent.tokenCap, else
+ *                   LLM_TOKEN_CAP_PER_AGENT; "unlimited" only when set so).
+ *
+ * The cap holds even with calls in flight at once (several conversations of
+ * one agent, several workers): before a call, the most it can cost (an upper
+ * bound of the prompt's tokens plus max_tokens) is reserved in ONE statement:
+ * the agent row's `tokensHeld` grows only WHERE used + held + this call stays
+ * within the cap (PostgreSQL re-checks that condition on the row it locked, so
+ * concurrent reservations serialise on the row), and a TokenReservation row
+ * records it. When the call returns the reservation is settled, again in one
+ * statement: the real usage is added, the hold released, the row deleted. A
+ * reservation a crash left behind is released by the retention pass once
+ * older than RESERVATION_TTL_MS (`releaseStaleReservations`).
+ */
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import type { ChatMessage } from "./client";
+
+/** The message being answered is cut here (characters), with a note saying so. */
+export const INCOMING_MAX_CHARS = 4_000;
+/** A reservation older than this no longer counts (the call it stood for is long over). */
+export const RESERVATION_TTL_MS = 10 * 60_000;
+
+/** `text` cut to INCOMING_MAX_CHARS, marked when cut. */
+export function truncateIncoming(text: string): string {
+  if (text.length <= INCOMING_MAX_CHARS) return text;
+  return `${text.slice(0, INCOMING_MAX_CHARS)}\n[message cut: only the first ${INCOMING_MAX_CHARS} characters are shown]`;
+}
+
+/**
+ * An upper bound of the prompt's tokens: byte-level BPE tokenizers never make
+ * a token of less than one byte, so the UTF-8 length bounds the text; each
+ * message adds a few formatting tokens.
+ */
+export function promptTokenBound(messages: ChatMessage[], tools: readonly unknown[] = []): number {
+  const bytes = (text: string) => Buffer.byteLength(text, "utf8");
+  const toolBytes = tools.length > 0 ? bytes(JSON.stringify(tools)) : 0;
+  return messages.reduce(
+    (sum, m) =>
+      sum +
+      bytes(m.content ?? "") +
+      ("tool_calls" in m && m.tool_calls ? bytes(JSON.stringify(m.tool_calls)) : 0) +
+      8,
+    16 + toolBytes,
+  );
+}
+
+export interface Reservation {
+  agentId: string;
+  /** null when the agent has no cap: nothing was reserved, usage is still counted. */
+  id: string | null;
+  tokens: number;
+}
+
+/** Reserves `tokens` for one call unless the agent's cap would be passed; null when refused. `cap` undefined = unlimited. */
+export async function reserveTokens(
+  agentId: string,
+  tokens: number,
+  cap: number | undefined,
+): Promise<Reservation | null> {
+  if (cap === undefined) return { agentId, id: null, tokens: 0 };
+  const id = randomUUID();
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    WITH held AS (
+      UPDATE "Agent" SET "tokensHeld" = "tokensHeld" + ${tokens}
+      WHERE id = ${agentId} AND "tokensUsed" + "tokensHeld" + ${tokens} <= ${cap}
+      RETURNING id
+    )
+    INSERT INTO "TokenReservation" (id, "agentId", tokens) SELECT ${id}, held.id, ${tokens} FROM held
+    RETURNING id`;
+  return rows.length === 1 ? { agentId, id, tokens } : null;
+}
+
+/** Settles a reservation to the tokens really used (0 when the call failed before any usage was reported). */
+export async function settleTokens(reservation: Reservation, used: number): Promise<void> {
+  const usedTokens = Math.max(0, Math.round(used));
+  if (reservation.id === null) {
+    if (usedTokens > 0)
+      await db.$executeRaw`
+        UPDATE "Agent" SET "tokensUsed" = "tokensUsed" + ${usedTokens} WHERE id = ${reservation.agentId}`;
+    return;
+  }
+  // Released only if the reservation is still there (the retention pass may have released a very late one).
+  await db.$executeRaw`
+    WITH gone AS (DELETE FROM "TokenReservation" WHERE id = ${reservation.id} RETURNING tokens)
+    UPDATE "Agent" SET "tokensUsed" = "tokensUsed" + ${usedTokens},
+      "tokensHeld" = greatest(0, "tokensHeld" - coalesce((SELECT sum(tokens) FROM gone), 0))
+    WHERE id = ${reservation.agentId}`;
+}
+
+/** Releases reservations older than RESERVATION_TTL_MS (their call is long over: a crash left them); returns how many. */
+export async function releaseStaleReservations(): Promise<number> {
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    WITH gone AS (
+      DELETE FROM "TokenReservation"
+      WHERE "createdAt" < now() - ${RESERVATION_TTL_MS}::int * interval '1 millisecond'
+      RETURNING "agentId", tokens
+    ), per_agent AS (SELECT "agentId", sum(tokens) AS tokens, count(*) AS n FROM gone GROUP BY "agentId"),
+    released AS (
+      UPDATE "Agent" a SET "tokensHeld" = greatest(0, a."tokensHeld" - p.tokens)
+      FROM per_agent p WHERE a.id = p."agentId"
+      RETURNING p.n
+    )
+    SELECT coalesce(sum(n), 0)::int AS n FROM per_agent`;
+  return rows[0]?.n ?? 0;
+}
+
+export type Spent<T> = { ok: true; value: T } | { ok: false };
+
+/** A model call was not made: it could have passed the agent's token cap. */
+export class TokenCapReached extends Error {
+  readonly code = "token_cap_reached";
+  constructor() {
+    super("the agent's token cap would be passed");
+    this.name = "TokenCapReached";
+  }
+}
+
+/**
+ * Runs one model call of an agent within its cap: reserves the prompt's bound
+ * plus `maxTokens`, settles to the call's reported usage; throws
+ * TokenCapReached (the call not made) when the reservation is refused. One per
+ * answer, used for every call of it, tool rounds included.
+ */
+export type SpendHook = <T extends { totalTokens: number }>(
+  request: { messages: ChatMessage[]; tools?: readonly unknown[]; maxTokens: number },
+  call: () => Promise<T>,
+) => Promise<T>;
+
+/** The spend hook of agent `agentId` under `cap` (undefined = unlimited: usage still counted). */
+export function spendHook(agentId: string, cap: number | undefined): SpendHook {
+  return async ({ messages, tools, maxTokens }, call) => {
+    const bound = promptTokenBound(messages, tools) + maxTokens;
+    const spent = await spendWithinCap(agentId, cap, bound, call, (c) => c.totalTokens);
+    if (!spent.ok) throw new TokenCapReached();
+    return spent.value;
+  };
+}
+
+/**
+ * Runs one model call within the agent's cap: reserves `bound` tokens, runs
+ * `call`, settles to the tokens it reports. `{ ok: false }` when the cap would
+ * be passed (the call is not made). A call that throws settles to 0.
+ */
+export async function spendWithinCap<T>(
+  agentId: string,
+  cap: number | undefined,
+  bound: number,
+  call: () => Promise<T>,
+  tokensOf: (value: T) => number,
+): Promise<Spent<T>> {
+  const reservation = await reserveTokens(agentId, bound, cap);
+  if (!reservation) return { ok: false };
+  let used = 0;
+  try {
+    const value = await call();
+    used = tokensOf(value);
+    return { ok: true, value };
+  } finally {
+    await settleTokens(reservation, used);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * startResilientStream with a stand-in for the SDK's stream call (the real
+ * node's failures are exercised in workers/xmtp-node/restart.test.ts): a failed
+ * stream is reopened after growing, jittered delays for as long as it takes,
+ * values and restarts are reported, and end() stops it for good.
+ */
+import { describe, expect, it } from "vitest";
+import { startResilientStream, type StreamHooks } from "./stream";
+
+/** A fake SDK: records each open and lets the test fail the current stream or make the next opens throw. */
+function fakeSdk() {
+  const opens: { at: number; hooks: StreamHooks<string>; ended: boolean }[] = [];
+  let refuse = 0;
+  return {
+    opens,
+    refuseNext(n: number) {
+      refuse = n;
+    },
+    async open(hooks: StreamHooks<string>) {
+      if (refuse > 0) {
+        refuse--;
+        throw new Error("node down");
+      }
+      const entry = { at: performance.now(), hooks, ended: false };
+      opens.push(entry);
+      return { end: () => void (entry.ended = true) };
+    },
+  };
+}
+
+const until = async (what: () => boolean, ms = 5_000) => {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe("startResilientStream", () => {
+  it("reopens a failed stream with exponential backoff and jitter, retrying opens that throw", async () => {
+    const sdk = fakeSdk();
+    const values: string[] = [];
+    let restarts = 0;
+    const errors: unknown[] = [];
+    const stream = await startResilientStream<string>({
+      open: (hooks) => sdk.open(hooks),
+      onValue: (v) => values.push(v),
+      onRestart: () => restarts++,
+      onError: (e) => errors.push(e),
+      backoff: { baseMs: 40, capMs: 400 },
+    });
+    expect(sdk.opens[0].hooks.retryOnFail).toBe(false); // the SDK's fixed-delay retry is off
+    sdk.opens[0].hooks.onValue("a");
+    sdk.refuseNext(3); // the node is down: three opens throw before one succeeds
+    const failedAt = performance.now();
+    sdk.opens[0].hooks.onFail();
+    await until(() => sdk.opens.length === 2);
+    // Delays 40, 80, 160, 320 (each jittered into [d/2, d]): at least 20 + 40 + 80 + 160 = 300 ms.
+    expect(sdk.opens[1].at - failedAt).toBeGreaterThanOrEqual(295);
+    expect(sdk.opens[1].at - failedAt).toBeLessThan(1_500);
+    expect(sdk.opens[0].ended).toBe(true);
+    expect(errors).toHaveLength(3);
+    expect(restarts).toBe(1);
+    sdk.opens[0].hooks.onFail(); // a late callback of the old stream changes nothing
+    sdk.opens[1].hooks.onValue("b");
+    sdk.opens[1].hooks.onValue(undefined);
+    expect(values).toEqual(["a", "b"]);
+
+    // A value resets the backoff: the next failure is retried after the base delay again.
+    const again = performance.now();
+    sdk.opens[1].hooks.onFail();
+    await until(() => sdk.opens.length === 3);
+    expect(sdk.opens[2].at - again).toBeLessThan(200);
+    expect(restarts).toBe(2);
+
+    await stream.end();
+    expect(sdk.opens[2].ended).toBe(true);
+    sdk.opens[2].hooks.onFail();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(sdk.opens).toHaveLength(3); // ended: never reopened
+  });
+
+  it("throws when the first open fails (the caller's takeover retries it)", async () => {
+    const sdk = fakeSdk();
+    sdk.refuseNext(1);
+    await expect(
+      startResilientStream<string>({
+        open: (hooks) => sdk.open(hooks),
+        onValue: () => undefined,
+        onRestart: () => undefined,
+        onError: () => undefined,
+      }),
+    ).rejects.toThrow("node down");
+  });
+});

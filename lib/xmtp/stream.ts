@@ -1,0 +1,93 @@
+/**
+ * A stream that comes back after failures without hammering the node. The
+ * SDK's own retry waits a fixed delay and gives up after 10 attempts (then the
+ * agent is deaf until the worker restarts); here the SDK's retry is off and a
+ * failed stream is reopened after a capped exponential backoff with jitter
+ * (300 ms, 600 ms, … up to 30 s), for as long as it takes. The backoff starts
+ * over once a stream delivers a value or has stayed up for a minute.
+ */
+import { backoffMs, type BackoffOptions } from "../identities/backoff.ts";
+
+/** What `open` must pass to the SDK's stream call (spread into its options). */
+export interface StreamHooks<V> {
+  onValue: (value: V | undefined) => void;
+  onFail: () => void;
+  onError: (error: unknown) => void;
+  retryOnFail: false;
+  disableSync?: boolean;
+}
+
+export interface ResilientStreamOptions<V> {
+  /** Opens the SDK stream with `hooks` spread into its options. */
+  open(hooks: StreamHooks<V>): Promise<{ end(): unknown }>;
+  onValue(value: V): void;
+  /** After a reopen: catch up on what was missed while the stream was down. */
+  onRestart(): void;
+  onError(error: unknown): void;
+  backoff?: BackoffOptions;
+  /** Passed to the SDK (see lib/xmtp/client.ts streamOptions on disableSync). */
+  disableSync?: boolean;
+}
+
+export const STREAM_BACKOFF: BackoffOptions = { baseMs: 300, capMs: 30_000 };
+const HEALTHY_AFTER_MS = 60_000;
+
+/** Opens the stream (throws when the first open fails); `end()` stops it for good. */
+export async function startResilientStream<V>(
+  o: ResilientStreamOptions<V>,
+): Promise<{ end(): Promise<void> }> {
+  let current: { end(): unknown } | undefined;
+  let ended = false;
+  let attempt = 0;
+  let openedAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let generation = 0;
+
+  const open = async () => {
+    const mine = ++generation;
+    const failed = () => {
+      if (mine === generation) restartLater();
+    };
+    current = await o.open({
+      onValue: (value) => {
+        attempt = 0;
+        if (value !== undefined && !ended) o.onValue(value);
+      },
+      onFail: failed,
+      onError: (error) => o.onError(error),
+      retryOnFail: false,
+      disableSync: o.disableSync,
+    });
+    openedAt = Date.now();
+  };
+
+  const restartLater = () => {
+    if (ended || timer) return;
+    generation++; // late callbacks of the failed stream are ignored
+    void Promise.resolve(current?.end()).catch(() => undefined);
+    if (Date.now() - openedAt > HEALTHY_AFTER_MS) attempt = 0;
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        if (ended) return;
+        open().then(
+          () => (ended ? void current?.end() : o.onRestart()),
+          (error) => {
+            o.onError(error);
+            restartLater();
+          },
+        );
+      },
+      backoffMs(++attempt, o.backoff ?? STREAM_BACKOFF),
+    );
+  };
+
+  await open();
+  return {
+    async end() {
+      ended = true;
+      clearTimeout(timer);
+      await current?.end();
+    },
+  };
+}

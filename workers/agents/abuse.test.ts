@@ -1,0 +1,201 @@
+/**
+ * The abuse limits of a running agent, against the real parts (PostgreSQL, the
+ * local XMTP node, real clients) and the scripted model server: the /invite
+ * cap, what one model call may cost, a flood from one sender, and the
+ * catch-up after a burst of reactions.
+ */
+// Before anything reads the configuration (lib/config caches it on first use).
+process.env.AGENT_EXTRA_CONVERSATIONS_MAX = "1";
+process.env.AGENT_SENDER_BURST = "5";
+process.env.AGENT_SENDER_REFILL_MS = "1000";
+process.env.AGENT_QUEUE_MAX = "50";
+
+import type { Group } from "@xmtp/node-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newIdentity, tempDir, waitFor } from "@/test/convos";
+import { createModelClient } from "@/lib/llm";
+import { INCOMING_MAX_CHARS } from "@/lib/llm/budget";
+import { startScriptedModelServer, type ScriptedModelServer } from "@/test/scripted-model-server";
+import { Reactions } from "./history";
+import { RATE_NOTICE } from "./inbox";
+import { modelResponder } from "./model-responder";
+import {
+  ask,
+  fastOptions,
+  joinAs,
+  launchAndJoin,
+  workerTestEnv,
+  type LaunchedForTest,
+  type WorkerTestEnv,
+} from "../../test/worker";
+import { texts } from "../../test/xmtp-clients";
+import { startWorker, type RunningWorker } from "./worker";
+
+let env: WorkerTestEnv;
+let model: ScriptedModelServer;
+let worker: RunningWorker;
+const tmp = tempDir("agents-abuse-");
+
+const start = () =>
+  startWorker({
+    ...fastOptions,
+    responder: modelResponder(
+      createModelClient({ baseURL: model.baseURL, apiKey: "test", model: "scripted", maxTokens: 64 }),
+    ),
+  });
+
+beforeAll(async () => {
+  env = await workerTestEnv(3);
+  model = await startScriptedModelServer();
+  worker = await start();
+  await waitFor(
+    "pool at target",
+    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 3,
+    30_000,
+  );
+});
+afterAll(async () => {
+  await worker?.stop();
+  await model.close();
+  await env.cleanup();
+  tmp.remove();
+});
+
+let a: LaunchedForTest;
+
+describe("abuse limits", () => {
+  it("/invite is capped per agent: past the cap the operator is told so and nothing is claimed", async () => {
+    a = await launchAndJoin(tmp.dir, "Planner", "Plans trips.");
+    const [first] = await ask(a.group, a.agentInbox, "/invite Side", 1, 30_000);
+    expect(first).toMatch(/Invite link: https:\/\//);
+    expect(await ask(a.group, a.agentInbox, "/invite Another", 1, 30_000)).toEqual([
+      "I already have 1 extra conversations, the most I may open.",
+    ]);
+    expect(await env.t.db.identity.count({ where: { agentId: a.agentId } })).toBe(2);
+    // The launch and the one /invite.
+    expect(await env.t.db.event.count({ where: { agentId: a.agentId, kind: "claim" } })).toBe(2);
+  });
+
+  it("every model call carries max_tokens, and a long message reaches the model cut to its bound", async () => {
+    const long = "word ".repeat(4_000); // 20,000 characters
+    const before = model.requests.length;
+    await ask(a.group, a.agentInbox, long);
+    const sent = model.requests.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].max_tokens).toBe(64);
+    const question = sent[0].messages.at(-1)?.content ?? "";
+    expect(question.length).toBeLessThan(INCOMING_MAX_CHARS + 100);
+    expect(question).toMatch(/\[message cut: only the first 4000 characters are shown\]$/);
+    const agent = await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
+    expect(agent.tokenCap).toBeNull();
+    expect(await env.t.db.tokenReservation.count()).toBe(0); // the default cap reserved, then settled
+  });
+
+  it("a flood from one sender: one notice, a bounded number of answers, the rest dropped; others still answered", async () => {
+    await env.t.db.agent.update({ where: { id: a.agentId }, data: { dmPolicy: "open" } });
+    const other = await newIdentity(tmp.dir);
+    const otherGroup: Group<unknown> = await joinAs(other, a.inviteUrl);
+    const flooder = await newIdentity(tmp.dir);
+    const floodGroup = await joinAs(flooder, a.inviteUrl);
+    // Let the creator's post-join commits settle before sending (a send during a pending commit can fail).
+    await new Promise((r) => setTimeout(r, 1_000));
+    await Promise.all([otherGroup.sync(), floodGroup.sync()]);
+    const started = Date.now();
+    const flood = Array.from({ length: 300 }, (_, i) => `flood ${i}`);
+    const sending = (async () => {
+      for (const text of flood) await floodGroup.sendText(text);
+    })();
+    // Someone else asks in the middle of the flood (same conversation) and is answered.
+    await otherGroup.sendText("is anyone there?");
+    await waitFor("the other member answered", () => agentSaid(otherGroup, "echo: is anyone there?"), 20_000);
+    await sending;
+    const seconds = (Date.now() - started) / 1000;
+    await waitFor(
+      "the flood recorded",
+      async () =>
+        (await env.t.db.handledMessage.count({
+          where: {
+            identityId: a.identityId,
+            messageId: { in: await floodIds(floodGroup, flooder.client.inboxId) },
+          },
+        })) === flood.length,
+      30_000,
+    );
+    const said = (await texts(a.group)).filter((m) => m.sender === a.agentInbox).map((m) => m.text);
+    const answeredFlood = said.filter((t) => t.startsWith("echo: flood "));
+    expect(answeredFlood.length).toBeGreaterThanOrEqual(5);
+    expect(answeredFlood.length).toBeLessThanOrEqual(5 + Math.ceil(seconds) + 1);
+    expect(said.filter((t) => t === RATE_NOTICE)).toHaveLength(1);
+    const dropped = await env.t.db.handledMessage.count({
+      where: { identityId: a.identityId, kind: "dropped" },
+    });
+    expect(dropped).toBe(flood.length - answeredFlood.length);
+    await otherGroup.sendText("still there?");
+    await waitFor("the other member answered again", () => agentSaid(otherGroup, "echo: still there?"));
+  });
+
+  it("an answer that failed is retried by a later catch-up pass, and counted", async () => {
+    // The database refuses the first `sending` mark (sequences ignore rollbacks: exactly once).
+    await env.t.db.$executeRawUnsafe(`CREATE SEQUENCE fail_once`);
+    await env.t.db.$executeRawUnsafe(`
+      CREATE FUNCTION fail_once() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.kind = 'sending' AND nextval('fail_once') = 1 THEN RAISE EXCEPTION 'injected failure'; END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await env.t.db.$executeRawUnsafe(
+      `CREATE TRIGGER fail_once BEFORE UPDATE ON "HandledMessage" FOR EACH ROW EXECUTE FUNCTION fail_once()`,
+    );
+    try {
+      await a.group.sendText("please retry me");
+      await waitFor("the answer after a retry", () => agentSaid(a.group, "echo: please retry me"), 30_000);
+      await a.group.sync();
+      const asked = (await a.group.messages()).find((m) => m.content === "please retry me")!;
+      expect(
+        await env.t.db.handledMessage.findUniqueOrThrow({
+          where: { identityId_messageId: { identityId: a.identityId, messageId: asked.id } },
+        }),
+      ).toMatchObject({ kind: "answered", attempts: 1 });
+    } finally {
+      await env.t.db.$executeRawUnsafe(`DROP TRIGGER fail_once ON "HandledMessage"`);
+    }
+  });
+
+  it("after a restart, catch-up answers a question buried under 200 reactions", async () => {
+    await worker.stop();
+    const question = "what did I miss?";
+    await a.group.sendText(question);
+    await a.group.sync();
+    const asked = (await a.group.messages()).find((m) => m.content === question)!;
+    for (let i = 0; i < 200; i++)
+      await a.group.sendReaction({
+        reference: asked.id,
+        referenceInboxId: a.operator.client.inboxId,
+        action: i % 2 === 0 ? Reactions.Added : Reactions.Removed,
+        content: "👍",
+        schema: Reactions.Unicode,
+      });
+    worker = await start();
+    await waitFor(
+      "the buried question answered",
+      async () =>
+        (await texts(a.group)).some((m) => m.sender === a.agentInbox && m.text === `echo: ${question}`),
+      30_000,
+    );
+  });
+});
+
+/** True once the agent said `text` in `group`. */
+async function agentSaid(group: Group<unknown>, text: string): Promise<boolean> {
+  return (await texts(group)).some((m) => m.sender === a.agentInbox && m.text === text);
+}
+
+/** The ids of the flood messages `sender` sent to `group`. */
+async function floodIds(group: Group<unknown>, sender: string): Promise<string[]> {
+  await group.sync();
+  return (await group.messages())
+    .filter(
+      (m) => m.senderInboxId === sender && typeof m.content === "string" && m.content.startsWith("flood "),
+    )
+    .map((m) => m.id);
+}

@@ -1,0 +1,45 @@
+/**
+ * What the catch-up pass answers: every text message of the conversation from
+ * someone else that the ledger has not seen, that a run left unfinished, or
+ * whose answer failed and may be retried (lib/identities/ledger.ts). Only text
+ * is listed (node-sdk filters by content type), so a burst of reactions,
+ * profiles or join requests can't push an unanswered question out of view;
+ * pages go back from the newest until a whole page is handled, the retention
+ * horizon (older ledger rows are pruned) or CATCH_UP_MAX_SCAN messages.
+ */
+import type { DecodedMessage, Group } from "@xmtp/node-sdk";
+import { ContentTypes, Direction } from "@/lib/convos";
+import { unansweredOf } from "@/lib/identities";
+
+export const CATCH_UP_PAGE = 100;
+export const CATCH_UP_MAX_SCAN = 5_000;
+
+/** The unanswered text messages of `group`, oldest first (the caller syncs the group first). */
+export async function unansweredMessages(
+  group: Group<unknown>,
+  identityId: string,
+  ownInboxId: string,
+  sentAfter: Date,
+): Promise<DecodedMessage<unknown>[]> {
+  const found: DecodedMessage<unknown>[] = [];
+  let sentBeforeNs: bigint | undefined;
+  for (let scanned = 0; scanned < CATCH_UP_MAX_SCAN;) {
+    const page = await group.messages({
+      limit: CATCH_UP_PAGE,
+      direction: Direction.Descending,
+      contentTypes: [ContentTypes.Text],
+      excludeSenderInboxIds: [ownInboxId],
+      sentAfterNs: BigInt(sentAfter.getTime()) * 1_000_000n,
+      sentBeforeNs,
+    });
+    scanned += page.length;
+    const open = await unansweredOf(
+      identityId,
+      page.map((m) => m.id),
+    );
+    for (const m of page) if (open.has(m.id)) found.push(m);
+    if (open.size === 0 || page.length < CATCH_UP_PAGE) break;
+    sentBeforeNs = page[page.length - 1].sentAtNs;
+  }
+  return found.reverse();
+}

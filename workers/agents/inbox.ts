@@ -1,0 +1,168 @@
+/**
+ * Flood limits of one conversation, in front of the answer queue:
+ *
+ *   per sender   a token bucket: `burst` messages at once, then one more every
+ *                `refillMs`; beyond it a message is dropped;
+ *   per queue    at most `queueMax` messages wait to be answered; beyond it
+ *                new ones are dropped.
+ *
+ * A dropped message is recorded in the ledger as `dropped` (in batches: a
+ * flood costs one INSERT per batch, not one per message), so no later catch-up
+ * answers it. Each flood gets ONE notice: a sender over their rate hears it
+ * once, and again only after they have been quiet long enough for their bucket
+ * to fill up (and only a sender the agent would answer: a stranger's flood
+ * must not make the agent talk); a full queue is announced once until it has
+ * drained to half. So a 10,000-message
+ * flood costs a few kilobytes and a few statements, and the worker keeps
+ * answering everyone else.
+ */
+import type { DecodedMessage } from "@xmtp/node-sdk";
+import type { Logger } from "pino";
+import { agentState } from "@/lib/agents/policy";
+import { recordDropped } from "@/lib/identities";
+
+export interface FloodLimits {
+  burst: number;
+  refillMs: number;
+  queueMax: number;
+}
+
+export const RATE_NOTICE =
+  "You're sending messages faster than I can answer, so I skipped some. Please wait a moment between messages.";
+export const BUSY_NOTICE =
+  "I'm getting more messages than I can answer right now, so I skipped some. Please try again in a moment.";
+
+const DROP_BATCH = 500;
+const DROP_FLUSH_MS = 200;
+const MAX_TRACKED_SENDERS = 10_000;
+
+/** Token buckets per sender; memory stays bounded (full buckets are forgotten when many are tracked). */
+export class SenderRateLimiter {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    readonly burst: number,
+    readonly refillMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes one message's worth from `sender`'s bucket: allowed unless it is empty; rested when it was full. */
+  take(sender: string): { allowed: boolean; rested: boolean } {
+    const t = this.now();
+    const bucket = this.#buckets.get(sender);
+    const tokens = bucket
+      ? Math.min(this.burst, bucket.tokens + (t - bucket.at) / this.refillMs)
+      : this.burst;
+    const allowed = tokens >= 1;
+    this.#buckets.set(sender, { tokens: allowed ? tokens - 1 : tokens, at: t });
+    if (this.#buckets.size > MAX_TRACKED_SENDERS) this.#forgetFull(t);
+    return { allowed, rested: tokens >= this.burst };
+  }
+
+  #forgetFull(t: number): void {
+    for (const [sender, b] of this.#buckets)
+      if (b.tokens + (t - b.at) / this.refillMs >= this.burst) this.#buckets.delete(sender);
+  }
+}
+
+export interface InboxOptions {
+  identityId: string;
+  agentId: string;
+  limits: FloodLimits;
+  /** Runs a task after everything queued before it (the runtime's serial queue). */
+  enqueue(task: () => Promise<unknown>): Promise<unknown>;
+  answer(m: DecodedMessage<unknown>): Promise<void>;
+  say(text: string): Promise<unknown>;
+  /** Keeps shutdown waiting for background writes. */
+  track(p: Promise<unknown>): void;
+  log: Logger;
+}
+
+/** True when the agent would answer `sender`, so a notice to them is no amplifier. */
+async function wouldAnswer(agentId: string, sender: string): Promise<boolean> {
+  const agent = await agentState(agentId);
+  if (agent.operators.includes(sender) || agent.dmPolicy === "open") return true;
+  return agent.dmPolicy === "allowlist" && agent.allowlist.includes(sender);
+}
+
+/** The flood limits of one runtime; see the module comment. */
+export class MessageInbox {
+  readonly #limiter: SenderRateLimiter;
+  readonly #noticed = new Set<string>();
+  #waiting = 0;
+  #busyNoticed = false;
+  #dropped: string[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: InboxOptions) {
+    this.#limiter = new SenderRateLimiter(o.limits.burst, o.limits.refillMs);
+  }
+
+  /** Messages waiting to be answered. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  /** A message from the stream: queued for an answer, or dropped (rate or queue). */
+  offer(m: DecodedMessage<unknown>): void {
+    if (!this.admit(m)) return;
+    if (this.#waiting >= this.o.limits.queueMax) {
+      this.#drop(m);
+      if (!this.#busyNoticed) {
+        this.#busyNoticed = true;
+        this.o.log.warn({ waiting: this.#waiting }, "answer queue full; dropping messages");
+        void this.o.enqueue(() => this.o.say(BUSY_NOTICE));
+      }
+      return;
+    }
+    this.#waiting++;
+    void this.o
+      .enqueue(() => this.o.answer(m))
+      .finally(() => {
+        this.#waiting--;
+        if (this.#waiting <= this.o.limits.queueMax / 2) this.#busyNoticed = false;
+      });
+  }
+
+  /** The per-sender rate only (the catch-up pass is one queued task): true to answer, false when dropped. */
+  admit(m: DecodedMessage<unknown>): boolean {
+    const sender = m.senderInboxId;
+    const { allowed, rested } = this.#limiter.take(sender);
+    if (rested) this.#noticed.delete(sender);
+    if (allowed) return true;
+    this.#drop(m);
+    if (!this.#noticed.has(sender)) {
+      this.#noticed.add(sender);
+      this.o.log.warn({ sender }, "sender over the rate limit; dropping their messages");
+      void this.o.enqueue(async () => {
+        if (await wouldAnswer(this.o.agentId, sender)) await this.o.say(RATE_NOTICE);
+      });
+    }
+    return false;
+  }
+
+  #drop(m: DecodedMessage<unknown>): void {
+    this.#dropped.push(m.id);
+    if (this.#dropped.length >= DROP_BATCH) this.#flush();
+    else this.#flushTimer ??= setTimeout(() => this.#flush(), DROP_FLUSH_MS);
+  }
+
+  #flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const ids = this.#dropped;
+    this.#dropped = [];
+    if (ids.length === 0) return;
+    this.#flushing = this.#flushing
+      .then(() => recordDropped(this.o.identityId, ids))
+      .catch((err) => this.o.log.warn({ err, count: ids.length }, "recording dropped messages failed"));
+    this.o.track(this.#flushing);
+  }
+
+  /** Records what is still pending; call on stop. */
+  async close(): Promise<void> {
+    this.#flush();
+    await this.#flushing;
+  }
+}
