@@ -3,6 +3,9 @@
  * capped backoff, gives up on a part that crashes at every start, starts over
  * after a healthy run, kills what a dead run left behind, and stops on request.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   restartDelay,
@@ -146,14 +149,19 @@ describe("restart policy", () => {
   });
 
   it("stop() is not a crash: SIGTERM, then SIGKILL after the grace period, and no restart", async () => {
+    // The child says when its SIGTERM handler is in place (a busy machine may take a while to start node).
+    const ready = path.join(os.tmpdir(), `supervisor-test-${process.pid}-${Date.now()}`);
     const w = watched({
       name: "stubborn",
-      ...node("process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"),
+      ...node(
+        `process.on('SIGTERM', () => {}); require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000)`,
+      ),
       restart: fast,
     });
     w.part.start();
     await until("the first run", () => w.starts.length === 1);
-    await new Promise((r) => setTimeout(r, 300)); // let it install its SIGTERM handler
+    await until("its SIGTERM handler", () => fs.existsSync(ready));
+    fs.rmSync(ready, { force: true });
     const pid = w.part.pid!;
     const t0 = Date.now();
     await w.part.stop("SIGTERM", 500);

@@ -72,7 +72,19 @@ describe("operators", () => {
     });
     await removeOperator(a.agentId, ownerId, a.operator.client.inboxId);
     expect((await operatorsForOwner(a.agentId, ownerId))?.operators).toEqual([]);
-    expect(await ask(a.group, a.agentInbox, "/help")).toEqual([REFUSED]);
+    // A former operator is a stranger under `pairing`: their command is handled, and gets no reply at all.
+    const said = async () =>
+      (await texts(a.group)).filter((m) => m.sender === a.agentInbox).map((m) => m.text);
+    const before = await said();
+    const helpId = await a.group.sendText("/help");
+    await waitFor("the former operator's /help handled", async () => {
+      const row = await env.t.db.handledMessage.findUnique({
+        where: { identityId_messageId: { identityId: a.identityId, messageId: helpId } },
+      });
+      return row?.kind === "skipped";
+    });
+    expect(await said()).toEqual(before);
+    expect(before).not.toContain(REFUSED);
   });
 
   it("a one-time operator code makes whoever posts it an operator, once", async () => {

@@ -29,7 +29,7 @@ import { Reactions } from "./history";
 import { modelResponder } from "./model-responder";
 import { ask, fastOptions, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
-import { MAX_TOOL_ROUNDS } from "./tool-loop";
+import { ANSWER_TOKEN_BUDGET, MAX_TOOL_ROUNDS } from "./tool-loop";
 import { INTERRUPTED } from "./tool-session";
 import { startWorker, type RunningWorker, type WorkerOptions } from "./worker";
 
@@ -298,11 +298,12 @@ describe("agent tools", () => {
     expect(await ask(room.group, room.agentInbox, "still there?")).toEqual(["echo: still there?"]);
   });
 
-  it("an answer that spent its token budget (the cap's remainder) is asked for text without tools", async () => {
-    const { tokensUsed } = await env.t.db.agent.findUniqueOrThrow({ where: { id: room.agentId } });
-    await env.t.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: tokensUsed + 15 } });
+  it("an answer that spent its token budget is asked for text without tools", async () => {
+    // The cap's remainder never stops the tools first: each call reserves its worst case under the cap
+    // (lib/llm/budget.ts), so an agent near its cap is refused the call and says so. The answer's own budget does.
+    await env.t.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: null } });
     model.script(
-      { toolCalls: [{ name: "list", arguments: { action: "lists" } }], tokens: 20 },
+      { toolCalls: [{ name: "list", arguments: { action: "lists" } }], tokens: ANSWER_TOKEN_BUDGET },
       { text: "That's all I can do.", tokens: 1 },
     );
     const before = model.requests.length;
@@ -312,7 +313,6 @@ describe("agent tools", () => {
     const [first, second] = model.requests.slice(before);
     expect(first.tools?.length).toBeGreaterThan(0);
     expect(second.tools).toBeUndefined();
-    await env.t.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: null } });
   });
 
   it("a crash between the tools' effects and the answer: the next run answers without repeating them", async () => {
