@@ -78,7 +78,7 @@ export function LineChart({ id, title, times, from, to, series, unit, maxGapMs }
   const gridLines = [0, 0.5, 1].map((q) => ({ y: plotBottom - q * plotHeight, value: q * yMax }));
 
   return (
-    <figure className="flex flex-col gap-2" data-testid={`chart-${id}`}>
+    <figure className="flex flex-col gap-2" data-testid={id}>
       <figcaption className="text-sm font-medium">{title}</figcaption>
       <svg
         viewBox={`0 0 ${FRAME.width} ${FRAME.height}`}
