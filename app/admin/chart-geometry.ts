@@ -16,7 +16,7 @@ export interface Frame {
   bottom: number;
 }
 
-export const FRAME: Frame = { width: 640, height: 180, left: 44, right: 8, top: 8, bottom: 22 };
+export const FRAME: Frame = { width: 720, height: 160, left: 44, right: 8, top: 8, bottom: 22 };
 
 export interface SeriesGeometry {
   /** One SVG path per unbroken run of two or more points. */

@@ -2,7 +2,7 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { niceMax, seriesGeometry, summarize } from "./chart-geometry";
+import { FRAME, niceMax, seriesGeometry, summarize } from "./chart-geometry";
 import { LineChart, type LineChartProps } from "./line-chart";
 
 const from = new Date("2026-11-30T00:00:00Z");
@@ -27,9 +27,9 @@ describe("the line chart", () => {
     });
     const [idle, live] = paths(html);
     expect(idle.split(/[ML]/).filter(Boolean)).toHaveLength(3);
-    expect(live).toMatch(/^M44 158 L/);
-    // 10 is the top of a 0..10 scale: the last point of "live" is at the plot's top right.
-    expect(live.endsWith("L632 8")).toBe(true);
+    // 0 at the first minute is the plot's bottom left; 10, the top of a 0..10 scale, at the last is its top right.
+    expect(live.startsWith(`M${FRAME.left} ${FRAME.height - FRAME.bottom} L`)).toBe(true);
+    expect(live.endsWith(`L${FRAME.width - FRAME.right} ${FRAME.top}`)).toBe(true);
     expect(html).toContain('data-series="live" data-points="3"');
     expect(html).toContain('role="img"');
     expect(html).toContain('aria-labelledby="c-title c-desc"');

@@ -37,7 +37,7 @@ export async function PoolCharts({ card, heading }: { card: string; heading: str
           One sample a minute ({samples.length} so far in this window). Claims and answers count the minute
           before each sample.
         </p>
-        <div className="grid gap-6 lg:grid-cols-3">
+        <div className="flex flex-col gap-8">
           <LineChart
             id="chart-identities"
             title="Identities: idle, claimed, live"
