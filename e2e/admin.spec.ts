@@ -1,5 +1,6 @@
 /** The admin pages: pool health and target idle, the agents table, templates; non-admins refused on the server. */
 import { expect, test, type Locator } from "@playwright/test";
+import pg from "pg";
 import { E2E } from "./env";
 import { closeMailbox, signInByEmail } from "./mailbox";
 import { waitForIdle } from "./pool";
@@ -68,6 +69,72 @@ test("the admin sees counts, changes target idle, replenishes and drains, and re
   const text = await metrics.text();
   expect(text).toContain("convos_pool_identities");
   expect(text).toMatch(/convos_pool_target_idle 5/);
+});
+
+/** Samples the last `minutes` minutes (as the workers would), with a peak no real sample reaches; returns a cleanup. */
+async function seedPoolSamples(minutes: number): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: E2E.databaseUrl });
+  await client.connect();
+  const now = Math.floor(Date.now() / 60_000) * 60_000;
+  const from = new Date(now - minutes * 60_000);
+  for (let i = minutes; i >= 1; i--) {
+    const peak = i === 10;
+    await client.query(
+      `INSERT INTO "PoolSample" (minute, idle, claimed, live, claims, "claimP50Ms", "claimP95Ms", answers)
+       VALUES ($1, $2, $3, $4, 1, $5, $6, $7)
+       ON CONFLICT (minute) DO UPDATE SET idle = $2, claimed = $3, live = $4, "claimP50Ms" = $5,
+         "claimP95Ms" = $6, answers = $7`,
+      [new Date(now - i * 60_000), 5 - (i % 3), i % 2, peak ? 4321 : 3, 120 + i, 400 + i, peak ? 987 : i % 7],
+    );
+  }
+  return async () => {
+    await client.query(`DELETE FROM "PoolSample" WHERE minute >= $1`, [from]);
+    await client.end();
+  };
+}
+
+test("the pool over time: charts drawn from the samples, readable without JavaScript, and the load per worker", async ({
+  page,
+}) => {
+  const cleanup = await seedPoolSamples(45);
+  try {
+    await signInByEmail(page, E2E.adminEmail, "/admin");
+    await page.goto("/admin");
+    const identities = page.getByTestId("chart-identities");
+    await expect(identities.getByRole("img", { name: "Identities: idle, claimed, live" })).toBeVisible();
+    const live = identities.locator('g[data-series="live"]');
+    expect(Number(await live.getAttribute("data-points"))).toBeGreaterThanOrEqual(45);
+    await expect(live.locator("path").first()).toHaveAttribute("d", /^M[\d.]+ [\d.]+( L[\d.]+ [\d.]+)+$/);
+    // The text equivalent: the peak seeded above is the highest live count.
+    await expect(identities.getByRole("row", { name: /live/ }).getByRole("cell").nth(2)).toHaveText("4321");
+    const answers = page.getByTestId("chart-answers");
+    await expect(
+      answers
+        .getByRole("row", { name: /answers/ })
+        .getByRole("cell")
+        .nth(2),
+    ).toHaveText("987");
+    const latency = page.getByTestId("chart-latency");
+    expect(
+      Number(await latency.locator('g[data-series="p95"]').getAttribute("data-points")),
+    ).toBeGreaterThanOrEqual(45);
+    // The worker of this deployment reports its memory with its heartbeat.
+    await expect(
+      page
+        .getByTestId("worker-load")
+        .getByRole("cell", { name: /^\d+ MB$/ })
+        .first(),
+    ).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath("admin-charts.png"), fullPage: true });
+
+    // The page as the server sends it, before any script runs: the charts are already there.
+    const html = await (await page.request.get("/admin")).text();
+    expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="chart-answers-title chart-answers-desc"/);
+    expect(html).toMatch(/<path d="M[\d.]+ [\d.]+ L/);
+    expect(html).not.toContain("NaN");
+  } finally {
+    await cleanup();
+  }
 });
 
 test("the agents table searches, filters by status, kills and restarts", async ({ page, request }) => {

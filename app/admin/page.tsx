@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AgentControls, PoolControls } from "./admin-forms";
+import { PoolCharts } from "./pool-charts";
 import { agentCounts, listAgentsForAdmin } from "@/lib/agents/queries";
 import { requireAdmin } from "@/lib/auth/session";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
@@ -130,6 +131,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
           </table>
         </section>
       </div>
+
+      <PoolCharts card={card} heading={heading} />
 
       <section aria-labelledby="workers-title" className={card}>
         <h2 id="workers-title" className={heading}>

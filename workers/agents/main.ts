@@ -3,9 +3,12 @@
  * gracefully (exit within 10 s, guaranteed by an unref'd watchdog); a second
  * signal exits at once. Durations can be shortened for tests through
  * WORKER_LEASE_MS, WORKER_HEARTBEAT_MS, WORKER_POLL_MS, WORKER_GRACE_MS.
+ * The process also samples the pool for the admin page's charts.
  */
+import pino from "pino";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
+import { startPoolSampler } from "./sampler";
 import { startWorker } from "./worker";
 
 const EXIT_WITHIN_MS = 10_000;
@@ -19,13 +22,18 @@ const worker = await startWorker({
   graceMs: c.WORKER_GRACE_MS,
   sweepMs: c.WORKER_SWEEP_MS,
 });
+const sampler = startPoolSampler({
+  retentionDays: c.POOL_SAMPLE_RETENTION_DAYS,
+  log: pino({ name: "agents", level: c.LOG_LEVEL }).child({ workerId: worker.id }),
+});
 
 let signals = 0;
 const onSignal = (signal: NodeJS.Signals) => {
   if (++signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
   setTimeout(() => process.exit(1), EXIT_WITHIN_MS).unref();
-  void worker
+  void sampler
     .stop()
+    .then(() => worker.stop())
     .then(() => db.$disconnect())
     .then(
       () => process.exit(0),

@@ -66,6 +66,10 @@ describe("worker process", () => {
       async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 1,
       40_000,
     );
+    // The process samples the pool for /admin's charts as it starts, and records its memory with its heartbeat.
+    await waitFor("a pool sample", async () => (await env.t.db.poolSample.count()) === 1);
+    const row = await env.t.db.worker.findUniqueOrThrow({ where: { id: "child-1" } });
+    expect(Number(row.rssBytes)).toBeGreaterThan(10 * 1024 * 1024);
     const claim = await claimWarmIdentity({
       ownerId: null,
       templateId: null,

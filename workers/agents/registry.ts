@@ -1,13 +1,17 @@
 /**
  * This worker in the Worker table: registration, the heartbeat that also
  * renews every lease it holds (reporting leases it lost, e.g. after a long
- * pause let another worker take them), and the jittered sweep of stale leases.
+ * pause let another worker take them) and records the process's memory, and
+ * the jittered sweep of stale leases.
  */
 import os from "node:os";
 import type { Logger } from "pino";
 import { db } from "@/lib/db";
 import { renewLeases, sweepStaleLeases } from "@/lib/identities";
 import { repeat } from "./timers";
+
+/** This process's resident memory, for the admin page's per-worker view. */
+const rss = () => BigInt(process.memoryUsage.rss());
 
 export interface RegistryOptions {
   workerId: string;
@@ -23,13 +27,22 @@ export interface RegistryOptions {
 export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promise<void> }> {
   await db.worker.upsert({
     where: { id: o.workerId },
-    create: { id: o.workerId, host: os.hostname(), pid: process.pid },
-    update: { host: os.hostname(), pid: process.pid, heartbeatAt: new Date(), stoppedAt: null },
+    create: { id: o.workerId, host: os.hostname(), pid: process.pid, rssBytes: rss() },
+    update: {
+      host: os.hostname(),
+      pid: process.pid,
+      heartbeatAt: new Date(),
+      stoppedAt: null,
+      rssBytes: rss(),
+    },
   });
   const heartbeat = repeat(
     o.heartbeatMs,
     async () => {
-      await db.worker.update({ where: { id: o.workerId }, data: { heartbeatAt: new Date() } });
+      await db.worker.update({
+        where: { id: o.workerId },
+        data: { heartbeatAt: new Date(), rssBytes: rss() },
+      });
       o.onRenewed(await renewLeases(o.workerId, o.leaseMs));
     },
     (err) => o.log.warn({ err }, "heartbeat failed"),

@@ -1,0 +1,48 @@
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import { withTestDatabase } from "@/test/db";
+import { waitFor } from "@/test/wait-for";
+import { workerLoad } from "@/lib/pool/worker-load";
+import { startRegistry } from "./registry";
+
+const database = withTestDatabase();
+
+describe("the registry's heartbeat and the worker load", () => {
+  it("shows each running worker's agents, memory from its heartbeat, and heartbeat age", async () => {
+    const { db } = database();
+    const registry = await startRegistry({
+      workerId: "w-live",
+      leaseMs: 30_000,
+      heartbeatMs: 50,
+      sweepMs: 60_000,
+      log: pino({ level: "silent" }),
+      onRenewed: () => {},
+    });
+    try {
+      await db.worker.create({ data: { id: "w-gone", host: "h", pid: 2, stoppedAt: new Date() } });
+      const a = await db.agent.create({ data: { name: "a", instructions: "i" } });
+      const b = await db.agent.create({ data: { name: "b", instructions: "i" } });
+      // Agent a has two conversations (two identities) on this worker: one agent.
+      await db.identity.createMany({
+        data: [
+          { status: "live", agentId: a.id, leaseOwner: "w-live" },
+          { status: "live", agentId: a.id, leaseOwner: "w-live" },
+          { status: "live", agentId: b.id, leaseOwner: "w-live" },
+          { status: "provisioning", leaseOwner: "w-live" },
+        ],
+      });
+      await db.worker.update({ where: { id: "w-live" }, data: { rssBytes: null } });
+      // The next heartbeat records the memory again.
+      const load = await waitFor("the heartbeat to record memory", async () => {
+        const rows = await workerLoad();
+        return rows[0]?.rssBytes ? rows : undefined;
+      });
+      expect(load).toHaveLength(1);
+      expect(load[0]).toMatchObject({ id: "w-live", agents: 2 });
+      expect(load[0].rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+      expect(load[0].heartbeatAgeMs).toBeLessThan(5_000);
+    } finally {
+      await registry.stop();
+    }
+  });
+});
