@@ -1,3 +1,4 @@
 export * from "./client.ts";
 export * from "./paths.ts";
 export * from "./signer.ts";
+export * from "./installations.ts";
