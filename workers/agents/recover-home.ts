@@ -92,14 +92,20 @@ export async function awaitReadd(
   if (!lostAt) return true;
   const groupId = s.conversationId ?? "";
   const welcomes = await client.conversations.stream(streamOptions());
+  // Settles when the group's welcome streams in, or when the stream ends or fails (then: syncs only).
+  let streaming = true;
   const arrived = (async () => {
     for await (const conversation of welcomes) if (conversation?.id === groupId) return;
-  })().catch(() => undefined);
+  })()
+    .catch(() => undefined)
+    .finally(() => (streaming = false));
   try {
     for (;;) {
       if (await hasGroup(client, groupId)) break;
       if ((await stoppedAgentsAmong([s.id])).length > 0) return false;
-      await Promise.race([arrived, sleep(checkEveryMs, undefined, { signal: ctx.signal })]);
+      const pause = sleep(checkEveryMs, undefined, { signal: ctx.signal });
+      pause.catch(() => undefined); // still rejects the race below; never unhandled when the stream won it
+      await (streaming ? Promise.race([arrived, pause]) : pause);
     }
   } catch (err) {
     if (ctx.signal.aborted) throw new Error("stopped while waiting to be re-added");
