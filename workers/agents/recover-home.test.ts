@@ -7,7 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@xmtp/node-sdk";
-import { fastOptions, launchAndJoin, workerTestEnv, ask, type WorkerTestEnv } from "@/test/worker";
+import {
+  ask,
+  fastOptions,
+  launchAndJoin,
+  workerTestEnv,
+  type LaunchedForTest,
+  type WorkerTestEnv,
+} from "@/test/worker";
 import { tempDir, texts, waitFor } from "@/test/xmtp-clients";
 import { deleteClientDatabase } from "@/test/xmtp-databases";
 import { startWorker, type RunningWorker } from "./worker";
@@ -27,6 +34,8 @@ afterAll(async () => {
 const OFFLINE = /no language model is configured/;
 
 describe("a lost home", () => {
+  let agent: LaunchedForTest;
+
   it("a worker recovers an agent whose database is gone: new installation, old one revoked, answers the next message", async () => {
     const first = await startWorker({ ...fastOptions, workerId: "home" });
     workers.push(first);
@@ -35,7 +44,7 @@ describe("a lost home", () => {
       async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 1,
       30_000,
     );
-    const agent = await launchAndJoin(tmp.dir, "Keeper", "Keeps things.");
+    agent = await launchAndJoin(tmp.dir, "Keeper", "Keeps things.");
     expect(await ask(agent.group, agent.agentInbox, "hello")).toEqual([expect.stringMatching(OFFLINE)]);
     const [before] = await Client.fetchInboxStates([agent.agentInbox], "local");
     expect(before.installations).toHaveLength(1);
@@ -80,5 +89,39 @@ describe("a lost home", () => {
     await new Promise((r) => setTimeout(r, 1_500));
     const answers = (await texts(agent.group)).filter((m) => m.sender === agent.agentInbox);
     expect(answers).toHaveLength(answersBefore + 1);
+  });
+
+  it("a worker stopped while the agent waits to be re-added leaves the wait to the next worker", async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
+    const lostEvents = () =>
+      env.t.db.event.count({ where: { kind: "home_lost", identityId: agent.identityId } });
+    const waiting = await startWorker({ ...fastOptions, workerId: "short-lived" });
+    workers.push(waiting);
+    await waitFor("the second loss recorded", async () => (await lostEvents()) === 2, 30_000);
+    await waiting.stop(); // nobody wrote meanwhile: it was still waiting
+    expect(
+      await env.t.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
+    ).toBe(1);
+
+    const next = await startWorker({ ...fastOptions, workerId: "patient" });
+    workers.push(next);
+    await waitFor(
+      "the next worker takes the identity (and the wait) over",
+      async () =>
+        (await env.t.db.identity.findUniqueOrThrow({ where: { id: agent.identityId } })).leaseOwner ===
+        "patient",
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 5_500));
+    expect(await ask(agent.group, agent.agentInbox, "and now?", 1, 30_000)).toEqual([
+      expect.stringMatching(OFFLINE),
+    ]);
+    expect(await lostEvents()).toBe(2); // the same loss: the new installation was kept, not replaced
+    expect(
+      await env.t.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
+    ).toBe(2);
+    const [state] = await Client.fetchInboxStates([agent.agentInbox], "local");
+    expect(state.installations).toHaveLength(1);
   });
 });
