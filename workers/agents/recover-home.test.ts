@@ -17,6 +17,7 @@ import {
 } from "@/test/worker";
 import { tempDir, texts, waitFor } from "@/test/xmtp-clients";
 import { deleteClientDatabase } from "@/test/xmtp-databases";
+import { stopAgent } from "@/lib/agents/mutations";
 import { startWorker, type RunningWorker } from "./worker";
 
 let env: WorkerTestEnv;
@@ -123,5 +124,29 @@ describe("a lost home", () => {
     ).toBe(2);
     const [state] = await Client.fetchInboxStates([agent.agentInbox], "local");
     expect(state.installations).toHaveLength(1);
+  });
+
+  it("an agent stopped while it waits to be re-added is wound down and its identity retired", async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
+    const w = await startWorker({ ...fastOptions, workerId: "stopped-meanwhile" });
+    workers.push(w);
+    await waitFor(
+      "the third loss recorded",
+      async () =>
+        (await env.t.db.event.count({ where: { kind: "home_lost", identityId: agent.identityId } })) === 3,
+      30_000,
+    );
+    await stopAgent(agent.agentId, { ownerId: null, actor: "test" });
+    await waitFor(
+      "the identity retired",
+      async () =>
+        (await env.t.db.identity.findUniqueOrThrow({ where: { id: agent.identityId } })).status === "retired",
+      30_000,
+    );
+    expect(
+      await env.t.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
+    ).toBe(2);
+    expect(w.running()).not.toContain(agent.identityId);
   });
 });
