@@ -2,14 +2,17 @@
  * The recovery of a lost home with a real worker (docs/recovery.md): a live
  * agent's XMTP database is deleted while no worker runs it; the next worker
  * opens a new installation, revokes the lost one, and answers again once the
- * person's next message has re-added it. What was written before that stays
- * unread.
+ * person's next message has re-added it (and accepts joins through its invite
+ * again). What was written before that stays unread. A worker stopped during
+ * the wait leaves it to the next; an agent stopped during the wait is wound
+ * down as any stopped agent nobody runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@xmtp/node-sdk";
 import {
   ask,
   fastOptions,
+  joinAs,
   launchAndJoin,
   workerTestEnv,
   type LaunchedForTest,
@@ -17,6 +20,7 @@ import {
 } from "@/test/worker";
 import { tempDir, texts, waitFor } from "@/test/xmtp-clients";
 import { deleteClientDatabase } from "@/test/xmtp-databases";
+import { newIdentity } from "@/test/convos";
 import { stopAgent } from "@/lib/agents/mutations";
 import { startWorker, type RunningWorker } from "./worker";
 
@@ -86,6 +90,10 @@ describe("a lost home", () => {
     });
     expect(recovered.latencyMs).toBeGreaterThan(0);
     expect(second.running()).toContain(agent.identityId);
+    // Its invite still works: a newcomer's join request reaches the new installation, which adds them.
+    const newcomer = await newIdentity(tmp.dir);
+    const newcomerGroup = await joinAs(newcomer, agent.inviteUrl);
+    expect(newcomerGroup.id).toBe(agent.group.id);
     // The message written in the gap was never readable: one answer, to "are you back?" only.
     await new Promise((r) => setTimeout(r, 1_500));
     const answers = (await texts(agent.group)).filter((m) => m.sender === agent.agentInbox);
