@@ -19,8 +19,7 @@
  */
 import { settingNow } from "../config.ts";
 import fs from "node:fs";
-import path from "node:path";
-import { xmtpDbDir } from "./paths.ts";
+import { clientDbPath, xmtpDbDir } from "./paths.ts";
 import { ApiUrls, Client, type ClientOptions, type Signer, type XmtpEnv } from "@xmtp/node-sdk";
 
 /** A content codec as the SDK takes it (the SDK does not export the type itself). */
@@ -87,10 +86,7 @@ export async function createXmtpClient<C extends ContentCodec[] = []>(options: C
   const clientOptions: ClientOptions & { codecs?: C } = {
     env,
     apiUrl: options.apiUrl ?? ApiUrls[env],
-    dbPath:
-      options.dbPath === undefined
-        ? (inboxId: string) => path.join(dbDir, `${env}-${inboxId}.db3`)
-        : options.dbPath,
+    dbPath: options.dbPath === undefined ? (inboxId: string) => clientDbPath(env, inboxId) : options.dbPath,
     dbEncryptionKey: options.dbEncryptionKey,
     disableDeviceSync: true,
     historySyncUrl: null,

@@ -2,3 +2,4 @@ export * from "./client.ts";
 export * from "./paths.ts";
 export * from "./signer.ts";
 export * from "./stream.ts";
+export * from "./installations.ts";

@@ -18,3 +18,8 @@ export function dataDirFromEnv(): string {
 export function xmtpDbDir(dataDir = dataDirFromEnv()): string {
   return path.join(dataDir, XMTP_DB_SUBDIR);
 }
+
+/** Where the client database of `inboxId` in environment `env` lives (its -wal and -shm files beside it). */
+export function clientDbPath(env: string, inboxId: string, dataDir = dataDirFromEnv()): string {
+  return path.join(xmtpDbDir(dataDir), `${env}-${inboxId}.db3`);
+}

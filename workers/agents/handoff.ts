@@ -7,7 +7,9 @@
  *   claimed + live     agent's profile (an extra `/invite` conversation is
  *                      named as the operator asked, else like the agent)
  *   live + live/ready  handOffLive: reopen (after a worker restart, a crash, or
- *                      an admin's restart of an agent whose stop was not carried out)
+ *                      an admin's restart of an agent whose stop was not carried out);
+ *                      a lost database: a new installation that waits to be
+ *                      re-added (recover-home.ts)
  *   joining (joiner)   handOffJoin: create the joiner's keys if needed, join(url);
  *                      joined → live (for a join-claim the invite's creator
  *                      becomes the operator); else the agent fails with the
@@ -54,6 +56,7 @@ import { startAgentRuntime } from "./agent-runtime";
 import type { WorkerContext } from "./context";
 import { newIdentityClient, openIdentityClient, type IdentityClient } from "./identity-client";
 import { noteOperatorName } from "./operator-names";
+import { awaitReadd, homeDatabaseLost, openNewInstallation } from "./recover-home";
 import { conversationEnded, windDownUnowned } from "./stop";
 
 export type HandoffResult =
@@ -148,9 +151,25 @@ async function handOffClaimed(ctx: WorkerContext, s: Subject, groupName?: string
   }
 }
 
-/** Reopens a live identity nobody runs (after a worker restart, a crash or a lost lease). */
-async function handOffLive(ctx: WorkerContext, s: Subject): Promise<CaseOutcome> {
-  return { opened: await openIdentityClient(ctx.sealingKey, s) };
+/**
+ * Reopens a live identity nobody runs (after a worker restart, a crash or a lost lease); one whose
+ * database is lost gets a new installation and waits to be re-added (recover-home.ts).
+ */
+async function handOffLive(ctx: WorkerContext, s: Subject, log: Logger): Promise<CaseOutcome> {
+  const record = { ...s, agentId: s.agent.id };
+  const opened = homeDatabaseLost(record)
+    ? await openNewInstallation(ctx, record, log)
+    : await openIdentityClient(ctx.sealingKey, s);
+  try {
+    if (await awaitReadd(ctx, record, opened.client, log)) return { opened };
+  } catch (err) {
+    await closeXmtpClient(opened.client).catch(() => undefined);
+    throw err;
+  }
+  // Stopped while it waited: hand it back to the stop's own path (windDownUnowned).
+  await closeXmtpClient(opened.client).catch(() => undefined);
+  await releaseLeases(ctx.workerId, [s.id]);
+  return { result: { status: "skipped" } };
 }
 
 /** The case for an identity and its agent, or null when there is nothing to run (failed, changed under us). */
@@ -166,7 +185,7 @@ function handoffCase(s: Subject, groupName?: string) {
   if (s.status === "claimed" && (agent.status === "ready" || agent.status === "live"))
     return (ctx: WorkerContext) => handOffClaimed(ctx, s, groupName);
   if (s.status === "live" && (agent.status === "live" || agent.status === "ready"))
-    return (ctx: WorkerContext) => handOffLive(ctx, s);
+    return (ctx: WorkerContext, log: Logger) => handOffLive(ctx, s, log);
   return null;
 }
 

@@ -26,6 +26,8 @@ const EVENT_LABELS: Record<string, string> = {
   failure: "Failed",
   stopped: "Stopped",
   admin: "Changed by an admin",
+  home_lost: "Lost its XMTP database: back once someone writes in the conversation",
+  home_recovered: "Back in the conversation (earlier messages can't be read)",
 };
 
 /** One of the user's agents (someone else's answers 404): status timeline, conversations, invites, counts. */

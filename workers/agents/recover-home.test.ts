@@ -1,0 +1,160 @@
+/**
+ * The recovery of a lost home with a real worker (docs/recovery.md): a live
+ * agent's XMTP database is deleted while no worker runs it; the next worker
+ * opens a new installation, revokes the lost one, and answers again once the
+ * person's next message has re-added it (and accepts joins through its invite
+ * again). What was written before that stays unread. A worker stopped during
+ * the wait leaves it to the next; an agent stopped during the wait is wound
+ * down as any stopped agent nobody runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client } from "@xmtp/node-sdk";
+import {
+  ask,
+  fastOptions,
+  joinAs,
+  launchAndJoin,
+  workerTestEnv,
+  type LaunchedForTest,
+  type WorkerTestEnv,
+} from "@/test/worker";
+import { tempDir, texts, waitFor } from "@/test/xmtp-clients";
+import { deleteClientDatabase } from "@/test/xmtp-databases";
+import { newIdentity } from "@/test/convos";
+import { stopAgent } from "@/lib/agents/mutations";
+import { startWorker, type RunningWorker } from "./worker";
+
+let env: WorkerTestEnv;
+const tmp = tempDir("recover-home-");
+const workers: RunningWorker[] = [];
+beforeAll(async () => {
+  env = await workerTestEnv(1);
+});
+afterAll(async () => {
+  await Promise.allSettled(workers.map((w) => w.stop()));
+  await env.cleanup();
+  tmp.remove();
+});
+
+const OFFLINE = /no language model is configured/;
+
+describe("a lost home", () => {
+  let agent: LaunchedForTest;
+
+  it("a worker recovers an agent whose database is gone: new installation, old one revoked, answers the next message", async () => {
+    const first = await startWorker({ ...fastOptions, workerId: "home" });
+    workers.push(first);
+    await waitFor(
+      "a warm identity",
+      async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 1,
+      30_000,
+    );
+    agent = await launchAndJoin(tmp.dir, "Keeper", "Keeps things.");
+    expect(await ask(agent.group, agent.agentInbox, "hello")).toEqual([expect.stringMatching(OFFLINE)]);
+    const [before] = await Client.fetchInboxStates([agent.agentInbox], "local");
+    expect(before.installations).toHaveLength(1);
+
+    await first.stop();
+    expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
+    await agent.group.sendText("written while the agent had no database");
+    const answersBefore = (await texts(agent.group)).filter((m) => m.sender === agent.agentInbox).length;
+
+    const second = await startWorker({ ...fastOptions, workerId: "new-home" });
+    workers.push(second);
+    const lost = await waitFor(
+      "the home_lost event",
+      () => env.t.db.event.findFirst({ where: { kind: "home_lost", identityId: agent.identityId } }),
+      30_000,
+    );
+    const [after] = await waitFor("a new installation in place of the lost one", async () => {
+      const states = await Client.fetchInboxStates([agent.agentInbox], "local");
+      const ids = states[0]?.installations.map((i) => i.id) ?? [];
+      return ids.length === 1 && ids[0] !== before.installations[0].id ? states : null;
+    });
+    expect(after.inboxId).toBe(agent.agentInbox);
+
+    // The person's client checks the group's installations before a send at most every 5 s.
+    await new Promise((r) => setTimeout(r, 5_500));
+    const asked = Date.now();
+    expect(await ask(agent.group, agent.agentInbox, "are you back?", 1, 30_000)).toEqual([
+      expect.stringMatching(OFFLINE),
+    ]);
+    const answeredAt = Date.now();
+    console.log(
+      `[lost home] answered ${answeredAt - asked} ms after the re-adding message; ` +
+        `${answeredAt - lost.createdAt.getTime()} ms after the loss was found (5.5 s of it the test's wait)`,
+    );
+
+    const recovered = await env.t.db.event.findFirstOrThrow({
+      where: { kind: "home_recovered", identityId: agent.identityId },
+    });
+    expect(recovered.latencyMs).toBeGreaterThan(0);
+    expect(second.running()).toContain(agent.identityId);
+    // Its invite still works: a newcomer's join request reaches the new installation, which adds them.
+    const newcomer = await newIdentity(tmp.dir);
+    const newcomerGroup = await joinAs(newcomer, agent.inviteUrl);
+    expect(newcomerGroup.id).toBe(agent.group.id);
+    // The message written in the gap was never readable: one answer, to "are you back?" only.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const answers = (await texts(agent.group)).filter((m) => m.sender === agent.agentInbox);
+    expect(answers).toHaveLength(answersBefore + 1);
+  });
+
+  it("a worker stopped while the agent waits to be re-added leaves the wait to the next worker", async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
+    const lostEvents = () =>
+      env.t.db.event.count({ where: { kind: "home_lost", identityId: agent.identityId } });
+    const waiting = await startWorker({ ...fastOptions, workerId: "short-lived" });
+    workers.push(waiting);
+    await waitFor("the second loss recorded", async () => (await lostEvents()) === 2, 30_000);
+    await waiting.stop(); // nobody wrote meanwhile: it was still waiting
+    expect(
+      await env.t.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
+    ).toBe(1);
+
+    const next = await startWorker({ ...fastOptions, workerId: "patient" });
+    workers.push(next);
+    await waitFor(
+      "the next worker takes the identity (and the wait) over",
+      async () =>
+        (await env.t.db.identity.findUniqueOrThrow({ where: { id: agent.identityId } })).leaseOwner ===
+        "patient",
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 5_500));
+    expect(await ask(agent.group, agent.agentInbox, "and now?", 1, 30_000)).toEqual([
+      expect.stringMatching(OFFLINE),
+    ]);
+    expect(await lostEvents()).toBe(2); // the same loss: the new installation was kept, not replaced
+    expect(
+      await env.t.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
+    ).toBe(2);
+    const [state] = await Client.fetchInboxStates([agent.agentInbox], "local");
+    expect(state.installations).toHaveLength(1);
+  });
+
+  it("an agent stopped while it waits to be re-added is wound down and its identity retired", async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
+    const w = await startWorker({ ...fastOptions, workerId: "stopped-meanwhile" });
+    workers.push(w);
+    await waitFor(
+      "the third loss recorded",
+      async () =>
+        (await env.t.db.event.count({ where: { kind: "home_lost", identityId: agent.identityId } })) === 3,
+      30_000,
+    );
+    await stopAgent(agent.agentId, { ownerId: null, actor: "test" });
+    await waitFor(
+      "the identity retired",
+      async () =>
+        (await env.t.db.identity.findUniqueOrThrow({ where: { id: agent.identityId } })).status === "retired",
+      30_000,
+    );
+    expect(
+      await env.t.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
+    ).toBe(2);
+    expect(w.running()).not.toContain(agent.identityId);
+  });
+});
