@@ -49,6 +49,29 @@ const schema = z.object({
     .positive()
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** A reminder or schedule run found more than this late (no worker ran the agent meanwhile) is skipped, not sent. */
+  SCHEDULE_GRACE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  /** The web_search tool's provider; unset = no web search (the tool is not offered). */
+  SEARCH_PROVIDER: z
+    .enum(["brave", "tavily", "searxng"])
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** The provider's API key (brave, tavily). */
+  SEARCH_API_KEY: optional,
+  /** The provider's base URL: required for searxng (your instance), optional for the others (their public API). */
+  SEARCH_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /**
+   * Tests only: lets web_search reach a loopback search server. Never set in production (refused there);
+   * fetch_url's address checks are not affected.
+   */
+  SEARCH_ALLOW_LOOPBACK: z
+    .string()
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -81,6 +104,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       throw new ConfigError(`Production needs ${missing.join(", ")}; refusing to start without them.`);
     }
   }
+  if (config.SEARCH_PROVIDER && config.SEARCH_PROVIDER !== "searxng" && !config.SEARCH_API_KEY)
+    throw new ConfigError(`SEARCH_PROVIDER=${config.SEARCH_PROVIDER} needs SEARCH_API_KEY.`);
+  if (config.SEARCH_PROVIDER === "searxng" && !config.SEARCH_URL)
+    throw new ConfigError("SEARCH_PROVIDER=searxng needs SEARCH_URL (your instance's address).");
+  if (config.SEARCH_ALLOW_LOOPBACK && config.NODE_ENV === "production" && !building)
+    throw new ConfigError("SEARCH_ALLOW_LOOPBACK is for tests; refusing to start in production with it.");
   return config;
 }
 
