@@ -172,7 +172,7 @@ describe("schedules", () => {
     await expect(
       db.$transaction((tx) => createReminder(tx, s, { at: new Date(now.getTime() - 1), text: "x" }, now)),
     ).rejects.toThrow("already passed");
-    await db.$transaction((tx) => create("FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0"));
+    await create("FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0");
     expect(await db.$transaction((tx) => describeSchedules(tx, s))).toMatch(
       /^\[\w+\] every FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0, next Mon, 5 Oct 2026, 09:00: x$/,
     );

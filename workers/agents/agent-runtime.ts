@@ -23,6 +23,8 @@ import type { ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
 import { MemberDirectory } from "./members";
 import { greetingFor, type Responder } from "./responder";
+import { sendFiring } from "./scheduled";
+import type { Firing } from "@/lib/schedules/firing";
 import type { InFlight } from "./timers";
 
 const CATCH_UP_LIMIT = 50;
@@ -47,6 +49,8 @@ export interface AgentRuntimeOptions {
 export interface AgentRuntime {
   identityId: string;
   agentId: string;
+  /** Sends a reminder's or schedule's run after the work already queued; true when this call sent it. */
+  fire(f: Firing): Promise<boolean>;
   /** Stops streams and waits for queued work; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -150,6 +154,11 @@ export async function startAgentRuntime(o: AgentRuntimeOptions): Promise<AgentRu
   return {
     identityId: identity.id,
     agentId: agent.id,
+    fire: async (f) => {
+      let sent = false;
+      await enqueue(async () => (sent = await sendFiring(ctx, f)));
+      return sent;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

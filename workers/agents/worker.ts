@@ -31,6 +31,7 @@ import { startRegistry } from "./registry";
 import { config } from "@/lib/config";
 import { conversationOps } from "./conversations";
 import { defaultResponder, type Responder } from "./responder";
+import { startScheduler } from "./scheduler";
 import { InFlight, repeat } from "./timers";
 import { takeOver, type TakeoverContext } from "./takeover";
 
@@ -62,6 +63,12 @@ export interface WorkerOptions {
   fillPool?: boolean;
   /** Overrides PoolSetting.maxConcurrentCreates. */
   maxConcurrentCreates?: number;
+  /** The scheduler's clock (default: the system's); tests move it. */
+  clock?: () => Date;
+  /** How often due reminders and schedules are looked for (1 s). */
+  scheduleTickMs?: number;
+  /** Runs found later than this are skipped (default SCHEDULE_GRACE_MINUTES). */
+  scheduleGraceMs?: number;
 }
 
 export interface RunningWorker {
@@ -151,6 +158,15 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
           maxConcurrentCreates: o.maxConcurrentCreates,
         });
   if (filler) releasers.push(() => filler.stop());
+
+  const scheduler = startScheduler({
+    running,
+    clock: o.clock ?? (() => new Date()),
+    tickMs: o.scheduleTickMs ?? 1_000,
+    graceMs: o.scheduleGraceMs ?? config().SCHEDULE_GRACE_MINUTES * 60_000,
+    log,
+  });
+  releasers.push(() => scheduler.stop());
 
   const poll = repeat(
     o.pollMs ?? 3_000,

@@ -7,6 +7,7 @@
 import { listsTool } from "./lists";
 import { pollsTool } from "./polls";
 import { reactTool } from "./react";
+import { reminderCancelTool, remindersListTool, remindTool, scheduleTool } from "./reminders";
 import { replyTool } from "./reply";
 import { setProfileTool } from "./set-profile";
 import type { Tool } from "./types";
@@ -17,6 +18,10 @@ export const TOOLS: readonly Tool[] = [
   listsTool,
   pollsTool,
   setProfileTool,
+  remindTool,
+  scheduleTool,
+  remindersListTool,
+  reminderCancelTool,
 ] as unknown as readonly Tool[];
 
 export const TOOL_NAMES: readonly string[] = TOOLS.map((t) => t.name);
