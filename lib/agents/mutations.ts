@@ -6,6 +6,7 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
+import { cancelAgentSchedules } from "@/lib/schedules/mutations";
 import { isTimeZone } from "./time-zone";
 
 export class AgentNotFoundError extends AppError {
@@ -27,6 +28,7 @@ export async function stopAgent(
     if (!agent) throw new AgentNotFoundError();
     if (agent.status === "stopped") return;
     await tx.agent.update({ where: { id: agentId }, data: { status: "stopped", stoppedAt: new Date() } });
+    await cancelAgentSchedules(agentId, tx);
     await tx.event.create({ data: { kind: "stopped", agentId, data: { by: by.actor, from: agent.status } } });
   });
 }

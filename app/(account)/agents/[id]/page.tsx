@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { AgentStatusLine, Conversations } from "../agent-details";
 import { StopButton } from "../stop-button";
 import { BrowserChat } from "./browser-chat";
+import { Schedules } from "./schedules";
 import { SharedLists } from "./shared-lists";
 import { TimeZoneForm } from "./time-zone-form";
 import { timeZoneChoices } from "@/lib/agents/time-zone";
@@ -77,6 +78,15 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           Lists
         </h2>
         <SharedLists agentId={agent.id} />
+      </section>
+      <section
+        aria-labelledby="schedules-title"
+        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+      >
+        <h2 id="schedules-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
+          Reminders and schedules
+        </h2>
+        <Schedules agentId={agent.id} />
       </section>
       {chat ? (
         <section
