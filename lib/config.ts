@@ -65,8 +65,8 @@ const schema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   /**
-   * Tests only: lets web_search reach a loopback search server. Never set in production (refused there);
-   * fetch_url's address checks are not affected.
+   * Tests only: lets web_search reach a search provider on a loopback address. Refused in production;
+   * fetch_url's address checks are never affected.
    */
   SEARCH_ALLOW_LOOPBACK: z
     .string()

@@ -11,6 +11,7 @@ import { reminderCancelTool, remindersListTool, remindTool, scheduleTool } from 
 import { replyTool } from "./reply";
 import { setProfileTool } from "./set-profile";
 import type { Tool } from "./types";
+import { fetchUrlTool, webSearchTool } from "./web";
 
 export const TOOLS: readonly Tool[] = [
   reactTool,
@@ -22,6 +23,8 @@ export const TOOLS: readonly Tool[] = [
   scheduleTool,
   remindersListTool,
   reminderCancelTool,
+  webSearchTool,
+  fetchUrlTool,
 ] as unknown as readonly Tool[];
 
 export const TOOL_NAMES: readonly string[] = TOOLS.map((t) => t.name);
