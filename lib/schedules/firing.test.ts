@@ -8,6 +8,7 @@ import { withTestDatabase } from "@/test/db";
 import { claimFiring, finishFiring, fireAllDue, pendingFirings } from "./firing";
 import {
   cancelAgentSchedules,
+  cancelScheduleOfOwner,
   createReminder,
   createSchedule,
   describeSchedules,
@@ -179,5 +180,22 @@ describe("schedules", () => {
     expect(await cancelAgentSchedules(s.agentId)).toBe(1);
     expect(await db.$transaction((tx) => describeSchedules(tx, s))).toBe("No reminders or schedules.");
     expect(await tick(s.identityId, new Date(now.getTime() + 30 * 24 * HOUR))).toEqual([]);
+  });
+
+  it("the owner cancels their agent's schedule; nobody else can", async () => {
+    const { db } = database();
+    const owner = await db.user.create({ data: { email: "owner@example.com" } });
+    const other = await db.user.create({ data: { email: "other@example.com" } });
+    const agent = await db.agent.create({ data: { name: "Mine", instructions: "", ownerId: owner.id } });
+    const s = { agentId: agent.id, identityId: `identity-${agent.id}`, timeZone: "UTC" };
+    const now = new Date("2026-10-01T00:00:00Z");
+    const { id } = await db.$transaction((tx) =>
+      createReminder(tx, s, { at: new Date(now.getTime() + 60_000), text: "x" }, now),
+    );
+    expect(await cancelScheduleOfOwner(other.id, id)).toBe(false);
+    expect((await db.schedule.findUniqueOrThrow({ where: { id } })).status).toBe("active");
+    expect(await cancelScheduleOfOwner(owner.id, id)).toBe(true);
+    expect(await cancelScheduleOfOwner(owner.id, id)).toBe(false); // already ended
+    expect(await tick(s.identityId, new Date(now.getTime() + 120_000))).toEqual([]);
   });
 });
