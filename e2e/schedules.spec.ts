@@ -19,6 +19,7 @@ test("the owner sees the agent's schedules and cancels one", async ({ page, requ
     .first()
     .getByRole("link", { name: /Standup Host/ })
     .click();
+  await page.waitForURL(/\/agents\/[^/]+$/);
   const agentId = new URL(page.url()).pathname.split("/").at(-1)!;
   await expect(page.getByText("No reminders or schedules.")).toBeVisible();
 
