@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
-import { claimFiring, finishFiring, fireAllDue, pendingFirings } from "./firing";
+import { claimFiring, finishFiring, fireAllDue, pendingFirings, pruneFinished } from "./firing";
 import {
   cancelAgentSchedules,
   cancelScheduleOfOwner,
@@ -197,5 +197,27 @@ describe("schedules", () => {
     expect(await cancelScheduleOfOwner(owner.id, id)).toBe(true);
     expect(await cancelScheduleOfOwner(owner.id, id)).toBe(false); // already ended
     expect(await tick(s.identityId, new Date(now.getTime() + 120_000))).toEqual([]);
+  });
+
+  it("prunes finished firings and ended schedules after 30 days, never an active one", async () => {
+    const s = await scope("UTC");
+    const { db } = database();
+    const now = new Date();
+    const once = await db.$transaction((tx) =>
+      createReminder(tx, s, { at: new Date(now.getTime() + 1_000), text: "once" }, now),
+    );
+    const daily = await db.$transaction((tx) =>
+      createSchedule(tx, s, { rule: "FREQ=DAILY", text: "daily" }, now),
+    );
+    expect((await tick(s.identityId, new Date(now.getTime() + 30_000))).map((f) => f.text)).toEqual(["once"]);
+    const later = new Date(now.getTime() + 86_400_000 + 30_000);
+    expect((await tick(s.identityId, later)).map((f) => f.text)).toEqual(["daily"]);
+    expect(await pruneFinished(later)).toEqual({ firings: 0, schedules: 0 });
+    const muchLater = new Date(Date.now() + 31 * 86_400_000);
+    const pruned = await pruneFinished(muchLater);
+    expect(pruned.schedules).toBeGreaterThanOrEqual(1);
+    expect(await db.schedule.findUnique({ where: { id: once.id } })).toBeNull();
+    expect((await db.schedule.findUniqueOrThrow({ where: { id: daily.id } })).status).toBe("active");
+    expect(await db.scheduleFiring.count({ where: { scheduleId: { in: [once.id, daily.id] } } })).toBe(0);
   });
 });

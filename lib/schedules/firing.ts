@@ -149,3 +149,22 @@ export async function finishFiring(
     data: { status, sentAt: at },
   });
 }
+
+/** How long finished firings and ended schedules are kept (for the owner's and an operator's questions). */
+export const KEEP_FINISHED_MS = 30 * 86_400_000;
+
+/**
+ * Deletes firings that are over (sent, skipped, cancelled, failed) and ended schedules, older than
+ * KEEP_FINISHED_MS: a schedule every 15 minutes would otherwise add 35,000 rows a year. A pruned firing is
+ * never fired again: its schedule's next run is already past it.
+ */
+export async function pruneFinished(now: Date): Promise<{ firings: number; schedules: number }> {
+  const before = new Date(now.getTime() - KEEP_FINISHED_MS);
+  const firings = await db.scheduleFiring.deleteMany({
+    where: { status: { in: ["sent", "skipped", "cancelled", "failed"] }, firedAt: { lt: before } },
+  });
+  const schedules = await db.schedule.deleteMany({
+    where: { status: { in: ["done", "cancelled"] }, updatedAt: { lt: before } },
+  });
+  return { firings: firings.count, schedules: schedules.count };
+}

@@ -6,7 +6,7 @@
  * parameter, so tests can move time.
  */
 import type { Logger } from "pino";
-import { fireAllDue, pendingFirings, type Firing } from "@/lib/schedules/firing";
+import { fireAllDue, pendingFirings, pruneFinished, type Firing } from "@/lib/schedules/firing";
 import type { AgentRuntime } from "./agent-runtime";
 import { repeat } from "./timers";
 
@@ -18,9 +18,12 @@ export interface SchedulerOptions {
   log: Logger;
 }
 
+const PRUNE_EVERY_MS = 3_600_000;
+
 /** Starts ticking; `stop()` waits for the tick in progress (sends already queued finish with the runtimes). */
 export function startScheduler(o: SchedulerOptions): { kick(): void; stop(): Promise<void> } {
   const handedOver = new Set<string>();
+  let prunedAt = 0;
   const keyOf = (f: Firing) => `${f.scheduleId}@${f.dueAt.getTime()}`;
   return repeat(
     o.tickMs,
@@ -35,6 +38,11 @@ export function startScheduler(o: SchedulerOptions): { kick(): void; stop(): Pro
         if (!runtime || handedOver.has(key)) continue;
         handedOver.add(key);
         void runtime.fire(f).finally(() => handedOver.delete(key));
+      }
+      if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+        prunedAt = Date.now();
+        const pruned = await pruneFinished(o.clock());
+        if (pruned.firings + pruned.schedules > 0) o.log.info(pruned, "finished schedules pruned");
       }
     },
     (err) => o.log.warn({ err }, "firing schedules failed"),
