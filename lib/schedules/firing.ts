@@ -18,6 +18,13 @@
  * Missed runs (no worker held the agent when they fell due): the latest one fires
  * once, marked late; one older than the grace period is recorded as skipped.
  * The clock is a parameter (`now`), so tests move time instead of waiting.
+ *
+ * A table of our own rather than pg-boss or graphile-worker: a run must be sent
+ * by the worker holding the agent's lease (the conversation's XMTP client lives
+ * there), while a job queue hands a job to whichever worker asks; recurrence in
+ * the agent's time zone, cancelling on stop and listing for the owner are a few
+ * columns here, and the firing ledger gives the once-only send a queue would
+ * still need on top of its at-least-once delivery.
  */
 import { db } from "@/lib/db";
 import { latestRunBetween, nextRun } from "./rules";

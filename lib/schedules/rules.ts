@@ -3,6 +3,8 @@
  * library on wall-clock times in the schedule's time zone (wall-clock.ts), so "every day at 9" stays at 9
  * across a daylight-saving change. The rule's start (DTSTART) is the wall-clock minute it was created at
  * unless the model gives one; it is kept in the stored rule, so the next run never depends on when it is read.
+ * rrule's own `tzid` option is not used: it returns dates meant to be read in the process's local time zone
+ * (its documented behaviour), so the instants would change with the server's TZ; floating dates don't.
  */
 import * as rruleModule from "rrule";
 import { floatingOf, instantOf } from "./wall-clock";
