@@ -111,8 +111,20 @@ test.describe("template page", () => {
 
     const skills = page.getByRole("list", { name: "Skills" });
     // Badges are the template's tools, and each tool has its line.
-    await expect(skills.getByRole("listitem")).toHaveText(["Reactions", "Replies", "Lists", "Polls"]);
-    await expect(page.getByRole("list", { name: "What it can do" }).getByRole("listitem")).toHaveCount(4);
+    await expect(skills.getByRole("listitem")).toHaveText([
+      "Reactions",
+      "Replies",
+      "Lists",
+      "Polls",
+      "Web search",
+      "Web pages",
+    ]);
+    const lines = page.getByRole("list", { name: "What it can do" }).getByRole("listitem");
+    await expect(lines).toHaveCount(6);
+    // The e2e server has no search provider: the page says so instead of promising search.
+    await expect(lines.filter({ hasText: "Web search:" })).toContainText(
+      "web search is not configured on this server",
+    );
 
     const instructions = page.getByRole("region", { name: "Instructions" });
     await expect(instructions.getByRole("heading", { name: "What you do" })).toBeVisible();

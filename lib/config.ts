@@ -126,6 +126,29 @@ const schema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** A reminder or schedule run found more than this late (no worker ran the agent meanwhile) is skipped, not sent. */
+  SCHEDULE_GRACE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  /** The web_search tool's provider; unset = no web search (the tool is not offered). */
+  SEARCH_PROVIDER: z
+    .enum(["brave", "tavily", "searxng"])
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** The provider's API key (brave, tavily). */
+  SEARCH_API_KEY: optional,
+  /** The provider's base URL: required for searxng (your instance), optional for the others (their public API). */
+  SEARCH_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /**
+   * Tests only: lets web_search reach a search provider on a loopback address. Refused in production;
+   * fetch_url's address checks are never affected.
+   */
+  SEARCH_ALLOW_LOOPBACK: z
+    .string()
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -160,6 +183,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const refusals = productionRefusals(config);
     if (refusals.length > 0) throw new ConfigError(refusals.join(" "));
   }
+  if (config.SEARCH_PROVIDER && config.SEARCH_PROVIDER !== "searxng" && !config.SEARCH_API_KEY)
+    throw new ConfigError(`SEARCH_PROVIDER=${config.SEARCH_PROVIDER} needs SEARCH_API_KEY.`);
+  if (config.SEARCH_PROVIDER === "searxng" && !config.SEARCH_URL)
+    throw new ConfigError("SEARCH_PROVIDER=searxng needs SEARCH_URL (your instance's address).");
+  if (config.SEARCH_ALLOW_LOOPBACK && config.NODE_ENV === "production" && !building)
+    throw new ConfigError("SEARCH_ALLOW_LOOPBACK is for tests; refusing to start in production with it.");
   return config;
 }
 

@@ -7,6 +7,7 @@
  * leaves the conversation and retires the identity (its keys wiped, never used
  * again). A restart later gives the agent a fresh identity.
  */
+import { cancelAgentSchedules } from "@/lib/schedules/mutations";
 import { db } from "@/lib/db";
 
 export const AGENT_STOPPED_CHANNEL = "agent_stopped";
@@ -53,6 +54,7 @@ export async function stopForConversation(
       data: { status: "stopped", stopReason: reason, stoppedAt: new Date() },
     });
     if (count === 0) return false;
+    await cancelAgentSchedules(agentId, tx);
     await tx.event.create({
       data: { kind: "stopped", agentId, identityId, data: { by: "conversation", reason } },
     });

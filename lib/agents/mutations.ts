@@ -10,6 +10,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
 import { PoolEmptyError } from "@/lib/pool/errors";
 import { AGENT_STOPPED_CHANNEL } from "./lifecycle";
+import { cancelAgentSchedules } from "@/lib/schedules/mutations";
 import { isTimeZone } from "./time-zone";
 
 export class AgentNotFoundError extends AppError {
@@ -35,6 +36,7 @@ export async function stopAgent(
       where: { id: agentId },
       data: { status: "stopped", stopReason: reason, stoppedAt: new Date() },
     });
+    await cancelAgentSchedules(agentId, tx);
     await tx.event.create({
       data: { kind: "stopped", agentId, data: { by: by.actor, from: agent.status, reason } },
     });

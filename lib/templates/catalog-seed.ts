@@ -36,7 +36,7 @@ const drafts: Draft[] = [
     description:
       "Turns a group's scattered ideas into one day-by-day itinerary everyone can change by chatting.",
     skills: ["Planning", "Itinerary", "Travel"],
-    tools: ["react", "reply", "list", "poll"],
+    tools: ["react", "reply", "list", "poll", "web_search", "fetch_url"],
     featured: true,
     suggestedMessages: [
       "Four of us, Lisbon, 12–16 May. Mix of food and beaches, nothing before 10am.",
@@ -167,7 +167,7 @@ const drafts: Draft[] = [
     description:
       "A shared to-do list for a household, club or small team that lives right in the conversation.",
     skills: ["Lists", "To-dos", "Planning"],
-    tools: ["react", "reply", "list"],
+    tools: ["react", "reply", "list", "remind", "schedule", "reminders_list", "reminder_cancel"],
     featured: false,
     suggestedMessages: [
       "Add: renew the car insurance, Maya, by Friday.",
@@ -293,7 +293,7 @@ const drafts: Draft[] = [
     category: "learning",
     description: "Explains hard ideas at exactly the level you ask for, with an example you will remember.",
     skills: ["Teaching", "Explaining"],
-    tools: ["reply"],
+    tools: ["reply", "web_search", "fetch_url"],
     featured: false,
     suggestedMessages: [
       "Explain inflation like I'm 12.",
@@ -325,7 +325,7 @@ const drafts: Draft[] = [
     description:
       "Turns your study notes into flashcards and quizzes the group on them until the hard ones stick.",
     skills: ["Quiz", "Memory", "Teaching"],
-    tools: ["react", "reply", "list"],
+    tools: ["react", "reply", "list", "remind", "schedule", "reminders_list", "reminder_cancel"],
     featured: false,
     suggestedMessages: [
       "Make flashcards from these notes on the French Revolution.",
@@ -357,7 +357,7 @@ const drafts: Draft[] = [
     category: "health",
     description: "Plans workouts that fit everyone's level and keeps the group's streak going.",
     skills: ["Planning", "Fitness", "Coaching"],
-    tools: ["react", "list"],
+    tools: ["react", "list", "remind", "schedule", "reminders_list", "reminder_cancel"],
     featured: true,
     suggestedMessages: [
       "Three of us want to run a 5k in eight weeks. One has never run.",
@@ -455,7 +455,7 @@ const drafts: Draft[] = [
     description:
       "Runs an asynchronous daily standup in your team chat and posts a tidy summary of who is blocked.",
     skills: ["Standups", "Summarize", "Teams"],
-    tools: ["react", "reply", "list"],
+    tools: ["react", "reply", "list", "remind", "schedule", "reminders_list", "reminder_cancel"],
     featured: true,
     suggestedMessages: [
       "Run our standup every weekday at 9:30. Team: Priya, Leo, Tomás.",
@@ -581,7 +581,7 @@ const drafts: Draft[] = [
     description:
       "Asks everyone what they are in the mood for and narrows it down to three films the whole group will enjoy.",
     skills: ["Movies", "Polls"],
-    tools: ["react", "reply", "poll"],
+    tools: ["react", "reply", "poll", "web_search", "fetch_url"],
     featured: false,
     suggestedMessages: [
       "Movie night for four. Two want comedy, one wants sci-fi, one doesn't care.",

@@ -30,10 +30,10 @@ describe("template validation and writes", () => {
   it("takes tools from the registry only, and names the unknown ones", () => {
     expect(templateInput.parse({ ...valid, tools: "list,poll" }).tools).toEqual(["list", "poll"]);
     expect(templateInput.parse(valid).tools).toEqual([]);
-    const result = templateInput.safeParse({ ...valid, tools: "list,web_search" });
+    const result = templateInput.safeParse({ ...valid, tools: "list,teleport" });
     expect(result.success).toBe(false);
     expect(result.error!.issues[0].message).toMatch(
-      /^Unknown tool: web_search \(known: react, reply, list, poll, set_profile\)\.$/,
+      /^Unknown tool: teleport \(known: react, reply, list, poll, set_profile, remind, schedule, reminders_list, reminder_cancel, web_search, fetch_url\)\.$/,
     );
   });
 

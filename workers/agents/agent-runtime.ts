@@ -37,6 +37,8 @@ import { sayGoodbyeAndLeave } from "./leave";
 import { MemberDirectory } from "./members";
 import { noteOperatorName, noteProfileUpdate } from "./operator-names";
 import { greetingFor } from "./responder";
+import { sendFiring } from "./scheduled";
+import type { Firing } from "@/lib/schedules/firing";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -55,6 +57,8 @@ export interface LiveIdentity {
 export interface AgentRuntime {
   identityId: string;
   agentId: string;
+  /** Sends a reminder's or schedule's run after the work already queued; true when this call sent it. */
+  fire(f: Firing): Promise<boolean>;
   /** Stops streams, waits for queued work, then closes the identity's client; safe to call twice. */
   stop(): Promise<void>;
   /**
@@ -219,6 +223,11 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   return {
     identityId: identity.id,
     agentId: agent.id,
+    fire: async (f) => {
+      let sent = false;
+      await enqueue(async () => (sent = await sendFiring(ctx, f)));
+      return sent;
+    },
     stop: async () => {
       // A wind-down in progress still needs the client for its last line and to leave.
       await windingDown?.catch(() => undefined);

@@ -12,9 +12,9 @@ import { historyBefore } from "./history";
 import type { ResponderInput } from "./responder";
 import { toolSession } from "./tool-session";
 
-/** The agent's tools: its template's, or every tool for an agent without a template (an API claim). */
+/** The agent's tools: its template's, or every tool for an agent without a template (an API claim); none the server can't offer. */
 export const toolsOf = (agent: Pick<AgentState, "tools">): Tool[] =>
-  agent.tools === null ? [...TOOLS] : toolsNamed(agent.tools);
+  (agent.tools === null ? [...TOOLS] : toolsNamed(agent.tools)).filter((t) => !t.unavailable?.());
 
 export async function answerInput(
   ctx: AnswerContext,

@@ -152,6 +152,11 @@ describe("agent tools", () => {
       "list",
       "poll",
       "set_profile",
+      "remind",
+      "schedule",
+      "reminders_list",
+      "reminder_cancel",
+      "fetch_url", // web_search is not offered: no search provider is configured
     ]);
     expect(toolResults(after)).toEqual(["Reacted 👍."]);
     // The model had nothing to add: no text message followed the reaction.

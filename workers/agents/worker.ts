@@ -35,6 +35,7 @@ import { startRetention } from "./retention";
 import { conversationOps } from "./conversations";
 import { defaultResponder } from "./model-responder";
 import type { Responder } from "./responder";
+import { startScheduler } from "./scheduler";
 import { InFlight, repeat } from "./timers";
 import { handOff } from "./handoff";
 import { stopAgentHere } from "./stop";
@@ -69,6 +70,12 @@ export interface WorkerOptions {
   retentionIntervalMs?: number;
   /** Overrides PoolSetting.maxConcurrentCreates. */
   maxConcurrentCreates?: number;
+  /** The scheduler's clock (default: the system's); tests move it. */
+  clock?: () => Date;
+  /** How often due reminders and schedules are looked for (1 s). */
+  scheduleTickMs?: number;
+  /** Runs found later than this are skipped (default SCHEDULE_GRACE_MINUTES). */
+  scheduleGraceMs?: number;
 }
 
 export interface RunningWorker {
@@ -198,6 +205,15 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     log,
   });
   intake.unshift({ name: "retention", stop: () => retention.stop() });
+
+  const scheduler = startScheduler({
+    running,
+    clock: o.clock ?? (() => new Date()),
+    tickMs: o.scheduleTickMs ?? 1_000,
+    graceMs: o.scheduleGraceMs ?? config().SCHEDULE_GRACE_MINUTES * 60_000,
+    log,
+  });
+  intake.unshift({ name: "scheduler", stop: () => scheduler.stop() });
 
   const poll = repeat(
     o.pollMs ?? 3_000,

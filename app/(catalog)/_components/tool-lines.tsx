@@ -9,6 +9,7 @@ export function ToolLines({ tools }: { tools: ToolInfo[] }) {
         <li key={tool.name}>
           <span className="font-medium">{tool.label}:</span>{" "}
           <span className="text-ink-muted">{tool.summary}</span>
+          {tool.unavailable ? <span className="text-ink-muted"> ({tool.unavailable})</span> : null}
         </li>
       ))}
     </ul>

@@ -1,13 +1,19 @@
 /** What pages show of the tools: name, badge and one line; plain data, safe to hand to client components. */
 import { TOOLS, toolsNamed } from "./registry";
+import type { Tool } from "./types";
 
 export interface ToolInfo {
   name: string;
   label: string;
   summary: string;
+  /** Why the server can't offer it ("web search is not configured on this server"), when it can't. */
+  unavailable?: string;
 }
 
-const info = (t: ToolInfo): ToolInfo => ({ name: t.name, label: t.label, summary: t.summary });
+const info = (t: Tool): ToolInfo => {
+  const unavailable = t.unavailable?.();
+  return { name: t.name, label: t.label, summary: t.summary, ...(unavailable ? { unavailable } : {}) };
+};
 
 /** Every tool, in registry order. */
 export const allToolInfo = (): ToolInfo[] => TOOLS.map(info);
@@ -16,4 +22,6 @@ export const allToolInfo = (): ToolInfo[] => TOOLS.map(info);
 export const toolInfoFor = (names: readonly string[]): ToolInfo[] => toolsNamed(names).map(info);
 
 /** The catalog badges of a template: its tools' labels. */
-export const toolBadges = (names: readonly string[]): string[] => toolsNamed(names).map((t) => t.label);
+export const toolBadges = (names: readonly string[]): string[] => [
+  ...new Set(toolsNamed(names).map((t) => t.label)),
+];

@@ -7,9 +7,11 @@
 import { listsTool } from "./lists";
 import { pollsTool } from "./polls";
 import { reactTool } from "./react";
+import { reminderCancelTool, remindersListTool, remindTool, scheduleTool } from "./reminders";
 import { replyTool } from "./reply";
 import { setProfileTool } from "./set-profile";
 import type { Tool } from "./types";
+import { fetchUrlTool, webSearchTool } from "./web";
 
 export const TOOLS: readonly Tool[] = [
   reactTool,
@@ -17,6 +19,12 @@ export const TOOLS: readonly Tool[] = [
   listsTool,
   pollsTool,
   setProfileTool,
+  remindTool,
+  scheduleTool,
+  remindersListTool,
+  reminderCancelTool,
+  webSearchTool,
+  fetchUrlTool,
 ] as unknown as readonly Tool[];
 
 export const TOOL_NAMES: readonly string[] = TOOLS.map((t) => t.name);

@@ -59,6 +59,8 @@ export interface Tool<A = unknown> {
   description: string;
   args: z.ZodType<A>;
   effect: ToolEffect;
+  /** Why this server can't offer the tool (a setting is missing); such a tool is not given to the model. */
+  unavailable?(): string | undefined;
   run(args: A, ctx: ToolContext): Promise<string>;
 }
 

@@ -8,6 +8,7 @@ import { BrowserChat } from "./browser-chat";
 import { Operators } from "./operators";
 import { stoppedEventText, stopReasonText } from "@/lib/agents/lifecycle";
 import { operatorsForOwner } from "@/lib/agents/operators";
+import { Schedules } from "./schedules";
 import { SharedLists } from "./shared-lists";
 import { TimeZoneForm } from "./time-zone-form";
 import { timeZoneChoices } from "@/lib/agents/time-zone";
@@ -99,6 +100,15 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           Lists
         </h2>
         <SharedLists agentId={agent.id} />
+      </section>
+      <section
+        aria-labelledby="schedules-title"
+        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
+      >
+        <h2 id="schedules-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
+          Reminders and schedules
+        </h2>
+        <Schedules agentId={agent.id} />
       </section>
       {chat ? (
         <section

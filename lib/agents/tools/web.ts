@@ -1,0 +1,54 @@
+/**
+ * `web_search` (through the configured provider, lib/web/search.ts) and
+ * `fetch_url` (a page's readable text, fetched under the SSRF rules of
+ * lib/web/safe-fetch.ts). Both are reads: safe to repeat after a restart.
+ */
+import { z } from "zod";
+import { readableText } from "@/lib/web/readable";
+import { FetchError, safeFetch } from "@/lib/web/safe-fetch";
+import { searchSettings, webSearch } from "@/lib/web/search";
+import { defineTool, ToolError } from "./types";
+
+export const NO_SEARCH = "web search is not configured on this server";
+
+async function asToolError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof FetchError) throw new ToolError(error.message);
+    throw error;
+  }
+}
+
+export const webSearchTool = defineTool({
+  name: "web_search",
+  label: "Web search",
+  summary: "Searches the web for current information.",
+  description:
+    "Search the web. Returns up to 5 results (title, URL, snippet); read one with fetch_url when the snippet is not enough. Say where facts come from.",
+  args: z.object({ query: z.string().min(1).max(300).describe("What to search for") }),
+  effect: "none",
+  unavailable: () => (searchSettings() ? undefined : NO_SEARCH),
+  async run({ query }) {
+    const settings = searchSettings();
+    if (!settings) throw new ToolError(NO_SEARCH);
+    const found = await asToolError(webSearch(settings, query));
+    if (found.length === 0) return `No results for "${query}".`;
+    return found.map((r, i) => `${i + 1}. ${r.title}\n${r.url}\n${r.snippet}`).join("\n\n");
+  },
+});
+
+export const fetchUrlTool = defineTool({
+  name: "fetch_url",
+  label: "Web pages",
+  summary: "Reads web pages someone links to.",
+  description:
+    "Read a web page (http or https): returns its title and readable text, cut to 20,000 characters. HTML, text and JSON only.",
+  args: z.object({ url: z.string().min(1).max(2_000).describe("The page's full URL") }),
+  effect: "none",
+  async run({ url }) {
+    const page = await asToolError(safeFetch(url));
+    const { title, text } = readableText(page);
+    return `${title ? `${title}\n` : ""}${page.url}\n\n${text || "(the page has no readable text)"}`;
+  },
+});

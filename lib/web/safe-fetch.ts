@@ -1,0 +1,279 @@
+/**
+ * Fetching a URL a language model chose, without letting it reach inside the
+ * server's network (SSRF):
+ *
+ *   - http and https only, no user:password@ in the URL;
+ *   - the host name is resolved here (every address, `all: true`) and refused if
+ *     ANY address is not public (addresses.ts); the connection then goes to the
+ *     address that was checked, pinned through the request's `lookup`, so a DNS
+ *     answer that changes between the check and the connect (rebinding) is not
+ *     used;
+ *   - redirects are followed by hand (at most 5), each hop checked the same way;
+ *   - 10 s for the whole fetch, 1 MB of body (decompressed), and only HTML, plain
+ *     text and JSON.
+ */
+import dns from "node:dns";
+import http from "node:http";
+import https from "node:https";
+import { isIP, type LookupFunction } from "node:net";
+import zlib from "node:zlib";
+import { isLoopback, isPublicAddress } from "./addresses";
+
+export const FETCH_MAX_BYTES = 1_000_000;
+export const FETCH_TIMEOUT_MS = 10_000;
+export const FETCH_MAX_REDIRECTS = 5;
+
+export type FetchErrorCode =
+  "bad_url" | "refused_address" | "too_many_redirects" | "bad_type" | "http" | "network";
+
+/** A fetch that didn't happen or didn't give a usable page; the message is safe to show the model. */
+export class FetchError extends Error {
+  constructor(
+    readonly code: FetchErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "FetchError";
+  }
+}
+
+export interface Resolved {
+  address: string;
+  family: number;
+}
+
+export interface SafeFetchOptions {
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** Resolves a host name to all its addresses (default dns.lookup, all: true); tests pass their own. */
+  resolve?: (host: string) => Promise<Resolved[]>;
+  /** Also allow these (beyond public addresses): for the search provider's configured address only. */
+  allowAddress?: (ip: string) => boolean;
+  maxBytes?: number;
+  timeoutMs?: number;
+  /** Content types accepted (default HTML, text, JSON). */
+  accept?: (contentType: string) => boolean;
+}
+
+export interface FetchedPage {
+  /** The URL after redirects. */
+  url: string;
+  status: number;
+  contentType: string;
+  text: string;
+  /** True when the body was cut at maxBytes. */
+  truncated: boolean;
+}
+
+const systemResolve = async (host: string): Promise<Resolved[]> =>
+  (await dns.promises.lookup(host, { all: true, verbatim: true })).map((a) => ({
+    address: a.address,
+    family: a.family,
+  }));
+
+export const readableType = (contentType: string) =>
+  /^(text\/html|application\/xhtml\+xml|text\/plain|application\/json|[a-z]+\/[a-z0-9.+-]*\+json)$/.test(
+    contentType,
+  );
+
+/** Checks the URL and its host's addresses; resolves with the address to connect to. */
+async function checkTarget(url: URL, o: SafeFetchOptions): Promise<Resolved> {
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new FetchError("bad_url", `only http and https URLs can be read, not ${url.protocol}`);
+  if (url.username || url.password)
+    throw new FetchError("bad_url", "URLs with a user name or password are refused");
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const literal = isIP(host);
+  let addresses: Resolved[];
+  if (literal) addresses = [{ address: host, family: literal }];
+  else {
+    try {
+      addresses = await (o.resolve ?? systemResolve)(host);
+    } catch {
+      throw new FetchError("network", `the host ${host} could not be resolved`);
+    }
+  }
+  if (addresses.length === 0) throw new FetchError("network", `the host ${host} has no address`);
+  const allowed = (ip: string) => isPublicAddress(ip) || (o.allowAddress?.(ip) ?? false);
+  const bad = addresses.find((a) => !allowed(a.address));
+  if (bad) throw new FetchError("refused_address", `${host} leads to a private or reserved address; refused`);
+  return addresses[0];
+}
+
+/** A lookup that answers every query with the checked address (no second DNS query: no rebinding). */
+const pinned =
+  (to: Resolved): LookupFunction =>
+  (_host, options, callback) => {
+    if (options.all) (callback as (e: null, a: Resolved[]) => void)(null, [to]);
+    else callback(null, to.address, to.family);
+  };
+
+function decoder(encoding: string | undefined): NodeJS.ReadWriteStream | undefined {
+  switch ((encoding ?? "identity").toLowerCase()) {
+    case "gzip":
+    case "x-gzip":
+      return zlib.createGunzip();
+    case "deflate":
+      return zlib.createInflate();
+    case "br":
+      return zlib.createBrotliDecompress();
+    case "identity":
+      return undefined;
+    default:
+      throw new FetchError("bad_type", `the page uses an unsupported encoding (${encoding})`);
+  }
+}
+
+function charsetOf(contentTypeHeader: string): string {
+  const m = /charset=["']?([\w-]+)/i.exec(contentTypeHeader);
+  try {
+    return m ? new TextDecoder(m[1]).encoding : "utf-8";
+  } catch {
+    return "utf-8";
+  }
+}
+
+async function requestOnce(
+  url: URL,
+  to: Resolved,
+  o: SafeFetchOptions,
+  signal: AbortSignal,
+): Promise<FetchedPage | { redirect: string }> {
+  const maxBytes = o.maxBytes ?? FETCH_MAX_BYTES;
+  const accept = o.accept ?? readableType;
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === "https:" ? https : http).request(
+      url,
+      {
+        method: o.method ?? "GET",
+        headers: { "accept-encoding": "gzip, deflate, br", "user-agent": "ConvosAgents/1.0", ...o.headers },
+        lookup: pinned(to),
+        signal,
+        agent: false,
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        const location = response.headers.location;
+        if (status >= 300 && status < 400 && location) {
+          response.resume();
+          resolve({ redirect: location });
+          return;
+        }
+        const contentTypeHeader = response.headers["content-type"] ?? "";
+        const contentType = contentTypeHeader.split(";")[0].trim().toLowerCase();
+        const fail = (e: FetchError) => {
+          response.destroy();
+          reject(e);
+        };
+        if (status < 200 || status >= 300)
+          return fail(new FetchError("http", `the server answered ${status}`));
+        if (!accept(contentType))
+          return fail(
+            new FetchError(
+              "bad_type",
+              `only HTML, text and JSON can be read, not ${contentType || "unknown"}`,
+            ),
+          );
+        let stream: NodeJS.ReadableStream = response;
+        try {
+          const d = decoder(response.headers["content-encoding"]);
+          if (d) stream = response.pipe(d);
+        } catch (e) {
+          return fail(e as FetchError);
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncated = false;
+        const done = () =>
+          resolve({
+            url: url.href,
+            status,
+            contentType,
+            text: new TextDecoder(charsetOf(contentTypeHeader)).decode(Buffer.concat(chunks)),
+            truncated,
+          });
+        stream.on("data", (chunk: Buffer) => {
+          if (truncated) return;
+          const room = maxBytes - size;
+          if (chunk.length >= room) {
+            chunks.push(chunk.subarray(0, room));
+            size = maxBytes;
+            truncated = true;
+            response.destroy();
+            done();
+            return;
+          }
+          chunks.push(chunk);
+          size += chunk.length;
+        });
+        stream.on("end", () => !truncated && done());
+        stream.on(
+          "error",
+          (e) => !truncated && reject(new FetchError("network", `reading the page failed (${e.message})`)),
+        );
+        response.on(
+          "error",
+          (e) => !truncated && reject(new FetchError("network", `reading the page failed (${e.message})`)),
+        );
+      },
+    );
+    request.on("error", (e) =>
+      reject(
+        signal.aborted
+          ? new FetchError(
+              "network",
+              `the page took longer than ${(o.timeoutMs ?? FETCH_TIMEOUT_MS) / 1000} s`,
+            )
+          : new FetchError("network", `the connection failed (${e.message})`),
+      ),
+    );
+    request.end(o.body);
+  });
+}
+
+/** Fetches `rawUrl` under the rules of the module comment; throws FetchError for anything refused or failed. */
+export async function safeFetch(rawUrl: string, o: SafeFetchOptions = {}): Promise<FetchedPage> {
+  const timeout = AbortSignal.timeout(o.timeoutMs ?? FETCH_TIMEOUT_MS);
+  const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+  try {
+    return await fetchHops(rawUrl, o, signal);
+  } catch (error) {
+    if (error instanceof FetchError) throw error;
+    if (timeout.aborted)
+      throw new FetchError(
+        "network",
+        `the page took longer than ${(o.timeoutMs ?? FETCH_TIMEOUT_MS) / 1000} s`,
+      );
+    throw error; // the caller's own abort (stopping)
+  }
+}
+
+async function fetchHops(rawUrl: string, o: SafeFetchOptions, signal: AbortSignal): Promise<FetchedPage> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new FetchError("bad_url", "that is not a valid URL");
+  }
+  let options = o;
+  for (let hop = 0; ; hop++) {
+    const to = await checkTarget(url, options);
+    signal.throwIfAborted();
+    const result = await requestOnce(url, to, options, signal);
+    if (!("redirect" in result)) return result;
+    if (hop >= FETCH_MAX_REDIRECTS)
+      throw new FetchError("too_many_redirects", "the page redirects too many times");
+    try {
+      url = new URL(result.redirect, url);
+    } catch {
+      throw new FetchError("bad_url", "the page redirects to an invalid URL");
+    }
+    // A redirect is a new request: GET, no body (as browsers do for 301/302/303).
+    options = { ...options, method: "GET", body: undefined };
+  }
+}
+
+/** An allowance for loopback addresses only (the test-only search setting). */
+export const loopbackOnly = (ip: string) => isLoopback(ip);
