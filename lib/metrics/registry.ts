@@ -3,13 +3,15 @@
  * global one, so nothing else registers into it). Claims and claim errors are
  * counted in this process as they happen; pool, agent and message figures are
  * read from the database at scrape time, so every web instance reports the
- * same shared state.
+ * same shared state. The workers' own counters (answers, handoffs, ...) come from the
+ * snapshots they write to their Worker rows (./worker-stats.ts).
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db } from "@/lib/db";
 import { AgentStatus, IdentityStatus } from "@/lib/generated/prisma/enums";
 import { getPoolSettings } from "@/lib/pool/settings";
 import { restartCounts } from "@/lib/supervision/queries";
+import { workerStatsRegistry } from "./worker-stats";
 
 interface Metrics {
   registry: Registry;
@@ -126,4 +128,11 @@ export function observeClaim(source: ClaimSource, kind: "launch" | "join", laten
 
 export function observeClaimError(source: ClaimSource, code: string): void {
   metrics().claimErrors.inc({ source, code });
+}
+
+/** The scrape: this process's metrics and the workers' summed counters, in Prometheus' text format. */
+export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
+  const { registry } = metrics();
+  const merged = Registry.merge([registry, await workerStatsRegistry()]);
+  return { body: await merged.metrics(), contentType: registry.contentType };
 }

@@ -8,6 +8,7 @@ import os from "node:os";
 import type { Logger } from "pino";
 import { db } from "@/lib/db";
 import { renewLeases, sweepStaleLeases } from "@/lib/identities";
+import type { WorkerStats } from "@/lib/metrics/worker-stats";
 import { repeat } from "./timers";
 
 /** This process's resident memory, for the admin page's per-worker view. */
@@ -21,6 +22,8 @@ export interface RegistryOptions {
   log: Logger;
   /** Called with the set of identity ids this worker still holds after each renewal. */
   onRenewed: (held: Set<string>) => void;
+  /** The worker's counters (./stats.ts), recorded with each heartbeat and at stop. */
+  stats?: () => WorkerStats;
 }
 
 /** Registers the worker row (insert or revive) and starts heartbeat and sweep loops; `stop()` marks it stopped. */
@@ -41,7 +44,7 @@ export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promi
     async () => {
       await db.worker.update({
         where: { id: o.workerId },
-        data: { heartbeatAt: new Date(), rssBytes: rss() },
+        data: { heartbeatAt: new Date(), rssBytes: rss(), stats: o.stats?.() },
       });
       o.onRenewed(await renewLeases(o.workerId, o.leaseMs));
     },
@@ -60,7 +63,10 @@ export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promi
   return {
     async stop() {
       await Promise.all([heartbeat.stop(), sweep.stop()]);
-      await db.worker.update({ where: { id: o.workerId }, data: { stoppedAt: new Date() } });
+      await db.worker.update({
+        where: { id: o.workerId },
+        data: { stoppedAt: new Date(), stats: o.stats?.() },
+      });
     },
   };
 }

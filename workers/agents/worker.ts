@@ -31,6 +31,7 @@ import { WorkerEvents } from "./events";
 import { startListener } from "./listener";
 import { startPoolFiller } from "./pool";
 import { startRegistry } from "./registry";
+import { collectWorkerStats } from "./stats";
 import { startRetention } from "./retention";
 import { conversationOps } from "./conversations";
 import { defaultResponder } from "./model-responder";
@@ -96,6 +97,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   });
   const leaseMs = o.leaseMs ?? 30_000;
   const events = new WorkerEvents(log);
+  const stats = collectWorkerStats(events);
   const inFlight = new InFlight();
   const abort = new AbortController();
   // Every answer and join in flight listens on this signal (and removes its listener when done): no fixed bound.
@@ -171,6 +173,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     heartbeatMs: o.heartbeatMs ?? 5_000,
     sweepMs: o.sweepMs ?? 10_000,
     log,
+    stats: stats.snapshot,
     onRenewed: (held) => {
       for (const [identityId, runtime] of running) {
         if (held.has(identityId) || pending.has(identityId)) continue;

@@ -2,7 +2,7 @@
 import { jsonError, secretMatches } from "@/lib/api/responses";
 import { currentUser } from "@/lib/auth/session";
 import { config } from "@/lib/config";
-import { metrics } from "@/lib/metrics/registry";
+import { renderMetrics } from "@/lib/metrics/registry";
 
 export const dynamic = "force-dynamic";
 
@@ -13,8 +13,8 @@ export async function GET(request: Request) {
     : (await currentUser())?.role === "admin";
   if (!allowed)
     return jsonError("unauthorized", "Metrics are for admins or holders of the metrics token.", 401);
-  const { registry } = metrics();
-  return new Response(await registry.metrics(), {
-    headers: { "content-type": registry.contentType, "cache-control": "no-store" },
+  const { body, contentType } = await renderMetrics();
+  return new Response(body, {
+    headers: { "content-type": contentType, "cache-control": "no-store" },
   });
 }
