@@ -3,9 +3,12 @@
  * every heartbeat (workers/agents/stats.ts keeps it), and its export as Prometheus counters and a histogram.
  *
  * The export sums the rows of workers that heartbeated in the last day, stopped ones included. A restart is
- * a new row starting from zero while its predecessor's row keeps its final counts, so the sums don't drop at
- * a restart or deploy (Prometheus would read a drop as a counter reset and count the remainder again). A row
- * leaves the sum a day after its last heartbeat: one drop then, long after any rate() window has moved on.
+ * a new row starting from zero while its predecessor's row keeps its final counts (written at stop), so the
+ * sums don't drop at a restart or deploy, when graphs are watched most: Prometheus reads any drop as a counter
+ * reset and counts the remainder again. Summing only running workers would drop at every restart and lose
+ * the counts since the last heartbeat. A row leaves the sum a day after its last heartbeat: that drop is the
+ * one reset left, a day later. (A worker restarted under a fixed WORKER_ID revives its row and counts from
+ * zero again: one drop there.)
  */
 import { AggregatorRegistry, type Registry } from "prom-client";
 import { z } from "zod";
@@ -13,10 +16,10 @@ import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 /** Upper bounds of the answer-duration buckets, in seconds: from an offline reply to a long model turn with tools. */
-export const ANSWER_BUCKETS_SECONDS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120] as const;
+const ANSWER_BUCKETS_SECONDS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120] as const;
 
 /** How long a worker's row counts after its last heartbeat. */
-export const WORKER_STATS_WINDOW_MS = 24 * 60 * 60_000;
+const WORKER_STATS_WINDOW_MS = 24 * 60 * 60_000;
 
 const count = z.number().int().nonnegative();
 
@@ -62,7 +65,7 @@ export function recordAnswer(stats: WorkerStats, durationMs: number): void {
 }
 
 /** The snapshots of workers that heartbeated within the window; a row that doesn't parse is left out. */
-export async function recentWorkerStats(now = new Date()): Promise<WorkerStats[]> {
+async function recentWorkerStats(now = new Date()): Promise<WorkerStats[]> {
   const rows = await db.worker.findMany({
     where: {
       heartbeatAt: { gte: new Date(now.getTime() - WORKER_STATS_WINDOW_MS) },
@@ -102,7 +105,7 @@ function toMetricJson(s: WorkerStats): MetricJson[] {
     ]),
     {
       name: duration,
-      help: "Time from taking a message to the answer sent, in seconds, over recent workers.",
+      help: "Time from taking a message to its answer sent and recorded, in seconds, over recent workers.",
       type: "histogram",
       aggregator: "sum",
       values: [
