@@ -11,6 +11,7 @@ import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { embeddedPasswordFile } from "../scripts/embedded-password.ts";
 import { E2E } from "./env";
+import { query } from "./database";
 import { closeMailbox, mailbox, signInByEmail } from "./mailbox";
 
 test.afterAll(closeMailbox);
@@ -18,16 +19,6 @@ test.afterAll(closeMailbox);
 const KEY = E2E.serverEnv.POOL_API_KEY!;
 /** Unique per run, so mails and limits of an earlier run against the same server don't count. */
 const run = Date.now().toString(36);
-
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: E2E.databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** Asks Auth.js's own endpoint (not our form) for a sign-in mail; returns where it redirects. */
 async function askForMail(
