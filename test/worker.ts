@@ -1,9 +1,11 @@
 /** Test helpers for the worker: a database, DATA_DIR and MASTER_KEY per test file, and readers of a group. */
 import type { Group } from "@xmtp/node-sdk";
 import pino from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { joinByInvite, newIdentity, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { startWorker, type RunningWorker, type WorkerOptions } from "@/workers/agents/worker";
 import { tempDir } from "./temp-dir";
 import { texts } from "./xmtp-clients";
 
@@ -44,6 +46,77 @@ export async function workerTestEnv(targetIdle: number): Promise<WorkerTestEnv> 
       remove();
     },
   };
+}
+
+export interface RunningWorkerTest {
+  /** The test file's database (set from beforeAll on). */
+  readonly db: TestDatabase["db"];
+  /** A temp dir for the file's identities, removed after all. */
+  readonly tmp: { dir: string; remove: () => void };
+  /** The worker started last, while any runs. */
+  readonly worker: RunningWorker | undefined;
+  /** Starts another worker with `fastOptions`, the file's `options` and `o`; it is stopped after all. */
+  start(o?: Partial<WorkerOptions>): Promise<RunningWorker>;
+  /** Stops every worker started so far. */
+  stopAll(): Promise<void>;
+}
+
+/**
+ * Registers the hooks of a worker test file: beforeAll makes the environment (pool target `idle`),
+ * runs `setUp`, starts a first worker unless `startFirst` is false and waits for the pool at target;
+ * afterAll stops the workers, runs `tearDown`, drops the database and removes the temp dir.
+ */
+export function withRunningWorker(o: {
+  idle: number;
+  /** Prefix of the temp dir's name. */
+  prefix: string;
+  /** Options of every worker the file starts (called per start, after `setUp`). */
+  options?: () => Partial<WorkerOptions>;
+  startFirst?: boolean;
+  /** How long the first worker may take to fill the pool. */
+  poolTimeoutMs?: number;
+  setUp?: () => Promise<void>;
+  tearDown?: () => Promise<void>;
+}): RunningWorkerTest {
+  let env: WorkerTestEnv | undefined;
+  const workers: RunningWorker[] = [];
+  const tmp = tempDir(`${o.prefix}-`);
+  const run: RunningWorkerTest = {
+    get db() {
+      if (!env) throw new Error("the worker test environment is made in beforeAll");
+      return env.t.db;
+    },
+    tmp,
+    get worker() {
+      return workers.at(-1);
+    },
+    async start(extra = {}) {
+      const w = await startWorker({ ...fastOptions, ...o.options?.(), ...extra });
+      workers.push(w);
+      return w;
+    },
+    async stopAll() {
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+    },
+  };
+  beforeAll(async () => {
+    env = await workerTestEnv(o.idle);
+    await o.setUp?.();
+    if (o.startFirst === false) return;
+    await run.start();
+    await waitFor(
+      "pool at target",
+      async () => (await run.db.identity.count({ where: { status: "idle" } })) === o.idle,
+      o.poolTimeoutMs ?? 30_000,
+    );
+  });
+  afterAll(async () => {
+    await Promise.allSettled(workers.splice(0).map((w) => w.stop()));
+    await o.tearDown?.();
+    await env?.cleanup();
+    tmp.remove();
+  });
+  return run;
 }
 
 /** Joins a conversation through its invite as `who`; fails the test unless joined. */

@@ -6,7 +6,7 @@
  * and joined, also across a worker restart); removed from its conversation it
  * stops by itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
 import {
   createConvosConversation,
@@ -19,48 +19,23 @@ import {
   startJoinRequestProcessor,
   type JoinRequestProcessor,
 } from "@/lib/convos";
-import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
+import { newIdentity, waitFor, type Identity } from "@/test/convos";
 import { stoppedEventText } from "@/lib/agents/lifecycle";
 import { restartAgent, stopAgent } from "@/lib/agents/mutations";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { claimJoin } from "@/lib/agents/join-claim";
-import {
-  ask,
-  fastOptions,
-  joinAs,
-  launchAndJoin,
-  workerTestEnv,
-  type LaunchedForTest,
-  type WorkerTestEnv,
-} from "../../test/worker";
+import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
-import { startWorker, type RunningWorker } from "./worker";
 
-let env: WorkerTestEnv;
-let worker: RunningWorker | undefined;
-const tmp = tempDir("agents-lifecycle-");
 const processors: JoinRequestProcessor[] = [];
-
-async function startTheWorker() {
-  worker = await startWorker(fastOptions);
-  return worker;
-}
-
-beforeAll(async () => {
-  env = await workerTestEnv(3);
-  await startTheWorker();
-  await waitFor(
-    "pool at target",
-    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 3,
-    30_000,
-  );
+const run = withRunningWorker({
+  idle: 3,
+  prefix: "agents-lifecycle",
+  tearDown: async () => {
+    await Promise.allSettled(processors.map((p) => p.stop()));
+  },
 });
-afterAll(async () => {
-  await worker?.stop();
-  await Promise.allSettled(processors.map((p) => p.stop()));
-  await env.cleanup();
-  tmp.remove();
-});
+const { tmp } = run;
 
 const OFFLINE = /no language model is configured/;
 
@@ -70,11 +45,11 @@ const memberIds = async (group: Group<unknown>) => {
 };
 
 const agentRow = (id: string) =>
-  env.t.db.agent.findUniqueOrThrow({ where: { id }, include: { identities: true, events: true } });
+  run.db.agent.findUniqueOrThrow({ where: { id }, include: { identities: true, events: true } });
 
 async function owner(agentId: string) {
-  const user = await env.t.db.user.create({ data: { email: `${agentId}@example.test` } });
-  await env.t.db.agent.update({ where: { id: agentId }, data: { ownerId: user.id } });
+  const user = await run.db.user.create({ data: { email: `${agentId}@example.test` } });
+  await run.db.agent.update({ where: { id: agentId }, data: { ownerId: user.id } });
   return user;
 }
 
@@ -83,12 +58,12 @@ async function expectGone(a: { identityId: string; agentInbox: string }, group: 
   await waitFor(
     "the identity retired",
     async () =>
-      (await env.t.db.identity.findUniqueOrThrow({ where: { id: a.identityId } })).status === "retired",
+      (await run.db.identity.findUniqueOrThrow({ where: { id: a.identityId } })).status === "retired",
     10_000,
   );
-  const identity = await env.t.db.identity.findUniqueOrThrow({ where: { id: a.identityId } });
+  const identity = await run.db.identity.findUniqueOrThrow({ where: { id: a.identityId } });
   expect(identity).toMatchObject({ leaseOwner: null, encryptedWalletKey: null, encryptedDbKey: null });
-  expect(worker?.running()).not.toContain(a.identityId);
+  expect(run.worker?.running()).not.toContain(a.identityId);
   await waitFor(
     "the agent left the group",
     async () => !(await memberIds(group)).includes(a.agentInbox),
@@ -175,8 +150,7 @@ describe("stop and kill", () => {
       instructions: "Helps.",
     });
     await waitFor("live", async () => (await agentRow(claim.agentId)).status === "live", 20_000);
-    await worker?.stop();
-    worker = undefined;
+    await run.stopAll();
 
     const late = await newIdentity(tmp.dir);
     const joining = join(claim.inviteUrl, {
@@ -187,7 +161,7 @@ describe("stop and kill", () => {
     });
     await new Promise((r) => setTimeout(r, 1_000)); // the request is in the agent's DMs
     await stopAgent(claim.agentId, { ownerId: null, actor: "admin:test" });
-    await startTheWorker();
+    await run.start();
 
     const result = await joining;
     expect(result.status).toBe("rejected");
@@ -195,16 +169,15 @@ describe("stop and kill", () => {
     await waitFor(
       "the identity retired",
       async () =>
-        (await env.t.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } })).status === "retired",
+        (await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } })).status === "retired",
       10_000,
     );
   });
 
   it("a restart survives a worker restart: restarted while no worker runs, the next worker makes it live", async () => {
-    await worker?.stop();
-    worker = undefined;
+    await run.stopAll();
     expect(await restartAgent(a.agentId, "admin:test")).toBe("ready");
-    await startTheWorker();
+    await run.start();
     const row = await waitFor(
       "live again",
       async () => {
@@ -296,10 +269,10 @@ describe("a joined agent", () => {
     await waitFor(
       "the identity retired",
       async () =>
-        (await env.t.db.identity.findUniqueOrThrow({ where: { id: identityId } })).status === "retired",
+        (await run.db.identity.findUniqueOrThrow({ where: { id: identityId } })).status === "retired",
       10_000,
     );
-    expect(worker?.running()).not.toContain(identityId);
+    expect(run.worker?.running()).not.toContain(identityId);
   });
 });
 
@@ -307,7 +280,7 @@ describe("the heartbeat's fallback", () => {
   it("a stop written without a notification is still carried out within a few heartbeats", async () => {
     const f = await launchAndJoin(tmp.dir, "Fallback", "Checks.");
     // No NOTIFY: as if the notification were lost.
-    await env.t.db.agent.update({
+    await run.db.agent.update({
       where: { id: f.agentId },
       data: { status: "stopped", stopReason: "admin" },
     });

@@ -12,9 +12,9 @@ import {
   type Group,
   type Reaction,
 } from "@xmtp/node-sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join, resolveProfiles, type ProfileMessage } from "@/lib/convos";
-import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
+import { newIdentity, waitFor, type Identity } from "@/test/convos";
 import { createModelClient, type ChatMessage } from "@/lib/llm";
 import {
   lastUserText,
@@ -27,34 +27,34 @@ import { optionEmoji } from "@/lib/polls/votes";
 import { messageRef } from "./group";
 import { Reactions } from "./history";
 import { modelResponder } from "./model-responder";
-import { ask, fastOptions, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
+import { ask, withRunningWorker } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
 import { ANSWER_TOKEN_BUDGET, MAX_TOOL_ROUNDS } from "./tool-loop";
 import { INTERRUPTED } from "./tool-session";
-import { startWorker, type RunningWorker, type WorkerOptions } from "./worker";
 
-let env: WorkerTestEnv;
 let model: ScriptedModelServer;
-const workers: RunningWorker[] = [];
-const tmp = tempDir("agents-tools-");
-
-const start = async (o: Partial<WorkerOptions> = {}) => {
-  const client = createModelClient({
-    baseURL: model.baseURL,
-    apiKey: "test",
-    model: "scripted",
-    timeoutMs: 8_000,
-    maxRetries: 0,
-  });
-  const w = await startWorker({
-    ...fastOptions,
-    responder: modelResponder(client),
+const run = withRunningWorker({
+  idle: 3,
+  prefix: "agents-tools",
+  poolTimeoutMs: 60_000,
+  setUp: async () => {
+    model = await startScriptedModelServer();
+  },
+  options: () => ({
+    responder: modelResponder(
+      createModelClient({
+        baseURL: model.baseURL,
+        apiKey: "test",
+        model: "scripted",
+        timeoutMs: 8_000,
+        maxRetries: 0,
+      }),
+    ),
     thinkingAfterMs: 5_000,
-    ...o,
-  });
-  workers.push(w);
-  return w;
-};
+  }),
+  tearDown: () => model.close(),
+});
+const { tmp, start } = run;
 
 /** After a tool round the scripted model says the last tool result; otherwise it echoes. */
 const echoToolResult = (r: RecordedRequest) => {
@@ -81,8 +81,8 @@ async function launch(agentName: string, name = "Alice"): Promise<Room> {
   const alice = await newIdentity(tmp.dir);
   const group = await joinWithProfile(alice, claim.inviteUrl, name);
   await waitFor("the greeting", async () => (await texts(group)).some((m) => m.text.startsWith("Hi, I'm")));
-  await env.t.db.agent.update({ where: { id: claim.agentId }, data: { dmPolicy: "open" } });
-  const identity = await env.t.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
+  await run.db.agent.update({ where: { id: claim.agentId }, data: { dmPolicy: "open" } });
+  const identity = await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
   return {
     agentId: claim.agentId,
     identityId: claim.identityId,
@@ -111,23 +111,6 @@ const messagesOf = async (group: Group<unknown>) => {
 
 const toolResults = (r: RecordedRequest) =>
   r.messages.filter((m): m is ChatMessage & { role: "tool" } => m.role === "tool").map((m) => m.content);
-
-beforeAll(async () => {
-  env = await workerTestEnv(3);
-  model = await startScriptedModelServer();
-  await start();
-  await waitFor(
-    "pool at target",
-    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 3,
-    60_000,
-  );
-});
-afterAll(async () => {
-  await Promise.allSettled(workers.map((w) => w.stop()));
-  await model.close();
-  await env.cleanup();
-  tmp.remove();
-});
 
 let room: Room;
 
@@ -196,7 +179,7 @@ describe("agent tools", () => {
     expect(await ask(room.group, room.agentInbox, "got the milk")).toEqual([
       "shopping:\n1. [x] milk\n2. [ ] eggs",
     ]);
-    const rows = await env.t.db.sharedListItem.findMany({
+    const rows = await run.db.sharedListItem.findMany({
       where: { list: { agentId: room.agentId, conversationId: room.group.id } },
       orderBy: { createdAt: "asc" },
     });
@@ -226,7 +209,7 @@ describe("agent tools", () => {
     );
     expect(pollMessage.content).toContain(`${optionEmoji(2)} Sushi`);
     const bob = await newIdentity(tmp.dir);
-    const inviteUrl = (await env.t.db.identity.findUniqueOrThrow({ where: { id: room.identityId } }))
+    const inviteUrl = (await run.db.identity.findUniqueOrThrow({ where: { id: room.identityId } }))
       .inviteUrl!;
     const bobGroup = await joinWithProfile(bob, inviteUrl, "Bob");
     const before = model.requests.length;
@@ -250,8 +233,8 @@ describe("agent tools", () => {
     await waitFor(
       "two votes",
       async () =>
-        (await env.t.db.pollVote.count()) === 2 &&
-        (await env.t.db.pollVote.count({ where: { option: 3 } })) === 1,
+        (await run.db.pollVote.count()) === 2 &&
+        (await run.db.pollVote.count({ where: { option: 3 } })) === 1,
     );
     expect(model.requests.length).toBe(before); // votes are not answered
     model.script({ toolCalls: [{ name: "poll", arguments: { action: "close" } }] });
@@ -301,7 +284,7 @@ describe("agent tools", () => {
   it("an answer that spent its token budget is asked for text without tools", async () => {
     // The cap's remainder never stops the tools first: each call reserves its worst case under the cap
     // (lib/llm/budget.ts), so an agent near its cap is refused the call and says so. The answer's own budget does.
-    await env.t.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: null } });
+    await run.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: null } });
     model.script(
       { toolCalls: [{ name: "list", arguments: { action: "lists" } }], tokens: ANSWER_TOKEN_BUDGET },
       { text: "That's all I can do.", tokens: 1 },
@@ -329,11 +312,11 @@ describe("agent tools", () => {
     const id = await room.group.sendText("add booking the boat to our todo");
     await waitFor(
       "both tool calls done",
-      async () => (await env.t.db.toolCall.count({ where: { messageId: id, status: "done" } })) === 2,
+      async () => (await run.db.toolCall.count({ where: { messageId: id, status: "done" } })) === 2,
     );
-    await Promise.all(workers.splice(0).map((w) => w.stop())); // default grace: the hanging model call is aborted
+    await run.stopAll(); // default grace: the hanging model call is aborted
     expect(
-      await env.t.db.handledMessage.findUnique({
+      await run.db.handledMessage.findUnique({
         where: { identityId_messageId: { identityId: room.identityId, messageId: id } },
       }),
     ).toMatchObject({ kind: expect.stringMatching(/^answering:/) });
@@ -350,15 +333,15 @@ describe("agent tools", () => {
     expect(toolResults(after[0])).toEqual(["Reacted ✅.", "Added 1.\ntodo:\n1. [ ] book the boat"]);
     const m = (await messagesOf(room.group)).find((x) => x.id === id)!;
     expect((m.reactions ?? []).filter((r) => r.senderInboxId === room.agentInbox)).toHaveLength(1);
-    expect(await env.t.db.sharedListItem.count({ where: { text: "book the boat" } })).toBe(1);
+    expect(await run.db.sharedListItem.count({ where: { text: "book the boat" } })).toBe(1);
     expect(INTERRUPTED).toMatch(/don't repeat/);
   });
 
   it("two people talk: the model sees each turn with its sender's name, the members and the time in the agent's zone", async () => {
     const r = await launch("Cook", "Alice");
-    await env.t.db.agent.update({ where: { id: r.agentId }, data: { timeZone: "Asia/Tokyo" } });
+    await run.db.agent.update({ where: { id: r.agentId }, data: { timeZone: "Asia/Tokyo" } });
     const bob = await newIdentity(tmp.dir);
-    const inviteUrl = (await env.t.db.identity.findUniqueOrThrow({ where: { id: r.identityId } })).inviteUrl!;
+    const inviteUrl = (await run.db.identity.findUniqueOrThrow({ where: { id: r.identityId } })).inviteUrl!;
     const bobGroup = await joinWithProfile(bob, inviteUrl, "Bob");
     model.setDefault((req) => ({ text: `echo: ${lastUserText(req)}` }));
     await ask(r.group, r.agentInbox, "I'm vegetarian");
