@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import type { Template } from "@/lib/generated/prisma/client";
 import type { ToolInfo } from "@/lib/agents/tools/info";
+import { ActionStatus, Success } from "@/app/_components/action-status";
 import { changeTemplateFlags, saveTemplate, type TemplateState } from "./actions";
 
 type Editable = Pick<
@@ -24,15 +25,13 @@ type Editable = Pick<
 
 function Result({ state }: { state: TemplateState }) {
   return (
-    <p role="status" aria-live="polite" className="min-h-5 text-sm" data-testid="template-result">
-      {state ? (
-        state.ok ? (
-          <span className="text-success">{state.data.message}</span>
-        ) : (
-          <span className="text-danger">{state.error.message}</span>
-        )
-      ) : null}
-    </p>
+    <ActionStatus
+      state={state}
+      as="p"
+      className="min-h-5 text-sm"
+      testId="template-result"
+      done={(d) => <Success message={d.message} />}
+    />
   );
 }
 

@@ -1,6 +1,7 @@
 "use client";
 /** The agent page's small forms for operators, the operator code and the allowlist, each with an announced result. */
 import { useActionState } from "react";
+import { ActionStatus } from "@/app/_components/action-status";
 import {
   changeMyAgentAllowlist,
   changeMyAgentOperatorCode,
@@ -12,12 +13,7 @@ const button =
   "rounded-lg border border-line px-2.5 py-1 text-sm font-medium hover:bg-accent-soft disabled:opacity-60";
 
 function Result({ state }: { state: OperatorActionState }) {
-  return (
-    <span role="status" aria-live="polite" className="text-sm">
-      {state && !state.ok ? <span className="text-danger">{state.error.message}</span> : null}
-      {state?.ok ? state.data.message : null}
-    </span>
-  );
+  return <ActionStatus state={state} done={(d) => d.message} />;
 }
 
 export function RemoveOperatorButton({
