@@ -5,15 +5,8 @@
  * a later message is answered, the earlier one never will be.
  */
 import { describe, expect, it } from "vitest";
-import {
-  createConvosConversation,
-  InMemoryLedger,
-  inviteToConversation,
-  MemberKind,
-  resolveProfiles,
-  startJoinRequestProcessor,
-} from "@/lib/convos";
-import { newIdentity, waitFor, type Identity } from "@/test/convos";
+import { MemberKind, resolveProfiles } from "@/lib/convos";
+import { newIdentity, openTestConversation, waitFor, type Identity } from "@/test/convos";
 import type { Group } from "@xmtp/node-sdk";
 import { pairingText } from "./answer";
 import { HELP, REFUSED } from "./commands";
@@ -129,16 +122,9 @@ describe("/invite and /join", () => {
     expect(await ask(a.group, a.agentInbox, "/join https://example.com/nope")).toEqual([
       "That is not a Convos invite link. Paste the invite URL from the Convos app.",
     ]);
-    const host = await newIdentity(tmp.dir);
-    const room = await createConvosConversation(host.client, { name: "Book club" });
-    const processor = await startJoinRequestProcessor({
-      client: host.client,
-      privateKey: host.privateKey,
-      ledger: new InMemoryLedger(),
-    });
+    const { group: room, url, stop } = await openTestConversation(tmp.dir, { name: "Book club" });
     try {
-      const invite = await inviteToConversation(host.client, room, host.privateKey, "local");
-      const replies = await ask(a.group, a.agentInbox, `/join ${invite.url}`, 2, 40_000);
+      const replies = await ask(a.group, a.agentInbox, `/join ${url}`, 2, 40_000);
       expect(replies).toEqual(["Joining that conversation…", "Joined: I'm in that conversation now."]);
       const joiner = await run.db.identity.findFirstOrThrow({
         where: { agentId: a.agentId, role: "joiner" },
@@ -150,7 +136,7 @@ describe("/invite and /join", () => {
       expect(members).not.toContain(a.agentInbox);
       expect((await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).status).toBe("live");
     } finally {
-      await processor.stop();
+      await stop();
     }
   });
 });

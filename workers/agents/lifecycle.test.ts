@@ -8,18 +8,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
-import {
-  createConvosConversation,
-  explodeSettingsCodec,
-  InMemoryLedger,
-  sendWithCodec,
-  updateAppData,
-  inviteToConversation,
-  join,
-  startJoinRequestProcessor,
-  type JoinRequestProcessor,
-} from "@/lib/convos";
-import { newIdentity, waitFor, type Identity } from "@/test/convos";
+import { explodeSettingsCodec, sendWithCodec, updateAppData, join } from "@/lib/convos";
+import { newIdentity, openTestConversation, waitFor, type TestConversation } from "@/test/convos";
 import { stoppedEventText } from "@/lib/agents/lifecycle";
 import { restartAgent, stopAgent } from "@/lib/agents/mutations";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
@@ -27,12 +17,12 @@ import { claimJoin } from "@/lib/agents/join-claim";
 import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
 
-const processors: JoinRequestProcessor[] = [];
+const conversations: TestConversation[] = [];
 const run = withRunningWorker({
   idle: 3,
   prefix: "agents-lifecycle",
   tearDown: async () => {
-    await Promise.allSettled(processors.map((p) => p.stop()));
+    await Promise.allSettled(conversations.map((c) => c.stop()));
   },
 });
 const { tmp } = run;
@@ -193,7 +183,6 @@ describe("stop and kill", () => {
 });
 
 describe("a joined agent", () => {
-  let creator: Identity;
   let room: Group<unknown>;
   let agentId: string;
   let agentInbox: string;
@@ -212,22 +201,15 @@ describe("a joined agent", () => {
   }
 
   it("stopped, it leaves the conversation; restarted, it joins again with a fresh identity", async () => {
-    creator = await newIdentity(tmp.dir);
-    room = await createConvosConversation(creator.client, { name: "Book club" });
-    processors.push(
-      await startJoinRequestProcessor({
-        client: creator.client,
-        privateKey: creator.privateKey,
-        ledger: new InMemoryLedger(),
-      }),
-    );
-    const invite = await inviteToConversation(creator.client, room, creator.privateKey, "local");
+    const conversation = await openTestConversation(tmp.dir, { name: "Book club" });
+    conversations.push(conversation);
+    room = conversation.group;
     const claim = await claimJoin({
       ownerId: null,
       templateId: null,
       name: "Librarian",
       instructions: "Finds books.",
-      inviteUrl: invite.url,
+      inviteUrl: conversation.url,
     });
     agentId = claim.agentId;
     const first = await waitLive(agentId);
@@ -323,22 +305,15 @@ describe("the agent follows its conversation", () => {
   });
 
   it("when its conversation explodes, it stops by itself", async () => {
-    const host = await newIdentity(tmp.dir);
-    const room = await createConvosConversation(host.client, { name: "Short-lived" });
-    processors.push(
-      await startJoinRequestProcessor({
-        client: host.client,
-        privateKey: host.privateKey,
-        ledger: new InMemoryLedger(),
-      }),
-    );
-    const invite = await inviteToConversation(host.client, room, host.privateKey, "local");
+    const conversation = await openTestConversation(tmp.dir, { name: "Short-lived" });
+    conversations.push(conversation);
+    const room = conversation.group;
     const claim = await claimJoin({
       ownerId: null,
       templateId: null,
       name: "Guest",
       instructions: "Visits.",
-      inviteUrl: invite.url,
+      inviteUrl: conversation.url,
     });
     await waitFor("live", async () => (await agentRow(claim.agentId)).status === "live", 40_000);
     // Explode: the announcement, then the expiry in the group's metadata.

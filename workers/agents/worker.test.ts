@@ -4,13 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
-import {
-  createConvosConversation,
-  InMemoryLedger,
-  inviteToConversation,
-  startJoinRequestProcessor,
-} from "@/lib/convos";
-import { joinByInvite, newIdentity, waitFor, type Identity } from "@/test/convos";
+import { joinByInvite, newIdentity, openTestConversation, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { claimJoin } from "@/lib/agents/join-claim";
 import { withRunningWorker } from "../../test/worker";
@@ -111,21 +105,14 @@ describe("agents worker", () => {
 
   it("a join-claim makes the agent join a conversation created elsewhere", async () => {
     if (!run.worker) await start();
-    const creator = await newIdentity(tmp.dir);
-    const room = await createConvosConversation(creator.client, { name: "Book club" });
-    const processor = await startJoinRequestProcessor({
-      client: creator.client,
-      privateKey: creator.privateKey,
-      ledger: new InMemoryLedger(),
-    });
+    const { group: room, url, stop } = await openTestConversation(tmp.dir, { name: "Book club" });
     try {
-      const invite = await inviteToConversation(creator.client, room, creator.privateKey, "local");
       const claim = await claimJoin({
         ownerId: null,
         templateId: null,
         name: "Librarian",
         instructions: "Finds books.",
-        inviteUrl: invite.url,
+        inviteUrl: url,
       });
       expect(claim.status).toBe("joining");
       const agent = await waitFor(
@@ -151,7 +138,7 @@ describe("agents worker", () => {
         20_000,
       );
     } finally {
-      await processor.stop();
+      await stop();
     }
   });
 });
