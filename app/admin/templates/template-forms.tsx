@@ -1,6 +1,6 @@
 "use client";
 /** The template editor and the per-row publish/feature/order controls, each with a pending state and an announced result. */
-import { useActionState } from "react";
+import { useActionState, type ReactNode } from "react";
 import type { Template } from "@/lib/generated/prisma/client";
 import type { ToolInfo } from "@/lib/agents/tools/info";
 import { ActionStatus, Success } from "@/app/_components/action-status";
@@ -39,53 +39,54 @@ const field = "rounded-lg border border-line bg-canvas px-3 py-2";
 const button =
   "rounded-lg border border-line bg-surface px-3 py-1.5 text-sm font-medium hover:border-accent disabled:opacity-60";
 
+/** A labelled field of the editor; `wide` spans both columns. */
+function Field({ label, wide = false, children }: { label: string; wide?: boolean; children: ReactNode }) {
+  return (
+    <label className={`flex flex-col gap-1 text-sm font-medium${wide ? " sm:col-span-2" : ""}`}>
+      {label}
+      {children}
+    </label>
+  );
+}
+
 export function TemplateEditor({ template, tools }: { template?: Editable; tools: ToolInfo[] }) {
   const [state, formAction, pending] = useActionState(saveTemplate, null);
   const t = template;
   return (
     <form action={formAction} className="grid gap-3 sm:grid-cols-2" data-testid="template-editor">
       {t ? <input type="hidden" name="id" value={t.id} /> : null}
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Slug
+      <Field label="Slug">
         <input name="slug" required defaultValue={t?.slug} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Name
+      </Field>
+      <Field label="Name">
         <input name="name" required defaultValue={t?.name} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Emoji
+      </Field>
+      <Field label="Emoji">
         <input name="emoji" required defaultValue={t?.emoji} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Category
+      </Field>
+      <Field label="Category">
         <input name="category" required defaultValue={t?.category} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
-        Description
+      </Field>
+      <Field label="Description" wide>
         <input name="description" required defaultValue={t?.description} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
-        Instructions (markdown)
+      </Field>
+      <Field label="Instructions (markdown)" wide>
         <textarea name="instructions" required rows={6} defaultValue={t?.instructions} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Search keywords (comma-separated)
+      </Field>
+      <Field label="Search keywords (comma-separated)">
         <input name="skills" defaultValue={t?.skills.join(", ")} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Order
+      </Field>
+      <Field label="Order">
         <input name="sortOrder" type="number" defaultValue={t?.sortOrder ?? 0} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
-        Suggested first messages (one per line)
+      </Field>
+      <Field label="Suggested first messages (one per line)" wide>
         <textarea
           name="suggestedMessages"
           rows={3}
           defaultValue={t?.suggestedMessages.join("\n")}
           className={field}
         />
-      </label>
+      </Field>
       <fieldset className="flex flex-col gap-1 text-sm sm:col-span-2">
         <legend className="font-medium">
           Tools (what the agent can do; shown as the catalog&apos;s badges)
