@@ -13,9 +13,12 @@ process.env.AGENT_QUEUE_MAX = "50";
 import type { Group } from "@xmtp/node-sdk";
 import { describe, expect, it } from "vitest";
 import { newIdentity, waitFor } from "@/test/convos";
-import { createModelClient } from "@/lib/llm";
 import { INCOMING_MAX_CHARS } from "@/lib/llm/budget";
-import { startScriptedModelServer, type ScriptedModelServer } from "@/test/scripted-model-server";
+import {
+  scriptedModelClient,
+  startScriptedModelServer,
+  type ScriptedModelServer,
+} from "@/test/scripted-model-server";
 import { Reactions } from "./history";
 import { RATE_NOTICE } from "./inbox";
 import { modelResponder } from "./model-responder";
@@ -30,9 +33,7 @@ const run = withRunningWorker({
     model = await startScriptedModelServer();
   },
   options: () => ({
-    responder: modelResponder(
-      createModelClient({ baseURL: model.baseURL, apiKey: "test", model: "scripted", maxTokens: 64 }),
-    ),
+    responder: modelResponder(scriptedModelClient(model, { maxTokens: 64 })),
   }),
   tearDown: () => model.close(),
 });

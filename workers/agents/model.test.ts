@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { waitFor } from "@/test/convos";
-import { createModelClient } from "@/lib/llm";
 import {
   lastUserText,
+  scriptedModelClient,
   startScriptedModelServer,
   type ScriptedModelServer,
 } from "@/test/scripted-model-server";
@@ -27,14 +27,7 @@ const run = withRunningWorker({
   },
   options: () => ({
     responder: modelResponder(
-      createModelClient({
-        baseURL: model.baseURL,
-        apiKey: "test",
-        model: "scripted",
-        timeoutMs: 4_000,
-        maxRetries: 1,
-        backoff: { baseMs: 20, capMs: 50 },
-      }),
+      scriptedModelClient(model, { timeoutMs: 4_000, maxRetries: 1, backoff: { baseMs: 20, capMs: 50 } }),
     ),
     thinkingAfterMs: 300,
   }),

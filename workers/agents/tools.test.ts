@@ -15,9 +15,10 @@ import {
 import { describe, expect, it } from "vitest";
 import { join, resolveProfiles, type ProfileMessage } from "@/lib/convos";
 import { newIdentity, waitFor, type Identity } from "@/test/convos";
-import { createModelClient, type ChatMessage } from "@/lib/llm";
+import type { ChatMessage } from "@/lib/llm";
 import {
   lastUserText,
+  scriptedModelClient,
   startScriptedModelServer,
   type RecordedRequest,
   type ScriptedModelServer,
@@ -41,15 +42,7 @@ const run = withRunningWorker({
     model = await startScriptedModelServer();
   },
   options: () => ({
-    responder: modelResponder(
-      createModelClient({
-        baseURL: model.baseURL,
-        apiKey: "test",
-        model: "scripted",
-        timeoutMs: 8_000,
-        maxRetries: 0,
-      }),
-    ),
+    responder: modelResponder(scriptedModelClient(model, { timeoutMs: 8_000, maxRetries: 0 })),
     thinkingAfterMs: 5_000,
   }),
   tearDown: () => model.close(),
