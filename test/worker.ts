@@ -5,7 +5,14 @@ import { afterAll, beforeAll } from "vitest";
 import { joinByInvite, newIdentity, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import type { ModelClientOptions } from "@/lib/llm/client";
+import { modelResponder } from "@/workers/agents/model-responder";
 import { startWorker, type RunningWorker, type WorkerOptions } from "@/workers/agents/worker";
+import {
+  scriptedModelClient,
+  startScriptedModelServer,
+  type ScriptedModelServer,
+} from "./scripted-model-server";
 import { tempDir } from "./temp-dir";
 import { texts } from "./xmtp-clients";
 
@@ -53,6 +60,8 @@ export interface RunningWorkerTest {
   readonly db: TestDatabase["db"];
   /** A temp dir for the file's identities, removed after all. */
   readonly tmp: { dir: string; remove: () => void };
+  /** The scripted model server the workers answer with (with the `model` option). */
+  readonly model: ScriptedModelServer;
   /** The worker started last, while any runs. */
   readonly worker: RunningWorker | undefined;
   /** Starts another worker with `fastOptions`, the file's `options` and `o`; it is stopped after all. */
@@ -63,22 +72,25 @@ export interface RunningWorkerTest {
 
 /**
  * Registers the hooks of a worker test file: beforeAll makes the environment (pool target `idle`),
- * runs `setUp`, starts a first worker unless `startFirst` is false and waits for the pool at target;
- * afterAll stops the workers, runs `tearDown`, drops the database and removes the temp dir.
+ * starts the scripted model server (with `model`), starts a first worker unless
+ * `startFirst` is false and waits for the pool at target; afterAll stops the workers, runs `tearDown`,
+ * closes the model server, drops the database and removes the temp dir.
  */
 export function withRunningWorker(o: {
   idle: number;
   /** Prefix of the temp dir's name. */
   prefix: string;
-  /** Options of every worker the file starts (called per start, after `setUp`). */
-  options?: () => Partial<WorkerOptions>;
+  /** Workers answer with a scripted model server's model, through a client with these options. */
+  model?: Omit<Partial<ModelClientOptions>, "baseURL">;
+  /** Options of every worker the file starts. */
+  options?: Partial<WorkerOptions>;
   startFirst?: boolean;
   /** How long the first worker may take to fill the pool. */
   poolTimeoutMs?: number;
-  setUp?: () => Promise<void>;
   tearDown?: () => Promise<void>;
 }): RunningWorkerTest {
   let env: WorkerTestEnv | undefined;
+  let model: ScriptedModelServer | undefined;
   const workers: RunningWorker[] = [];
   const tmp = tempDir(`${o.prefix}-`);
   const run: RunningWorkerTest = {
@@ -87,11 +99,21 @@ export function withRunningWorker(o: {
       return env.t.db;
     },
     tmp,
+    get model() {
+      if (!model) throw new Error("the scripted model server is started in beforeAll, with the model option");
+      return model;
+    },
     get worker() {
       return workers.at(-1);
     },
     async start(extra = {}) {
-      const w = await startWorker({ ...fastOptions, ...o.options?.(), ...extra });
+      const responder = o.model && modelResponder(scriptedModelClient(run.model, o.model));
+      const w = await startWorker({
+        ...fastOptions,
+        ...(responder && { responder }),
+        ...o.options,
+        ...extra,
+      });
       workers.push(w);
       return w;
     },
@@ -101,7 +123,7 @@ export function withRunningWorker(o: {
   };
   beforeAll(async () => {
     env = await workerTestEnv(o.idle);
-    await o.setUp?.();
+    if (o.model) model = await startScriptedModelServer();
     if (o.startFirst === false) return;
     await run.start();
     await waitFor(
@@ -113,6 +135,7 @@ export function withRunningWorker(o: {
   afterAll(async () => {
     await Promise.allSettled(workers.splice(0).map((w) => w.stop()));
     await o.tearDown?.();
+    await model?.close();
     await env?.cleanup();
     tmp.remove();
   });

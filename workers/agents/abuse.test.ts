@@ -14,29 +14,12 @@ import type { Group } from "@xmtp/node-sdk";
 import { describe, expect, it } from "vitest";
 import { newIdentity, waitFor } from "@/test/convos";
 import { INCOMING_MAX_CHARS } from "@/lib/llm/budget";
-import {
-  scriptedModelClient,
-  startScriptedModelServer,
-  type ScriptedModelServer,
-} from "@/test/scripted-model-server";
 import { Reactions } from "./history";
 import { RATE_NOTICE } from "./inbox";
-import { modelResponder } from "./model-responder";
 import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
 
-let model: ScriptedModelServer;
-const run = withRunningWorker({
-  idle: 3,
-  prefix: "agents-abuse",
-  setUp: async () => {
-    model = await startScriptedModelServer();
-  },
-  options: () => ({
-    responder: modelResponder(scriptedModelClient(model, { maxTokens: 64 })),
-  }),
-  tearDown: () => model.close(),
-});
+const run = withRunningWorker({ idle: 3, prefix: "agents-abuse", model: { maxTokens: 64 } });
 const { tmp } = run;
 
 let a: LaunchedForTest;
@@ -56,9 +39,9 @@ describe("abuse limits", () => {
 
   it("every model call carries max_tokens, and a long message reaches the model cut to its bound", async () => {
     const long = "word ".repeat(4_000); // 20,000 characters
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     await ask(a.group, a.agentInbox, long);
-    const sent = model.requests.slice(before);
+    const sent = run.model.requests.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0].max_tokens).toBe(64);
     const question = sent[0].messages.at(-1)?.content ?? "";

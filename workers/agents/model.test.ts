@@ -6,32 +6,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { waitFor } from "@/test/convos";
-import {
-  lastUserText,
-  scriptedModelClient,
-  startScriptedModelServer,
-  type ScriptedModelServer,
-} from "@/test/scripted-model-server";
+import { lastUserText } from "@/test/scripted-model-server";
 import { capText } from "./answer";
 import { Reactions } from "./history";
-import { APOLOGY, modelResponder, PLATFORM_RULES } from "./model-responder";
+import { APOLOGY, PLATFORM_RULES } from "./model-responder";
 import { ask, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
 
-let model: ScriptedModelServer;
 const run = withRunningWorker({
   idle: 2,
   prefix: "agents-model",
-  setUp: async () => {
-    model = await startScriptedModelServer();
-  },
-  options: () => ({
-    responder: modelResponder(
-      scriptedModelClient(model, { timeoutMs: 4_000, maxRetries: 1, backoff: { baseMs: 20, capMs: 50 } }),
-    ),
-    thinkingAfterMs: 300,
-  }),
-  tearDown: () => model.close(),
+  model: { timeoutMs: 4_000, maxRetries: 1, backoff: { baseMs: 20, capMs: 50 } },
+  options: { thinkingAfterMs: 300 },
 });
 const { tmp, start } = run;
 
@@ -42,7 +28,7 @@ describe("model-backed agent", () => {
     a = await launchAndJoin(tmp.dir, "Chef", "You suggest recipes.\nOnly vegetarian ones.");
     expect(await ask(a.group, a.agentInbox, "what's for dinner?")).toEqual(["echo: what's for dinner?"]);
     expect(await ask(a.group, a.agentInbox, "and dessert?")).toEqual(["echo: and dessert?"]);
-    const request = model.requests.at(-1)!;
+    const request = run.model.requests.at(-1)!;
     expect(request.model).toBe("scripted");
     expect(request.messages[0].role).toBe("system");
     expect(request.messages[0].content).toContain(PLATFORM_RULES);
@@ -64,7 +50,7 @@ describe("model-backed agent", () => {
 
   it("reacts 👀 on a slow answer and takes it back; splits a long answer; reactions to its messages are context", async () => {
     const long = `${"First part. ".repeat(100).trim()}\n\n${"Second part. ".repeat(100).trim()}`;
-    model.script({ text: long, delayMs: 900 });
+    run.model.script({ text: long, delayMs: 900 });
     const parts = await ask(a.group, a.agentInbox, "tell me everything", 2);
     expect(parts.every((p) => p.length <= 1_500)).toBe(true);
     expect(parts.join("\n\n")).toBe(long);
@@ -91,10 +77,10 @@ describe("model-backed agent", () => {
       content: "👍",
       schema: Reactions.Unicode,
     });
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     expect(await ask(a.group, a.agentInbox, "thanks")).toEqual(["echo: thanks"]);
-    expect(model.requests.length).toBe(before + 1); // the reaction itself was not answered
-    const sent = model.requests.at(-1)!.messages;
+    expect(run.model.requests.length).toBe(before + 1); // the reaction itself was not answered
+    const sent = run.model.requests.at(-1)!.messages;
     expect(sent.at(-2)).toEqual({
       role: "user",
       content: `member ${a.operator.client.inboxId.slice(0, 8)}: (reacted 👍 to your message: "${ownAnswer.text}")`,
@@ -102,11 +88,11 @@ describe("model-backed agent", () => {
   });
 
   it("model failures (500, timeout, malformed) give one short apology each, and the agent keeps working", async () => {
-    model.script({ status: 500 }, { status: 500 });
+    run.model.script({ status: 500 }, { status: 500 });
     expect(await ask(a.group, a.agentInbox, "one")).toEqual([APOLOGY]);
-    model.script({ hang: true });
+    run.model.script({ hang: true });
     expect(await ask(a.group, a.agentInbox, "two")).toEqual([APOLOGY]);
-    model.script({ malformed: true });
+    run.model.script({ malformed: true });
     expect(await ask(a.group, a.agentInbox, "three")).toEqual([APOLOGY]);
     expect(await ask(a.group, a.agentInbox, "four")).toEqual(["echo: four"]);
     expect((await texts(a.group)).filter((m) => m.text === APOLOGY)).toHaveLength(3);
@@ -115,21 +101,21 @@ describe("model-backed agent", () => {
   it("when a reply's most possible cost would pass its token cap, the agent says so instead of calling the model", async () => {
     const { tokensUsed } = await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
     await run.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: tokensUsed + 100_000 } });
-    model.script({ text: "last one", tokens: 10 });
+    run.model.script({ text: "last one", tokens: 10 });
     expect(await ask(a.group, a.agentInbox, "still under")).toEqual(["last one"]);
     expect((await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).tokensUsed).toBe(
       tokensUsed + 10,
     );
     // 100 tokens left: under the cap, but less than the prompt plus max_tokens could cost.
     await run.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: tokensUsed + 110 } });
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     expect(await ask(a.group, a.agentInbox, "over now")).toEqual([capText(tokensUsed + 110)]);
-    expect(model.requests.length).toBe(before);
+    expect(run.model.requests.length).toBe(before);
     await run.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: null } });
   });
 
   it("a worker stopped in the middle of a burst: no answer lost, none doubled", async () => {
-    model.setDefault((r) => ({ text: `echo: ${lastUserText(r)}`, tokens: 1, delayMs: 600 }));
+    run.model.setDefault((r) => ({ text: `echo: ${lastUserText(r)}`, tokens: 1, delayMs: 600 }));
     await run.stopAll();
     // A short grace period: on stop, the answer in flight is aborted and left claimed; the queued ones stay unclaimed.
     const first = await start({ graceMs: 100 });

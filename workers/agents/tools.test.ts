@@ -16,36 +16,22 @@ import { describe, expect, it } from "vitest";
 import { join, resolveProfiles, type ProfileMessage } from "@/lib/convos";
 import { newIdentity, waitFor, type Identity } from "@/test/convos";
 import type { ChatMessage } from "@/lib/llm";
-import {
-  lastUserText,
-  scriptedModelClient,
-  startScriptedModelServer,
-  type RecordedRequest,
-  type ScriptedModelServer,
-} from "@/test/scripted-model-server";
+import { lastUserText, type RecordedRequest } from "@/test/scripted-model-server";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { optionEmoji } from "@/lib/polls/votes";
 import { messageRef } from "./group";
 import { Reactions } from "./history";
-import { modelResponder } from "./model-responder";
 import { ask, withRunningWorker } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
 import { ANSWER_TOKEN_BUDGET, MAX_TOOL_ROUNDS } from "./tool-loop";
 import { INTERRUPTED } from "./tool-session";
 
-let model: ScriptedModelServer;
 const run = withRunningWorker({
   idle: 3,
   prefix: "agents-tools",
   poolTimeoutMs: 60_000,
-  setUp: async () => {
-    model = await startScriptedModelServer();
-  },
-  options: () => ({
-    responder: modelResponder(scriptedModelClient(model, { timeoutMs: 8_000, maxRetries: 0 })),
-    thinkingAfterMs: 5_000,
-  }),
-  tearDown: () => model.close(),
+  model: { timeoutMs: 8_000, maxRetries: 0 },
+  options: { thinkingAfterMs: 5_000 },
 });
 const { tmp, start } = run;
 
@@ -110,8 +96,8 @@ let room: Room;
 describe("agent tools", () => {
   it("react: the member sees the agent's reaction on their message", async () => {
     room = await launch("Helper");
-    model.script({ toolCalls: [{ name: "react", arguments: { emoji: "👍" } }] }, { text: "" });
-    const before = model.requests.length;
+    run.model.script({ toolCalls: [{ name: "react", arguments: { emoji: "👍" } }] }, { text: "" });
+    const before = run.model.requests.length;
     const id = await room.group.sendText("I'll bring the drinks");
     const reaction = await waitFor("the agent's reaction", async () => {
       const m = (await messagesOf(room.group)).find((x) => x.id === id);
@@ -120,8 +106,8 @@ describe("agent tools", () => {
     });
     expect(reaction).toMatchObject({ content: "👍", action: Reactions.Added, reference: id });
     // The reaction goes out during the tool round; the model is asked again after it.
-    await waitFor("the round after the tool", () => model.requests.length >= before + 2);
-    const [asked, after] = model.requests.slice(before);
+    await waitFor("the round after the tool", () => run.model.requests.length >= before + 2);
+    const [asked, after] = run.model.requests.slice(before);
     expect(asked.tools?.map((t) => t.function.name)).toEqual([
       "react",
       "reply",
@@ -140,7 +126,7 @@ describe("agent tools", () => {
     await waitFor("the echo", async () =>
       (await texts(room.group)).some((m) => m.text === "echo: Is the museum open on Monday?"),
     );
-    model.script(
+    run.model.script(
       {
         toolCalls: [
           { name: "reply", arguments: { message: messageRef(earlier), text: "Closed on Mondays." } },
@@ -160,13 +146,13 @@ describe("agent tools", () => {
   });
 
   it("list: items added and checked off by chatting; the member reads the list", async () => {
-    model.setDefault(echoToolResult);
-    model.script({
+    run.model.setDefault(echoToolResult);
+    run.model.script({
       toolCalls: [{ name: "list", arguments: { action: "add", list: "Shopping", items: ["milk", "eggs"] } }],
     });
     const added = await ask(room.group, room.agentInbox, "add milk and eggs to shopping");
     expect(added).toEqual(["Added 2.\nshopping:\n1. [ ] milk\n2. [ ] eggs"]);
-    model.script({
+    run.model.script({
       toolCalls: [{ name: "list", arguments: { action: "check", list: "shopping", items: ["milk"] } }],
     });
     expect(await ask(room.group, room.agentInbox, "got the milk")).toEqual([
@@ -183,7 +169,7 @@ describe("agent tools", () => {
   });
 
   it("poll: members vote by reply and by reaction, the last vote counts; the tally and close reach the chat", async () => {
-    model.script(
+    run.model.script(
       {
         toolCalls: [
           {
@@ -205,7 +191,7 @@ describe("agent tools", () => {
     const inviteUrl = (await run.db.identity.findUniqueOrThrow({ where: { id: room.identityId } }))
       .inviteUrl!;
     const bobGroup = await joinWithProfile(bob, inviteUrl, "Bob");
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     // Alice: a reply "2", then she changes her mind with 3️⃣. Bob: 1️⃣.
     await room.group.sendReply({
       reference: pollMessage.id,
@@ -229,20 +215,20 @@ describe("agent tools", () => {
         (await run.db.pollVote.count()) === 2 &&
         (await run.db.pollVote.count({ where: { option: 3 } })) === 1,
     );
-    expect(model.requests.length).toBe(before); // votes are not answered
-    model.script({ toolCalls: [{ name: "poll", arguments: { action: "close" } }] });
+    expect(run.model.requests.length).toBe(before); // votes are not answered
+    run.model.script({ toolCalls: [{ name: "poll", arguments: { action: "close" } }] });
     const [tally] = await ask(room.group, room.agentInbox, "close the poll");
     expect(tally).toBe(
       "Poll 1 (closed): Dinner?\n1. Pizza: 1 (Bob)\n2. Sushi: 0\n3. Tacos: 1 (Alice)\n2 votes.",
     );
     // A vote after closing does not count.
     await react(bobGroup, optionEmoji(2));
-    model.script({ toolCalls: [{ name: "poll", arguments: { action: "results" } }] });
+    run.model.script({ toolCalls: [{ name: "poll", arguments: { action: "results" } }] });
     expect((await ask(room.group, room.agentInbox, "results?"))[0]).toContain("1. Pizza: 1 (Bob)");
   });
 
   it("set_profile: members see the agent's new name", async () => {
-    model.script({ toolCalls: [{ name: "set_profile", arguments: { name: "Chef Bot" } }] });
+    run.model.script({ toolCalls: [{ name: "set_profile", arguments: { name: "Chef Bot" } }] });
     await ask(room.group, room.agentInbox, "call yourself Chef Bot");
     const profiles = resolveProfiles(
       (await messagesOf(room.group)) as unknown as ProfileMessage[],
@@ -252,16 +238,16 @@ describe("agent tools", () => {
   });
 
   it(`the loop stops offering tools after ${MAX_TOOL_ROUNDS} rounds; failed calls go back to the model as text`, async () => {
-    model.script(
+    run.model.script(
       { toolCalls: [{ name: "no_such_tool", arguments: {} }] },
       { toolCalls: [{ name: "list", arguments: "{not json" }] },
       { toolCalls: [{ name: "react", arguments: { message: "ffffffff", emoji: "👍" } }] },
       { toolCalls: [{ name: "list", arguments: { action: "show", list: "nothing here" } }] },
       { text: "I gave up." },
     );
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     expect(await ask(room.group, room.agentInbox, "do something odd")).toEqual(["I gave up."]);
-    const sent = model.requests.slice(before);
+    const sent = run.model.requests.slice(before);
     expect(sent).toHaveLength(MAX_TOOL_ROUNDS + 1);
     expect(sent.slice(0, MAX_TOOL_ROUNDS).every((r) => (r.tools?.length ?? 0) > 0)).toBe(true);
     expect(sent.at(-1)!.tools).toBeUndefined();
@@ -278,22 +264,22 @@ describe("agent tools", () => {
     // The cap's remainder never stops the tools first: each call reserves its worst case under the cap
     // (lib/llm/budget.ts), so an agent near its cap is refused the call and says so. The answer's own budget does.
     await run.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: null } });
-    model.script(
+    run.model.script(
       { toolCalls: [{ name: "list", arguments: { action: "lists" } }], tokens: ANSWER_TOKEN_BUDGET },
       { text: "That's all I can do.", tokens: 1 },
     );
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     expect(await ask(room.group, room.agentInbox, "what lists do we have?")).toEqual([
       "That's all I can do.",
     ]);
-    const [first, second] = model.requests.slice(before);
+    const [first, second] = run.model.requests.slice(before);
     expect(first.tools?.length).toBeGreaterThan(0);
     expect(second.tools).toBeUndefined();
   });
 
   it("a crash between the tools' effects and the answer: the next run answers without repeating them", async () => {
     // Round one: a reaction (a message effect) and a list write (a database effect); then the model hangs.
-    model.script(
+    run.model.script(
       {
         toolCalls: [
           { name: "react", arguments: { emoji: "✅" } },
@@ -313,15 +299,15 @@ describe("agent tools", () => {
         where: { identityId_messageId: { identityId: room.identityId, messageId: id } },
       }),
     ).toMatchObject({ kind: expect.stringMatching(/^answering:/) });
-    const before = model.requests.length;
-    model.script({ text: "Added it." });
+    const before = run.model.requests.length;
+    run.model.script({ text: "Added it." });
     await start();
     await waitFor(
       "the answer after the restart",
       async () => (await texts(room.group)).some((m) => m.text === "Added it."),
       30_000,
     );
-    const after = model.requests.slice(before);
+    const after = run.model.requests.slice(before);
     expect(after).toHaveLength(1); // round one was replayed from the ledger, not asked again
     expect(toolResults(after[0])).toEqual(["Reacted ✅.", "Added 1.\ntodo:\n1. [ ] book the boat"]);
     const m = (await messagesOf(room.group)).find((x) => x.id === id)!;
@@ -336,14 +322,14 @@ describe("agent tools", () => {
     const bob = await newIdentity(tmp.dir);
     const inviteUrl = (await run.db.identity.findUniqueOrThrow({ where: { id: r.identityId } })).inviteUrl!;
     const bobGroup = await joinWithProfile(bob, inviteUrl, "Bob");
-    model.setDefault((req) => ({ text: `echo: ${lastUserText(req)}` }));
+    run.model.setDefault((req) => ({ text: `echo: ${lastUserText(req)}` }));
     await ask(r.group, r.agentInbox, "I'm vegetarian");
     await bobGroup.sync();
     const bobAsked = await bobGroup.sendText("what should I cook tonight?");
     await waitFor("the answer to Bob", async () =>
       (await texts(r.group)).some((m) => m.text === "echo: what should I cook tonight?"),
     );
-    const request = model.requests.at(-1)!;
+    const request = run.model.requests.at(-1)!;
     const system = request.messages[0].content as string;
     expect(system).toMatch(/Members of this conversation: (Alice, Bob|Bob, Alice), and you \(Cook\)\./);
     const tokyoHour = new Intl.DateTimeFormat("en-GB", {
