@@ -16,6 +16,30 @@ function Result({ state }: { state: OperatorActionState }) {
   return <ActionStatus state={state} done={(d) => d.message} />;
 }
 
+/** A "Remove" button that posts `fields` to `action`; `label` names what it removes for screen readers. */
+function RemoveButton({
+  action,
+  fields,
+  label,
+}: {
+  action: (state: OperatorActionState, form: FormData) => Promise<OperatorActionState>;
+  fields: Record<string, string>;
+  label: string;
+}) {
+  const [state, formAction, pending] = useActionState(action, null);
+  return (
+    <form action={formAction} className="flex items-center gap-2">
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" disabled={pending} className={`${button} text-danger`} aria-label={label}>
+        Remove
+      </button>
+      <Result state={state} />
+    </form>
+  );
+}
+
 export function RemoveOperatorButton({
   agentId,
   inboxId,
@@ -25,21 +49,12 @@ export function RemoveOperatorButton({
   inboxId: string;
   label: string;
 }) {
-  const [state, formAction, pending] = useActionState(removeMyAgentOperator, null);
   return (
-    <form action={formAction} className="flex items-center gap-2">
-      <input type="hidden" name="agentId" value={agentId} />
-      <input type="hidden" name="inboxId" value={inboxId} />
-      <button
-        type="submit"
-        disabled={pending}
-        className={`${button} text-danger`}
-        aria-label={`Remove operator ${label}`}
-      >
-        Remove
-      </button>
-      <Result state={state} />
-    </form>
+    <RemoveButton
+      action={removeMyAgentOperator}
+      fields={{ agentId, inboxId }}
+      label={`Remove operator ${label}`}
+    />
   );
 }
 
@@ -85,21 +100,11 @@ export function AllowForm({ agentId }: { agentId: string }) {
 }
 
 export function DenyButton({ agentId, inboxId }: { agentId: string; inboxId: string }) {
-  const [state, formAction, pending] = useActionState(changeMyAgentAllowlist, null);
   return (
-    <form action={formAction} className="flex items-center gap-2">
-      <input type="hidden" name="agentId" value={agentId} />
-      <input type="hidden" name="inboxId" value={inboxId} />
-      <input type="hidden" name="op" value="deny" />
-      <button
-        type="submit"
-        disabled={pending}
-        className={`${button} text-danger`}
-        aria-label={`Take ${inboxId} off the allowlist`}
-      >
-        Remove
-      </button>
-      <Result state={state} />
-    </form>
+    <RemoveButton
+      action={changeMyAgentAllowlist}
+      fields={{ agentId, inboxId, op: "deny" }}
+      label={`Take ${inboxId} off the allowlist`}
+    />
   );
 }
