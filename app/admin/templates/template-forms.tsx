@@ -129,38 +129,56 @@ export function TemplateEditor({ template, tools }: { template?: Editable; tools
   );
 }
 
-export function TemplateRowControls({
+type RowTemplate = Pick<Template, "id" | "name" | "published" | "featured" | "sortOrder">;
+
+/** Flips one flag of a template: the button says `label` while the flag is off, `undo` while it is on. */
+function FlagButton({
+  formAction,
+  pending,
   template,
+  flag,
+  label,
+  undo,
 }: {
-  template: Pick<Template, "id" | "name" | "published" | "featured" | "sortOrder">;
+  formAction: (form: FormData) => void;
+  pending: boolean;
+  template: RowTemplate;
+  flag: "published" | "featured";
+  label: string;
+  undo: string;
 }) {
+  const text = template[flag] ? undo : label;
+  return (
+    <form action={formAction}>
+      <input type="hidden" name="id" value={template.id} />
+      <input type="hidden" name={flag} value={String(!template[flag])} />
+      <button type="submit" disabled={pending} className={button} aria-label={`${text} ${template.name}`}>
+        {text}
+      </button>
+    </form>
+  );
+}
+
+export function TemplateRowControls({ template }: { template: RowTemplate }) {
   const [state, formAction, pending] = useActionState(changeTemplateFlags, null);
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <form action={formAction}>
-        <input type="hidden" name="id" value={template.id} />
-        <input type="hidden" name="published" value={String(!template.published)} />
-        <button
-          type="submit"
-          disabled={pending}
-          className={button}
-          aria-label={`${template.published ? "Unpublish" : "Publish"} ${template.name}`}
-        >
-          {template.published ? "Unpublish" : "Publish"}
-        </button>
-      </form>
-      <form action={formAction}>
-        <input type="hidden" name="id" value={template.id} />
-        <input type="hidden" name="featured" value={String(!template.featured)} />
-        <button
-          type="submit"
-          disabled={pending}
-          className={button}
-          aria-label={`${template.featured ? "Unfeature" : "Feature"} ${template.name}`}
-        >
-          {template.featured ? "Unfeature" : "Feature"}
-        </button>
-      </form>
+      <FlagButton
+        formAction={formAction}
+        pending={pending}
+        template={template}
+        flag="published"
+        label="Publish"
+        undo="Unpublish"
+      />
+      <FlagButton
+        formAction={formAction}
+        pending={pending}
+        template={template}
+        flag="featured"
+        label="Feature"
+        undo="Unfeature"
+      />
       <form action={formAction} className="flex items-center gap-1">
         <input type="hidden" name="id" value={template.id} />
         <label className="sr-only" htmlFor={`order-${template.id}`}>
