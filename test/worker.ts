@@ -133,11 +133,14 @@ export function withRunningWorker(o: {
     );
   });
   afterAll(async () => {
-    await Promise.allSettled(workers.splice(0).map((w) => w.stop()));
+    const stopped = await Promise.allSettled(workers.splice(0).map((w) => w.stop()));
     await o.tearDown?.();
     await model?.close();
     await env?.cleanup();
     tmp.remove();
+    // A worker that cannot stop cleanly fails the file, once everything else is cleaned up.
+    const failed = stopped.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
   });
   return run;
 }
