@@ -1,4 +1,4 @@
-/** Test helpers for the worker: a database, DATA_DIR and MASTER_KEY per test file, and readers of a group. */
+/** Test helpers for the worker: a database, DATA_DIR and MASTER_KEY per test file, the hooks that run workers for a file (withRunningWorker), and readers of a group. */
 import type { Group } from "@xmtp/node-sdk";
 import pino from "pino";
 import { afterAll, beforeAll } from "vitest";
