@@ -11,6 +11,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import type { Group } from "@xmtp/node-sdk";
 import pg from "pg";
 import { openChatSession, type ChatSession } from "../lib/chat/session";
+import { processAlive } from "../scripts/process-alive.ts";
 import { E2E } from "./env";
 import { closeMailbox, signInByEmail } from "./mailbox";
 import { waitForIdle } from "./pool";
@@ -76,18 +77,9 @@ async function waitForRestart(
   return seen;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 async function killAndWait(pid: number) {
   process.kill(pid, "SIGKILL");
-  await expect.poll(() => alive(pid), { timeout: 5_000, intervals: [50] }).toBe(false);
+  await expect.poll(() => processAlive(pid), { timeout: 5_000, intervals: [50] }).toBe(false);
 }
 
 /**

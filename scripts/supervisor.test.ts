@@ -14,6 +14,7 @@ import {
   type RestartInfo,
   type SupervisedPart,
 } from "./supervisor.ts";
+import { processAlive } from "./process-alive.ts";
 
 const node = (code: string) => ({ command: process.execPath, args: ["-e", code], env: () => process.env });
 const fast = { maxTries: 3, initialDelayMs: 50, maxDelayMs: 120, stableAfterMs: 10_000 };
@@ -39,15 +40,6 @@ function watched(spec: Parameters<typeof supervise>[0]) {
   const part = parts.at(-1)!;
   return { part, starts, restarts, failedOnce, failed: () => failed };
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function until(what: string, check: () => boolean, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
@@ -91,7 +83,7 @@ describe("restart policy", () => {
     await until("the restart", () => w.starts.length === 2);
     expect(w.restarts).toEqual([{ name: "sleeper", exit: "SIGKILL", attempt: 1, delayMs: 50 }]);
     expect(w.part.pid).not.toBe(first);
-    expect(alive(w.part.pid!)).toBe(true);
+    expect(processAlive(w.part.pid!)).toBe(true);
     expect(w.part.restarts).toBe(1);
   });
 
@@ -120,7 +112,7 @@ describe("restart policy", () => {
     await until("the first run", () => w.starts.length === 1);
     const group = w.starts[0].pid!;
     await w.failedOnce;
-    expect(alive(-group)).toBe(false);
+    expect(processAlive(-group)).toBe(false);
   });
 
   it("names the signal when a wrapper like tsx reports it as exit code 128 + n", async () => {
@@ -166,7 +158,7 @@ describe("restart policy", () => {
     const t0 = Date.now();
     await w.part.stop("SIGTERM", 500);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(450);
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
     await new Promise((r) => setTimeout(r, 300));
     expect(w.starts).toHaveLength(1);
     expect(w.restarts).toEqual([]);
@@ -174,7 +166,7 @@ describe("restart policy", () => {
 
     w.part.start(); // a stopped part can be started again (the run command does so with the worker)
     await until("the second run", () => w.starts.length === 2);
-    expect(alive(w.part.pid!)).toBe(true);
+    expect(processAlive(w.part.pid!)).toBe(true);
   });
 
   it("start() while stop() is under way starts a new run once the old one is gone, and counts no crash", async () => {
@@ -186,8 +178,8 @@ describe("restart policy", () => {
     w.part.start(); // what the run command does with the worker around a restart of the local node
     await stopped;
     await until("the second run", () => w.starts.length === 2);
-    expect(alive(first)).toBe(false);
-    expect(alive(w.part.pid!)).toBe(true);
+    expect(processAlive(first)).toBe(false);
+    expect(processAlive(w.part.pid!)).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
     expect(w.starts).toHaveLength(2);
     expect(w.restarts).toEqual([]);

@@ -51,15 +51,18 @@ export interface TestConversation {
   stop(): Promise<unknown>;
 }
 
-/** A conversation made by a new identity (an agent, by default) with its invite, letting joiners in until stop(). */
+/**
+ * A conversation made by a new identity with its invite, letting joiners in until stop(). With `creatorName`
+ * the creator has a Convos profile (an agent's, by default); without, none.
+ */
 export async function openTestConversation(
   dir: string,
-  o: { name: string; creatorName: string; memberKind?: number },
+  o: { name: string; creatorName?: string; memberKind?: number },
 ): Promise<TestConversation> {
   const creator = await newIdentity(dir);
   const group = await createConvosConversation(creator.client, {
     name: o.name,
-    profile: { name: o.creatorName, memberKind: o.memberKind ?? 1 },
+    profile: o.creatorName === undefined ? undefined : { name: o.creatorName, memberKind: o.memberKind ?? 1 },
   });
   const processor = await startJoinRequestProcessor({
     client: creator.client,

@@ -7,7 +7,13 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ChatMessage, ToolSpec } from "../lib/llm/client";
+import {
+  createModelClient,
+  type ChatMessage,
+  type ModelClient,
+  type ModelClientOptions,
+  type ToolSpec,
+} from "../lib/llm/client";
 
 /** A tool call the script asks for; `arguments` is sent JSON-encoded unless it is already a string. */
 export interface ScriptedToolCall {
@@ -135,4 +141,12 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A model client of `server` (model "scripted"), with the client options a test sets. */
+export function scriptedModelClient(
+  server: ScriptedModelServer,
+  o: Omit<Partial<ModelClientOptions>, "baseURL"> = {},
+): ModelClient {
+  return createModelClient({ baseURL: server.baseURL, apiKey: "test", model: "scripted", ...o });
 }

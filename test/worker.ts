@@ -1,9 +1,18 @@
-/** Test helpers for the worker: a database, DATA_DIR and MASTER_KEY per test file, and readers of a group. */
+/** Test helpers for the worker: a database, DATA_DIR and MASTER_KEY per test file, the hooks that run workers for a file (withRunningWorker), and readers of a group. */
 import type { Group } from "@xmtp/node-sdk";
 import pino from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { joinByInvite, newIdentity, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import type { ModelClientOptions } from "@/lib/llm/client";
+import { modelResponder } from "@/workers/agents/model-responder";
+import { startWorker, type RunningWorker, type WorkerOptions } from "@/workers/agents/worker";
+import {
+  scriptedModelClient,
+  startScriptedModelServer,
+  type ScriptedModelServer,
+} from "./scripted-model-server";
 import { tempDir } from "./temp-dir";
 import { texts } from "./xmtp-clients";
 
@@ -44,6 +53,96 @@ export async function workerTestEnv(targetIdle: number): Promise<WorkerTestEnv> 
       remove();
     },
   };
+}
+
+export interface RunningWorkerTest {
+  /** The test file's database (set from beforeAll on). */
+  readonly db: TestDatabase["db"];
+  /** A temp dir for the file's identities, removed after all. */
+  readonly tmp: { dir: string; remove: () => void };
+  /** The scripted model server the workers answer with (with the `model` option). */
+  readonly model: ScriptedModelServer;
+  /** The worker started last, while any runs. */
+  readonly worker: RunningWorker | undefined;
+  /** Starts another worker with `fastOptions`, the file's `options` and `o`; it is stopped after all. */
+  start(o?: Partial<WorkerOptions>): Promise<RunningWorker>;
+  /** Stops every worker started so far. */
+  stopAll(): Promise<void>;
+}
+
+/**
+ * Registers the hooks of a worker test file: beforeAll makes the environment (pool target `idle`),
+ * starts the scripted model server (with `model`), starts a first worker unless
+ * `startFirst` is false and waits for the pool at target; afterAll stops the workers, runs `tearDown`,
+ * closes the model server, drops the database and removes the temp dir.
+ */
+export function withRunningWorker(o: {
+  idle: number;
+  /** Prefix of the temp dir's name. */
+  prefix: string;
+  /** Workers answer with a scripted model server's model, through a client with these options. */
+  model?: Omit<Partial<ModelClientOptions>, "baseURL">;
+  /** Options of every worker the file starts. */
+  options?: Partial<WorkerOptions>;
+  startFirst?: boolean;
+  /** How long the first worker may take to fill the pool. */
+  poolTimeoutMs?: number;
+  tearDown?: () => Promise<void>;
+}): RunningWorkerTest {
+  let env: WorkerTestEnv | undefined;
+  let model: ScriptedModelServer | undefined;
+  const workers: RunningWorker[] = [];
+  const tmp = tempDir(`${o.prefix}-`);
+  const run: RunningWorkerTest = {
+    get db() {
+      if (!env) throw new Error("the worker test environment is made in beforeAll");
+      return env.t.db;
+    },
+    tmp,
+    get model() {
+      if (!model) throw new Error("the scripted model server is started in beforeAll, with the model option");
+      return model;
+    },
+    get worker() {
+      return workers.at(-1);
+    },
+    async start(extra = {}) {
+      const responder = o.model && modelResponder(scriptedModelClient(run.model, o.model));
+      const w = await startWorker({
+        ...fastOptions,
+        ...(responder && { responder }),
+        ...o.options,
+        ...extra,
+      });
+      workers.push(w);
+      return w;
+    },
+    async stopAll() {
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+    },
+  };
+  beforeAll(async () => {
+    env = await workerTestEnv(o.idle);
+    if (o.model) model = await startScriptedModelServer();
+    if (o.startFirst === false) return;
+    await run.start();
+    await waitFor(
+      "pool at target",
+      async () => (await run.db.identity.count({ where: { status: "idle" } })) === o.idle,
+      o.poolTimeoutMs ?? 30_000,
+    );
+  });
+  afterAll(async () => {
+    const stopped = await Promise.allSettled(workers.splice(0).map((w) => w.stop()));
+    await o.tearDown?.();
+    await model?.close();
+    await env?.cleanup();
+    tmp.remove();
+    // A worker that cannot stop cleanly fails the file, once everything else is cleaned up.
+    const failed = stopped.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+  });
+  return run;
 }
 
 /** Joins a conversation through its invite as `who`; fails the test unless joined. */

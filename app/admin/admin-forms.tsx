@@ -1,20 +1,11 @@
 "use client";
 /** The admin page's small forms: each with a pending state and an aria-live result. */
 import { useActionState } from "react";
+import { ActionStatus, Success } from "@/app/_components/action-status";
 import { changeAgent, changePool, type AdminState } from "./actions";
 
 function Result({ state }: { state: AdminState }) {
-  return (
-    <span role="status" aria-live="polite" className="text-sm" data-testid="admin-result">
-      {state ? (
-        state.ok ? (
-          <span className="text-success">{state.data.message}</span>
-        ) : (
-          <span className="text-danger">{state.error.message}</span>
-        )
-      ) : null}
-    </span>
-  );
+  return <ActionStatus state={state} testId="admin-result" done={(d) => <Success message={d.message} />} />;
 }
 
 const button =

@@ -87,20 +87,33 @@ export async function saveJoinerIdentity(
   });
 }
 
-/** A join-claim that failed: agent failed with the reason, identity failed with the error, a failure event. */
+/**
+ * A join that failed: the joiner identity failed with the error, and a failure event. A join-claim's agent
+ * fails with the reason too; for an extra conversation (`extra`) only that identity fails and the agent stays live.
+ */
 export async function markJoinFailed(
   agentId: string,
   identityId: string,
   workerId: string,
   reason: JoinFailureReason,
   error: string,
+  { extra = false }: { extra?: boolean } = {},
 ): Promise<void> {
+  const message = `${reason}: ${error}`.slice(0, 2000);
   await db.$transaction([
-    db.agent.updateMany({
-      where: { id: agentId, status: "joining" },
-      data: { status: "failed", failureReason: reason },
+    ...(extra
+      ? []
+      : [
+          db.agent.updateMany({
+            where: { id: agentId, status: "joining" },
+            data: { status: "failed", failureReason: reason },
+          }),
+        ]),
+    db.identity.update({
+      where: { id: identityId },
+      data: { status: "failed", lastError: message, attempts: { increment: 1 } },
     }),
-    ...joinerFailureWrites(agentId, identityId, workerId, reason, error),
+    db.event.create({ data: { kind: "failure", agentId, identityId, workerId, error: message } }),
   ]);
 }
 
@@ -124,35 +137,6 @@ export async function createExtraJoinerIdentity(
     VALUES (${id}, 'joining', 'joiner', ${agentId}, false, ${joinUrl}, ${workerId},
             now() + ${leaseMs}::int * interval '1 millisecond', now())`;
   return id;
-}
-
-/** An extra conversation's join failed: only that identity fails (the agent stays live), with a failure event. */
-export async function markExtraJoinFailed(
-  agentId: string,
-  identityId: string,
-  workerId: string,
-  reason: JoinFailureReason,
-  error: string,
-): Promise<void> {
-  await db.$transaction(joinerFailureWrites(agentId, identityId, workerId, reason, error));
-}
-
-/** The writes every failed join shares: the joiner identity failed with the error, and a failure event. */
-function joinerFailureWrites(
-  agentId: string,
-  identityId: string,
-  workerId: string,
-  reason: JoinFailureReason,
-  error: string,
-): [ReturnType<typeof db.identity.update>, ReturnType<typeof db.event.create>] {
-  const message = `${reason}: ${error}`.slice(0, 2000);
-  return [
-    db.identity.update({
-      where: { id: identityId },
-      data: { status: "failed", lastError: message, attempts: { increment: 1 } },
-    }),
-    db.event.create({ data: { kind: "failure", agentId, identityId, workerId, error: message } }),
-  ];
 }
 
 /** What a handoff needs to know about an identity: its row and its agent's. */

@@ -20,6 +20,28 @@ interface Metrics {
   claimLatency: Histogram<"kind">;
 }
 
+/** A gauge of rows per status, read at scrape time; every status is reported, 0 when no row has it. */
+function perStatusGauge<Row extends { status: string; _count: { _all: number } }>(
+  registry: Registry,
+  name: string,
+  help: string,
+  statuses: readonly string[],
+  count: () => Promise<Row[]>,
+) {
+  new Gauge({
+    name,
+    help,
+    labelNames: ["status"] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await count();
+      for (const status of statuses) {
+        this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
+      }
+    },
+  });
+}
+
 function create(): Metrics {
   const registry = new Registry();
   const claims = new Counter({
@@ -41,18 +63,13 @@ function create(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  new Gauge({
-    name: "convos_pool_identities",
-    help: "XMTP identities per status (idle ones are the warm pool).",
-    labelNames: ["status"] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await db.identity.groupBy({ by: ["status"], _count: { _all: true } });
-      for (const status of Object.values(IdentityStatus)) {
-        this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
-      }
-    },
-  });
+  perStatusGauge(
+    registry,
+    "convos_pool_identities",
+    "XMTP identities per status (idle ones are the warm pool).",
+    Object.values(IdentityStatus),
+    () => db.identity.groupBy({ by: ["status"], _count: { _all: true } }),
+  );
   new Gauge({
     name: "convos_pool_target_idle",
     help: "The pool's target of idle identities (PoolSetting.targetIdle).",
@@ -61,18 +78,9 @@ function create(): Metrics {
       this.set((await getPoolSettings()).targetIdle);
     },
   });
-  new Gauge({
-    name: "convos_agents",
-    help: "Agents per status.",
-    labelNames: ["status"] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await db.agent.groupBy({ by: ["status"], _count: { _all: true } });
-      for (const status of Object.values(AgentStatus)) {
-        this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
-      }
-    },
-  });
+  perStatusGauge(registry, "convos_agents", "Agents per status.", Object.values(AgentStatus), () =>
+    db.agent.groupBy({ by: ["status"], _count: { _all: true } }),
+  );
   new Gauge({
     name: "convos_agent_messages",
     help: "Messages agents received (in) and sent (out), summed over all agents.",

@@ -11,55 +11,16 @@ process.env.AGENT_SENDER_REFILL_MS = "1000";
 process.env.AGENT_QUEUE_MAX = "50";
 
 import type { Group } from "@xmtp/node-sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newIdentity, tempDir, waitFor } from "@/test/convos";
-import { createModelClient } from "@/lib/llm";
+import { describe, expect, it } from "vitest";
+import { newIdentity, waitFor } from "@/test/convos";
 import { INCOMING_MAX_CHARS } from "@/lib/llm/budget";
-import { startScriptedModelServer, type ScriptedModelServer } from "@/test/scripted-model-server";
 import { Reactions } from "./history";
 import { RATE_NOTICE } from "./inbox";
-import { modelResponder } from "./model-responder";
-import {
-  ask,
-  fastOptions,
-  joinAs,
-  launchAndJoin,
-  workerTestEnv,
-  type LaunchedForTest,
-  type WorkerTestEnv,
-} from "../../test/worker";
+import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
-import { startWorker, type RunningWorker } from "./worker";
 
-let env: WorkerTestEnv;
-let model: ScriptedModelServer;
-let worker: RunningWorker;
-const tmp = tempDir("agents-abuse-");
-
-const start = () =>
-  startWorker({
-    ...fastOptions,
-    responder: modelResponder(
-      createModelClient({ baseURL: model.baseURL, apiKey: "test", model: "scripted", maxTokens: 64 }),
-    ),
-  });
-
-beforeAll(async () => {
-  env = await workerTestEnv(3);
-  model = await startScriptedModelServer();
-  worker = await start();
-  await waitFor(
-    "pool at target",
-    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 3,
-    30_000,
-  );
-});
-afterAll(async () => {
-  await worker?.stop();
-  await model.close();
-  await env.cleanup();
-  tmp.remove();
-});
+const run = withRunningWorker({ idle: 3, prefix: "agents-abuse", model: { maxTokens: 64 } });
+const { tmp } = run;
 
 let a: LaunchedForTest;
 
@@ -71,28 +32,28 @@ describe("abuse limits", () => {
     expect(await ask(a.group, a.agentInbox, "/invite Another", 1, 30_000)).toEqual([
       "I already have 1 extra conversations, the most I may open.",
     ]);
-    expect(await env.t.db.identity.count({ where: { agentId: a.agentId } })).toBe(2);
+    expect(await run.db.identity.count({ where: { agentId: a.agentId } })).toBe(2);
     // The launch and the one /invite.
-    expect(await env.t.db.event.count({ where: { agentId: a.agentId, kind: "claim" } })).toBe(2);
+    expect(await run.db.event.count({ where: { agentId: a.agentId, kind: "claim" } })).toBe(2);
   });
 
   it("every model call carries max_tokens, and a long message reaches the model cut to its bound", async () => {
     const long = "word ".repeat(4_000); // 20,000 characters
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     await ask(a.group, a.agentInbox, long);
-    const sent = model.requests.slice(before);
+    const sent = run.model.requests.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0].max_tokens).toBe(64);
     const question = sent[0].messages.at(-1)?.content ?? "";
     expect(question.length).toBeLessThan(INCOMING_MAX_CHARS + 100);
     expect(question).toMatch(/\[message cut: only the first 4000 characters are shown\]$/);
-    const agent = await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
+    const agent = await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
     expect(agent.tokenCap).toBeNull();
-    expect(await env.t.db.tokenReservation.count()).toBe(0); // the default cap reserved, then settled
+    expect(await run.db.tokenReservation.count()).toBe(0); // the default cap reserved, then settled
   });
 
   it("a flood from one sender: one notice, a bounded number of answers, the rest dropped; others still answered", async () => {
-    await env.t.db.agent.update({ where: { id: a.agentId }, data: { dmPolicy: "open" } });
+    await run.db.agent.update({ where: { id: a.agentId }, data: { dmPolicy: "open" } });
     const other = await newIdentity(tmp.dir);
     const otherGroup: Group<unknown> = await joinAs(other, a.inviteUrl);
     const flooder = await newIdentity(tmp.dir);
@@ -113,7 +74,7 @@ describe("abuse limits", () => {
     await waitFor(
       "the flood recorded",
       async () =>
-        (await env.t.db.handledMessage.count({
+        (await run.db.handledMessage.count({
           where: {
             identityId: a.identityId,
             messageId: { in: await floodIds(floodGroup, flooder.client.inboxId) },
@@ -126,7 +87,7 @@ describe("abuse limits", () => {
     expect(answeredFlood.length).toBeGreaterThanOrEqual(5);
     expect(answeredFlood.length).toBeLessThanOrEqual(5 + Math.ceil(seconds) + 1);
     expect(said.filter((t) => t === RATE_NOTICE)).toHaveLength(1);
-    const dropped = await env.t.db.handledMessage.count({
+    const dropped = await run.db.handledMessage.count({
       where: { identityId: a.identityId, kind: "dropped" },
     });
     expect(dropped).toBe(flood.length - answeredFlood.length);
@@ -136,14 +97,14 @@ describe("abuse limits", () => {
 
   it("an answer that failed is retried by a later catch-up pass, and counted", async () => {
     // The database refuses the first `sending` mark (sequences ignore rollbacks: exactly once).
-    await env.t.db.$executeRawUnsafe(`CREATE SEQUENCE fail_once`);
-    await env.t.db.$executeRawUnsafe(`
+    await run.db.$executeRawUnsafe(`CREATE SEQUENCE fail_once`);
+    await run.db.$executeRawUnsafe(`
       CREATE FUNCTION fail_once() RETURNS trigger AS $$
       BEGIN
         IF NEW.kind = 'sending' AND nextval('fail_once') = 1 THEN RAISE EXCEPTION 'injected failure'; END IF;
         RETURN NEW;
       END $$ LANGUAGE plpgsql`);
-    await env.t.db.$executeRawUnsafe(
+    await run.db.$executeRawUnsafe(
       `CREATE TRIGGER fail_once BEFORE UPDATE ON "HandledMessage" FOR EACH ROW EXECUTE FUNCTION fail_once()`,
     );
     try {
@@ -152,17 +113,17 @@ describe("abuse limits", () => {
       await a.group.sync();
       const asked = (await a.group.messages()).find((m) => m.content === "please retry me")!;
       expect(
-        await env.t.db.handledMessage.findUniqueOrThrow({
+        await run.db.handledMessage.findUniqueOrThrow({
           where: { identityId_messageId: { identityId: a.identityId, messageId: asked.id } },
         }),
       ).toMatchObject({ kind: "answered", attempts: 1 });
     } finally {
-      await env.t.db.$executeRawUnsafe(`DROP TRIGGER fail_once ON "HandledMessage"`);
+      await run.db.$executeRawUnsafe(`DROP TRIGGER fail_once ON "HandledMessage"`);
     }
   });
 
   it("after a restart, catch-up answers a question buried under 200 reactions", async () => {
-    await worker.stop();
+    await run.stopAll();
     const question = "what did I miss?";
     await a.group.sendText(question);
     await a.group.sync();
@@ -175,7 +136,7 @@ describe("abuse limits", () => {
         content: "👍",
         schema: Reactions.Unicode,
       });
-    worker = await start();
+    await run.start();
     await waitFor(
       "the buried question answered",
       async () =>

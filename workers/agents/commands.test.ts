@@ -4,48 +4,17 @@
  * A silence is checked with a barrier: messages are handled in order, so once
  * a later message is answered, the earlier one never will be.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createConvosConversation,
-  InMemoryLedger,
-  inviteToConversation,
-  MemberKind,
-  resolveProfiles,
-  startJoinRequestProcessor,
-} from "@/lib/convos";
-import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
+import { describe, expect, it } from "vitest";
+import { MemberKind, resolveProfiles } from "@/lib/convos";
+import { newIdentity, openTestConversation, waitFor, type Identity } from "@/test/convos";
 import type { Group } from "@xmtp/node-sdk";
 import { pairingText } from "./answer";
 import { HELP, REFUSED } from "./commands";
-import {
-  ask,
-  fastOptions,
-  joinAs,
-  launchAndJoin,
-  workerTestEnv,
-  type LaunchedForTest,
-  type WorkerTestEnv,
-} from "../../test/worker";
+import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
-import { startWorker, type RunningWorker } from "./worker";
 
-let env: WorkerTestEnv;
-let worker: RunningWorker;
-const tmp = tempDir("agents-commands-");
-beforeAll(async () => {
-  env = await workerTestEnv(3);
-  worker = await startWorker(fastOptions);
-  await waitFor(
-    "pool at target",
-    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 3,
-    30_000,
-  );
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env.cleanup();
-  tmp.remove();
-});
+const run = withRunningWorker({ idle: 3, prefix: "agents-commands" });
+const { tmp } = run;
 
 const OFFLINE = /no language model is configured/;
 let a: LaunchedForTest;
@@ -59,7 +28,7 @@ const agentSaid = async (group: Group<unknown>, inbox: string) =>
 describe("operators and dmPolicy", () => {
   it("the first joiner is the operator; a stranger gets one pairing code and silence until approved", async () => {
     a = await launchAndJoin(tmp.dir, "Helper", "Helps.");
-    expect((await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).operators).toEqual([
+    expect((await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).operators).toEqual([
       a.operator.client.inboxId,
     ]);
     expect((await ask(a.group, a.agentInbox, "hello"))[0]).toMatch(OFFLINE);
@@ -79,7 +48,7 @@ describe("operators and dmPolicy", () => {
       "Approved: I'll answer them from now on.",
     ]);
     expect((await ask(guestGroup, a.agentInbox, "now?"))[0]).toMatch(OFFLINE);
-    expect(await env.t.db.pairingRequest.count({ where: { agentId: a.agentId } })).toBe(1);
+    expect(await run.db.pairingRequest.count({ where: { agentId: a.agentId } })).toBe(1);
   });
 
   it("under pairing, a non-operator's commands get no reply (no amplifier); unknown ones help operators", async () => {
@@ -88,8 +57,8 @@ describe("operators and dmPolicy", () => {
       await guestGroup.sendText(command);
     expect(await ask(a.group, a.agentInbox, "/frobnicate")).toEqual([HELP]); // barrier: handled in order
     expect((await agentSaid(a.group, a.agentInbox)).slice(before)).toEqual([HELP]);
-    expect(await env.t.db.identity.count({ where: { agentId: a.agentId } })).toBe(1);
-    expect((await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).dmPolicy).toBe("pairing");
+    expect(await run.db.identity.count({ where: { agentId: a.agentId } })).toBe(1);
+    expect((await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).dmPolicy).toBe("pairing");
   });
 
   it("disabled answers operators only, allowlist only listed ids, open everyone", async () => {
@@ -106,7 +75,7 @@ describe("operators and dmPolicy", () => {
     await guestGroup.sendText("allowlist, not listed");
     await ask(a.group, a.agentInbox, "barrier");
     expect((await count()) - before).toBe(1);
-    await env.t.db.agent.update({ where: { id: a.agentId }, data: { allowlist: [guest.client.inboxId] } });
+    await run.db.agent.update({ where: { id: a.agentId }, data: { allowlist: [guest.client.inboxId] } });
     expect((await ask(guestGroup, a.agentInbox, "listed now"))[0]).toMatch(OFFLINE);
 
     expect(await ask(guestGroup, a.agentInbox, "/policy open")).toEqual([REFUSED]); // allowlist: refused politely
@@ -115,7 +84,7 @@ describe("operators and dmPolicy", () => {
     const stranger = await newIdentity(tmp.dir);
     const strangerGroup = await joinAs(stranger, a.inviteUrl);
     expect((await ask(strangerGroup, a.agentInbox, "open?"))[0]).toMatch(OFFLINE);
-    expect((await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).dmPolicy).toBe("open");
+    expect((await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).dmPolicy).toBe("open");
   });
 });
 
@@ -128,7 +97,7 @@ describe("/invite and /join", () => {
     const side = await joinAs(friend, url);
     await side.sync();
     expect(side.name).toBe("Side chat");
-    const extra = await env.t.db.identity.findFirstOrThrow({
+    const extra = await run.db.identity.findFirstOrThrow({
       where: { agentId: a.agentId, isOwnerConversation: false },
     });
     expect(extra.status).toBe("live");
@@ -144,7 +113,7 @@ describe("/invite and /join", () => {
     expect(profiles.get(extra.inboxId ?? "")).toMatchObject({ name: "Helper", memberKind: MemberKind.Agent });
     expect((await ask(side, extra.inboxId ?? "", "hi from the side"))[0]).toMatch(OFFLINE); // policy is open
     // The friend is not an operator: commands in that conversation are plain messages, never run.
-    expect(await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).toMatchObject({
+    expect(await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).toMatchObject({
       operators: [a.operator.client.inboxId],
     });
   });
@@ -153,18 +122,11 @@ describe("/invite and /join", () => {
     expect(await ask(a.group, a.agentInbox, "/join https://example.com/nope")).toEqual([
       "That is not a Convos invite link. Paste the invite URL from the Convos app.",
     ]);
-    const host = await newIdentity(tmp.dir);
-    const room = await createConvosConversation(host.client, { name: "Book club" });
-    const processor = await startJoinRequestProcessor({
-      client: host.client,
-      privateKey: host.privateKey,
-      ledger: new InMemoryLedger(),
-    });
+    const { group: room, url, stop } = await openTestConversation(tmp.dir, { name: "Book club" });
     try {
-      const invite = await inviteToConversation(host.client, room, host.privateKey, "local");
-      const replies = await ask(a.group, a.agentInbox, `/join ${invite.url}`, 2, 40_000);
+      const replies = await ask(a.group, a.agentInbox, `/join ${url}`, 2, 40_000);
       expect(replies).toEqual(["Joining that conversation…", "Joined: I'm in that conversation now."]);
-      const joiner = await env.t.db.identity.findFirstOrThrow({
+      const joiner = await run.db.identity.findFirstOrThrow({
         where: { agentId: a.agentId, role: "joiner" },
       });
       expect(joiner).toMatchObject({ status: "live", conversationId: room.id, isOwnerConversation: false });
@@ -172,9 +134,9 @@ describe("/invite and /join", () => {
       const members = (await room.members()).map((m) => m.inboxId);
       expect(members).toContain(joiner.inboxId);
       expect(members).not.toContain(a.agentInbox);
-      expect((await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).status).toBe("live");
+      expect((await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).status).toBe("live");
     } finally {
-      await processor.stop();
+      await stop();
     }
   });
 });

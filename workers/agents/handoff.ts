@@ -38,7 +38,6 @@ import {
   createJoinerIdentity,
   handoffSubject,
   markAgentLive,
-  markExtraJoinFailed,
   markHandoffFailed,
   markJoinFailed,
   releaseLeases,
@@ -114,8 +113,7 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
   if (result.status !== "joined") {
     if (ctx.signal.aborted) throw new Error("stopped while joining");
     const { reason, error } = joinFailure(result);
-    if (isExtraJoin(s)) await markExtraJoinFailed(agent.id, s.id, ctx.workerId, reason, error);
-    else await markJoinFailed(agent.id, s.id, ctx.workerId, reason, error);
+    await markJoinFailed(agent.id, s.id, ctx.workerId, reason, error, { extra: isExtraJoin(s) });
     await releaseLeases(ctx.workerId, [s.id]);
     await closeXmtpClient(opened.client).catch(() => undefined);
     log.warn({ reason, error }, "join failed");

@@ -6,61 +6,26 @@
  * and joined, also across a worker restart); removed from its conversation it
  * stops by itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
-import {
-  createConvosConversation,
-  explodeSettingsCodec,
-  InMemoryLedger,
-  sendWithCodec,
-  updateAppData,
-  inviteToConversation,
-  join,
-  startJoinRequestProcessor,
-  type JoinRequestProcessor,
-} from "@/lib/convos";
-import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
+import { explodeSettingsCodec, sendWithCodec, updateAppData, join } from "@/lib/convos";
+import { newIdentity, openTestConversation, waitFor, type TestConversation } from "@/test/convos";
 import { stoppedEventText } from "@/lib/agents/lifecycle";
 import { restartAgent, stopAgent } from "@/lib/agents/mutations";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { claimJoin } from "@/lib/agents/join-claim";
-import {
-  ask,
-  fastOptions,
-  joinAs,
-  launchAndJoin,
-  workerTestEnv,
-  type LaunchedForTest,
-  type WorkerTestEnv,
-} from "../../test/worker";
+import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
-import { startWorker, type RunningWorker } from "./worker";
 
-let env: WorkerTestEnv;
-let worker: RunningWorker | undefined;
-const tmp = tempDir("agents-lifecycle-");
-const processors: JoinRequestProcessor[] = [];
-
-async function startTheWorker() {
-  worker = await startWorker(fastOptions);
-  return worker;
-}
-
-beforeAll(async () => {
-  env = await workerTestEnv(3);
-  await startTheWorker();
-  await waitFor(
-    "pool at target",
-    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 3,
-    30_000,
-  );
+const conversations: TestConversation[] = [];
+const run = withRunningWorker({
+  idle: 3,
+  prefix: "agents-lifecycle",
+  tearDown: async () => {
+    await Promise.allSettled(conversations.map((c) => c.stop()));
+  },
 });
-afterAll(async () => {
-  await worker?.stop();
-  await Promise.allSettled(processors.map((p) => p.stop()));
-  await env.cleanup();
-  tmp.remove();
-});
+const { tmp } = run;
 
 const OFFLINE = /no language model is configured/;
 
@@ -70,11 +35,11 @@ const memberIds = async (group: Group<unknown>) => {
 };
 
 const agentRow = (id: string) =>
-  env.t.db.agent.findUniqueOrThrow({ where: { id }, include: { identities: true, events: true } });
+  run.db.agent.findUniqueOrThrow({ where: { id }, include: { identities: true, events: true } });
 
 async function owner(agentId: string) {
-  const user = await env.t.db.user.create({ data: { email: `${agentId}@example.test` } });
-  await env.t.db.agent.update({ where: { id: agentId }, data: { ownerId: user.id } });
+  const user = await run.db.user.create({ data: { email: `${agentId}@example.test` } });
+  await run.db.agent.update({ where: { id: agentId }, data: { ownerId: user.id } });
   return user;
 }
 
@@ -83,12 +48,12 @@ async function expectGone(a: { identityId: string; agentInbox: string }, group: 
   await waitFor(
     "the identity retired",
     async () =>
-      (await env.t.db.identity.findUniqueOrThrow({ where: { id: a.identityId } })).status === "retired",
+      (await run.db.identity.findUniqueOrThrow({ where: { id: a.identityId } })).status === "retired",
     10_000,
   );
-  const identity = await env.t.db.identity.findUniqueOrThrow({ where: { id: a.identityId } });
+  const identity = await run.db.identity.findUniqueOrThrow({ where: { id: a.identityId } });
   expect(identity).toMatchObject({ leaseOwner: null, encryptedWalletKey: null, encryptedDbKey: null });
-  expect(worker?.running()).not.toContain(a.identityId);
+  expect(run.worker?.running()).not.toContain(a.identityId);
   await waitFor(
     "the agent left the group",
     async () => !(await memberIds(group)).includes(a.agentInbox),
@@ -175,8 +140,7 @@ describe("stop and kill", () => {
       instructions: "Helps.",
     });
     await waitFor("live", async () => (await agentRow(claim.agentId)).status === "live", 20_000);
-    await worker?.stop();
-    worker = undefined;
+    await run.stopAll();
 
     const late = await newIdentity(tmp.dir);
     const joining = join(claim.inviteUrl, {
@@ -187,7 +151,7 @@ describe("stop and kill", () => {
     });
     await new Promise((r) => setTimeout(r, 1_000)); // the request is in the agent's DMs
     await stopAgent(claim.agentId, { ownerId: null, actor: "admin:test" });
-    await startTheWorker();
+    await run.start();
 
     const result = await joining;
     expect(result.status).toBe("rejected");
@@ -195,16 +159,15 @@ describe("stop and kill", () => {
     await waitFor(
       "the identity retired",
       async () =>
-        (await env.t.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } })).status === "retired",
+        (await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } })).status === "retired",
       10_000,
     );
   });
 
   it("a restart survives a worker restart: restarted while no worker runs, the next worker makes it live", async () => {
-    await worker?.stop();
-    worker = undefined;
+    await run.stopAll();
     expect(await restartAgent(a.agentId, "admin:test")).toBe("ready");
-    await startTheWorker();
+    await run.start();
     const row = await waitFor(
       "live again",
       async () => {
@@ -220,7 +183,6 @@ describe("stop and kill", () => {
 });
 
 describe("a joined agent", () => {
-  let creator: Identity;
   let room: Group<unknown>;
   let agentId: string;
   let agentInbox: string;
@@ -239,22 +201,15 @@ describe("a joined agent", () => {
   }
 
   it("stopped, it leaves the conversation; restarted, it joins again with a fresh identity", async () => {
-    creator = await newIdentity(tmp.dir);
-    room = await createConvosConversation(creator.client, { name: "Book club" });
-    processors.push(
-      await startJoinRequestProcessor({
-        client: creator.client,
-        privateKey: creator.privateKey,
-        ledger: new InMemoryLedger(),
-      }),
-    );
-    const invite = await inviteToConversation(creator.client, room, creator.privateKey, "local");
+    const conversation = await openTestConversation(tmp.dir, { name: "Book club" });
+    conversations.push(conversation);
+    room = conversation.group;
     const claim = await claimJoin({
       ownerId: null,
       templateId: null,
       name: "Librarian",
       instructions: "Finds books.",
-      inviteUrl: invite.url,
+      inviteUrl: conversation.url,
     });
     agentId = claim.agentId;
     const first = await waitLive(agentId);
@@ -296,10 +251,10 @@ describe("a joined agent", () => {
     await waitFor(
       "the identity retired",
       async () =>
-        (await env.t.db.identity.findUniqueOrThrow({ where: { id: identityId } })).status === "retired",
+        (await run.db.identity.findUniqueOrThrow({ where: { id: identityId } })).status === "retired",
       10_000,
     );
-    expect(worker?.running()).not.toContain(identityId);
+    expect(run.worker?.running()).not.toContain(identityId);
   });
 });
 
@@ -307,7 +262,7 @@ describe("the heartbeat's fallback", () => {
   it("a stop written without a notification is still carried out within a few heartbeats", async () => {
     const f = await launchAndJoin(tmp.dir, "Fallback", "Checks.");
     // No NOTIFY: as if the notification were lost.
-    await env.t.db.agent.update({
+    await run.db.agent.update({
       where: { id: f.agentId },
       data: { status: "stopped", stopReason: "admin" },
     });
@@ -350,22 +305,15 @@ describe("the agent follows its conversation", () => {
   });
 
   it("when its conversation explodes, it stops by itself", async () => {
-    const host = await newIdentity(tmp.dir);
-    const room = await createConvosConversation(host.client, { name: "Short-lived" });
-    processors.push(
-      await startJoinRequestProcessor({
-        client: host.client,
-        privateKey: host.privateKey,
-        ledger: new InMemoryLedger(),
-      }),
-    );
-    const invite = await inviteToConversation(host.client, room, host.privateKey, "local");
+    const conversation = await openTestConversation(tmp.dir, { name: "Short-lived" });
+    conversations.push(conversation);
+    const room = conversation.group;
     const claim = await claimJoin({
       ownerId: null,
       templateId: null,
       name: "Guest",
       instructions: "Visits.",
-      inviteUrl: invite.url,
+      inviteUrl: conversation.url,
     });
     await waitFor("live", async () => (await agentRow(claim.agentId)).status === "live", 40_000);
     // Explode: the announcement, then the expiry in the group's metadata.

@@ -4,68 +4,22 @@
  * conversation, 👀 on slow answers, splitting, failures, the spending cap, and
  * a worker stopped in the middle of a burst.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir, waitFor } from "@/test/convos";
-import { createModelClient } from "@/lib/llm";
-import {
-  lastUserText,
-  startScriptedModelServer,
-  type ScriptedModelServer,
-} from "@/test/scripted-model-server";
+import { describe, expect, it } from "vitest";
+import { waitFor } from "@/test/convos";
+import { lastUserText } from "@/test/scripted-model-server";
 import { capText } from "./answer";
 import { Reactions } from "./history";
-import { APOLOGY, modelResponder, PLATFORM_RULES } from "./model-responder";
-import {
-  ask,
-  fastOptions,
-  launchAndJoin,
-  workerTestEnv,
-  type LaunchedForTest,
-  type WorkerTestEnv,
-} from "../../test/worker";
+import { APOLOGY, PLATFORM_RULES } from "./model-responder";
+import { ask, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
-import { startWorker, type RunningWorker, type WorkerOptions } from "./worker";
 
-let env: WorkerTestEnv;
-let model: ScriptedModelServer;
-const workers: RunningWorker[] = [];
-const tmp = tempDir("agents-model-");
-
-const start = async (o: Partial<WorkerOptions> = {}) => {
-  const client = createModelClient({
-    baseURL: model.baseURL,
-    apiKey: "test",
-    model: "scripted",
-    timeoutMs: 4_000,
-    maxRetries: 1,
-    backoff: { baseMs: 20, capMs: 50 },
-  });
-  const w = await startWorker({
-    ...fastOptions,
-    responder: modelResponder(client),
-    thinkingAfterMs: 300,
-    ...o,
-  });
-  workers.push(w);
-  return w;
-};
-
-beforeAll(async () => {
-  env = await workerTestEnv(2);
-  model = await startScriptedModelServer();
-  await start();
-  await waitFor(
-    "pool at target",
-    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 2,
-    30_000,
-  );
+const run = withRunningWorker({
+  idle: 2,
+  prefix: "agents-model",
+  model: { timeoutMs: 4_000, maxRetries: 1, backoff: { baseMs: 20, capMs: 50 } },
+  options: { thinkingAfterMs: 300 },
 });
-afterAll(async () => {
-  await Promise.allSettled(workers.map((w) => w.stop()));
-  await model.close();
-  await env.cleanup();
-  tmp.remove();
-});
+const { tmp, start } = run;
 
 let a: LaunchedForTest;
 
@@ -74,7 +28,7 @@ describe("model-backed agent", () => {
     a = await launchAndJoin(tmp.dir, "Chef", "You suggest recipes.\nOnly vegetarian ones.");
     expect(await ask(a.group, a.agentInbox, "what's for dinner?")).toEqual(["echo: what's for dinner?"]);
     expect(await ask(a.group, a.agentInbox, "and dessert?")).toEqual(["echo: and dessert?"]);
-    const request = model.requests.at(-1)!;
+    const request = run.model.requests.at(-1)!;
     expect(request.model).toBe("scripted");
     expect(request.messages[0].role).toBe("system");
     expect(request.messages[0].content).toContain(PLATFORM_RULES);
@@ -90,13 +44,13 @@ describe("model-backed agent", () => {
       ["assistant", "echo: what's for dinner?"],
       ["user", `${who}: and dessert?`],
     ]);
-    const agent = await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
+    const agent = await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
     expect(agent).toMatchObject({ tokensUsed: 20, messagesIn: 2, messagesOut: 2 });
   });
 
   it("reacts 👀 on a slow answer and takes it back; splits a long answer; reactions to its messages are context", async () => {
     const long = `${"First part. ".repeat(100).trim()}\n\n${"Second part. ".repeat(100).trim()}`;
-    model.script({ text: long, delayMs: 900 });
+    run.model.script({ text: long, delayMs: 900 });
     const parts = await ask(a.group, a.agentInbox, "tell me everything", 2);
     expect(parts.every((p) => p.length <= 1_500)).toBe(true);
     expect(parts.join("\n\n")).toBe(long);
@@ -123,10 +77,10 @@ describe("model-backed agent", () => {
       content: "👍",
       schema: Reactions.Unicode,
     });
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     expect(await ask(a.group, a.agentInbox, "thanks")).toEqual(["echo: thanks"]);
-    expect(model.requests.length).toBe(before + 1); // the reaction itself was not answered
-    const sent = model.requests.at(-1)!.messages;
+    expect(run.model.requests.length).toBe(before + 1); // the reaction itself was not answered
+    const sent = run.model.requests.at(-1)!.messages;
     expect(sent.at(-2)).toEqual({
       role: "user",
       content: `member ${a.operator.client.inboxId.slice(0, 8)}: (reacted 👍 to your message: "${ownAnswer.text}")`,
@@ -134,35 +88,35 @@ describe("model-backed agent", () => {
   });
 
   it("model failures (500, timeout, malformed) give one short apology each, and the agent keeps working", async () => {
-    model.script({ status: 500 }, { status: 500 });
+    run.model.script({ status: 500 }, { status: 500 });
     expect(await ask(a.group, a.agentInbox, "one")).toEqual([APOLOGY]);
-    model.script({ hang: true });
+    run.model.script({ hang: true });
     expect(await ask(a.group, a.agentInbox, "two")).toEqual([APOLOGY]);
-    model.script({ malformed: true });
+    run.model.script({ malformed: true });
     expect(await ask(a.group, a.agentInbox, "three")).toEqual([APOLOGY]);
     expect(await ask(a.group, a.agentInbox, "four")).toEqual(["echo: four"]);
     expect((await texts(a.group)).filter((m) => m.text === APOLOGY)).toHaveLength(3);
   });
 
   it("when a reply's most possible cost would pass its token cap, the agent says so instead of calling the model", async () => {
-    const { tokensUsed } = await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
-    await env.t.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: tokensUsed + 100_000 } });
-    model.script({ text: "last one", tokens: 10 });
+    const { tokensUsed } = await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
+    await run.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: tokensUsed + 100_000 } });
+    run.model.script({ text: "last one", tokens: 10 });
     expect(await ask(a.group, a.agentInbox, "still under")).toEqual(["last one"]);
-    expect((await env.t.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).tokensUsed).toBe(
+    expect((await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } })).tokensUsed).toBe(
       tokensUsed + 10,
     );
     // 100 tokens left: under the cap, but less than the prompt plus max_tokens could cost.
-    await env.t.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: tokensUsed + 110 } });
-    const before = model.requests.length;
+    await run.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: tokensUsed + 110 } });
+    const before = run.model.requests.length;
     expect(await ask(a.group, a.agentInbox, "over now")).toEqual([capText(tokensUsed + 110)]);
-    expect(model.requests.length).toBe(before);
-    await env.t.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: null } });
+    expect(run.model.requests.length).toBe(before);
+    await run.db.agent.update({ where: { id: a.agentId }, data: { tokenCap: null } });
   });
 
   it("a worker stopped in the middle of a burst: no answer lost, none doubled", async () => {
-    model.setDefault((r) => ({ text: `echo: ${lastUserText(r)}`, tokens: 1, delayMs: 600 }));
-    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    run.model.setDefault((r) => ({ text: `echo: ${lastUserText(r)}`, tokens: 1, delayMs: 600 }));
+    await run.stopAll();
     // A short grace period: on stop, the answer in flight is aborted and left claimed; the queued ones stay unclaimed.
     const first = await start({ graceMs: 100 });
     await waitFor("the agent running again", () => first.running().includes(a.identityId));
@@ -171,8 +125,8 @@ describe("model-backed agent", () => {
     await waitFor("the first burst answer", async () =>
       (await texts(a.group)).some((m) => m.text === "echo: b1"),
     );
-    await Promise.all(workers.splice(0).map((w) => w.stop()));
-    const claimed = await env.t.db.handledMessage.count({
+    await run.stopAll();
+    const claimed = await run.db.handledMessage.count({
       where: { identityId: a.identityId, kind: { startsWith: "answering:" } },
     });
     await start();
@@ -190,7 +144,7 @@ describe("model-backed agent", () => {
     for (const w of want) expect(all.filter((t) => t === w)).toHaveLength(1);
     expect(claimed).toBe(1); // the answer in flight was aborted and left claimed, and the next run answered it
     expect(
-      await env.t.db.handledMessage.count({
+      await run.db.handledMessage.count({
         where: { identityId: a.identityId, kind: { startsWith: "answering:" } },
       }),
     ).toBe(0);

@@ -5,42 +5,18 @@
  * operator (once), and `/allow` / `/deny` fill the allowlist from the chat.
  * A silence is checked with a barrier: messages are handled in order.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
 import { join } from "@/lib/convos";
-import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
+import { newIdentity, waitFor, type Identity } from "@/test/convos";
 import { allowInbox, createOperatorCode, operatorsForOwner, removeOperator } from "@/lib/agents/operators";
 import { operatorWelcome, pairingText } from "./answer";
 import { HELP, REFUSED } from "./commands";
-import {
-  ask,
-  fastOptions,
-  joinAs,
-  launchAndJoin,
-  workerTestEnv,
-  type LaunchedForTest,
-  type WorkerTestEnv,
-} from "../../test/worker";
+import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
-import { startWorker, type RunningWorker } from "./worker";
 
-let env: WorkerTestEnv;
-let worker: RunningWorker;
-const tmp = tempDir("agents-operators-");
-beforeAll(async () => {
-  env = await workerTestEnv(2);
-  worker = await startWorker(fastOptions);
-  await waitFor(
-    "pool at target",
-    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 2,
-    30_000,
-  );
-});
-afterAll(async () => {
-  await worker?.stop();
-  await env.cleanup();
-  tmp.remove();
-});
+const run = withRunningWorker({ idle: 2, prefix: "agents-operators" });
+const { tmp } = run;
 
 const OFFLINE = /no language model is configured/;
 let a: LaunchedForTest;
@@ -54,10 +30,10 @@ const agentSaid = async (group: Group<unknown>, inbox: string) =>
 describe("operators", () => {
   it("the owner sees the operator and can remove them; only the owner can", async () => {
     a = await launchAndJoin(tmp.dir, "Helper", "Helps.");
-    const owner = await env.t.db.user.create({ data: { email: "owner@example.test" } });
-    const other = await env.t.db.user.create({ data: { email: "other@example.test" } });
+    const owner = await run.db.user.create({ data: { email: "owner@example.test" } });
+    const other = await run.db.user.create({ data: { email: "other@example.test" } });
     ownerId = owner.id;
-    await env.t.db.agent.update({ where: { id: a.agentId }, data: { ownerId } });
+    await run.db.agent.update({ where: { id: a.agentId }, data: { ownerId } });
 
     expect(await operatorsForOwner(a.agentId, other.id)).toBeNull();
     const view = await operatorsForOwner(a.agentId, ownerId);
@@ -78,7 +54,7 @@ describe("operators", () => {
     const before = await said();
     const helpId = await a.group.sendText("/help");
     await waitFor("the former operator's /help handled", async () => {
-      const row = await env.t.db.handledMessage.findUnique({
+      const row = await run.db.handledMessage.findUnique({
         where: { identityId_messageId: { identityId: a.identityId, messageId: helpId } },
       });
       return row?.kind === "skipped";

@@ -12,49 +12,28 @@ import {
   type Group,
   type Reaction,
 } from "@xmtp/node-sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join, resolveProfiles, type ProfileMessage } from "@/lib/convos";
-import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
-import { createModelClient, type ChatMessage } from "@/lib/llm";
-import {
-  lastUserText,
-  startScriptedModelServer,
-  type RecordedRequest,
-  type ScriptedModelServer,
-} from "@/test/scripted-model-server";
+import { newIdentity, waitFor, type Identity } from "@/test/convos";
+import type { ChatMessage } from "@/lib/llm";
+import { lastUserText, type RecordedRequest } from "@/test/scripted-model-server";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { optionEmoji } from "@/lib/polls/votes";
 import { messageRef } from "./group";
 import { Reactions } from "./history";
-import { modelResponder } from "./model-responder";
-import { ask, fastOptions, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
+import { ask, withRunningWorker } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
 import { ANSWER_TOKEN_BUDGET, MAX_TOOL_ROUNDS } from "./tool-loop";
 import { INTERRUPTED } from "./tool-session";
-import { startWorker, type RunningWorker, type WorkerOptions } from "./worker";
 
-let env: WorkerTestEnv;
-let model: ScriptedModelServer;
-const workers: RunningWorker[] = [];
-const tmp = tempDir("agents-tools-");
-
-const start = async (o: Partial<WorkerOptions> = {}) => {
-  const client = createModelClient({
-    baseURL: model.baseURL,
-    apiKey: "test",
-    model: "scripted",
-    timeoutMs: 8_000,
-    maxRetries: 0,
-  });
-  const w = await startWorker({
-    ...fastOptions,
-    responder: modelResponder(client),
-    thinkingAfterMs: 5_000,
-    ...o,
-  });
-  workers.push(w);
-  return w;
-};
+const run = withRunningWorker({
+  idle: 3,
+  prefix: "agents-tools",
+  poolTimeoutMs: 60_000,
+  model: { timeoutMs: 8_000, maxRetries: 0 },
+  options: { thinkingAfterMs: 5_000 },
+});
+const { tmp, start } = run;
 
 /** After a tool round the scripted model says the last tool result; otherwise it echoes. */
 const echoToolResult = (r: RecordedRequest) => {
@@ -81,8 +60,8 @@ async function launch(agentName: string, name = "Alice"): Promise<Room> {
   const alice = await newIdentity(tmp.dir);
   const group = await joinWithProfile(alice, claim.inviteUrl, name);
   await waitFor("the greeting", async () => (await texts(group)).some((m) => m.text.startsWith("Hi, I'm")));
-  await env.t.db.agent.update({ where: { id: claim.agentId }, data: { dmPolicy: "open" } });
-  const identity = await env.t.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
+  await run.db.agent.update({ where: { id: claim.agentId }, data: { dmPolicy: "open" } });
+  const identity = await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
   return {
     agentId: claim.agentId,
     identityId: claim.identityId,
@@ -112,30 +91,13 @@ const messagesOf = async (group: Group<unknown>) => {
 const toolResults = (r: RecordedRequest) =>
   r.messages.filter((m): m is ChatMessage & { role: "tool" } => m.role === "tool").map((m) => m.content);
 
-beforeAll(async () => {
-  env = await workerTestEnv(3);
-  model = await startScriptedModelServer();
-  await start();
-  await waitFor(
-    "pool at target",
-    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 3,
-    60_000,
-  );
-});
-afterAll(async () => {
-  await Promise.allSettled(workers.map((w) => w.stop()));
-  await model.close();
-  await env.cleanup();
-  tmp.remove();
-});
-
 let room: Room;
 
 describe("agent tools", () => {
   it("react: the member sees the agent's reaction on their message", async () => {
     room = await launch("Helper");
-    model.script({ toolCalls: [{ name: "react", arguments: { emoji: "👍" } }] }, { text: "" });
-    const before = model.requests.length;
+    run.model.script({ toolCalls: [{ name: "react", arguments: { emoji: "👍" } }] }, { text: "" });
+    const before = run.model.requests.length;
     const id = await room.group.sendText("I'll bring the drinks");
     const reaction = await waitFor("the agent's reaction", async () => {
       const m = (await messagesOf(room.group)).find((x) => x.id === id);
@@ -144,8 +106,8 @@ describe("agent tools", () => {
     });
     expect(reaction).toMatchObject({ content: "👍", action: Reactions.Added, reference: id });
     // The reaction goes out during the tool round; the model is asked again after it.
-    await waitFor("the round after the tool", () => model.requests.length >= before + 2);
-    const [asked, after] = model.requests.slice(before);
+    await waitFor("the round after the tool", () => run.model.requests.length >= before + 2);
+    const [asked, after] = run.model.requests.slice(before);
     expect(asked.tools?.map((t) => t.function.name)).toEqual([
       "react",
       "reply",
@@ -169,7 +131,7 @@ describe("agent tools", () => {
     await waitFor("the echo", async () =>
       (await texts(room.group)).some((m) => m.text === "echo: Is the museum open on Monday?"),
     );
-    model.script(
+    run.model.script(
       {
         toolCalls: [
           { name: "reply", arguments: { message: messageRef(earlier), text: "Closed on Mondays." } },
@@ -189,19 +151,19 @@ describe("agent tools", () => {
   });
 
   it("list: items added and checked off by chatting; the member reads the list", async () => {
-    model.setDefault(echoToolResult);
-    model.script({
+    run.model.setDefault(echoToolResult);
+    run.model.script({
       toolCalls: [{ name: "list", arguments: { action: "add", list: "Shopping", items: ["milk", "eggs"] } }],
     });
     const added = await ask(room.group, room.agentInbox, "add milk and eggs to shopping");
     expect(added).toEqual(["Added 2.\nshopping:\n1. [ ] milk\n2. [ ] eggs"]);
-    model.script({
+    run.model.script({
       toolCalls: [{ name: "list", arguments: { action: "check", list: "shopping", items: ["milk"] } }],
     });
     expect(await ask(room.group, room.agentInbox, "got the milk")).toEqual([
       "shopping:\n1. [x] milk\n2. [ ] eggs",
     ]);
-    const rows = await env.t.db.sharedListItem.findMany({
+    const rows = await run.db.sharedListItem.findMany({
       where: { list: { agentId: room.agentId, conversationId: room.group.id } },
       orderBy: { createdAt: "asc" },
     });
@@ -212,7 +174,7 @@ describe("agent tools", () => {
   });
 
   it("poll: members vote by reply and by reaction, the last vote counts; the tally and close reach the chat", async () => {
-    model.script(
+    run.model.script(
       {
         toolCalls: [
           {
@@ -231,10 +193,10 @@ describe("agent tools", () => {
     );
     expect(pollMessage.content).toContain(`${optionEmoji(2)} Sushi`);
     const bob = await newIdentity(tmp.dir);
-    const inviteUrl = (await env.t.db.identity.findUniqueOrThrow({ where: { id: room.identityId } }))
+    const inviteUrl = (await run.db.identity.findUniqueOrThrow({ where: { id: room.identityId } }))
       .inviteUrl!;
     const bobGroup = await joinWithProfile(bob, inviteUrl, "Bob");
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     // Alice: a reply "2", then she changes her mind with 3️⃣. Bob: 1️⃣.
     await room.group.sendReply({
       reference: pollMessage.id,
@@ -255,23 +217,23 @@ describe("agent tools", () => {
     await waitFor(
       "two votes",
       async () =>
-        (await env.t.db.pollVote.count()) === 2 &&
-        (await env.t.db.pollVote.count({ where: { option: 3 } })) === 1,
+        (await run.db.pollVote.count()) === 2 &&
+        (await run.db.pollVote.count({ where: { option: 3 } })) === 1,
     );
-    expect(model.requests.length).toBe(before); // votes are not answered
-    model.script({ toolCalls: [{ name: "poll", arguments: { action: "close" } }] });
+    expect(run.model.requests.length).toBe(before); // votes are not answered
+    run.model.script({ toolCalls: [{ name: "poll", arguments: { action: "close" } }] });
     const [tally] = await ask(room.group, room.agentInbox, "close the poll");
     expect(tally).toBe(
       "Poll 1 (closed): Dinner?\n1. Pizza: 1 (Bob)\n2. Sushi: 0\n3. Tacos: 1 (Alice)\n2 votes.",
     );
     // A vote after closing does not count.
     await react(bobGroup, optionEmoji(2));
-    model.script({ toolCalls: [{ name: "poll", arguments: { action: "results" } }] });
+    run.model.script({ toolCalls: [{ name: "poll", arguments: { action: "results" } }] });
     expect((await ask(room.group, room.agentInbox, "results?"))[0]).toContain("1. Pizza: 1 (Bob)");
   });
 
   it("set_profile: members see the agent's new name", async () => {
-    model.script({ toolCalls: [{ name: "set_profile", arguments: { name: "Chef Bot" } }] });
+    run.model.script({ toolCalls: [{ name: "set_profile", arguments: { name: "Chef Bot" } }] });
     await ask(room.group, room.agentInbox, "call yourself Chef Bot");
     const profiles = resolveProfiles(
       (await messagesOf(room.group)) as unknown as ProfileMessage[],
@@ -281,16 +243,16 @@ describe("agent tools", () => {
   });
 
   it(`the loop stops offering tools after ${MAX_TOOL_ROUNDS} rounds; failed calls go back to the model as text`, async () => {
-    model.script(
+    run.model.script(
       { toolCalls: [{ name: "no_such_tool", arguments: {} }] },
       { toolCalls: [{ name: "list", arguments: "{not json" }] },
       { toolCalls: [{ name: "react", arguments: { message: "ffffffff", emoji: "👍" } }] },
       { toolCalls: [{ name: "list", arguments: { action: "show", list: "nothing here" } }] },
       { text: "I gave up." },
     );
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     expect(await ask(room.group, room.agentInbox, "do something odd")).toEqual(["I gave up."]);
-    const sent = model.requests.slice(before);
+    const sent = run.model.requests.slice(before);
     expect(sent).toHaveLength(MAX_TOOL_ROUNDS + 1);
     expect(sent.slice(0, MAX_TOOL_ROUNDS).every((r) => (r.tools?.length ?? 0) > 0)).toBe(true);
     expect(sent.at(-1)!.tools).toBeUndefined();
@@ -306,23 +268,23 @@ describe("agent tools", () => {
   it("an answer that spent its token budget is asked for text without tools", async () => {
     // The cap's remainder never stops the tools first: each call reserves its worst case under the cap
     // (lib/llm/budget.ts), so an agent near its cap is refused the call and says so. The answer's own budget does.
-    await env.t.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: null } });
-    model.script(
+    await run.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: null } });
+    run.model.script(
       { toolCalls: [{ name: "list", arguments: { action: "lists" } }], tokens: ANSWER_TOKEN_BUDGET },
       { text: "That's all I can do.", tokens: 1 },
     );
-    const before = model.requests.length;
+    const before = run.model.requests.length;
     expect(await ask(room.group, room.agentInbox, "what lists do we have?")).toEqual([
       "That's all I can do.",
     ]);
-    const [first, second] = model.requests.slice(before);
+    const [first, second] = run.model.requests.slice(before);
     expect(first.tools?.length).toBeGreaterThan(0);
     expect(second.tools).toBeUndefined();
   });
 
   it("a crash between the tools' effects and the answer: the next run answers without repeating them", async () => {
     // Round one: a reaction (a message effect) and a list write (a database effect); then the model hangs.
-    model.script(
+    run.model.script(
       {
         toolCalls: [
           { name: "react", arguments: { emoji: "✅" } },
@@ -334,45 +296,45 @@ describe("agent tools", () => {
     const id = await room.group.sendText("add booking the boat to our todo");
     await waitFor(
       "both tool calls done",
-      async () => (await env.t.db.toolCall.count({ where: { messageId: id, status: "done" } })) === 2,
+      async () => (await run.db.toolCall.count({ where: { messageId: id, status: "done" } })) === 2,
     );
-    await Promise.all(workers.splice(0).map((w) => w.stop())); // default grace: the hanging model call is aborted
+    await run.stopAll(); // default grace: the hanging model call is aborted
     expect(
-      await env.t.db.handledMessage.findUnique({
+      await run.db.handledMessage.findUnique({
         where: { identityId_messageId: { identityId: room.identityId, messageId: id } },
       }),
     ).toMatchObject({ kind: expect.stringMatching(/^answering:/) });
-    const before = model.requests.length;
-    model.script({ text: "Added it." });
+    const before = run.model.requests.length;
+    run.model.script({ text: "Added it." });
     await start();
     await waitFor(
       "the answer after the restart",
       async () => (await texts(room.group)).some((m) => m.text === "Added it."),
       30_000,
     );
-    const after = model.requests.slice(before);
+    const after = run.model.requests.slice(before);
     expect(after).toHaveLength(1); // round one was replayed from the ledger, not asked again
     expect(toolResults(after[0])).toEqual(["Reacted ✅.", "Added 1.\ntodo:\n1. [ ] book the boat"]);
     const m = (await messagesOf(room.group)).find((x) => x.id === id)!;
     expect((m.reactions ?? []).filter((r) => r.senderInboxId === room.agentInbox)).toHaveLength(1);
-    expect(await env.t.db.sharedListItem.count({ where: { text: "book the boat" } })).toBe(1);
+    expect(await run.db.sharedListItem.count({ where: { text: "book the boat" } })).toBe(1);
     expect(INTERRUPTED).toMatch(/don't repeat/);
   });
 
   it("two people talk: the model sees each turn with its sender's name, the members and the time in the agent's zone", async () => {
     const r = await launch("Cook", "Alice");
-    await env.t.db.agent.update({ where: { id: r.agentId }, data: { timeZone: "Asia/Tokyo" } });
+    await run.db.agent.update({ where: { id: r.agentId }, data: { timeZone: "Asia/Tokyo" } });
     const bob = await newIdentity(tmp.dir);
-    const inviteUrl = (await env.t.db.identity.findUniqueOrThrow({ where: { id: r.identityId } })).inviteUrl!;
+    const inviteUrl = (await run.db.identity.findUniqueOrThrow({ where: { id: r.identityId } })).inviteUrl!;
     const bobGroup = await joinWithProfile(bob, inviteUrl, "Bob");
-    model.setDefault((req) => ({ text: `echo: ${lastUserText(req)}` }));
+    run.model.setDefault((req) => ({ text: `echo: ${lastUserText(req)}` }));
     await ask(r.group, r.agentInbox, "I'm vegetarian");
     await bobGroup.sync();
     const bobAsked = await bobGroup.sendText("what should I cook tonight?");
     await waitFor("the answer to Bob", async () =>
       (await texts(r.group)).some((m) => m.text === "echo: what should I cook tonight?"),
     );
-    const request = model.requests.at(-1)!;
+    const request = run.model.requests.at(-1)!;
     const system = request.messages[0].content as string;
     expect(system).toMatch(/Members of this conversation: (Alice, Bob|Bob, Alice), and you \(Cook\)\./);
     const tokyoHour = new Intl.DateTimeFormat("en-GB", {

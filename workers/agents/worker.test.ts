@@ -2,45 +2,23 @@
  * The worker in-process against the real parts: embedded PostgreSQL, the
  * local XMTP node, real node-sdk clients joining through real invites.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
-import {
-  createConvosConversation,
-  InMemoryLedger,
-  inviteToConversation,
-  startJoinRequestProcessor,
-} from "@/lib/convos";
-import { joinByInvite, newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
+import { joinByInvite, newIdentity, openTestConversation, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { claimJoin } from "@/lib/agents/join-claim";
-import { fastOptions, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
+import { withRunningWorker } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
-import { startWorker, type RunningWorker } from "./worker";
 
-let env: WorkerTestEnv;
-const tmp = tempDir("agents-clients-");
-const workers: RunningWorker[] = [];
-beforeAll(async () => {
-  env = await workerTestEnv(3);
-});
-afterAll(async () => {
-  await Promise.allSettled(workers.map((w) => w.stop()));
-  await env.cleanup();
-  tmp.remove();
-});
+const run = withRunningWorker({ idle: 3, prefix: "agents-clients", startFirst: false });
+const { tmp, start } = run;
 
 const warm = () =>
-  env.t.db.identity.count({
+  run.db.identity.count({
     where: { agentId: null, role: "creator", status: { in: ["idle", "provisioning", "failed"] } },
   });
-const idle = () => env.t.db.identity.count({ where: { status: "idle" } });
+const idle = () => run.db.identity.count({ where: { status: "idle" } });
 const OFFLINE = /no language model is configured/;
-
-async function start() {
-  const w = await startWorker(fastOptions);
-  workers.push(w);
-  return w;
-}
 
 let joiner: Identity;
 let group: Group<unknown>;
@@ -73,10 +51,10 @@ describe("agents worker", () => {
     await group.sync();
     expect(group.name).toBe("Trip Planner");
 
-    const agent = await env.t.db.agent.findUniqueOrThrow({ where: { id: agentId } });
+    const agent = await run.db.agent.findUniqueOrThrow({ where: { id: agentId } });
     expect(agent.status).toBe("live");
     expect(agent.firstJoinedAt).not.toBeNull();
-    expect(await env.t.db.event.count({ where: { kind: "handoff", agentId } })).toBe(1);
+    expect(await run.db.event.count({ where: { kind: "handoff", agentId } })).toBe(1);
     expect(a.running()).toContain(claim.identityId);
 
     await group.sendText("hello agent");
@@ -86,7 +64,7 @@ describe("agents worker", () => {
 
   it("two workers together never overshoot the target", async () => {
     await start();
-    await env.t.db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: 6 } });
+    await run.db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: 6 } });
     let max = 0;
     await waitFor(
       "pool at the new target",
@@ -101,12 +79,12 @@ describe("agents worker", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(max).toBe(6);
-    expect(await env.t.db.identity.count({ where: { agentId: null } })).toBe(6);
+    expect(await run.db.identity.count({ where: { agentId: null } })).toBe(6);
   });
 
   it("a restarted worker resumes the agent and answers each message exactly once", async () => {
-    await Promise.all(workers.splice(0).map((w) => w.stop()));
-    const identity = await env.t.db.identity.findFirstOrThrow({ where: { agentId } });
+    await run.stopAll();
+    const identity = await run.db.identity.findFirstOrThrow({ where: { agentId } });
     expect(identity.leaseOwner).toBeNull();
     await group.sendText("are you there?");
     await start();
@@ -120,34 +98,27 @@ describe("agents worker", () => {
     expect(all.filter((m) => m.sender === joiner.client.inboxId)).toHaveLength(2);
     expect(all.filter((m) => OFFLINE.test(m.text))).toHaveLength(2);
     expect(all.filter((m) => m.text.startsWith("Hi, I'm"))).toHaveLength(1);
-    expect(
-      await env.t.db.handledMessage.count({ where: { identityId: identity.id, kind: "answered" } }),
-    ).toBe(2);
+    expect(await run.db.handledMessage.count({ where: { identityId: identity.id, kind: "answered" } })).toBe(
+      2,
+    );
   });
 
   it("a join-claim makes the agent join a conversation created elsewhere", async () => {
-    if (workers.length === 0) await start();
-    const creator = await newIdentity(tmp.dir);
-    const room = await createConvosConversation(creator.client, { name: "Book club" });
-    const processor = await startJoinRequestProcessor({
-      client: creator.client,
-      privateKey: creator.privateKey,
-      ledger: new InMemoryLedger(),
-    });
+    if (!run.worker) await start();
+    const { group: room, url, stop } = await openTestConversation(tmp.dir, { name: "Book club" });
     try {
-      const invite = await inviteToConversation(creator.client, room, creator.privateKey, "local");
       const claim = await claimJoin({
         ownerId: null,
         templateId: null,
         name: "Librarian",
         instructions: "Finds books.",
-        inviteUrl: invite.url,
+        inviteUrl: url,
       });
       expect(claim.status).toBe("joining");
       const agent = await waitFor(
         "the agent live",
         async () => {
-          const a = await env.t.db.agent.findUniqueOrThrow({
+          const a = await run.db.agent.findUniqueOrThrow({
             where: { id: claim.agentId },
             include: { identities: true },
           });
@@ -159,7 +130,7 @@ describe("agents worker", () => {
       expect(agent.identities[0]).toMatchObject({ role: "joiner", status: "live", conversationId: room.id });
       await room.sync();
       expect((await room.members()).map((m) => m.inboxId)).toContain(agent.identities[0].inboxId);
-      expect(await env.t.db.event.count({ where: { kind: "joined", agentId: claim.agentId } })).toBe(1);
+      expect(await run.db.event.count({ where: { kind: "joined", agentId: claim.agentId } })).toBe(1);
       await room.sendText("any good books?");
       await waitFor(
         "the joined agent answers",
@@ -167,7 +138,7 @@ describe("agents worker", () => {
         20_000,
       );
     } finally {
-      await processor.stop();
+      await stop();
     }
   });
 });

@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { ActionStatus } from "@/app/_components/action-status";
 import { stopMyAgent } from "./actions";
 
 /** "Stop agent" with a confirmation, a pending state and an announced result. */
@@ -22,13 +23,7 @@ export function StopButton({ agentId, name }: { agentId: string; name: string })
       >
         {pending ? "Stopping…" : "Stop agent"}
       </button>
-      <span role="status" aria-live="polite" className="text-sm">
-        {state && !state.ok ? (
-          <span className="text-danger">{state.error.message}</span>
-        ) : state?.ok ? (
-          "Stopped"
-        ) : null}
-      </span>
+      <ActionStatus state={state} done={() => "Stopped"} />
     </form>
   );
 }

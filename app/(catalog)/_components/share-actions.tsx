@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 
 /**
  * Share and copy-link buttons for a template page: a small client leaf.
@@ -63,24 +63,29 @@ export function ShareActions({ url, title }: { url: string; title: string }) {
 
 function ShareIcon() {
   return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 20 20"
-      className="size-4"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-    >
+    <StrokeIcon>
       <path
         d="M10 13V3m0 0L6.5 6.5M10 3l3.5 3.5M4 10v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1v-6"
         strokeLinecap="round"
         strokeLinejoin="round"
       />
-    </svg>
+    </StrokeIcon>
   );
 }
 
 function LinkIcon() {
+  return (
+    <StrokeIcon>
+      <path
+        d="M8.5 11.5a3.5 3.5 0 0 0 5 0l2.5-2.5a3.5 3.5 0 0 0-5-5l-1 1M11.5 8.5a3.5 3.5 0 0 0-5 0L4 11a3.5 3.5 0 0 0 5 5l1-1"
+        strokeLinecap="round"
+      />
+    </StrokeIcon>
+  );
+}
+
+/** A 20×20 stroked icon, hidden from assistive technology (its button carries the label). */
+function StrokeIcon({ children }: { children: ReactNode }) {
   return (
     <svg
       aria-hidden="true"
@@ -90,10 +95,7 @@ function LinkIcon() {
       stroke="currentColor"
       strokeWidth="1.8"
     >
-      <path
-        d="M8.5 11.5a3.5 3.5 0 0 0 5 0l2.5-2.5a3.5 3.5 0 0 0-5-5l-1 1M11.5 8.5a3.5 3.5 0 0 0-5 0L4 11a3.5 3.5 0 0 0 5 5l1-1"
-        strokeLinecap="round"
-      />
+      {children}
     </svg>
   );
 }

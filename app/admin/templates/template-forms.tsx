@@ -1,8 +1,9 @@
 "use client";
 /** The template editor and the per-row publish/feature/order controls, each with a pending state and an announced result. */
-import { useActionState } from "react";
+import { useActionState, type ReactNode } from "react";
 import type { Template } from "@/lib/generated/prisma/client";
 import type { ToolInfo } from "@/lib/agents/tools/info";
+import { ActionStatus, Success } from "@/app/_components/action-status";
 import { changeTemplateFlags, saveTemplate, type TemplateState } from "./actions";
 
 type Editable = Pick<
@@ -24,15 +25,13 @@ type Editable = Pick<
 
 function Result({ state }: { state: TemplateState }) {
   return (
-    <p role="status" aria-live="polite" className="min-h-5 text-sm" data-testid="template-result">
-      {state ? (
-        state.ok ? (
-          <span className="text-success">{state.data.message}</span>
-        ) : (
-          <span className="text-danger">{state.error.message}</span>
-        )
-      ) : null}
-    </p>
+    <ActionStatus
+      state={state}
+      as="p"
+      className="min-h-5 text-sm"
+      testId="template-result"
+      done={(d) => <Success message={d.message} />}
+    />
   );
 }
 
@@ -40,53 +39,54 @@ const field = "rounded-lg border border-line bg-canvas px-3 py-2";
 const button =
   "rounded-lg border border-line bg-surface px-3 py-1.5 text-sm font-medium hover:border-accent disabled:opacity-60";
 
+/** A labelled field of the editor; `wide` spans both columns. */
+function Field({ label, wide = false, children }: { label: string; wide?: boolean; children: ReactNode }) {
+  return (
+    <label className={`flex flex-col gap-1 text-sm font-medium${wide ? " sm:col-span-2" : ""}`}>
+      {label}
+      {children}
+    </label>
+  );
+}
+
 export function TemplateEditor({ template, tools }: { template?: Editable; tools: ToolInfo[] }) {
   const [state, formAction, pending] = useActionState(saveTemplate, null);
   const t = template;
   return (
     <form action={formAction} className="grid gap-3 sm:grid-cols-2" data-testid="template-editor">
       {t ? <input type="hidden" name="id" value={t.id} /> : null}
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Slug
+      <Field label="Slug">
         <input name="slug" required defaultValue={t?.slug} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Name
+      </Field>
+      <Field label="Name">
         <input name="name" required defaultValue={t?.name} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Emoji
+      </Field>
+      <Field label="Emoji">
         <input name="emoji" required defaultValue={t?.emoji} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Category
+      </Field>
+      <Field label="Category">
         <input name="category" required defaultValue={t?.category} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
-        Description
+      </Field>
+      <Field label="Description" wide>
         <input name="description" required defaultValue={t?.description} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
-        Instructions (markdown)
+      </Field>
+      <Field label="Instructions (markdown)" wide>
         <textarea name="instructions" required rows={6} defaultValue={t?.instructions} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Search keywords (comma-separated)
+      </Field>
+      <Field label="Search keywords (comma-separated)">
         <input name="skills" defaultValue={t?.skills.join(", ")} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Order
+      </Field>
+      <Field label="Order">
         <input name="sortOrder" type="number" defaultValue={t?.sortOrder ?? 0} className={field} />
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
-        Suggested first messages (one per line)
+      </Field>
+      <Field label="Suggested first messages (one per line)" wide>
         <textarea
           name="suggestedMessages"
           rows={3}
           defaultValue={t?.suggestedMessages.join("\n")}
           className={field}
         />
-      </label>
+      </Field>
       <fieldset className="flex flex-col gap-1 text-sm sm:col-span-2">
         <legend className="font-medium">
           Tools (what the agent can do; shown as the catalog&apos;s badges)
@@ -129,38 +129,56 @@ export function TemplateEditor({ template, tools }: { template?: Editable; tools
   );
 }
 
-export function TemplateRowControls({
+type RowTemplate = Pick<Template, "id" | "name" | "published" | "featured" | "sortOrder">;
+
+/** Flips one flag of a template: the button says `label` while the flag is off, `undo` while it is on. */
+function FlagButton({
+  formAction,
+  pending,
   template,
+  flag,
+  label,
+  undo,
 }: {
-  template: Pick<Template, "id" | "name" | "published" | "featured" | "sortOrder">;
+  formAction: (form: FormData) => void;
+  pending: boolean;
+  template: RowTemplate;
+  flag: "published" | "featured";
+  label: string;
+  undo: string;
 }) {
+  const text = template[flag] ? undo : label;
+  return (
+    <form action={formAction}>
+      <input type="hidden" name="id" value={template.id} />
+      <input type="hidden" name={flag} value={String(!template[flag])} />
+      <button type="submit" disabled={pending} className={button} aria-label={`${text} ${template.name}`}>
+        {text}
+      </button>
+    </form>
+  );
+}
+
+export function TemplateRowControls({ template }: { template: RowTemplate }) {
   const [state, formAction, pending] = useActionState(changeTemplateFlags, null);
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <form action={formAction}>
-        <input type="hidden" name="id" value={template.id} />
-        <input type="hidden" name="published" value={String(!template.published)} />
-        <button
-          type="submit"
-          disabled={pending}
-          className={button}
-          aria-label={`${template.published ? "Unpublish" : "Publish"} ${template.name}`}
-        >
-          {template.published ? "Unpublish" : "Publish"}
-        </button>
-      </form>
-      <form action={formAction}>
-        <input type="hidden" name="id" value={template.id} />
-        <input type="hidden" name="featured" value={String(!template.featured)} />
-        <button
-          type="submit"
-          disabled={pending}
-          className={button}
-          aria-label={`${template.featured ? "Unfeature" : "Feature"} ${template.name}`}
-        >
-          {template.featured ? "Unfeature" : "Feature"}
-        </button>
-      </form>
+      <FlagButton
+        formAction={formAction}
+        pending={pending}
+        template={template}
+        flag="published"
+        label="Publish"
+        undo="Unpublish"
+      />
+      <FlagButton
+        formAction={formAction}
+        pending={pending}
+        template={template}
+        flag="featured"
+        label="Feature"
+        undo="Unfeature"
+      />
       <form action={formAction} className="flex items-center gap-1">
         <input type="hidden" name="id" value={template.id} />
         <label className="sr-only" htmlFor={`order-${template.id}`}>

@@ -1,16 +1,13 @@
 /** `react`: the agent reacts to a message with an emoji (XMTP's reaction content type, which Convos shows). */
 import { z } from "zod";
+import { messageRefArg, targetMessage } from "./message-ref";
 import { defineTool, ToolError } from "./types";
 
 const ADDED = 1; // ReactionAction.Added: node-bindings' ambient const enum, written out (lib/convos/sdk.ts)
 const UNICODE = 1; // ReactionSchema.Unicode
 
 const args = z.object({
-  message: z
-    .string()
-    .max(100)
-    .optional()
-    .describe('The message\'s reference, e.g. "ab12cd34"; omit for the message you are answering.'),
+  message: messageRefArg,
   emoji: z.string().min(1).max(16).describe("One emoji, e.g. 👍"),
 });
 
@@ -23,8 +20,7 @@ export const reactTool = defineTool({
   args,
   effect: "message",
   async run({ message, emoji }, ctx) {
-    const target = ctx.resolveMessage(message);
-    if (!target) throw new ToolError(`no message with the reference "${message}"`);
+    const target = targetMessage(ctx, message);
     if ([...new Intl.Segmenter().segment(emoji.trim())].length !== 1)
       throw new ToolError("react takes exactly one emoji");
     await ctx.group.sendReaction(

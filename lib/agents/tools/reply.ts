@@ -1,13 +1,10 @@
 /** `reply`: the agent answers a specific message (XMTP's reply content type: Convos shows it quoted). */
 import { z } from "zod";
-import { defineTool, ToolError } from "./types";
+import { messageRefArg, targetMessage } from "./message-ref";
+import { defineTool } from "./types";
 
 const args = z.object({
-  message: z
-    .string()
-    .max(100)
-    .optional()
-    .describe('The message\'s reference, e.g. "ab12cd34"; omit for the message you are answering.'),
+  message: messageRefArg,
   text: z.string().min(1).max(4_000).describe("The reply's text"),
 });
 
@@ -20,8 +17,7 @@ export const replyTool = defineTool({
   args,
   effect: "message",
   async run({ message, text }, ctx) {
-    const target = ctx.resolveMessage(message);
-    if (!target) throw new ToolError(`no message with the reference "${message}"`);
+    const target = targetMessage(ctx, message);
     // Loaded here, not at the top: the web app reads the registry's names and never sends messages.
     const { encodeText } = await import("@xmtp/node-sdk");
     await ctx.group.sendReply({

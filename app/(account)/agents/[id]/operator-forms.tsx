@@ -1,6 +1,7 @@
 "use client";
 /** The agent page's small forms for operators, the operator code and the allowlist, each with an announced result. */
 import { useActionState } from "react";
+import { ActionStatus } from "@/app/_components/action-status";
 import {
   changeMyAgentAllowlist,
   changeMyAgentOperatorCode,
@@ -12,11 +13,30 @@ const button =
   "rounded-lg border border-line px-2.5 py-1 text-sm font-medium hover:bg-accent-soft disabled:opacity-60";
 
 function Result({ state }: { state: OperatorActionState }) {
+  return <ActionStatus state={state} done={(d) => d.message} />;
+}
+
+/** A "Remove" button that posts `fields` to `action`; `label` names what it removes for screen readers. */
+function RemoveButton({
+  action,
+  fields,
+  label,
+}: {
+  action: (state: OperatorActionState, form: FormData) => Promise<OperatorActionState>;
+  fields: Record<string, string>;
+  label: string;
+}) {
+  const [state, formAction, pending] = useActionState(action, null);
   return (
-    <span role="status" aria-live="polite" className="text-sm">
-      {state && !state.ok ? <span className="text-danger">{state.error.message}</span> : null}
-      {state?.ok ? state.data.message : null}
-    </span>
+    <form action={formAction} className="flex items-center gap-2">
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" disabled={pending} className={`${button} text-danger`} aria-label={label}>
+        Remove
+      </button>
+      <Result state={state} />
+    </form>
   );
 }
 
@@ -29,21 +49,12 @@ export function RemoveOperatorButton({
   inboxId: string;
   label: string;
 }) {
-  const [state, formAction, pending] = useActionState(removeMyAgentOperator, null);
   return (
-    <form action={formAction} className="flex items-center gap-2">
-      <input type="hidden" name="agentId" value={agentId} />
-      <input type="hidden" name="inboxId" value={inboxId} />
-      <button
-        type="submit"
-        disabled={pending}
-        className={`${button} text-danger`}
-        aria-label={`Remove operator ${label}`}
-      >
-        Remove
-      </button>
-      <Result state={state} />
-    </form>
+    <RemoveButton
+      action={removeMyAgentOperator}
+      fields={{ agentId, inboxId }}
+      label={`Remove operator ${label}`}
+    />
   );
 }
 
@@ -89,21 +100,11 @@ export function AllowForm({ agentId }: { agentId: string }) {
 }
 
 export function DenyButton({ agentId, inboxId }: { agentId: string; inboxId: string }) {
-  const [state, formAction, pending] = useActionState(changeMyAgentAllowlist, null);
   return (
-    <form action={formAction} className="flex items-center gap-2">
-      <input type="hidden" name="agentId" value={agentId} />
-      <input type="hidden" name="inboxId" value={inboxId} />
-      <input type="hidden" name="op" value="deny" />
-      <button
-        type="submit"
-        disabled={pending}
-        className={`${button} text-danger`}
-        aria-label={`Take ${inboxId} off the allowlist`}
-      >
-        Remove
-      </button>
-      <Result state={state} />
-    </form>
+    <RemoveButton
+      action={changeMyAgentAllowlist}
+      fields={{ agentId, inboxId, op: "deny" }}
+      label={`Take ${inboxId} off the allowlist`}
+    />
   );
 }

@@ -6,6 +6,7 @@ import { AgentStatusLine, Conversations } from "../agent-details";
 import { StopButton } from "../stop-button";
 import { BrowserChat } from "./browser-chat";
 import { Operators } from "./operators";
+import { Section } from "./section";
 import { stoppedEventText, stopReasonText } from "@/lib/agents/lifecycle";
 import { operatorsForOwner } from "@/lib/agents/operators";
 import { Schedules } from "./schedules";
@@ -63,71 +64,29 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           </p>
         ) : null}
       </header>
-      <section
-        aria-labelledby="conversations-title"
-        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
-      >
-        <h2 id="conversations-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
-          Conversations
-        </h2>
+      <Section id="conversations" title="Conversations">
         <Conversations agent={agent} />
-      </section>
+      </Section>
       {operators && agent.status !== "stopped" ? (
-        <section
-          aria-labelledby="operators-title"
-          className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
-        >
-          <h2 id="operators-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
-            Who steers it
-          </h2>
+        <Section id="operators" title="Who steers it">
           <Operators agentId={agent.id} view={operators} />
-        </section>
+        </Section>
       ) : null}
-      <section
-        aria-labelledby="settings-title"
-        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
-      >
-        <h2 id="settings-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
-          Settings
-        </h2>
+      <Section id="settings" title="Settings">
         <TimeZoneForm agentId={agent.id} timeZone={agent.timeZone} zones={timeZoneChoices(agent.timeZone)} />
-      </section>
-      <section
-        aria-labelledby="lists-title"
-        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
-      >
-        <h2 id="lists-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
-          Lists
-        </h2>
+      </Section>
+      <Section id="lists" title="Lists">
         <SharedLists agentId={agent.id} />
-      </section>
-      <section
-        aria-labelledby="schedules-title"
-        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
-      >
-        <h2 id="schedules-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
-          Reminders and schedules
-        </h2>
+      </Section>
+      <Section id="schedules" title="Reminders and schedules">
         <Schedules agentId={agent.id} />
-      </section>
+      </Section>
       {chat ? (
-        <section
-          aria-labelledby="chat-title"
-          className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
-        >
-          <h2 id="chat-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
-            Chat in the browser
-          </h2>
+        <Section id="chat" title="Chat in the browser">
           <BrowserChat agentId={agent.id} agentName={agent.name} />
-        </section>
+        </Section>
       ) : null}
-      <section
-        aria-labelledby="timeline-title"
-        className="flex flex-col gap-3 rounded-card border border-line bg-surface p-5"
-      >
-        <h2 id="timeline-title" className="text-sm font-semibold uppercase tracking-wide text-ink-muted">
-          Timeline
-        </h2>
+      <Section id="timeline" title="Timeline">
         <ol className="flex flex-col gap-2" data-testid="timeline">
           {timeline.map((event) => (
             <li key={String(event.id)} className="flex flex-wrap gap-x-3 text-sm">
@@ -144,7 +103,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
             </li>
           ))}
         </ol>
-      </section>
+      </Section>
       {agent.status !== "stopped" ? <StopButton agentId={agent.id} name={agent.name} /> : null}
     </div>
   );

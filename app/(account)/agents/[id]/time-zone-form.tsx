@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { ActionStatus } from "@/app/_components/action-status";
 import { changeTimeZone } from "./settings-actions";
 
 /** The agent's time zone, changeable; the result is announced. */
@@ -38,13 +39,7 @@ export function TimeZoneForm({
       >
         {pending ? "Saving…" : "Save"}
       </button>
-      <span role="status" aria-live="polite" className="text-sm">
-        {state && !state.ok ? (
-          <span className="text-danger">{state.error.message}</span>
-        ) : state?.ok ? (
-          `Saved: the agent now tells time in ${state.data.timeZone}.`
-        ) : null}
-      </span>
+      <ActionStatus state={state} done={(d) => `Saved: the agent now tells time in ${d.timeZone}.`} />
     </form>
   );
 }
