@@ -3,3 +3,4 @@ export * from "./ledger";
 export * from "./leases";
 export * from "./mutations";
 export * from "./tool-calls";
+export * from "./placement";

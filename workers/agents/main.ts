@@ -18,6 +18,7 @@ const worker = await startWorker({
   pollMs: c.WORKER_POLL_MS,
   graceMs: c.WORKER_GRACE_MS,
   sweepMs: c.WORKER_SWEEP_MS,
+  maxAgents: c.WORKER_MAX_AGENTS,
 });
 
 let signals = 0;

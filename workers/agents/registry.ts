@@ -2,6 +2,8 @@
  * This worker in the Worker table: registration, the heartbeat that also
  * renews every lease it holds (reporting leases it lost, e.g. after a long
  * pause let another worker take them), and the jittered sweep of stale leases.
+ * The row also carries what placement needs (its home and WORKER_MAX_AGENTS), the
+ * live-agent count /admin shows, and the admin's drain flag, read back on each heartbeat.
  */
 import os from "node:os";
 import type { Logger } from "pino";
@@ -15,6 +17,12 @@ export interface RegistryOptions {
   heartbeatMs: number;
   sweepMs: number;
   log: Logger;
+  homeKey: string;
+  maxAgents: number;
+  /** How many agents this worker runs now (reported with each heartbeat). */
+  liveAgents: () => number;
+  /** Called after each heartbeat with the admin's drain flag. */
+  onDraining: (draining: boolean) => void;
   /** Called with the set of identity ids this worker still holds after each renewal. */
   onRenewed: (held: Set<string>) => void;
 }
@@ -23,14 +31,34 @@ export interface RegistryOptions {
 export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promise<void> }> {
   await db.worker.upsert({
     where: { id: o.workerId },
-    create: { id: o.workerId, host: os.hostname(), pid: process.pid },
-    update: { host: os.hostname(), pid: process.pid, heartbeatAt: new Date(), stoppedAt: null },
+    create: {
+      id: o.workerId,
+      host: os.hostname(),
+      pid: process.pid,
+      homeKey: o.homeKey,
+      maxAgents: o.maxAgents,
+    },
+    // A drain outlives a restart under the same id: the admin undoes it on /admin.
+    update: {
+      host: os.hostname(),
+      pid: process.pid,
+      heartbeatAt: new Date(),
+      stoppedAt: null,
+      homeKey: o.homeKey,
+      maxAgents: o.maxAgents,
+      liveAgents: 0,
+    },
   });
   const heartbeat = repeat(
     o.heartbeatMs,
     async () => {
-      await db.worker.update({ where: { id: o.workerId }, data: { heartbeatAt: new Date() } });
+      const { draining } = await db.worker.update({
+        where: { id: o.workerId },
+        data: { heartbeatAt: new Date(), liveAgents: o.liveAgents() },
+        select: { draining: true },
+      });
       o.onRenewed(await renewLeases(o.workerId, o.leaseMs));
+      o.onDraining(draining);
     },
     (err) => o.log.warn({ err }, "heartbeat failed"),
     { immediate: false },
@@ -47,7 +75,7 @@ export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promi
   return {
     async stop() {
       await Promise.all([heartbeat.stop(), sweep.stop()]);
-      await db.worker.update({ where: { id: o.workerId }, data: { stoppedAt: new Date() } });
+      await db.worker.update({ where: { id: o.workerId }, data: { stoppedAt: new Date(), liveAgents: 0 } });
     },
   };
 }
