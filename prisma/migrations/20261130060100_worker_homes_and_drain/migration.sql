@@ -1,4 +1,4 @@
--- Where an identity's XMTP database lives, and which workers can open it; an admin can drain a worker.
+-- Where the XMTP database of an identity lives, which workers can open it, and the drain of a worker by an admin.
 ALTER TABLE "Identity" ADD COLUMN "homeKey" TEXT;
 CREATE INDEX "Identity_homeKey_idx" ON "Identity"("homeKey");
 ALTER TABLE "Worker" ADD COLUMN "homeKey" TEXT,
