@@ -11,7 +11,9 @@ import { startWorker } from "./worker";
 const EXIT_WITHIN_MS = 10_000;
 
 const c = config();
-const worker = await startWorker({
+// Signals are handled from the first moment: a SIGTERM during start-up (a rolling restart that comes
+// too soon) stops the worker once it has started, instead of killing it with leases half taken.
+const starting = startWorker({
   workerId: c.WORKER_ID,
   leaseMs: c.WORKER_LEASE_MS,
   heartbeatMs: c.WORKER_HEARTBEAT_MS,
@@ -25,8 +27,8 @@ let signals = 0;
 const onSignal = (signal: NodeJS.Signals) => {
   if (++signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
   setTimeout(() => process.exit(1), EXIT_WITHIN_MS).unref();
-  void worker
-    .stop()
+  void starting
+    .then((worker) => worker.stop())
     .then(() => db.$disconnect())
     .then(
       () => process.exit(0),
@@ -35,3 +37,4 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on("SIGTERM", onSignal);
 process.on("SIGINT", onSignal);
+await starting;

@@ -36,7 +36,12 @@ function start(id: string): ChildProcess {
     databaseUrl: env.t.url,
     dataDir: env.dataDir,
     masterKey: TEST_MASTER_KEY,
-    env: { WORKER_LEASE_MS: String(LEASE_MS), LLM_BASE_URL: model.baseURL, LLM_API_KEY: "test" },
+    env: {
+      LOG_LEVEL: process.env.DBG_LOG ?? "warn",
+      WORKER_LEASE_MS: String(LEASE_MS),
+      LLM_BASE_URL: model.baseURL,
+      LLM_API_KEY: "test",
+    },
   });
   children.set(id, child);
   return child;
@@ -53,6 +58,19 @@ afterAll(async () => {
   await env.cleanup();
   tmp.remove();
 });
+
+/** Waits until a started worker has registered (its signal handlers are installed by then). */
+async function up(id: string): Promise<void> {
+  const pid = children.get(id)!.pid;
+  await waitFor(
+    `${id} up`,
+    async () => {
+      const row = await env.t.db.worker.findUnique({ where: { id } });
+      return row !== null && row.pid === pid && row.stoppedAt === null;
+    },
+    30_000,
+  );
+}
 
 /** Agents each worker holds, in WORKERS order. */
 async function agentsPerWorker(): Promise<number[]> {
@@ -165,13 +183,15 @@ describe("three worker processes sharing one home", () => {
   it("a rolling restart (SIGTERM one worker at a time) loses nothing, and no message was ever answered twice", async () => {
     start("w2");
     for (const id of WORKERS) {
+      await up(id);
       const child = children.get(id)!;
       const done = exited(child);
       child.kill("SIGTERM");
       await askEveryone(`restart-${id}`, 40_000);
-      expect(await done).toBe(0);
+      expect({ id, exit: await done }).toEqual({ id, exit: 0 });
       start(id);
     }
+    for (const id of WORKERS) await up(id);
     await askEveryone("after-restarts", 40_000);
     await new Promise((r) => setTimeout(r, 1_500)); // time for a late duplicate to show
     const counts = await Promise.all(asked.map((a) => answersTo(a.group, a.question)));
