@@ -15,10 +15,7 @@
  * model first calls `react` (👍 on the message), then answers in text; the
  * last line compares its p95 with the plain model phase's.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { DecodedMessage, Group } from "@xmtp/node-sdk";
+import type { DecodedMessage } from "@xmtp/node-sdk";
 import pino from "pino";
 import { benchWorkerEnv } from "./setup.ts";
 
@@ -29,8 +26,7 @@ const [agents, rate, seconds] = [
 ];
 const benchEnv = await benchWorkerEnv("bench-agents-");
 const { db } = await import("../lib/db.ts");
-const { join } = await import("../lib/convos/index.ts");
-const { newIdentity } = await import("../test/convos.ts");
+const { joinAsSenders } = await import("./senders.ts");
 const { claimWarmIdentity } = await import("../lib/agents/claim-warm-identity.ts");
 const { startWorker } = await import("../workers/agents/worker.ts");
 const { offlineResponder } = await import("../workers/agents/responder.ts");
@@ -70,26 +66,10 @@ const agentInboxes = new Set(
     (r) => r.inboxId,
   ),
 );
-// Ten senders, each joining its share of the conversations one at a time (one client joining many at once stalls).
+// Ten senders, each joining its share of the conversations one at a time.
 const SENDERS = Math.min(10, agents);
-const senderDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sender-"));
-const senders = await Promise.all(Array.from({ length: SENDERS }, () => newIdentity(senderDir)));
-const groups: Group<unknown>[] = [];
 t0 = performance.now();
-await Promise.all(
-  senders.map(async (sender, s) => {
-    for (let i = s; i < invites.length; i += SENDERS) {
-      const r = await join(invites[i], {
-        client: sender.client,
-        env: "local",
-        timeoutMs: 60_000,
-        syncIntervalMs: 300,
-      });
-      if (r.status !== "joined") throw new Error(`join failed: ${r.status}`);
-      groups.push(r.group);
-    }
-  }),
-);
+const { senders, groups } = await joinAsSenders(invites, SENDERS);
 console.log(
   `${SENDERS} senders joined ${groups.length} conversations in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
