@@ -118,6 +118,10 @@ try {
   };
 
   const victim = [...before.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const victimIdentities = await db.identity.findMany({
+    where: { leaseOwner: victim, agentId: { not: null } },
+    select: { id: true },
+  });
   const victimConversations = new Set(
     (
       await db.identity.findMany({
@@ -128,6 +132,20 @@ try {
   );
   const probes: string[] = [];
   let killedAt = 0;
+  /** When the last of the victim's identities was leased by another worker (from the kill). */
+  let leasesTakenMs = NaN;
+  const watchLeases = async () => {
+    while (Number.isNaN(leasesTakenMs)) {
+      const still = await db.identity.count({
+        where: { id: { in: victimIdentities.map((v) => v.id) }, leaseOwner: victim },
+      });
+      const unowned = await db.identity.count({
+        where: { id: { in: victimIdentities.map((v) => v.id) }, leaseOwner: null },
+      });
+      if (still + unowned === 0) leasesTakenMs = performance.now() - killedAt;
+      else await sleep(200);
+    }
+  };
   const total = rate * seconds;
   const w0 = performance.now();
   let skipped = 0;
@@ -137,6 +155,7 @@ try {
     if (killedAt === 0 && i >= total / 3) {
       children.get(victim)!.kill("SIGKILL");
       killedAt = performance.now();
+      void watchLeases();
       for (const g of groups)
         if (victimConversations.has(g.id)) {
           const probe = `probe ${g.id.slice(0, 8)}`;
@@ -159,7 +178,8 @@ try {
 
   const after = await perWorkerCounts();
   const survivors = ids.filter((id) => id !== victim);
-  const lost = [...sentAt.keys()].filter((q) => !answers.has(q)).length;
+  const lostQuestions = [...sentAt.keys()].filter((q) => !answers.has(q));
+  const lost = lostQuestions.length;
   const twice = [...answers.values()].filter((n) => n > 1).length;
   const probeTimes = probes.map((p) => (answeredAt.get(p) ?? NaN) - killedAt);
   console.log(
@@ -167,10 +187,13 @@ try {
   );
   console.log(
     `SIGKILL of ${victim} (${victimConversations.size} agents): its agents answered again after ${secs(Math.max(...probeTimes))} ` +
-      `(first ${secs(Math.min(...probeTimes))}; lease ${secs(LEASE_MS)}, target: lease + 5 s)`,
+      `(first ${secs(Math.min(...probeTimes))}; all its leases taken by the others after ${secs(leasesTakenMs)}; ` +
+      `lease ${secs(LEASE_MS)}, target: lease + 5 s)`,
   );
   console.log(`agents per surviving worker after the failover: ${spread(after, survivors)}`);
   console.log(`messages lost: ${lost}; messages answered twice: ${twice}`);
+  for (const q of lostQuestions.slice(0, 5))
+    console.log(`  lost: "${q}", sent ${secs((sentAt.get(q) ?? 0) - killedAt)} after the kill`);
 } finally {
   for (const c of children.values()) killIfRunning(c);
   await model.close();

@@ -1,6 +1,8 @@
 /** Placement on a real PostgreSQL: homes, room under the maximum, the least loaded first, drains, lost homes. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
+import { claimExtraConversation } from "@/lib/agents/extra-conversation";
 import { identitiesWithoutLiveHome, setHomeIfUnset, takePlacedLease } from "./index";
 
 let t: TestDatabase;
@@ -115,5 +117,36 @@ describe("identitiesWithoutLiveHome", () => {
     const [lost] = await claimed(1, "home-gone");
     expect((await identitiesWithoutLiveHome(LEASE)).map((r) => r.id)).toEqual([lost]);
     expect(await takePlacedLease(lost, place("a"))).toBe(false);
+  });
+});
+
+describe("claims and homes", () => {
+  const warm = (homeKey: string, n: number) =>
+    t.db.identity.create({
+      data: {
+        status: "idle",
+        homeKey,
+        inviteUrl: `https://x/${homeKey}/${n}`,
+        createdAt: new Date(1000 * n),
+      },
+    });
+
+  it("a claim takes a warm identity whose home has a worker up before an older one whose home has none", async () => {
+    await workers({ id: "a" }, { id: "gone", home: "home-gone" });
+    await t.db.worker.update({ where: { id: "gone" }, data: { stoppedAt: new Date() } });
+    await warm("home-gone", 1);
+    const runnable = await warm("home-a", 2);
+    const claim = await claimWarmIdentity({ ownerId: null, templateId: null, name: "N", instructions: "i" });
+    expect(claim.identityId).toBe(runnable.id);
+  });
+
+  it("/invite of a live agent takes only a warm identity of the asking worker's home", async () => {
+    await workers({ id: "a" }, { id: "b", home: "home-b" });
+    const agent = await t.db.agent.create({ data: { name: "L", instructions: "i", status: "live" } });
+    await warm("home-b", 1);
+    const mine = await warm("home-a", 2);
+    const extra = await claimExtraConversation(agent.id, "a", LEASE, "home-a");
+    expect(extra.identityId).toBe(mine.id);
+    await expect(claimExtraConversation(agent.id, "a", LEASE, "home-a")).rejects.toThrow();
   });
 });

@@ -38,7 +38,7 @@ export function conversationOps(context: () => WorkerContext): ConversationOps {
   return {
     async invite(agentId, name) {
       const ctx = context();
-      const extra = await claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs);
+      const extra = await claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs, ctx.homeKey);
       const result = await handOff(
         ctx,
         { agentId, identityId: extra.identityId },
