@@ -101,9 +101,18 @@ describe("takePlacedLease", () => {
     expect(await takePlacedLease(ids[1], place("b"))).toBe(true);
   });
 
-  it("a worker whose heartbeat is older than half a lease no longer counts as a peer", async () => {
+  it("a worker whose heartbeat is older than a lease no longer counts as a peer; a late one still does", async () => {
     await workers({ id: "a" }, { id: "b" });
-    await t.db.worker.update({ where: { id: "b" }, data: { heartbeatAt: new Date(Date.now() - LEASE) } });
+    await t.db.worker.update({ where: { id: "b" }, data: { heartbeatAt: new Date(Date.now() - LEASE / 2) } });
+    const [first, second] = await claimed(2);
+    expect(await takePlacedLease(first, place("a"))).toBe(true);
+    expect(await takePlacedLease(second, place("a"))).toBe(false); // b (late, 0 agents) comes first
+    await t.db.identity.deleteMany();
+    await t.db.agent.deleteMany();
+    await t.db.worker.update({
+      where: { id: "b" },
+      data: { heartbeatAt: new Date(Date.now() - LEASE - 1000) },
+    });
     const ids = await claimed(4);
     for (const id of ids) expect(await takePlacedLease(id, place("a"))).toBe(true);
   });

@@ -16,8 +16,10 @@
  * gets the NOTIFY of a claim and races for it, and the one allowed wins, with no
  * delay to tune. Loads are counted from unexpired leases (not from the
  * heartbeat's report, which lags); a worker counts as up while its heartbeat is
- * younger than half a lease, so a dead one stops counting before its leases
- * expire and its agents are shared among the rest.
+ * younger than a lease. A busy worker whose heartbeat comes late still counts
+ * (dropping it would raise everyone's fair share and skew the spread), and a dead
+ * one stops counting just before its leases expire (they are renewed right after
+ * the heartbeat), so its agents are shared among the rest.
  */
 import { db } from "@/lib/db";
 
@@ -35,7 +37,6 @@ export interface Placement {
  * it then becomes this home's), and placement allows this worker another agent. True when it now holds it.
  */
 export async function takePlacedLease(identityId: string, p: Placement): Promise<boolean> {
-  const upWithinMs = Math.max(1, Math.floor(p.leaseMs / 2));
   const taken = await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PLACEMENT_LOCK_KEY}::int, hashtext(${p.homeKey}))`;
     return tx.$executeRaw`
@@ -45,7 +46,7 @@ export async function takePlacedLease(identityId: string, p: Placement): Promise
             WHERE i."leaseOwner" = w.id AND i."agentId" IS NOT NULL AND i."leaseExpiresAt" > now())::int AS held
         FROM "Worker" w
         WHERE w."homeKey" = ${p.homeKey} AND w."stoppedAt" IS NULL
-          AND (w.id = ${p.workerId} OR w."heartbeatAt" > now() - ${upWithinMs}::int * interval '1 millisecond')
+          AND (w.id = ${p.workerId} OR w."heartbeatAt" > now() - ${p.leaseMs}::int * interval '1 millisecond')
       ), me AS (
         SELECT held, "maxAgents" FROM load WHERE id = ${p.workerId} AND NOT draining
       ), demand AS (

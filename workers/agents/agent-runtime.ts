@@ -21,7 +21,7 @@ import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
 import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
-import { recordFirst, PgLedger, recordFirstJoin } from "@/lib/identities";
+import { recordFirst, PgLedger, recordFirstJoin, reopenUnsent } from "@/lib/identities";
 import { setFirstOperator } from "@/lib/agents/policy";
 import { closeXmtpClient, streamOptions } from "@/lib/xmtp";
 import { answerMessage, type AnswerContext } from "./answer";
@@ -33,6 +33,8 @@ import { greetingFor } from "./responder";
 import { MemberDirectory } from "./members";
 
 const CATCH_UP_LIMIT = 50;
+/** A `sending` mark older than this was left by a run that died mid-send (a send takes far less). */
+const UNSENT_AFTER_MS = 5_000;
 
 /** The identity a runtime runs: what the handoff opened. */
 export interface LiveIdentity {
@@ -106,8 +108,15 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
 
   const catchUp = async () => {
     await group.sync();
-    const recent = await group.messages({ limit: CATCH_UP_LIMIT, direction: Direction.Descending });
-    for (const m of recent.reverse()) await answer(m);
+    const recent = (
+      await group.messages({ limit: CATCH_UP_LIMIT, direction: Direction.Descending })
+    ).reverse();
+    // Answers a dead run marked as sending but never sent: nothing of ours after them in the conversation.
+    const lastOwn = recent.findLastIndex((m) => m.senderInboxId === client.inboxId);
+    const unsent = recent.slice(lastOwn + 1).map((m) => m.id);
+    const reopened = await reopenUnsent(identity.id, unsent, UNSENT_AFTER_MS);
+    if (reopened > 0) log.warn({ reopened }, "answering again what a dead run never sent");
+    for (const m of recent) await answer(m);
   };
 
   const stream = await client.conversations.streamAllGroupMessages(
