@@ -88,9 +88,12 @@ try {
       ).inviteUrl,
     );
   t0 = performance.now();
-  const { senders, groups } = await joinAsSenders(invites, 10);
+  // Live first: a join request waits for its agent's worker, and the senders' joins would time out meanwhile.
   while ([...(await perWorkerCounts()).values()].reduce((a, b) => a + b) < agents) await sleep(250);
-  console.log(`${agents} agents claimed, joined and live in ${secs(performance.now() - t0)}`);
+  console.log(`${agents} agents claimed and live in ${secs(performance.now() - t0)}`);
+  t0 = performance.now();
+  const { senders, groups } = await joinAsSenders(invites, 10);
+  console.log(`10 senders joined ${groups.length} conversations in ${secs(performance.now() - t0)}`);
   const before = await perWorkerCounts();
   console.log(`agents per worker: ${spread(before)}`);
   await sleep(2_000); // greetings out of the way
