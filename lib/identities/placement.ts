@@ -37,9 +37,12 @@ export interface Placement {
  * it then becomes this home's), and placement allows this worker another agent. True when it now holds it.
  */
 export async function takePlacedLease(identityId: string, p: Placement): Promise<boolean> {
-  const taken = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PLACEMENT_LOCK_KEY}::int, hashtext(${p.homeKey}))`;
-    return tx.$executeRaw`
+  // A batch, not an interactive transaction: hundreds of handoffs queue on the lock at once, and an
+  // interactive transaction's client-side timeout could fire after the UPDATE committed, leaving a lease
+  // its worker never learns it holds (and renews forever). The UPDATE's snapshot is taken after the lock.
+  const [, taken] = await db.$transaction([
+    db.$executeRaw`SELECT pg_advisory_xact_lock(${PLACEMENT_LOCK_KEY}::int, hashtext(${p.homeKey}))`,
+    db.$executeRaw`
       WITH load AS (
         SELECT w.id, w."maxAgents", w.draining,
           (SELECT count(*) FROM "Identity" i
@@ -66,8 +69,8 @@ export async function takePlacedLease(identityId: string, p: Placement): Promise
           OR (SELECT held FROM me) <= COALESCE(
             (SELECT min(held) FROM load WHERE id <> ${p.workerId} AND NOT draining AND held < "maxAgents"),
             2147483647)
-        )`;
-  });
+        )`,
+  ]);
   return taken === 1;
 }
 
