@@ -33,16 +33,22 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
 
 /**
  * What a worker needs for a benchmark, all throwaway: an in-memory local XMTP node on a free port, a
- * database, a data folder and a master key. Import the worker and lib/db only after this.
+ * database, a data folder and a master key. Import the worker and lib/db only after this. Worker
+ * processes started by the benchmark find the node only on the local default port: pass 5556 (inside
+ * a network namespace of your own) and hand them `databaseUrl`, `dataDir` and `masterKey`.
  */
-export async function benchWorkerEnv(prefix: string) {
-  const node = await startXmtpNode({ port: 0, dataDir: null, log: pino({ level: "warn" }) });
+export async function benchWorkerEnv(prefix: string, nodePort = 0) {
+  const node = await startXmtpNode({ port: nodePort, dataDir: null, log: pino({ level: "warn" }) });
   pointLocalEnvAt(node.url); // node-sdk 5.x pre-checks on ApiUrls.local, not apiUrl
   const database = await benchDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   process.env.DATA_DIR = dataDir;
-  process.env.MASTER_KEY = "bench-master-key-0123456789abcdefghijkl";
+  const masterKey = "bench-master-key-0123456789abcdefghijkl";
+  process.env.MASTER_KEY = masterKey;
   return {
+    databaseUrl: database.url,
+    dataDir,
+    masterKey,
     async stop() {
       await database.stop();
       await node.stop();

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AgentControls, PoolControls } from "./admin-forms";
 import { PoolCharts } from "./pool-charts";
+import { DrainButton } from "./drain-button";
 import { agentCounts, listAgentsForAdmin } from "@/lib/agents/queries";
 import { requireAdmin } from "@/lib/auth/session";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
@@ -154,6 +155,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
                 <th scope="col">Host · pid</th>
                 <th scope="col">Heartbeat</th>
                 <th scope="col">Leases</th>
+                <th scope="col">Drain</th>
               </tr>
             </thead>
             <tbody>
@@ -167,6 +169,14 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
                     {w.stopped ? "stopped" : age(w.heartbeatAgeMs)}
                   </td>
                   <td>{w.leases}</td>
+                  <td>
+                    {w.stopped ? null : (
+                      <span className="flex items-center gap-2">
+                        {w.draining ? <span data-testid="worker-draining">draining</span> : null}
+                        <DrainButton workerId={w.id} draining={w.draining} />
+                      </span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

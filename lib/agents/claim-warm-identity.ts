@@ -5,6 +5,8 @@
  *
  *   picked:  the oldest idle identity, row-locked, skipping rows another
  *            claim holds (FOR UPDATE SKIP LOCKED): no waiting, no double claim;
+ *            one whose home has a worker up (not draining) comes first, so a
+ *            claim is not handed to a home nobody can run;
  *   agent:   the agent row, inserted only if an identity was picked;
  *   claimed: the identity stamped with its agent and status `claimed`;
  *   notify:  pg_notify on AGENT_CLAIMED_CHANNEL, delivered at commit, so the
@@ -58,7 +60,9 @@ export async function claimWarmIdentity(
     WITH picked AS (
       SELECT id FROM "Identity"
       WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
-      ORDER BY "createdAt", id
+      ORDER BY ("homeKey" IS NULL OR EXISTS (
+        SELECT 1 FROM "Worker" w WHERE w."homeKey" = "Identity"."homeKey" AND w."stoppedAt" IS NULL
+          AND NOT w.draining AND w."heartbeatAt" > now() - interval '1 minute')) DESC, "createdAt", id
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     ), agent AS (

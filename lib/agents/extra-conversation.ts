@@ -7,7 +7,7 @@
  * is live, leased at once to the worker that asked (so no other worker's
  * polling races it for the handoff); if that worker crashes, the lease
  * expires and the polling fallback (claimed identities of live agents) hands
- * it over.
+ * it over. Only a warm identity of the asking worker's home is picked (`homeKey`): it is about to run there.
  */
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -30,12 +30,15 @@ export async function claimExtraConversation(
   workerId: string,
   leaseMs: number,
   tx: Prisma.TransactionClient = db,
+  homeKey?: string,
 ): Promise<ExtraConversation> {
+  const home = homeKey ?? null;
   const started = performance.now();
   const rows = await tx.$queryRaw<ExtraConversation[]>`
     WITH picked AS (
       SELECT id FROM "Identity"
       WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
+        AND (${home}::text IS NULL OR "homeKey" IS NULL OR "homeKey" = ${home})
         AND EXISTS (SELECT 1 FROM "Agent" WHERE id = ${agentId} AND status = 'live')
       ORDER BY "createdAt", id
       LIMIT 1

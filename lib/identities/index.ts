@@ -4,3 +4,4 @@ export * from "./leases";
 export * from "./mutations";
 export * from "./tool-calls";
 export * from "./lost-home";
+export * from "./placement";

@@ -64,8 +64,10 @@ export interface WorkItem {
  * live identities to hand off again (after a restart of the worker or of the agent),
  * identities of stopped agents still to wind down, and join-claims (with or without their joiner
  * identity) including an extra `/join` of a live agent. The polling fallback of the NOTIFY path.
+ * With `homeKey`, only identities of that home (or of none yet): no other worker can open them.
  */
-export async function findUnownedWork(limit = 50): Promise<WorkItem[]> {
+export async function findUnownedWork(limit = 50, homeKey?: string): Promise<WorkItem[]> {
+  const home = homeKey ?? null;
   const leased = await db.$queryRaw<{ agentId: string; identityId: string }[]>`
     SELECT a.id AS "agentId", i.id AS "identityId"
     FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
@@ -76,6 +78,7 @@ export async function findUnownedWork(limit = 50): Promise<WorkItem[]> {
         OR (i.role = 'joiner' AND i.status = 'joining' AND NOT i."isOwnerConversation" AND a.status = 'live'))
       AND (i."leaseOwner" IS NULL OR i."leaseExpiresAt" < now())
       AND (i."nextAttemptAt" IS NULL OR i."nextAttemptAt" <= now())
+      AND (${home}::text IS NULL OR i."homeKey" IS NULL OR i."homeKey" = ${home})
     ORDER BY i."updatedAt" LIMIT ${limit}`;
   const bare = await db.$queryRaw<{ agentId: string }[]>`
     SELECT a.id AS "agentId" FROM "Agent" a
@@ -85,13 +88,20 @@ export async function findUnownedWork(limit = 50): Promise<WorkItem[]> {
   return [...leased, ...bare.map((b) => ({ agentId: b.agentId, identityId: null }))];
 }
 
-/** The work for one agent id (the NOTIFY path): its identity, or null for a join-claim without one yet. */
-export async function workForAgent(agentId: string): Promise<WorkItem | undefined> {
-  const items = await db.$queryRaw<{ identityId: string }[]>`
-    SELECT i.id AS "identityId" FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
+/**
+ * The work for one agent id (the NOTIFY path): its identity, or null for a join-claim without one yet.
+ * With `homeKey`, nothing when its identity lives in another home.
+ */
+export async function workForAgent(agentId: string, homeKey?: string): Promise<WorkItem | undefined> {
+  const home = homeKey ?? null;
+  const items = await db.$queryRaw<{ identityId: string; homeKey: string | null }[]>`
+    SELECT i.id AS "identityId", i."homeKey" FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
     WHERE a.id = ${agentId} AND a.status IN ('ready', 'live', 'joining') AND i.status NOT IN ('retired')
     ORDER BY i."isOwnerConversation" DESC, i."createdAt" LIMIT 1`;
-  if (items[0]) return { agentId, identityId: items[0].identityId };
+  if (items[0]) {
+    const other = home !== null && items[0].homeKey !== null && items[0].homeKey !== home;
+    return other ? undefined : { agentId, identityId: items[0].identityId };
+  }
   const agent = await db.agent.findUnique({ where: { id: agentId }, select: { status: true } });
   return agent?.status === "joining" ? { agentId, identityId: null } : undefined;
 }

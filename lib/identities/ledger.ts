@@ -54,12 +54,15 @@ export class PgLedger implements HandledMessageLedger {
  * catch-up pass takes it again (`takeForAnswer`), so the answer is not lost. A run
  * that lost the message meanwhile (a paused worker whose lease was taken over)
  * finds `markSending` refused and drops its answer, so it is not sent twice.
- * The one window left is a crash between `sending` and the send completing:
- * that message is not retried (at most once there, by choice: a duplicate in
- * a chat is worse than a rare miss).
+ * A crash between `sending` and the send completing leaves `sending`: the next
+ * run's catch-up reopens it (`reopenUnsent`) only when the conversation, synced,
+ * shows nothing from the agent after the message (so the answer never reached
+ * the network) and the mark is older than a send takes (so no live run is still
+ * sending it). Otherwise it stays as it is: a duplicate in a chat is worse than
+ * a rare miss.
  *
  * An answer that failed (`failed`: the database or the network gave out) is
- * claimed again by a later catch-up pass, at most MAX_ANSWER_RETRIES times
+ * taken again by a later catch-up pass, at most MAX_ANSWER_RETRIES times
  * (`attempts` counts them). A message dropped by the flood limits is
  * `dropped`: final, never answered by a later pass.
  */
@@ -116,4 +119,20 @@ export async function finishMessage(
   await db.$executeRaw`
     UPDATE "HandledMessage" SET kind = ${kind}, "handledAt" = now()
     WHERE "identityId" = ${identityId} AND "messageId" = ${messageId}`;
+}
+
+/**
+ * Reopens messages a dead run marked `sending` longer than `olderThanMs` ago, among `messageIds` (the
+ * caller passes only messages the agent has said nothing after): the next `takeForAnswer` takes them.
+ */
+export async function reopenUnsent(
+  identityId: string,
+  messageIds: string[],
+  olderThanMs: number,
+): Promise<number> {
+  if (messageIds.length === 0) return 0;
+  return db.$executeRaw`
+    UPDATE "HandledMessage" SET kind = 'answering:unsent', "handledAt" = now()
+    WHERE "identityId" = ${identityId} AND "messageId" = ANY(${messageIds}) AND kind = 'sending'
+      AND "handledAt" < now() - ${olderThanMs}::int * interval '1 millisecond'`;
 }

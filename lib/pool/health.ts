@@ -23,6 +23,8 @@ export interface WorkerHealth {
   heartbeatAgeMs: number;
   leases: number;
   stopped: boolean;
+  /** An admin drains it: it takes no new agents and hands its agents to the others. */
+  draining: boolean;
 }
 
 export async function workersHealth(now = new Date()): Promise<WorkerHealth[]> {
@@ -39,6 +41,7 @@ export async function workersHealth(now = new Date()): Promise<WorkerHealth[]> {
     heartbeatAgeMs: now.getTime() - w.heartbeatAt.getTime(),
     leases: w._count.identities,
     stopped: w.stoppedAt !== null,
+    draining: w.draining,
   }));
 }
 

@@ -74,6 +74,8 @@ export interface WarmIdentity {
   conversationId: string;
   inviteUrl: string;
   inviteTag: string;
+  /** The home of its XMTP database (lib/xmtp/home.ts). */
+  homeKey: string;
 }
 
 /** Makes a reserved identity claimable (idle) and releases its lease; false when the lease was lost meanwhile. */

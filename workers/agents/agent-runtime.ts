@@ -24,8 +24,8 @@ import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
 import { config } from "@/lib/config";
 import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
-import { startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
-import { backoffMs, recordFirst, PgLedger, recordFirstJoin } from "@/lib/identities";
+import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
+import { backoffMs, recordFirst, PgLedger, recordFirstJoin, reopenUnsent } from "@/lib/identities";
 import { setFirstOperator } from "@/lib/agents/policy";
 import { closeXmtpClient, startResilientStream } from "@/lib/xmtp";
 import { answerMessage, needsHandling, type AnswerContext } from "./answer";
@@ -41,6 +41,10 @@ import { sendFiring } from "./scheduled";
 import type { Firing } from "@/lib/schedules/firing";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The newest messages a catch-up looks at for answers a dead run marked as sending but never sent. */
+const UNSENT_WINDOW = 50;
+/** A `sending` mark older than this was left by a run that died mid-send (a send takes far less). */
+const UNSENT_AFTER_MS = 5_000;
 
 /** The identity a runtime runs: what the handoff opened. */
 export interface LiveIdentity {
@@ -144,6 +148,17 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
 
   const catchUp = async () => {
     await group.sync();
+    // Answers a dead run marked as sending but never sent: nothing of ours after them in the conversation.
+    const recent = (
+      await group.messages({ limit: UNSENT_WINDOW, direction: Direction.Descending })
+    ).reverse();
+    const lastOwn = recent.findLastIndex((m) => m.senderInboxId === client.inboxId);
+    const reopened = await reopenUnsent(
+      identity.id,
+      recent.slice(lastOwn + 1).map((m) => m.id),
+      UNSENT_AFTER_MS,
+    );
+    if (reopened > 0) log.warn({ reopened }, "answering again what a dead run never sent");
     // Not past the retention horizon: older ledger rows are pruned, so older messages would look unanswered.
     const horizon = new Date(Date.now() - c.RETENTION_DAYS * DAY_MS);
     for (const m of await unansweredMessages(group, identity.id, client.inboxId, horizon))

@@ -13,6 +13,8 @@ import type { InFlight } from "./timers";
 
 export interface WorkerContext {
   workerId: string;
+  /** The id of this worker's DATA_DIR (lib/xmtp/home.ts): it hands over only identities of this home. */
+  homeKey: string;
   leaseMs: number;
   joinTimeoutMs: number;
   sealingKey: SealingKey;

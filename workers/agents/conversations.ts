@@ -42,7 +42,7 @@ export function conversationOps(context: () => WorkerContext): ConversationOps {
     async invite(agentId, name) {
       const ctx = context();
       const extra = await claimExtraWithinLimits(agentId, config().AGENT_EXTRA_CONVERSATIONS_MAX, (tx) =>
-        claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs, tx),
+        claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs, tx, ctx.homeKey),
       );
       const result = await handOff(
         ctx,

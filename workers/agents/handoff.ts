@@ -42,8 +42,9 @@ import {
   markJoinFailed,
   releaseLeases,
   saveJoinerIdentity,
+  setHomeIfUnset,
   setIdentityConversation,
-  takeLease,
+  takePlacedLease,
   type HandoffSubject,
   type JoinFailureReason,
   type WorkItem,
@@ -230,11 +231,20 @@ async function goLive(
   return { status: "live" };
 }
 
-/** Leases the item's identity (creating a join-claim's joiner identity); null when another worker has it. */
+/**
+ * Leases the item's identity (creating a join-claim's joiner identity) where placement allows
+ * (lib/identities/placement.ts); null when another worker has it or should take it.
+ */
 async function lease(ctx: WorkerContext, item: WorkItem, leased: boolean): Promise<string | null> {
-  if (item.identityId === null) return createJoinerIdentity(item.agentId, ctx.workerId, ctx.leaseMs);
-  if (leased || (await takeLease(item.identityId, ctx.workerId, ctx.leaseMs))) return item.identityId;
-  return null;
+  const { workerId, homeKey, leaseMs } = ctx;
+  const id = item.identityId ?? (await createJoinerIdentity(item.agentId, workerId, leaseMs));
+  if (id === null) return null;
+  if (item.identityId === null || leased) {
+    // A joiner identity's database is made by this worker: it lives here from now on.
+    await setHomeIfUnset(id, homeKey);
+    return id;
+  }
+  return (await takePlacedLease(id, { workerId, homeKey, leaseMs })) ? id : null;
 }
 
 /** Records a failed handoff for a later retry; never throws. */

@@ -14,26 +14,32 @@ import { startWorker } from "./worker";
 const EXIT_WITHIN_MS = 10_000;
 
 const c = config();
-const worker = await startWorker({
+// Signals are handled from the first moment: a SIGTERM during start-up (a rolling restart that comes
+// too soon) stops the worker once it has started, instead of killing it with leases half taken.
+const starting = startWorker({
   workerId: c.WORKER_ID,
   leaseMs: c.WORKER_LEASE_MS,
   heartbeatMs: c.WORKER_HEARTBEAT_MS,
   pollMs: c.WORKER_POLL_MS,
   graceMs: c.WORKER_GRACE_MS,
   sweepMs: c.WORKER_SWEEP_MS,
+  maxAgents: c.WORKER_MAX_AGENTS,
 });
-const sampler = startPoolSampler({
-  retentionDays: c.POOL_SAMPLE_RETENTION_DAYS,
-  log: pino({ name: "agents", level: c.LOG_LEVEL }).child({ workerId: worker.id }),
-});
+const sampling = starting.then((worker) =>
+  startPoolSampler({
+    retentionDays: c.POOL_SAMPLE_RETENTION_DAYS,
+    log: pino({ name: "agents", level: c.LOG_LEVEL }).child({ workerId: worker.id }),
+  }),
+);
 
 let signals = 0;
 const onSignal = (signal: NodeJS.Signals) => {
   if (++signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
   setTimeout(() => process.exit(1), EXIT_WITHIN_MS).unref();
-  void sampler
-    .stop()
-    .then(() => worker.stop())
+  void sampling
+    .then((sampler) => sampler.stop())
+    .then(() => starting)
+    .then((worker) => worker.stop())
     .then(() => db.$disconnect())
     .then(
       () => process.exit(0),
@@ -42,3 +48,4 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on("SIGTERM", onSignal);
 process.on("SIGINT", onSignal);
+await starting;

@@ -32,6 +32,10 @@ export interface PoolFillerOptions {
   inFlight: InFlight;
   /** Overrides PoolSetting.maxConcurrentCreates for this worker. */
   maxConcurrentCreates?: number;
+  /** This worker's home: the warm identities it creates live there. */
+  homeKey: string;
+  /** True while the worker is draining: it creates nothing (what it made would live in a home being emptied). */
+  paused?: () => boolean;
 }
 
 /** Creates one warm identity for a reservation and makes it idle. */
@@ -62,6 +66,7 @@ async function provision(o: PoolFillerOptions, reservation: Reservation): Promis
       conversationId: group.id,
       inviteUrl: invite.url,
       inviteTag: invite.tag,
+      homeKey: o.homeKey,
     });
     const durationMs = Math.round(performance.now() - started);
     if (!kept) {
@@ -93,6 +98,7 @@ export function startPoolFiller(o: PoolFillerOptions): { kick(): void; stop(): P
   const loop = repeat(
     o.intervalMs,
     async () => {
+      if (o.paused?.()) return;
       const limit = o.maxConcurrentCreates ?? (await getPoolSettings()).maxConcurrentCreates;
       const reserved = await reservePoolSlots(o.workerId, o.leaseMs, limit - creating);
       for (const r of reserved) {

@@ -17,6 +17,10 @@ describe("the registry's heartbeat and the worker load", () => {
       sweepMs: 60_000,
       log: pino({ level: "silent" }),
       onRenewed: () => {},
+      homeKey: "home",
+      maxAgents: 500,
+      liveAgents: () => 0,
+      onDraining: () => {},
     });
     try {
       await db.worker.create({ data: { id: "w-gone", host: "h", pid: 2, stoppedAt: new Date() } });

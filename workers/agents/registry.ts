@@ -2,7 +2,9 @@
  * This worker in the Worker table: registration, the heartbeat that also
  * renews every lease it holds (reporting leases it lost, e.g. after a long
  * pause let another worker take them) and records the process's memory, and
- * the jittered sweep of stale leases.
+ * the jittered sweep of stale leases. The row also carries what placement needs
+ * (its home and WORKER_MAX_AGENTS), the live-agent count /admin shows, and the
+ * admin's drain flag, read back on each heartbeat.
  */
 import os from "node:os";
 import type { Logger } from "pino";
@@ -20,6 +22,12 @@ export interface RegistryOptions {
   heartbeatMs: number;
   sweepMs: number;
   log: Logger;
+  homeKey: string;
+  maxAgents: number;
+  /** How many agents this worker runs now (reported with each heartbeat). */
+  liveAgents: () => number;
+  /** Called after each heartbeat with the admin's drain flag. */
+  onDraining: (draining: boolean) => void;
   /** Called with the set of identity ids this worker still holds after each renewal. */
   onRenewed: (held: Set<string>) => void;
   /** The worker's counters (./stats.ts), recorded with each heartbeat and at stop. */
@@ -30,23 +38,36 @@ export interface RegistryOptions {
 export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promise<void> }> {
   await db.worker.upsert({
     where: { id: o.workerId },
-    create: { id: o.workerId, host: os.hostname(), pid: process.pid, rssBytes: rss() },
+    create: {
+      id: o.workerId,
+      host: os.hostname(),
+      pid: process.pid,
+      homeKey: o.homeKey,
+      maxAgents: o.maxAgents,
+      rssBytes: rss(),
+    },
+    // A drain outlives a restart under the same id: the admin undoes it on /admin.
     update: {
       host: os.hostname(),
       pid: process.pid,
       heartbeatAt: new Date(),
       stoppedAt: null,
       rssBytes: rss(),
+      homeKey: o.homeKey,
+      maxAgents: o.maxAgents,
+      liveAgents: 0,
     },
   });
   const heartbeat = repeat(
     o.heartbeatMs,
     async () => {
-      await db.worker.update({
+      const { draining } = await db.worker.update({
         where: { id: o.workerId },
-        data: { heartbeatAt: new Date(), rssBytes: rss(), stats: o.stats?.() },
+        data: { heartbeatAt: new Date(), liveAgents: o.liveAgents(), rssBytes: rss(), stats: o.stats?.() },
+        select: { draining: true },
       });
       o.onRenewed(await renewLeases(o.workerId, o.leaseMs));
+      o.onDraining(draining);
     },
     (err) => o.log.warn({ err }, "heartbeat failed"),
     { immediate: false },
@@ -65,7 +86,7 @@ export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promi
       await Promise.all([heartbeat.stop(), sweep.stop()]);
       await db.worker.update({
         where: { id: o.workerId },
-        data: { stoppedAt: new Date(), stats: o.stats?.() },
+        data: { stoppedAt: new Date(), liveAgents: 0, stats: o.stats?.() },
       });
     },
   };

@@ -13,6 +13,12 @@
  *   3. put unfinished identities back in the pool's retry queue and release
  *      only the leases this worker still holds;
  *   4. stop the registry (the first thing started): mark the worker stopped.
+ *
+ * Several workers share the agents through PostgreSQL: each takes only identities
+ * of its home (its DATA_DIR) and only while placement allows (lib/identities/placement.ts:
+ * room under WORKER_MAX_AGENTS, the least loaded first). An admin's drain (seen on
+ * the heartbeat) stops intake and hands the agents it runs back one at a time: each
+ * runtime finishes its answer in flight, then its lease is released for the others.
  */
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
@@ -24,6 +30,7 @@ import { abandonProvisioning } from "@/lib/pool/reservations";
 import { AGENT_STOPPED_CHANNEL, stoppedAgentsAmong } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
 import { loadMasterKey, type SealingKey } from "@/lib/secrets";
+import { homeKeyOf } from "@/lib/xmtp/home";
 import { recordRestartUnderSameId } from "@/lib/supervision/mutations";
 import type { AgentRuntime } from "./agent-runtime";
 import type { WorkerContext } from "./context";
@@ -77,6 +84,10 @@ export interface WorkerOptions {
   scheduleTickMs?: number;
   /** Runs found later than this are skipped (default SCHEDULE_GRACE_MINUTES). */
   scheduleGraceMs?: number;
+  /** The most agents this worker runs (default WORKER_MAX_AGENTS). */
+  maxAgents?: number;
+  /** Default: the id in DATA_DIR/xmtp/home-id (lib/xmtp/home.ts). */
+  homeKey?: string;
 }
 
 export interface RunningWorker {
@@ -109,10 +120,13 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   const databaseUrl = o.databaseUrl ?? settingNow("DATABASE_URL");
   if (!databaseUrl) throw new Error("DATABASE_URL is not set");
   let stopping = false;
+  let draining = false;
+  const homeKey = o.homeKey ?? homeKeyOf();
 
   const responder = o.responder ?? defaultResponder();
   const ctx: WorkerContext = {
     workerId: id,
+    homeKey,
     leaseMs,
     joinTimeoutMs: o.joinTimeoutMs ?? 60_000,
     sealingKey,
@@ -130,7 +144,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   const pending = new Set<string>();
   const dispatch = (item: WorkItem) => {
     const key = item.identityId ?? item.agentId;
-    if (stopping || pending.has(key)) return;
+    if (stopping || draining || pending.has(key)) return;
     pending.add(key);
     void inFlight.track(handOff(ctx, item).finally(() => pending.delete(key)));
   };
@@ -158,6 +172,27 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     }
   };
 
+  /** Hands the agents this worker runs back, one at a time, while the admin's drain lasts. */
+  let handingBack = false;
+  const handBack = async () => {
+    if (handingBack) return;
+    handingBack = true;
+    try {
+      for (const [identityId, runtime] of running) {
+        if (!draining || stopping) break;
+        if (pending.has(identityId) || running.get(identityId) !== runtime) continue;
+        running.delete(identityId);
+        await runtime.stop();
+        await releaseLeases(id, [identityId]);
+        log.info({ identityId, left: running.size }, "draining: agent handed back");
+      }
+    } catch (err) {
+      log.warn({ err }, "handing an agent back failed; retried on the next heartbeat");
+    } finally {
+      handingBack = false;
+    }
+  };
+
   // One process per worker id: leases still held under this id belong to a predecessor that died (a system
   // supervisor restarting the worker with a fixed WORKER_ID). Hand them back now: the heartbeat would
   // otherwise renew them without running their agents.
@@ -174,6 +209,14 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     sweepMs: o.sweepMs ?? 10_000,
     log,
     stats: stats.snapshot,
+    homeKey,
+    maxAgents: o.maxAgents ?? config().WORKER_MAX_AGENTS,
+    liveAgents: () => running.size,
+    onDraining: (d) => {
+      if (d !== draining) log.info({ draining: d }, d ? "draining: taking no new agents" : "drain ended");
+      draining = d;
+      if (draining && !stopping) void inFlight.track(handBack());
+    },
     onRenewed: (held) => {
       for (const [identityId, runtime] of running) {
         if (held.has(identityId) || pending.has(identityId)) continue;
@@ -199,6 +242,8 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
           log,
           inFlight,
           maxConcurrentCreates: o.maxConcurrentCreates,
+          homeKey,
+          paused: () => draining,
         });
   if (filler) intake.unshift({ name: "pool filler", stop: () => filler.stop() });
 
@@ -221,7 +266,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   const poll = repeat(
     o.pollMs ?? 3_000,
     async () => {
-      for (const item of await findUnownedWork()) dispatch(item);
+      if (!draining) for (const item of await findUnownedWork(50, homeKey)) dispatch(item);
     },
     (err) => log.warn({ err }, "polling for work failed"),
     { jitter: 0.2 },
@@ -238,7 +283,8 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
         return;
       }
       filler?.kick();
-      void workForAgent(agentId)
+      if (draining) return;
+      void workForAgent(agentId, homeKey)
         .then((item) => item && dispatch(item))
         .catch((err) => log.warn({ err, agentId }, "reading a claimed agent failed"));
     },

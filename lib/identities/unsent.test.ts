@@ -1,0 +1,36 @@
+/** The ledger's reopening of answers a dead run marked as sending but never sent, on a real PostgreSQL. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { markSending, reopenUnsent, takeForAnswer } from "./index";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  const { db } = await import("@/lib/db");
+  await db.$disconnect();
+  await t.drop();
+});
+
+describe("reopenUnsent", () => {
+  it("reopens an old sending mark for the next run, leaves a fresh one (a live run may be sending) alone", async () => {
+    for (const m of ["old", "fresh", "done"]) {
+      expect(await takeForAnswer("id-1", m, "dead-run")).toBe(true);
+      expect(await markSending("id-1", m, "dead-run")).toBe(true);
+    }
+    await t.db.handledMessage.updateMany({
+      where: { messageId: { in: ["old", "done"] } },
+      data: { handledAt: new Date(Date.now() - 60_000) },
+    });
+    await t.db.handledMessage.update({
+      where: { identityId_messageId: { identityId: "id-1", messageId: "done" } },
+      data: { kind: "answered" },
+    });
+    expect(await reopenUnsent("id-1", ["old", "fresh", "done"], 5_000)).toBe(1);
+    expect(await takeForAnswer("id-1", "old", "next-run")).toBe(true);
+    expect(await takeForAnswer("id-1", "fresh", "next-run")).toBe(false);
+    expect(await takeForAnswer("id-1", "done", "next-run")).toBe(false);
+    expect(await reopenUnsent("id-1", [], 5_000)).toBe(0);
+  });
+});
