@@ -6,16 +6,18 @@
 import type { DecodedMessage } from "@xmtp/node-sdk";
 import { TOOLS, toolsNamed, type MessageRef, type Tool } from "@/lib/agents/tools";
 import type { AgentState } from "@/lib/agents/policy";
+import { spendHook } from "@/lib/llm/budget";
 import type { AnswerContext } from "./answer";
 import { messageResolver, type GroupContext } from "./group";
 import { historyBefore } from "./history";
-import type { ResponderInput } from "./responder";
+import type { ChatTurn, ResponderInput } from "./responder";
 import { toolSession } from "./tool-session";
 
 /** The agent's tools: its template's, or every tool for an agent without a template (an API claim); none the server can't offer. */
 export const toolsOf = (agent: Pick<AgentState, "tools">): Tool[] =>
   (agent.tools === null ? [...TOOLS] : toolsNamed(agent.tools)).filter((t) => !t.unavailable?.());
 
+/** The responder's input for a message `m` someone sent (its history read before it). */
 export async function answerInput(
   ctx: AnswerContext,
   agent: AgentState,
@@ -23,12 +25,26 @@ export async function answerInput(
   text: string,
   cap: number | undefined,
 ): Promise<ResponderInput> {
+  const history = await historyBefore(ctx.group, m, ctx.ownInboxId);
+  return responderInput(ctx, agent, { id: m.id, senderInboxId: m.senderInboxId }, text, history, cap);
+}
+
+/**
+ * The responder's input for `text` as turn `message` (a member's message, or a scheduled task keyed by its
+ * firing): members and time, the agent's tools with a session keyed by the turn, and (model only) the spend
+ * hook every model call of the answer goes through.
+ */
+export async function responderInput(
+  ctx: AnswerContext,
+  agent: AgentState,
+  message: MessageRef,
+  text: string,
+  history: ChatTurn[],
+  cap: number | undefined,
+): Promise<ResponderInput> {
+  const usesModel = ctx.responder.usesModel;
   // The offline responder reads neither names nor tools: no need to look members up for it.
-  const [history, members] = await Promise.all([
-    historyBefore(ctx.group, m, ctx.ownInboxId),
-    ctx.responder.usesModel ? ctx.members.members() : [],
-  ]);
-  const message: MessageRef = { id: m.id, senderInboxId: m.senderInboxId };
+  const members = usesModel ? await ctx.members.members() : [];
   const nameOf = (inboxId: string) => ctx.members.nameOf(inboxId);
   const group: GroupContext = {
     ownInboxId: ctx.ownInboxId,
@@ -38,22 +54,23 @@ export async function answerInput(
     now: new Date(),
     message,
   };
-  const tools = ctx.responder.usesModel ? toolsOf(agent) : [];
+  const tools = usesModel ? toolsOf(agent) : [];
   return {
     agentName: agent.name,
     instructions: agent.instructions,
     text,
-    senderInboxId: m.senderInboxId,
+    senderInboxId: message.senderInboxId,
     history,
     signal: ctx.signal,
     group,
     tokenBudget: cap == null ? undefined : Math.max(0, cap - agent.tokensUsed),
+    spend: usesModel ? spendHook(agent.id, cap) : undefined,
     tools:
       tools.length === 0
         ? undefined
         : toolSession({
             tools,
-            key: { identityId: ctx.identity.id, messageId: m.id },
+            key: { identityId: ctx.identity.id, messageId: message.id },
             context: {
               agentId: ctx.agentId,
               identityId: ctx.identity.id,

@@ -20,7 +20,7 @@ import type { Logger } from "pino";
 import { takeForAnswer, finishMessage, markSending } from "@/lib/identities";
 import { agentState, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
 import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
-import { spendHook, TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
+import { TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
 import { answerInput } from "./answer-input";
 import { isCommand, runCommand } from "./commands";
 import type { WorkerContext } from "./context";
@@ -161,9 +161,8 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
         const cap = agent.tokenCap ?? ctx.defaultTokenCap;
         if (ctx.responder.usesModel && cap != null && agent.tokensUsed >= cap) parts = [capText(cap)];
         else {
-          const input = await answerInput(ctx, agent, m, truncateIncoming(text), cap);
           // Every model call of this answer (tool rounds too) reserves its worst case under the cap first.
-          if (ctx.responder.usesModel) input.spend = spendHook(agent.id, cap);
+          const input = await answerInput(ctx, agent, m, truncateIncoming(text), cap);
           try {
             const reply = await withThinking(ctx, m, ctx.responder.reply(input));
             if (reply) parts = splitAnswer(reply.text);

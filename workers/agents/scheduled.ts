@@ -9,15 +9,12 @@ import type { Firing } from "@/lib/schedules/firing";
 import { claimFiring, finishFiring } from "@/lib/schedules/firing";
 import { formatLocal } from "@/lib/schedules/wall-clock";
 import { agentState, recordTraffic } from "@/lib/agents/policy";
-import { spendHook, TokenCapReached } from "@/lib/llm/budget";
-import type { MessageRef } from "@/lib/agents/tools";
+import { TokenCapReached } from "@/lib/llm/budget";
 import { Direction } from "@/lib/convos";
 import type { AnswerContext } from "./answer";
-import { toolsOf } from "./answer-input";
-import { messageResolver, type GroupContext } from "./group";
+import { responderInput } from "./answer-input";
 import { HISTORY_MAX_MESSAGES, toTurns } from "./history";
 import { splitAnswer } from "./split";
-import { toolSession } from "./tool-session";
 
 /** The text a `post` firing sends. */
 export function reminderText(f: Pick<Firing, "text" | "late" | "dueAt" | "timeZone">): string {
@@ -30,59 +27,24 @@ async function scheduledTurn(ctx: AnswerContext, f: Firing): Promise<{ parts: st
   if (!ctx.responder.usesModel) return { parts: [reminderText(f)] }; // offline: the task's text
   if (cap != null && agent.tokensUsed >= cap) return { parts: [] };
   const key = `schedule:${f.scheduleId}:${f.dueAt.getTime()}`;
-  const message: MessageRef = { id: key, senderInboxId: "" };
-  const [recent, members] = await Promise.all([
-    ctx.group.messages({ limit: HISTORY_MAX_MESSAGES * 3, direction: Direction.Descending }),
-    ctx.members.members(),
-  ]);
-  const history = toTurns(recent, ctx.ownInboxId);
-  const nameOf = (inboxId: string) => ctx.members.nameOf(inboxId);
-  const group: GroupContext = {
-    ownInboxId: ctx.ownInboxId,
-    members,
-    nameOf,
-    timeZone: agent.timeZone,
-    now: new Date(),
-    message,
-  };
-  const tools = toolsOf(agent);
-  const reply = await ctx.responder
-    .reply({
-      agentName: agent.name,
-      instructions: agent.instructions,
-      text: `(A scheduled task set earlier in this conversation is due now${f.late ? `, late: it was due ${formatLocal(f.dueAt, f.timeZone)}` : ""}. Do it and post the result: ${f.text})`,
-      senderInboxId: "",
-      history,
-      signal: ctx.signal,
-      group,
-      tokenBudget: cap == null ? undefined : Math.max(0, cap - agent.tokensUsed),
-      tools:
-        tools.length === 0
-          ? undefined
-          : toolSession({
-              tools,
-              key: { identityId: ctx.identity.id, messageId: key },
-              context: {
-                agentId: ctx.agentId,
-                identityId: ctx.identity.id,
-                conversationId: ctx.group.id,
-                group: ctx.group,
-                ownInboxId: ctx.ownInboxId,
-                message,
-                resolveMessage: messageResolver(message, history),
-                nameOf,
-                timeZone: agent.timeZone,
-              },
-              log: ctx.log,
-              signal: ctx.signal,
-            }),
-      // Every model call reserves its worst case under the cap first (lib/llm/budget.ts), as for a message.
-      spend: spendHook(agent.id, cap),
-    })
-    .catch((error: unknown) => {
-      if (error instanceof TokenCapReached) return null; // over the cap: nothing posted
-      throw error;
-    });
+  const recent = await ctx.group.messages({
+    limit: HISTORY_MAX_MESSAGES * 3,
+    direction: Direction.Descending,
+  });
+  const task = `(A scheduled task set earlier in this conversation is due now${f.late ? `, late: it was due ${formatLocal(f.dueAt, f.timeZone)}` : ""}. Do it and post the result: ${f.text})`;
+  // Its tool calls are keyed by the firing; every model call reserves its worst case under the cap first.
+  const input = await responderInput(
+    ctx,
+    agent,
+    { id: key, senderInboxId: "" },
+    task,
+    toTurns(recent, ctx.ownInboxId),
+    cap,
+  );
+  const reply = await ctx.responder.reply(input).catch((error: unknown) => {
+    if (error instanceof TokenCapReached) return null; // over the cap: nothing posted
+    throw error;
+  });
   return { parts: reply?.text ? splitAnswer(reply.text) : [] };
 }
 

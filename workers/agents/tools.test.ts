@@ -75,7 +75,7 @@ async function joinWithProfile(who: Identity, url: string, name: string): Promis
   const r = await join(url, {
     client: who.client,
     env: "local",
-    timeoutMs: 30_000,
+    timeoutMs: 60_000, // the handoff and the join share two cores with the other test file
     syncIntervalMs: 300,
     profile: { name },
   });
