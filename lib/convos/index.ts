@@ -1,5 +1,5 @@
 /**
- * The Convos invite/join/profile protocol (shared/specs/convos-protocol.md).
+ * The Convos invite/join/profile protocol (docs/convos-protocol.md).
  * Pure and typed: no database, no Next.js, no environment reading.
  */
 export * from "./errors";
