@@ -62,16 +62,15 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-agents-"));
 process.env.DATA_DIR = dataDir;
 process.env.MASTER_KEY = "bench-master-key-0123456789abcdefghijkl";
 const { db } = await import("../lib/db.ts");
-const { join } = await import("../lib/convos/index.ts");
-const { newIdentity } = await import("../test/convos.ts");
+const { joinAsSenders } = await import("./senders.ts");
 const { claimWarmIdentity } = await import("../lib/agents/claim-warm-identity.ts");
 const { startWorker } = await import("../workers/agents/worker.ts");
 
 type Worker = Awaited<ReturnType<typeof startWorker>>;
 type Responder = NonNullable<Parameters<typeof startWorker>[0]>["responder"];
-export type Sender = Awaited<ReturnType<typeof newIdentity>>;
+export type Sender = Awaited<ReturnType<typeof joinAsSenders>>["senders"][number];
 
-export { db, join, newIdentity };
+export { db };
 /** The node's URL (for a child process that connects to it). */
 export const nodeUrl = () => node.url;
 export const log = pino({ level: "warn" });
@@ -138,16 +137,9 @@ export async function startLiveAgents(
       (r) => r.inboxId,
     ),
   );
-  // Ten senders, each joining its share of the conversations one at a time (one client joining many at once stalls).
   const count = Math.min(10, agents);
-  live.senders = await Promise.all(Array.from({ length: count }, () => newIdentity(senderDir)));
-  live.groups = new Array<Group<unknown>>(agents);
   t0 = performance.now();
-  await Promise.all(
-    live.senders.map(async (sender, s) => {
-      for (let i = s; i < invites.length; i += count) live.groups[i] = await joinAs(sender, invites[i]);
-    }),
-  );
+  ({ senders: live.senders, groups: live.groups } = await joinAsSenders(invites, count, senderDir));
   console.log(
     `${count} senders joined ${agents} conversations in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
@@ -159,13 +151,6 @@ export async function startLiveAgents(
     await sleep(1_000);
   };
   return live;
-}
-
-/** Joins a conversation through its invite; throws unless joined. */
-export async function joinAs(who: Sender, invite: string): Promise<Group<unknown>> {
-  const r = await join(invite, { client: who.client, env: "local", timeoutMs: 60_000, syncIntervalMs: 300 });
-  if (r.status !== "joined") throw new Error(`join failed: ${r.status}`);
-  return r.group;
 }
 
 export interface PhaseResult {

@@ -1,7 +1,7 @@
 /**
  * The people of a benchmark: `count` sender clients that join the agents' conversations through their
  * invites, each its share one at a time (one client joining many at once stalls). Each sender is then
- * its agents' operator, so every message is answered.
+ * its agents' operator, so every message is answered. `groups[i]` is the conversation of `invites[i]`.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -13,12 +13,12 @@ import { newIdentity, type Identity } from "../test/convos.ts";
 export async function joinAsSenders(
   invites: string[],
   count: number,
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sender-")),
 ): Promise<{ senders: Identity[]; groups: Group<unknown>[] }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sender-"));
   const senders = await Promise.all(
     Array.from({ length: Math.min(count, invites.length) }, () => newIdentity(dir)),
   );
-  const groups: Group<unknown>[] = [];
+  const groups = new Array<Group<unknown>>(invites.length);
   await Promise.all(
     senders.map(async (sender, s) => {
       for (let i = s; i < invites.length; i += senders.length) {
@@ -29,7 +29,7 @@ export async function joinAsSenders(
           syncIntervalMs: 300,
         });
         if (r.status !== "joined") throw new Error(`join failed: ${r.status}`);
-        groups.push(r.group);
+        groups[i] = r.group;
       }
     }),
   );
