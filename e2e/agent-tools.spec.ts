@@ -1,9 +1,8 @@
 /** An agent's time zone (from the owner's browser at launch, changeable on its page) and its shared lists, read-only there. */
 import { expect, test } from "@playwright/test";
-import pg from "pg";
-import { E2E } from "./env";
-import { closeMailbox, signInByEmail } from "./mailbox";
-import { waitForIdle } from "./pool";
+import { withDatabase } from "./database";
+import { closeMailbox } from "./mailbox";
+import { launchAndOpenAgentPage } from "./pool";
 
 test.afterAll(closeMailbox);
 test.use({ timezoneId: "Europe/Lisbon" });
@@ -13,18 +12,13 @@ test("the agent takes the owner's time zone at launch; the owner changes it and 
   request,
 }) => {
   test.setTimeout(120_000);
-  await waitForIdle(request);
-  await signInByEmail(page, "zones@e2e.test", "/a/trip-planner");
-  await page.getByRole("button", { name: "Launch agent" }).click();
-  await expect(page.getByTestId("claim-result")).toBeVisible();
-  await page.goto("/agents");
-  await page
-    .getByTestId("agent-card")
-    .first()
-    .getByRole("link", { name: /Trip Planner/ })
-    .click();
-  await page.waitForURL(/\/agents\/[^/]+$/);
-  const agentId = new URL(page.url()).pathname.split("/").at(-1)!;
+  const agentId = await launchAndOpenAgentPage(
+    page,
+    request,
+    "zones@e2e.test",
+    "trip-planner",
+    "Trip Planner",
+  );
 
   const zone = page.getByLabel("Time zone");
   await expect(zone).toHaveValue("Europe/Lisbon");
@@ -34,9 +28,7 @@ test("the agent takes the owner's time zone at launch; the owner changes it and 
 
   await expect(page.getByText("No lists yet.")).toBeVisible();
   // Members fill lists by chatting with the agent (tested with the worker); here one is written as the tool would.
-  const client = new pg.Client({ connectionString: E2E.databaseUrl });
-  await client.connect();
-  try {
+  await withDatabase(async (client) => {
     const { rows } = await client.query<{ timeZone: string }>(
       `SELECT "timeZone" FROM "Agent" WHERE id = $1`,
       [agentId],
@@ -50,9 +42,7 @@ test("the agent takes the owner's time zone at launch; the owner changes it and 
       `INSERT INTO "SharedListItem" (id, "listId", text, done) VALUES ($1, $3, 'milk', true), ($2, $3, 'eggs', false)`,
       [`item1-${agentId}`, `item2-${agentId}`, `list-${agentId}`],
     );
-  } finally {
-    await client.end();
-  }
+  });
   await page.reload();
   const list = page.getByRole("region", { name: "List shopping" });
   await expect(list.getByRole("listitem")).toHaveText(["milk (done)", "eggs"]);

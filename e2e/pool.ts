@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { expect, type APIRequestContext } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import type { Client } from "@xmtp/node-sdk";
 import { convosCodecs } from "@/lib/convos/codecs";
 import {
@@ -16,6 +16,7 @@ import {
   startJoinRequestProcessor,
 } from "@/lib/convos/creator";
 import { createXmtpClient, eoaSigner, randomPrivateKey } from "@/lib/xmtp";
+import { signInByEmail } from "./mailbox";
 
 /** Waits until the pool has at least `n` idle identities (the worker fills it after start). */
 export async function waitForIdle(request: APIRequestContext, n = 1, timeout = 120_000): Promise<void> {
@@ -28,6 +29,28 @@ export async function waitForIdle(request: APIRequestContext, n = 1, timeout = 1
       { timeout, intervals: [500, 1000] },
     )
     .toBeGreaterThanOrEqual(n);
+}
+
+/** Signs `email` in, launches the template `slug` (named `name`) and opens the agent's page; returns its id. */
+export async function launchAndOpenAgentPage(
+  page: Page,
+  request: APIRequestContext,
+  email: string,
+  slug: string,
+  name: string,
+): Promise<string> {
+  await waitForIdle(request);
+  await signInByEmail(page, email, `/a/${slug}`);
+  await page.getByRole("button", { name: "Launch agent" }).click();
+  await expect(page.getByTestId("claim-result")).toBeVisible();
+  await page.goto("/agents");
+  await page
+    .getByTestId("agent-card")
+    .first()
+    .getByRole("link", { name: new RegExp(name) })
+    .click();
+  await page.waitForURL(/\/agents\/[^/]+$/);
+  return new URL(page.url()).pathname.split("/").at(-1)!;
 }
 
 export interface TestCreator {

@@ -1,41 +1,29 @@
 /** The owner sees their agent's reminders and schedules on its page (next run, rule, text) and cancels one. */
 import { expect, test } from "@playwright/test";
-import pg from "pg";
-import { E2E } from "./env";
-import { closeMailbox, signInByEmail } from "./mailbox";
-import { waitForIdle } from "./pool";
+import { query } from "./database";
+import { closeMailbox } from "./mailbox";
+import { launchAndOpenAgentPage } from "./pool";
 
 test.afterAll(closeMailbox);
 
 test("the owner sees the agent's schedules and cancels one", async ({ page, request }) => {
   test.setTimeout(120_000);
-  await waitForIdle(request);
-  await signInByEmail(page, "schedules@e2e.test", "/a/standup-host");
-  await page.getByRole("button", { name: "Launch agent" }).click();
-  await expect(page.getByTestId("claim-result")).toBeVisible();
-  await page.goto("/agents");
-  await page
-    .getByTestId("agent-card")
-    .first()
-    .getByRole("link", { name: /Standup Host/ })
-    .click();
-  await page.waitForURL(/\/agents\/[^/]+$/);
-  const agentId = new URL(page.url()).pathname.split("/").at(-1)!;
+  const agentId = await launchAndOpenAgentPage(
+    page,
+    request,
+    "schedules@e2e.test",
+    "standup-host",
+    "Standup Host",
+  );
   await expect(page.getByText("No reminders or schedules.")).toBeVisible();
 
   // The agent's tools write these when members ask (tested with the worker); here they are written as the tools would.
-  const client = new pg.Client({ connectionString: E2E.databaseUrl });
-  await client.connect();
-  try {
-    await client.query(
-      `INSERT INTO "Schedule" (id, "agentId", "identityId", rule, "timeZone", mode, text, "nextRunAt", "updatedAt") VALUES
+  await query(
+    `INSERT INTO "Schedule" (id, "agentId", "identityId", rule, "timeZone", mode, text, "nextRunAt", "updatedAt") VALUES
         ($1, $3, 'identity', 'DTSTART:20261130T090000\nRRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0', 'Europe/Paris', 'prompt', 'post the standup questions', '2030-12-02T08:00:00', now()),
         ($2, $3, 'identity', NULL, 'Europe/Paris', 'post', 'book the room', '2030-12-01T17:30:00', now())`,
-      [`weekly-${agentId}`, `once-${agentId}`, agentId],
-    );
-  } finally {
-    await client.end();
-  }
+    [`weekly-${agentId}`, `once-${agentId}`, agentId],
+  );
   await page.reload();
   const rows = page.getByTestId("schedules").getByRole("row");
   await expect(rows).toHaveCount(3); // the header and two schedules, soonest first
