@@ -7,34 +7,15 @@
  * the wait leaves it to the next; an agent stopped during the wait is wound
  * down as any stopped agent nobody runs.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Client } from "@xmtp/node-sdk";
-import {
-  ask,
-  fastOptions,
-  joinAs,
-  launchAndJoin,
-  workerTestEnv,
-  type LaunchedForTest,
-  type WorkerTestEnv,
-} from "@/test/worker";
-import { tempDir, texts, waitFor } from "@/test/xmtp-clients";
+import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "@/test/worker";
+import { texts, waitFor } from "@/test/xmtp-clients";
 import { deleteClientDatabase } from "@/test/xmtp-databases";
 import { newIdentity } from "@/test/convos";
 import { stopAgent } from "@/lib/agents/mutations";
-import { startWorker, type RunningWorker } from "./worker";
 
-let env: WorkerTestEnv;
-const tmp = tempDir("recover-home-");
-const workers: RunningWorker[] = [];
-beforeAll(async () => {
-  env = await workerTestEnv(1);
-});
-afterAll(async () => {
-  await Promise.allSettled(workers.map((w) => w.stop()));
-  await env.cleanup();
-  tmp.remove();
-});
+const run = withRunningWorker({ idle: 1, prefix: "recover-home", startFirst: false });
 
 const OFFLINE = /no language model is configured/;
 
@@ -42,14 +23,13 @@ describe("a lost home", () => {
   let agent: LaunchedForTest;
 
   it("a worker recovers an agent whose database is gone: new installation, old one revoked, answers the next message", async () => {
-    const first = await startWorker({ ...fastOptions, workerId: "home" });
-    workers.push(first);
+    const first = await run.start({ workerId: "home" });
     await waitFor(
       "a warm identity",
-      async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 1,
+      async () => (await run.db.identity.count({ where: { status: "idle" } })) === 1,
       30_000,
     );
-    agent = await launchAndJoin(tmp.dir, "Keeper", "Keeps things.");
+    agent = await launchAndJoin(run.tmp.dir, "Keeper", "Keeps things.");
     expect(await ask(agent.group, agent.agentInbox, "hello")).toEqual([expect.stringMatching(OFFLINE)]);
     const [before] = await Client.fetchInboxStates([agent.agentInbox], "local");
     expect(before.installations).toHaveLength(1);
@@ -59,11 +39,10 @@ describe("a lost home", () => {
     await agent.group.sendText("written while the agent had no database");
     const answersBefore = (await texts(agent.group)).filter((m) => m.sender === agent.agentInbox).length;
 
-    const second = await startWorker({ ...fastOptions, workerId: "new-home" });
-    workers.push(second);
+    const second = await run.start({ workerId: "new-home" });
     const lost = await waitFor(
       "the home_lost event",
-      () => env.t.db.event.findFirst({ where: { kind: "home_lost", identityId: agent.identityId } }),
+      () => run.db.event.findFirst({ where: { kind: "home_lost", identityId: agent.identityId } }),
       30_000,
     );
     const [after] = await waitFor("a new installation in place of the lost one", async () => {
@@ -85,13 +64,13 @@ describe("a lost home", () => {
         `${answeredAt - lost.createdAt.getTime()} ms after the loss was found (5.5 s of it the test's wait)`,
     );
 
-    const recovered = await env.t.db.event.findFirstOrThrow({
+    const recovered = await run.db.event.findFirstOrThrow({
       where: { kind: "home_recovered", identityId: agent.identityId },
     });
     expect(recovered.latencyMs).toBeGreaterThan(0);
     expect(second.running()).toContain(agent.identityId);
     // Its invite still works: a newcomer's join request reaches the new installation, which adds them.
-    const newcomer = await newIdentity(tmp.dir);
+    const newcomer = await newIdentity(run.tmp.dir);
     const newcomerGroup = await joinAs(newcomer, agent.inviteUrl);
     expect(newcomerGroup.id).toBe(agent.group.id);
     // The message written in the gap was never readable: one answer, to "are you back?" only.
@@ -101,24 +80,22 @@ describe("a lost home", () => {
   });
 
   it("a worker stopped while the agent waits to be re-added leaves the wait to the next worker", async () => {
-    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    await run.stopAll();
     expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
     const lostEvents = () =>
-      env.t.db.event.count({ where: { kind: "home_lost", identityId: agent.identityId } });
-    const waiting = await startWorker({ ...fastOptions, workerId: "short-lived" });
-    workers.push(waiting);
+      run.db.event.count({ where: { kind: "home_lost", identityId: agent.identityId } });
+    const waiting = await run.start({ workerId: "short-lived" });
     await waitFor("the second loss recorded", async () => (await lostEvents()) === 2, 30_000);
     await waiting.stop(); // nobody wrote meanwhile: it was still waiting
     expect(
-      await env.t.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
+      await run.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
     ).toBe(1);
 
-    const next = await startWorker({ ...fastOptions, workerId: "patient" });
-    workers.push(next);
+    await run.start({ workerId: "patient" });
     await waitFor(
       "the next worker takes the identity (and the wait) over",
       async () =>
-        (await env.t.db.identity.findUniqueOrThrow({ where: { id: agent.identityId } })).leaseOwner ===
+        (await run.db.identity.findUniqueOrThrow({ where: { id: agent.identityId } })).leaseOwner ===
         "patient",
       30_000,
     );
@@ -128,32 +105,31 @@ describe("a lost home", () => {
     ]);
     expect(await lostEvents()).toBe(2); // the same loss: the new installation was kept, not replaced
     expect(
-      await env.t.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
+      await run.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
     ).toBe(2);
     const [state] = await Client.fetchInboxStates([agent.agentInbox], "local");
     expect(state.installations).toHaveLength(1);
   });
 
   it("an agent stopped while it waits to be re-added is wound down and its identity retired", async () => {
-    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    await run.stopAll();
     expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
-    const w = await startWorker({ ...fastOptions, workerId: "stopped-meanwhile" });
-    workers.push(w);
+    const w = await run.start({ workerId: "stopped-meanwhile" });
     await waitFor(
       "the third loss recorded",
       async () =>
-        (await env.t.db.event.count({ where: { kind: "home_lost", identityId: agent.identityId } })) === 3,
+        (await run.db.event.count({ where: { kind: "home_lost", identityId: agent.identityId } })) === 3,
       30_000,
     );
     await stopAgent(agent.agentId, { ownerId: null, actor: "test" });
     await waitFor(
       "the identity retired",
       async () =>
-        (await env.t.db.identity.findUniqueOrThrow({ where: { id: agent.identityId } })).status === "retired",
+        (await run.db.identity.findUniqueOrThrow({ where: { id: agent.identityId } })).status === "retired",
       30_000,
     );
     expect(
-      await env.t.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
+      await run.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
     ).toBe(2);
     expect(w.running()).not.toContain(agent.identityId);
   });

@@ -3,34 +3,17 @@
  * a real client's message; its Worker row's stats and the /api/metrics scrape count the handoff and the answer, and
  * a restarted worker's counts add to its predecessor's.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir, waitFor } from "@/test/convos";
+import { describe, expect, it } from "vitest";
+import { waitFor } from "@/test/convos";
 import { emptyWorkerStats, workerStatsSchema } from "@/lib/metrics/worker-stats";
 import { renderMetrics } from "@/lib/metrics/registry";
-import { ask, fastOptions, launchAndJoin, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
-import { startWorker, type RunningWorker } from "./worker";
+import { ask, launchAndJoin, withRunningWorker } from "../../test/worker";
 
 const OFFLINE = /no language model is configured/;
-let env: WorkerTestEnv;
-const tmp = tempDir("agents-stats-");
-const workers: RunningWorker[] = [];
-beforeAll(async () => {
-  env = await workerTestEnv(1);
-});
-afterAll(async () => {
-  await Promise.allSettled(workers.map((w) => w.stop()));
-  await env.cleanup();
-  tmp.remove();
-});
-
-async function start() {
-  const w = await startWorker(fastOptions);
-  workers.push(w);
-  return w;
-}
+const run = withRunningWorker({ idle: 1, prefix: "agents-stats", startFirst: false });
 
 async function rowStats(workerId: string) {
-  const row = await env.t.db.worker.findUniqueOrThrow({ where: { id: workerId } });
+  const row = await run.db.worker.findUniqueOrThrow({ where: { id: workerId } });
   return workerStatsSchema.parse(row.stats ?? emptyWorkerStats());
 }
 
@@ -41,16 +24,16 @@ async function scrape() {
 
 describe("worker stats", () => {
   it("counts a handoff and an answer in the Worker row and /api/metrics, though another listener throws", async () => {
-    const w = await start();
+    const w = await run.start();
     w.events.on("agent:answered", () => {
       throw new Error("a broken listener");
     });
     await waitFor(
       "a warm identity",
-      async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 1,
+      async () => (await run.db.identity.count({ where: { status: "idle" } })) === 1,
       30_000,
     );
-    const launched = await launchAndJoin(tmp.dir, "Counter", "Counts things.");
+    const launched = await launchAndJoin(run.tmp.dir, "Counter", "Counts things.");
     const replies = await ask(launched.group, launched.agentInbox, "hello");
     expect(replies[0]).toMatch(OFFLINE);
 
@@ -70,7 +53,7 @@ describe("worker stats", () => {
     const old = emptyWorkerStats();
     old.answers.count = 50;
     old.handoffs.handoff = 50;
-    await env.t.db.worker.createMany({
+    await run.db.worker.createMany({
       data: [
         { id: "gone", host: "h", pid: 1, heartbeatAt: new Date(Date.now() - 2 * 86_400_000), stats: old },
         { id: "garbled", host: "h", pid: 2, stats: { answers: "many" } },
@@ -89,16 +72,16 @@ describe("worker stats", () => {
   });
 
   it("a restarted worker's counts add to its predecessor's: the sums don't drop", async () => {
-    const agent = await env.t.db.agent.findFirstOrThrow({ where: { status: "live" } });
-    const first = workers[0];
+    const agent = await run.db.agent.findFirstOrThrow({ where: { status: "live" } });
+    const first = run.worker!;
     await first.stop();
-    const second = await start();
+    const second = await run.start();
     await waitFor("the agent live again on the new worker", async () => {
       const s = await rowStats(second.id);
       return s.handoffs.liveAgain === 1;
     });
     expect(second.running()).toContain(
-      (await env.t.db.identity.findFirstOrThrow({ where: { agentId: agent.id } })).id,
+      (await run.db.identity.findFirstOrThrow({ where: { agentId: agent.id } })).id,
     );
     const body = await scrape();
     expect(body).toMatch(/^convos_worker_answers_total 1$/m);
