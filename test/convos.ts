@@ -27,7 +27,10 @@ export async function reopenIdentity(id: Identity): Promise<Identity> {
   return { ...id, client: await reopen(id, { codecs: convosCodecs }) };
 }
 
-/** Joins through `inviteUrl` as `who` with the tests' timings (30 s, a sync every 300 ms); the result says how it ended. */
+/**
+ * Joins through `inviteUrl` as `who` with the tests' timings (60 s: the worker's handoff and the join share two
+ * cores with the other test file and worker processes; a sync every 300 ms); the result says how it ended.
+ */
 export function joinByInvite(
   who: Identity,
   inviteUrl: string,
@@ -36,7 +39,7 @@ export function joinByInvite(
   return join(inviteUrl, {
     client: who.client,
     env: "local",
-    timeoutMs: 30_000,
+    timeoutMs: 60_000,
     syncIntervalMs: 300,
     ...options,
   });
