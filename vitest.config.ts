@@ -19,7 +19,8 @@ export default defineConfig({
     ],
     exclude: ["node_modules/**", ".next/**", ".data/**", "e2e/**"],
     globalSetup: ["test/setup/database.ts", "test/setup/xmtp-node.ts"],
-    testTimeout: 60_000,
+    // Joins and handoffs share two cores with another test file (some start three worker processes).
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
     fileParallelism: true,
