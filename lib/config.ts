@@ -54,6 +54,11 @@ const schema = z.object({
   WORKER_POLL_MS: optionalMs,
   WORKER_GRACE_MS: optionalMs,
   WORKER_SWEEP_MS: optionalMs,
+  /**
+   * The longest one step of a handoff may take (opening the identity's client, renaming its group,
+   * starting its runtime) before the handoff is given up, its lease released and retried later.
+   */
+  WORKER_HANDOFF_STEP_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   /** How long the admin page's pool samples (one a minute) are kept before the worker prunes them. */
   POOL_SAMPLE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   /** The most live agents one worker runs (about 4 MB each); past it, claims go to other workers. */

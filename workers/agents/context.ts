@@ -17,6 +17,11 @@ export interface WorkerContext {
   homeKey: string;
   leaseMs: number;
   joinTimeoutMs: number;
+  /**
+   * The longest one handoff step may take (handoff.ts): a hung step would otherwise keep its lease
+   * renewed by the heartbeat, and its agent dark, for as long as the worker lives.
+   */
+  handoffStepMs: number;
   sealingKey: SealingKey;
   responder: Responder;
   events: WorkerEvents;

@@ -19,7 +19,10 @@
  *                      worker ran the identity: leave and retire it
  *
  * Every case leases the identity first and ends in `goLive`: start the
- * runtime, mark live (+ handoff or joined event). A failure releases the lease
+ * runtime, mark live (+ handoff or joined event). Each step that talks to XMTP
+ * has a deadline (WORKER_HANDOFF_STEP_MS; the join and the wait to be re-added
+ * have their own): a step that hangs fails the handoff instead of holding its
+ * lease, renewed by every heartbeat, for as long as the worker lives. A failure releases the lease
  * and sets the identity's lastError and nextAttemptAt (capped exponential
  * backoff), so the polling fallback retries it later without a hot loop; it
  * never takes the worker down.
@@ -52,12 +55,13 @@ import {
 import { setFirstOperator } from "@/lib/agents/policy";
 import { recordFailure } from "@/lib/events/mutations";
 import { closeXmtpClient, xmtpEnv } from "@/lib/xmtp";
-import { startAgentRuntime } from "./agent-runtime";
+import { startAgentRuntime, type AgentRuntime } from "./agent-runtime";
 import type { WorkerContext } from "./context";
 import { newIdentityClient, openIdentityClient, type IdentityClient } from "./identity-client";
 import { noteOperatorName } from "./operator-names";
 import { awaitReadd, homeDatabaseLost, openNewInstallation } from "./recover-home";
 import { conversationEnded, windDownUnowned } from "./stop";
+import { withDeadline } from "./timers";
 
 export type HandoffResult =
   | { status: "live" }
@@ -91,15 +95,29 @@ function joinFailure(result: Exclude<JoinResult, { status: "joined" }>): {
   }
 }
 
+/** One handoff step under the worker's step deadline; a late result is cleaned up with `cleanUpLate`. */
+function step<T>(ctx: WorkerContext, what: string, work: Promise<T>, cleanUpLate?: (late: T) => unknown) {
+  return withDeadline(work, ctx.handoffStepMs, what, cleanUpLate);
+}
+
+const closeOpened = (opened: IdentityClient) => closeXmtpClient(opened.client);
+const OPENING = "opening the identity's XMTP client";
+
 const isExtraJoin = (s: Subject) => s.role === "joiner" && !s.isOwnerConversation && s.status === "joining";
 
 /** Joins the conversation of a join-claim or an extra `/join`. */
 async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise<CaseOutcome> {
   const { agent } = s;
   let opened: IdentityClient;
-  if (s.encryptedWalletKey) opened = await openIdentityClient(ctx.sealingKey, s);
+  if (s.encryptedWalletKey)
+    opened = await step(ctx, OPENING, openIdentityClient(ctx.sealingKey, s), closeOpened);
   else {
-    const fresh = await newIdentityClient(ctx.sealingKey);
+    const fresh = await step(
+      ctx,
+      "creating the joiner's identity",
+      newIdentityClient(ctx.sealingKey),
+      closeOpened,
+    );
     await saveJoinerIdentity(s.id, fresh);
     opened = fresh;
   }
@@ -137,12 +155,18 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
 
 /** Makes a claimed warm identity's conversation the agent's: its name and the agent's profile. */
 async function handOffClaimed(ctx: WorkerContext, s: Subject, groupName?: string): Promise<CaseOutcome> {
-  const opened = await openIdentityClient(ctx.sealingKey, s);
+  const opened = await step(ctx, OPENING, openIdentityClient(ctx.sealingKey, s), closeOpened);
   try {
     const group = await opened.client.conversations.getConversationById(s.conversationId ?? "");
     if (!group || !("updateName" in group)) throw new Error("the warm identity's group is missing");
-    await group.updateName(groupName ?? s.agent.name);
-    await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(s.agent.name));
+    await step(
+      ctx,
+      "naming the group and publishing the agent's profile",
+      (async () => {
+        await group.updateName(groupName ?? s.agent.name);
+        await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(s.agent.name));
+      })(),
+    );
     return { opened };
   } catch (err) {
     await closeXmtpClient(opened.client).catch(() => undefined);
@@ -156,9 +180,12 @@ async function handOffClaimed(ctx: WorkerContext, s: Subject, groupName?: string
  */
 async function handOffLive(ctx: WorkerContext, s: Subject, log: Logger): Promise<CaseOutcome> {
   const record = { ...s, agentId: s.agent.id };
-  const opened = homeDatabaseLost(record)
-    ? await openNewInstallation(ctx, record, log)
-    : await openIdentityClient(ctx.sealingKey, s);
+  const opened = await step(
+    ctx,
+    OPENING,
+    homeDatabaseLost(record) ? openNewInstallation(ctx, record, log) : openIdentityClient(ctx.sealingKey, s),
+    closeOpened,
+  );
   try {
     if (await awaitReadd(ctx, record, opened.client, log)) return { opened };
   } catch (err) {
@@ -197,7 +224,7 @@ async function goLive(
   started: number,
 ): Promise<HandoffResult> {
   const { agent } = s;
-  const runtime = await startAgentRuntime(ctx, {
+  const starting = startAgentRuntime(ctx, {
     identity: {
       id: s.id,
       role: s.role,
@@ -217,6 +244,9 @@ async function goLive(
         ).catch((err) => log.warn({ err, reason }, "stopping after the conversation ended failed")),
       ),
   });
+  const runtime = await step(ctx, "starting the agent's runtime", starting, (late: AgentRuntime) =>
+    late.stop(),
+  );
   ctx.running.set(s.id, runtime);
   const latencyMs = await markAgentLive(s.id, agent.id, ctx.workerId);
   const durationMs = Math.round(performance.now() - started);

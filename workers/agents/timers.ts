@@ -78,3 +78,38 @@ export class InFlight {
     return done;
   }
 }
+
+/** Thrown by `withDeadline` when the work outlived its time. */
+export class DeadlineExceeded extends Error {
+  override name = "DeadlineExceeded";
+}
+
+/**
+ * Waits for `work` at most `ms`, then throws DeadlineExceeded naming `what`. The work itself cannot be
+ * cancelled (a native SDK call); should it still finish, `cleanUpLate` gets its result (a client to
+ * close, a runtime to stop), so a step given up on leaks nothing.
+ */
+export async function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  what: string,
+  cleanUpLate: (late: T) => unknown = () => undefined,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let expired = false;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      expired = true;
+      reject(new DeadlineExceeded(`${what} took longer than ${ms} ms`));
+    }, ms);
+  });
+  void work.then(
+    (late) => expired && Promise.resolve(cleanUpLate(late)).catch(() => undefined),
+    () => undefined,
+  );
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

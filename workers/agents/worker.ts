@@ -72,6 +72,8 @@ export interface WorkerOptions {
   /** Time in-flight work gets on stop before it is aborted (5 s). */
   graceMs?: number;
   joinTimeoutMs?: number;
+  /** The longest one handoff step may take before the handoff is retried later (60 s). */
+  handoffStepMs?: number;
   /** Keep the warm pool filled (default true). */
   fillPool?: boolean;
   /** Retention pass period (1 h; RETENTION_DAYS sets the age). */
@@ -129,6 +131,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     homeKey,
     leaseMs,
     joinTimeoutMs: o.joinTimeoutMs ?? 60_000,
+    handoffStepMs: o.handoffStepMs ?? config().WORKER_HANDOFF_STEP_MS,
     sealingKey,
     responder,
     events,
