@@ -29,7 +29,7 @@ import path from "node:path";
 import { migrate, openDatabase, run } from "./database.ts";
 import { loadDevSecrets } from "../lib/secrets/dev-secrets.ts";
 import { DEFAULT_RESTART_POLICY, supervise, type RestartInfo, type SupervisedPart } from "./supervisor.ts";
-import { isFlagSet, missingInProduction } from "../lib/config.ts";
+import { isFlagSet, missingInProduction, settingNow } from "../lib/config.ts";
 import { productionRefusals } from "../lib/production-defaults.ts";
 import { webServerOptions } from "./web-server.ts";
 import { db } from "../lib/db.ts";
@@ -61,6 +61,12 @@ interface PartOptions {
   onStart?: () => void;
 }
 
+/** The default policy, with the first restart's delay from SUPERVISOR_RESTART_DELAY_MS (later ones double it). */
+const restartPolicy = {
+  ...DEFAULT_RESTART_POLICY,
+  initialDelayMs: settingNow("SUPERVISOR_RESTART_DELAY_MS"),
+};
+
 function start(name: string, cmd: string, args: string[], opts: PartOptions = {}): SupervisedPart {
   const part = supervise(
     {
@@ -68,13 +74,13 @@ function start(name: string, cmd: string, args: string[], opts: PartOptions = {}
       command: cmd,
       args,
       env: () => ({ ...process.env, ...env, ...opts.env?.() }),
-      restart: opts.restart ? DEFAULT_RESTART_POLICY : undefined,
+      restart: opts.restart ? restartPolicy : undefined,
     },
     {
       onStart: () => opts.onStart?.(),
       onRestart: async (info) => {
         if (stopping || !opts.restart) return;
-        const { maxTries } = DEFAULT_RESTART_POLICY;
+        const { maxTries } = restartPolicy;
         log(
           `${name} exited (${info.exit}); restarting it in ${info.delayMs / 1000} s (restart ${info.attempt} of at most ${maxTries} in a row)`,
         );

@@ -145,11 +145,36 @@ export function withRunningWorker(o: {
   return run;
 }
 
-/** Joins a conversation through its invite as `who`; fails the test unless joined. */
+/** Joins a conversation through its invite as `who`; fails the test unless joined, saying where its agent stood. */
 export async function joinAs(who: Identity, inviteUrl: string): Promise<Group<unknown>> {
   const result = await joinByInvite(who, inviteUrl);
-  if (result.status !== "joined") throw new Error(`join failed: ${result.status}`);
+  if (result.status !== "joined")
+    throw new Error(`join failed: ${result.status}; ${await agentStateOf(inviteUrl).catch(String)}`);
   return result.group;
+}
+
+/** Where the agent behind an invite stands (identity, agent, workers, last events): a failed join's diagnosis. */
+async function agentStateOf(inviteUrl: string): Promise<string> {
+  const { db } = await import("@/lib/db");
+  const identity = await db.identity.findFirst({ where: { inviteUrl }, include: { agent: true } });
+  if (!identity) return "no identity has this invite";
+  const workers = await db.worker.findMany({
+    select: { id: true, homeKey: true, heartbeatAt: true, stoppedAt: true, draining: true, maxAgents: true },
+  });
+  const events = await db.event.findMany({
+    where: { OR: [{ identityId: identity.id }, { agentId: identity.agentId }] },
+    orderBy: { id: "desc" },
+    take: 5,
+    select: { kind: true, error: true, workerId: true, createdAt: true },
+  });
+  const { status, homeKey, leaseOwner, leaseExpiresAt, attempts, lastError, nextAttemptAt } = identity;
+  return JSON.stringify({
+    now: new Date(),
+    identity: { status, homeKey, leaseOwner, leaseExpiresAt, attempts, lastError, nextAttemptAt },
+    agent: identity.agent?.status,
+    workers,
+    events,
+  });
 }
 
 export interface LaunchedForTest {

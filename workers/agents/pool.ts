@@ -58,11 +58,16 @@ async function provision(o: PoolFillerOptions, reservation: Reservation): Promis
       appData,
       env: xmtpEnv(),
     });
+    // Closed before the identity becomes claimable: its handoff opens the same database at once, and two
+    // clients of one installation must never overlap (the closing one's workers still touch the file).
+    const { inboxId, address, encryptedWalletKey, encryptedDbKey } = fresh;
+    await closeXmtpClient(fresh.client);
+    fresh = undefined;
     const kept = await markIdle(reservation.id, o.workerId, {
-      inboxId: fresh.inboxId,
-      address: fresh.address,
-      encryptedWalletKey: fresh.encryptedWalletKey,
-      encryptedDbKey: fresh.encryptedDbKey,
+      inboxId,
+      address,
+      encryptedWalletKey,
+      encryptedDbKey,
       conversationId: group.id,
       inviteUrl: invite.url,
       inviteTag: invite.tag,
@@ -73,7 +78,7 @@ async function provision(o: PoolFillerOptions, reservation: Reservation): Promis
       log.warn({ durationMs }, "lost the lease of a provisioning identity; discarded");
       return;
     }
-    log.info({ durationMs, inboxId: fresh.inboxId }, "warm identity ready");
+    log.info({ durationMs, inboxId }, "warm identity ready");
     o.events.emit("pool:created", { identityId: reservation.id, durationMs });
   } catch (err) {
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

@@ -227,7 +227,14 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
         running.delete(identityId);
         log.warn({ identityId }, "lease lost; stopping the agent here");
         events.emit("lease:lost", { identityId });
-        void runtime.stop();
+        // No handoff here until this client is closed: two clients of one installation must never overlap.
+        pending.add(identityId);
+        void inFlight.track(
+          runtime
+            .stop()
+            .catch((err) => log.warn({ err, identityId }, "stopping an agent whose lease was lost failed"))
+            .finally(() => pending.delete(identityId)),
+        );
       }
       void checkStops();
     },
