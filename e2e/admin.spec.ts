@@ -1,6 +1,6 @@
 /** The admin pages: pool health and target idle, the agents table, templates; non-admins refused on the server. */
 import { expect, test, type Locator } from "@playwright/test";
-import pg from "pg";
+import { query, withDatabase } from "./database";
 import { E2E } from "./env";
 import { closeMailbox, signInByEmail } from "./mailbox";
 import { waitForIdle } from "./pool";
@@ -73,24 +73,29 @@ test("the admin sees counts, changes target idle, replenishes and drains, and re
 
 /** Samples the last `minutes` minutes (as the workers would), with a peak no real sample reaches; returns a cleanup. */
 async function seedPoolSamples(minutes: number): Promise<() => Promise<void>> {
-  const client = new pg.Client({ connectionString: E2E.databaseUrl });
-  await client.connect();
   const now = Math.floor(Date.now() / 60_000) * 60_000;
   const from = new Date(now - minutes * 60_000);
-  for (let i = minutes; i >= 1; i--) {
-    const peak = i === 10;
-    await client.query(
-      `INSERT INTO "PoolSample" (minute, idle, claimed, live, claims, "claimP50Ms", "claimP95Ms", answers)
-       VALUES ($1, $2, $3, $4, 1, $5, $6, $7)
-       ON CONFLICT (minute) DO UPDATE SET idle = $2, claimed = $3, live = $4, "claimP50Ms" = $5,
-         "claimP95Ms" = $6, answers = $7`,
-      [new Date(now - i * 60_000), 5 - (i % 3), i % 2, peak ? 4321 : 3, 120 + i, 400 + i, peak ? 987 : i % 7],
-    );
-  }
-  return async () => {
-    await client.query(`DELETE FROM "PoolSample" WHERE minute >= $1`, [from]);
-    await client.end();
-  };
+  await withDatabase(async (client) => {
+    for (let i = minutes; i >= 1; i--) {
+      const peak = i === 10;
+      await client.query(
+        `INSERT INTO "PoolSample" (minute, idle, claimed, live, claims, "claimP50Ms", "claimP95Ms", answers)
+         VALUES ($1, $2, $3, $4, 1, $5, $6, $7)
+         ON CONFLICT (minute) DO UPDATE SET idle = $2, claimed = $3, live = $4, "claimP50Ms" = $5,
+           "claimP95Ms" = $6, answers = $7`,
+        [
+          new Date(now - i * 60_000),
+          5 - (i % 3),
+          i % 2,
+          peak ? 4321 : 3,
+          120 + i,
+          400 + i,
+          peak ? 987 : i % 7,
+        ],
+      );
+    }
+  });
+  return async () => void (await query(`DELETE FROM "PoolSample" WHERE minute >= $1`, [from]));
 }
 
 test("the pool over time: charts drawn from the samples, readable without JavaScript, and the load per worker", async ({

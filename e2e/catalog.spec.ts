@@ -4,7 +4,7 @@
  * seeded by the run command; one hostile template is added here through `pg`.
  */
 import { type APIResponse, expect, test } from "@playwright/test";
-import pg from "pg";
+import { query } from "./database";
 import { E2E } from "./env";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -207,38 +207,32 @@ test.describe("hostile template text", () => {
   const slug = "e2e-hostile-text";
 
   test.beforeAll(async () => {
-    const client = new pg.Client({ connectionString: E2E.databaseUrl });
-    await client.connect();
-    try {
-      // Idempotent, so a re-run against the same database still starts from this row.
-      await client.query(
-        `INSERT INTO "Template" (id, slug, name, emoji, category, description, instructions, skills, "suggestedMessages",
+    // Idempotent, so a re-run against the same database still starts from this row.
+    await query(
+      `INSERT INTO "Template" (id, slug, name, emoji, category, description, instructions, skills, "suggestedMessages",
                                  published, featured, "sortOrder", "updatedAt")
          VALUES ($1, $2, $3, '🧪', 'fun', $4, $5, $6, $7, true, false, 9999, now())
          ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
            instructions = EXCLUDED.instructions, skills = EXCLUDED.skills,
            "suggestedMessages" = EXCLUDED."suggestedMessages", published = true, "updatedAt" = now()`,
+      [
+        "e2e_hostile_text",
+        slug,
+        "Hostile <b>Agent</b>",
+        "Says <script>window.__pwned = 1</script> hello",
         [
-          "e2e_hostile_text",
-          slug,
-          "Hostile <b>Agent</b>",
-          "Says <script>window.__pwned = 1</script> hello",
-          [
-            "## Safe heading",
-            "",
-            'Look: <img src="x" onerror="window.__pwned = 2">',
-            "",
-            "<script>window.__pwned = 3</script>",
-            "",
-            "[a link](javascript:window.__pwned=4)",
-          ].join("\n"),
-          ["Testing"],
-          ['<img src="y" onerror="window.__pwned = 5">', "second", "third"],
-        ],
-      );
-    } finally {
-      await client.end();
-    }
+          "## Safe heading",
+          "",
+          'Look: <img src="x" onerror="window.__pwned = 2">',
+          "",
+          "<script>window.__pwned = 3</script>",
+          "",
+          "[a link](javascript:window.__pwned=4)",
+        ].join("\n"),
+        ["Testing"],
+        ['<img src="y" onerror="window.__pwned = 5">', "second", "third"],
+      ],
+    );
   });
 
   test("is shown as text, never run", async ({ page }) => {

@@ -6,9 +6,8 @@
  * test creator; a bad invite shows its error and claims nothing.
  */
 import { expect, test } from "@playwright/test";
-import pg from "pg";
 import { openChatSession } from "../lib/chat/session";
-import { E2E } from "./env";
+import { query } from "./database";
 import { decodeQrPng } from "../test/decode-qr";
 import { closeMailbox, signInByEmail } from "./mailbox";
 import { startTestCreator, waitForIdle } from "./pool";
@@ -16,14 +15,8 @@ import { startTestCreator, waitForIdle } from "./pool";
 test.afterAll(closeMailbox);
 
 async function agentCount(): Promise<number> {
-  const client = new pg.Client({ connectionString: E2E.databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM "Agent"');
-    return Number(rows[0].n);
-  } finally {
-    await client.end();
-  }
+  const rows = await query<{ n: string }>('SELECT count(*) AS n FROM "Agent"');
+  return Number(rows[0].n);
 }
 
 test("launch an agent: invite QR and URL, a real client joins, the page shows it", async ({
@@ -158,17 +151,11 @@ test("browser chat: a guest identity joins the agent's conversation and the agen
 
 /** Sets the pool's target of idle identities directly (the admin spec drives the same setting through /admin). */
 async function setTargetIdle(targetIdle: number) {
-  const client = new pg.Client({ connectionString: E2E.databaseUrl });
-  await client.connect();
-  try {
-    await client.query(
-      `INSERT INTO "PoolSetting" (id, "targetIdle", "updatedAt") VALUES (1, $1, now())
-       ON CONFLICT (id) DO UPDATE SET "targetIdle" = $1, "updatedAt" = now()`,
-      [targetIdle],
-    );
-  } finally {
-    await client.end();
-  }
+  await query(
+    `INSERT INTO "PoolSetting" (id, "targetIdle", "updatedAt") VALUES (1, $1, now())
+     ON CONFLICT (id) DO UPDATE SET "targetIdle" = $1, "updatedAt" = now()`,
+    [targetIdle],
+  );
 }
 
 test("an empty pool answers at once with a clear message and claims nothing", async ({ page, request }) => {

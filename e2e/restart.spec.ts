@@ -9,9 +9,9 @@
 import fs from "node:fs";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import type { Group } from "@xmtp/node-sdk";
-import pg from "pg";
 import { openChatSession, type ChatSession } from "../lib/chat/session";
 import { processAlive } from "../scripts/process-alive.ts";
+import { query } from "./database";
 import { E2E } from "./env";
 import { closeMailbox, signInByEmail } from "./mailbox";
 import { waitForIdle } from "./pool";
@@ -28,15 +28,12 @@ interface Health {
 
 test.describe.configure({ mode: "serial" });
 
-const database = new pg.Client({ connectionString: E2E.databaseUrl });
 let session: ChatSession | undefined;
 /** The agent both tests talk to, and the person's view of its conversation. */
 let agent: { id: string; inbox: string; group: Group<unknown> };
 
-test.beforeAll(() => database.connect());
 test.afterAll(async () => {
   await session?.close();
-  await database.end();
   await closeMailbox();
 });
 
@@ -115,8 +112,7 @@ test("after SIGKILL of the worker the site stays up, the worker comes back and a
   expect(claimed.status()).toBe(201);
   const { agentId, inviteUrl } = (await claimed.json()) as { agentId: string; inviteUrl: string };
   const agentStatus = async () =>
-    (await database.query<{ status: string }>(`SELECT status FROM "Agent" WHERE id = $1`, [agentId])).rows[0]
-      ?.status;
+    (await query<{ status: string }>(`SELECT status FROM "Agent" WHERE id = $1`, [agentId]))[0]?.status;
   await expect.poll(agentStatus, { timeout: 60_000, intervals: [300] }).toBe("live");
   session = await openChatSession({
     inviteUrl,
@@ -147,7 +143,7 @@ test("after SIGKILL of the worker the site stays up, the worker comes back and a
 
   const before = await health(request);
   expect(before).toMatchObject({ ok: true, worker: "up" });
-  const { rows } = await database.query<{ id: string; pid: number }>(
+  const rows = await query<{ id: string; pid: number }>(
     `SELECT w.id, w.pid FROM "Identity" i JOIN "Worker" w ON w.id = i."leaseOwner" WHERE i."agentId" = $1`,
     [agentId],
   );
@@ -165,12 +161,12 @@ test("after SIGKILL of the worker the site stays up, the worker comes back and a
   await expect.poll(answers, { timeout: 60_000, intervals: [300] }).toBe(2);
   await new Promise((r) => setTimeout(r, 3_000));
   expect(await answers()).toBe(2);
-  const lease = await database.query<{ leaseOwner: string | null }>(
+  const lease = await query<{ leaseOwner: string | null }>(
     `SELECT "leaseOwner" FROM "Identity" WHERE "agentId" = $1`,
     [agentId],
   );
-  expect(lease.rows[0].leaseOwner).not.toBeNull();
-  expect(lease.rows[0].leaseOwner).not.toBe(dead.id);
+  expect(lease[0].leaseOwner).not.toBeNull();
+  expect(lease[0].leaseOwner).not.toBe(dead.id);
 });
 
 test("after SIGKILL of the local XMTP node it comes back with its state, the worker with it, and the agent answers", async ({
