@@ -126,7 +126,7 @@ test("the pool over time: charts drawn from the samples, readable without JavaSc
     // The worker of this deployment reports its memory with its heartbeat.
     await expect(
       page
-        .getByTestId("worker-load")
+        .getByTestId("workers")
         .getByRole("cell", { name: /^\d+ MB$/ })
         .first(),
     ).toBeVisible();

@@ -27,6 +27,10 @@ function ms(v: number | null): string {
   return v === null ? "–" : `${Math.round(v)} ms`;
 }
 
+function megabytes(bytes: number | null): string {
+  return bytes === null ? "–" : `${Math.round(bytes / (1024 * 1024))} MB`;
+}
+
 function age(msAgo: number): string {
   return msAgo < 60_000 ? `${Math.round(msAgo / 1000)} s ago` : `${Math.round(msAgo / 60_000)} min ago`;
 }
@@ -154,7 +158,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
                 <th scope="col">Worker</th>
                 <th scope="col">Host · pid</th>
                 <th scope="col">Heartbeat</th>
+                <th scope="col">Agents</th>
                 <th scope="col">Leases</th>
+                <th scope="col">Memory (RSS)</th>
                 <th scope="col">Drain</th>
               </tr>
             </thead>
@@ -168,7 +174,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
                   <td className={w.stopped || w.heartbeatAgeMs > WORKER_FRESH_MS ? "text-danger" : ""}>
                     {w.stopped ? "stopped" : age(w.heartbeatAgeMs)}
                   </td>
+                  <td>{w.agents}</td>
                   <td>{w.leases}</td>
+                  <td>{megabytes(w.rssBytes)}</td>
                   <td>
                     {w.stopped ? null : (
                       <span className="flex items-center gap-2">

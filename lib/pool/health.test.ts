@@ -14,14 +14,21 @@ describe("pool health", () => {
     expect(counts).toMatchObject({ idle: 2, failed: 1, live: 0, provisioning: 0 });
   });
 
-  it("reports heartbeat age and leases per worker", async () => {
+  it("reports heartbeat age, leases and distinct agents per worker", async () => {
     const now = new Date();
     await database().db.worker.create({
       data: { id: "w1", host: "h", pid: 1, heartbeatAt: new Date(now.getTime() - 5000) },
     });
-    await database().db.identity.create({ data: { status: "live", leaseOwner: "w1" } });
+    const agent = await database().db.agent.create({ data: { name: "a", instructions: "i" } });
+    await database().db.identity.createMany({
+      data: [
+        { status: "live", leaseOwner: "w1", agentId: agent.id },
+        { status: "live", leaseOwner: "w1", agentId: agent.id },
+        { status: "provisioning", leaseOwner: "w1" },
+      ],
+    });
     const [w] = await workersHealth(now);
-    expect(w).toMatchObject({ id: "w1", heartbeatAgeMs: 5000, leases: 1, stopped: false });
+    expect(w).toMatchObject({ id: "w1", heartbeatAgeMs: 5000, leases: 3, agents: 1, stopped: false });
   });
 
   it("gives claim latency percentiles over the window only", async () => {

@@ -1,6 +1,6 @@
 /**
  * Pool health for the admin page and the metrics: identity counts per status,
- * workers with their heartbeat age, claim latency percentiles over a window,
+ * workers with their heartbeat age, leases, agents and memory, claim latency percentiles over a window,
  * and recent failures. Reads only.
  */
 import { db } from "@/lib/db";
@@ -21,25 +21,48 @@ export interface WorkerHealth {
   pid: number;
   startedAt: Date;
   heartbeatAgeMs: number;
+  /** Identities it holds a lease on: its agents' conversations and the warm identities it is creating. */
   leases: number;
+  /** Distinct agents among them. */
+  agents: number;
+  /** Its memory (RSS) at its last heartbeat; null until the first one recorded it. */
+  rssBytes: number | null;
   stopped: boolean;
   /** An admin drains it: it takes no new agents and hands its agents to the others. */
   draining: boolean;
 }
 
+/** The 50 workers heard from most recently, stopped ones included, with what each carries. */
 export async function workersHealth(now = new Date()): Promise<WorkerHealth[]> {
-  const workers = await db.worker.findMany({
-    orderBy: { heartbeatAt: "desc" },
-    take: 50,
-    include: { _count: { select: { identities: true } } },
-  });
-  return workers.map((w) => ({
+  const rows = await db.$queryRaw<
+    {
+      id: string;
+      host: string;
+      pid: number;
+      startedAt: Date;
+      heartbeatAt: Date;
+      stoppedAt: Date | null;
+      draining: boolean;
+      rssBytes: bigint | null;
+      leases: bigint;
+      agents: bigint;
+    }[]
+  >`
+    SELECT w.id, w.host, w.pid, w."startedAt", w."heartbeatAt", w."stoppedAt", w.draining, w."rssBytes",
+           count(i.id) AS leases, count(DISTINCT i."agentId") AS agents
+    FROM "Worker" w LEFT JOIN "Identity" i ON i."leaseOwner" = w.id
+    GROUP BY w.id
+    ORDER BY w."heartbeatAt" DESC
+    LIMIT 50`;
+  return rows.map((w) => ({
     id: w.id,
     host: w.host,
     pid: w.pid,
     startedAt: w.startedAt,
     heartbeatAgeMs: now.getTime() - w.heartbeatAt.getTime(),
-    leases: w._count.identities,
+    leases: Number(w.leases),
+    agents: Number(w.agents),
+    rssBytes: w.rssBytes === null ? null : Number(w.rssBytes),
     stopped: w.stoppedAt !== null,
     draining: w.draining,
   }));

@@ -2,7 +2,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
 import { waitFor } from "@/test/wait-for";
-import { workerLoad } from "@/lib/pool/worker-load";
+import { workersHealth } from "@/lib/pool/health";
 import { startRegistry } from "./registry";
 
 const database = withTestDatabase();
@@ -38,11 +38,14 @@ describe("the registry's heartbeat and the worker load", () => {
       await db.worker.update({ where: { id: "w-live" }, data: { rssBytes: null } });
       // The next heartbeat records the memory again.
       const load = await waitFor("the heartbeat to record memory", async () => {
-        const rows = await workerLoad();
-        return rows[0]?.rssBytes ? rows : undefined;
+        const rows = await workersHealth();
+        return rows.find((w) => w.id === "w-live")?.rssBytes ? rows : undefined;
       });
-      expect(load).toHaveLength(1);
-      expect(load[0]).toMatchObject({ id: "w-live", agents: 2 });
+      expect(load.map((w) => [w.id, w.stopped])).toEqual([
+        ["w-live", false],
+        ["w-gone", true],
+      ]);
+      expect(load[0]).toMatchObject({ agents: 2, leases: 4 });
       expect(load[0].rssBytes).toBeGreaterThan(10 * 1024 * 1024);
       expect(load[0].heartbeatAgeMs).toBeLessThan(5_000);
     } finally {
