@@ -17,4 +17,4 @@ export * from "./profiles";
 export * from "./create-invite";
 export * from "./joiner";
 export * from "./creator";
-export { Consent, ContentTypes, Direction, Permission } from "./sdk";
+export { Consent, ContentTypes, Direction, isGroupUpdate, Permission } from "./sdk";

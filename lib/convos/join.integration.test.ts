@@ -293,6 +293,21 @@ describe("Convos join over the local XMTP node", () => {
     expect(await catchUpJoinRequests(ctx)).toEqual([]); // the denied DM is no longer listed
   });
 
+  it("a catch-up between the joiner's new DM and their request leaves the DM open, and the request is handled", async () => {
+    const { a, group, ctx } = await creator();
+    const invite = await inviteToConversation(a.client, group, a.privateKey, "local");
+    const b = await newIdentity(tmp.dir);
+    // B's DM exists (XMTP's transcript of its creation is "from" B) but B has not asked yet: the window a
+    // creator coming up, or catching up after a stream restart, can land in.
+    const dm = await b.client.conversations.createDm(a.client.inboxId);
+    expect(await catchUpJoinRequests(ctx)).toEqual([]);
+    expect(a.client.conversations.getDmByInboxId(b.client.inboxId)!.consentState()).toBe(Consent.Unknown);
+    await sendWithCodec(dm, joinRequestCodec, { inviteSlug: invite.slug });
+    expect(await catchUpJoinRequests(ctx)).toContainEqual(expect.objectContaining({ kind: "joined" }));
+    await group.sync();
+    expect((await group.members()).some((m) => m.inboxId === b.client.inboxId)).toBe(true);
+  });
+
   it("after A restarts mid-way, pending requests are handled once", async () => {
     const { a, group, ctx, ledger } = await creator();
     const invite = await inviteToConversation(a.client, group, a.privateKey, "local");

@@ -27,6 +27,15 @@ export const ContentTypes = {
   Text: 13 as ContentType.Text,
 };
 
+/**
+ * The membership transcript XMTP writes into a conversation itself (added, removed, renamed), with the
+ * member who made the change as its sender: a fresh DM holds one "from" the other side before they
+ * have said anything.
+ */
+export function isGroupUpdate(m: { contentType?: { authorityId: string; typeId: string } | null }): boolean {
+  return m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "group_updated";
+}
+
 export const Permission = {
   AddMember: 0 as PermissionUpdateType.AddMember,
   Allow: 0 as PermissionPolicy.Allow,

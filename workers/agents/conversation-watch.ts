@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import {
   ContentTypeExplodeSettings,
   isContentType,
+  isGroupUpdate,
   readAppDataForDisplay,
   type ExplodeSettings,
 } from "@/lib/convos";
@@ -20,9 +21,6 @@ export type ConversationEnd = Exclude<StopReason, "owner" | "admin">;
 
 /** setTimeout's longest delay; a later expiry is re-armed when the timer fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-const isGroupUpdate = (m: DecodedMessage<unknown>) =>
-  m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "group_updated";
 
 export interface ConversationWatch {
   /** Looks at one message of the group (group updates and explode announcements; the rest is ignored). */

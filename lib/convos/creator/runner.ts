@@ -9,14 +9,15 @@
  * membership check and the handled marker take over (docs/convos-protocol.md §6.5).
  *
  * Junk DMs: a DM whose consent is still unknown and in which the other side
- * sent nothing that reads as a join request is denied during the catch-up
- * that first sees it. Denied DMs are neither listed nor streamed again, so
- * junk is scanned once, not at every restart.
+ * said something (XMTP's transcript of the DM's creation doesn't count), none
+ * of it a join request, is denied during the catch-up that first sees it.
+ * Denied DMs are neither listed nor streamed again, so junk is scanned once,
+ * not at every restart.
  */
 import type { DecodedMessage } from "@xmtp/node-sdk";
 import { startResilientStream } from "../../xmtp/stream";
 import type { BackoffOptions } from "../../identities/backoff";
-import { Consent, Direction } from "../sdk";
+import { Consent, Direction, isGroupUpdate } from "../sdk";
 import { handleJoinRequestMessage, type CreatorContext, type JoinOutcome } from "./handle";
 import { emit } from "./context";
 import { isJoinRequestCandidate, readJoinRequest, type IncomingMessage } from "./request";
@@ -67,11 +68,14 @@ export async function catchUpJoinRequests(ctx: CreatorContext, limit = 50): Prom
     for (const m of fromThem) {
       if (isJoinRequestCandidate(m)) outcomes.push(await handleJoinRequestMessage(ctx, m));
     }
-    const junk = fromThem.length > 0 && !fromThem.some((m) => readJoinRequest(m) !== null);
+    // What they said: XMTP's own transcript of the DM's creation is "from" them too, and a catch-up that
+    // runs between that and their join request must not take the DM for junk and deny it.
+    const said = fromThem.filter((m) => !isGroupUpdate(m));
+    const junk = said.length > 0 && !said.some((m) => readJoinRequest(m) !== null);
     if (junk && dm.consentState() === Consent.Unknown) {
       dm.updateConsentState(Consent.Denied);
       const outcome = { kind: "blocked" as const, reason: "no join request in this DM" };
-      emit(ctx, { type: "outcome", messageId: fromThem[fromThem.length - 1].id, outcome });
+      emit(ctx, { type: "outcome", messageId: said[said.length - 1].id, outcome });
       outcomes.push(outcome);
     }
   }
