@@ -59,6 +59,8 @@ const schema = z.object({
    * starting its runtime) before the handoff is given up, its lease released and retried later.
    */
   WORKER_HANDOFF_STEP_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  /** Handoff steps one worker runs at once; the rest of a burst of claims or a failover queues. */
+  WORKER_HANDOFF_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(8),
   /** `npm run dev`/`start`: the wait before restarting a crashed worker or node; it doubles with each crash in a row. */
   SUPERVISOR_RESTART_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** How long the admin page's pool samples (one a minute) are kept before the worker prunes them. */

@@ -33,9 +33,16 @@ export function poolConfig(connectionString: string, t: DatabaseTimeouts): PoolC
   };
 }
 
-/** A Prisma client on its own pool (the shared one is `db`). */
+/**
+ * A Prisma client on its own pool (the shared one is `db`). An interactive transaction may wait for a
+ * pooled connection as long as a statement may run (Prisma's default is 2 s): under a burst, such as a
+ * worker handing over a hundred claimed agents at once, a short wait failed work that only had to queue.
+ */
 export function createPrismaClient(connectionString: string, t: DatabaseTimeouts): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg(poolConfig(connectionString, t)) });
+  return new PrismaClient({
+    adapter: new PrismaPg(poolConfig(connectionString, t)),
+    transactionOptions: { maxWait: t.statementTimeoutMs, timeout: t.statementTimeoutMs },
+  });
 }
 
 function createClient(): PrismaClient {

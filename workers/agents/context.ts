@@ -9,7 +9,7 @@ import type { AgentRuntime } from "./agent-runtime";
 import type { ConversationOps } from "./commands";
 import type { WorkerEvents } from "./events";
 import type { Responder } from "./responder";
-import type { InFlight } from "./timers";
+import type { InFlight, Slots } from "./timers";
 
 export interface WorkerContext {
   workerId: string;
@@ -22,6 +22,11 @@ export interface WorkerContext {
    * renewed by the heartbeat, and its agent dark, for as long as the worker lives.
    */
   handoffStepMs: number;
+  /**
+   * Handoff steps running at once (WORKER_HANDOFF_CONCURRENCY): a burst of claims, or the agents of a dead
+   * worker, would otherwise open hundreds of clients at once, and time out on the CPU and the database pool.
+   */
+  handoffSlots: Slots;
   sealingKey: SealingKey;
   responder: Responder;
   events: WorkerEvents;

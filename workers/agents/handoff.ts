@@ -95,9 +95,17 @@ function joinFailure(result: Exclude<JoinResult, { status: "joined" }>): {
   }
 }
 
-/** One handoff step under the worker's step deadline; a late result is cleaned up with `cleanUpLate`. */
-function step<T>(ctx: WorkerContext, what: string, work: Promise<T>, cleanUpLate?: (late: T) => unknown) {
-  return withDeadline(work, ctx.handoffStepMs, what, cleanUpLate);
+/**
+ * One handoff step, in one of the worker's handoff slots and under its step deadline (counted from when
+ * the step starts); a late result is cleaned up with `cleanUpLate`.
+ */
+function step<T>(
+  ctx: WorkerContext,
+  what: string,
+  work: () => Promise<T>,
+  cleanUpLate?: (late: T) => unknown,
+): Promise<T> {
+  return ctx.handoffSlots.run(() => withDeadline(work(), ctx.handoffStepMs, what, cleanUpLate));
 }
 
 const closeOpened = (opened: IdentityClient) => closeXmtpClient(opened.client);
@@ -110,12 +118,12 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
   const { agent } = s;
   let opened: IdentityClient;
   if (s.encryptedWalletKey)
-    opened = await step(ctx, OPENING, openIdentityClient(ctx.sealingKey, s), closeOpened);
+    opened = await step(ctx, OPENING, () => openIdentityClient(ctx.sealingKey, s), closeOpened);
   else {
     const fresh = await step(
       ctx,
       "creating the joiner's identity",
-      newIdentityClient(ctx.sealingKey),
+      () => newIdentityClient(ctx.sealingKey),
       closeOpened,
     );
     await saveJoinerIdentity(s.id, fresh);
@@ -155,18 +163,14 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
 
 /** Makes a claimed warm identity's conversation the agent's: its name and the agent's profile. */
 async function handOffClaimed(ctx: WorkerContext, s: Subject, groupName?: string): Promise<CaseOutcome> {
-  const opened = await step(ctx, OPENING, openIdentityClient(ctx.sealingKey, s), closeOpened);
+  const opened = await step(ctx, OPENING, () => openIdentityClient(ctx.sealingKey, s), closeOpened);
   try {
-    const group = await opened.client.conversations.getConversationById(s.conversationId ?? "");
-    if (!group || !("updateName" in group)) throw new Error("the warm identity's group is missing");
-    await step(
-      ctx,
-      "naming the group and publishing the agent's profile",
-      (async () => {
-        await group.updateName(groupName ?? s.agent.name);
-        await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(s.agent.name));
-      })(),
-    );
+    await step(ctx, "naming the group and publishing the agent's profile", async () => {
+      const group = await opened.client.conversations.getConversationById(s.conversationId ?? "");
+      if (!group || !("updateName" in group)) throw new Error("the warm identity's group is missing");
+      await group.updateName(groupName ?? s.agent.name);
+      await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(s.agent.name));
+    });
     return { opened };
   } catch (err) {
     await closeXmtpClient(opened.client).catch(() => undefined);
@@ -183,7 +187,10 @@ async function handOffLive(ctx: WorkerContext, s: Subject, log: Logger): Promise
   const opened = await step(
     ctx,
     OPENING,
-    homeDatabaseLost(record) ? openNewInstallation(ctx, record, log) : openIdentityClient(ctx.sealingKey, s),
+    () =>
+      homeDatabaseLost(record)
+        ? openNewInstallation(ctx, record, log)
+        : openIdentityClient(ctx.sealingKey, s),
     closeOpened,
   );
   try {
@@ -224,26 +231,27 @@ async function goLive(
   started: number,
 ): Promise<HandoffResult> {
   const { agent } = s;
-  const starting = startAgentRuntime(ctx, {
-    identity: {
-      id: s.id,
-      role: s.role,
-      conversationId: s.conversationId ?? "",
-      isOwnerConversation: s.isOwnerConversation,
-    },
-    agent,
-    client: opened.client,
-    privateKey: opened.privateKey,
-    log,
-    onConversationEnded: (reason) =>
-      void ctx.inFlight.track(
-        conversationEnded(
-          ctx,
-          { id: s.id, agentId: agent.id, isOwnerConversation: s.isOwnerConversation },
-          reason,
-        ).catch((err) => log.warn({ err, reason }, "stopping after the conversation ended failed")),
-      ),
-  });
+  const starting = () =>
+    startAgentRuntime(ctx, {
+      identity: {
+        id: s.id,
+        role: s.role,
+        conversationId: s.conversationId ?? "",
+        isOwnerConversation: s.isOwnerConversation,
+      },
+      agent,
+      client: opened.client,
+      privateKey: opened.privateKey,
+      log,
+      onConversationEnded: (reason) =>
+        void ctx.inFlight.track(
+          conversationEnded(
+            ctx,
+            { id: s.id, agentId: agent.id, isOwnerConversation: s.isOwnerConversation },
+            reason,
+          ).catch((err) => log.warn({ err, reason }, "stopping after the conversation ended failed")),
+        ),
+    });
   const runtime = await step(ctx, "starting the agent's runtime", starting, (late: AgentRuntime) =>
     late.stop(),
   );

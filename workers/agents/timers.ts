@@ -79,6 +79,28 @@ export class InFlight {
   }
 }
 
+/** At most `limit` tasks at a time; the others wait their turn in order. */
+export class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.#free = limit;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
+
 /** Thrown by `withDeadline` when the work outlived its time. */
 export class DeadlineExceeded extends Error {
   override name = "DeadlineExceeded";

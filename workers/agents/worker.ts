@@ -44,7 +44,7 @@ import { conversationOps } from "./conversations";
 import { defaultResponder } from "./model-responder";
 import type { Responder } from "./responder";
 import { startScheduler } from "./scheduler";
-import { InFlight, repeat } from "./timers";
+import { InFlight, repeat, Slots } from "./timers";
 import { handOff } from "./handoff";
 import { stopAgentHere } from "./stop";
 
@@ -74,6 +74,8 @@ export interface WorkerOptions {
   joinTimeoutMs?: number;
   /** The longest one handoff step may take before the handoff is retried later (60 s). */
   handoffStepMs?: number;
+  /** Handoff steps at once (8). */
+  handoffConcurrency?: number;
   /** Keep the warm pool filled (default true). */
   fillPool?: boolean;
   /** Retention pass period (1 h; RETENTION_DAYS sets the age). */
@@ -132,6 +134,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     leaseMs,
     joinTimeoutMs: o.joinTimeoutMs ?? 60_000,
     handoffStepMs: o.handoffStepMs ?? config().WORKER_HANDOFF_STEP_MS,
+    handoffSlots: new Slots(o.handoffConcurrency ?? config().WORKER_HANDOFF_CONCURRENCY),
     sealingKey,
     responder,
     events,
@@ -145,11 +148,38 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   };
   log.info({ responder: responder.usesModel ? "model" : "offline" }, "responder chosen");
   const pending = new Set<string>();
+  /**
+   * Identities whose handoff ended without a runtime here but whose lease this worker may still hold (a
+   * failure whose recording failed too): released now, else at the next heartbeats, because the heartbeat
+   * renews every lease the worker holds and would keep such an agent dark for as long as the worker lives.
+   */
+  const orphans = new Set<string>();
+  const releaseOrphans = () => {
+    for (const identityId of orphans) {
+      if (running.has(identityId) || pending.has(identityId)) {
+        orphans.delete(identityId);
+        continue;
+      }
+      void releaseLeases(id, [identityId]).then(
+        () => orphans.delete(identityId),
+        (err) =>
+          log.warn({ err, identityId }, "releasing an unused lease failed; retried at the next heartbeat"),
+      );
+    }
+  };
   const dispatch = (item: WorkItem) => {
     const key = item.identityId ?? item.agentId;
     if (stopping || draining || pending.has(key)) return;
     pending.add(key);
-    void inFlight.track(handOff(ctx, item).finally(() => pending.delete(key)));
+    void inFlight.track(
+      handOff(ctx, item).finally(() => {
+        pending.delete(key);
+        if (item.identityId && !running.has(item.identityId)) {
+          orphans.add(item.identityId);
+          releaseOrphans();
+        }
+      }),
+    );
   };
   /** Stops of agents this worker runs: on NOTIFY, and from every heartbeat in case a notification was missed. */
   const stoppingAgents = new Set<string>();
@@ -236,6 +266,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
             .finally(() => pending.delete(identityId)),
         );
       }
+      releaseOrphans();
       void checkStops();
     },
   });
