@@ -80,7 +80,7 @@ describe("startResilientStream", () => {
     expect(sdk.opens).toHaveLength(3); // ended: never reopened
   });
 
-  it("throws when the first open fails (the caller's takeover retries it)", async () => {
+  it("throws when the first open fails (the caller's handoff retries it)", async () => {
     const sdk = fakeSdk();
     sdk.refuseNext(1);
     await expect(
