@@ -12,8 +12,10 @@
  * p50/p95 per phase and the ratio (target: under 2x), what became of the flood
  * (answered, dropped, notices), and the RSS of the worker's process before and
  * after (the senders share it; the node and the flooder run in processes of
- * their own, bench/flood-sender.ts, as they would on other machines; both run
- * at nice 19, so on a small machine they take only the CPU the worker leaves).
+ * their own, bench/flood-sender.ts, as they would on other machines; the node
+ * runs at nice 19 and the flooder under SCHED_IDLE, so on a small machine the
+ * flooder's own encryption, which belongs to someone else's phone, takes only
+ * CPU that nothing else wants).
  */
 import { spawn } from "node:child_process";
 import readline from "node:readline";
@@ -48,12 +50,13 @@ const targetClaim = await claimWarmIdentity({
 });
 while (!live.worker.running().includes(targetClaim.identityId)) await sleep(200);
 const target = await db.identity.findUniqueOrThrow({ where: { id: targetClaim.identityId } });
-// The flooder stands for someone else's machine: at the lowest priority it only takes CPU the worker leaves.
+// The flooder stands for someone else's machine: SCHED_IDLE, the lowest class Linux has, runs it only on
+// CPU nothing else wants (nice 19 still took a share from the node that passes the other agents' messages).
 const flooder = spawn(
-  "nice",
+  "chrt",
   [
-    "-n",
-    "19",
+    "--idle",
+    "0",
     process.execPath,
     "--import",
     "tsx",
