@@ -27,7 +27,14 @@ export interface JoinRequestProcessorOptions {
   catchUpLimit?: number;
   /** Backoff of stream restarts (default 300 ms doubling up to 30 s, with jitter; lib/xmtp/stream.ts). */
   streamBackoff?: BackoffOptions;
+  /**
+   * A catch-up pass this often (give or take a fifth), in case the stream missed a request: 30 s by
+   * default; 0 turns it off.
+   */
+  catchUpEveryMs?: number;
 }
+
+const CATCH_UP_EVERY_MS = 30_000;
 
 export interface JoinRequestProcessor {
   /** Syncs and handles pending requests in every DM with consent unknown or allowed. */
@@ -83,9 +90,13 @@ export async function catchUpJoinRequests(ctx: CreatorContext, limit = 50): Prom
 }
 
 /**
- * Starts processing join requests for the context's client: one catch-up pass,
- * then the live DM stream; each stream restart triggers another catch-up.
- * Guarantees each request message id is acted on at most once per ledger.
+ * Starts processing join requests for the context's client: the live DM stream,
+ * then one catch-up pass (subscribe first, then read what came before, so a
+ * request made while the processor starts falls in one or the other, never
+ * between); each stream restart triggers another catch-up, and so does a slow
+ * timer, because a stream can miss a message without failing (a person whose
+ * request is missed would wait for ever). Guarantees each request message id is
+ * acted on at most once per ledger.
  */
 export async function startJoinRequestProcessor(
   ctx: CreatorContext,
@@ -96,7 +107,13 @@ export async function startJoinRequestProcessor(
   const catchUp = () => queue.push(() => catchUpJoinRequests(context, options.catchUpLimit));
   let stopped = false;
   let stream: { end(): Promise<void> } | undefined;
-  await catchUp();
+  let timer: NodeJS.Timeout | undefined;
+  const every = options.catchUpEveryMs ?? CATCH_UP_EVERY_MS;
+  const catchUpLater = () => {
+    if (stopped || every <= 0) return;
+    timer = setTimeout(() => void catchUp().finally(catchUpLater), every * (0.8 + Math.random() * 0.4));
+    timer.unref();
+  };
   stream = await startResilientStream<DecodedMessage<unknown>>({
     open: (hooks) =>
       context.client.conversations.streamAllDmMessages({
@@ -113,12 +130,15 @@ export async function startJoinRequestProcessor(
     },
     onError: (error) => context.onEvent?.({ type: "warning", message: "DM stream error", error }),
   });
+  await catchUp();
+  catchUpLater();
   return {
     catchUp,
     idle: queue.idle,
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearTimeout(timer);
       await stream?.end();
       stream = undefined;
       await queue.idle();
