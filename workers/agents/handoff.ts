@@ -322,7 +322,8 @@ export async function handOff(
 ): Promise<HandoffResult> {
   if (item.identityId && ctx.running.has(item.identityId)) return { status: "skipped" };
   const started = performance.now();
-  const identityId = await lease(ctx, item, o.leased ?? false);
+  // Leasing holds a database connection while it waits for the home's placement lock: one slot bounds it.
+  const identityId = await ctx.handoffSlots.run(() => lease(ctx, item, o.leased ?? false));
   if (!identityId) return { status: "skipped" };
   const log = ctx.log.child({ agentId: item.agentId, identityId });
   try {

@@ -307,7 +307,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   const poll = repeat(
     o.pollMs ?? 3_000,
     async () => {
-      if (!draining) for (const item of await findUnownedWork(50, homeKey)) dispatch(item);
+      if (!draining) for (const item of await findUnownedWork(500, homeKey)) dispatch(item);
     },
     (err) => log.warn({ err }, "polling for work failed"),
     { jitter: 0.2 },
