@@ -7,7 +7,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
-import { ContentTypeProfileSnapshot, isContentType } from "../../lib/convos/codecs/index.ts";
 import { isConvosError } from "../../lib/convos/errors.ts";
 import { openTestConversation, tempDir, waitFor, type Identity } from "../../test/convos.ts";
 import { identityPath, loadOrCreateIdentity } from "../../lib/chat/identity.ts";
@@ -74,10 +73,11 @@ describe("chat session over the local node", () => {
 
     await session.send("hello agent");
     expect((await received(group, "hello agent")).senderInboxId).toBe(session.inboxId);
-    // The creator's profile snapshot for the new member goes out after the add; once it is in the
-    // conversation, what the creator says next comes after it, and carries the creator's name.
-    await waitFor("the creator's profile snapshot", async () =>
-      (await group.messages()).some((m) => isContentType(m.contentType, ContentTypeProfileSnapshot)),
+    // The creator's name reaches the new member in the profile snapshot that follows the add; once the
+    // session has it, what the creator says carries it.
+    await waitFor(
+      "the creator's name at the session",
+      () => session.displayName(a.client.inboxId) === "Agent A",
     );
     await group.sendText("hello Zoe");
     let got: ChatMessage | undefined;
