@@ -51,8 +51,11 @@ describe("agents worker", () => {
     await group.sync();
     expect(group.name).toBe("Trip Planner");
 
-    const agent = await run.db.agent.findUniqueOrThrow({ where: { id: agentId } });
-    expect(agent.status).toBe("live");
+    // Marked live once its runtime is up, which may be a moment after the runtime greeted the joiner.
+    const agent = await waitFor("the agent live", async () => {
+      const row = await run.db.agent.findUniqueOrThrow({ where: { id: agentId } });
+      return row.status === "live" ? row : null;
+    });
     expect(agent.firstJoinedAt).not.toBeNull();
     expect(await run.db.event.count({ where: { kind: "handoff", agentId } })).toBe(1);
     expect(a.running()).toContain(claim.identityId);
