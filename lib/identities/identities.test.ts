@@ -1,6 +1,6 @@
 /** lib/identities on a real PostgreSQL: the ledger, pool reservations under the advisory lock, leases. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { withTestDatabase } from "@/test/db";
 import {
   backoffMs,
   finishMessage,
@@ -17,24 +17,22 @@ import {
 } from "./index";
 import { markProvisioningFailed, reservePoolSlots } from "../pool/reservations";
 
-let t: TestDatabase;
+const database = withTestDatabase();
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await t.db.worker.createMany({
+  await database().db.worker.createMany({
     data: [
       { id: "w1", host: "h", pid: 1 },
       { id: "w2", host: "h", pid: 2 },
     ],
   });
 });
-afterAll(async () => {
-  const { db } = await import("@/lib/db");
-  await db.$disconnect();
-  await t.drop();
-});
 beforeEach(async () => {
-  await t.db.identity.deleteMany();
-  await t.db.poolSetting.upsert({ where: { id: 1 }, create: { targetIdle: 5 }, update: { targetIdle: 5 } });
+  await database().db.identity.deleteMany();
+  await database().db.poolSetting.upsert({
+    where: { id: 1 },
+    create: { targetIdle: 5 },
+    update: { targetIdle: 5 },
+  });
 });
 
 describe("PgLedger", () => {
@@ -74,7 +72,7 @@ describe("reservePoolSlots", () => {
   it("two workers reserving at once never overshoot the target", async () => {
     const [a, b] = await Promise.all([reservePoolSlots("w1", 30_000, 4), reservePoolSlots("w2", 30_000, 4)]);
     expect(a.length + b.length).toBe(5);
-    expect(await t.db.identity.count({ where: { status: "provisioning" } })).toBe(5);
+    expect(await database().db.identity.count({ where: { status: "provisioning" } })).toBe(5);
     expect(await reservePoolSlots("w1", 30_000, 4)).toEqual([]);
   });
 
@@ -85,13 +83,13 @@ describe("reservePoolSlots", () => {
     await new Promise((r) => setTimeout(r, 20));
     const again = await reservePoolSlots("w2", 30_000, 1);
     expect(again).toEqual([{ id: first.id, attempts: 1 }]);
-    expect(await t.db.identity.count()).toBe(1);
+    expect(await database().db.identity.count()).toBe(1);
   });
 });
 
 describe("leases", () => {
   it("take only when free or expired, renew and release only one's own, sweep expired", async () => {
-    const { id } = await t.db.identity.create({ data: { status: "live" } });
+    const { id } = await database().db.identity.create({ data: { status: "live" } });
     expect(await takeLease(id, "w1", 30_000)).toBe(true);
     expect(await takeLease(id, "w2", 30_000)).toBe(false);
     expect(await releaseLeases("w2", [id])).toBe(0);
@@ -102,11 +100,11 @@ describe("leases", () => {
     expect(await takeLease(id, "w1", 30_000)).toBe(true); // w2's lease expired
     expect((await renewLeases("w2", 30_000)).size).toBe(0);
 
-    const stale = await t.db.identity.create({
+    const stale = await database().db.identity.create({
       data: { status: "provisioning", leaseOwner: "w2", leaseExpiresAt: new Date(Date.now() - 1000) },
     });
     expect(await sweepStaleLeases()).toBe(1);
-    expect(await t.db.identity.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({
+    expect(await database().db.identity.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({
       status: "failed",
       leaseOwner: null,
     });

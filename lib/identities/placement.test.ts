@@ -1,30 +1,22 @@
 /** Placement on a real PostgreSQL: homes, room under the maximum, the least loaded first, drains, lost homes. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { beforeEach, describe, expect, it } from "vitest";
+import { withTestDatabase } from "@/test/db";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { claimExtraConversation } from "@/lib/agents/extra-conversation";
 import { identitiesWithoutLiveHome, setHomeIfUnset, takePlacedLease } from "./index";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  const { db } = await import("@/lib/db");
-  await db.$disconnect();
-  await t.drop();
-});
+const database = withTestDatabase();
 beforeEach(async () => {
-  await t.db.identity.deleteMany();
-  await t.db.agent.deleteMany();
-  await t.db.worker.deleteMany();
+  await database().db.identity.deleteMany();
+  await database().db.agent.deleteMany();
+  await database().db.worker.deleteMany();
 });
 
 const LEASE = 30_000;
 const place = (workerId: string, homeKey = "home-a") => ({ workerId, homeKey, leaseMs: LEASE });
 
 async function workers(...specs: { id: string; home?: string; max?: number; draining?: boolean }[]) {
-  await t.db.worker.createMany({
+  await database().db.worker.createMany({
     data: specs.map((s, i) => ({
       id: s.id,
       host: "h",
@@ -40,14 +32,18 @@ async function workers(...specs: { id: string; home?: string; max?: number; drai
 async function claimed(n: number, homeKey: string | null = "home-a"): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const agent = await t.db.agent.create({ data: { name: `A${i}`, instructions: "x", status: "ready" } });
-    const identity = await t.db.identity.create({ data: { status: "claimed", agentId: agent.id, homeKey } });
+    const agent = await database().db.agent.create({
+      data: { name: `A${i}`, instructions: "x", status: "ready" },
+    });
+    const identity = await database().db.identity.create({
+      data: { status: "claimed", agentId: agent.id, homeKey },
+    });
     ids.push(identity.id);
   }
   return ids;
 }
 
-const held = async (workerId: string) => t.db.identity.count({ where: { leaseOwner: workerId } });
+const held = async (workerId: string) => database().db.identity.count({ where: { leaseOwner: workerId } });
 
 describe("takePlacedLease", () => {
   it("a worker of another home never takes an identity; one without a home becomes the taker's", async () => {
@@ -57,9 +53,13 @@ describe("takePlacedLease", () => {
     expect(await takePlacedLease(placed, place("a"))).toBe(true);
     const [unplaced] = await claimed(1, null);
     expect(await takePlacedLease(unplaced, place("b", "home-b"))).toBe(true);
-    expect((await t.db.identity.findUniqueOrThrow({ where: { id: unplaced } })).homeKey).toBe("home-b");
+    expect((await database().db.identity.findUniqueOrThrow({ where: { id: unplaced } })).homeKey).toBe(
+      "home-b",
+    );
     await setHomeIfUnset(unplaced, "home-a"); // already placed: unchanged
-    expect((await t.db.identity.findUniqueOrThrow({ where: { id: unplaced } })).homeKey).toBe("home-b");
+    expect((await database().db.identity.findUniqueOrThrow({ where: { id: unplaced } })).homeKey).toBe(
+      "home-b",
+    );
   });
 
   it("a claim goes to the least loaded worker: the others are refused while they hold more", async () => {
@@ -103,13 +103,16 @@ describe("takePlacedLease", () => {
 
   it("a worker whose heartbeat is older than a lease no longer counts as a peer; a late one still does", async () => {
     await workers({ id: "a" }, { id: "b" });
-    await t.db.worker.update({ where: { id: "b" }, data: { heartbeatAt: new Date(Date.now() - LEASE / 2) } });
+    await database().db.worker.update({
+      where: { id: "b" },
+      data: { heartbeatAt: new Date(Date.now() - LEASE / 2) },
+    });
     const [first, second] = await claimed(2);
     expect(await takePlacedLease(first, place("a"))).toBe(true);
     expect(await takePlacedLease(second, place("a"))).toBe(false); // b (late, 0 agents) comes first
-    await t.db.identity.deleteMany();
-    await t.db.agent.deleteMany();
-    await t.db.worker.update({
+    await database().db.identity.deleteMany();
+    await database().db.agent.deleteMany();
+    await database().db.worker.update({
       where: { id: "b" },
       data: { heartbeatAt: new Date(Date.now() - LEASE - 1000) },
     });
@@ -121,7 +124,7 @@ describe("takePlacedLease", () => {
 describe("identitiesWithoutLiveHome", () => {
   it("lists agents whose home has no worker up, not those of a live home", async () => {
     await workers({ id: "a" }, { id: "gone", home: "home-gone" });
-    await t.db.worker.update({ where: { id: "gone" }, data: { stoppedAt: new Date() } });
+    await database().db.worker.update({ where: { id: "gone" }, data: { stoppedAt: new Date() } });
     await claimed(1, "home-a");
     const [lost] = await claimed(1, "home-gone");
     expect((await identitiesWithoutLiveHome(LEASE)).map((r) => r.id)).toEqual([lost]);
@@ -131,7 +134,7 @@ describe("identitiesWithoutLiveHome", () => {
 
 describe("claims and homes", () => {
   const warm = (homeKey: string, n: number) =>
-    t.db.identity.create({
+    database().db.identity.create({
       data: {
         status: "idle",
         homeKey,
@@ -142,7 +145,7 @@ describe("claims and homes", () => {
 
   it("a claim takes a warm identity whose home has a worker up before an older one whose home has none", async () => {
     await workers({ id: "a" }, { id: "gone", home: "home-gone" });
-    await t.db.worker.update({ where: { id: "gone" }, data: { stoppedAt: new Date() } });
+    await database().db.worker.update({ where: { id: "gone" }, data: { stoppedAt: new Date() } });
     await warm("home-gone", 1);
     const runnable = await warm("home-a", 2);
     const claim = await claimWarmIdentity({ ownerId: null, templateId: null, name: "N", instructions: "i" });
@@ -151,7 +154,9 @@ describe("claims and homes", () => {
 
   it("/invite of a live agent takes only a warm identity of the asking worker's home", async () => {
     await workers({ id: "a" }, { id: "b", home: "home-b" });
-    const agent = await t.db.agent.create({ data: { name: "L", instructions: "i", status: "live" } });
+    const agent = await database().db.agent.create({
+      data: { name: "L", instructions: "i", status: "live" },
+    });
     await warm("home-b", 1);
     const mine = await warm("home-a", 2);
     const extra = await claimExtraConversation(agent.id, "a", LEASE, undefined, "home-a");

@@ -1,17 +1,9 @@
 /** The ledger's reopening of answers a dead run marked as sending but never sent, on a real PostgreSQL. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { describe, expect, it } from "vitest";
+import { withTestDatabase } from "@/test/db";
 import { markSending, reopenUnsent, takeForAnswer } from "./index";
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  const { db } = await import("@/lib/db");
-  await db.$disconnect();
-  await t.drop();
-});
+const database = withTestDatabase();
 
 describe("reopenUnsent", () => {
   it("reopens an old sending mark for the next run, leaves a fresh one (a live run may be sending) alone", async () => {
@@ -19,11 +11,11 @@ describe("reopenUnsent", () => {
       expect(await takeForAnswer("id-1", m, "dead-run")).toBe(true);
       expect(await markSending("id-1", m, "dead-run")).toBe(true);
     }
-    await t.db.handledMessage.updateMany({
+    await database().db.handledMessage.updateMany({
       where: { messageId: { in: ["old", "done"] } },
       data: { handledAt: new Date(Date.now() - 60_000) },
     });
-    await t.db.handledMessage.update({
+    await database().db.handledMessage.update({
       where: { identityId_messageId: { identityId: "id-1", messageId: "done" } },
       data: { kind: "answered" },
     });
