@@ -1,6 +1,7 @@
 "use client";
 /** A worker's drain control on /admin: drain (or end the drain), with a pending state and an aria-live result. */
 import { useActionState } from "react";
+import { ActionStatus, Success } from "@/app/_components/action-status";
 import type { AdminState } from "./actions";
 import { changeWorkerDrain } from "./worker-actions";
 
@@ -20,15 +21,7 @@ export function DrainButton({ workerId, draining }: { workerId: string; draining
       >
         {draining ? "Undrain" : "Drain"}
       </button>
-      <span role="status" aria-live="polite" className="text-xs">
-        {state ? (
-          state.ok ? (
-            <span className="text-success">{state.data.message}</span>
-          ) : (
-            <span className="text-danger">{state.error.message}</span>
-          )
-        ) : null}
-      </span>
+      <ActionStatus state={state} className="text-xs" done={(d) => <Success message={d.message} />} />
     </form>
   );
 }

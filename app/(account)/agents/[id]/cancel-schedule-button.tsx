@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { ActionStatus } from "@/app/_components/action-status";
 import { cancelMySchedule } from "./schedule-actions";
 
 /** "Cancel" for one reminder or schedule, with a pending state and an announced result. */
@@ -25,13 +26,7 @@ export function CancelScheduleButton({
       >
         {pending ? "Cancelling…" : "Cancel"}
       </button>
-      <span role="status" aria-live="polite" className="text-xs">
-        {state && !state.ok ? (
-          <span className="text-danger">{state.error.message}</span>
-        ) : state?.ok ? (
-          "Cancelled"
-        ) : null}
-      </span>
+      <ActionStatus state={state} className="text-xs" done={() => "Cancelled"} />
     </form>
   );
 }
