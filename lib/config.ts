@@ -129,6 +129,11 @@ const schema = z.object({
   /** Per sender and conversation: messages answered in a burst, then one more every SENDER_REFILL_MS. */
   AGENT_SENDER_BURST: z.coerce.number().int().min(1).max(1_000).default(20),
   AGENT_SENDER_REFILL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),
+  /**
+   * A conversation where someone is over their rate is read again only after this pause (then caught up
+   * in pages) instead of message by message: the SDK's stream costs the worker's main thread ~1 ms per message.
+   */
+  AGENT_FLOOD_PAUSE_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** Messages waiting to be answered per conversation; beyond it new ones are dropped (with one notice). */
   AGENT_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Age after which the worker deletes handled-message ledger rows, events, pending pairings and sign-in tokens. */

@@ -24,6 +24,9 @@ export const Direction = {
 
 /** Content types for ListMessagesOptions.contentTypes (node-bindings' ContentType). */
 export const ContentTypes = {
+  Custom: 2 as ContentType.Custom,
+  GroupUpdated: 4 as ContentType.GroupUpdated,
+  Reaction: 9 as ContentType.Reaction,
   Text: 13 as ContentType.Text,
 };
 

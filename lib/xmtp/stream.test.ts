@@ -2,7 +2,7 @@
  * startResilientStream with a stand-in for the SDK's stream call (the real
  * node's failures are exercised in workers/xmtp-node/restart.test.ts): a failed
  * stream is reopened after growing, jittered delays for as long as it takes,
- * values and restarts are reported, and end() stops it for good.
+ * values and restarts are reported, pause() stops reading for a while, and end() stops it for good.
  */
 import { describe, expect, it } from "vitest";
 import { startResilientStream, type StreamHooks } from "./stream";
@@ -78,6 +78,35 @@ describe("startResilientStream", () => {
     sdk.opens[2].hooks.onFail();
     await new Promise((r) => setTimeout(r, 150));
     expect(sdk.opens).toHaveLength(3); // ended: never reopened
+  });
+
+  it("pause(ms) stops reading, reopens after ms and reports since when it did not read; not twice at once", async () => {
+    const sdk = fakeSdk();
+    const restarts: Date[] = [];
+    const stream = await startResilientStream<string>({
+      open: (hooks) => sdk.open(hooks),
+      onValue: () => undefined,
+      onRestart: (since) => restarts.push(since),
+      onError: () => undefined,
+      backoff: { baseMs: 5_000, capMs: 5_000 },
+    });
+    const pausedAt = Date.now();
+    expect(stream.pause(150)).toBe(true);
+    expect(sdk.opens[0].ended).toBe(true);
+    expect(stream.pause(150)).toBe(false); // already paused: the first pause stands
+    sdk.opens[0].hooks.onFail(); // a late failure of the paused stream changes nothing
+    await until(() => sdk.opens.length === 2);
+    expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(145); // the pause, not the 5 s backoff
+    await until(() => restarts.length === 1);
+    expect(restarts[0].getTime()).toBeGreaterThanOrEqual(pausedAt);
+    expect(restarts[0].getTime()).toBeLessThanOrEqual(pausedAt + 50);
+
+    expect(stream.pause(100)).toBe(true);
+    await stream.end(); // ended while paused: never reopened
+    expect(stream.pause(100)).toBe(false);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(sdk.opens).toHaveLength(2);
+    expect(restarts).toHaveLength(1);
   });
 
   it("throws when the first open fails (the caller's handoff retries it)", async () => {

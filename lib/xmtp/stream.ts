@@ -5,6 +5,9 @@
  * failed stream is reopened after a capped exponential backoff with jitter
  * (300 ms, 600 ms, … up to 30 s), for as long as it takes. The backoff starts
  * over once a stream delivers a value or has stayed up for a minute.
+ *
+ * `pause(ms)` stops reading on purpose for a while: a flooded conversation is
+ * then read in pages by the catch-up (`onRestart`) instead of value by value.
  */
 import { backoffMs, type BackoffOptions } from "../identities/backoff.ts";
 
@@ -21,8 +24,8 @@ export interface ResilientStreamOptions<V> {
   /** Opens the SDK stream with `hooks` spread into its options. */
   open(hooks: StreamHooks<V>): Promise<{ end(): unknown }>;
   onValue(value: V): void;
-  /** After a reopen: catch up on what was missed while the stream was down. */
-  onRestart(): void;
+  /** After a reopen: catch up on what was missed since `since` (when the previous stream stopped reading). */
+  onRestart(since: Date): void;
   onError(error: unknown): void;
   backoff?: BackoffOptions;
   /** Passed to the SDK (see lib/xmtp/client.ts streamOptions on disableSync). */
@@ -32,10 +35,18 @@ export interface ResilientStreamOptions<V> {
 export const STREAM_BACKOFF: BackoffOptions = { baseMs: 300, capMs: 30_000 };
 const HEALTHY_AFTER_MS = 60_000;
 
-/** Opens the stream (throws when the first open fails); `end()` stops it for good. */
-export async function startResilientStream<V>(
-  o: ResilientStreamOptions<V>,
-): Promise<{ end(): Promise<void> }> {
+export interface ResilientStream {
+  /**
+   * Stops reading for `ms`, then reopens (and calls `onRestart`, which catches up on what came
+   * meanwhile). False, and nothing changes, while it is already paused or restarting, or ended.
+   */
+  pause(ms: number): boolean;
+  /** Stops the stream for good. */
+  end(): Promise<void>;
+}
+
+/** Opens the stream (throws when the first open fails). */
+export async function startResilientStream<V>(o: ResilientStreamOptions<V>): Promise<ResilientStream> {
   let current: { end(): unknown } | undefined;
   let ended = false;
   let attempt = 0;
@@ -61,8 +72,10 @@ export async function startResilientStream<V>(
     openedAt = Date.now();
   };
 
-  const restartLater = () => {
-    if (ended || timer) return;
+  /** Ends the current stream and opens a new one after `delayMs` (by default the next backoff step). */
+  const restartLater = (delayMs?: number): boolean => {
+    if (ended || timer) return false;
+    const since = new Date();
     generation++; // late callbacks of the failed stream are ignored
     void Promise.resolve(current?.end()).catch(() => undefined);
     if (Date.now() - openedAt > HEALTHY_AFTER_MS) attempt = 0;
@@ -71,19 +84,21 @@ export async function startResilientStream<V>(
         timer = undefined;
         if (ended) return;
         open().then(
-          () => (ended ? void current?.end() : o.onRestart()),
+          () => (ended ? void current?.end() : o.onRestart(since)),
           (error) => {
             o.onError(error);
             restartLater();
           },
         );
       },
-      backoffMs(++attempt, o.backoff ?? STREAM_BACKOFF),
+      delayMs ?? backoffMs(++attempt, o.backoff ?? STREAM_BACKOFF),
     );
+    return true;
   };
 
   await open();
   return {
+    pause: (ms) => restartLater(ms),
     async end() {
       ended = true;
       clearTimeout(timer);

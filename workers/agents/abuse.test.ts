@@ -1,20 +1,24 @@
 /**
  * The abuse limits of a running agent, against the real parts (PostgreSQL, the
  * local XMTP node, real clients) and the scripted model server: the /invite
- * cap, what one model call may cost, a flood from one sender, and the
- * catch-up after a burst of reactions.
+ * cap, what one model call may cost, a flood from one sender (reading paused,
+ * then caught up, the gap's other messages replayed), and the catch-up after a
+ * burst of reactions.
  */
 // Before anything reads the configuration (lib/config caches it on first use).
 process.env.AGENT_EXTRA_CONVERSATIONS_MAX = "1";
 process.env.AGENT_SENDER_BURST = "5";
 process.env.AGENT_SENDER_REFILL_MS = "1000";
 process.env.AGENT_QUEUE_MAX = "50";
+process.env.AGENT_FLOOD_PAUSE_MS = "3000";
 
 import type { Group } from "@xmtp/node-sdk";
 import { describe, expect, it } from "vitest";
-import { newIdentity, waitFor } from "@/test/convos";
+import { newIdentity, waitFor, type Identity } from "@/test/convos";
 import { INCOMING_MAX_CHARS } from "@/lib/llm/budget";
 import { Reactions } from "./history";
+import { MemberKind, profileUpdateCodec, sendWithCodec } from "@/lib/convos";
+import type { WorkerEventMap } from "./events";
 import { RATE_NOTICE } from "./inbox";
 import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
@@ -23,6 +27,8 @@ const run = withRunningWorker({ idle: 3, prefix: "agents-abuse", model: { maxTok
 const { tmp } = run;
 
 let a: LaunchedForTest;
+let flooder: Identity;
+let floodGroup: Group<unknown>;
 
 describe("abuse limits", () => {
   it("/invite is capped per agent: past the cap the operator is told so and nothing is claimed", async () => {
@@ -52,12 +58,14 @@ describe("abuse limits", () => {
     expect(await run.db.tokenReservation.count()).toBe(0); // the default cap reserved, then settled
   });
 
-  it("a flood from one sender: one notice, a bounded number of answers, the rest dropped; others still answered", async () => {
+  it("a flood from one sender: reading paused, one notice, a bounded number of answers, the rest dropped; others still answered", async () => {
     await run.db.agent.update({ where: { id: a.agentId }, data: { dmPolicy: "open" } });
     const other = await newIdentity(tmp.dir);
     const otherGroup: Group<unknown> = await joinAs(other, a.inviteUrl);
-    const flooder = await newIdentity(tmp.dir);
-    const floodGroup = await joinAs(flooder, a.inviteUrl);
+    flooder = await newIdentity(tmp.dir);
+    floodGroup = await joinAs(flooder, a.inviteUrl);
+    const pauses: WorkerEventMap["agent:reading_paused"][] = [];
+    run.worker!.events.on("agent:reading_paused", (p) => pauses.push(p));
     // Let the creator's post-join commits settle before sending (a send during a pending commit can fail).
     await new Promise((r) => setTimeout(r, 1_000));
     await Promise.all([otherGroup.sync(), floodGroup.sync()]);
@@ -93,6 +101,40 @@ describe("abuse limits", () => {
     expect(dropped).toBe(flood.length - answeredFlood.length);
     await otherGroup.sendText("still there?");
     await waitFor("the other member answered again", () => agentSaid(otherGroup, "echo: still there?"));
+    // The flood was read in pauses and catch-ups, not message by message: its sender, this agent.
+    expect(pauses.length).toBeGreaterThanOrEqual(1);
+    expect(pauses.length).toBeLessThan(flood.length / 5);
+    for (const p of pauses)
+      expect(p).toMatchObject({ identityId: a.identityId, sender: flooder.client.inboxId });
+  });
+
+  it("what comes during a pause besides texts is replayed after it: a profile name set then is stored", async () => {
+    await new Promise((r) => setTimeout(r, 3_500)); // the last pause of the flood is over
+    const paused = new Promise<number>((r) =>
+      run.worker!.events.on("agent:reading_paused", () => r(Date.now())),
+    );
+    for (let i = 0; i < 10; i++) await floodGroup.sendText(`again ${i}`); // past the burst of 5
+    const pausedAt = await paused;
+    await sendWithCodec(a.group, profileUpdateCodec, { name: "Ada", memberKind: MemberKind.Unspecified });
+    // Sent while the agent was not reading live, so only the replay after the pause can have stored it.
+    expect(Date.now() - pausedAt).toBeLessThan(3_000);
+    const operator = a.operator.client.inboxId;
+    await waitFor("the operator's new name stored", async () => {
+      const agent = await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
+      return (agent.operatorNames as Record<string, string> | null)?.[operator] === "Ada";
+    });
+    // All ten handled (answered or dropped) before the next test counts answers.
+    await waitFor(
+      "the ten handled",
+      async () =>
+        (await run.db.handledMessage.count({
+          where: {
+            identityId: a.identityId,
+            messageId: { in: await floodIds(floodGroup, flooder.client.inboxId, "again ") },
+            kind: { in: ["answered", "dropped"] },
+          },
+        })) === 10,
+    );
   });
 
   it("an answer that failed is retried by a later catch-up pass, and counted", async () => {
@@ -151,12 +193,12 @@ async function agentSaid(group: Group<unknown>, text: string): Promise<boolean> 
   return (await texts(group)).some((m) => m.sender === a.agentInbox && m.text === text);
 }
 
-/** The ids of the flood messages `sender` sent to `group`. */
-async function floodIds(group: Group<unknown>, sender: string): Promise<string[]> {
+/** The ids of the flood messages (`prefix` and a number) `sender` sent to `group`. */
+async function floodIds(group: Group<unknown>, sender: string, prefix = "flood "): Promise<string[]> {
   await group.sync();
   return (await group.messages())
     .filter(
-      (m) => m.senderInboxId === sender && typeof m.content === "string" && m.content.startsWith("flood "),
+      (m) => m.senderInboxId === sender && typeof m.content === "string" && m.content.startsWith(prefix),
     )
     .map((m) => m.id);
 }

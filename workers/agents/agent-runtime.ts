@@ -27,9 +27,9 @@ import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { backoffMs, recordFirst, PgLedger, recordFirstJoin, reopenUnsent } from "@/lib/identities";
 import { setFirstOperator } from "@/lib/agents/policy";
-import { closeXmtpClient, startResilientStream } from "@/lib/xmtp";
+import { closeXmtpClient, startResilientStream, type ResilientStream } from "@/lib/xmtp";
 import { answerMessage, needsHandling, type AnswerContext } from "./answer";
-import { unansweredMessages } from "./catch-up";
+import { missedContext, unansweredMessages } from "./catch-up";
 import type { WorkerContext } from "./context";
 import { watchConversation, type ConversationEnd } from "./conversation-watch";
 import { MessageInbox } from "./inbox";
@@ -165,20 +165,52 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
       if (!stopped && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
   };
 
-  // Reopened with exponential backoff and jitter when it fails (lib/xmtp/stream.ts).
-  const stream = await startResilientStream<DecodedMessage<unknown>>({
+  /** What a message tells the runtime besides a question: the watch, member names, profile names. */
+  const noteContext = async (m: DecodedMessage<unknown>) => {
+    if (m.conversationId === group.id) {
+      ctx.members.observe(m);
+      noteProfileUpdate(agent.id, m).catch((err) => log.warn({ err }, "storing a profile name failed"));
+    }
+    await watch.seen(m).catch((err) => log.warn({ err }, "reading a group update failed"));
+  };
+  /** After the stream was not reading: the catch-up answers texts; this replays the rest of the gap. */
+  const replayGap = async (since: Date) => {
+    for (const m of await missedContext(group, since)) {
+      if (stopped) return;
+      await noteContext(m);
+      if (needsHandling(m, group.id, client.inboxId) && inbox.admit(m))
+        await answer(m).catch((err) => log.warn({ err }, "answer failed"));
+    }
+  };
+
+  // Reopened with exponential backoff and jitter when it fails (lib/xmtp/stream.ts). Declared first: a
+  // value may arrive before the call returns.
+  let stream: ResilientStream | undefined = undefined;
+  stream = await startResilientStream<DecodedMessage<unknown>>({
     open: (hooks) => client.conversations.streamAllGroupMessages(hooks),
     disableSync: true,
     onValue: (m) => {
-      watch.seen(m).catch((err) => log.warn({ err }, "reading a group update failed"));
-      if (m.conversationId === group.id) {
-        ctx.members.observe(m);
-        noteProfileUpdate(agent.id, m).catch((err) => log.warn({ err }, "storing a profile name failed"));
-      }
+      void noteContext(m);
       // Texts, replies and reactions (poll votes) go through the flood limits; the rest is context only.
-      if (needsHandling(m, group.id, client.inboxId)) inbox.offer(m);
+      // The SDK's stream costs the main thread about a millisecond per message (it reads each one back
+      // synchronously), so a sender over their rate makes the runtime stop reading live for a while and
+      // catch up in pages (async) instead: a flood at one agent doesn't slow the answers of all the others.
+      if (needsHandling(m, group.id, client.inboxId) && inbox.offer(m) === "over-rate") {
+        if (stream?.pause(c.AGENT_FLOOD_PAUSE_MS)) {
+          log.warn({ sender: m.senderInboxId, ms: c.AGENT_FLOOD_PAUSE_MS }, "flooded: reading paused");
+          worker.events.emit("agent:reading_paused", {
+            agentId: agent.id,
+            identityId: identity.id,
+            sender: m.senderInboxId,
+            ms: c.AGENT_FLOOD_PAUSE_MS,
+          });
+        }
+      }
     },
-    onRestart: () => void enqueue(catchUp),
+    onRestart: (since) => {
+      void enqueue(catchUp);
+      void enqueue(() => replayGap(since));
+    },
     onError: (err) => log.warn({ err }, "group stream error"),
   });
   void enqueue(catchUp);
@@ -223,7 +255,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     stopped = true;
     watch.stop();
     clearTimeout(retryTimer);
-    await Promise.allSettled([stream.end(), joins?.stop()]);
+    await Promise.allSettled([stream?.end(), joins?.stop()]);
     await tail;
     await inbox.close();
   };

@@ -43,3 +43,24 @@ export async function unansweredMessages(
   }
   return found.reverse();
 }
+
+/** The most context messages one gap replay reads (the newest of the gap). */
+export const GAP_REPLAY_MAX = 500;
+/** Read from this long before the stream stopped: it may have been dead a little before anyone noticed. */
+const GAP_MARGIN_MS = 60_000;
+
+/**
+ * What a stream that was not reading (paused for a flood, or failed and
+ * reopened) would have shown besides texts: membership updates, Convos's own
+ * messages (profiles, explode settings) and reactions (poll votes), oldest
+ * first, the newest GAP_REPLAY_MAX of them. Each is safe to see twice.
+ */
+export async function missedContext(group: Group<unknown>, since: Date): Promise<DecodedMessage<unknown>[]> {
+  const newestFirst = await group.messages({
+    limit: GAP_REPLAY_MAX,
+    direction: Direction.Descending,
+    contentTypes: [ContentTypes.GroupUpdated, ContentTypes.Custom, ContentTypes.Reaction],
+    sentAfterNs: BigInt(since.getTime() - GAP_MARGIN_MS) * 1_000_000n,
+  });
+  return newestFirst.reverse();
+}

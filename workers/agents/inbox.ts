@@ -104,9 +104,9 @@ export class MessageInbox {
     return this.#waiting;
   }
 
-  /** A message from the stream: queued for an answer, or dropped (rate or queue). */
-  offer(m: DecodedMessage<unknown>): void {
-    if (!this.admit(m)) return;
+  /** A message from the stream: queued for an answer, or dropped (its sender over the rate, or the queue full). */
+  offer(m: DecodedMessage<unknown>): "queued" | "over-rate" | "queue-full" {
+    if (!this.admit(m)) return "over-rate";
     if (this.#waiting >= this.o.limits.queueMax) {
       this.#drop(m);
       if (!this.#busyNoticed) {
@@ -114,7 +114,7 @@ export class MessageInbox {
         this.o.log.warn({ waiting: this.#waiting }, "answer queue full; dropping messages");
         void this.o.enqueue(() => this.o.say(BUSY_NOTICE));
       }
-      return;
+      return "queue-full";
     }
     this.#waiting++;
     void this.o
@@ -123,6 +123,7 @@ export class MessageInbox {
         this.#waiting--;
         if (this.#waiting <= this.o.limits.queueMax / 2) this.#busyNoticed = false;
       });
+    return "queued";
   }
 
   /** The per-sender rate only (the catch-up pass is one queued task): true to answer, false when dropped. */
