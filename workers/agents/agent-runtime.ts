@@ -94,7 +94,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   const watch = watchConversation(group, client.inboxId, o.onConversationEnded, log);
   let tail: Promise<unknown> = Promise.resolve();
   const enqueue = (task: () => Promise<unknown>) => {
-    const run = tail.then(task).catch((err) => log.warn({ err }, "message handling failed"));
+    const run = tail.then(() => task()).catch((err) => log.warn({ err }, "message handling failed"));
     tail = run;
     return worker.inFlight.track(run);
   };
@@ -146,7 +146,8 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     log,
   });
 
-  const catchUp = async () => {
+  /** Answers what is unanswered; `gapSince`: the stream was not reading from then on (see catch-up.ts). */
+  const catchUp = async (gapSince?: Date) => {
     await group.sync();
     // Answers a dead run marked as sending but never sent: nothing of ours after them in the conversation.
     const recent = (
@@ -161,7 +162,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     if (reopened > 0) log.warn({ reopened }, "answering again what a dead run never sent");
     // Not past the retention horizon: older ledger rows are pruned, so older messages would look unanswered.
     const horizon = new Date(Date.now() - c.RETENTION_DAYS * DAY_MS);
-    for (const m of await unansweredMessages(group, identity.id, client.inboxId, horizon))
+    for (const m of await unansweredMessages(group, identity.id, client.inboxId, horizon, gapSince))
       if (!stopped && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
   };
 
@@ -208,7 +209,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
       }
     },
     onRestart: (since) => {
-      void enqueue(catchUp);
+      void enqueue(() => catchUp(since));
       void enqueue(() => replayGap(since));
     },
     onError: (err) => log.warn({ err }, "group stream error"),

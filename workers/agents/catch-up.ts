@@ -4,8 +4,9 @@
  * whose answer failed and may be retried (lib/identities/ledger.ts). Only text
  * is listed (node-sdk filters by content type), so a burst of reactions,
  * profiles or join requests can't push an unanswered question out of view;
- * pages go back from the newest until a whole page is handled, the retention
- * horizon (older ledger rows are pruned) or CATCH_UP_MAX_SCAN messages.
+ * pages go back from the newest until a whole page is handled (after a gap in
+ * reading: and the gap is read), the retention horizon (older ledger rows are
+ * pruned) or CATCH_UP_MAX_SCAN messages.
  */
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import { ContentTypes, Direction } from "@/lib/convos";
@@ -13,15 +14,23 @@ import { unansweredOf } from "@/lib/identities";
 
 export const CATCH_UP_PAGE = 100;
 export const CATCH_UP_MAX_SCAN = 5_000;
+/** A gap is read from this long before the stream stopped: it may have been dead a little before anyone noticed. */
+const GAP_MARGIN_MS = 60_000;
 
-/** The unanswered text messages of `group`, oldest first (the caller syncs the group first). */
+/**
+ * The unanswered text messages of `group`, oldest first (the caller syncs the group first). After a gap
+ * in reading (`gapSince`: when the stream stopped), every page back to it is read even when whole pages
+ * are handled: the reopened stream may have handled the newest messages before this pass reads the gap.
+ */
 export async function unansweredMessages(
   group: Group<unknown>,
   identityId: string,
   ownInboxId: string,
   sentAfter: Date,
+  gapSince?: Date,
 ): Promise<DecodedMessage<unknown>[]> {
   const found: DecodedMessage<unknown>[] = [];
+  const gapStartNs = gapSince && BigInt(gapSince.getTime() - GAP_MARGIN_MS) * 1_000_000n;
   let sentBeforeNs: bigint | undefined;
   for (let scanned = 0; scanned < CATCH_UP_MAX_SCAN;) {
     const page = await group.messages({
@@ -38,16 +47,16 @@ export async function unansweredMessages(
       page.map((m) => m.id),
     );
     for (const m of page) if (open.has(m.id)) found.push(m);
-    if (open.size === 0 || page.length < CATCH_UP_PAGE) break;
+    if (page.length < CATCH_UP_PAGE) break;
     sentBeforeNs = page[page.length - 1].sentAtNs;
+    const inGap = gapStartNs !== undefined && sentBeforeNs > gapStartNs;
+    if (open.size === 0 && !inGap) break;
   }
   return found.reverse();
 }
 
 /** The most context messages one gap replay reads (the newest of the gap). */
 export const GAP_REPLAY_MAX = 500;
-/** Read from this long before the stream stopped: it may have been dead a little before anyone noticed. */
-const GAP_MARGIN_MS = 60_000;
 
 /**
  * What a stream that was not reading (paused for a flood, or failed and
