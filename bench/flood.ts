@@ -10,7 +10,8 @@
  * fast as the node takes them, from another process), and without it again (the machine's own load
  * drifts; two quiet phases bracket it). Printed: the other agents' answer
  * p50/p95 per phase and the ratio (target: under 2x), what became of the flood
- * (answered, dropped, notices), and the RSS of the worker's process before and
+ * (answered, dropped, notices, how often the flooded agent paused its reading:
+ * AGENT_FLOOD_PAUSE_MS), and the RSS of the worker's process before and
  * after (the senders share it; the node and the flooder run in processes of
  * their own, bench/flood-sender.ts, as they would on other machines; the node
  * runs at nice 19 and the flooder under SCHED_IDLE, so on a small machine the
@@ -71,6 +72,8 @@ const flooder = spawn(
 const flooderSays = readline.createInterface({ input: flooder.stdout! });
 const nextLine = () => new Promise<string>((r) => flooderSays.once("line", r));
 if ((await nextLine()) !== "joined") throw new Error("the flooder did not join");
+let pauses = 0;
+live.worker.events.on("agent:reading_paused", () => pauses++);
 const others = live.groups;
 const meter = await latencyMeter(live);
 const label = (when: string) => `${when}: ${others.length} agents, ${rate} msg/s`;
@@ -112,7 +115,7 @@ flooder.stdin!.write("count\n");
 const [, floodAnswers, , notices] = (await nextLine()).split(" ");
 console.log(
   `flood: ${flood} messages published in ${floodSeconds.toFixed(1)} s; ${handled} handled after ${handledSeconds.toFixed(1)} s: ` +
-    `${floodAnswers} answered, ${dropped} dropped, ${notices} notice(s)`,
+    `${floodAnswers} answered, ${dropped} dropped, ${notices} notice(s); the agent's reading paused ${pauses} time(s)`,
 );
 const ratio = (quiet: number) => (during.p95 / quiet).toFixed(2);
 console.log(

@@ -38,6 +38,8 @@ export const workerStatsSchema = z.object({
   agentFailures: count,
   warmIdentities: z.object({ created: count, failed: count }),
   leasesLost: count,
+  /** Streams paused because a sender was over their rate (absent in rows written before it existed). */
+  readingPauses: count.default(0),
 });
 
 export type WorkerStats = z.infer<typeof workerStatsSchema>;
@@ -52,6 +54,7 @@ export function emptyWorkerStats(): WorkerStats {
     agentFailures: 0,
     warmIdentities: { created: 0, failed: 0 },
     leasesLost: 0,
+    readingPauses: 0,
   };
 }
 
@@ -149,6 +152,11 @@ function toMetricJson(s: WorkerStats): MetricJson[] {
       "convos_worker_leases_lost_total",
       "Leases a worker found taken by another (it stopped the agent).",
       [{ value: s.leasesLost, labels: {} }],
+    ),
+    counter(
+      "convos_worker_reading_pauses_total",
+      "Times an agent stopped reading its conversation live because a sender was over their rate (a flood).",
+      [{ value: s.readingPauses, labels: {} }],
     ),
   ];
 }

@@ -19,6 +19,7 @@ import { INCOMING_MAX_CHARS } from "@/lib/llm/budget";
 import { Reactions } from "./history";
 import { MemberKind, profileUpdateCodec, sendWithCodec } from "@/lib/convos";
 import type { WorkerEventMap } from "./events";
+import { renderMetrics } from "@/lib/metrics/registry";
 import { RATE_NOTICE } from "./inbox";
 import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";

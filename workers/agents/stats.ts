@@ -1,7 +1,7 @@
 /**
  * The worker's counters, kept by listening to its events (./events.ts) rather than woven into the loops:
- * answers with their durations, handoffs, members joined, failures, warm identities, leases lost. The
- * registry's heartbeat writes the snapshot to the Worker row; /api/metrics sums the rows
+ * answers with their durations, handoffs, members joined, failures, warm identities, leases lost, streams
+ * paused for floods. The registry's heartbeat writes the snapshot to the Worker row; /api/metrics sums the rows
  * (lib/metrics/worker-stats.ts). Counts start at zero with each process.
  */
 import { emptyWorkerStats, recordAnswer, type WorkerStats } from "@/lib/metrics/worker-stats";
@@ -36,6 +36,9 @@ export function collectWorkerStats(events: WorkerEvents): { snapshot(): WorkerSt
     })
     .on("lease:lost", () => {
       stats.leasesLost += 1;
+    })
+    .on("agent:reading_paused", () => {
+      stats.readingPauses += 1;
     });
   return { snapshot: () => structuredClone(stats) };
 }
