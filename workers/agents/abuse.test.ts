@@ -107,6 +107,10 @@ describe("abuse limits", () => {
     expect(pauses.length).toBeLessThan(flood.length / 5);
     for (const p of pauses)
       expect(p).toMatchObject({ identityId: a.identityId, sender: flooder.client.inboxId });
+    await waitFor("the pauses counted in /api/metrics", async () => {
+      const count = (await renderMetrics()).body.match(/^convos_worker_reading_pauses_total (\d+)$/m)?.[1];
+      return Number(count) === pauses.length;
+    });
   });
 
   it("what comes during a pause besides texts is replayed after it: a profile name set then is stored", async () => {
