@@ -14,8 +14,12 @@ import { unansweredOf } from "@/lib/identities";
 
 export const CATCH_UP_PAGE = 100;
 export const CATCH_UP_MAX_SCAN = 5_000;
-/** A gap is read from this long before the stream stopped: it may have been dead a little before anyone noticed. */
-const GAP_MARGIN_MS = 60_000;
+/**
+ * A gap is read from this long before the stream stopped: message times are the node's clock, `since` is
+ * ours, and a failed stream may have been dead a moment before it said so. Not much more: during a long
+ * flood every catch-up reads the margin again.
+ */
+const GAP_MARGIN_MS = 10_000;
 
 /**
  * The unanswered text messages of `group`, oldest first (the caller syncs the group first). After a gap
