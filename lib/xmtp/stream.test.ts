@@ -80,7 +80,7 @@ describe("startResilientStream", () => {
     expect(sdk.opens).toHaveLength(3); // ended: never reopened
   });
 
-  it("pause(ms) stops reading, reopens after ms and reports since when it did not read; not twice at once", async () => {
+  it("pause(ms, before) stops reading, runs before, reopens after ms and reports since when it did not read", async () => {
     const sdk = fakeSdk();
     const restarts: Date[] = [];
     const stream = await startResilientStream<string>({
@@ -91,12 +91,20 @@ describe("startResilientStream", () => {
       backoff: { baseMs: 5_000, capMs: 5_000 },
     });
     const pausedAt = Date.now();
-    expect(stream.pause(150)).toBe(true);
+    let syncing: () => void = () => undefined;
+    let synced = false;
+    const before = () => new Promise<void>((r) => (syncing = r)).then(() => void (synced = true));
+    expect(stream.pause(150, before)).toBe(true);
     expect(sdk.opens[0].ended).toBe(true);
     expect(stream.pause(150)).toBe(false); // already paused: the first pause stands
     sdk.opens[0].hooks.onFail(); // a late failure of the paused stream changes nothing
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sdk.opens).toHaveLength(1); // `before` has not finished: not reopened yet
+    expect(stream.pause(10)).toBe(false); // nor paused again meanwhile
+    syncing();
     await until(() => sdk.opens.length === 2);
-    expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(145); // the pause, not the 5 s backoff
+    expect(synced).toBe(true);
+    expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(295); // the pause and `before`, not the 5 s backoff
     await until(() => restarts.length === 1);
     expect(restarts[0].getTime()).toBeGreaterThanOrEqual(pausedAt);
     expect(restarts[0].getTime()).toBeLessThanOrEqual(pausedAt + 50);
@@ -107,6 +115,45 @@ describe("startResilientStream", () => {
     await new Promise((r) => setTimeout(r, 250));
     expect(sdk.opens).toHaveLength(2);
     expect(restarts).toHaveLength(1);
+  });
+
+  it("a stream paused before its open returned is ended, and the next one opened after the pause", async () => {
+    const opens: { ended: boolean }[] = [];
+    let stream: Awaited<ReturnType<typeof startResilientStream<string>>> | undefined;
+    stream = await startResilientStream<string>({
+      async open(hooks) {
+        const entry = { ended: false };
+        opens.push(entry);
+        if (opens.length === 2) hooks.onValue("flood"); // a value before the open is handed back
+        return { end: () => void (entry.ended = true) };
+      },
+      onValue: () => void stream?.pause(50),
+      onRestart: () => undefined,
+      onError: () => undefined,
+    });
+    expect(stream.pause(50)).toBe(true);
+    await until(() => opens.length === 3);
+    expect(opens.map((o) => o.ended)).toEqual([true, true, false]);
+    await stream.end();
+    expect(opens[2].ended).toBe(true);
+  });
+
+  it("a restart after opens that failed reports the gap from the first stop", async () => {
+    const sdk = fakeSdk();
+    const restarts: Date[] = [];
+    await startResilientStream<string>({
+      open: (hooks) => sdk.open(hooks),
+      onValue: () => undefined,
+      onRestart: (since) => restarts.push(since),
+      onError: () => undefined,
+      backoff: { baseMs: 40, capMs: 40 },
+    });
+    sdk.refuseNext(3);
+    const failedAt = Date.now();
+    sdk.opens[0].hooks.onFail();
+    await until(() => restarts.length === 1);
+    expect(Date.now() - failedAt).toBeGreaterThanOrEqual(50); // three refused opens came first
+    expect(restarts[0].getTime()).toBeLessThanOrEqual(failedAt + 10);
   });
 
   it("throws when the first open fails (the caller's handoff retries it)", async () => {

@@ -37,10 +37,11 @@ const HEALTHY_AFTER_MS = 60_000;
 
 export interface ResilientStream {
   /**
-   * Stops reading for `ms`, then reopens (and calls `onRestart`, which catches up on what came
-   * meanwhile). False, and nothing changes, while it is already paused or restarting, or ended.
+   * Stops reading for `ms`, runs `before` (e.g. a sync, so the new stream starts after what came
+   * meanwhile instead of replaying it value by value), then reopens and calls `onRestart`. False, and
+   * nothing changes, while it is already paused or restarting, or ended.
    */
-  pause(ms: number): boolean;
+  pause(ms: number, before?: () => Promise<unknown>): boolean;
   /** Stops the stream for good. */
   end(): Promise<void>;
 }
@@ -59,7 +60,7 @@ export async function startResilientStream<V>(o: ResilientStreamOptions<V>): Pro
     const failed = () => {
       if (mine === generation) restartLater();
     };
-    current = await o.open({
+    const opened = await o.open({
       onValue: (value) => {
         attempt = 0;
         if (value !== undefined && !ended) o.onValue(value);
@@ -69,22 +70,41 @@ export async function startResilientStream<V>(o: ResilientStreamOptions<V>): Pro
       retryOnFail: false,
       disableSync: o.disableSync,
     });
+    // Stopped (failed, paused) before it was even handed back: end it, the next open is scheduled.
+    if (mine !== generation) return void Promise.resolve(opened.end()).catch(() => undefined);
+    current = opened;
     openedAt = Date.now();
   };
 
-  /** Ends the current stream and opens a new one after `delayMs` (by default the next backoff step). */
-  const restartLater = (delayMs?: number): boolean => {
-    if (ended || timer) return false;
-    const since = new Date();
-    generation++; // late callbacks of the failed stream are ignored
+  let reopening = false;
+  let stoppedAt: Date | undefined; // since when nothing was read: the start of the gap the restart reports
+
+  /**
+   * Ends the current stream and opens a new one after `delayMs` (by default the next backoff step), running
+   * `before` first; false when a restart is already under way or the stream ended.
+   */
+  const restartLater = (delayMs?: number, before?: () => Promise<unknown>): boolean => {
+    if (ended || reopening) return false;
+    reopening = true;
+    stoppedAt ??= new Date();
+    generation++; // late callbacks of the stopped stream are ignored
     void Promise.resolve(current?.end()).catch(() => undefined);
     if (Date.now() - openedAt > HEALTHY_AFTER_MS) attempt = 0;
     timer = setTimeout(
-      () => {
+      async () => {
         timer = undefined;
+        await before?.().catch((error) => o.onError(error));
+        // From here a failure of the new stream, even before `open` returns, schedules the next restart.
+        reopening = false;
         if (ended) return;
         open().then(
-          () => (ended ? void current?.end() : o.onRestart(since)),
+          () => {
+            if (ended) return void current?.end();
+            if (reopening) return; // failed again already: that restart reports the gap
+            const since = stoppedAt!;
+            stoppedAt = undefined;
+            o.onRestart(since);
+          },
           (error) => {
             o.onError(error);
             restartLater();
@@ -98,7 +118,7 @@ export async function startResilientStream<V>(o: ResilientStreamOptions<V>): Pro
 
   await open();
   return {
-    pause: (ms) => restartLater(ms),
+    pause: (ms, before) => restartLater(ms, before),
     async end() {
       ended = true;
       clearTimeout(timer);

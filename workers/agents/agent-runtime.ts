@@ -197,7 +197,8 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
       // synchronously), so a sender over their rate makes the runtime stop reading live for a while and
       // catch up in pages (async) instead: a flood at one agent doesn't slow the answers of all the others.
       if (needsHandling(m, group.id, client.inboxId) && inbox.offer(m) === "over-rate") {
-        if (stream?.pause(c.AGENT_FLOOD_PAUSE_MS)) {
+        // The sync before reopening takes in what came meanwhile off the main thread; the catch-up reads it.
+        if (stream?.pause(c.AGENT_FLOOD_PAUSE_MS, () => group.sync())) {
           log.warn({ sender: m.senderInboxId, ms: c.AGENT_FLOOD_PAUSE_MS }, "flooded: reading paused");
           worker.events.emit("agent:reading_paused", {
             agentId: agent.id,
