@@ -5,7 +5,7 @@
  * values and restarts are reported, pause() stops reading for a while, and end() stops it for good.
  */
 import { describe, expect, it } from "vitest";
-import { startResilientStream, type StreamHooks } from "./stream";
+import { startResilientStream, type ResilientStream, type StreamHooks } from "./stream";
 
 /** A fake SDK: records each open and lets the test fail the current stream or make the next opens throw. */
 function fakeSdk() {
@@ -119,7 +119,7 @@ describe("startResilientStream", () => {
 
   it("a stream paused before its open returned is ended, and the next one opened after the pause", async () => {
     const opens: { ended: boolean }[] = [];
-    let stream: Awaited<ReturnType<typeof startResilientStream<string>>> | undefined;
+    let stream: ResilientStream | undefined = undefined;
     stream = await startResilientStream<string>({
       async open(hooks) {
         const entry = { ended: false };
