@@ -80,17 +80,7 @@ describe("abuse limits", () => {
     await otherGroup.sendText("is anyone there?");
     await waitFor("the other member answered", () => agentSaid(otherGroup, "echo: is anyone there?"), 20_000);
     await sending;
-    await waitFor(
-      "the flood recorded",
-      async () =>
-        (await run.db.handledMessage.count({
-          where: {
-            identityId: a.identityId,
-            messageId: { in: await floodIds(floodGroup, flooder.client.inboxId) },
-          },
-        })) === flood.length,
-      30_000,
-    );
+    await waitFor("the flood recorded", async () => (await floodInLedger("flood ")) === flood.length, 30_000);
     // The bucket refills while the agent reads: what a pause held back is read seconds later, so the
     // window is until the whole flood was handled, not until it was sent.
     const seconds = (Date.now() - started) / 1000;
@@ -136,14 +126,7 @@ describe("abuse limits", () => {
     // All ten handled (answered or dropped) before the next test counts answers.
     await waitFor(
       "the ten handled",
-      async () =>
-        (await run.db.handledMessage.count({
-          where: {
-            identityId: a.identityId,
-            messageId: { in: await floodIds(floodGroup, flooder.client.inboxId, "again ") },
-            kind: { in: ["answered", "dropped"] },
-          },
-        })) === 10,
+      async () => (await floodInLedger("again ", ["answered", "dropped"])) === 10,
     );
   });
 
@@ -203,12 +186,18 @@ async function agentSaid(group: Group<unknown>, text: string): Promise<boolean> 
   return (await texts(group)).some((m) => m.sender === a.agentInbox && m.text === text);
 }
 
-/** The ids of the flood messages (`prefix` and a number) `sender` sent to `group`. */
-async function floodIds(group: Group<unknown>, sender: string, prefix = "flood "): Promise<string[]> {
-  await group.sync();
-  return (await group.messages())
+/** The flooder's messages (`prefix` and a number) in the agent's ledger, of any kind or only of `kinds`. */
+async function floodInLedger(prefix: string, kinds?: string[]): Promise<number> {
+  await floodGroup.sync();
+  const ids = (await floodGroup.messages())
     .filter(
-      (m) => m.senderInboxId === sender && typeof m.content === "string" && m.content.startsWith(prefix),
+      (m) =>
+        m.senderInboxId === flooder.client.inboxId &&
+        typeof m.content === "string" &&
+        m.content.startsWith(prefix),
     )
     .map((m) => m.id);
+  return run.db.handledMessage.count({
+    where: { identityId: a.identityId, messageId: { in: ids }, ...(kinds && { kind: { in: kinds } }) },
+  });
 }

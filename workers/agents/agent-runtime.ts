@@ -146,6 +146,10 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     log,
   });
 
+  /** A message read by a pass (not the stream): answered now unless its sender is over their rate. */
+  const answerWithinLimits = async (m: DecodedMessage<unknown>) => {
+    if (!stopped && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
+  };
   /** Answers what is unanswered; `gapSince`: the stream was not reading from then on (see catch-up.ts). */
   const catchUp = async (gapSince?: Date) => {
     await group.sync();
@@ -163,7 +167,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     // Not past the retention horizon: older ledger rows are pruned, so older messages would look unanswered.
     const horizon = new Date(Date.now() - c.RETENTION_DAYS * DAY_MS);
     for (const m of await unansweredMessages(group, identity.id, client.inboxId, horizon, gapSince))
-      if (!stopped && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
+      await answerWithinLimits(m);
   };
 
   /** What a message tells the runtime besides a question: the watch, member names, profile names. */
@@ -179,8 +183,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     for (const m of await missedContext(group, since)) {
       if (stopped) return;
       await noteContext(m);
-      if (needsHandling(m, group.id, client.inboxId) && inbox.admit(m))
-        await answer(m).catch((err) => log.warn({ err }, "answer failed"));
+      if (needsHandling(m, group.id, client.inboxId)) await answerWithinLimits(m);
     }
   };
 

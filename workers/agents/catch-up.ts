@@ -21,6 +21,10 @@ export const CATCH_UP_MAX_SCAN = 5_000;
  */
 const GAP_MARGIN_MS = 10_000;
 
+const nanoseconds = (ms: number) => BigInt(ms) * 1_000_000n;
+/** Where reading a gap starts: the margin before the stream stopped, in the SDK's nanoseconds. */
+const gapStartNs = (since: Date) => nanoseconds(since.getTime() - GAP_MARGIN_MS);
+
 /**
  * The unanswered text messages of `group`, oldest first (the caller syncs the group first). After a gap
  * in reading (`gapSince`: when the stream stopped), every page back to it is read even when whole pages
@@ -34,7 +38,7 @@ export async function unansweredMessages(
   gapSince?: Date,
 ): Promise<DecodedMessage<unknown>[]> {
   const found: DecodedMessage<unknown>[] = [];
-  const gapStartNs = gapSince && BigInt(gapSince.getTime() - GAP_MARGIN_MS) * 1_000_000n;
+  const gapFromNs = gapSince && gapStartNs(gapSince);
   let sentBeforeNs: bigint | undefined;
   for (let scanned = 0; scanned < CATCH_UP_MAX_SCAN;) {
     const page = await group.messages({
@@ -42,7 +46,7 @@ export async function unansweredMessages(
       direction: Direction.Descending,
       contentTypes: [ContentTypes.Text],
       excludeSenderInboxIds: [ownInboxId],
-      sentAfterNs: BigInt(sentAfter.getTime()) * 1_000_000n,
+      sentAfterNs: nanoseconds(sentAfter.getTime()),
       sentBeforeNs,
     });
     scanned += page.length;
@@ -53,7 +57,7 @@ export async function unansweredMessages(
     for (const m of page) if (open.has(m.id)) found.push(m);
     if (page.length < CATCH_UP_PAGE) break;
     sentBeforeNs = page[page.length - 1].sentAtNs;
-    const inGap = gapStartNs !== undefined && sentBeforeNs > gapStartNs;
+    const inGap = gapFromNs !== undefined && sentBeforeNs > gapFromNs;
     if (open.size === 0 && !inGap) break;
   }
   return found.reverse();
@@ -73,7 +77,7 @@ export async function missedContext(group: Group<unknown>, since: Date): Promise
     limit: GAP_REPLAY_MAX,
     direction: Direction.Descending,
     contentTypes: [ContentTypes.GroupUpdated, ContentTypes.Custom, ContentTypes.Reaction],
-    sentAfterNs: BigInt(since.getTime() - GAP_MARGIN_MS) * 1_000_000n,
+    sentAfterNs: gapStartNs(since),
   });
   return newestFirst.reverse();
 }
