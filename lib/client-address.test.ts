@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, isLoopback } from "./client-address";
+import { clientAddress, clientLimitKey, isLoopback } from "./client-address";
 
 const headers = (forwardedFor?: string) =>
   new Headers(forwardedFor ? { "x-forwarded-for": forwardedFor } : {});
@@ -29,5 +29,20 @@ describe("isLoopback", () => {
     ["unknown", false],
   ])("%s → %s", (address, expected) => {
     expect(isLoopback(address)).toBe(expected);
+  });
+});
+
+describe("clientLimitKey", () => {
+  it("keys an IPv6 client by its /64, however the address is written", () => {
+    expect(clientLimitKey("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(clientLimitKey("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(clientLimitKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(clientLimitKey("::1")).toBe("0:0:0:0::/64");
+    expect(clientLimitKey("fe80::1%eth0")).toBe("fe80:0:0:0::/64");
+    expect(clientLimitKey("64:ff9b::192.0.2.1")).toBe("64:ff9b:0:0::/64");
+  });
+  it("keeps IPv4 addresses and unknown as they are", () => {
+    expect(clientLimitKey("203.0.113.9")).toBe("203.0.113.9");
+    expect(clientLimitKey("unknown")).toBe("unknown");
   });
 });

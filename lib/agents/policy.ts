@@ -65,6 +65,30 @@ export async function setDmPolicy(agentId: string, policy: DmPolicy): Promise<vo
   await db.agent.update({ where: { id: agentId }, data: { dmPolicy: policy } });
 }
 
+/**
+ * Whether the agent hears `sender` under its policy as it stands, without asking anything of them: an
+ * operator, `open`, on the `allowlist`, or an approved pairing. Never issues a pairing code; the answer
+ * path issues one to a stranger under `pairing`, and a poll vote counts only when this holds.
+ */
+export async function hears(agent: AgentState, sender: string): Promise<boolean> {
+  if (agent.operators.includes(sender)) return true;
+  switch (agent.dmPolicy) {
+    case "open":
+      return true;
+    case "allowlist":
+      return agent.allowlist.includes(sender);
+    case "disabled":
+      return false;
+    case "pairing": {
+      const pairing = await db.pairingRequest.findUnique({
+        where: { agentId_inboxId: { agentId: agent.id, inboxId: sender } },
+        select: { approvedAt: true },
+      });
+      return pairing?.approvedAt != null;
+    }
+  }
+}
+
 export type Pairing = { status: "approved" } | { status: "pending" } | { status: "new"; code: string };
 
 /** Letters and digits that can't be mistaken for one another (no 0/O, 1/I), for codes people type. */

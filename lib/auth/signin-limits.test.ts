@@ -21,4 +21,14 @@ describe("signInMailRefusal", () => {
     expect(await signInMailRefusal("spray-20@example.com", "203.0.113.7")).not.toBeNull();
     expect(await signInMailRefusal("spray-20@example.com", "203.0.113.8")).toBeNull();
   });
+
+  it("counts an IPv6 client by its /64: new addresses in the same network share its twenty", async () => {
+    for (let i = 0; i < 20; i++) {
+      expect(
+        await signInMailRefusal(`v6-${i}@example.com`, `2001:db8:5:6::${(i + 1).toString(16)}`),
+      ).toBeNull();
+    }
+    expect(await signInMailRefusal("v6-20@example.com", "2001:db8:5:6:ffff:1:2:3")).not.toBeNull();
+    expect(await signInMailRefusal("v6-20@example.com", "2001:db8:5:7::1")).toBeNull();
+  });
 });

@@ -18,7 +18,7 @@
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
 import { takeForAnswer, finishMessage, markSending } from "@/lib/identities";
-import { agentState, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
+import { agentState, hears, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
 import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
 import { TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
 import { answerInput } from "./answer-input";
@@ -62,21 +62,12 @@ export const capText = (cap: number) =>
   `I've used up my allowance on this server (${cap} tokens), so I can't answer any more for now. My owner can raise the cap.`;
 
 async function admit(agent: AgentState, sender: string): Promise<Decision> {
-  if (agent.operators.includes(sender)) return { kind: "answer" };
-  switch (agent.dmPolicy) {
-    case "open":
-      return { kind: "answer" };
-    case "allowlist":
-      return agent.allowlist.includes(sender) ? { kind: "answer" } : { kind: "silent" };
-    case "disabled":
-      return { kind: "silent" };
-    case "pairing": {
-      const pairing = await requestPairing(agent.id, sender);
-      if (pairing.status === "approved") return { kind: "answer" };
-      if (pairing.status === "new") return { kind: "say", text: pairingText(pairing.code), as: "paired" };
-      return { kind: "silent" };
-    }
-  }
+  if (await hears(agent, sender)) return { kind: "answer" };
+  if (agent.dmPolicy !== "pairing") return { kind: "silent" };
+  const pairing = await requestPairing(agent.id, sender);
+  if (pairing.status === "approved") return { kind: "answer" };
+  if (pairing.status === "new") return { kind: "say", text: pairingText(pairing.code), as: "paired" };
+  return { kind: "silent" };
 }
 
 /** Sends 👀 on `m` if `work` takes longer than `afterMs`, and takes it back when it is done. */
@@ -125,7 +116,7 @@ export function needsHandling(m: DecodedMessage<unknown>, groupId: string, ownIn
 export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
   if (ctx.stopped() || ctx.signal.aborted) return; // left untaken: the next run answers it
   if (m.conversationId !== ctx.group.id || m.senderInboxId === ctx.ownInboxId) return;
-  if (await handlePollVote(m)) return;
+  if (await handlePollVote(m, ctx.agentId)) return;
   const text = incomingText(m, ctx.group.id, ctx.ownInboxId);
   if (text === undefined) return;
   const started = performance.now();

@@ -3,9 +3,14 @@
  * message whose text is a number, or a keycap reaction (1️⃣ … 🔟) to it;
  * taking a reaction back withdraws that vote. Recording is idempotent (the
  * last vote by send time counts), so a message seen twice changes nothing.
+ * A vote counts only from a member the agent hears under its DM policy
+ * (lib/agents/policy.ts `hears`, the check texts pass too): under `disabled`,
+ * off the allowlist or with a pairing not yet approved it changes nothing.
  */
 import type { DecodedMessage, EnrichedReply, Reaction } from "@xmtp/node-sdk";
+import { agentState, hears } from "@/lib/agents/policy";
 import { recordVote, withdrawVote } from "@/lib/polls/mutations";
+import { isPollMessage } from "@/lib/polls/queries";
 import { voteOption } from "@/lib/polls/votes";
 import { isReactionMessage, Reactions } from "./history";
 
@@ -23,7 +28,7 @@ export function replyText(m: DecodedMessage<unknown>): string | undefined {
 }
 
 /** Records `m` when it is a vote on one of this conversation's polls; true when it was a vote (not to be answered). */
-export async function handlePollVote(m: DecodedMessage<unknown>): Promise<boolean> {
+export async function handlePollVote(m: DecodedMessage<unknown>, agentId: string): Promise<boolean> {
   let vote: { pollMessageId: string; option: number; removed: boolean } | undefined;
   if (isReactionMessage(m)) {
     const r = m.content as Reaction;
@@ -37,6 +42,10 @@ export async function handlePollVote(m: DecodedMessage<unknown>): Promise<boolea
       vote = { pollMessageId: (m.content as EnrichedReply).referenceId, option, removed: false };
   }
   if (!vote) return false;
+  if (!(await hears(await agentState(agentId), m.senderInboxId))) {
+    // Not counted, and not answered either when it names a poll (a vote is never answered).
+    return isPollMessage(m.conversationId, vote.pollMessageId);
+  }
   const v = {
     conversationId: m.conversationId,
     pollMessageId: vote.pollMessageId,
