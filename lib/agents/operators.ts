@@ -6,6 +6,15 @@
  * chat becomes an operator, and the code is spent), and who may talk to it
  * under the `allowlist` policy. Owner writes check the owner in the statement;
  * every write is one conditional statement, so a code is redeemed once.
+ *
+ * How an owned agent gets its first operator: by the code, never by joining
+ * first. Anyone who gets an invite link can join before the owner does, and a
+ * profile name proves nothing, so while an agent with an owner has no
+ * operator its page always shows a code (`ensureOperatorCode`), and the
+ * owner posts it in the conversation. Until then nobody has the commands
+ * (workers/agents/commands.ts says how to get them). An agent without an owner
+ * (a pool API claim) has nobody to show a code to: there the first person in
+ * is still its operator (lib/agents/policy.ts, `setFirstOperator`).
  */
 import { randomInt } from "node:crypto";
 import { db } from "@/lib/db";
@@ -30,6 +39,9 @@ export function parseInboxId(text: string): string {
 }
 
 const CODE_LENGTH = 10;
+/** 10 characters of 32: 50 bits, out of reach of guessing at the chat's rate limits. */
+const newCode = () =>
+  Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
 
 export interface OperatorsView {
   operators: { inboxId: string; name: string | null }[];
@@ -71,13 +83,22 @@ export async function removeOperator(agentId: string, ownerId: string, inboxId: 
 
 /** The owner makes a new one-time operator code (replacing any unused one); returns it. */
 export async function createOperatorCode(agentId: string, ownerId: string): Promise<string> {
-  const code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join(
-    "",
-  );
+  const code = newCode();
   await ownerUpdate(db.$executeRaw`
     UPDATE "Agent" SET "operatorCode" = ${code}, "updatedAt" = now()
     WHERE id = ${agentId} AND "ownerId" = ${ownerId}`);
   return code;
+}
+
+/**
+ * Makes sure an agent the user owns that has no operator has a pending code (the page shows it), and leaves
+ * any code already pending alone; one statement, so two page loads at once agree on one code.
+ */
+export async function ensureOperatorCode(agentId: string, ownerId: string): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "Agent" SET "operatorCode" = ${newCode()}, "updatedAt" = now()
+    WHERE id = ${agentId} AND "ownerId" = ${ownerId} AND "operatorCode" IS NULL
+      AND coalesce(cardinality(operators), 0) = 0`;
 }
 
 /** The owner withdraws the unused operator code. */

@@ -53,11 +53,14 @@ export async function agentState(agentId: string): Promise<AgentState> {
   };
 }
 
-/** Makes `inboxId` the agent's operator when it has none yet; true when this call did. */
+/**
+ * Makes `inboxId` the operator of an agent without an owner (a pool API claim) that has none yet; true when
+ * this call did. An owned agent's owner proves who they are with a code instead (lib/agents/operators.ts).
+ */
 export async function setFirstOperator(agentId: string, inboxId: string): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE "Agent" SET operators = ARRAY[${inboxId}]::text[], "updatedAt" = now()
-    WHERE id = ${agentId} AND coalesce(cardinality(operators), 0) = 0`;
+    WHERE id = ${agentId} AND "ownerId" IS NULL AND coalesce(cardinality(operators), 0) = 0`;
   return n === 1;
 }
 

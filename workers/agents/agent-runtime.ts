@@ -3,7 +3,8 @@
  * answer.ts: dmPolicy, commands, the model, the spending cap), and, for a
  * creator identity, join requests for its invite are accepted (lib/convos
  * creator side, with the PostgreSQL ledger) and the first person to join is
- * greeted; in the owner conversation that person becomes the agent's operator.
+ * greeted; in an ownerless agent's owner conversation that person becomes its
+ * operator (an owned agent's owner posts the code from its page instead).
  *
  * Exactly once across workers and restarts: see the ledger's state machine in
  * lib/identities/ledger.ts. Each start of a runtime is one "run" with its own
@@ -26,10 +27,11 @@ import { config } from "@/lib/config";
 import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { backoffMs, recordFirst, PgLedger, recordFirstJoin, reopenUnsent } from "@/lib/identities";
-import { setFirstOperator } from "@/lib/agents/policy";
+import { agentState, setFirstOperator } from "@/lib/agents/policy";
 import { closeXmtpClient, startResilientStream, type ResilientStream } from "@/lib/xmtp";
 import { answerMessage, needsHandling, type AnswerContext } from "./answer";
 import { missedContext, unansweredMessages } from "./catch-up";
+import { noOperatorYet } from "./commands";
 import type { WorkerContext } from "./context";
 import { watchConversation, type ConversationEnd } from "./conversation-watch";
 import { MessageInbox } from "./inbox";
@@ -233,14 +235,16 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
           const inboxId = event.outcome.joinerInboxId;
           void enqueue(async () => {
             const first = await recordFirstJoin(agent.id, identity.id, inboxId);
-            // Launch claim: the first person in through the owner conversation's invite steers the agent.
+            // The first person in steers an ownerless agent; an owned one waits for its owner's code.
             if (identity.isOwnerConversation && (await setFirstOperator(agent.id, inboxId)))
               await noteOperatorName(group, agent.id, inboxId);
             // Each extra (/invite) conversation greets its own first member.
             const greet = identity.isOwnerConversation
               ? first
               : await recordFirst(identity.id, "greeting", "greeted");
-            if (greet) await group.sendText(greetingFor(agent));
+            const unsteered = greet && (await agentState(agent.id)).operators.length === 0;
+            if (greet)
+              await group.sendText(greetingFor(agent) + (unsteered ? `\n${noOperatorYet(agent.id)}` : ""));
             log.info({ inboxId, greeted: greet }, "member joined");
             worker.events.emit("agent:member_joined", {
               agentId: agent.id,

@@ -6,7 +6,12 @@
  * under `pairing` and `disabled` (an agent that answers every stranger's
  * "/help" could be used to flood its own conversation); an unknown command
  * gets the help; an error (pool empty, bad invite) gets one short line.
+ * While the agent has no operator at all (its owner has not yet posted the
+ * code from its page, see lib/agents/operators.ts), every command gets the
+ * one line that says how to become one, under every policy: the owner is a
+ * stranger to the agent until then, and would otherwise hear nothing.
  */
+import { config } from "@/lib/config";
 import { allowInbox, denyInbox } from "@/lib/agents/operators";
 import { AppError } from "@/lib/errors";
 import { approvePairing, setDmPolicy, type AgentState } from "@/lib/agents/policy";
@@ -22,6 +27,10 @@ export const HELP = [
 ].join("\n");
 
 export const REFUSED = "Sorry, only my operators can use commands here.";
+
+/** What a command gets while the agent has no operator; also said after the greeting then. */
+export const noOperatorYet = (agentId: string) =>
+  `Nobody steers me yet: my owner becomes my operator by posting here the code shown on my page, ${new URL(`/agents/${agentId}`, config().PUBLIC_URL).href}`;
 
 const POLICIES = ["open", "allowlist", "pairing", "disabled"] as const;
 const POLICY_TEXT: Record<(typeof POLICIES)[number], string> = {
@@ -53,6 +62,7 @@ export const isCommand = (text: string) => /^\/[a-z]/i.test(text.trim());
 
 /** Runs one command; resolves with the reply, or null for no reply (a non-operator under pairing or disabled). */
 export async function runCommand(c: CommandInput): Promise<string | null> {
+  if (c.agent.operators.length === 0) return noOperatorYet(c.agent.id);
   if (!c.agent.operators.includes(c.sender))
     return c.agent.dmPolicy === "pairing" || c.agent.dmPolicy === "disabled" ? null : REFUSED;
   const [word, ...rest] = c.text.trim().split(/\s+/);

@@ -11,8 +11,8 @@
  *                      a lost database: a new installation that waits to be
  *                      re-added (recover-home.ts)
  *   joining (joiner)   handOffJoin: create the joiner's keys if needed, join(url);
- *                      joined → live (for a join-claim the invite's creator
- *                      becomes the operator); else the agent fails with the
+ *                      joined → live (for an ownerless join-claim the invite's
+ *                      creator becomes the operator); else the agent fails with the
  *                      reason (for an extra `/join` only the identity fails)
  *
  *   any + stopped      windDownUnowned (stop.ts): a stop that came while no
@@ -150,7 +150,8 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
   s.conversationId = result.group.id;
   await setIdentityConversation(s.id, result.group.id);
   if (s.isOwnerConversation) {
-    // A join-claim's operator is the creator of the conversation joined (the invite's signer).
+    // An ownerless join-claim's operator is the creator of the conversation joined (the invite's signer);
+    // an owned agent's owner posts the code from its page instead (lib/agents/operators.ts).
     const invite = parseInvite(url, { env: xmtpEnv() });
     const creator = invite.ok ? invite.invite.payload.creatorInboxId : null;
     if (creator && (await setFirstOperator(agent.id, creator)))

@@ -58,7 +58,16 @@ export function RemoveOperatorButton({
   );
 }
 
-export function OperatorCodeForm({ agentId, hasCode }: { agentId: string; hasCode: boolean }) {
+/** Makes a new code (or withdraws it); `firstOperator`: the code for the first operator, never withdrawn. */
+export function OperatorCodeForm({
+  agentId,
+  hasCode,
+  firstOperator = false,
+}: {
+  agentId: string;
+  hasCode: boolean;
+  firstOperator?: boolean;
+}) {
   const [state, formAction, pending] = useActionState(changeMyAgentOperatorCode, null);
   return (
     <form action={formAction} className="flex flex-wrap items-center gap-2">
@@ -66,7 +75,7 @@ export function OperatorCodeForm({ agentId, hasCode }: { agentId: string; hasCod
       <button type="submit" name="op" value="create" disabled={pending} className={button}>
         {hasCode ? "New operator code" : "Create an operator code"}
       </button>
-      {hasCode ? (
+      {hasCode && !firstOperator ? (
         <button type="submit" name="op" value="cancel" disabled={pending} className={button}>
           Withdraw the code
         </button>

@@ -8,7 +8,7 @@ import { BrowserChat } from "./browser-chat";
 import { Operators } from "./operators";
 import { Section } from "./section";
 import { stoppedEventText, stopReasonText } from "@/lib/agents/lifecycle";
-import { operatorsForOwner } from "@/lib/agents/operators";
+import { ensureOperatorCode, operatorsForOwner } from "@/lib/agents/operators";
 import { Schedules } from "./schedules";
 import { SharedLists } from "./shared-lists";
 import { TimeZoneForm } from "./time-zone-form";
@@ -39,6 +39,8 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const agent = id.length <= 64 ? await getAgentForOwner(id, user.id) : null;
   if (!agent) notFound();
   const timeline = await agentTimeline(agent.id);
+  // An agent nobody steers yet always has a code here: it is how the owner becomes its operator.
+  if (agent.status !== "stopped") await ensureOperatorCode(agent.id, user.id);
   const operators = await operatorsForOwner(agent.id, user.id);
   const chat =
     browserChatEnabled() &&
@@ -69,7 +71,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       </Section>
       {operators && agent.status !== "stopped" ? (
         <Section id="operators" title="Who steers it">
-          <Operators agentId={agent.id} view={operators} />
+          <Operators agentId={agent.id} agentName={agent.name} view={operators} />
         </Section>
       ) : null}
       <Section id="settings" title="Settings">
