@@ -1,22 +1,37 @@
 /**
- * The address of the client behind a request, for per-client limits and the loopback-only
- * development sign-in. X-Forwarded-For is only believed because something we run wrote it: without
- * TRUST_PROXY the run command preloads scripts/forwarded-headers.mjs, which sets it to the socket's
- * address; with TRUST_PROXY our proxy appends the address it saw, so the last entry is the one to use
- * (the entries before it are the client's own claims).
+ * The address of the client behind a request, for per-client limits (the loopback-only development
+ * sign-in reads socketAddress instead). X-Forwarded-For is only believed because something we run
+ * wrote it: without TRUST_PROXY the run command preloads scripts/forwarded-headers.mjs, which sets
+ * it to the socket's address; with TRUST_PROXY our proxy appends the address it saw, so the last
+ * entry is the one to use (the entries before it are the client's own claims).
  */
 import { isIPv6 } from "node:net";
 
 const UNKNOWN = "unknown";
 
 export function clientAddress(headers: Pick<Headers, "get">): string {
-  const last = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-  if (!last) return UNKNOWN;
-  // IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d.
-  return last.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "").toLowerCase();
+  return normalize(headers.get("x-forwarded-for")?.split(",").at(-1)?.trim());
 }
 
-/** Whether an address from clientAddress is this machine. */
+/**
+ * The address of the socket a request came in on, or "unknown". scripts/forwarded-headers.mjs,
+ * preloaded into the web server by the run command, writes it into a header of its own on every
+ * request and marks the process; without that mark (a bare `next start`) the header could be the
+ * client's, so it is not read. Unlike clientAddress, no proxy and no client has a say in it.
+ */
+export function socketAddress(headers: Pick<Headers, "get">): string {
+  const name = (globalThis as Record<symbol, unknown>)[Symbol.for("convos.socketAddressHeader")];
+  if (typeof name !== "string") return UNKNOWN;
+  return normalize(headers.get(name)?.trim());
+}
+
+function normalize(address: string | undefined): string {
+  if (!address) return UNKNOWN;
+  // IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d.
+  return address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "").toLowerCase();
+}
+
+/** Whether an address from clientAddress or socketAddress is this machine. */
 export function isLoopback(address: string): boolean {
   return address === "::1" || /^127\.\d+\.\d+\.\d+$/.test(address);
 }

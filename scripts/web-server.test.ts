@@ -12,11 +12,11 @@ describe("webServerOptions", () => {
     expect(webServerOptions("start", { HOST: "10.0.0.5" }).args).toEqual(["-H", "10.0.0.5"]);
   });
 
-  it("replaces client-sent forwarded headers unless TRUST_PROXY names a proxy of ours", () => {
+  it("preloads the forwarded-headers module, with or without TRUST_PROXY (it always tells the socket address)", () => {
     expect(webServerOptions("start", {}).env.NODE_OPTIONS).toBe(preload);
     expect(webServerOptions("start", { NODE_OPTIONS: "--max-old-space-size=512" }).env.NODE_OPTIONS).toBe(
       `--max-old-space-size=512 ${preload}`,
     );
-    expect(webServerOptions("start", { TRUST_PROXY: "1" }).env).toEqual({});
+    expect(webServerOptions("start", { TRUST_PROXY: "1" }).env.NODE_OPTIONS).toBe(preload);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * How the run command starts the web server. It listens on HOST: for `npm run dev`, 127.0.0.1 unless
  * told otherwise (the development server has a password-less sign-in); for `npm start`, every
- * interface unless HOST says one. And unless TRUST_PROXY says a proxy of ours is in front, the web
- * server is preloaded with scripts/forwarded-headers.mjs, so that the X-Forwarded-* headers the app
- * sees come from the socket rather than from whoever is connecting.
+ * interface unless HOST says one. The web server is always preloaded with
+ * scripts/forwarded-headers.mjs: it tells the app each request's socket address, and unless
+ * TRUST_PROXY says a proxy of ours is in front, it makes the X-Forwarded-* headers the app sees come
+ * from the socket rather than from whoever is connecting.
  */
 import path from "node:path";
 import { isFlagSet } from "../lib/config.ts";
@@ -23,10 +24,9 @@ export function webServerOptions(
 ): WebServerOptions {
   const host = processEnv.HOST?.trim() || (mode === "dev" ? "127.0.0.1" : undefined);
   const args = host ? ["-H", host] : [];
-  if (isFlagSet(processEnv.TRUST_PROXY)) {
-    return { args, env: {}, note: `${host ? ` (listening on ${host})` : ""}; trusting X-Forwarded-For` };
-  }
   const preload = `--import ${path.resolve("scripts/forwarded-headers.mjs")}`;
   const nodeOptions = [processEnv.NODE_OPTIONS, preload].filter(Boolean).join(" ");
-  return { args, env: { NODE_OPTIONS: nodeOptions }, note: host ? ` (listening on ${host})` : "" };
+  const listening = host ? ` (listening on ${host})` : "";
+  const note = isFlagSet(processEnv.TRUST_PROXY) ? `${listening}; trusting X-Forwarded-For` : listening;
+  return { args, env: { NODE_OPTIONS: nodeOptions }, note };
 }

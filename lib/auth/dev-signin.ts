@@ -4,7 +4,7 @@
  * only with ENABLE_DEV_SIGNIN and never when NODE_ENV is production, whatever
  * the flag says, and only for clients on this machine.
  */
-import { isLoopback } from "@/lib/client-address";
+import { isLoopback, socketAddress } from "@/lib/client-address";
 import { config } from "@/lib/config";
 
 export function devSignInEnabled(): boolean {
@@ -22,7 +22,12 @@ function warnOnce(message: string) {
   warned = true;
 }
 
-/** The development sign-in answers only this machine, even when HOST opens the server to the network. */
-export function devSignInAllowedFrom(client: string): boolean {
-  return isLoopback(client);
+/**
+ * Whether the development sign-in answers this request: enabled, and asked from this machine, even
+ * when HOST opens the server to the network. "This machine" is the socket's address (socketAddress),
+ * never X-Forwarded-For, which a client writes itself under a bare `next dev` or `next start`. Behind
+ * a proxy (TRUST_PROXY) every socket is the proxy's, so there it answers nobody.
+ */
+export function devSignInAllowed(headers: Pick<Headers, "get">): boolean {
+  return devSignInEnabled() && !config().TRUST_PROXY && isLoopback(socketAddress(headers));
 }

@@ -1,11 +1,15 @@
 /** What /signin offers: the development sign-in, and the admins it names, only in development with the flag. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-async function optionsWith(env: Record<string, string>, client = "127.0.0.1") {
+// As scripts/forwarded-headers.mjs, preloaded into the web server, marks the process it writes the socket's address in.
+(globalThis as Record<symbol, unknown>)[Symbol.for("convos.socketAddressHeader")] = "x-convos-socket-address";
+
+/** The options for a request whose socket is `socket`, claiming loopback in X-Forwarded-For. */
+async function optionsWith(env: Record<string, string>, socket = "127.0.0.1") {
   vi.resetModules(); // lib/config parses the environment once per module instance
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const { signInOptions } = await import("./options");
-  return signInOptions(client);
+  return signInOptions(new Headers({ "x-convos-socket-address": socket, "x-forwarded-for": "127.0.0.1" }));
 }
 
 afterEach(() => {
@@ -46,5 +50,10 @@ describe("signInOptions", () => {
     expect(await optionsWith(env, "::1")).toMatchObject({ dev: true });
     expect(await optionsWith(env, "192.168.1.20")).toMatchObject({ dev: false, devAdminEmails: [] });
     expect(await optionsWith(env, "unknown")).toMatchObject({ dev: false });
+  });
+
+  it("answers nobody behind a proxy (TRUST_PROXY), where every socket is the proxy's", async () => {
+    const env = { NODE_ENV: "development", ENABLE_DEV_SIGNIN: "1", TRUST_PROXY: "1" };
+    expect(await optionsWith(env, "127.0.0.1")).toMatchObject({ dev: false });
   });
 });

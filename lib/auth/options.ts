@@ -1,12 +1,12 @@
 /** What /signin offers: the sign-in methods configured on this server (no secrets). */
 import { config } from "@/lib/config";
-import { devSignInAllowedFrom, devSignInEnabled } from "./dev-signin";
+import { devSignInAllowed } from "./dev-signin";
 import { emailSignInAvailable } from "./mail";
 
-/** `client` is the asking client's address (lib/client-address.ts): the development sign-in answers loopback only. */
-export function signInOptions(client: string) {
+/** `headers` are the request's: the development sign-in answers this machine only (devSignInAllowed). */
+export function signInOptions(headers: Pick<Headers, "get">) {
   const c = config();
-  const dev = devSignInEnabled() && devSignInAllowedFrom(client);
+  const dev = devSignInAllowed(headers);
   return {
     email: emailSignInAvailable(),
     github: Boolean(c.AUTH_GITHUB_ID && c.AUTH_GITHUB_SECRET),

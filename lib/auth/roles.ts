@@ -27,8 +27,8 @@ export async function syncRole(userId: string): Promise<UserRole> {
 }
 
 /**
- * Stamps emailVerified when an OAuth provider vouches for the address: Google's `email_verified`.
- * (GitHub's profile does not say, so a GitHub sign-in never makes an admin.)
+ * Stamps emailVerified when an OAuth provider vouches for the address: Google's `email_verified`, and
+ * GitHub's verified flag as lib/auth/verified-email.ts `githubUserinfo` reads it.
  */
 export async function markVerifiedFromProfile(
   userId: string,

@@ -6,7 +6,6 @@ import { z } from "zod";
 import { signIn, signOut } from "@/lib/auth";
 import { signInOptions } from "@/lib/auth/options";
 import { safeReturnPath } from "@/lib/auth/return-path";
-import { clientAddress } from "@/lib/client-address";
 
 export type SignInState = { error?: string };
 
@@ -23,7 +22,7 @@ const emailForm = z.object({
 async function signInWith(provider: "nodemailer" | "dev", form: FormData): Promise<SignInState> {
   const parsed = emailForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Enter a valid e-mail address." };
-  const options = signInOptions(clientAddress(await headers()));
+  const options = signInOptions(await headers());
   if (provider === "dev" && !options.dev) {
     return { error: "The development sign-in is not enabled here (it answers this machine only)." };
   }

@@ -4,7 +4,6 @@ import { redirect } from "next/navigation";
 import { signInOptions } from "@/lib/auth/options";
 import { currentUser } from "@/lib/auth/session";
 import { safeReturnPath } from "@/lib/auth/return-path";
-import { clientAddress } from "@/lib/client-address";
 import { describeWait } from "@/lib/rate-limit";
 import { signInWithDev, signInWithEmail, signInWithOAuth } from "./actions";
 import { EmailForm } from "./email-form";
@@ -16,6 +15,10 @@ const ERRORS: Record<string, string> = {
   Verification: "That sign-in link has expired or was already used. Ask for a new one.",
   CredentialsSignin: "Sign-in failed. Check the e-mail address.",
   AccessDenied: "Access denied.",
+  UnverifiedEmail:
+    "That account's e-mail address is not verified with its provider. Verify it there, or sign in by e-mail.",
+  OAuthRow:
+    "This address belongs to an account made through GitHub or Google without a verified address. Sign in that way, or ask an admin.",
 };
 
 /** The message for `?error=`; TooManyMails says how long to wait (`wait`, in minutes). */
@@ -39,7 +42,7 @@ export default async function SignInPage({
   const params = await searchParams;
   const callbackUrl = safeReturnPath(params.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
-  const options = signInOptions(clientAddress(await headers()));
+  const options = signInOptions(await headers());
   const error = params.error ? errorMessage(params.error, params.wait) : undefined;
 
   return (
