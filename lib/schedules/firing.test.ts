@@ -9,9 +9,11 @@ import { claimFiring, finishFiring, fireAllDue, pendingFirings, pruneFinished } 
 import {
   cancelAgentSchedules,
   cancelScheduleOfOwner,
+  cancelSchedulesOfMembers,
   createReminder,
   createSchedule,
   describeSchedules,
+  MAX_ACTIVE_PER_CONVERSATION,
   ScheduleError,
 } from "./mutations";
 import { formatLocal } from "./wall-clock";
@@ -135,10 +137,13 @@ describe("schedules", () => {
     const s = await scope("UTC");
     const { db } = database();
     const now = new Date("2026-08-01T00:00:00Z");
-    for (let i = 0; i < 40; i++)
-      await db.$transaction((tx) =>
-        createReminder(tx, s, { at: new Date(now.getTime() + 60_000 + i * 1_000), text: `r${i}` }, now),
-      );
+    await db.schedule.createMany({
+      data: Array.from({ length: 40 }, (_, i) => ({
+        ...s,
+        text: `r${i}`,
+        nextRunAt: new Date(now.getTime() + 60_000 + i * 1_000),
+      })),
+    });
     const at = new Date(now.getTime() + 2 * 60_000);
     const both = await Promise.all([tick(s.identityId, at), tick(s.identityId, at), tick(s.identityId, at)]);
     const texts = both.flat().map((f) => f.text);
@@ -219,5 +224,132 @@ describe("schedules", () => {
     expect(await db.schedule.findUnique({ where: { id: once.id } })).toBeNull();
     expect((await db.schedule.findUniqueOrThrow({ where: { id: daily.id } })).status).toBe("active");
     expect(await db.scheduleFiring.count({ where: { scheduleId: { in: [once.id, daily.id] } } })).toBe(0);
+  });
+});
+
+describe("hostile schedules", () => {
+  const now = new Date("2026-11-02T09:00:00Z"); // a Monday, 09:00 in UTC (an odd hour)
+
+  it("refuses rules that never line up or run too often, each within its deadline, with the reason", async () => {
+    const s = await scope("UTC");
+    const { db } = database();
+    const create = (rule: string) => db.$transaction((tx) => createSchedule(tx, s, { rule, text: "x" }, now));
+    const refusals: [string, RegExp][] = [
+      // rrule 2.8.1 never returns on these two (its step can't reach the filter).
+      ["FREQ=SECONDLY;INTERVAL=60;BYSECOND=30", /never lands on BYSECOND=30 \(BYSECOND needs INTERVAL=1/],
+      ["FREQ=HOURLY;INTERVAL=2;BYHOUR=18", /every 2 hours from 09:00:00 never lands on BYHOUR=18/],
+      ["FREQ=MINUTELY;INTERVAL=30;BYMINUTE=15", /every 30 minutes from 09:00:00 never lands on BYMINUTE=15/],
+      // No day ever matches: rrule would walk to the year 9999, day by day.
+      ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", /never runs: no month of BYMONTH=2 has those days/],
+      // Only the rule thread's deadline stops this one.
+      ["FREQ=DAILY;BYYEARDAY=366;BYMONTH=1", /takes too long to compute/],
+      // Too close together, beyond the first three runs too.
+      ["FREQ=HOURLY;BYMINUTE=0,15,30,31,32", /at least 15 minutes apart/],
+      ["FREQ=MONTHLY;BYMONTHDAY=1,-1;BYHOUR=0,23;BYMINUTE=0,55", /at least 15 minutes apart/],
+      ["FREQ=MINUTELY", /at least 15 minutes apart/],
+      ["FREQ=HOURLY;BYHOUR=99", /BYHOUR=99 is out of range/],
+      ["FREQ=DAILY;INTERVAL=100000", /INTERVAL must be between/],
+      ["FREQ=YEARLY;UNTIL=20000101T000000Z", /never runs/],
+    ];
+    await create("FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0"); // the rule thread is up
+    for (const [rule, reason] of refusals) {
+      const started = performance.now();
+      await expect(create(rule), rule).rejects.toThrow(reason);
+      // The deadline is 1 s; a thread started again after one is stopped gets 2 s more to load.
+      expect([rule, performance.now() - started < 3_500]).toEqual([rule, true]);
+    }
+    // Rules that line up still work, right after the ones that timed out.
+    await create("FREQ=HOURLY;INTERVAL=2;BYHOUR=17;BYMINUTE=0");
+    await create("FREQ=MINUTELY;INTERVAL=15");
+    await create("FREQ=SECONDLY;INTERVAL=900");
+    expect(await db.schedule.count({ where: { agentId: s.agentId, status: "active" } })).toBe(4);
+  });
+
+  it("a start must lie within a day of now: the year 1000 is refused", async () => {
+    const s = await scope("UTC");
+    const { db } = database();
+    const create = (start: Date) =>
+      db.$transaction((tx) => createSchedule(tx, s, { rule: "FREQ=DAILY", text: "x", start }, now));
+    await expect(create(new Date("1000-01-01T09:00:00Z"))).rejects.toThrow("within a day of now");
+    await expect(create(new Date(now.getTime() + 2 * 86_400_000))).rejects.toThrow("within a day of now");
+    await create(new Date(now.getTime() + 3_600_000));
+  });
+
+  it("a prompt reminder must be at least 2 minutes ahead; a post reminder may be sooner", async () => {
+    const s = await scope("UTC");
+    const { db } = database();
+    const remind = (inMs: number, mode: "post" | "prompt") =>
+      db.$transaction((tx) =>
+        createReminder(tx, s, { at: new Date(now.getTime() + inMs), text: "x", mode }, now),
+      );
+    await expect(remind(1_000, "prompt")).rejects.toThrow("at least 2 minutes ahead");
+    await expect(remind(119_000, "prompt")).rejects.toThrow(ScheduleError);
+    await remind(1_000, "post");
+    await remind(120_000, "prompt");
+  });
+
+  it(`one conversation holds at most ${MAX_ACTIVE_PER_CONVERSATION}; the agent's other conversations keep their room`, async () => {
+    const s = await scope("UTC");
+    const { db } = database();
+    const other = { ...s, identityId: `${s.identityId}-other` };
+    const remind = (sc: typeof s, i: number) =>
+      db.$transaction((tx) =>
+        createReminder(tx, sc, { at: new Date(now.getTime() + 60_000 * (i + 1)), text: `r${i}` }, now),
+      );
+    for (let i = 0; i < MAX_ACTIVE_PER_CONVERSATION; i++) await remind(s, i);
+    await expect(remind(s, 99)).rejects.toThrow(
+      `this conversation already has ${MAX_ACTIVE_PER_CONVERSATION} active reminders`,
+    );
+    await expect(
+      db.$transaction((tx) => createSchedule(tx, s, { rule: "FREQ=DAILY", text: "x" }, now)),
+    ).rejects.toThrow("this conversation already has");
+    await remind(other, 0);
+    expect(await db.schedule.count({ where: { identityId: other.identityId } })).toBe(1);
+  });
+
+  it("a stored rule that runs too often fires at most once per 15 minutes", async () => {
+    const s = await scope("UTC");
+    const { db } = database();
+    // As a rule stored before the spacing was checked over a whole window would be.
+    const { id } = await db.schedule.create({
+      data: { ...s, rule: "DTSTART:20261102T090000\nRRULE:FREQ=MINUTELY", text: "spam", nextRunAt: now },
+    });
+    const sent: string[] = [];
+    for (let m = 0; m <= 40; m++)
+      for (const f of await tick(s.identityId, new Date(now.getTime() + m * 60_000)))
+        sent.push(f.dueAt.toISOString().slice(11, 16));
+    expect(sent).toEqual(["09:00", "09:15", "09:30"]);
+    expect(await db.scheduleFiring.count({ where: { scheduleId: id, status: "skipped" } })).toBe(38);
+  });
+
+  it("when a member leaves, what they asked for in that conversation is cancelled, nobody else's", async () => {
+    const s = await scope("UTC");
+    const { db } = database();
+    await db.identity.create({
+      data: { id: s.identityId, agentId: s.agentId, conversationId: "conv-leave" },
+    });
+    const elsewhere = { ...s, identityId: `${s.identityId}-elsewhere` };
+    await db.identity.create({
+      data: { id: elsewhere.identityId, agentId: s.agentId, conversationId: "conv-other" },
+    });
+    const remind = (sc: typeof s, createdBy: string) =>
+      db.$transaction((tx) =>
+        createReminder(tx, sc, { at: new Date(now.getTime() + 60_000), text: createdBy, createdBy }, now),
+      );
+    const bob = await remind(s, "bob");
+    const bobDaily = await db.$transaction((tx) =>
+      createSchedule(tx, s, { rule: "FREQ=DAILY", text: "bob daily", createdBy: "bob" }, now),
+    );
+    const alice = await remind(s, "alice");
+    const bobElsewhere = await remind(elsewhere, "bob");
+    expect(await cancelSchedulesOfMembers("conv-leave", ["bob"])).toBe(2);
+    const status = async (id: string) => (await db.schedule.findUniqueOrThrow({ where: { id } })).status;
+    expect(await status(bob.id)).toBe("cancelled");
+    expect(await status(bobDaily.id)).toBe("cancelled");
+    expect(await status(alice.id)).toBe("active");
+    expect(await status(bobElsewhere.id)).toBe("active");
+    expect((await tick(s.identityId, new Date(now.getTime() + 120_000))).map((f) => f.text)).toEqual([
+      "alice",
+    ]);
   });
 });

@@ -17,6 +17,10 @@
  *
  * Missed runs (no worker held the agent when they fell due): the latest one fires
  * once, marked late; one older than the grace period is recorded as skipped.
+ * A run closer than MIN_INTERVAL_MS to the last run that fired is skipped too:
+ * rules.ts checks the spacing over a window when a rule is set, this holds it
+ * for every run after (and for rules stored before that check). A rule that
+ * cannot be computed any more (its expansion timed out) ends the schedule.
  * The clock is a parameter (`now`), so tests move time instead of waiting.
  *
  * A table of our own rather than pg-boss or graphile-worker: a run must be sent
@@ -27,10 +31,20 @@
  * still need on top of its at-least-once delivery.
  */
 import { db } from "@/lib/db";
-import { latestRunBetween, nextRun } from "./rules";
+import { RULE_DEADLINE_MS } from "./rule-thread";
+import { latestRunBetween, MIN_INTERVAL_MS, nextRun, RuleError } from "./rules";
 
 /** A run found later than this after its time is marked late in the message. */
 export const LATE_AFTER_MS = 60_000;
+
+/** The most time one batch's transaction spends waiting on rule expansions (well under the statement timeout). */
+const BATCH_RULE_MS = 5_000;
+
+/**
+ * A stored rule passed the checks when it was set, in milliseconds: at firing it gets more time than a new
+ * rule does, so a busy machine does not end a schedule that is fine.
+ */
+const FIRING_DEADLINE_MS = 4 * RULE_DEADLINE_MS;
 
 export interface Firing {
   scheduleId: string;
@@ -41,6 +55,8 @@ export interface Firing {
   text: string;
   timeZone: string;
   late: boolean;
+  /** The member who asked for it, or null. */
+  createdByInboxId: string | null;
 }
 
 interface DueRow {
@@ -49,6 +65,8 @@ interface DueRow {
   rule: string | null;
   timeZone: string;
   nextRunAt: Date;
+  /** The due time of its last run that fired (not skipped). */
+  lastDueAt: Date | null;
 }
 
 /** Timestamp columns hold UTC without a zone: pass them as such, not as a zone-converted string. */
@@ -56,24 +74,27 @@ const utc = (d: Date | null) => (d ? d.toISOString().replace("Z", "") : null);
 
 /**
  * Takes up to `limit` due schedules of `identityIds` and records their firings (see the module comment).
- * Resolves with how many were fired and skipped; call again while it returns `limit` rows.
+ * Resolves with how many were fired and skipped; call again while it returns `limit` rows or `more`.
  */
 export async function fireDue(o: {
   identityIds: string[];
   now: Date;
   graceMs: number;
   limit?: number;
-}): Promise<{ fired: number; skipped: number; taken: number }> {
-  if (o.identityIds.length === 0) return { fired: 0, skipped: 0, taken: 0 };
+}): Promise<{ fired: number; skipped: number; taken: number; more: boolean }> {
+  if (o.identityIds.length === 0) return { fired: 0, skipped: 0, taken: 0, more: false };
   const limit = o.limit ?? 500;
   const now = o.now.getTime();
   return db.$transaction(async (tx) => {
     const due = await tx.$queryRaw<DueRow[]>`
-      SELECT id, "identityId", rule, "timeZone", "nextRunAt" FROM "Schedule"
+      SELECT id, "identityId", rule, "timeZone", "nextRunAt",
+        (SELECT max(f."dueAt") FROM "ScheduleFiring" f
+         WHERE f."scheduleId" = s.id AND f.status IN ('pending', 'sending', 'sent', 'failed')) AS "lastDueAt"
+      FROM "Schedule" s
       WHERE "identityId" = ANY(${o.identityIds}) AND status = 'active' AND "nextRunAt" <= ${utc(o.now)}::timestamp
       ORDER BY "nextRunAt" LIMIT ${limit}
       FOR UPDATE SKIP LOCKED`;
-    if (due.length === 0) return { fired: 0, skipped: 0, taken: 0 };
+    if (due.length === 0) return { fired: 0, skipped: 0, taken: 0, more: false };
     const ids: string[] = [];
     const nexts: (string | null)[] = [];
     const statuses: string[] = [];
@@ -81,16 +102,30 @@ export async function fireDue(o: {
     const firingLate: boolean[] = [];
     const firingStatus: string[] = [];
     let fired = 0;
+    const started = performance.now();
     for (const s of due) {
-      const dueAt = s.rule
-        ? (latestRunBetween(s.rule, s.timeZone, s.nextRunAt, o.now) ?? s.nextRunAt)
-        : s.nextRunAt;
+      // Rule expansions wait on the rule thread: a batch of slow ones hands the rest to the next transaction.
+      if (performance.now() - started > BATCH_RULE_MS) break;
+      let dueAt = s.nextRunAt;
+      let next: Date | null = null;
+      let broken = false;
+      try {
+        if (s.rule) {
+          dueAt =
+            (await latestRunBetween(s.rule, s.timeZone, s.nextRunAt, o.now, FIRING_DEADLINE_MS)) ??
+            s.nextRunAt;
+          next = await nextRun(s.rule, s.timeZone, o.now, FIRING_DEADLINE_MS);
+        }
+      } catch (error) {
+        if (!(error instanceof RuleError)) throw error;
+        broken = true; // recorded as skipped, and the schedule ends
+      }
       const lateBy = now - dueAt.getTime();
-      const skip = lateBy > o.graceMs;
-      const next = s.rule ? nextRun(s.rule, s.timeZone, o.now) : null;
+      const tooSoon = s.lastDueAt !== null && dueAt.getTime() - s.lastDueAt.getTime() < MIN_INTERVAL_MS;
+      const skip = lateBy > o.graceMs || tooSoon || broken;
       ids.push(s.id);
       nexts.push(utc(next));
-      statuses.push(next ? "active" : "done");
+      statuses.push(next ? "active" : broken ? "cancelled" : "done");
       firing.ids.push(s.id);
       firing.dues.push(utc(dueAt)!);
       firing.identities.push(s.identityId);
@@ -108,7 +143,7 @@ export async function fireDue(o: {
         "lastFiredAt" = ${utc(o.now)}::timestamp, "updatedAt" = now()
       FROM unnest(${ids}::text[], ${nexts}::timestamp[], ${statuses}::text[]) AS v(id, next, status)
       WHERE s.id = v.id`;
-    return { fired, skipped: due.length - fired, taken: due.length };
+    return { fired, skipped: ids.length - fired, taken: ids.length, more: ids.length < due.length };
   });
 }
 
@@ -122,7 +157,7 @@ export async function fireAllDue(
     const batch = await fireDue({ ...o, limit });
     total.fired += batch.fired;
     total.skipped += batch.skipped;
-    if (batch.taken < limit) return total;
+    if (batch.taken < limit && !batch.more) return total;
   }
 }
 
@@ -130,7 +165,8 @@ export async function fireAllDue(
 export async function pendingFirings(identityIds: string[], limit = 1_000): Promise<Firing[]> {
   if (identityIds.length === 0) return [];
   return db.$queryRaw<Firing[]>`
-    SELECT f."scheduleId", f."dueAt", f."identityId", f.late, s."agentId", s.mode, s.text, s."timeZone"
+    SELECT f."scheduleId", f."dueAt", f."identityId", f.late, s."agentId", s.mode, s.text, s."timeZone",
+      s."createdByInboxId"
     FROM "ScheduleFiring" f JOIN "Schedule" s ON s.id = f."scheduleId"
     WHERE f."identityId" = ANY(${identityIds}) AND f.status = 'pending'
     ORDER BY f."dueAt" LIMIT ${limit}`;
@@ -148,7 +184,7 @@ export async function claimFiring(f: Pick<Firing, "scheduleId" | "dueAt">): Prom
 /** Records how the send ended. */
 export async function finishFiring(
   f: Pick<Firing, "scheduleId" | "dueAt">,
-  status: "sent" | "failed",
+  status: "sent" | "failed" | "cancelled",
   at = new Date(),
 ): Promise<void> {
   await db.scheduleFiring.update({

@@ -16,6 +16,7 @@ import {
   type ExplodeSettings,
 } from "@/lib/convos";
 import type { StopReason } from "@/lib/agents/lifecycle";
+import { cancelSchedulesOfMembers } from "@/lib/schedules/mutations";
 
 export type ConversationEnd = Exclude<StopReason, "owner" | "admin">;
 
@@ -71,6 +72,11 @@ export function watchConversation(
       const update = m.content as GroupUpdated | undefined;
       const gone = [...(update?.removedInboxes ?? []), ...(update?.leftInboxes ?? [])].map((i) => i.inboxId);
       if (!group.isActive || gone.includes(selfInboxId)) return end("removed");
+      // What the members who left asked for ends with them (lib/schedules/mutations.ts).
+      if (gone.length > 0)
+        await cancelSchedulesOfMembers(group.id, gone).catch((err) =>
+          log.warn({ err }, "cancelling the schedules of members who left failed"),
+        );
       const members = await group.members();
       if (!members.some((member) => member.inboxId === selfInboxId)) return end("removed");
       if (gone.length > 0 && members.length === 1) return end("alone");

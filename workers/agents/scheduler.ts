@@ -7,6 +7,7 @@
  */
 import type { Logger } from "pino";
 import { fireAllDue, pendingFirings, pruneFinished, type Firing } from "@/lib/schedules/firing";
+import { stopRuleThread } from "@/lib/schedules/rule-thread";
 import type { AgentRuntime } from "./agent-runtime";
 import { repeat } from "./timers";
 
@@ -25,7 +26,7 @@ export function startScheduler(o: SchedulerOptions): { kick(): void; stop(): Pro
   const handedOver = new Set<string>();
   let prunedAt = 0;
   const keyOf = (f: Firing) => `${f.scheduleId}@${f.dueAt.getTime()}`;
-  return repeat(
+  const ticking = repeat(
     o.tickMs,
     async () => {
       const ids = [...o.running.keys()];
@@ -47,4 +48,11 @@ export function startScheduler(o: SchedulerOptions): { kick(): void; stop(): Pro
     },
     (err) => o.log.warn({ err }, "firing schedules failed"),
   );
+  return {
+    kick: () => ticking.kick(),
+    async stop() {
+      await ticking.stop();
+      await stopRuleThread(); // rules are expanded on their own thread (lib/schedules/rule-thread.ts)
+    },
+  };
 }

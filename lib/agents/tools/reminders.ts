@@ -8,6 +8,7 @@ import {
   cancelSchedule,
   createReminder,
   createSchedule,
+  creatorOfTurn,
   describeSchedules,
   ScheduleError,
   type ScheduleScope,
@@ -48,7 +49,7 @@ export const remindTool = defineTool({
   label: "Reminders",
   summary: "Sets one-off reminders for the conversation.",
   description:
-    'Set a one-off reminder: at the given time the text is posted in this conversation. Turn "in 20 minutes" or "tomorrow at 9" into an ISO time from the current time you were given.',
+    'Set a one-off reminder: at the given time the text is posted in this conversation. Turn "in 20 minutes" or "tomorrow at 9" into an ISO time from the current time you were given. A prompt reminder is at least 2 minutes ahead.',
   args: z.object({
     at: z
       .string()
@@ -59,7 +60,10 @@ export const remindTool = defineTool({
   }),
   effect: "database",
   async run({ at, text, mode }, ctx) {
-    const r = await asToolError(createReminder(ctx.tx, scopeOf(ctx), { at: timeIn(at, ctx), text, mode }));
+    const createdBy = await creatorOfTurn(ctx.tx, ctx.message);
+    const r = await asToolError(
+      createReminder(ctx.tx, scopeOf(ctx), { at: timeIn(at, ctx), text, mode, createdBy }),
+    );
     return `Reminder [${r.id}] set for ${formatLocal(r.at, ctx.timeZone)} (${ctx.timeZone}).`;
   },
 });
@@ -69,7 +73,7 @@ export const scheduleTool = defineTool({
   label: "Schedules",
   summary: "Runs recurring schedules (every weekday at 9, every Monday) that post or act.",
   description:
-    'Set a recurring schedule with an RFC 5545 RRULE read in the conversation\'s time zone, e.g. "every weekday at 9:00" = FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0. Runs are at least 15 minutes apart.',
+    'Set a recurring schedule with an RFC 5545 RRULE read in the conversation\'s time zone, e.g. "every weekday at 9:00" = FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=9;BYMINUTE=0. Runs are at least 15 minutes apart; the start is within a day of now.',
   args: z.object({
     rule: z.string().max(300).describe("The RRULE, without DTSTART"),
     text: z.string().max(1_000).describe("What to post each time, or (mode prompt) what to do each time"),
@@ -78,12 +82,14 @@ export const scheduleTool = defineTool({
   }),
   effect: "database",
   async run({ rule, text, mode, start }, ctx) {
+    const createdBy = await creatorOfTurn(ctx.tx, ctx.message);
     const r = await asToolError(
       createSchedule(ctx.tx, scopeOf(ctx), {
         rule,
         text,
         mode,
         start: start ? timeIn(start, ctx) : undefined,
+        createdBy,
       }),
     );
     return `Schedule [${r.id}] set (${r.rule}); first run ${formatLocal(r.next, ctx.timeZone)} (${ctx.timeZone}).`;

@@ -1,0 +1,178 @@
+/**
+ * Recurrence rules are expanded on a worker thread, under a deadline, never on the caller's thread.
+ *
+ * rrule 2.8.1 loops for ever on rules whose filters its step can never reach: `after()` never returns for
+ * FREQ=SECONDLY;INTERVAL=60;BYSECOND=30 from second 0, nor for FREQ=HOURLY;INTERVAL=2;BYHOUR=18 from an odd
+ * hour (its DateTime.addHours/addMinutes/addSeconds search with no bound), and it walks day by day to the year
+ * 9999 when no day can match (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30: minutes). rules.ts refuses the families it
+ * can recognise up front; this is the guarantee for everything else. Each request gets RULE_DEADLINE_MS; past
+ * it the thread is terminated (which stops even a loop that never yields), the request fails with a
+ * RuleTimeout, and the next request starts a fresh thread.
+ *
+ * Measured before choosing this over another library (bench/rules.ts has the corpus): rrule-rust 3.1.1 and
+ * rrule-temporal 2.2.8 both end these rules through an iteration cap, but only after 1.3 s (rrule-rust,
+ * FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30) and 8.5 s (rrule-temporal, same rule) of the calling thread, which a
+ * member could ask for again with every message; neither cap is a deadline.
+ *
+ * Requests run one at a time, in order; the thread holds the process open only while one is in flight. Its
+ * code is plain JavaScript evaluated by the Worker (no loader: it starts the same under tsx, node or vitest)
+ * and loads only rrule, whose path is resolved here.
+ */
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+
+/** The longest one expansion may take. Ordinary rules take well under a millisecond (bench/rules.ts). */
+export const RULE_DEADLINE_MS = 1_000;
+
+/** The most runs one request returns. */
+export const MAX_RUNS_PER_REQUEST = 2_000;
+
+/** An expansion did not finish within its deadline (the thread was stopped). */
+export class RuleTimeout extends Error {
+  constructor(ms: number) {
+    super(`the rule took longer than ${ms} ms to compute`);
+    this.name = "RuleTimeout";
+  }
+}
+
+/**
+ * What the thread computes, on floating (wall-clock) times in milliseconds; `stored` is "DTSTART:…\nRRULE:…".
+ *   after    up to `count` runs strictly after `from`
+ *   first    the first `count` runs with from <= run <= to
+ *   last     the last `count` runs with from <= run <= to
+ */
+export type RuleRequest =
+  | { op: "after"; stored: string; from: number; count: number }
+  | { op: "first" | "last"; stored: string; from: number; to: number; count: number };
+
+const THREAD = `
+const { parentPort, workerData } = require("node:worker_threads");
+const rrule = require(workerData.rrulePath);
+const RRule = (rrule.default || rrule).RRule;
+const cache = new Map();
+function parsed(stored) {
+  let r = cache.get(stored);
+  if (r) return r;
+  const [start, body] = stored.split("\\n");
+  const m = /^DTSTART:(\\d{4})(\\d{2})(\\d{2})T(\\d{2})(\\d{2})(\\d{2})$/.exec(start);
+  if (!m || !body || !body.startsWith("RRULE:")) throw new Error("a stored rule is malformed");
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  r = new RRule({ ...RRule.parseString(body.slice(6)), dtstart: new Date(Date.UTC(y, mo - 1, d, h, mi, s)) });
+  if (cache.size > 5000) cache.clear();
+  cache.set(stored, r);
+  return r;
+}
+parentPort.on("message", (req) => {
+  try {
+    const rule = parsed(req.stored);
+    const runs = [];
+    if (req.op === "after") {
+      let cursor = new Date(req.from);
+      while (runs.length < req.count) {
+        const next = rule.after(cursor, false);
+        if (!next) break;
+        runs.push(next.getTime());
+        cursor = next;
+      }
+    } else if (req.op === "first") {
+      const found = rule.between(new Date(req.from), new Date(req.to), true, (_d, n) => n < req.count);
+      for (const d of found) runs.push(d.getTime());
+    } else {
+      const found = rule.between(new Date(req.from), new Date(req.to), true);
+      for (const d of found.slice(-req.count)) runs.push(d.getTime());
+    }
+    parentPort.postMessage({ runs });
+  } catch (error) {
+    parentPort.postMessage({ error: String((error && error.message) || error) });
+  }
+});
+`;
+
+interface Reply {
+  runs?: number[];
+  error?: string;
+}
+
+let thread: Worker | undefined;
+let tail: Promise<unknown> = Promise.resolve();
+
+/** A fresh thread gets this long on top of the deadline to start (loading rrule). */
+const START_MS = 2_000;
+
+function started(): Worker {
+  if (thread) return thread;
+  const rrulePath = createRequire(import.meta.url).resolve("rrule");
+  const t = new Worker(THREAD, {
+    eval: true,
+    workerData: { rrulePath },
+    // Not the process's preloads (tsx, a test's): the thread needs nothing but rrule.
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+  });
+  t.unref();
+  thread = t;
+  return t;
+}
+
+function stopThread(t: Worker) {
+  if (thread === t) thread = undefined;
+  void t.terminate();
+}
+
+function ask(req: RuleRequest, deadlineMs: number): Promise<number[]> {
+  const fresh = !thread;
+  const t = started();
+  return new Promise<number[]>((resolve, reject) => {
+    const done = (settle: () => void) => {
+      clearTimeout(timer);
+      t.off("message", onMessage);
+      t.off("error", onError);
+      t.off("exit", onExit);
+      t.unref();
+      settle();
+    };
+    const onMessage = (reply: Reply) =>
+      done(() => (reply.runs ? resolve(reply.runs) : reject(new Error(reply.error ?? "rule thread failed"))));
+    const onError = (error: Error) => {
+      stopThread(t);
+      done(() => reject(error));
+    };
+    const onExit = () => {
+      if (thread === t) thread = undefined;
+      done(() => reject(new Error("the rule thread exited")));
+    };
+    const timer = setTimeout(
+      () => {
+        stopThread(t);
+        done(() => reject(new RuleTimeout(deadlineMs)));
+      },
+      deadlineMs + (fresh ? START_MS : 0),
+    );
+    t.on("message", onMessage);
+    t.once("error", onError);
+    t.once("exit", onExit);
+    t.ref(); // an awaited answer keeps the process alive; an idle thread doesn't
+    t.postMessage({ ...req, count: Math.min(req.count, MAX_RUNS_PER_REQUEST) });
+  });
+}
+
+/**
+ * Expands a stored rule on the rule thread: resolves with floating times (ms), rejects with RuleTimeout past
+ * `deadlineMs` or with the library's error. Requests run one after another.
+ */
+export function expandRule(req: RuleRequest, deadlineMs = RULE_DEADLINE_MS): Promise<number[]> {
+  const run = tail.then(
+    () => ask(req, deadlineMs),
+    () => ask(req, deadlineMs),
+  );
+  tail = run.catch(() => undefined);
+  return run;
+}
+
+/** Stops the rule thread once the requests already queued are answered (a later request starts another). */
+export async function stopRuleThread(): Promise<void> {
+  await tail;
+  const t = thread;
+  thread = undefined;
+  await t?.terminate();
+}
