@@ -18,6 +18,8 @@ export default defineConfig({
       "app/**/*.test.ts",
     ],
     exclude: ["node_modules/**", ".next/**", ".data/**", "e2e/**"],
+    // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses; Vite resolves it.
+    server: { deps: { inline: ["next-auth"] } },
     globalSetup: ["test/setup/database.ts", "test/setup/xmtp-node.ts"],
     // Some files start three worker processes; a test join may wait 60 s.
     testTimeout: 120_000,

@@ -55,6 +55,26 @@ export async function hitRateLimit(
   return result;
 }
 
+/**
+ * The wait before `value` may try again when `limit` attempts are already recorded in the window, else
+ * null; records nothing. For limits on failures: check before the attempt, record (hitRateLimit) only
+ * when it failed, so a client over the limit learns nothing more, not even whether it guessed right.
+ */
+export async function rateLimitWait(
+  { bucket, limit, windowMs }: RateLimit,
+  value: string,
+  now = new Date(),
+): Promise<number | null> {
+  const since = new Date(now.getTime() - windowMs);
+  const [row] = await db.$queryRaw<{ n: bigint; oldest: Date | null }[]>`
+    SELECT count(*) AS n, min(at) AS oldest FROM "RateLimitHit"
+    WHERE bucket = ${bucket} AND key = ${digest(value)} AND at > ${since}`;
+  if (!row || Number(row.n) < limit) return null;
+  // hitRateLimit keeps at most `limit` in a window: the oldest one frees a place.
+  const freedAt = (row.oldest ?? now).getTime() + windowMs;
+  return Math.max(1000, freedAt - now.getTime());
+}
+
 /** "12 minutes", "1 hour": a wait as a person reads it. */
 export function describeWait(ms: number): string {
   const minutes = Math.max(1, Math.ceil(ms / 60_000));

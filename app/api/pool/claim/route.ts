@@ -4,12 +4,13 @@
  * `{agentId, status, inviteUrl?, conversationId?, joined}`. Errors are JSON
  * `{error: {code, message}}`: 400 bad input or invite, 401 key, 404 template,
  * 409 invite already claimed, 413 body over 64 KiB, 429 the API's hourly limit (per API key and per
- * client address), 503 empty pool.
+ * client address) or too many wrong keys from the client (lib/api/secret-check.ts), 503 empty pool.
  */
 import { z } from "zod";
 import { claimAgent } from "@/lib/agents/claim";
 import { readBodyCapped } from "@/lib/api/body";
-import { errorResponse, jsonError, secretMatches } from "@/lib/api/responses";
+import { errorResponse, jsonError } from "@/lib/api/responses";
+import { checkSecret } from "@/lib/api/secret-check";
 import { clientAddress } from "@/lib/client-address";
 import { config } from "@/lib/config";
 import { describeWait, hitRateLimit } from "@/lib/rate-limit";
@@ -47,9 +48,16 @@ async function claim(request: Request): Promise<Response> {
       "The pool API is not enabled on this server (POOL_API_KEY is unset).",
       401,
     );
-  if (!secretMatches(request.headers.get("x-api-key"), key)) {
-    return jsonError("unauthorized", "A valid x-api-key header is required.", 401);
-  }
+  const client = clientAddress(request.headers);
+  const checked = await checkSecret({
+    scope: "pool-api",
+    what: "x-api-key",
+    presented: request.headers.get("x-api-key"),
+    expected: key,
+    client,
+    unauthorized: "A valid x-api-key header is required.",
+  });
+  if (!checked.ok) return checked.response;
   let text: string;
   try {
     text = await readBodyCapped(request, MAX_BODY_BYTES);
@@ -67,7 +75,7 @@ async function claim(request: Request): Promise<Response> {
     const message = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
     return jsonError("invalid_input", message, 400);
   }
-  const limited = await apiLimitRefusal(key, clientAddress(request.headers));
+  const limited = await apiLimitRefusal(key, client);
   if (limited) return limited;
   try {
     const input = parsed.data;
