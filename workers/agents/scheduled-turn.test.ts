@@ -1,8 +1,11 @@
 /**
- * A reminder set through the model, end to end (worker, local XMTP node,
- * PostgreSQL, the scripted model on loopback): the model calls `remind` with
- * mode "prompt"; when it falls due the agent runs a turn on the task, with its
- * tools, and posts the result in the conversation, once.
+ * Reminders and schedules set through the model, end to end (worker, local
+ * XMTP node, PostgreSQL, the scripted model on loopback): the model calls
+ * `remind` with mode "prompt"; when it falls due the agent runs a turn on the
+ * task, with its tools, and posts the result in the conversation, once.
+ * Hostile rules a member can ask for (ones rrule never returns on, a start in
+ * the year 1000, many runs an hour) are refused in the tool's result and the
+ * agent goes on answering; a member's reminders end when they leave.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir, waitFor } from "@/test/convos";
@@ -10,16 +13,27 @@ import { createModelClient } from "@/lib/llm";
 import {
   lastUserText,
   startScriptedModelServer,
+  type RecordedRequest,
   type ScriptedModelServer,
 } from "@/test/scripted-model-server";
+import { newIdentity } from "@/test/convos";
 import { modelResponder } from "./model-responder";
-import { ask, fastOptions, launchAndJoin, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
+import {
+  ask,
+  fastOptions,
+  joinAs,
+  launchAndJoin,
+  workerTestEnv,
+  type WorkerTestEnv,
+} from "../../test/worker";
 import { texts } from "../../test/xmtp-clients";
 import { startWorker, type RunningWorker } from "./worker";
 
 let env: WorkerTestEnv;
 let model: ScriptedModelServer;
 let worker: RunningWorker;
+/** How far the scheduler's clock is ahead of the real one: a test moves it instead of waiting minutes. */
+let skewMs = 0;
 const tmp = tempDir("agents-scheduled-");
 
 beforeAll(async () => {
@@ -31,7 +45,12 @@ beforeAll(async () => {
     model: "scripted",
     maxRetries: 0,
   });
-  worker = await startWorker({ ...fastOptions, responder: modelResponder(client), thinkingAfterMs: 5_000 });
+  worker = await startWorker({
+    ...fastOptions,
+    responder: modelResponder(client),
+    thinkingAfterMs: 5_000,
+    clock: () => new Date(Date.now() + skewMs),
+  });
   await waitFor(
     "pool at target",
     async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 1,
@@ -48,12 +67,20 @@ afterAll(async () => {
 describe("a scheduled agent turn", () => {
   it("the model sets a prompt reminder; when due the agent does the task and posts the result once", async () => {
     const room = await launchAndJoin(tmp.dir, "Host", "Runs the standup.");
-    const at = new Date(Date.now() + 3_000).toISOString();
+    // A prompt reminder must be 2 minutes ahead (a turn that re-arms itself can't run the model every tick).
+    const tooSoon = new Date(Date.now() + 3_000).toISOString();
+    const at = new Date(Date.now() + 150_000).toISOString();
+    const task = { text: "summarise the answers", mode: "prompt" };
     model.script(
-      { toolCalls: [{ name: "remind", arguments: { at, text: "summarise the answers", mode: "prompt" } }] },
+      { toolCalls: [{ name: "remind", arguments: { at: tooSoon, ...task } }] },
+      { toolCalls: [{ name: "remind", arguments: { at, ...task } }] },
       { text: "Will do." },
     );
     expect(await ask(room.group, room.agentInbox, "summarise our answers in a moment")).toEqual(["Will do."]);
+    expect(model.requests.at(-2)?.messages.at(-1)?.content).toMatch(
+      /a prompt reminder must be at least 2 minutes ahead/,
+    );
+    skewMs = 150_000; // the scheduler's clock reaches the reminder
     const offered = model.requests.at(-2)?.tools?.map((t) => t.function.name) ?? [];
     expect(offered).toEqual(
       expect.arrayContaining(["remind", "schedule", "reminders_list", "reminder_cancel"]),
@@ -80,5 +107,88 @@ describe("a scheduled agent turn", () => {
     expect(await env.t.db.scheduleFiring.findMany({ select: { status: true } })).toEqual([
       { status: "sent" },
     ]);
+  });
+});
+
+/** After a tool round the scripted model says the last tool result; otherwise it echoes. */
+const echoToolResult = (r: RecordedRequest) => {
+  const last = r.messages.at(-1)!;
+  return last.role === "tool" ? { text: last.content } : { text: `echo: ${lastUserText(r)}` };
+};
+
+const poolHasOne = () =>
+  waitFor(
+    "an idle identity",
+    async () => (await env.t.db.identity.count({ where: { status: "idle" } })) >= 1,
+    60_000,
+  );
+
+describe("hostile schedules through the model", () => {
+  it("rules rrule never returns on, a start in the year 1000 and many runs an hour are refused; the agent answers on", async () => {
+    await poolHasOne();
+    const room = await launchAndJoin(tmp.dir, "Clock", "Keeps time.");
+    model.setDefault(echoToolResult);
+    // An odd hour (UTC, the agent's zone) within the next day: every 2 hours from it never reaches 18:00.
+    const odd = new Date(Date.now() + 2 * 3_600_000);
+    odd.setUTCMinutes(0, 0, 0);
+    if (odd.getUTCHours() % 2 === 0) odd.setUTCHours(odd.getUTCHours() + 1);
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ rule: "FREQ=SECONDLY;INTERVAL=60;BYSECOND=30" }, /the rule can never run: .*BYSECOND=30/],
+      [
+        { rule: "FREQ=HOURLY;INTERVAL=2;BYHOUR=18", start: odd.toISOString().replace(".000", "") },
+        /the rule can never run: every 2 hours from \d\d:00:00 never lands on BYHOUR=18/,
+      ],
+      [{ rule: "FREQ=DAILY", start: "1000-01-01T09:00" }, /the start must be within a day of now/],
+      [{ rule: "FREQ=HOURLY;BYMINUTE=0,15,30,31,32" }, /runs must be at least 15 minutes apart/],
+    ];
+    for (const [args, refusal] of cases) {
+      model.script({ toolCalls: [{ name: "schedule", arguments: { ...args, text: "ping" } }] });
+      const started = performance.now();
+      const [answer] = await ask(room.group, room.agentInbox, `schedule ${JSON.stringify(args)}`);
+      expect(answer).toMatch(refusal);
+      expect(performance.now() - started).toBeLessThan(10_000);
+      // The agent answers the next message within seconds.
+      const next = performance.now();
+      expect(await ask(room.group, room.agentInbox, "still there?")).toEqual(["echo: still there?"]);
+      expect(performance.now() - next).toBeLessThan(10_000);
+    }
+    // Nothing was set, so nothing fires.
+    expect(await env.t.db.schedule.count({ where: { identityId: room.identityId } })).toBe(0);
+    expect(await env.t.db.scheduleFiring.count({ where: { identityId: room.identityId } })).toBe(0);
+  });
+
+  it("a member's reminders end when they leave the group; the others' stay", async () => {
+    await poolHasOne();
+    const room = await launchAndJoin(tmp.dir, "Keeper", "Keeps reminders.");
+    await env.t.db.agent.update({ where: { id: room.agentId }, data: { dmPolicy: "open" } });
+    model.setDefault(echoToolResult);
+    const bob = await newIdentity(tmp.dir);
+    const bobGroup = await joinAs(bob, room.inviteUrl);
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    const remindVia = async (group: typeof room.group, text: string) => {
+      model.script({ toolCalls: [{ name: "remind", arguments: { at: inAnHour, text } }] });
+      const [answer] = await ask(group, room.agentInbox, `remind me: ${text}`);
+      expect(answer).toMatch(/^Reminder \[\w+\] set for/);
+    };
+    await bobGroup.sync();
+    await remindVia(bobGroup, "bob's call");
+    await remindVia(room.group, "alice's call");
+    const rows = await env.t.db.schedule.findMany({
+      where: { identityId: room.identityId },
+      select: { text: true, createdByInboxId: true, status: true },
+      orderBy: { text: "asc" },
+    });
+    expect(rows).toEqual([
+      { text: "alice's call", createdByInboxId: room.operator.client.inboxId, status: "active" },
+      { text: "bob's call", createdByInboxId: bob.client.inboxId, status: "active" },
+    ]);
+    await bobGroup.requestRemoval();
+    await waitFor(
+      "bob's reminder cancelled",
+      async () =>
+        (await env.t.db.schedule.findFirst({ where: { text: "bob's call" } }))?.status === "cancelled",
+      30_000,
+    );
+    expect((await env.t.db.schedule.findFirst({ where: { text: "alice's call" } }))?.status).toBe("active");
   });
 });
