@@ -147,7 +147,7 @@ test("the agents table searches, filters by status, kills and restarts", async (
   await waitForIdle(request);
   const name = `Admin table ${Date.now().toString(36)}`;
   const claim = await request.post("/api/pool/claim", {
-    headers: { "x-api-key": "e2e-pool-api-key" },
+    headers: { "x-api-key": "e2e-pool-api-key-not-for-production" },
     data: { agentName: name },
   });
   expect(claim.status()).toBe(201);

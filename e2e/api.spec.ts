@@ -2,7 +2,7 @@
 import { expect, test } from "@playwright/test";
 import { waitForIdle } from "./pool";
 
-const KEY = "e2e-pool-api-key";
+const KEY = "e2e-pool-api-key-not-for-production";
 
 test("POST /api/pool/claim needs the key, validates the body, and claims with it", async ({ request }) => {
   test.setTimeout(150_000);

@@ -174,7 +174,7 @@ test("an empty pool answers at once with a clear message and claims nothing", as
       .toBe(0);
     for (let i = 0; i < 50; i++) {
       const claim = await request.post("/api/pool/claim", {
-        headers: { "x-api-key": "e2e-pool-api-key" },
+        headers: { "x-api-key": "e2e-pool-api-key-not-for-production" },
         data: {},
       });
       if (claim.status() === 503) break;

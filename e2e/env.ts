@@ -40,7 +40,7 @@ export const E2E = {
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     EMAIL_FROM: "Convos Agents <agents@e2e.test>",
     ADMIN_EMAILS: "admin@e2e.test,unverified-admin@e2e.test",
-    POOL_API_KEY: "e2e-pool-api-key",
+    POOL_API_KEY: "e2e-pool-api-key-not-for-production",
     NEXT_TELEMETRY_DISABLED: "1",
   } as Record<string, string>,
 };

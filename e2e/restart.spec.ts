@@ -16,7 +16,7 @@ import { E2E } from "./env";
 import { closeMailbox, signInByEmail } from "./mailbox";
 import { waitForIdle } from "./pool";
 
-const KEY = "e2e-pool-api-key";
+const KEY = "e2e-pool-api-key-not-for-production";
 const OFFLINE_ANSWER = /no language model is configured/;
 
 interface Health {

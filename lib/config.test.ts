@@ -33,6 +33,22 @@ describe("parseConfig", () => {
     ).toBe("production");
   });
 
+  it("refuses to start in production with a short POOL_API_KEY or METRICS_TOKEN, naming it", () => {
+    const secrets = {
+      NODE_ENV: "production",
+      AUTH_SECRET: "a",
+      MASTER_KEY: "b",
+      DATABASE_URL: "postgres://h/d",
+      XMTP_ENV: "production",
+    };
+    expect(() => parseConfig({ ...secrets, POOL_API_KEY: "e2e-pool-api-key" })).toThrow(
+      /POOL_API_KEY is 16 characters long; production needs at least 32/,
+    );
+    expect(() => parseConfig({ ...secrets, METRICS_TOKEN: "secret" })).toThrow(/METRICS_TOKEN is 6/);
+    expect(parseConfig({ ...secrets, POOL_API_KEY: "k".repeat(32) }).POOL_API_KEY).toHaveLength(32);
+    expect(parseConfig({ NODE_ENV: "development", POOL_API_KEY: "short" }).POOL_API_KEY).toBe("short");
+  });
+
   it("refuses production on the local XMTP node unless allowed, saying what to set", () => {
     const secrets = {
       NODE_ENV: "production",

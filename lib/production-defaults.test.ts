@@ -32,4 +32,15 @@ describe("productionRefusals", () => {
   it("names both when both are unsafe", () => {
     expect(productionRefusals({ ...safe, DATABASE_URL: undefined, XMTP_ENV: "local" })).toHaveLength(2);
   });
+
+  it("refuses a pool API key or metrics token under 32 characters, naming the setting", () => {
+    const [refusal, ...rest] = productionRefusals({ ...safe, POOL_API_KEY: "short-key" });
+    expect(rest).toEqual([]);
+    expect(refusal).toMatch(/^POOL_API_KEY is 9 characters long; production needs at least 32/);
+    expect(productionRefusals({ ...safe, METRICS_TOKEN: "x".repeat(31) })[0]).toMatch(/^METRICS_TOKEN is 31/);
+    expect(
+      productionRefusals({ ...safe, POOL_API_KEY: "k".repeat(32), METRICS_TOKEN: "t".repeat(64) }),
+    ).toEqual([]);
+    expect(productionRefusals({ ...safe, POOL_API_KEY: "", METRICS_TOKEN: undefined })).toEqual([]);
+  });
 });

@@ -188,6 +188,8 @@ if (mode === "start") {
     ALLOW_EMBEDDED_DATABASE: isFlagSet(process.env.ALLOW_EMBEDDED_DATABASE),
     XMTP_ENV: xmtpEnv,
     ALLOW_LOCAL_XMTP: isFlagSet(process.env.ALLOW_LOCAL_XMTP),
+    POOL_API_KEY: process.env.POOL_API_KEY,
+    METRICS_TOKEN: process.env.METRICS_TOKEN,
   });
   for (const refusal of refusals) console.error(`[run] production (npm start): ${refusal}`);
   if (refusals.length > 0) process.exit(1);
