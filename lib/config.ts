@@ -61,6 +61,16 @@ const schema = z.object({
   WORKER_HANDOFF_STEP_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   /** Handoff steps one worker runs at once; the rest of a burst of claims or a failover queues. */
   WORKER_HANDOFF_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(8),
+  /**
+   * The worker process is killed (and restarted by its supervisor) when its main thread has been blocked
+   * this long (workers/agents/watchdog.ts); 0 turns the watchdog off, e.g. to pause at a breakpoint.
+   */
+  WORKER_WATCHDOG_MS: z.coerce
+    .number()
+    .int()
+    .max(600_000)
+    .refine((ms) => ms === 0 || ms >= 500, "0 (off), or at least 500")
+    .default(20_000),
   /** `npm run dev`/`start`: the wait before restarting a crashed worker or node; it doubles with each crash in a row. */
   SUPERVISOR_RESTART_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** How long the admin page's pool samples (one a minute) are kept before the worker prunes them. */

@@ -1,19 +1,30 @@
 /**
  * `npm run worker`: the agents worker as a process. SIGTERM/SIGINT stop it
- * gracefully (exit within 10 s, guaranteed by an unref'd watchdog); a second
+ * gracefully (exit within 10 s, guaranteed by an unref'd timer); a second
  * signal exits at once. Durations can be shortened for tests through
  * WORKER_LEASE_MS, WORKER_HEARTBEAT_MS, WORKER_POLL_MS, WORKER_GRACE_MS.
- * The process also samples the pool for the admin page's charts.
+ * The process also samples the pool for the admin page's charts. A main thread
+ * blocked for WORKER_WATCHDOG_MS (20 s) gets the process killed, so that its
+ * supervisor restarts it (watchdog.ts).
  */
 import pino from "pino";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { startPoolSampler } from "./sampler";
+import { startWatchdog } from "./watchdog";
 import { startWorker } from "./worker";
 
 const EXIT_WITHIN_MS = 10_000;
 
 const c = config();
+const log = pino({ name: "agents", level: c.LOG_LEVEL });
+// First: a start-up that hangs is a hang too.
+if (c.WORKER_WATCHDOG_MS > 0)
+  await startWatchdog({
+    limitMs: c.WORKER_WATCHDOG_MS,
+    fields: { name: "agents", workerId: c.WORKER_ID },
+    onError: (err) => log.error({ err }, "the event-loop watchdog failed; the worker runs unwatched"),
+  });
 // Signals are handled from the first moment: a SIGTERM during start-up (a rolling restart that comes
 // too soon) stops the worker once it has started, instead of killing it with leases half taken.
 const starting = startWorker({
@@ -28,7 +39,7 @@ const starting = startWorker({
 const sampling = starting.then((worker) =>
   startPoolSampler({
     retentionDays: c.POOL_SAMPLE_RETENTION_DAYS,
-    log: pino({ name: "agents", level: c.LOG_LEVEL }).child({ workerId: worker.id }),
+    log: log.child({ workerId: worker.id }),
   }),
 );
 
