@@ -5,7 +5,8 @@
  *
  *   pending   the model asked for it (the whole round is recorded before any call runs);
  *   started   its side effect may have happened;
- *   done      its result is recorded.
+ *   done      its result is recorded;
+ *   failed    the answer was given up (ledger.ts's giveUpAnswer) with the call unfinished.
  *
  * A re-answer after a crash (the claim reclaimed by the next run) replays the
  * recorded rounds instead of asking the model again: `done` calls give their
@@ -13,12 +14,14 @@
  * again (the effect may already be in the conversation; a duplicate is worse
  * than a rare miss, as for the answer itself). Tools whose effect is a
  * database write run it in the same transaction as `pending → done`, so for
- * them the effect happens exactly once.
+ * them the effect happens exactly once. A `started` read (effect `none`) is
+ * run again: repeating it is safe. However often calls crash the worker, a
+ * replay happens only within a take of the answer, which ledger.ts bounds.
  */
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
-export type ToolCallStatus = "pending" | "started" | "done";
+export type ToolCallStatus = "pending" | "started" | "done" | "failed";
 
 export interface RecordedToolCall {
   position: number;
@@ -98,4 +101,13 @@ export async function finishToolCall(
     where: { identityId_messageId_position: { ...key, position } },
     data: { status: "done", result },
   });
+}
+
+/** Marks the answer's unfinished calls failed, with `result` (the answer was given up); returns how many. */
+export async function failUnfinishedToolCalls(key: ToolCallKey, result: string): Promise<number> {
+  const { count } = await db.toolCall.updateMany({
+    where: { ...key, status: { in: ["pending", "started"] } },
+    data: { status: "failed", result },
+  });
+  return count;
 }

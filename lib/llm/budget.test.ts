@@ -1,9 +1,14 @@
 /** The token budget on a real PostgreSQL: reservations under concurrency, settling, stale reservations, bounds. */
 import { describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
+import type { ChatMessage } from "./client";
 import {
+  CUT_NOTE,
+  cutText,
+  fitPrompt,
   INCOMING_MAX_CHARS,
   promptTokenBound,
+  shareOut,
   releaseStaleReservations,
   reserveTokens,
   settleTokens,
@@ -94,5 +99,45 @@ describe("bounds", () => {
     const plain = promptTokenBound([{ role: "user", content: "aaaa" }]);
     expect(promptTokenBound([{ role: "user", content: "🙂" }])).toBe(plain);
     expect(promptTokenBound([{ role: "user", content: "éé" }])).toBe(plain);
+  });
+
+  it("cuts a text to a size in characters or bytes, with a note, never splitting a character", () => {
+    expect(cutText("short", 10)).toBe("short");
+    const cut = cutText("y".repeat(100), 50);
+    expect(cut.length).toBe(50);
+    expect(cut.endsWith(CUT_NOTE)).toBe(true);
+    const bytes = (t: string) => Buffer.byteLength(t, "utf8");
+    const emoji = cutText("🙂".repeat(100), 101, bytes);
+    expect(bytes(emoji)).toBeLessThanOrEqual(101);
+    expect(emoji.replace(CUT_NOTE, "")).toMatch(/^(🙂)+$/u);
+    expect(cutText("abc", 2)).toBe("");
+  });
+
+  it("shares a total fairly: small items keep their size, the large ones split the rest", () => {
+    expect(shareOut([10, 100, 100], 110)).toEqual([10, 50, 50]);
+    expect(shareOut([10, 20], 100)).toEqual([10, 20]);
+    expect(shareOut([7, 7, 7], 10).reduce((a, b) => a + b)).toBeLessThanOrEqual(10);
+  });
+
+  it("fits a prompt to a bound: the tool results cut first, then the oldest history left out", () => {
+    const big = "r".repeat(5_000);
+    const messages: ChatMessage[] = [
+      { role: "system", content: "rules" },
+      { role: "user", content: "h".repeat(1_000) },
+      { role: "assistant", content: "old answer" },
+      { role: "user", content: "now" },
+      { role: "assistant", content: null, tool_calls: [] },
+      { role: "tool", tool_call_id: "a", content: big },
+      { role: "tool", tool_call_id: "b", content: "tiny" },
+    ];
+    const fitted = fitPrompt(messages, 3_000, [1, 2])!;
+    expect(promptTokenBound(fitted)).toBeLessThanOrEqual(3_000);
+    expect(fitted).toHaveLength(messages.length); // the results were enough
+    expect((fitted[5].content as string).endsWith(CUT_NOTE)).toBe(true);
+    expect(fitted[6].content).toBe("tiny");
+    const tighter = fitPrompt(messages, 300, [1, 2])!;
+    expect(promptTokenBound(tighter)).toBeLessThanOrEqual(300);
+    expect(tighter.map((m) => m.content)).not.toContain("h".repeat(1_000));
+    expect(fitPrompt(messages, 20, [1, 2])).toBeUndefined();
   });
 });

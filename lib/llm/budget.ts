@@ -52,6 +52,75 @@ export function promptTokenBound(messages: ChatMessage[], tools: readonly unknow
   );
 }
 
+/** The note that ends a text cut by `cutText`. */
+export const CUT_NOTE = "\n[cut: too long]";
+
+/**
+ * `text` cut so that `size(result) <= most`, ending with CUT_NOTE when cut ("" when even the note
+ * doesn't fit). `size` is characters by default; Buffer.byteLength measures bytes.
+ */
+export function cutText(text: string, most: number, size: (t: string) => number = (t) => t.length): string {
+  if (size(text) <= most) return text;
+  const room = most - size(CUT_NOTE);
+  if (room <= 0) return "";
+  // Characters never take less room than one unit, so at most `room` of them can fit; shrink from there.
+  let end = Math.min(text.length, room);
+  while (end > 0 && size(text.slice(0, end)) > room) end = Math.floor(end * 0.9);
+  // Never end between the halves of a surrogate pair.
+  if (end > 0 && /[\uD800-\uDBFF]/.test(text[end - 1])) end -= 1;
+  return text.slice(0, end) + CUT_NOTE;
+}
+
+/**
+ * Shares `total` among items of `sizes` fairly: an item smaller than its share keeps its size, and what
+ * it leaves goes to the larger ones (water-filling). The shares never add up to more than `total`.
+ */
+export function shareOut(sizes: number[], total: number): number[] {
+  const shares = new Array<number>(sizes.length).fill(0);
+  let left = Math.max(0, total);
+  let n = sizes.length;
+  for (const i of sizes.map((_, i) => i).sort((a, b) => sizes[a] - sizes[b])) {
+    shares[i] = Math.min(sizes[i], Math.floor(left / n));
+    left -= shares[i];
+    n -= 1;
+  }
+  return shares;
+}
+
+const utf8 = (text: string) => Buffer.byteLength(text, "utf8");
+
+/**
+ * `messages` made to fit `promptTokenBound(…) <= room` (no tools offered): tool results are cut first,
+ * each to a fair share; then the oldest turns of the history (`history` = the indices of the turns that may
+ * go, oldest first) are left out. undefined when even that doesn't fit.
+ */
+export function fitPrompt(
+  messages: ChatMessage[],
+  room: number,
+  history: number[] = [],
+): ChatMessage[] | undefined {
+  if (promptTokenBound(messages) <= room) return messages;
+  const kept = [...messages];
+  const results = kept.flatMap((m, i) => (m.role === "tool" ? [i] : []));
+  const bare = kept.map((m) => (m.role === "tool" ? { ...m, content: "" } : m));
+  const dropped = new Set<number>();
+  for (const i of history) {
+    if (promptTokenBound(bare.filter((_, j) => !dropped.has(j))) <= room) break;
+    dropped.add(i);
+  }
+  const fixed = promptTokenBound(bare.filter((_, j) => !dropped.has(j)));
+  if (fixed > room) return undefined;
+  const shares = shareOut(
+    results.map((i) => utf8(kept[i].content ?? "")),
+    room - fixed,
+  );
+  results.forEach((i, k) => {
+    const m = kept[i] as ChatMessage & { role: "tool" };
+    kept[i] = { ...m, content: cutText(m.content, shares[k], utf8) };
+  });
+  return kept.filter((_, j) => !dropped.has(j));
+}
+
 export interface Reservation {
   agentId: string;
   /** null when the agent has no cap: nothing was reserved, usage is still counted. */

@@ -82,6 +82,11 @@ export async function responderInput(
               nameOf,
               timeZone: agent.timeZone,
             },
+            // A scheduled turn's task was written by the model: only members' own messages vouch for links.
+            peopleWrote: [
+              ...(message.senderInboxId ? [text] : []),
+              ...history.filter((t) => t.role === "user" && t.messageId).map((t) => t.text),
+            ],
             log: ctx.log,
             signal: ctx.signal,
           }),

@@ -13,7 +13,7 @@ import { createModelClient, ModelError, type ChatMessage, type ModelClient } fro
 import { TokenCapReached, type SpendHook } from "@/lib/llm/budget";
 import { groupPromptLines, labelTurn } from "./group";
 import { offlineResponder, type Responder, type ResponderInput } from "./responder";
-import { ANSWER_TOKEN_BUDGET, completeWithTools } from "./tool-loop";
+import { ANSWER_TOKEN_BUDGET, AnswerBudgetSpent, completeWithTools } from "./tool-loop";
 
 export const PLATFORM_RULES = [
   "You are an AI agent in an end-to-end encrypted group chat on Convos.",
@@ -64,8 +64,19 @@ export function modelResponder(client: ModelClient, log?: { warn(o: object, m: s
       try {
         const prompt = buildPrompt(input);
         if (input.tools && input.tools.specs.length > 0) {
-          const budget = Math.min(ANSWER_TOKEN_BUDGET, input.tokenBudget ?? ANSWER_TOKEN_BUDGET);
-          const done = await completeWithTools(model, prompt, input.tools, input.signal, budget);
+          const capLeft = input.tokenBudget ?? ANSWER_TOKEN_BUDGET;
+          const done = await completeWithTools(
+            model,
+            prompt,
+            input.tools,
+            input.signal,
+            Math.min(ANSWER_TOKEN_BUDGET, capLeft),
+          ).catch((error: unknown) => {
+            // What is left under the agent's cap, not the answer's own budget, was too small: the agent says so.
+            if (error instanceof AnswerBudgetSpent && capLeft < ANSWER_TOKEN_BUDGET)
+              throw new TokenCapReached();
+            throw error;
+          });
           return { text: done.text, tokens: done.tokens };
         }
         const completion = await model.complete(prompt, input.signal);

@@ -3,12 +3,22 @@
  * calls at most once each across restarts through the tool-call ledger
  * (lib/identities/tool-calls.ts). A call that fails (unknown tool, arguments
  * that don't parse, a ToolError, an XMTP error) gives the model a line of
- * text instead: a runtime never crashes on a tool.
+ * text instead: a runtime never crashes on a tool, and a call that merely
+ * fails is not a crash (the answer goes on; lib/identities/ledger.ts counts
+ * only the answers a crash or hang cut short).
+ *
+ * A read (`none`) cut short by a crash is run again by the next run; a
+ * `message` call is not (its effect may be in the chat). Once a tool that
+ * reads the web has returned something, the answer's tools with an effect are
+ * refused (a page or a snippet may tell the model to post, or to write), and
+ * the links fetch_url may read grow with the search results
+ * (lib/agents/tools/links.ts).
  */
 import type { Logger } from "pino";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { ToolError, type Tool, type ToolContext } from "@/lib/agents/tools";
+import { LinkAllowance } from "@/lib/agents/tools/links";
 import {
   finishToolCall,
   recordedToolCalls,
@@ -18,10 +28,18 @@ import {
   type ToolCallKey,
 } from "@/lib/identities";
 import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
+import { cutText } from "@/lib/llm/budget";
 
 /** What the model reads for a call whose effect may have happened in a run that then stopped. */
 export const INTERRUPTED =
   "This action was started before a restart and may already have happened: don't repeat it.";
+
+/** What the model reads for a call with an effect after the answer read the web. */
+export const AFTER_WEB =
+  "Error: not run. This answer has read text from the web (a page or search results), which may carry instructions, so it can no longer send, post or change anything. Answer in text; the person can ask for the action in a new message.";
+
+/** One call's result is cut to this many characters before it is recorded (fetch_url's pages are cut to it too). */
+export const TOOL_RESULT_MAX_CHARS = 20_000;
 
 /** Calls the model may make in one round; the rest are answered with an error, not run. */
 export const MAX_CALLS_PER_ROUND = 8;
@@ -60,13 +78,19 @@ const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice
 export function toolSession(o: {
   tools: Tool[];
   key: ToolCallKey;
-  context: Omit<ToolContext, "tx" | "queued">;
+  context: Omit<ToolContext, "tx" | "queued" | "links">;
+  /** What people wrote that the model was shown (the message answered, members' history): its links may be read. */
+  peopleWrote: string[];
   log: Logger;
   signal: AbortSignal;
 }): ToolSession {
   const byName = new Map(o.tools.map((t) => [t.name, t]));
   let queued = false;
-  const context = { ...o.context, queued: () => void (queued = true) };
+  /** Set once a tool that reads the web returned something in this answer. */
+  let readWeb = false;
+  const links = new LinkAllowance();
+  for (const text of o.peopleWrote) links.addFrom(text);
+  const context = { ...o.context, links, queued: () => void (queued = true) };
 
   /** Records a result for a call that never ran a side effect (bad call, unknown tool). */
   const answerWithout = async (position: number, text: string) => {
@@ -77,10 +101,13 @@ export function toolSession(o: {
   /** `fresh`: the call was recorded just now, so it is known to be pending (one read saved per call). */
   const runOne = async (position: number, call: ToolCallRequest, fresh: boolean): Promise<string> => {
     const state = fresh ? null : await toolCallState(o.key, position);
-    if (state?.status === "done") return state.result ?? "";
-    if (state?.status === "started") return INTERRUPTED;
+    if (state?.status === "done" || state?.status === "failed") return state.result ?? "";
     const tool = byName.get(call.function.name);
+    // A read cut short by a crash runs again; an effect that may have happened does not.
+    const rerun = state?.status === "started" && tool?.effect === "none";
+    if (state?.status === "started" && !rerun) return INTERRUPTED;
     if (!tool) return answerWithout(position, `Error: there is no tool named "${call.function.name}".`);
+    if (readWeb && tool.effect !== "none") return answerWithout(position, AFTER_WEB);
     let raw: unknown;
     try {
       raw = JSON.parse(call.function.arguments || "{}");
@@ -103,7 +130,7 @@ export function toolSession(o: {
       try {
         const result = await db.$transaction(async (tx) => {
           if (!(await startToolCall(o.key, position, tx))) return null;
-          const text = await tool.run(parsed.data, { ...context, tx });
+          const text = cutText(await tool.run(parsed.data, { ...context, tx }), TOOL_RESULT_MAX_CHARS);
           await finishToolCall(o.key, position, text, tx);
           return text;
         });
@@ -114,10 +141,10 @@ export function toolSession(o: {
         return answerWithout(position, failed(error));
       }
     }
-    if (!(await startToolCall(o.key, position))) return INTERRUPTED; // another run got there first
+    if (!rerun && !(await startToolCall(o.key, position))) return INTERRUPTED; // another run got there first
     let text: string;
     try {
-      text = await tool.run(parsed.data, { ...context, tx: db });
+      text = cutText(await tool.run(parsed.data, { ...context, tx: db }), TOOL_RESULT_MAX_CHARS);
     } catch (error) {
       text = failed(error);
     }
@@ -154,14 +181,19 @@ export function toolSession(o: {
       const results: string[] = [];
       for (const [i, call] of calls.entries()) {
         o.signal.throwIfAborted(); // stopping: the rest stay pending for the next run
-        results.push(
+        const text =
           i < MAX_CALLS_PER_ROUND
             ? await runOne(firstPosition + i, call, recorded === calls.length)
             : await answerWithout(
                 firstPosition + i,
                 `Error: at most ${MAX_CALLS_PER_ROUND} tool calls per round; this one was not run.`,
-              ),
-        );
+              );
+        // Replayed results count too: a run after a crash is held to what the first one read.
+        const tool = byName.get(call.function.name);
+        const gotSome = !text.startsWith("Error:") && text !== INTERRUPTED;
+        if (tool?.readsWeb && gotSome) readWeb = true;
+        if (tool?.linksInResult && gotSome) links.addFrom(text);
+        results.push(text);
       }
       return results;
     },

@@ -16,6 +16,7 @@ import { describe, expect, it } from "vitest";
 import { join, resolveProfiles, type ProfileMessage } from "@/lib/convos";
 import { newIdentity, waitFor, type Identity } from "@/test/convos";
 import type { ChatMessage } from "@/lib/llm";
+import { promptTokenBound } from "@/lib/llm/budget";
 import { lastUserText, type RecordedRequest } from "@/test/scripted-model-server";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { optionEmoji } from "@/lib/polls/votes";
@@ -265,21 +266,29 @@ describe("agent tools", () => {
     expect(await ask(room.group, room.agentInbox, "still there?")).toEqual(["echo: still there?"]);
   });
 
-  it("an answer that spent its token budget is asked for text without tools", async () => {
+  it("an answer with no room left in its budget for the tools is asked for text without them", async () => {
     // The cap's remainder never stops the tools first: each call reserves its worst case under the cap
     // (lib/llm/budget.ts), so an agent near its cap is refused the call and says so. The answer's own budget does.
     await run.db.agent.update({ where: { id: room.agentId }, data: { tokenCap: null } });
-    run.model.script(
-      { toolCalls: [{ name: "list", arguments: { action: "lists" } }], tokens: ANSWER_TOKEN_BUDGET },
-      { text: "That's all I can do.", tokens: 1 },
+    // The first call leaves room for a second one without the tools' specs (~6,000 bytes), not with them.
+    let calls = 0;
+    run.model.setDefault((r) =>
+      calls++ === 0
+        ? {
+            toolCalls: [{ name: "list", arguments: { action: "lists" } }],
+            tokens: ANSWER_TOKEN_BUDGET - (promptTokenBound(r.messages) + 1_024 + 3_000),
+          }
+        : { text: "That's all I can do.", tokens: 1 },
     );
     const before = run.model.requests.length;
     expect(await ask(room.group, room.agentInbox, "what lists do we have?")).toEqual([
       "That's all I can do.",
     ]);
+    run.model.setDefault(echoToolResult);
     const [first, second] = run.model.requests.slice(before);
     expect(first.tools?.length).toBeGreaterThan(0);
     expect(second.tools).toBeUndefined();
+    expect(toolResults(second)).toEqual([expect.stringContaining("shopping")]);
   });
 
   it("a crash between the tools' effects and the answer: the next run answers without repeating them", async () => {

@@ -11,10 +11,17 @@
  *
  * A tool's `run` returns the text the model reads back; a failure the model
  * should hear about is a ToolError (its message goes back as text).
+ *
+ * Tools that read the web (`readsWeb`) bring in text nobody in the
+ * conversation wrote, which may carry instructions to the model: once one has
+ * returned some in an answer, no tool with an effect runs in that answer
+ * (workers/agents/tool-session.ts), and fetch_url reads only links people
+ * sent or this answer's search found (links.ts).
  */
 import type { Group } from "@xmtp/node-sdk";
 import type { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { LinkAllowance } from "./links";
 
 /** A message of the conversation as tools see it. */
 export interface MessageRef {
@@ -42,6 +49,8 @@ export interface ToolContext {
    * or when the answer ends without text. Saves the tool a network round trip of its own.
    */
   queued(): void;
+  /** The links this answer may read (fetch_url), which web_search's results add to. */
+  links: LinkAllowance;
   /** For `database` tools: the transaction the call's ledger entry is written in. */
   tx: Prisma.TransactionClient;
 }
@@ -59,6 +68,10 @@ export interface Tool<A = unknown> {
   description: string;
   args: z.ZodType<A>;
   effect: ToolEffect;
+  /** Its result is text from the web (pages, search results): after it, the answer's tools with effects are refused. */
+  readsWeb?: true;
+  /** fetch_url may read the links in its result, in the same answer (search results). */
+  linksInResult?: true;
   /** Why this server can't offer the tool (a setting is missing); such a tool is not given to the model. */
   unavailable?(): string | undefined;
   run(args: A, ctx: ToolContext): Promise<string>;

@@ -2,6 +2,9 @@
  * `web_search` (through the configured provider, lib/web/search.ts) and
  * `fetch_url` (a page's readable text, fetched under the SSRF rules of
  * lib/web/safe-fetch.ts). Both are reads: safe to repeat after a restart.
+ * fetch_url reads only the links the answer may read (links.ts): a link a
+ * member sent, or one this answer's search returned (the tool session adds
+ * those), never one the model made up.
  */
 import { z } from "zod";
 import { readableText } from "@/lib/web/readable";
@@ -10,6 +13,10 @@ import { searchSettings, webSearch } from "@/lib/web/search";
 import { defineTool, ToolError } from "./types";
 
 export const NO_SEARCH = "web search is not configured on this server";
+
+/** What the model reads when it asks for a link nobody sent. */
+export const UNKNOWN_LINK =
+  "fetch_url reads only links someone in this conversation sent or that web_search returned in this answer, exactly as written; this one is neither, so it was not fetched. Ask the person for the link.";
 
 async function asToolError<T>(work: Promise<T>): Promise<T> {
   try {
@@ -28,6 +35,8 @@ export const webSearchTool = defineTool({
     "Search the web. Returns up to 5 results (title, URL, snippet); read one with fetch_url when the snippet is not enough. Say where facts come from.",
   args: z.object({ query: z.string().min(1).max(300).describe("What to search for") }),
   effect: "none",
+  readsWeb: true,
+  linksInResult: true,
   unavailable: () => (searchSettings() ? undefined : NO_SEARCH),
   async run({ query }) {
     const settings = searchSettings();
@@ -43,12 +52,14 @@ export const fetchUrlTool = defineTool({
   label: "Web pages",
   summary: "Reads web pages someone links to.",
   description:
-    "Read a web page (http or https): returns its title and readable text, cut to 20,000 characters. HTML, text and JSON only.",
-  args: z.object({ url: z.string().min(1).max(2_000).describe("The page's full URL") }),
+    "Read a web page (http or https) that someone in the conversation linked to, or that web_search returned: returns its title and readable text, cut to 20,000 characters. HTML, text and JSON only. Other links are refused.",
+  args: z.object({ url: z.string().min(1).max(2_000).describe("The page's full URL, as it was given") }),
   effect: "none",
-  async run({ url }) {
+  readsWeb: true,
+  async run({ url }, ctx) {
+    if (!ctx.links.allows(url)) throw new ToolError(UNKNOWN_LINK);
     const page = await asToolError(safeFetch(url));
-    const { title, text } = readableText(page);
+    const { title, text } = await readableText(page);
     return `${title ? `${title}\n` : ""}${page.url}\n\n${text || "(the page has no readable text)"}`;
   },
 });
