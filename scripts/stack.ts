@@ -31,7 +31,7 @@ import { loadDevSecrets } from "../lib/secrets/dev-secrets.ts";
 import { DEFAULT_RESTART_POLICY, supervise, type RestartInfo, type SupervisedPart } from "./supervisor.ts";
 import { isFlagSet, missingInProduction, settingNow } from "../lib/config.ts";
 import { productionRefusals } from "../lib/production-defaults.ts";
-import { webServerOptions } from "./web-server.ts";
+import { webServerCommand } from "./web-server.ts";
 import { db } from "../lib/db.ts";
 import { recordGaveUp, recordRestart, releaseDeadWorker } from "../lib/supervision/mutations.ts";
 import type { RestartablePart } from "../lib/supervision/parts.ts";
@@ -271,6 +271,6 @@ if (mode === "start" && !fs.existsSync(".next/BUILD_ID")) {
   console.error("[run] no production build: run `npm run build` first");
   await shutdown(1);
 }
-const web = webServerOptions(mode, process.env);
-start("web", "node_modules/.bin/next", [mode, "-p", port, ...web.args], { env: () => web.env });
+const web = webServerCommand(mode, { ...process.env, PORT: port });
+start("web", web.command, web.args, { env: () => web.env });
 log(`web on http://localhost:${port}${web.note}`);

@@ -30,3 +30,13 @@ export function webServerOptions(
   const note = isFlagSet(processEnv.TRUST_PROXY) ? `${listening}; trusting X-Forwarded-For` : listening;
   return { args, env: { NODE_OPTIONS: nodeOptions }, note };
 }
+
+/** The whole command of the web server: `next dev|start -p PORT [-H HOST]` with its extra environment. */
+export function webServerCommand(
+  mode: "dev" | "start",
+  processEnv: Record<string, string | undefined>,
+): WebServerOptions & { command: string; port: string } {
+  const options = webServerOptions(mode, processEnv);
+  const port = processEnv.PORT?.trim() || "3000";
+  return { ...options, command: "node_modules/.bin/next", args: [mode, "-p", port, ...options.args], port };
+}
