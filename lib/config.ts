@@ -144,6 +144,11 @@ const schema = z.object({
    * in pages) instead of message by message: the SDK's stream costs the worker's main thread ~1 ms per message.
    */
   AGENT_FLOOD_PAUSE_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * Times a message may be taken for answering when the runs before never finished it (a crash, a hang
+   * the watchdog ended, a stop mid-answer); then it is given up and the conversation told once.
+   */
+  AGENT_ANSWER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** Messages waiting to be answered per conversation; beyond it new ones are dropped (with one notice). */
   AGENT_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Age after which the worker deletes handled-message ledger rows, events, pending pairings and sign-in tokens. */

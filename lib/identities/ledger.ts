@@ -4,11 +4,12 @@
  * was first (INSERT … ON CONFLICT DO NOTHING), so two processes racing on the
  * same message can never both act on it.
  */
+import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import type { HandledKind, HandledMessageLedger } from "@/lib/convos";
 
 /** Kinds the worker records besides the join-request outcomes. */
-export type LedgerKind = HandledKind | "answered" | "skipped" | "greeted" | "dropped";
+export type LedgerKind = HandledKind | "answered" | "skipped" | "greeted" | "dropped" | "gave_up";
 
 /** True when this call recorded the message (it was new); false when someone recorded it before. */
 export async function recordFirst(identityId: string, messageId: string, kind: LedgerKind): Promise<boolean> {
@@ -65,20 +66,51 @@ export class PgLedger implements HandledMessageLedger {
  * taken again by a later catch-up pass, at most MAX_ANSWER_RETRIES times
  * (`attempts` counts them). A message dropped by the flood limits is
  * `dropped`: final, never answered by a later pass.
+ *
+ * A message whose answer crashes or hangs the worker (a poison message: a
+ * tool that never returns, a parser that spins) would otherwise be taken
+ * again by every run after, each crashing in turn. So every take counts in
+ * `takes`, in the statement that takes it, committed before any work starts
+ * (a SIGKILL can't lose it); an unfinished claim is taken again only while
+ * `takes` < AGENT_ANSWER_ATTEMPTS. The next run to find it then gives it up
+ * (`giveUpAnswer`: → `gave_up`, final) and tells the conversation once. A
+ * tool that merely throws is no crash: its error goes to the model as text,
+ * and the answer finishes.
  */
 
 export const MAX_ANSWER_RETRIES = 3;
 
-/** Takes a message for answering by run `run`: true when it is new, was left unfinished by another run, or failed and may be retried. */
+/** Times a message may be taken while the runs before never finished it (AGENT_ANSWER_ATTEMPTS). */
+export const answerAttempts = () => config().AGENT_ANSWER_ATTEMPTS;
+
+/**
+ * Takes a message for answering by run `run`: true when it is new, was left unfinished by another run
+ * fewer than AGENT_ANSWER_ATTEMPTS times, or failed and may be retried. The take is counted, committed.
+ */
 export async function takeForAnswer(identityId: string, messageId: string, run: string): Promise<boolean> {
   const kind = `answering:${run}`;
   const n = await db.$executeRaw`
-    INSERT INTO "HandledMessage" ("identityId", "messageId", kind)
-    VALUES (${identityId}, ${messageId}, ${kind})
+    INSERT INTO "HandledMessage" ("identityId", "messageId", kind, takes)
+    VALUES (${identityId}, ${messageId}, ${kind}, 1)
     ON CONFLICT ("identityId", "messageId") DO UPDATE SET kind = EXCLUDED.kind, "handledAt" = now(),
+      takes = "HandledMessage".takes + 1,
       attempts = "HandledMessage".attempts + (CASE WHEN "HandledMessage".kind = 'failed' THEN 1 ELSE 0 END)
-    WHERE ("HandledMessage".kind LIKE 'answering:%' AND "HandledMessage".kind <> EXCLUDED.kind)
+    WHERE ("HandledMessage".kind LIKE 'answering:%' AND "HandledMessage".kind <> EXCLUDED.kind
+           AND "HandledMessage".takes < ${answerAttempts()})
        OR ("HandledMessage".kind = 'failed' AND "HandledMessage".attempts < ${MAX_ANSWER_RETRIES})`;
+  return n === 1;
+}
+
+/**
+ * Gives up a message other runs took AGENT_ANSWER_ATTEMPTS times and never finished (→ `gave_up`, final):
+ * true for the one caller that should tell the conversation. At most once: a crash right after loses the
+ * notice, never repeats it.
+ */
+export async function giveUpAnswer(identityId: string, messageId: string, run: string): Promise<boolean> {
+  const n = await db.$executeRaw`
+    UPDATE "HandledMessage" SET kind = 'gave_up', "handledAt" = now()
+    WHERE "identityId" = ${identityId} AND "messageId" = ${messageId}
+      AND kind LIKE 'answering:%' AND kind <> ${`answering:${run}`} AND takes >= ${answerAttempts()}`;
   return n === 1;
 }
 

@@ -4,7 +4,9 @@
  *   ignore   the agent's own messages, other conversations, non-text content
  *            (reactions, profiles, join requests: context at most, never answered);
  *            votes on the agent's polls are recorded (poll-votes.ts), a text reply is text
- *   take     in the ledger for this run (lib/identities/ledger.ts), else skip
+ *   take     in the ledger for this run (lib/identities/ledger.ts), else skip;
+ *            a message whose answer crashed or hung the worker too often
+ *            is given up instead, with one notice
  *   command  "/…" in the owner conversation (commands.ts; operators only;
  *            no reply at all to others under pairing and disabled)
  *   policy   operators always; else dmPolicy: open, allowlist, pairing (one
@@ -17,7 +19,14 @@
  */
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
-import { takeForAnswer, finishMessage, markSending } from "@/lib/identities";
+import {
+  answerAttempts,
+  failUnfinishedToolCalls,
+  finishMessage,
+  giveUpAnswer,
+  markSending,
+  takeForAnswer,
+} from "@/lib/identities";
 import { agentState, hears, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
 import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
 import { TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
@@ -57,6 +66,24 @@ export const pairingText = (code: string) =>
 
 export const operatorWelcome = (agentName: string) =>
   `You're now an operator of ${agentName}: send /help in my owner conversation to see what you can do.`;
+
+export const gaveUpText = (attempts: number) =>
+  `Sorry, I couldn't do that request: it failed ${attempts} times, so I've given up on it.`;
+
+/** Gives up `m` if earlier runs took it too often without finishing, telling the conversation once. */
+async function giveUp(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
+  if (!(await giveUpAnswer(ctx.identity.id, m.id, ctx.run))) return;
+  const attempts = answerAttempts();
+  const text = gaveUpText(attempts);
+  const key = { identityId: ctx.identity.id, messageId: m.id };
+  const calls = await failUnfinishedToolCalls(key, `Error: given up after ${attempts} attempts.`);
+  ctx.log.warn(
+    { messageId: m.id, attempts, unfinishedToolCalls: calls },
+    "gave up on a message that crashed or hung every answer",
+  );
+  await ctx.group.sendText(text);
+  await recordTraffic(ctx.agentId, { in: 1, out: 1 });
+}
 
 export const capText = (cap: number) =>
   `I've used up my allowance on this server (${cap} tokens), so I can't answer any more for now. My owner can raise the cap.`;
@@ -120,7 +147,7 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
   const text = incomingText(m, ctx.group.id, ctx.ownInboxId);
   if (text === undefined) return;
   const started = performance.now();
-  if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run))) return;
+  if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run))) return giveUp(ctx, m);
   try {
     const agent = await agentState(ctx.agentId);
     let parts: string[] = [];
