@@ -10,7 +10,8 @@
  * round-robin, at most one unanswered per conversation. At seconds/3 the busiest worker is SIGKILLed
  * and each of its agents is sent a probe at once.
  * Printed: agents per worker (max/min) before the kill and after the failover; the failover time (the
- * kill → the last probe answered); messages lost (never answered) and answered twice (both must be 0).
+ * kill → the last probe answered); messages lost (never answered) and answered twice (both must be 0),
+ * read from the conversations at the end, with each lost message's ledger row.
  */
 import type { ChildProcess } from "node:child_process";
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
@@ -114,10 +115,14 @@ try {
   const streams = await Promise.all(
     senders.map((s) => s.client.conversations.streamAllGroupMessages({ onValue })),
   );
+  const messageIds = new Map<string, { id: string; conversationId: string }>(); // question → its message
   const send = (g: Group<unknown>, question: string) => {
     sentAt.set(question, performance.now());
     pending.set(g.id, question);
-    void g.sendText(question).catch((err) => console.error(`sending "${question}" failed`, err));
+    void g.sendText(question).then(
+      (id) => void messageIds.set(question, { id, conversationId: g.id }),
+      (err) => console.error(`sending "${question}" failed`, err),
+    );
   };
 
   const victim = [...before.entries()].sort((a, b) => b[1] - a[1])[0][0];
@@ -137,8 +142,9 @@ try {
   let killedAt = 0;
   /** When the last of the victim's identities was leased by another worker (from the kill). */
   let leasesTakenMs = NaN;
+  let watching = true; // until the traffic is over: the database goes away after
   const watchLeases = async () => {
-    while (Number.isNaN(leasesTakenMs)) {
+    while (watching && Number.isNaN(leasesTakenMs)) {
       const still = await db.identity.count({
         where: { id: { in: victimIdentities.map((v) => v.id) }, leaseOwner: victim },
       });
@@ -176,27 +182,60 @@ try {
   const deadline = performance.now() + 60_000;
   while (pending.size > 0 && performance.now() < deadline) await sleep(200);
   await sleep(3_000); // time for a late duplicate to show
+  watching = false;
   await Promise.all(streams.map((st) => st.end()));
   await exited(children.get(victim)!);
 
   const after = await perWorkerCounts();
   const survivors = ids.filter((id) => id !== victim);
-  const lostQuestions = [...sentAt.keys()].filter((q) => !answers.has(q));
+  // What was answered is read from the conversations themselves: the streams give the times, but a
+  // sender's stream that fails under load syncs what it missed without emitting it.
+  const inConversations = new Map<string, number>(); // question → answers in its conversation
+  for (let i = 0; i < groups.length; i += 25)
+    await Promise.all(
+      groups.slice(i, i + 25).map(async (g) => {
+        await g.sync();
+        for (const m of await g.messages()) {
+          if (typeof m.content !== "string" || !m.content.startsWith("echo: ")) continue;
+          const question = m.content.slice("echo: ".length);
+          if (sentAt.has(question)) inConversations.set(question, (inConversations.get(question) ?? 0) + 1);
+        }
+      }),
+    );
+  const missedByStreams = [...inConversations.keys()].filter((q) => !answers.has(q)).length;
+  const lostQuestions = [...sentAt.keys()].filter((q) => !inConversations.has(q));
   const lost = lostQuestions.length;
-  const twice = [...answers.values()].filter((n) => n > 1).length;
-  const probeTimes = probes.map((p) => (answeredAt.get(p) ?? NaN) - killedAt);
+  const twice = [...inConversations.values()].filter((n) => n > 1).length;
+  const probeTimes = probes.filter((p) => answeredAt.has(p)).map((p) => answeredAt.get(p)! - killedAt);
   console.log(
     `traffic: ${sentAt.size} messages at ${rate}/s for ${seconds} s over ${agents} agents (${skipped} skipped: previous still unanswered)`,
   );
   console.log(
     `SIGKILL of ${victim} (${victimConversations.size} agents): its agents answered again after ${secs(Math.max(...probeTimes))} ` +
+      `(${probes.length - probeTimes.length} of ${probes.length} probes' answers not seen live) ` +
       `(first ${secs(Math.min(...probeTimes))}; all its leases taken by the others after ${secs(leasesTakenMs)}; ` +
       `lease ${secs(LEASE_MS)}, target: lease + 5 s)`,
   );
   console.log(`agents per surviving worker after the failover: ${spread(after, survivors)}`);
   console.log(`messages lost: ${lost}; messages answered twice: ${twice}`);
-  for (const q of lostQuestions.slice(0, 5))
-    console.log(`  lost: "${q}", sent ${secs((sentAt.get(q) ?? 0) - killedAt)} after the kill`);
+  if (missedByStreams > 0)
+    console.log(`  (answers the senders' streams missed, found in the conversations: ${missedByStreams})`);
+  for (const q of lostQuestions.slice(0, 5)) {
+    // Where it was lost: the agent's worker before the kill, and the message's row in the agent's ledger.
+    const sent = messageIds.get(q);
+    const row = sent
+      ? await db.handledMessage.findFirst({
+          where: { messageId: sent.id },
+          select: { kind: true, attempts: true },
+        })
+      : null;
+    const whose =
+      sent && victimConversations.has(sent.conversationId) ? `${victim}'s agent` : "a survivor's agent";
+    console.log(
+      `  lost: "${q}", sent ${secs((sentAt.get(q) ?? 0) - killedAt)} after the kill, to ${whose}; ` +
+        `ledger: ${row ? `${row.kind} (attempts ${row.attempts})` : "no row"}`,
+    );
+  }
 } finally {
   for (const c of children.values()) killIfRunning(c);
   await model.close();

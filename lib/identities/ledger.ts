@@ -168,3 +168,15 @@ export async function reopenUnsent(
     WHERE "identityId" = ${identityId} AND "messageId" = ANY(${messageIds}) AND kind = 'sending'
       AND "handledAt" < now() - ${olderThanMs}::int * interval '1 millisecond'`;
 }
+
+/**
+ * Of `messageIds`, the age in ms of the youngest `sending` mark, or null when none is marked: a mark too
+ * young for `reopenUnsent` (its run may still be sending) is judged again once it is old enough.
+ */
+export async function youngestSendingMs(identityId: string, messageIds: string[]): Promise<number | null> {
+  if (messageIds.length === 0) return null;
+  const [row] = await db.$queryRaw<{ ms: number | null }[]>`
+    SELECT (EXTRACT(EPOCH FROM now() - max("handledAt")) * 1000)::float8 AS ms FROM "HandledMessage"
+    WHERE "identityId" = ${identityId} AND "messageId" = ANY(${messageIds}) AND kind = 'sending'`;
+  return row?.ms ?? null;
+}

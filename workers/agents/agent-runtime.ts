@@ -26,7 +26,14 @@ import type { Logger } from "pino";
 import { config } from "@/lib/config";
 import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
-import { backoffMs, recordFirst, PgLedger, recordFirstJoin, reopenUnsent } from "@/lib/identities";
+import {
+  backoffMs,
+  recordFirst,
+  PgLedger,
+  recordFirstJoin,
+  reopenUnsent,
+  youngestSendingMs,
+} from "@/lib/identities";
 import { agentState, setFirstOperator } from "@/lib/agents/policy";
 import { closeXmtpClient, startResilientStream, type ResilientStream } from "@/lib/xmtp";
 import { answerMessage, needsHandling, type AnswerContext } from "./answer";
@@ -120,6 +127,8 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   };
   // A failed answer is retried by a catch-up pass a little later (bounded: lib/identities/ledger.ts).
   let retryTimer: NodeJS.Timeout | undefined;
+  /** A catch-up that judges again a `sending` mark that was too young to judge. */
+  let unsentTimer: NodeJS.Timeout | undefined;
   let failures = 0;
   const answer = (m: DecodedMessage<unknown>) =>
     answerMessage(ctx, m).then(
@@ -159,13 +168,26 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     const recent = (
       await group.messages({ limit: UNSENT_WINDOW, direction: Direction.Descending })
     ).reverse();
-    const lastOwn = recent.findLastIndex((m) => m.senderInboxId === client.inboxId);
-    const reopened = await reopenUnsent(
-      identity.id,
-      recent.slice(lastOwn + 1).map((m) => m.id),
-      UNSENT_AFTER_MS,
+    // Only a text of ours can be the answer: a profile or group update of ours says nothing about it.
+    const lastOwn = recent.findLastIndex(
+      (m) => m.senderInboxId === client.inboxId && m.contentType?.typeId === "text",
     );
+    const unsent = recent.slice(lastOwn + 1).map((m) => m.id);
+    const reopened = await reopenUnsent(identity.id, unsent, UNSENT_AFTER_MS);
     if (reopened > 0) log.warn({ reopened }, "answering again what a dead run never sent");
+    // A mark too young to judge (a run killed just after it, a moment before this worker took over) is
+    // judged again when old enough: no later pass would otherwise look at it, and the question is lost.
+    const youngMs = await youngestSendingMs(identity.id, unsent);
+    if (youngMs !== null && youngMs < UNSENT_AFTER_MS && !stopped) {
+      clearTimeout(unsentTimer);
+      unsentTimer = setTimeout(
+        () => {
+          unsentTimer = undefined;
+          if (!stopped) void enqueue(catchUp);
+        },
+        UNSENT_AFTER_MS - youngMs + 100,
+      );
+    }
     // Not past the retention horizon: older ledger rows are pruned, so older messages would look unanswered.
     const horizon = new Date(Date.now() - c.RETENTION_DAYS * DAY_MS);
     for (const m of await unansweredMessages(group, identity.id, client.inboxId, horizon, gapSince))
@@ -264,6 +286,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     stopped = true;
     watch.stop();
     clearTimeout(retryTimer);
+    clearTimeout(unsentTimer);
     await Promise.allSettled([stream?.end(), joins?.stop()]);
     await tail;
     await inbox.close();
