@@ -2,8 +2,9 @@
  * What an answer's tools cannot do, on the real worker (PostgreSQL, the local
  * XMTP node, a member's node-sdk client) with the scripted model and a
  * loopback search provider: read a link nobody sent (the chat would ride out
- * in its query string), act after reading the web, or spend past the
- * answer's token budget however large the tools' results.
+ * in its query string), act after reading the web, hold the answer past
+ * their deadline, or spend past the answer's token budget however large the
+ * tools' results.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -19,9 +20,12 @@ import { AFTER_WEB } from "./tool-session";
 
 /** A SearXNG stand-in on loopback: every query finds the same two pages. */
 const FOUND = ["https://10.0.0.7/guide/?id=7", "https://10.0.0.8/other"];
+/** Shorter than the 10 s a fetch may take, so the call's own deadline shows. */
+const TOOL_CALL_MS = 2_000;
 let search: http.Server;
 beforeAll(async () => {
-  search = http.createServer((_req, res) => {
+  search = http.createServer((req, res) => {
+    if (req.url?.includes("slow")) return; // never answered
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ results: FOUND.map((url, i) => ({ title: `Page ${i}`, url, content: "…" })) }));
   });
@@ -30,8 +34,12 @@ beforeAll(async () => {
   process.env.SEARCH_PROVIDER = "searxng";
   process.env.SEARCH_URL = `http://127.0.0.1:${(search.address() as AddressInfo).port}`;
   process.env.SEARCH_ALLOW_LOOPBACK = "1";
+  process.env.AGENT_TOOL_CALL_MS = String(TOOL_CALL_MS);
 });
-afterAll(() => new Promise<void>((resolve) => search.close(() => resolve())));
+afterAll(async () => {
+  search.closeAllConnections();
+  await new Promise<void>((resolve) => search.close(() => resolve()));
+});
 
 const run = withRunningWorker({
   idle: 1,
@@ -112,6 +120,22 @@ describe("the bounds of an answer's tools", () => {
     expect(mine.some((m) => m.contentType?.typeId === "reply")).toBe(false);
     const target = (await messagesOf(agent)).find((m) => m.id === asked)!;
     expect((target.reactions ?? []).map((r) => (r.content as Reaction).content)).toEqual(["✅"]);
+  });
+
+  it("a tool call that never returns is stopped at its deadline; the model reads why and answers", async () => {
+    run.model.script(
+      { toolCalls: [{ name: "web_search", arguments: { query: "something slow" } }] },
+      { text: "The search was too slow." },
+    );
+    const before = run.model.requests.length;
+    const started = Date.now();
+    expect(await ask(agent.group, agent.agentInbox, "search something slow")).toEqual([
+      "The search was too slow.",
+    ]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(toolResults(run.model.requests.slice(before).at(-1)!)).toEqual([
+      `Error: web_search took longer than ${TOOL_CALL_MS / 1000} s and was stopped.`,
+    ]);
   });
 
   it("one message with huge tool results spends no more than the answer's budget", async () => {

@@ -7,6 +7,10 @@
  * fails is not a crash (the answer goes on; lib/identities/ledger.ts counts
  * only the answers a crash or hang cut short).
  *
+ * A call runs under a deadline (AGENT_TOOL_CALL_MS): a tool awaiting
+ * something that never comes would otherwise hold the conversation's answers
+ * for as long as the worker lives (a blocked thread is the watchdog's).
+ *
  * A read (`none`) cut short by a crash is run again by the next run; a
  * `message` call is not (its effect may be in the chat). Once a tool that
  * reads the web has returned something, the answer's tools with an effect are
@@ -16,6 +20,7 @@
  */
 import type { Logger } from "pino";
 import { z } from "zod";
+import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { ToolError, type Tool, type ToolContext } from "@/lib/agents/tools";
 import { LinkAllowance } from "@/lib/agents/tools/links";
@@ -73,6 +78,18 @@ export function toolSpec(tool: Tool): ToolSpec {
   return spec;
 }
 
+/** `work`, or a ToolError once it has taken `ms` (the work itself goes on, unwatched). */
+function withinDeadline<T>(work: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ToolError(`${name} took longer than ${ms / 1000} s and was stopped.`)),
+      ms,
+    );
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
 
 export function toolSession(o: {
@@ -120,6 +137,7 @@ export function toolSession(o: {
         position,
         `Error: invalid arguments: ${z.prettifyError(parsed.error).slice(0, 500)}`,
       );
+    const run = (work: Promise<string>) => withinDeadline(work, config().AGENT_TOOL_CALL_MS, tool.name);
     const failed = (error: unknown) => {
       if (error instanceof ToolError) return `Error: ${error.message}`;
       o.log.warn({ err: error, tool: tool.name }, "tool failed");
@@ -130,7 +148,7 @@ export function toolSession(o: {
       try {
         const result = await db.$transaction(async (tx) => {
           if (!(await startToolCall(o.key, position, tx))) return null;
-          const text = cutText(await tool.run(parsed.data, { ...context, tx }), TOOL_RESULT_MAX_CHARS);
+          const text = cutText(await run(tool.run(parsed.data, { ...context, tx })), TOOL_RESULT_MAX_CHARS);
           await finishToolCall(o.key, position, text, tx);
           return text;
         });
@@ -144,7 +162,7 @@ export function toolSession(o: {
     if (!rerun && !(await startToolCall(o.key, position))) return INTERRUPTED; // another run got there first
     let text: string;
     try {
-      text = cutText(await tool.run(parsed.data, { ...context, tx: db }), TOOL_RESULT_MAX_CHARS);
+      text = cutText(await run(tool.run(parsed.data, { ...context, tx: db })), TOOL_RESULT_MAX_CHARS);
     } catch (error) {
       text = failed(error);
     }
