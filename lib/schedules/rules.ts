@@ -161,12 +161,27 @@ async function expanded(req: Parameters<typeof expandRule>[0], deadlineMs?: numb
   }
 }
 
-/** Instants of floating runs, ascending and without the duplicates an overlap hour makes. */
+/**
+ * Instants of floating runs, ascending and without the duplicates an overlap hour makes. Each day's offset is
+ * read once: away from a change of offset (the same offset a day before and two days after) a run's instant is
+ * its wall-clock time less that offset, as instantOf would find with five reads of the zone's rules.
+ */
 function instants(floating: number[], timeZone: string): Date[] {
   const seen = new Set<number>();
   const out: Date[] = [];
+  const offsets = new Map<number, number>();
+  const offsetOfDay = (day: number) => {
+    let o = offsets.get(day);
+    if (o === undefined) {
+      o = floatingOf(new Date(day * 86_400_000), timeZone).getTime() - day * 86_400_000;
+      offsets.set(day, o);
+    }
+    return o;
+  };
   for (const f of floating) {
-    const at = instantOf(new Date(f), timeZone);
+    const day = Math.floor(f / 86_400_000);
+    const before = offsetOfDay(day - 1);
+    const at = before === offsetOfDay(day + 2) ? new Date(f - before) : instantOf(new Date(f), timeZone);
     if (!seen.has(at.getTime())) {
       seen.add(at.getTime());
       out.push(at);
