@@ -31,4 +31,16 @@ describe("links an answer may read", () => {
       expect([other, allowed.allows(other)]).toEqual([other, false]);
     expect(linkKey("javascript:alert(1)")).toBeUndefined();
   });
+
+  it("reads a hostile text in linear time (the message and the history are a stranger's)", () => {
+    for (const hostile of [
+      "a-".repeat(6_000) + ".",
+      "1.".repeat(6_000),
+      ("a-".repeat(999) + ". ").repeat(6),
+    ]) {
+      const started = performance.now();
+      expect(linksIn(hostile)).toEqual([]);
+      expect(performance.now() - started).toBeLessThan(50);
+    }
+  });
 });

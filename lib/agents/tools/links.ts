@@ -11,11 +11,27 @@
  * port, a trailing slash and the fragment.
  */
 
-/** `https://…` links and bare `host.tld/…` ones in `text`, as written (trailing punctuation left out). */
+/** Longer words are not taken for links (fetch_url takes at most 2,000 characters). */
+const MAX_LINK_CHARS = 2_000;
+const BARE = /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?:\/\S*)?$/i;
+const TRAILING = new Set([...".,;:!?)]}>*_"]);
+
+/**
+ * `https://…` links and bare `host.tld/…` ones in `text`, as written (trailing punctuation left out). Linear
+ * in the text: it is split into words first, each matched once from its start (a hostile message is read here).
+ */
 export function linksIn(text: string): string[] {
   const found: string[] = [];
-  const pattern = /\b(?:https?:\/\/[^\s<>"'`]+|(?:[a-z0-9-]+\.)+[a-z]{2,}(?:\/[^\s<>"'`]*)?)/gi;
-  for (const [raw] of text.matchAll(pattern)) found.push(raw.replace(/[.,;:!?)\]}>*_]+$/, ""));
+  for (const word of text.split(/[\s<>"'`]+/)) {
+    if (word.length > MAX_LINK_CHARS) continue;
+    const at = word.search(/https?:\/\//i);
+    let end = word.length;
+    while (end > 0 && TRAILING.has(word[end - 1])) end -= 1;
+    let start = at;
+    if (at < 0) for (start = 0; start < end && !/[a-z0-9]/i.test(word[start]);) start += 1;
+    const link = word.slice(start, end);
+    if (at >= 0 ? link.length > "http://".length : BARE.test(link)) found.push(link);
+  }
   return found;
 }
 
