@@ -6,6 +6,14 @@
  * same plus unique-local (fc00::/7, where fd00:ec2::254 lives), link-local,
  * and every form that embeds an IPv4 address (IPv4-mapped, NAT64, 6to4,
  * Teredo), so no IPv4 range can be reached through an IPv6 spelling.
+ *
+ * Cloud metadata and host services: AWS, GCP, Azure IMDS, DigitalOcean and
+ * others at 169.254.169.254 (link-local), AWS's fd00:ec2::254 and GCP's
+ * fd20:ce::254 (unique-local), Alibaba's 100.100.100.200 (CGNAT), Oracle's
+ * 192.0.0.192 (IETF protocol assignments) all fall in refused ranges; Azure's
+ * WireServer, 168.63.129.16, is a public address and is refused by name here.
+ * Some are reached by name through the host's resolver (metadata.google.internal,
+ * single-label "metadata", names under .internal and .local): refusedName.
  */
 import { BlockList, isIP } from "node:net";
 
@@ -29,6 +37,7 @@ for (const [net, bits] of [
   ["203.0.113.0", 24],
   ["224.0.0.0", 4],
   ["240.0.0.0", 4],
+  ["168.63.129.16", 32], // Azure WireServer (host agent, metadata)
 ] as const)
   refused4.addSubnet(net, bits, "ipv4");
 for (const [net, bits] of [
@@ -60,4 +69,21 @@ export function isPublicAddress(ip: string): boolean {
 export function isLoopback(ip: string): boolean {
   if (isIP(ip) === 4) return ip.startsWith("127.");
   return ip === "::1";
+}
+
+// Suffixes that name hosts of a private network, never a public site: ICANN's .internal (GCP's
+// metadata.google.internal, AWS's *.ec2.internal), mDNS and Kubernetes (.local), home networks.
+const PRIVATE_SUFFIXES = [".internal", ".local", ".localdomain", ".home.arpa", ".lan", ".intranet"];
+// Metadata services with a public-looking name.
+const METADATA_NAMES = new Set(["metadata.goog", "metadata.tencentyun.com"]);
+
+/**
+ * True when the host name (not an IP literal) names a private or metadata host: a single label ("metadata",
+ * "instance-data", searched in the host's own domains), a private suffix, or a known metadata name.
+ */
+export function isRefusedName(host: string): boolean {
+  const name = host.toLowerCase().replace(/\.$/, "");
+  if (name === "localhost" || name.endsWith(".localhost")) return false; // answered loopback, refused as such
+  if (!name.includes(".")) return true;
+  return METADATA_NAMES.has(name) || PRIVATE_SUFFIXES.some((s) => name.endsWith(s));
 }

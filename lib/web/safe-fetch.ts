@@ -2,29 +2,41 @@
  * Fetching a URL a language model chose, without letting it reach inside the
  * server's network (SSRF):
  *
- *   - http and https only, no user:password@ in the URL;
- *   - the host name is resolved here (every address, `all: true`) and refused if
- *     ANY address is not public (addresses.ts); the connection then goes to the
+ *   - http and https only, ports 80 and 443 only, no user:password@ in the URL;
+ *   - names of private and metadata hosts refused (metadata.google.internal…);
+ *   - the host name is resolved here (every address, through c-ares: dns.ts) and
+ *     refused if ANY address is not public (addresses.ts); the connection then goes to the
  *     address that was checked, pinned through the request's `lookup`, so a DNS
  *     answer that changes between the check and the connect (rebinding) is not
  *     used;
  *   - redirects are followed by hand (at most 5), each hop checked the same way;
- *   - 10 s for the whole fetch, 1 MB of body (decompressed), and only HTML, plain
- *     text and JSON.
+ *     the caller's headers (a search provider's key) are dropped once a redirect
+ *     leaves the origin;
+ *   - 10 s for the whole fetch, name resolution included, 1 MB of body
+ *     (decompressed; the decompressor is destroyed when the body is cut or the
+ *     fetch fails), and only HTML, plain text and JSON.
  */
-import dns from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
+import { pipeline, type Transform } from "node:stream";
 import zlib from "node:zlib";
-import { isLoopback, isPublicAddress } from "./addresses";
+import { isLoopback, isPublicAddress, isRefusedName } from "./addresses";
+import { resolveHost } from "./dns";
 
 export const FETCH_MAX_BYTES = 1_000_000;
 export const FETCH_TIMEOUT_MS = 10_000;
 export const FETCH_MAX_REDIRECTS = 5;
 
 export type FetchErrorCode =
-  "bad_url" | "refused_address" | "too_many_redirects" | "bad_type" | "http" | "network";
+  | "bad_url"
+  | "refused_address"
+  | "refused_port"
+  | "too_many_redirects"
+  | "bad_type"
+  | "http"
+  | "network"
+  | "unreadable";
 
 /** A fetch that didn't happen or didn't give a usable page; the message is safe to show the model. */
 export class FetchError extends Error {
@@ -47,10 +59,12 @@ export interface SafeFetchOptions {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
-  /** Resolves a host name to all its addresses (default dns.lookup, all: true); tests pass their own. */
+  /** Resolves a host name to all its addresses (default resolveHost, through c-ares); tests pass their own. */
   resolve?: (host: string) => Promise<Resolved[]>;
   /** Also allow these (beyond public addresses): for the search provider's configured address only. */
   allowAddress?: (ip: string) => boolean;
+  /** Also allow this URL's port (beyond 80 and 443): for the search provider's configured URL only. */
+  allowPort?: (url: URL) => boolean;
   maxBytes?: number;
   timeoutMs?: number;
   /** Content types accepted (default HTML, text, JSON). */
@@ -67,31 +81,31 @@ export interface FetchedPage {
   truncated: boolean;
 }
 
-const systemResolve = async (host: string): Promise<Resolved[]> =>
-  (await dns.promises.lookup(host, { all: true, verbatim: true })).map((a) => ({
-    address: a.address,
-    family: a.family,
-  }));
-
 export const readableType = (contentType: string) =>
   /^(text\/html|application\/xhtml\+xml|text\/plain|application\/json|[a-z]+\/[a-z0-9.+-]*\+json)$/.test(
     contentType,
   );
 
 /** Checks the URL and its host's addresses; resolves with the address to connect to. */
-async function checkTarget(url: URL, o: SafeFetchOptions): Promise<Resolved> {
+async function checkTarget(url: URL, o: SafeFetchOptions, signal: AbortSignal): Promise<Resolved> {
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw new FetchError("bad_url", `only http and https URLs can be read, not ${url.protocol}`);
   if (url.username || url.password)
     throw new FetchError("bad_url", "URLs with a user name or password are refused");
-  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  if (port !== 80 && port !== 443 && !(o.allowPort?.(url) ?? false))
+    throw new FetchError("refused_port", `only ports 80 and 443 can be read, not ${port}`);
+  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const literal = isIP(host);
   let addresses: Resolved[];
   if (literal) addresses = [{ address: host, family: literal }];
   else {
+    if (isRefusedName(host))
+      throw new FetchError("refused_address", `${host} names a private or metadata host; refused`);
     try {
-      addresses = await (o.resolve ?? systemResolve)(host);
-    } catch {
+      addresses = await abortable(o.resolve ? o.resolve(host) : resolveHost(host, { signal }), signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
       throw new FetchError("network", `the host ${host} could not be resolved`);
     }
   }
@@ -102,6 +116,16 @@ async function checkTarget(url: URL, o: SafeFetchOptions): Promise<Resolved> {
   return addresses[0];
 }
 
+/** `work`, or the signal's reason as soon as it aborts (a resolver passed by a test may never answer). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /** A lookup that answers every query with the checked address (no second DNS query: no rebinding). */
 const pinned =
   (to: Resolved): LookupFunction =>
@@ -110,7 +134,10 @@ const pinned =
     else callback(null, to.address, to.family);
   };
 
-function decoder(encoding: string | undefined): NodeJS.ReadWriteStream | undefined {
+const timedOut = (o: SafeFetchOptions) =>
+  new FetchError("network", `the page took longer than ${(o.timeoutMs ?? FETCH_TIMEOUT_MS) / 1000} s`);
+
+function decoder(encoding: string | undefined): Transform | undefined {
   switch ((encoding ?? "identity").toLowerCase()) {
     case "gzip":
     case "x-gzip":
@@ -144,6 +171,8 @@ async function requestOnce(
   const maxBytes = o.maxBytes ?? FETCH_MAX_BYTES;
   const accept = o.accept ?? readableType;
   return new Promise((resolve, reject) => {
+    // Set once the body is being read: an error or abort from then on also ends the body's streams.
+    let bodyFailed: ((e: Error) => void) | undefined;
     const request = (url.protocol === "https:" ? https : http).request(
       url,
       {
@@ -176,17 +205,24 @@ async function requestOnce(
               `only HTML, text and JSON can be read, not ${contentType || "unknown"}`,
             ),
           );
-        let stream: NodeJS.ReadableStream = response;
+        let d: Transform | undefined;
         try {
-          const d = decoder(response.headers["content-encoding"]);
-          if (d) stream = response.pipe(d);
+          d = decoder(response.headers["content-encoding"]);
         } catch (e) {
           return fail(e as FetchError);
         }
         const chunks: Buffer[] = [];
         let size = 0;
-        let truncated = false;
-        const done = () =>
+        let settled = false;
+        // Ends the response and the decompressor: a cut-off body leaves no inflating behind (a zip bomb's
+        // buffered input would otherwise go on expanding after the page was returned).
+        const stop = () => {
+          d?.destroy();
+          response.destroy();
+        };
+        const done = (truncated: boolean) => {
+          if (settled) return;
+          settled = true;
           resolve({
             url: url.href,
             status,
@@ -194,40 +230,43 @@ async function requestOnce(
             text: new TextDecoder(charsetOf(contentTypeHeader)).decode(Buffer.concat(chunks)),
             truncated,
           });
+        };
+        const failed = (e: Error) => {
+          if (settled) return;
+          settled = true;
+          stop();
+          reject(
+            signal.aborted
+              ? timedOut(o)
+              : new FetchError("network", `reading the page failed (${e.message})`),
+          );
+        };
+        // pipeline destroys both streams when either fails or the response closes early (an abort).
+        const stream = d ? pipeline(response, d, (e: Error | null) => e && failed(e)) : response;
+        if (!d) response.on("error", failed);
+        bodyFailed = failed;
         stream.on("data", (chunk: Buffer) => {
-          if (truncated) return;
+          if (settled) return;
           const room = maxBytes - size;
-          if (chunk.length >= room) {
+          if (chunk.length > room) {
             chunks.push(chunk.subarray(0, room));
             size = maxBytes;
-            truncated = true;
-            response.destroy();
-            done();
+            stop();
+            done(true);
             return;
           }
           chunks.push(chunk);
           size += chunk.length;
         });
-        stream.on("end", () => !truncated && done());
-        stream.on(
-          "error",
-          (e) => !truncated && reject(new FetchError("network", `reading the page failed (${e.message})`)),
-        );
-        response.on(
-          "error",
-          (e) => !truncated && reject(new FetchError("network", `reading the page failed (${e.message})`)),
-        );
+        stream.on("end", () => done(false));
       },
     );
     request.on("error", (e) =>
-      reject(
-        signal.aborted
-          ? new FetchError(
-              "network",
-              `the page took longer than ${(o.timeoutMs ?? FETCH_TIMEOUT_MS) / 1000} s`,
-            )
-          : new FetchError("network", `the connection failed (${e.message})`),
-      ),
+      bodyFailed
+        ? bodyFailed(e)
+        : reject(
+            signal.aborted ? timedOut(o) : new FetchError("network", `the connection failed (${e.message})`),
+          ),
     );
     request.end(o.body);
   });
@@ -241,11 +280,7 @@ export async function safeFetch(rawUrl: string, o: SafeFetchOptions = {}): Promi
     return await fetchHops(rawUrl, o, signal);
   } catch (error) {
     if (error instanceof FetchError) throw error;
-    if (timeout.aborted)
-      throw new FetchError(
-        "network",
-        `the page took longer than ${(o.timeoutMs ?? FETCH_TIMEOUT_MS) / 1000} s`,
-      );
+    if (timeout.aborted) throw timedOut(o);
     throw error; // the caller's own abort (stopping)
   }
 }
@@ -259,19 +294,27 @@ async function fetchHops(rawUrl: string, o: SafeFetchOptions, signal: AbortSigna
   }
   let options = o;
   for (let hop = 0; ; hop++) {
-    const to = await checkTarget(url, options);
+    const to = await checkTarget(url, options, signal);
     signal.throwIfAborted();
     const result = await requestOnce(url, to, options, signal);
     if (!("redirect" in result)) return result;
     if (hop >= FETCH_MAX_REDIRECTS)
       throw new FetchError("too_many_redirects", "the page redirects too many times");
+    let next: URL;
     try {
-      url = new URL(result.redirect, url);
+      next = new URL(result.redirect, url);
     } catch {
       throw new FetchError("bad_url", "the page redirects to an invalid URL");
     }
-    // A redirect is a new request: GET, no body (as browsers do for 301/302/303).
-    options = { ...options, method: "GET", body: undefined };
+    // A redirect is a new request: GET, no body (as browsers do for 301/302/303). The caller's headers are
+    // meant for the origin it asked (a search provider's key): they never follow the page elsewhere.
+    options = {
+      ...options,
+      method: "GET",
+      body: undefined,
+      headers: next.origin === url.origin ? options.headers : undefined,
+    };
+    url = next;
   }
 }
 

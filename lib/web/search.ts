@@ -1,8 +1,10 @@
 /**
  * Web search through the provider the server is configured with
  * (SEARCH_PROVIDER: brave, tavily or searxng; SEARCH_API_KEY, SEARCH_URL).
- * Requests go through safeFetch (caps, redirects checked); the provider's own
- * address may be loopback only with SEARCH_ALLOW_LOOPBACK, a setting for tests.
+ * Requests go through safeFetch (caps, redirects checked, the key dropped on a
+ * redirect to another origin); the provider's own address may be loopback only
+ * with SEARCH_ALLOW_LOOPBACK, a setting for tests, and its configured URL may
+ * use any port (pages are read on 80 and 443 only).
  */
 import { config } from "@/lib/config";
 import { FetchError, loopbackOnly, safeFetch } from "./safe-fetch";
@@ -62,10 +64,13 @@ export async function webSearch(
   query: string,
   signal?: AbortSignal,
 ): Promise<SearchResult[]> {
-  const base = (s.baseUrl ?? (s.provider === "searxng" ? "" : DEFAULT_BASE[s.provider])).replace(/\/+$/, "");
+  let base = s.baseUrl ?? (s.provider === "searxng" ? "" : DEFAULT_BASE[s.provider]);
+  while (base.endsWith("/")) base = base.slice(0, -1); // a loop, not /\/+$/: that regex is quadratic on "/"s
+  const origin = URL.canParse(base) ? new URL(base).origin : undefined;
   const common = {
     signal,
     allowAddress: s.allowLoopback ? loopbackOnly : undefined,
+    allowPort: (url: URL) => url.origin === origin,
     accept: (t: string) => t === "application/json",
   };
   const parse = (text: string) => {

@@ -1,0 +1,38 @@
+/**
+ * The thread that turns HTML into text (lib/web/html-text.ts starts it). Plain
+ * JavaScript so it loads the same under node, tsx and vitest, with no loader.
+ *
+ * For each page it posts two messages: first the body's text (scripts and
+ * styles removed), then Readability's article, when it finds one. linkedom's
+ * parser and Readability are both super-linear on some pages (1,000 nested
+ * <div>s: 10 s), so the main thread may terminate this thread at its deadline;
+ * the first message then still gives it something to read.
+ */
+import { parentPort } from "node:worker_threads";
+import { Readability } from "@mozilla/readability";
+import { parseHTML } from "linkedom";
+
+parentPort.on("message", (html) => {
+  try {
+    const { document } = parseHTML(html);
+    const title = document.title?.trim() ?? "";
+    for (const el of document.querySelectorAll("script, style, noscript, template")) el.remove();
+    const body = document.body?.textContent ?? document.documentElement?.textContent ?? "";
+    parentPort.postMessage({ kind: "body", title, text: body });
+    let article;
+    try {
+      article = new Readability(document).parse();
+    } catch {
+      // Readability gives up on some documents: the body's text is still worth reading.
+    }
+    if (article?.textContent?.trim())
+      parentPort.postMessage({
+        kind: "article",
+        title: article.title?.trim() || title,
+        text: article.textContent,
+      });
+    else parentPort.postMessage({ kind: "done" });
+  } catch (error) {
+    parentPort.postMessage({ kind: "error", message: String(error?.message ?? error) });
+  }
+});
