@@ -145,6 +145,13 @@ const schema = z.object({
    */
   AGENT_FLOOD_PAUSE_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /**
+   * Per sender and conversation, for what asks for no answer (read receipts, profiles, group updates): a
+   * larger bucket than for texts, since apps send these on their own (workers/agents/inbox.ts). Over it,
+   * reading pauses as for texts, and nothing is dropped.
+   */
+  AGENT_SENDER_CONTEXT_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
+  AGENT_SENDER_CONTEXT_REFILL_MS: z.coerce.number().int().min(10).max(3_600_000).default(250),
+  /**
    * Times a message may be taken for answering when the runs before never finished it (a crash, a hang
    * the watchdog ended, a stop mid-answer); then it is given up and the conversation told once.
    */

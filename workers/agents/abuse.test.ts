@@ -2,14 +2,16 @@
  * The abuse limits of a running agent, against the real parts (PostgreSQL, the
  * local XMTP node, real clients) and the scripted model server: the /invite
  * cap, what one model call may cost, a flood from one sender (reading paused,
- * then caught up, the gap's other messages replayed), and the catch-up after a
- * burst of reactions.
+ * then caught up, the gap's other messages replayed), a flood of read
+ * receipts (reading paused too), and the catch-up after a burst of reactions.
  */
 // Before anything reads the configuration (lib/config caches it on first use).
 process.env.AGENT_EXTRA_CONVERSATIONS_MAX = "1";
 process.env.AGENT_SENDER_BURST = "5";
 process.env.AGENT_SENDER_REFILL_MS = "1000";
 process.env.AGENT_QUEUE_MAX = "50";
+process.env.AGENT_SENDER_CONTEXT_BURST = "20";
+process.env.AGENT_SENDER_CONTEXT_REFILL_MS = "1000";
 const PAUSE_MS = 4_000;
 process.env.AGENT_FLOOD_PAUSE_MS = String(PAUSE_MS);
 
@@ -128,6 +130,35 @@ describe("abuse limits", () => {
       "the ten handled",
       async () => (await floodInLedger("again ", ["answered", "dropped"])) === 10,
     );
+  });
+
+  it("a flood of read receipts from one member pauses the agent's reading too; other agents are answered meanwhile", async () => {
+    const bystander = await launchAndJoin(tmp.dir, "Bystander", "Waits.");
+    const flooderInbox = flooder.client.inboxId;
+    const pauses: WorkerEventMap["agent:reading_paused"][] = [];
+    run.worker!.events.on("agent:reading_paused", (p) => pauses.push(p));
+    const notices = async () => (await texts(a.group)).filter((m) => m.text === RATE_NOTICE).length;
+    const noticesBefore = await notices();
+    // Receipts cost the worker's thread as much as texts when read live, but ask for no answer.
+    const receipts = 200;
+    let sent = 0;
+    const flooding = (async () => {
+      for (; sent < receipts; sent++) await floodGroup.sendReadReceipt({ idempotencyKey: `receipt ${sent}` });
+    })();
+    await waitFor("reading paused for the receipts", () => pauses.length > 0, 30_000);
+    // Another agent of the same worker answers while the flood goes on.
+    expect(await ask(bystander.group, bystander.agentInbox, "still with me?")).toEqual([
+      "echo: still with me?",
+    ]);
+    expect(sent).toBeLessThan(receipts);
+    await flooding;
+    for (const p of pauses)
+      expect(p).toMatchObject({ agentId: a.agentId, identityId: a.identityId, sender: flooderInbox });
+    // Paused, not read live: a pause at most every 20 receipts (the context burst), far fewer in practice.
+    expect(pauses.length).toBeLessThanOrEqual(receipts / 20);
+    // The flooded conversation is answered again once the flood is over, and a receipt got no notice.
+    expect(await ask(a.group, a.agentInbox, "and now?", 1, 30_000)).toEqual(["echo: and now?"]);
+    expect(await notices()).toBe(noticesBefore);
   });
 
   it("an answer that failed is retried by a later catch-up pass, and counted", async () => {

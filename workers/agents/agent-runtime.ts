@@ -149,7 +149,13 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   const inbox = new MessageInbox({
     identityId: identity.id,
     agentId: agent.id,
-    limits: { burst: c.AGENT_SENDER_BURST, refillMs: c.AGENT_SENDER_REFILL_MS, queueMax: c.AGENT_QUEUE_MAX },
+    limits: {
+      burst: c.AGENT_SENDER_BURST,
+      refillMs: c.AGENT_SENDER_REFILL_MS,
+      queueMax: c.AGENT_QUEUE_MAX,
+      contextBurst: c.AGENT_SENDER_CONTEXT_BURST,
+      contextRefillMs: c.AGENT_SENDER_CONTEXT_REFILL_MS,
+    },
     enqueue,
     answer,
     say: (text) => group.sendText(text),
@@ -219,11 +225,15 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     disableSync: true,
     onValue: (m) => {
       void noteContext(m);
-      // Texts, replies and reactions (poll votes) go through the flood limits; the rest is context only.
-      // The SDK's stream costs the main thread about a millisecond per message (it reads each one back
-      // synchronously), so a sender over their rate makes the runtime stop reading live for a while and
-      // catch up in pages (async) instead: a flood at one agent doesn't slow the answers of all the others.
-      if (needsHandling(m, group.id, client.inboxId) && inbox.offer(m) === "over-rate") {
+      // Texts, replies and reactions (poll votes) go through the flood limits; the rest (receipts, profiles)
+      // through the context bucket. The SDK's stream costs the main thread about a millisecond per message
+      // of any kind (it reads each one back synchronously), so a sender over their rate makes the runtime
+      // stop reading live for a while and catch up in pages (async) instead: a flood at one agent doesn't
+      // slow the answers of all the others.
+      const overRate = needsHandling(m, group.id, client.inboxId)
+        ? inbox.offer(m) === "over-rate"
+        : m.senderInboxId !== client.inboxId && !inbox.countContext(m);
+      if (overRate) {
         // The sync before reopening takes in what came meanwhile off the main thread; the catch-up reads it.
         if (stream?.pause(c.AGENT_FLOOD_PAUSE_MS, () => group.sync())) {
           log.warn({ sender: m.senderInboxId, ms: c.AGENT_FLOOD_PAUSE_MS }, "flooded: reading paused");

@@ -4,7 +4,22 @@
  *   per sender   a token bucket: `burst` messages at once, then one more every
  *                `refillMs`; beyond it a message is dropped;
  *   per queue    at most `queueMax` messages wait to be answered; beyond it
- *                new ones are dropped.
+ *                new ones are dropped;
+ *   per sender,  a second, larger token bucket for what the stream reads that
+ *   context      asks for no answer: read receipts, profiles, group updates.
+ *
+ * The SDK's stream costs the worker's main thread about a millisecond per
+ * message of any kind (it reads each one back synchronously), so a flood of
+ * read receipts read live is as bad as a flood of texts: a sender over either
+ * bucket makes the runtime pause its reading (agent-runtime.ts). The context
+ * bucket is separate and larger because real apps send these on their own: a
+ * member's app sends a receipt whenever it shows new messages, and a profile
+ * snapshot comes with every join, so someone reading a busy conversation
+ * sends dozens without typing anything; sharing the text bucket would drop
+ * their next question. Nothing is dropped for the context bucket (no ledger
+ * row, no notice: a receipt is no message to answer, and a notice to a
+ * stranger's flood would be an amplifier); the pause's replay still reads
+ * profiles and group updates (catch-up.ts, missedContext).
  *
  * A dropped message is recorded in the ledger as `dropped` (in batches: a
  * flood costs one INSERT per batch, not one per message), so no later catch-up
@@ -25,6 +40,9 @@ export interface FloodLimits {
   burst: number;
   refillMs: number;
   queueMax: number;
+  /** The context bucket (messages that ask for no answer): `contextBurst` at once, one more every `contextRefillMs`. */
+  contextBurst: number;
+  contextRefillMs: number;
 }
 
 export const RATE_NOTICE =
@@ -88,6 +106,7 @@ async function wouldAnswer(agentId: string, sender: string): Promise<boolean> {
 /** The flood limits of one runtime; see the module comment. */
 export class MessageInbox {
   readonly #limiter: SenderRateLimiter;
+  readonly #contextLimiter: SenderRateLimiter;
   readonly #noticed = new Set<string>();
   #waiting = 0;
   #busyNoticed = false;
@@ -97,6 +116,7 @@ export class MessageInbox {
 
   constructor(private readonly o: InboxOptions) {
     this.#limiter = new SenderRateLimiter(o.limits.burst, o.limits.refillMs);
+    this.#contextLimiter = new SenderRateLimiter(o.limits.contextBurst, o.limits.contextRefillMs);
   }
 
   /** Messages waiting to be answered. */
@@ -141,6 +161,14 @@ export class MessageInbox {
       });
     }
     return false;
+  }
+
+  /**
+   * A message from the stream that asks for no answer (a read receipt, a profile, a group update),
+   * counted against its sender's context bucket: false when they are over it (nothing is dropped).
+   */
+  countContext(m: DecodedMessage<unknown>): boolean {
+    return this.#contextLimiter.take(m.senderInboxId).allowed;
   }
 
   #drop(m: DecodedMessage<unknown>): void {
