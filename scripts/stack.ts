@@ -12,6 +12,9 @@
  * exits at once. The worker and the local node are restarted when they die
  * (scripts/supervisor.ts: capped backoff; a part that keeps crashing at
  * start-up is given up on, and then everything stops with a failing code).
+ * A worker that hangs dies too: its event-loop watchdog kills it after
+ * WORKER_WATCHDOG_MS blocked (workers/agents/watchdog.ts; tsx reports the
+ * kill as exit code 137), and it is restarted like any crash.
  * The web app and the embedded database are what users reach: when one dies,
  * the rest is stopped too.
  *
