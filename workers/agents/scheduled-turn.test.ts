@@ -5,7 +5,8 @@
  * task, with its tools, and posts the result in the conversation, once.
  * Hostile rules a member can ask for (ones rrule never returns on, a start in
  * the year 1000, many runs an hour) are refused in the tool's result and the
- * agent goes on answering; a member's reminders end when they leave.
+ * agent goes on answering; a member's reminders end when they leave or may no
+ * longer talk to the agent.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir, waitFor } from "@/test/convos";
@@ -157,21 +158,25 @@ describe("hostile schedules through the model", () => {
     expect(await env.t.db.scheduleFiring.count({ where: { identityId: room.identityId } })).toBe(0);
   });
 
-  it("a member's reminders end when they leave the group; the others' stay", async () => {
+  it("a member's reminders end when they leave the group or may no longer talk to the agent; the others' stay", async () => {
     await poolHasOne();
     const room = await launchAndJoin(tmp.dir, "Keeper", "Keeps reminders.");
     await env.t.db.agent.update({ where: { id: room.agentId }, data: { dmPolicy: "open" } });
     model.setDefault(echoToolResult);
     const bob = await newIdentity(tmp.dir);
     const bobGroup = await joinAs(bob, room.inviteUrl);
+    const carol = await newIdentity(tmp.dir);
+    const carolGroup = await joinAs(carol, room.inviteUrl);
     const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
-    const remindVia = async (group: typeof room.group, text: string) => {
-      model.script({ toolCalls: [{ name: "remind", arguments: { at: inAnHour, text } }] });
+    const inTenMinutes = new Date(Date.now() + 600_000).toISOString();
+    const remindVia = async (group: typeof room.group, text: string, at = inAnHour) => {
+      await group.sync();
+      model.script({ toolCalls: [{ name: "remind", arguments: { at, text } }] });
       const [answer] = await ask(group, room.agentInbox, `remind me: ${text}`);
       expect(answer).toMatch(/^Reminder \[\w+\] set for/);
     };
-    await bobGroup.sync();
     await remindVia(bobGroup, "bob's call");
+    await remindVia(carolGroup, "carol's call", inTenMinutes);
     await remindVia(room.group, "alice's call");
     const rows = await env.t.db.schedule.findMany({
       where: { identityId: room.identityId },
@@ -181,14 +186,39 @@ describe("hostile schedules through the model", () => {
     expect(rows).toEqual([
       { text: "alice's call", createdByInboxId: room.operator.client.inboxId, status: "active" },
       { text: "bob's call", createdByInboxId: bob.client.inboxId, status: "active" },
+      { text: "carol's call", createdByInboxId: carol.client.inboxId, status: "active" },
     ]);
+    const statusOf = async (text: string) =>
+      (await env.t.db.schedule.findFirst({ where: { identityId: room.identityId, text } }))?.status;
+
+    // Bob leaves: the conversation watch cancels his.
     await bobGroup.requestRemoval();
     await waitFor(
       "bob's reminder cancelled",
-      async () =>
-        (await env.t.db.schedule.findFirst({ where: { text: "bob's call" } }))?.status === "cancelled",
+      async () => (await statusOf("bob's call")) === "cancelled",
       30_000,
     );
-    expect((await env.t.db.schedule.findFirst({ where: { text: "alice's call" } }))?.status).toBe("active");
+
+    // Carol may no longer talk to the agent (allowlist only, she is not on it): hers is not posted when due.
+    await env.t.db.agent.update({
+      where: { id: room.agentId },
+      data: { dmPolicy: "allowlist", allowlist: [] },
+    });
+    skewMs += 700_000; // the scheduler's clock passes carol's reminder
+    // Its run is cancelled at firing, not sent (a one-off reminder ends with its run).
+    const carols = await env.t.db.schedule.findFirstOrThrow({
+      where: { identityId: room.identityId, text: "carol's call" },
+    });
+    await waitFor(
+      "carol's run cancelled",
+      async () =>
+        (await env.t.db.scheduleFiring.findFirst({ where: { scheduleId: carols.id } }))?.status ===
+        "cancelled",
+      30_000,
+    );
+    expect(
+      (await texts(room.group)).some((m) => m.text.includes("carol's call") && m.text.startsWith("⏰")),
+    ).toBe(false);
+    expect(await statusOf("alice's call")).toBe("active");
   });
 });
