@@ -56,11 +56,11 @@ export class PgLedger implements HandledMessageLedger {
  * that lost the message meanwhile (a paused worker whose lease was taken over)
  * finds `markSending` refused and drops its answer, so it is not sent twice.
  * A crash between `sending` and the send completing leaves `sending`: the next
- * run's catch-up reopens it (`reopenUnsent`) only when the conversation, synced,
- * shows nothing from the agent after the message (so the answer never reached
- * the network) and the mark is older than a send takes (so no live run is still
- * sending it). Otherwise it stays as it is: a duplicate in a chat is worse than
- * a rare miss.
+ * run reopens it (`reopenUnsent`), before it says anything itself, only when the
+ * conversation, synced, shows no text from the agent after the message (so the
+ * answer never reached the network) and the mark is older than a send takes (so
+ * no live run is still sending it). Otherwise it stays as it is: a duplicate in
+ * a chat is worse than a rare miss.
  *
  * An answer that failed (`failed`: the database or the network gave out) is
  * taken again by a later catch-up pass, at most MAX_ANSWER_RETRIES times

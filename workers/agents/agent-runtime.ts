@@ -21,6 +21,7 @@
  * requests still waiting are refused, then one goodbye line and it leaves.
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
 import { config } from "@/lib/config";
@@ -127,8 +128,6 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   };
   // A failed answer is retried by a catch-up pass a little later (bounded: lib/identities/ledger.ts).
   let retryTimer: NodeJS.Timeout | undefined;
-  /** A catch-up that judges again a `sending` mark that was too young to judge. */
-  let unsentTimer: NodeJS.Timeout | undefined;
   let failures = 0;
   const answer = (m: DecodedMessage<unknown>) =>
     answerMessage(ctx, m).then(
@@ -167,33 +166,35 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   const answerWithinLimits = async (m: DecodedMessage<unknown>) => {
     if (!stopped && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
   };
+  /**
+   * Reopens what dead runs marked as sending but never sent: the messages with no text of ours after them
+   * (only a text can be the answer; a profile or group update of ours says nothing). Queued before the
+   * stream opens, so it runs before this run says anything: a text of ours after the message is a dead
+   * run's answer (published, or left unpublished in the shared database and published by this sync),
+   * never this run's answer to a later message, which the stream replays at once from the dead run's
+   * cursor. A mark too young to judge (its run may still be sending) is waited for, this agent's answers
+   * held back meanwhile; later it would be hidden by this run's own answers, and the question lost.
+   */
+  const reopenUnsentAnswers = async () => {
+    for (let pass = 0; pass < 3 && !stopped; pass++) {
+      await group.sync();
+      const recent = (
+        await group.messages({ limit: UNSENT_WINDOW, direction: Direction.Descending })
+      ).reverse();
+      const lastOwn = recent.findLastIndex(
+        (m) => m.senderInboxId === client.inboxId && m.contentType?.typeId === "text",
+      );
+      const unsent = recent.slice(lastOwn + 1).map((m) => m.id);
+      const reopened = await reopenUnsent(identity.id, unsent, UNSENT_AFTER_MS);
+      if (reopened > 0) log.warn({ reopened }, "answering again what a dead run never sent");
+      const youngMs = await youngestSendingMs(identity.id, unsent);
+      if (youngMs === null || youngMs >= UNSENT_AFTER_MS) return;
+      await sleep(UNSENT_AFTER_MS - youngMs + 100);
+    }
+  };
   /** Answers what is unanswered; `gapSince`: the stream was not reading from then on (see catch-up.ts). */
   const catchUp = async (gapSince?: Date) => {
     await group.sync();
-    // Answers a dead run marked as sending but never sent: nothing of ours after them in the conversation.
-    const recent = (
-      await group.messages({ limit: UNSENT_WINDOW, direction: Direction.Descending })
-    ).reverse();
-    // Only a text of ours can be the answer: a profile or group update of ours says nothing about it.
-    const lastOwn = recent.findLastIndex(
-      (m) => m.senderInboxId === client.inboxId && m.contentType?.typeId === "text",
-    );
-    const unsent = recent.slice(lastOwn + 1).map((m) => m.id);
-    const reopened = await reopenUnsent(identity.id, unsent, UNSENT_AFTER_MS);
-    if (reopened > 0) log.warn({ reopened }, "answering again what a dead run never sent");
-    // A mark too young to judge (a run killed just after it, a moment before this worker took over) is
-    // judged again when old enough: no later pass would otherwise look at it, and the question is lost.
-    const youngMs = await youngestSendingMs(identity.id, unsent);
-    if (youngMs !== null && youngMs < UNSENT_AFTER_MS && !stopped) {
-      clearTimeout(unsentTimer);
-      unsentTimer = setTimeout(
-        () => {
-          unsentTimer = undefined;
-          if (!stopped) void enqueue(catchUp);
-        },
-        UNSENT_AFTER_MS - youngMs + 100,
-      );
-    }
     // Not past the retention horizon: older ledger rows are pruned, so older messages would look unanswered.
     const horizon = new Date(Date.now() - c.RETENTION_DAYS * DAY_MS);
     for (const m of await unansweredMessages(group, identity.id, client.inboxId, horizon, gapSince))
@@ -220,6 +221,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   // Reopened with exponential backoff and jitter when it fails (lib/xmtp/stream.ts). Declared first: a
   // value may arrive before the call returns.
   let stream: ResilientStream | undefined = undefined;
+  void enqueue(reopenUnsentAnswers);
   stream = await startResilientStream<DecodedMessage<unknown>>({
     open: (hooks) => client.conversations.streamAllGroupMessages(hooks),
     disableSync: true,
@@ -296,7 +298,6 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     stopped = true;
     watch.stop();
     clearTimeout(retryTimer);
-    clearTimeout(unsentTimer);
     await Promise.allSettled([stream?.end(), joins?.stop()]);
     await tail;
     await inbox.close();

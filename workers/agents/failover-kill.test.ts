@@ -4,8 +4,9 @@
  * handling the kill lands: right after the send (0, 50, 200, 500 ms), once the
  * dead run took it in the ledger, while the model was still thinking (after the
  * 👀 went out), and between winning the right to send and the answer reaching
- * the network. Two worker processes share one database and one DATA_DIR; each
- * killed one is replaced, so the agent always has somewhere to go.
+ * the network. Each time the member writes again after the kill, before the
+ * next worker takes over. Two worker processes share one database and one
+ * DATA_DIR; each killed one is replaced, so the agent always has somewhere to go.
  */
 import type { ChildProcess } from "node:child_process";
 import type { Group } from "@xmtp/node-sdk";
@@ -196,15 +197,21 @@ describe("a message sent just before a worker is SIGKILLed", () => {
       ledgerListeners.delete(record);
       child.kill("SIGKILL");
       expect(await gone).toBe("SIGKILL");
+      // Someone writes again while nobody runs the agent: the next run's stream replays it at once, and its
+      // answer must not hide that the question before it was never answered.
+      const next = `${question}, again`;
+      await group.sendText(next);
+      asked.push(next);
       start(); // the agent's next home is the other worker; this one keeps two running
-      await waitFor(`an answer to "${question}"`, () => answersTo(question), LEASE_MS + 30_000, 250);
-      expect(await answersTo(question)).toBe(1);
+      for (const q of [question, next])
+        await waitFor(`an answer to "${q}"`, () => answersTo(q), LEASE_MS + 30_000, 250);
+      expect([await answersTo(question), await answersTo(next)]).toEqual([1, 1]);
     }, 90_000);
 
   it("answered every question exactly once", async () => {
     await new Promise((r) => setTimeout(r, 2_000)); // time for a late duplicate to show
     const counts = await Promise.all(asked.map(async (q) => ({ q, n: await answersTo(q) })));
     expect(counts.filter((c) => c.n !== 1)).toEqual([]);
-    expect(counts).toHaveLength(KILL_POINTS.length);
+    expect(counts).toHaveLength(KILL_POINTS.length * 2);
   });
 });
