@@ -12,9 +12,11 @@ import {
   cancelSchedulesOfMembers,
   createReminder,
   createSchedule,
+  creatorOfTurn,
   describeSchedules,
   MAX_ACTIVE_PER_CONVERSATION,
   ScheduleError,
+  scheduledTurnKey,
 } from "./mutations";
 import { formatLocal } from "./wall-clock";
 
@@ -342,6 +344,12 @@ describe("hostile schedules", () => {
     );
     const alice = await remind(s, "alice");
     const bobElsewhere = await remind(elsewhere, "bob");
+    // What a turn of bob's daily schedule sets up is bob's too; a member's message is theirs.
+    const turn = { id: scheduledTurnKey({ scheduleId: bobDaily.id, dueAt: now }), senderInboxId: "" };
+    expect(await db.$transaction((tx) => creatorOfTurn(tx, turn))).toBe("bob");
+    expect(await db.$transaction((tx) => creatorOfTurn(tx, { id: "m1", senderInboxId: "carol" }))).toBe(
+      "carol",
+    );
     expect(await cancelSchedulesOfMembers("conv-leave", ["bob"])).toBe(2);
     const status = async (id: string) => (await db.schedule.findUniqueOrThrow({ where: { id } })).status;
     expect(await status(bob.id)).toBe("cancelled");
