@@ -17,6 +17,7 @@ const ZEROS_GZIPPED = zlib.gzipSync(Buffer.alloc(50_000_000)); // 50 MB of zeros
 let a: http.Server;
 let b: http.Server;
 let silentDns: dgram.Socket;
+let dnsServer: dgram.Socket;
 const url = (s: http.Server, path: string) => `http://127.0.0.1:${(s.address() as AddressInfo).port}${path}`;
 
 function serve(name: "a" | "b") {
@@ -49,16 +50,35 @@ beforeAll(async () => {
   b = serve("b");
   await Promise.all([a, b].map((s) => new Promise<void>((r) => s.listen(0, "127.0.0.1", r))));
   silentDns = dgram.createSocket("udp4"); // takes queries, never answers
-  await new Promise<void>((r) => silentDns.bind(0, "127.0.0.1", r));
+  dnsServer = dgram.createSocket("udp4");
+  dnsServer.on("message", (query, from) => dnsServer.send(answer(query), from.port, from.address));
+  await Promise.all([silentDns, dnsServer].map((d) => new Promise<void>((r) => d.bind(0, "127.0.0.1", r))));
 });
 
 afterAll(async () => {
   silentDns.close();
+  dnsServer.close();
   for (const s of [a, b]) {
     s.closeAllConnections();
     await new Promise((r) => s.close(r));
   }
 });
+
+/** A DNS answer to `query`: every A question is 127.0.0.1; other types have no record. */
+function answer(query: Buffer): Buffer {
+  let end = 12;
+  while (query[end] !== 0) end += query[end] + 1; // the question's name, label by label
+  end += 5; // its terminating zero, type and class
+  const isA = query.readUInt16BE(end - 4) === 1;
+  const header = Buffer.alloc(12);
+  query.copy(header, 0, 0, 2); // the id
+  header.writeUInt16BE(0x8180, 2); // a response, recursion desired and available, no error
+  header.writeUInt16BE(1, 4);
+  header.writeUInt16BE(isA ? 1 : 0, 6);
+  // The answer: a pointer to the question's name, A, IN, 60 s, 4 bytes of address.
+  const record = Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1]);
+  return Buffer.concat([header, query.subarray(12, end), ...(isA ? [record] : [])]);
+}
 
 const loop = { allowAddress: (ip: string) => ip === "127.0.0.1", allowPort: () => true };
 const refusal = (p: Promise<unknown>) =>
@@ -114,7 +134,7 @@ describe("safeFetch's limits", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  it("resolves through c-ares, which a silent DNS server can't hold past the fetch's abort", async () => {
+  it("resolves through c-ares (a loopback DNS server answers), and a silent server can't hold it past the abort", async () => {
     const server = `127.0.0.1:${silentDns.address().port}`;
     const started = Date.now();
     const outcome = await within(
@@ -126,6 +146,10 @@ describe("safeFetch's limits", () => {
     );
     expect(outcome).toBe("TimeoutError");
     expect(Date.now() - started).toBeLessThan(2_000);
+    const answering = [`127.0.0.1:${dnsServer.address().port}`];
+    expect(await resolveHost("page.example", { servers: answering })).toEqual([
+      { address: "127.0.0.1", family: 4 },
+    ]);
     expect(await resolveHost("localhost")).toEqual([
       { address: "127.0.0.1", family: 4 },
       { address: "::1", family: 6 },

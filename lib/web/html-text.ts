@@ -25,9 +25,9 @@ const HTML_IDLE_MS = 30_000;
 /** Heap of one parsing thread; beyond it the thread dies and the page is refused as too large. */
 const HTML_HEAP_MB = 512;
 
-// Computed, not `new URL("./…", import.meta.url)`, which bundlers rewrite: the web app bundles this module (it
-// lists the tools) but never starts a thread.
-const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "html-worker.mjs");
+// Computed when a thread starts, not at import, and not `new URL("./…", import.meta.url)`, which bundlers rewrite:
+// the web app bundles this module (it lists the tools) but never starts a thread.
+const entry = () => path.join(path.dirname(fileURLToPath(import.meta.url)), "html-worker.mjs");
 
 export interface PageText {
   title: string;
@@ -64,7 +64,7 @@ class ParseThread {
     private readonly gone: (t: ParseThread) => void,
   ) {
     // execArgv: [] — the entry is plain JavaScript, so the thread needs no loader (tsx, vitest) of its parent.
-    this.worker = new Worker(ENTRY, {
+    this.worker = new Worker(entry(), {
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: HTML_HEAP_MB },
     });
