@@ -2,12 +2,13 @@
  * A fetched page as text a model can read: HTML through Mozilla's Readability
  * (Firefox's reader view) over linkedom's DOM, in a worker thread under a
  * deadline (html-text.ts), falling back to the body's text; JSON re-indented
- * within caps, without parsing (json-text.ts); plain text as it is. Whitespace collapsed,
- * length capped.
+ * within caps, without parsing (json-text.ts); plain text as it is.
+ * Whitespace collapsed, length capped.
  *
- * Everything here that runs on the caller's thread is linear in the page's
- * size: a page is at most 1 MB, and the old whitespace regex
- * (`/\s*\n\s*\/g`) took 2.5 s on 64,000 "\r" and would have taken minutes on 1 MB.
+ * What runs on the caller's thread is linear in the page's size and stops
+ * once the text to read is written: a page is at most 1 MB, and the old
+ * whitespace regex (`/\s*\n\s*\/g`) took 2.5 s on 64,000 "\r" and would
+ * have taken minutes on 1 MB.
  */
 import { htmlText, HTML_TIMEOUT_MS } from "./html-text";
 import { jsonText } from "./json-text";
@@ -57,7 +58,10 @@ export function tidy(text: string, maxChars = Infinity): string {
   return out.trim();
 }
 
-/** The page's title (when it has one) and readable text, at most READABLE_MAX_CHARS. */
+/**
+ * The page's title (when it has one) and readable text, at most READABLE_MAX_CHARS; rejects with
+ * FetchError "unreadable" when an HTML page yields nothing within its parsing deadline.
+ */
 export async function readableText(
   page: Pick<FetchedPage, "contentType" | "text" | "truncated">,
   options: { htmlTimeoutMs?: number } = {},
