@@ -59,7 +59,7 @@ export const fetchUrlTool = defineTool({
   async run({ url }, ctx) {
     if (!ctx.links.allows(url)) throw new ToolError(UNKNOWN_LINK);
     const page = await asToolError(safeFetch(url));
-    const { title, text } = await readableText(page);
+    const { title, text } = await asToolError(readableText(page));
     return `${title ? `${title}\n` : ""}${page.url}\n\n${text || "(the page has no readable text)"}`;
   },
 });
