@@ -1,10 +1,10 @@
 /**
  * The flooder of bench/flood.ts, in a process of its own (so its work doesn't
- * count against the worker's): `tsx bench/flood-sender.ts <nodeUrl> <invite> <count> <dir>`.
+ * count against the worker's): `tsx bench/flood-sender.ts <nodeUrl> <invite> <count> <dir> [texts|receipts]`.
  * Joins the conversation, prints "joined", waits for "go" on stdin, then sends
- * `count` messages as fast as the node takes them (prepared locally, published
- * in batches of 500) and prints "published <seconds>"; on "count", prints
- * what the agent said back: "answers <n> notices <n>".
+ * `count` texts or read receipts as fast as the node takes them (prepared
+ * locally, published in batches of 500) and prints "published <seconds>"; on
+ * "count", prints what the agent said back: "answers <n> notices <n>".
  */
 import readline from "node:readline";
 import { join } from "../lib/convos/index.ts";
@@ -12,7 +12,7 @@ import { BUSY_NOTICE, RATE_NOTICE } from "../workers/agents/inbox.ts";
 import { newIdentity } from "../test/convos.ts";
 import { pointLocalEnvAt } from "../lib/xmtp/index.ts";
 
-const [nodeUrl, invite, count, dir] = process.argv.slice(2);
+const [nodeUrl, invite, count, dir, kind = "texts"] = process.argv.slice(2);
 pointLocalEnvAt(nodeUrl);
 const flooder = await newIdentity(dir);
 const joined = await join(invite, {
@@ -29,7 +29,9 @@ const command = (word: string) => new Promise<void>((r) => lines.on("line", (l) 
 await command("go");
 const started = performance.now();
 for (let i = 0; i < Number(count); i++) {
-  await group.sendText(`flood ${i}`, { optimistic: true });
+  // Each receipt its own key: the default (a timestamp) would make receipts prepared in one millisecond one.
+  if (kind === "receipts") await group.sendReadReceipt({ optimistic: true, idempotencyKey: `receipt ${i}` });
+  else await group.sendText(`flood ${i}`, { optimistic: true });
   if (i % 500 === 499) await group.publishMessages();
 }
 await group.publishMessages();
