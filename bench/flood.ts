@@ -28,6 +28,7 @@
  * CPU that nothing else wants).
  */
 import { spawn } from "node:child_process";
+import { performance } from "node:perf_hooks";
 import readline from "node:readline";
 import { db, finish, latencyMeter, mb, nodeUrl, senderDir, sleep, startLiveAgents } from "./live-agents.ts";
 
