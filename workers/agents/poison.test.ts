@@ -9,10 +9,9 @@
  * message normally. A tool that merely fails is no crash: the model reads its
  * error and the answer finishes at the first take.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatMessage } from "@/lib/llm";
 import { tempDir, waitFor } from "@/test/convos";
@@ -22,6 +21,7 @@ import {
   type ScriptedModelServer,
 } from "@/test/scripted-model-server";
 import { ask, launchAndJoin, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "../../test/worker";
+import { exited, killIfRunning, spawnWorkerProcess } from "../../test/worker-process";
 import { texts } from "../../test/xmtp-clients";
 import { gaveUpText } from "./answer";
 
@@ -56,7 +56,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  children.forEach(killIfRunning);
   for (const res of held) res.destroy();
   await new Promise<void>((resolve) => search.close(() => resolve()));
   await model.close();
@@ -65,18 +65,12 @@ afterAll(async () => {
 });
 
 function spawnWorker(id: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "main.ts")], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
+  const child = spawnWorkerProcess({
+    id,
+    databaseUrl: env.t.url,
+    dataDir: env.dataDir,
+    masterKey: TEST_MASTER_KEY,
     env: {
-      ...process.env,
-      DATABASE_URL: env.t.url,
-      DATA_DIR: env.dataDir,
-      MASTER_KEY: TEST_MASTER_KEY,
-      WORKER_ID: id,
-      WORKER_LEASE_MS: "3000",
-      WORKER_HEARTBEAT_MS: "500",
-      WORKER_POLL_MS: "500",
-      LOG_LEVEL: "warn",
       LLM_BASE_URL: model.baseURL,
       LLM_API_KEY: "test",
       SEARCH_PROVIDER: "searxng",
@@ -84,14 +78,10 @@ function spawnWorker(id: string): ChildProcess {
       SEARCH_ALLOW_LOOPBACK: "1",
       AGENT_ANSWER_ATTEMPTS: String(ATTEMPTS),
     },
-    stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(child);
   return child;
 }
-
-const exited = (c: ChildProcess) =>
-  new Promise<number | string>((resolve) => c.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
 
 describe("a poison message", () => {
   it(`a tool call that takes the worker down is tried ${ATTEMPTS} times, then given up once with a notice`, async () => {

@@ -4,8 +4,7 @@
  * with reminders pending, the next worker to take the agent over posts each
  * of them once; stopping the agent cancels what is left.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@/test/convos";
 import { tempDir } from "@/test/convos";
@@ -18,6 +17,7 @@ import {
   workerTestEnv,
   type WorkerTestEnv,
 } from "../../test/worker";
+import { exited, killIfRunning, spawnWorkerProcess } from "../../test/worker-process";
 import { texts } from "../../test/xmtp-clients";
 import { startWorker, type RunningWorker } from "./worker";
 
@@ -29,34 +29,22 @@ beforeAll(async () => {
   env = await workerTestEnv(1);
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  children.forEach(killIfRunning);
   await rescuer?.stop();
   await env.cleanup();
   tmp.remove();
 });
 
 function spawnWorker(id: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "main.ts")], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
-    env: {
-      ...process.env,
-      DATABASE_URL: env.t.url,
-      DATA_DIR: env.dataDir,
-      MASTER_KEY: TEST_MASTER_KEY,
-      WORKER_ID: id,
-      WORKER_LEASE_MS: "3000",
-      WORKER_HEARTBEAT_MS: "500",
-      WORKER_POLL_MS: "500",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
+  const child = spawnWorkerProcess({
+    id,
+    databaseUrl: env.t.url,
+    dataDir: env.dataDir,
+    masterKey: TEST_MASTER_KEY,
   });
   children.push(child);
   return child;
 }
-
-const exited = (c: ChildProcess) =>
-  new Promise<number | string>((resolve) => c.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
 
 describe("reminders in a live conversation", () => {
   it("after SIGKILL with reminders pending, the next worker posts each of them once", async () => {
