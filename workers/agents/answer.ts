@@ -31,7 +31,7 @@ import { agentState, hears, recordTraffic, requestPairing, type AgentState } fro
 import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
 import { TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
 import { answerInput } from "./answer-input";
-import { isCommand, runCommand } from "./commands";
+import { isCommand, noOperatorYet, runCommand } from "./commands";
 import type { WorkerContext } from "./context";
 import { isReactionMessage, Reactions } from "./history";
 import type { MemberDirectory } from "./members";
@@ -93,8 +93,11 @@ async function admit(agent: AgentState, sender: string): Promise<Decision> {
   if (agent.dmPolicy !== "pairing") return { kind: "silent" };
   const pairing = await requestPairing(agent.id, sender);
   if (pairing.status === "approved") return { kind: "answer" };
-  if (pairing.status === "new") return { kind: "say", text: pairingText(pairing.code), as: "paired" };
-  return { kind: "silent" };
+  if (pairing.status !== "new") return { kind: "silent" };
+  // Nobody can approve the code until the owner steers the agent: the owner, often the first to speak, reads how.
+  const text =
+    pairingText(pairing.code) + (agent.operators.length === 0 ? `\n${noOperatorYet(agent.id)}` : "");
+  return { kind: "say", text, as: "paired" };
 }
 
 /** Sends 👀 on `m` if `work` takes longer than `afterMs`, and takes it back when it is done. */

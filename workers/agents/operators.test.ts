@@ -156,8 +156,11 @@ describe("an owned agent's first operator", () => {
     expect(greeting).toBe(`Hi, I'm Keeper! Keeps.\n${noOperatorYet(claim.agentId)}`);
     expect(await run.db.identity.count({ where: { agentId: claim.agentId } })).toBe(1);
     // It still answers per its policy: under `pairing` the stranger gets a pairing code.
+    // Nobody can approve it yet, so the reply also says how the owner takes over.
     const [pairing] = await ask(strangerGroup, inbox, "hello?");
-    expect(pairing).toBe(pairingText(/approve ([A-Z0-9]{6})/.exec(pairing)?.[1] ?? ""));
+    expect(pairing).toBe(
+      `${pairingText(/approve ([A-Z0-9]{6})/.exec(pairing)?.[1] ?? "")}\n${noOperatorYet(claim.agentId)}`,
+    );
 
     // The owner's page shows a code (another user's visit makes none); the owner posts it and steers the agent.
     const other = await newOwner("nosy@example.test");
