@@ -22,29 +22,3 @@ export async function activeSchedules(agentId: string): Promise<ScheduleView[]> 
   });
   return rows.map((r) => ({ ...r, rule: r.rule ? ruleText(r.rule) : null }));
 }
-
-/**
- * Whether the member who asked for a schedule may still talk to the agent under its policy (operators always;
- * open; allowlist: on it; pairing: approved; disabled: operators only). A schedule of someone who may not ends.
- */
-export async function creatorMayTalk(
-  agent: { id: string; dmPolicy: string; operators: string[]; allowlist: string[] },
-  inboxId: string,
-): Promise<boolean> {
-  if (agent.operators.includes(inboxId)) return true;
-  switch (agent.dmPolicy) {
-    case "open":
-      return true;
-    case "allowlist":
-      return agent.allowlist.includes(inboxId);
-    case "pairing": {
-      const pairing = await db.pairingRequest.findUnique({
-        where: { agentId_inboxId: { agentId: agent.id, inboxId } },
-        select: { approvedAt: true },
-      });
-      return pairing?.approvedAt != null;
-    }
-    default:
-      return false;
-  }
-}

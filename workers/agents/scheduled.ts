@@ -11,9 +11,8 @@
 import type { Firing } from "@/lib/schedules/firing";
 import { claimFiring, finishFiring } from "@/lib/schedules/firing";
 import { cancelSchedulesOfCreator, scheduledTurnKey } from "@/lib/schedules/mutations";
-import { creatorMayTalk } from "@/lib/schedules/queries";
 import { formatLocal } from "@/lib/schedules/wall-clock";
-import { agentState, recordTraffic, type AgentState } from "@/lib/agents/policy";
+import { agentState, hears, recordTraffic, type AgentState } from "@/lib/agents/policy";
 import { TokenCapReached } from "@/lib/llm/budget";
 import { Direction } from "@/lib/convos";
 import type { AnswerContext } from "./answer";
@@ -55,7 +54,7 @@ async function scheduledTurn(ctx: AnswerContext, f: Firing, agent: AgentState): 
 /** Whether the member who set `f` is still in the conversation and may still talk to the agent. */
 async function creatorStays(ctx: AnswerContext, f: Firing, agent: AgentState): Promise<boolean> {
   if (!f.createdByInboxId) return true; // set outside a conversation
-  if (!(await creatorMayTalk(agent, f.createdByInboxId))) return false;
+  if (!(await hears(agent, f.createdByInboxId))) return false;
   const members = await ctx.group.members();
   return members.some((m) => m.inboxId === f.createdByInboxId);
 }
