@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { GeistSans } from "geist/font/sans";
 import { GeistMono } from "geist/font/mono";
-import { SiteHeader } from "@/app/site-header";
+import { SiteHeader } from "./site-header";
 import { config } from "@/lib/config";
 import "./globals.css";
 

@@ -20,10 +20,10 @@ const [agents, rate, seconds] = [
   Number(process.argv[3] ?? 20),
   Number(process.argv[4] ?? 15),
 ];
-const { offlineResponder } = await import("../workers/agents/responder.ts");
-const { modelResponder } = await import("../workers/agents/model-responder.ts");
-const { createModelClient } = await import("../lib/llm/index.ts");
-const { startScriptedModelServer } = await import("../test/scripted-model-server.ts");
+const { offlineResponder } = await import("@/workers/agents/answer/responder.ts");
+const { modelResponder } = await import("@/workers/agents/answer/model-responder.ts");
+const { createModelClient } = await import("@/lib/llm/index.ts");
+const { startScriptedModelServer } = await import("@/test/scripted-model-server.ts");
 
 const live = await startLiveAgents(agents, offlineResponder);
 const meter = await latencyMeter(live);

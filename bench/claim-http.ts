@@ -22,8 +22,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
-import { readEmbeddedPassword } from "../scripts/embedded-password.ts";
+import { readEmbeddedPassword } from "@/scripts/embedded-password.ts";
 import { percentile } from "./setup.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const N = Number(process.argv[3] ?? 50);
 const base = (process.env.BENCH_URL ?? "http://localhost:3000").replace(/\/+$/, "");
@@ -37,7 +38,7 @@ const secret =
   (JSON.parse(fs.readFileSync(path.join(dataDir, "dev-secrets.json"), "utf8")) as { AUTH_SECRET: string })
     .AUTH_SECRET;
 
-const { db } = await import("../lib/db.ts");
+const { db } = await import("@/lib/db.ts");
 
 /** The launch action's id from the build's server-reference manifest. */
 function launchActionId(): string {
@@ -67,13 +68,13 @@ async function waitForPool(phase: Phase, targetIdle: number): Promise<void> {
       provisioning: number;
     };
     if (phase === "busy" ? counts.idle >= 1 : counts.idle >= targetIdle && counts.provisioning === 0) return;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
 }
 
 const actionId = launchActionId();
-const { getPoolSettings } = await import("../lib/pool/settings.ts");
-const { stopAgent } = await import("../lib/agents/mutations.ts");
+const { getPoolSettings } = await import("@/lib/pool/settings.ts");
+const { stopAgent } = await import("@/lib/agents/mutations.ts");
 const { targetIdle } = await getPoolSettings();
 const run = Date.now().toString(36);
 const userIds: string[] = [];

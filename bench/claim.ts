@@ -15,8 +15,8 @@ if (process.argv[2] === "http") {
 
 const CLAIMS = Number(process.argv[2] ?? 500);
 const database = await benchDatabase();
-const { db } = await import("../lib/db.ts");
-const { claimWarmIdentity } = await import("../lib/agents/claim-warm-identity.ts");
+const { db } = await import("@/lib/db.ts");
+const { claimWarmIdentity } = await import("@/lib/agents/claim-warm-identity.ts");
 
 let n = 0;
 const seed = () =>

@@ -7,10 +7,10 @@
  * "count", prints what the agent said back: "answers <n> notices <n>".
  */
 import readline from "node:readline";
-import { join } from "../lib/convos/index.ts";
-import { BUSY_NOTICE, RATE_NOTICE } from "../workers/agents/inbox.ts";
-import { newIdentity } from "../test/convos.ts";
-import { pointLocalEnvAt } from "../lib/xmtp/index.ts";
+import { join } from "@/lib/convos/index.ts";
+import { BUSY_NOTICE, RATE_NOTICE } from "@/workers/agents/runtime/inbox.ts";
+import { newIdentity } from "@/test/convos.ts";
+import { pointLocalEnvAt } from "@/lib/xmtp/index.ts";
 
 const [nodeUrl, invite, count, dir, kind = "texts"] = process.argv.slice(2);
 pointLocalEnvAt(nodeUrl);

@@ -30,7 +30,8 @@
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import readline from "node:readline";
-import { db, finish, latencyMeter, mb, nodeUrl, senderDir, sleep, startLiveAgents } from "./live-agents.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { db, finish, latencyMeter, mb, nodeUrl, senderDir, startLiveAgents } from "./live-agents.ts";
 
 const [agents, rate, seconds, flood] = [
   Number(process.argv[2] ?? 100),
@@ -40,9 +41,9 @@ const [agents, rate, seconds, flood] = [
 ];
 const receipts = process.argv[6] === "receipts";
 const floodOf = receipts ? "read receipts" : "messages";
-const { modelResponder } = await import("../workers/agents/model-responder.ts");
-const { createModelClient } = await import("../lib/llm/index.ts");
-const { startScriptedModelServer } = await import("../test/scripted-model-server.ts");
+const { modelResponder } = await import("@/workers/agents/answer/model-responder.ts");
+const { createModelClient } = await import("@/lib/llm/index.ts");
+const { startScriptedModelServer } = await import("@/test/scripted-model-server.ts");
 
 const model = await startScriptedModelServer();
 const client = createModelClient({ baseURL: model.baseURL, apiKey: "bench", model: "scripted" });
@@ -51,7 +52,7 @@ const live = await startLiveAgents(agents - 1, modelResponder(client), { nodePro
 // The target: one more agent, whose only member besides the agent is the flooder (its first joiner, so its
 // operator: every message would be answered, the worst case). No client of this process is in that
 // conversation, so the flood costs this process only what it costs the worker.
-const { claimWarmIdentity } = await import("../lib/agents/claim-warm-identity.ts");
+const { claimWarmIdentity } = await import("@/lib/agents/claim-warm-identity.ts");
 await db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: 1 } });
 while ((await db.identity.count({ where: { status: "idle" } })) < 1) await sleep(200);
 await db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: 0 } });
@@ -124,7 +125,7 @@ const during = await busy(() =>
 const floodSeconds = await flooding;
 // Every flood message is handled (answered or dropped) once the ledger has them all; receipts leave no
 // row: they are handled once the agent reads live again without pausing.
-const { config } = await import("../lib/config.ts");
+const { config } = await import("@/lib/config.ts");
 const deadline = performance.now() + 120_000;
 let handled = 0;
 while (performance.now() < deadline) {

@@ -13,10 +13,11 @@ import os from "node:os";
 import path from "node:path";
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import pino from "pino";
-import { pointLocalEnvAt } from "../lib/xmtp/index.ts";
-import { freePort } from "../scripts/embedded-postgres.ts";
-import { startXmtpNode } from "../workers/xmtp-node/server.ts";
+import { pointLocalEnvAt } from "@/lib/xmtp/index.ts";
+import { freePort } from "@/scripts/embedded-postgres.ts";
+import { startXmtpNode } from "@/workers/xmtp-node/server.ts";
 import { benchDatabase } from "./setup.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** The local XMTP node: in this process (default), or in a child process of its own (`nodeProcess`). */
 async function startNode(nodeProcess: boolean): Promise<{ url: string; stop(): Promise<unknown> }> {
@@ -48,7 +49,7 @@ async function startNode(nodeProcess: boolean): Promise<{ url: string; stop(): P
     );
     if (up) break;
     if (i > 200) throw new Error("the XMTP node process did not start");
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return {
     url: `http://127.0.0.1:${port}`,
@@ -61,10 +62,10 @@ let database: { stop(): Promise<void> };
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-agents-"));
 process.env.DATA_DIR = dataDir;
 process.env.MASTER_KEY = "bench-master-key-0123456789abcdefghijkl";
-const { db } = await import("../lib/db.ts");
+const { db } = await import("@/lib/db.ts");
 const { joinAsSenders } = await import("./senders.ts");
-const { claimWarmIdentity } = await import("../lib/agents/claim-warm-identity.ts");
-const { startWorker } = await import("../workers/agents/worker.ts");
+const { claimWarmIdentity } = await import("@/lib/agents/claim-warm-identity.ts");
+const { startWorker } = await import("@/workers/agents/worker/worker.ts");
 
 type Worker = Awaited<ReturnType<typeof startWorker>>;
 type Responder = NonNullable<Parameters<typeof startWorker>[0]>["responder"];
@@ -75,7 +76,6 @@ export { db };
 export const nodeUrl = () => node.url;
 export const log = pino({ level: "warn" });
 export const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const pct = (xs: number[], p: number) =>
   xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 const workerOptions = {

@@ -10,15 +10,15 @@
  */
 import pino from "pino";
 import { benchWorkerEnv } from "./setup.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const steps = (process.argv[2] ?? "100,500").split(",").map(Number);
 const benchEnv = await benchWorkerEnv("bench-pool-");
-const { db } = await import("../lib/db.ts");
-const { claimWarmIdentity } = await import("../lib/agents/claim-warm-identity.ts");
-const { startWorker } = await import("../workers/agents/worker.ts");
+const { db } = await import("@/lib/db.ts");
+const { claimWarmIdentity } = await import("@/lib/agents/claim-warm-identity.ts");
+const { startWorker } = await import("@/workers/agents/worker/worker.ts");
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 await db.poolSetting.create({ data: { id: 1, targetIdle: 0, maxConcurrentCreates: 4 } });
 const worker = await startWorker({
   logger: pino({ level: "warn" }),

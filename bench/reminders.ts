@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/reminders.ts [pending=10000] [due=1000] [identities=100]`: the
- * scheduler of ONE worker (workers/agents/scheduler.ts, real PostgreSQL,
+ * scheduler of ONE worker (workers/agents/schedules/firing-loop.ts, real PostgreSQL,
  * embedded) with `pending` schedules over `identities` conversations, of which
  * `due` fall due at random within one minute (the rest days ahead). Each run
  * goes through the real send path (claim the firing, send, record it; the
@@ -16,6 +16,7 @@
 import pino from "pino";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { benchDatabase, percentile } from "./setup.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const [pending, due, identities] = [
   Number(process.argv[2] ?? 10_000),
@@ -23,7 +24,7 @@ const [pending, due, identities] = [
   Number(process.argv[4] ?? 100),
 ];
 const database = await benchDatabase();
-const { PrismaClient } = await import("../lib/generated/prisma/client.ts");
+const { PrismaClient } = await import("@/lib/generated/prisma/client.ts");
 
 // The one client of the process, timed: every query's duration is added up.
 let dbMs = 0;
@@ -43,11 +44,11 @@ const timed = new PrismaClient({
 });
 (globalThis as unknown as { prisma: unknown }).prisma = timed;
 
-const { db } = await import("../lib/db.ts");
-const { startScheduler } = await import("../workers/agents/scheduler.ts");
-const { sendFiring } = await import("../workers/agents/scheduled.ts");
-type AgentRuntime = import("../workers/agents/agent-runtime.ts").AgentRuntime;
-type AnswerContext = import("../workers/agents/answer.ts").AnswerContext;
+const { db } = await import("@/lib/db.ts");
+const { startScheduler } = await import("@/workers/agents/schedules/firing-loop.ts");
+const { sendFiring } = await import("@/workers/agents/schedules/send-firing.ts");
+type AgentRuntime = import("@/workers/agents/runtime/agent-runtime.ts").AgentRuntime;
+type AnswerContext = import("@/workers/agents/answer/answer.ts").AnswerContext;
 
 const log = pino({ level: "warn" });
 // One agent per conversation, as launches make them (the send path counts traffic on the agent's row).
@@ -104,7 +105,7 @@ for (const [i, id] of ids.entries()) {
 }
 
 const activeMs = async () => {
-  await new Promise((r) => setTimeout(r, 1_500)); // backends flush their statistics about once a second
+  await sleep(1_500); // backends flush their statistics about once a second
   const [row] = await db.$queryRaw<{ ms: number }[]>`
     SELECT active_time AS ms FROM pg_stat_database WHERE datname = current_database()`;
   return Number(row.ms);
@@ -124,7 +125,7 @@ console.log(
 await allSent;
 await scheduler.stop();
 while ((await db.scheduleFiring.count({ where: { status: { in: ["pending", "sending"] } } })) > 0)
-  await new Promise((r) => setTimeout(r, 100));
+  await sleep(100);
 const clientMs = dbMs;
 const serverMs = (await activeMs()) - active0;
 lags.sort((a, b) => a - b);

@@ -16,6 +16,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import { benchWorkerEnv } from "./setup.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const [workerCount, perWorker, rate, seconds] = [
   Number(process.argv[2] ?? 3),
@@ -26,13 +27,12 @@ const [workerCount, perWorker, rate, seconds] = [
 const agents = workerCount * perWorker;
 const LEASE_MS = 10_000;
 const benchEnv = await benchWorkerEnv("bench-scale-", 5556);
-const { db } = await import("../lib/db.ts");
-const { claimWarmIdentity } = await import("../lib/agents/claim-warm-identity.ts");
-const { startScriptedModelServer } = await import("../test/scripted-model-server.ts");
-const { spawnWorkerProcess, exited, killIfRunning } = await import("../test/worker-process.ts");
+const { db } = await import("@/lib/db.ts");
+const { claimWarmIdentity } = await import("@/lib/agents/claim-warm-identity.ts");
+const { startScriptedModelServer } = await import("@/test/scripted-model-server.ts");
+const { spawnWorkerProcess, exited, killIfRunning } = await import("@/test/worker-process.ts");
 const { joinAsSenders } = await import("./senders.ts");
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const model = await startScriptedModelServer();
 const ids = Array.from({ length: workerCount }, (_, i) => `scale-${i + 1}`);

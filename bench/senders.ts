@@ -7,8 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Group } from "@xmtp/node-sdk";
-import { join } from "../lib/convos/index.ts";
-import { newIdentity, type Identity } from "../test/convos.ts";
+import { join } from "@/lib/convos/index.ts";
+import { newIdentity, type Identity } from "@/test/convos.ts";
 
 export async function joinAsSenders(
   invites: string[],

@@ -4,10 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import pino from "pino";
-import { pointLocalEnvAt } from "../lib/xmtp/index.ts";
-import { migrate } from "../scripts/database.ts";
-import { freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres.ts";
-import { startXmtpNode } from "../workers/xmtp-node/server.ts";
+import { pointLocalEnvAt } from "@/lib/xmtp/index.ts";
+import { migrate } from "@/scripts/database.ts";
+import { freePort, startEmbeddedPostgres } from "@/scripts/embedded-postgres.ts";
+import { startXmtpNode } from "@/workers/xmtp-node/server.ts";
 
 export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pg-"));

@@ -18,8 +18,8 @@ import {
   randomPrivateKey,
   streamOptions,
   pointLocalEnvAt,
-} from "../lib/xmtp/index.ts";
-import { startXmtpNode } from "../workers/xmtp-node/server.ts";
+} from "@/lib/xmtp/index.ts";
+import { startXmtpNode } from "@/workers/xmtp-node/server.ts";
 
 const REGISTRATIONS = 30;
 const ROUND_TRIPS = 100;

@@ -6,9 +6,9 @@
  * test creator; a bad invite shows its error and claims nothing.
  */
 import { expect, test } from "@playwright/test";
-import { openChatSession } from "../lib/chat/session";
+import { openChatSession } from "@/lib/chat/session";
 import { query } from "./database";
-import { decodeQrPng } from "../test/decode-qr";
+import { decodeQrPng } from "@/test/decode-qr";
 import { closeMailbox, signInByEmail } from "./mailbox";
 import { startTestCreator, waitForIdle } from "./pool";
 

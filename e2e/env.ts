@@ -2,7 +2,7 @@
  * The e2e deployment's settings, shared by playwright.config.ts (to start the
  * server) and the specs (to reach its database and mailbox).
  */
-import { readEmbeddedPassword } from "../scripts/embedded-password.ts";
+import { readEmbeddedPassword } from "@/scripts/embedded-password.ts";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const pgPort = Number(process.env.E2E_PG_PORT ?? 54339);

@@ -6,7 +6,7 @@
  * another client and the page then lists them as the operator.
  */
 import { expect, test } from "@playwright/test";
-import { openChatSession, type ChatMessage, type ChatSession } from "../lib/chat/session";
+import { openChatSession, type ChatMessage, type ChatSession } from "@/lib/chat/session";
 import { query } from "./database";
 import { closeMailbox } from "./mailbox";
 import { launchAndOpenAgentPage } from "./pool";

@@ -9,12 +9,13 @@
 import fs from "node:fs";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import type { Group } from "@xmtp/node-sdk";
-import { openChatSession, type ChatSession } from "../lib/chat/session";
-import { processAlive } from "../scripts/process-alive.ts";
+import { openChatSession, type ChatSession } from "@/lib/chat/session";
+import { processAlive } from "@/scripts/process-alive.ts";
 import { query } from "./database";
 import { E2E } from "./env";
 import { closeMailbox, signInByEmail } from "./mailbox";
 import { waitForIdle } from "./pool";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const KEY = "e2e-pool-api-key-not-for-production";
 const OFFLINE_ANSWER = /no language model is configured/;
@@ -159,7 +160,7 @@ test("after SIGKILL of the worker the site stays up, the worker comes back and a
 
   // The replacement holds the agent, and the message sent during the outage gets one answer.
   await expect.poll(answers, { timeout: 60_000, intervals: [300] }).toBe(2);
-  await new Promise((r) => setTimeout(r, 3_000));
+  await sleep(3_000);
   expect(await answers()).toBe(2);
   const lease = await query<{ leaseOwner: string | null }>(
     `SELECT "leaseOwner" FROM "Identity" WHERE "agentId" = $1`,

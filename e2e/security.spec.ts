@@ -9,10 +9,11 @@ import http from "node:http";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
-import { embeddedPasswordFile } from "../scripts/embedded-password.ts";
+import { embeddedPasswordFile } from "@/scripts/embedded-password.ts";
 import { E2E } from "./env";
 import { query } from "./database";
 import { closeMailbox, mailbox, signInByEmail } from "./mailbox";
+import { setTimeout as sleep } from "node:timers/promises";
 
 test.afterAll(closeMailbox);
 
@@ -114,7 +115,7 @@ test.describe("3. sign-in mail limits", () => {
     const location = await askForMail(request, "not-an-address");
     expect(location).toContain("error=");
     expect(location).not.toContain("verify-request");
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     expect(received).toBe(0);
     mailbox().unbind("not-an-address", count);
   });
@@ -143,7 +144,7 @@ test.describe("3. sign-in mail limits", () => {
       /Try again in (\d+ minutes|1 hour)\./,
     );
     await expect.poll(() => received).toBe(5);
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     expect(received).toBe(5);
     mailbox().unbind(target, count);
   });

@@ -8,7 +8,7 @@ import "server-only";
  */
 import { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { AppError } from "./errors";
 
 export type ActionError = { code: string; message: string };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };

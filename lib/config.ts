@@ -63,7 +63,7 @@ const schema = z.object({
   WORKER_HANDOFF_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(8),
   /**
    * The worker process is killed (and restarted by its supervisor) when its main thread has been blocked
-   * this long (workers/agents/watchdog.ts); 0 turns the watchdog off, e.g. to pause at a breakpoint.
+   * this long (workers/agents/worker/watchdog.ts); 0 turns the watchdog off, e.g. to pause at a breakpoint.
    */
   WORKER_WATCHDOG_MS: z.coerce
     .number()
@@ -146,7 +146,7 @@ const schema = z.object({
   AGENT_FLOOD_PAUSE_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /**
    * Per sender and conversation, for what asks for no answer (read receipts, profiles, group updates): a
-   * larger bucket than for texts, since apps send these on their own (workers/agents/inbox.ts). Over it,
+   * larger bucket than for texts, since apps send these on their own (workers/agents/runtime/inbox.ts). Over it,
    * reading pauses as for texts, and nothing is dropped.
    */
   AGENT_SENDER_CONTEXT_BURST: z.coerce.number().int().min(1).max(100_000).default(100),

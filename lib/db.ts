@@ -10,7 +10,7 @@
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { PoolConfig } from "pg";
-import { settingNow } from "@/lib/config";
+import { settingNow } from "./config";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export interface DatabaseTimeouts {

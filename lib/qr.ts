@@ -4,7 +4,7 @@
  * a QR can't be made to point somewhere else by a forged header.
  */
 import QRCode from "qrcode";
-import { config } from "@/lib/config";
+import { config } from "./config";
 
 const COLORS = { dark: "#1c1917", light: "#ffffff" };
 // "M" survives a smudge or a logo-free print; higher levels make denser codes for no gain here.

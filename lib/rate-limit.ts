@@ -8,7 +8,7 @@
  * out. Values are stored as SHA-256 digests: the table holds no e-mail address or API key.
  */
 import { createHash } from "node:crypto";
-import { db } from "@/lib/db";
+import { db } from "./db";
 
 export interface RateLimit {
   /** What is limited, e.g. "signin-mail:address". */

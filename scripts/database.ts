@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { settingNow } from "../lib/config.ts";
+import { settingNow } from "@/lib/config.ts";
 import { releaseSignalHandlers, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres.ts";
 
 export interface Database {

@@ -6,9 +6,9 @@
  */
 import fs from "node:fs";
 import net from "node:net";
-import { settingNow } from "../lib/config.ts";
-import { dataDirFromEnv, xmtpDbDir } from "../lib/xmtp/paths.ts";
-import { xmtpNodeDataDir } from "../workers/xmtp-node/paths.ts";
+import { settingNow } from "@/lib/config.ts";
+import { dataDirFromEnv, xmtpDbDir } from "@/lib/xmtp/paths.ts";
+import { xmtpNodeDataDir } from "@/workers/xmtp-node/paths.ts";
 
 const port = settingNow("XMTP_NODE_PORT");
 const listening = await new Promise<boolean>((resolve) => {

@@ -13,7 +13,7 @@
  * (scripts/supervisor.ts: capped backoff; a part that keeps crashing at
  * start-up is given up on, and then everything stops with a failing code).
  * A worker that hangs dies too: its event-loop watchdog kills it after
- * WORKER_WATCHDOG_MS blocked (workers/agents/watchdog.ts; tsx reports the
+ * WORKER_WATCHDOG_MS blocked (workers/agents/worker/watchdog.ts; tsx reports the
  * kill as exit code 137), and it is restarted like any crash.
  * The web app and the embedded database are what users reach: when one dies,
  * the rest is stopped too.
@@ -25,20 +25,21 @@
  * local node dies the worker is stopped and started again after it, so its
  * XMTP clients start against the node that is back (same port, same state).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrate, openDatabase, run } from "./database.ts";
-import { loadDevSecrets } from "../lib/secrets/dev-secrets.ts";
+import { loadDevSecrets } from "@/lib/secrets/dev-secrets.ts";
 import { DEFAULT_RESTART_POLICY, supervise, type RestartInfo, type SupervisedPart } from "./supervisor.ts";
-import { isFlagSet, missingInProduction, settingNow } from "../lib/config.ts";
-import { productionRefusals } from "../lib/production-defaults.ts";
+import { isFlagSet, missingInProduction, settingNow } from "@/lib/config.ts";
+import { productionRefusals } from "@/lib/production-defaults.ts";
 import { webServerCommand } from "./web-server.ts";
-import { db } from "../lib/db.ts";
-import { recordGaveUp, recordRestart, releaseDeadWorker } from "../lib/supervision/mutations.ts";
-import type { RestartablePart } from "../lib/supervision/parts.ts";
-import { checkLocalStateConsistent } from "../workers/xmtp-node/consistency.ts";
+import { db } from "@/lib/db.ts";
+import { recordGaveUp, recordRestart, releaseDeadWorker } from "@/lib/supervision/mutations.ts";
+import type { RestartablePart } from "@/lib/supervision/parts.ts";
+import { checkLocalStateConsistent } from "@/workers/xmtp-node/consistency.ts";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const DEV_ADMIN_EMAIL = "admin@dev.local";
@@ -143,7 +144,9 @@ function watchEmbeddedDatabase(dir: string) {
 function withTimeout<T>(promise: Promise<T>, ms = 5_000): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref()),
+    sleep(ms, undefined, { ref: false }).then((): never => {
+      throw new Error("timed out");
+    }),
   ]);
 }
 

@@ -15,6 +15,7 @@ import {
   type SupervisedPart,
 } from "./supervisor.ts";
 import { processAlive } from "./process-alive.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const node = (code: string) => ({ command: process.execPath, args: ["-e", code], env: () => process.env });
 const fast = { maxTries: 3, initialDelayMs: 50, maxDelayMs: 120, stableAfterMs: 10_000 };
@@ -45,7 +46,7 @@ async function until(what: string, check: () => boolean, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 
@@ -136,7 +137,7 @@ describe("restart policy", () => {
     const w = watched({ name: "web", ...node("process.exit(2)") });
     w.part.start();
     expect(await w.failedOnce).toEqual({ name: "web", exit: "code 2", gaveUp: false, tries: 0 });
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(w.starts).toHaveLength(1);
   });
 
@@ -159,7 +160,7 @@ describe("restart policy", () => {
     await w.part.stop("SIGTERM", 500);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(450);
     expect(processAlive(pid)).toBe(false);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(w.starts).toHaveLength(1);
     expect(w.restarts).toEqual([]);
     expect(w.failed()).toBeUndefined();
@@ -180,7 +181,7 @@ describe("restart policy", () => {
     await until("the second run", () => w.starts.length === 2);
     expect(processAlive(first)).toBe(false);
     expect(processAlive(w.part.pid!)).toBe(true);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(w.starts).toHaveLength(2);
     expect(w.restarts).toEqual([]);
   });

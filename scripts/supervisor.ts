@@ -17,6 +17,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface RestartPolicy {
   /** Restarts in a row, each after a run shorter than `stableAfterMs`, before the part is given up on. */
@@ -212,5 +213,3 @@ async function groupGone(child: ChildProcess): Promise<void> {
     await sleep(100);
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

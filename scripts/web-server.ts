@@ -7,7 +7,7 @@
  * from the socket rather than from whoever is connecting.
  */
 import path from "node:path";
-import { isFlagSet } from "../lib/config.ts";
+import { isFlagSet } from "@/lib/config.ts";
 
 export interface WebServerOptions {
   /** Extra arguments of `next dev` / `next start`. */

@@ -11,8 +11,8 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../test/wait-for.ts";
-import { tempDir } from "../test/temp-dir.ts";
+import { waitFor } from "@/test/wait-for.ts";
+import { tempDir } from "@/test/temp-dir.ts";
 
 const repo = process.cwd();
 const install = tempDir("convos-web-unit-");

@@ -11,7 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import { ConfigError, parseConfig } from "../lib/config.ts";
+import { ConfigError, parseConfig } from "@/lib/config.ts";
 import { webServerCommand } from "./web-server.ts";
 
 try {

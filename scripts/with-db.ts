@@ -4,7 +4,7 @@
  * what it started. Used by `npm run build`, `db:*` and `worker`.
  */
 import { spawn } from "node:child_process";
-import { settingNow } from "../lib/config.ts";
+import { settingNow } from "@/lib/config.ts";
 import { migrate, openDatabase } from "./database.ts";
 
 const [cmd, ...args] = process.argv.slice(2);

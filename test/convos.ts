@@ -4,14 +4,14 @@
  * with an invite that lets joiners in.
  */
 import type { Group } from "@xmtp/node-sdk";
-import { join, type JoinOptions, type JoinResult } from "../lib/convos/joiner.ts";
-import { convosCodecs } from "../lib/convos/codecs";
+import { join, type JoinOptions, type JoinResult } from "@/lib/convos/joiner.ts";
+import { convosCodecs } from "@/lib/convos/codecs";
 import {
   InMemoryLedger,
   createConvosConversation,
   inviteToConversation,
   startJoinRequestProcessor,
-} from "../lib/convos/creator/index.ts";
+} from "@/lib/convos/creator/index.ts";
 import { newUser, reopen, type TestUser } from "./xmtp-clients";
 
 /** A test user whose client decodes every Convos content type. */

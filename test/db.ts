@@ -8,7 +8,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, inject } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { withDatabase } from "../scripts/database-url.ts";
+import { withDatabase } from "@/scripts/database-url.ts";
 
 export interface TestDatabase {
   url: string;

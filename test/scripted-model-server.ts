@@ -13,7 +13,7 @@ import {
   type ModelClient,
   type ModelClientOptions,
   type ToolSpec,
-} from "../lib/llm/client";
+} from "@/lib/llm/client";
 
 /** A tool call the script asks for; `arguments` is sent JSON-encoded unless it is already a string. */
 export interface ScriptedToolCall {

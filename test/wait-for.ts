@@ -1,4 +1,5 @@
 /** Polls `probe` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+import { setTimeout as sleep } from "node:timers/promises";
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T> | T,
@@ -10,6 +11,6 @@ export async function waitFor<T>(
     const value = await probe();
     if (value) return value as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
+    await sleep(everyMs);
   }
 }

@@ -2,12 +2,12 @@
 import type { Group } from "@xmtp/node-sdk";
 import pino from "pino";
 import { afterAll, beforeAll } from "vitest";
-import { joinByInvite, newIdentity, waitFor, type Identity } from "@/test/convos";
+import { joinByInvite, newIdentity, waitFor, type Identity } from "./convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { createTestDatabase, type TestDatabase } from "./db";
 import type { ModelClientOptions } from "@/lib/llm/client";
-import { modelResponder } from "@/workers/agents/model-responder";
-import { startWorker, type RunningWorker, type WorkerOptions } from "@/workers/agents/worker";
+import { modelResponder } from "@/workers/agents/answer/model-responder";
+import { startWorker, type RunningWorker, type WorkerOptions } from "@/workers/agents/worker/worker";
 import {
   scriptedModelClient,
   startScriptedModelServer,

@@ -12,7 +12,7 @@ import {
   eoaSigner,
   ethereumIdentifier,
   randomPrivateKey,
-} from "../lib/xmtp/index.ts";
+} from "@/lib/xmtp/index.ts";
 
 export type TestClient = Awaited<ReturnType<typeof createXmtpClient>>;
 
@@ -66,7 +66,7 @@ export async function reopen(
 
 export const identifierOf = (user: TestUser) => ethereumIdentifier(user.address);
 
-export { waitFor } from "@/test/wait-for";
+export { waitFor } from "./wait-for";
 
 export interface TextMessage {
   sender: string;

@@ -9,9 +9,9 @@
  * boundary in (catalog) would also wrap /a/[slug] and turn its 404 into a 200.
  */
 import Link from "next/link";
-import { CatalogFilterBar } from "./_components/catalog-filter";
-import { ReadyNow } from "./_components/ready-now";
-import { TemplateGrid } from "./_components/template-card";
+import { CatalogFilterBar } from "@/app/(catalog)/_components/catalog-filter";
+import { ReadyNow } from "@/app/(catalog)/_components/ready-now";
+import { TemplateGrid } from "@/app/(catalog)/_components/template-card";
 import {
   categoryLabel,
   featuredTemplates,

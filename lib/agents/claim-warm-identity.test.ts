@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { withTestDatabase } from "@/test/db";
 import { AGENT_CLAIMED_CHANNEL, claimWarmIdentity } from "./claim-warm-identity";
-import { PoolEmptyError } from "../pool/errors";
+import { PoolEmptyError } from "@/lib/pool/errors";
 
 const database = withTestDatabase();
 beforeEach(async () => {

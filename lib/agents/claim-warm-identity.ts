@@ -18,8 +18,8 @@ import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
-import { recordClaim } from "../events/mutations";
-import { PoolEmptyError } from "../pool/errors";
+import { recordClaim } from "@/lib/events/mutations";
+import { PoolEmptyError } from "@/lib/pool/errors";
 
 export const AGENT_CLAIMED_CHANNEL = "agent_claimed";
 

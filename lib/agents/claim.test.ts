@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
 import { updatePoolSettings, getPoolSettings, DEFAULT_POOL_SETTINGS } from "@/lib/pool/settings";
-import { claimExtraConversation } from "@/lib/agents/extra-conversation";
+import { claimExtraConversation } from "./extra-conversation";
 import { claimAgent } from "./claim";
 import { claimExtraWithinLimits } from "./limits";
 import { stopAgent, restartAgent } from "./mutations";

@@ -10,9 +10,9 @@
 import { AppError } from "@/lib/errors";
 import type { Template } from "@/lib/generated/prisma/client";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
-import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
+import { claimWarmIdentity } from "./claim-warm-identity";
 import { observeClaim, observeClaimError } from "@/lib/metrics/registry";
-import { claimJoin } from "@/lib/agents/join-claim";
+import { claimJoin } from "./join-claim";
 import { getPublishedTemplate } from "@/lib/templates/queries";
 import { claimWithinLimits } from "./limits";
 

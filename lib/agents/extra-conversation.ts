@@ -11,8 +11,8 @@
  */
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { PoolEmptyError } from "../pool/errors";
-import { recordClaim } from "../events/mutations";
+import { PoolEmptyError } from "@/lib/pool/errors";
+import { recordClaim } from "@/lib/events/mutations";
 
 export interface ExtraConversation {
   identityId: string;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createInvite, generateTag, updateAppData } from "@/lib/convos";
 import { AppError } from "@/lib/errors";
 import { withTestDatabase } from "@/test/db";
-import { restartAgent, stopAgent } from "@/lib/agents/mutations";
+import { restartAgent, stopAgent } from "./mutations";
 import { AlreadyJoinedError } from "./errors";
 import { claimJoin } from "./join-claim";
 

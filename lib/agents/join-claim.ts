@@ -13,7 +13,7 @@ import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AGENT_CLAIMED_CHANNEL, type ClaimRequest } from "./claim-warm-identity";
 import { AlreadyJoinedError } from "./errors";
-import { recordClaim } from "../events/mutations";
+import { recordClaim } from "@/lib/events/mutations";
 import { checkInviteForClaim } from "./invite-check";
 
 export interface JoiningAgent {

@@ -12,6 +12,7 @@ import { PoolEmptyError } from "@/lib/pool/errors";
 import { AGENT_STOPPED_CHANNEL } from "./lifecycle";
 import { cancelAgentSchedules } from "@/lib/schedules/mutations";
 import { isTimeZone } from "./time-zone";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export class AgentNotFoundError extends AppError {
   constructor() {
@@ -58,7 +59,7 @@ const WIND_DOWN_WAIT_MS = 5_000;
  */
 export async function restartAgent(agentId: string, actor: string): Promise<AgentStatus> {
   const deadline = Date.now() + WIND_DOWN_WAIT_MS;
-  while (Date.now() < deadline && (await windingDown(agentId))) await new Promise((r) => setTimeout(r, 200));
+  while (Date.now() < deadline && (await windingDown(agentId))) await sleep(200);
   try {
     return await db.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ status: AgentStatus; source: "launch" | "join" }[]>`

@@ -12,14 +12,14 @@
  * profile name proves nothing, so while an agent with an owner has no
  * operator its page always shows a code (`ensureOperatorCode`), and the
  * owner posts it in the conversation. Until then nobody has the commands
- * (workers/agents/commands.ts says how to get them). An agent without an owner
+ * (workers/agents/answer/commands.ts says how to get them). An agent without an owner
  * (a pool API claim) has nobody to show a code to: there the first person in
  * is still its operator (lib/agents/policy.ts, `setFirstOperator`).
  */
 import { randomInt } from "node:crypto";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { CODE_ALPHABET } from "@/lib/agents/policy";
+import { CODE_ALPHABET } from "./policy";
 import { AgentNotFoundError } from "./mutations";
 
 /** XMTP inbox ids are 32 bytes in lower-case hex. */

@@ -15,6 +15,7 @@ import path from "node:path";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { openChatSession, type ChatMessage, type ChatSession } from "./session";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export type { ChatMessage };
 
@@ -157,7 +158,7 @@ export class GuestChats {
     // A chat still joining closes when its join ends; nobody waits longer than CLOSE_WAIT_MS for that (a
     // stopped agent may never answer the join, and stopping must not hang on it).
     const closing = entry.session.then((s) => s.close()).catch(() => undefined);
-    await Promise.race([closing, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
+    await Promise.race([closing, sleep(CLOSE_WAIT_MS, undefined, { ref: false })]);
   }
 
   private now(): number {

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { addressOf, randomPrivateKey } from "../xmtp/index.ts";
+import { addressOf, randomPrivateKey } from "@/lib/xmtp/index.ts";
 
 export interface ChatIdentity {
   privateKey: `0x${string}`;

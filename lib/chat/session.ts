@@ -9,28 +9,28 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
-import { ConvosError } from "../convos/errors.ts";
+import { ConvosError } from "@/lib/convos/errors.ts";
 import {
   convosCodecs,
   ContentTypeProfileSnapshot,
   ContentTypeProfileUpdate,
   isContentType,
-} from "../convos/codecs/index.ts";
-import { join, type JoinResult } from "../convos/joiner.ts";
-import { parseInvite } from "../convos/url.ts";
+} from "@/lib/convos/codecs/index.ts";
+import { join, type JoinResult } from "@/lib/convos/joiner.ts";
+import { parseInvite } from "@/lib/convos/url.ts";
 import {
   displayName,
   resolveProfiles,
   type ProfileMessage,
   type ResolvedProfile,
-} from "../convos/profiles.ts";
+} from "@/lib/convos/profiles.ts";
 import {
   closeXmtpClient,
   createXmtpClient,
   eoaSigner,
   XMTP_DB_SUBDIR,
   type SupportedEnv,
-} from "../xmtp/index.ts";
+} from "@/lib/xmtp/index.ts";
 import { loadOrCreateIdentity } from "./identity.ts";
 
 export interface ChatMessage {

@@ -13,7 +13,7 @@ import {
   parseIsoDate,
   profileSnapshotCodec,
   profileUpdateCodec,
-} from "./codecs";
+} from "@/lib/convos/codecs";
 import { ConvosError } from "./errors";
 import { agentProfileUpdate, buildProfileSnapshot, displayName, resolveProfiles } from "./profiles";
 import { updateAppData } from "./metadata";

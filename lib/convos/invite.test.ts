@@ -7,7 +7,7 @@ import { ConvosError } from "./errors";
 import { createSignedInvite, decodeSignedInvite, encodeSignedInvite, isSignedBy } from "./invite";
 import { updateAppData } from "./metadata";
 import { decodeSlug, encodeSlug, slugToBytes } from "./slug";
-import { CONV, INBOX, KEY, PAYLOAD, SIG, SIGNED, SLUG } from "../../test/convos-fixtures";
+import { CONV, INBOX, KEY, PAYLOAD, SIG, SIGNED, SLUG } from "@/test/convos-fixtures";
 import {
   decryptConversationToken,
   encryptConversationToken,

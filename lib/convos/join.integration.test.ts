@@ -14,7 +14,7 @@ import {
   sendWithCodec,
   type InviteJoinError,
   type ProfileSnapshot,
-} from "./codecs";
+} from "@/lib/convos/codecs";
 import {
   InMemoryLedger,
   createConvosConversation,
@@ -26,22 +26,16 @@ import {
   catchUpJoinRequests,
   type CreatorContext,
   type JoinRequestProcessor,
-} from "./creator";
+} from "@/lib/convos/creator";
 import { join } from "./joiner";
-import {
-  joinByInvite,
-  newIdentity,
-  reopenIdentity,
-  tempDir,
-  waitFor,
-  type Identity,
-} from "../../test/convos";
+import { joinByInvite, newIdentity, reopenIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
 import { createSignedInvite } from "./invite";
 import { encodeSlug } from "./slug";
 import { encryptConversationToken } from "./token";
 import { buildInviteUrl } from "./url";
 import { appDataTag } from "./metadata";
 import { Consent } from "./sdk";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const tmp = tempDir("convos-join-");
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -153,7 +147,7 @@ describe("Convos join over the local XMTP node", () => {
       expect(result.error.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     }
     // One attempt (typed + text copy) got exactly one error reply.
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     const errors = (await dmMessages(b.client, a.client.inboxId)).filter((m) =>
       isContentType(m.contentType, ContentTypeInviteJoinError),
     );

@@ -25,7 +25,7 @@ import {
   toInviteJoinErrorType,
   type InviteJoinError,
   type ProfileUpdate,
-} from "./codecs";
+} from "@/lib/convos/codecs";
 import { ConvosError } from "./errors";
 import type { SignedInvite } from "./invite";
 import { appDataTag } from "./metadata";

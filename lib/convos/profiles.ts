@@ -13,8 +13,8 @@ import {
   type MemberProfile,
   type ProfileSnapshot,
   type ProfileUpdate,
-} from "./codecs";
-import type { ContentTypeId } from "./codecs/json";
+} from "@/lib/convos/codecs";
+import type { ContentTypeId } from "@/lib/convos/codecs/json";
 import { readAppDataForDisplay } from "./metadata";
 
 export type ProfileSource = "update" | "snapshot" | "appData" | "provisional";

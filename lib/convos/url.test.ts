@@ -1,7 +1,7 @@
 // docs/convos-protocol.md §4.3 and §10.3: every accepted URL form, http rejected, and text that is not an invite.
 import { describe, expect, it } from "vitest";
 import { extractInviteCode, parseInvite, buildInviteUrl } from "./url";
-import { SLUG } from "../../test/convos-fixtures";
+import { SLUG } from "@/test/convos-fixtures";
 
 describe("extractInviteCode (§10.3)", () => {
   const cases: [string, string | null][] = [

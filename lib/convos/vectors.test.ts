@@ -21,7 +21,7 @@ import { decodeSlug, encodeSlug } from "./slug";
 import { buildInviteUrl } from "./url";
 import { decodeAppData, updateAppData } from "./metadata";
 
-import { KEY, PUB, INBOX, CONV, NONCE, TOKEN, PAYLOAD, SIG, SIGNED, SLUG } from "../../test/convos-fixtures";
+import { KEY, PUB, INBOX, CONV, NONCE, TOKEN, PAYLOAD, SIG, SIGNED, SLUG } from "@/test/convos-fixtures";
 
 describe("§10.1 deterministic invite", () => {
   it("derives the HKDF key, packs the id and encrypts the token", () => {

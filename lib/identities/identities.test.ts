@@ -15,7 +15,8 @@ import {
   sweepStaleLeases,
   takeLease,
 } from "./index";
-import { markProvisioningFailed, reservePoolSlots } from "../pool/reservations";
+import { markProvisioningFailed, reservePoolSlots } from "@/lib/pool/reservations";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const database = withTestDatabase();
 beforeAll(async () => {
@@ -80,7 +81,7 @@ describe("reservePoolSlots", () => {
     const [first] = await reservePoolSlots("w1", 30_000, 1);
     const next = await markProvisioningFailed(first.id, "w1", 0, "boom", { baseMs: 1, capMs: 1 });
     expect(next.getTime()).toBeLessThanOrEqual(Date.now() + 5);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     const again = await reservePoolSlots("w2", 30_000, 1);
     expect(again).toEqual([{ id: first.id, attempts: 1 }]);
     expect(await database().db.identity.count()).toBe(1);
@@ -96,7 +97,7 @@ describe("leases", () => {
     expect([...(await renewLeases("w1", 30_000))]).toEqual([id]);
     expect(await releaseLeases("w1", [id])).toBe(1);
     expect(await takeLease(id, "w2", 1)).toBe(true);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(await takeLease(id, "w1", 30_000)).toBe(true); // w2's lease expired
     expect((await renewLeases("w2", 30_000)).size).toBe(0);
 

@@ -3,7 +3,7 @@
  * keep one agent, or one person talking to it, from running up the bill:
  *
  *   what goes in    the message being answered is cut at INCOMING_MAX_CHARS
- *                   (the history has its own bound, workers/agents/history.ts);
+ *                   (the history has its own bound, workers/agents/answer/history.ts);
  *   what comes out  every call carries max_tokens (LLM_MAX_TOKENS);
  *   the total       an agent spends at most its token cap (Agent.tokenCap, else
  *                   LLM_TOKEN_CAP_PER_AGENT; "unlimited" only when set so).

@@ -1,7 +1,7 @@
 /** The model client against the scripted OpenAI-compatible server on loopback. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createModelClient, DEFAULT_MAX_TOKENS, ModelError } from "./client";
-import { startScriptedModelServer, type ScriptedModelServer } from "../../test/scripted-model-server";
+import { startScriptedModelServer, type ScriptedModelServer } from "@/test/scripted-model-server";
 
 let server: ScriptedModelServer;
 beforeAll(async () => {

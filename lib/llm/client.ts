@@ -11,10 +11,11 @@
  *
  * Tools: given `tools`, the model may answer with `tool_calls` instead of (or
  * besides) text; the caller runs them and calls again with the results as
- * `tool` messages (workers/agents/tool-loop.ts bounds that loop).
+ * `tool` messages (workers/agents/answer/tool-loop.ts bounds that loop).
  */
 import OpenAI from "openai";
 import { backoffMs } from "@/lib/identities/backoff";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** A function the model asked for, as the OpenAI-compatible API spells it (`arguments` is a JSON string). */
 export interface ToolCallRequest {
@@ -164,7 +165,7 @@ export function createModelClient(o: ModelClientOptions): ModelClient {
           } catch (raw) {
             const error = classify(raw);
             if (call.signal.aborted || attempt > maxRetries || !transient(error)) throw error;
-            await new Promise((r) => setTimeout(r, backoffMs(attempt, backoff)));
+            await sleep(backoffMs(attempt, backoff));
           }
         }
       } finally {

@@ -1,6 +1,6 @@
 /**
  * What a worker's events counted since it started: the snapshot each worker writes to its Worker row with
- * every heartbeat (workers/agents/stats.ts keeps it), and its export as Prometheus counters and a histogram.
+ * every heartbeat (workers/agents/worker/stats.ts keeps it), and its export as Prometheus counters and a histogram.
  *
  * The export sums the rows of workers that heartbeated in the last day, stopped ones included. A restart is
  * a new row starting from zero while its predecessor's row keeps its final counts (written at stop), so the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
 import { claimLatency, identityCounts, recentFailures, workersHealth } from "./health";
-import { recordClaim, recordFailure } from "../events/mutations";
+import { recordClaim, recordFailure } from "@/lib/events/mutations";
 
 const database = withTestDatabase();
 

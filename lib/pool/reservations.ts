@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { getPoolSettings } from "./settings";
-import { backoffMs, type BackoffOptions } from "../identities/backoff";
+import { backoffMs, type BackoffOptions } from "@/lib/identities/backoff";
 
 /** Arbitrary constant naming the pool's advisory lock. */
 const POOL_LOCK_KEY = 7_412_001;

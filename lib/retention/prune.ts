@@ -4,7 +4,7 @@
  * every message don't grow forever:
  *
  *   HandledMessage     the ledger (catch-up never looks further back, see
- *                      workers/agents/catch-up.ts);
+ *                      workers/agents/runtime/catch-up.ts);
  *   Event              the timeline and metrics;
  *   PairingRequest     pending codes nobody approved (approved ones are who
  *                      may talk to the agent: kept);

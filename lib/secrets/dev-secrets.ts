@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { settingNow } from "../config.ts";
+import { settingNow } from "@/lib/config.ts";
 
 const DEV_SECRETS = ["AUTH_SECRET", "MASTER_KEY"] as const;
 

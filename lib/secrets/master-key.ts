@@ -5,9 +5,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { settingNow } from "../config.ts";
+import { settingNow } from "@/lib/config.ts";
 import { loadDevSecrets } from "./dev-secrets.ts";
-import { dataDirFromEnv } from "../xmtp/paths.ts";
+import { dataDirFromEnv } from "@/lib/xmtp/paths.ts";
 import { deriveSealingKey, SealError, type SealingKey } from "./seal.ts";
 
 export interface LoadMasterKeyOptions {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
 import { recordGaveUp, recordRestart, releaseDeadWorker } from "./mutations";
 import { restartCounts, supervisionHealth, workerState } from "./queries";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const database = withTestDatabase();
 const ago = (ms: number) => new Date(Date.now() - ms);
@@ -29,7 +30,7 @@ describe("supervision", () => {
     await recordRestart({ part: "worker", exit: "SIGKILL", attempt: 1, delayMs: 1000, workerId: "dead" });
     expect(await workerState(0)).toBe("restarting");
     expect(await workerState(1)).toBe("up");
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
     await database().db.worker.create({ data: { id: "back", host: "h", pid: 2, heartbeatAt: new Date() } });
     expect(await workerState(0)).toBe("down"); // it heartbeated after the restart, then went quiet
   });

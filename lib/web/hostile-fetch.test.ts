@@ -4,6 +4,7 @@
  * size cap or stalled mid-way, and a provider that redirects its key to another
  * origin (a loopback server pair).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import dgram from "node:dgram";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -88,7 +89,7 @@ const refusal = (p: Promise<unknown>) =>
   );
 /** Resolves with "hung" when `p` has not settled within `ms` (so a regression fails fast instead of hanging). */
 const within = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<"hung">((r) => setTimeout(() => r("hung"), ms).unref())]);
+  Promise.race([p, sleep(ms, "hung" as const, { ref: false })]);
 
 describe("safeFetch's limits", () => {
   it("refuses ports other than 80 and 443 unless the caller allows that URL's port", async () => {

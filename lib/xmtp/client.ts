@@ -17,7 +17,7 @@
  *   32-byte key; they must be wiped together with the local node's state
  *   (`npm run reset-local`).
  */
-import { settingNow } from "../config.ts";
+import { settingNow } from "@/lib/config.ts";
 import fs from "node:fs";
 import { clientDbPath, xmtpDbDir } from "./paths.ts";
 import { ApiUrls, Client, type ClientOptions, type Signer, type XmtpEnv } from "@xmtp/node-sdk";

@@ -4,7 +4,7 @@
  * loading the native bindings.
  */
 import path from "node:path";
-import { settingNow } from "../config.ts";
+import { settingNow } from "@/lib/config.ts";
 
 /** Subfolder of DATA_DIR holding every client database. */
 export const XMTP_DB_SUBDIR = "xmtp";

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { startResilientStream, type ResilientStream, type StreamHooks } from "./stream";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** A fake SDK: records each open and lets the test fail the current stream or make the next opens throw. */
 function fakeSdk() {
@@ -32,7 +33,7 @@ const until = async (what: () => boolean, ms = 5_000) => {
   const end = Date.now() + ms;
   while (!what()) {
     if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
   }
 };
 
@@ -76,7 +77,7 @@ describe("startResilientStream", () => {
     await stream.end();
     expect(sdk.opens[2].ended).toBe(true);
     sdk.opens[2].hooks.onFail();
-    await new Promise((r) => setTimeout(r, 150));
+    await sleep(150);
     expect(sdk.opens).toHaveLength(3); // ended: never reopened
   });
 
@@ -98,7 +99,7 @@ describe("startResilientStream", () => {
     expect(sdk.opens[0].ended).toBe(true);
     expect(stream.pause(150)).toBe(false); // already paused: the first pause stands
     sdk.opens[0].hooks.onFail(); // a late failure of the paused stream changes nothing
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(sdk.opens).toHaveLength(1); // `before` has not finished: not reopened yet
     expect(stream.pause(10)).toBe(false); // nor paused again meanwhile
     syncing();
@@ -112,7 +113,7 @@ describe("startResilientStream", () => {
     expect(stream.pause(100)).toBe(true);
     await stream.end(); // ended while paused: never reopened
     expect(stream.pause(100)).toBe(false);
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     expect(sdk.opens).toHaveLength(2);
     expect(restarts).toHaveLength(1);
   });

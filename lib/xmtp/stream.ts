@@ -9,7 +9,7 @@
  * `pause(ms)` stops reading on purpose for a while: a flooded conversation is
  * then read in pages by the catch-up (`onRestart`) instead of value by value.
  */
-import { backoffMs, type BackoffOptions } from "../identities/backoff.ts";
+import { backoffMs, type BackoffOptions } from "@/lib/identities/backoff.ts";
 
 /** What `open` must pass to the SDK's stream call (spread into its options). */
 export interface StreamHooks<V> {

@@ -15,7 +15,7 @@ import {
   xmtpDbDir,
   xmtpEnv,
 } from "./index.ts";
-import { tempDir } from "../../test/temp-dir.ts";
+import { tempDir } from "@/test/temp-dir.ts";
 
 // Hardhat's well-known account #0 and ethers' signMessage("hello") for it.
 const HARDHAT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";

@@ -9,9 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.ts";
-import { migrate } from "../../scripts/database.ts";
-import { withDatabase } from "../../scripts/database-url.ts";
+import { startEmbeddedPostgres } from "@/scripts/embedded-postgres.ts";
+import { migrate } from "@/scripts/database.ts";
+import { withDatabase } from "@/scripts/database-url.ts";
 
 export const TEMPLATE_DATABASE = "convos_test_template";
 

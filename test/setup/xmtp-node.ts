@@ -15,8 +15,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pino from "pino";
-import { isXmtpNodeAt } from "../../workers/xmtp-node/raw-client.ts";
-import { startXmtpNode } from "../../workers/xmtp-node/server.ts";
+import { isXmtpNodeAt } from "@/workers/xmtp-node/raw-client.ts";
+import { startXmtpNode } from "@/workers/xmtp-node/server.ts";
 
 const ADDRESS = "127.0.0.1:5556";
 

@@ -10,9 +10,9 @@
 import pino from "pino";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
-import { startPoolSampler } from "./sampler";
-import { startWatchdog } from "./watchdog";
-import { startWorker } from "./worker";
+import { startPoolSampler } from "@/workers/agents/worker/sampler";
+import { startWatchdog } from "@/workers/agents/worker/watchdog";
+import { startWorker } from "@/workers/agents/worker/worker";
 
 const EXIT_WITHIN_MS = 10_000;
 

@@ -7,11 +7,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
-import { isConvosError } from "../../lib/convos/errors.ts";
-import { openTestConversation, tempDir, waitFor, type Identity } from "../../test/convos.ts";
-import { identityPath, loadOrCreateIdentity } from "../../lib/chat/identity.ts";
+import { isConvosError } from "@/lib/convos/errors.ts";
+import { openTestConversation, tempDir, waitFor, type Identity } from "@/test/convos.ts";
+import { identityPath, loadOrCreateIdentity } from "@/lib/chat/identity.ts";
 import { formatMessage, parseArgs } from "./main.ts";
-import { openChatSession, type ChatMessage } from "../../lib/chat/session.ts";
+import { openChatSession, type ChatMessage } from "@/lib/chat/session.ts";
 
 const tmp = tempDir("convos-chat-");
 const stops: (() => Promise<unknown>)[] = [];

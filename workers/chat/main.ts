@@ -8,10 +8,10 @@
  */
 import os from "node:os";
 import readline from "node:readline";
-import { config } from "../../lib/config.ts";
-import { isConvosError } from "../../lib/convos/errors.ts";
-import { dataDirFromEnv, xmtpEnv } from "../../lib/xmtp/index.ts";
-import { openChatSession, type ChatMessage } from "../../lib/chat/session.ts";
+import { config } from "@/lib/config.ts";
+import { isConvosError } from "@/lib/convos/errors.ts";
+import { dataDirFromEnv, xmtpEnv } from "@/lib/xmtp/index.ts";
+import { openChatSession, type ChatMessage } from "@/lib/chat/session.ts";
 
 const USAGE = "usage: npm run chat -- <invite-url> [--name <display name>]";
 

@@ -5,8 +5,8 @@
  * paths, so tests are independent of each other and of earlier runs.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { ethereumIdentifier, randomPrivateKey, addressOf, streamOptions } from "../../lib/xmtp/index.ts";
-import { identifierOf, newUser, reopen, tempDir, texts, waitFor } from "../../test/xmtp-clients.ts";
+import { ethereumIdentifier, randomPrivateKey, addressOf, streamOptions } from "@/lib/xmtp/index.ts";
+import { identifierOf, newUser, reopen, tempDir, texts, waitFor } from "@/test/xmtp-clients.ts";
 
 const tmp = tempDir("xmtp-acceptance-");
 afterAll(() => tmp.remove());

@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { xmtpDbDir } from "../../lib/xmtp/paths.ts";
+import { xmtpDbDir } from "@/lib/xmtp/paths.ts";
 import { LOG_FILE } from "./persistence.ts";
 import { xmtpNodeDataDir } from "./paths.ts";
 

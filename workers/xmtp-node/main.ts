@@ -4,7 +4,7 @@
  * SIGINT or SIGTERM stop it cleanly; a second signal exits at once.
  */
 import pino from "pino";
-import { config } from "../../lib/config.ts";
+import { config } from "@/lib/config.ts";
 import { startXmtpNode, xmtpNodeDataDir } from "./server.ts";
 
 const { XMTP_NODE_PORT: port, XMTP_NODE_LOG_LEVEL } = config();

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { dataDirFromEnv } from "../../lib/xmtp/paths.ts";
+import { dataDirFromEnv } from "@/lib/xmtp/paths.ts";
 
 /** The node's own folder inside the product data directory. */
 export const XMTP_NODE_SUBDIR = "xmtp-node";

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOG_FILE, openEventLog, readLines } from "./persistence.ts";
-import { tempDir } from "../../test/temp-dir.ts";
+import { tempDir } from "@/test/temp-dir.ts";
 
 let cleanup: (() => void) | undefined;
 afterEach(() => {

@@ -12,9 +12,10 @@ import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiUrls } from "@xmtp/node-sdk";
-import { startResilientStream, streamOptions, pointLocalEnvAt } from "../../lib/xmtp/index.ts";
+import { startResilientStream, streamOptions, pointLocalEnvAt } from "@/lib/xmtp/index.ts";
 import { startXmtpNode, type XmtpNode } from "./server.ts";
-import { identifierOf, newUser, tempDir, texts, waitFor } from "../../test/xmtp-clients.ts";
+import { identifierOf, newUser, tempDir, texts, waitFor } from "@/test/xmtp-clients.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const tmp = tempDir("xmtp-restart-");
 const quiet = pino({ level: "warn" });
@@ -138,7 +139,7 @@ describe("a resilient stream (lib/xmtp/stream.ts) across a node outage", () => {
       await waitFor("the first message on B's stream", () => streamed.includes("before"));
       const port = node.port;
       await node.stop();
-      await new Promise((r) => setTimeout(r, 2_500)); // several reopens fail meanwhile
+      await sleep(2_500); // several reopens fail meanwhile
       node = await startXmtpNode({ port, dataDir: path.join(tmp.dir, "node"), log: quiet });
       await group.sendText("after");
       await waitFor(

@@ -13,11 +13,11 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiUrls } from "@xmtp/node-sdk";
-import { closeXmtpClient, pointLocalEnvAt, streamOptions } from "../../lib/xmtp/index.ts";
-import { join } from "../../lib/convos/joiner.ts";
-import { newIdentity, openTestConversation } from "../../test/convos.ts";
+import { closeXmtpClient, pointLocalEnvAt, streamOptions } from "@/lib/xmtp/index.ts";
+import { join } from "@/lib/convos/joiner.ts";
+import { newIdentity, openTestConversation } from "@/test/convos.ts";
 import { startXmtpNode, type XmtpNode } from "./server.ts";
-import { identifierOf, newUser, reopen, tempDir, texts, waitFor } from "../../test/xmtp-clients.ts";
+import { identifierOf, newUser, reopen, tempDir, texts, waitFor } from "@/test/xmtp-clients.ts";
 
 const tmp = tempDir("xmtp-sdk-coverage-");
 const originalLocal = ApiUrls.local;

@@ -10,11 +10,11 @@ import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiUrls } from "@xmtp/node-sdk";
-import { pointLocalEnvAt } from "../../lib/xmtp/index.ts";
+import { pointLocalEnvAt } from "@/lib/xmtp/index.ts";
 import { startXmtpNode, type XmtpNode } from "./server.ts";
 import { checkLocalStateConsistent } from "./consistency.ts";
 import { xmtpNodeDataDir } from "./paths.ts";
-import { identifierOf, newUser, tempDir } from "../../test/xmtp-clients.ts";
+import { identifierOf, newUser, tempDir } from "@/test/xmtp-clients.ts";
 
 const tmp = tempDir("xmtp-wipe-");
 const dataDir = tmp.dir; // laid out like a product DATA_DIR: xmtp-node/ and xmtp/

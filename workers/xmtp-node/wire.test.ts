@@ -14,9 +14,9 @@ import { startXmtpNode, type XmtpNode } from "./server.ts";
 import { callRaw, callTyped } from "./raw-client.ts";
 import { decode, encode } from "./schema.ts";
 import { LOG_FILE } from "./persistence.ts";
-import { newUser, tempDir } from "../../test/xmtp-clients.ts";
+import { newUser, tempDir } from "@/test/xmtp-clients.ts";
 import { ApiUrls } from "@xmtp/node-sdk";
-import { pointLocalEnvAt } from "../../lib/xmtp/index.ts";
+import { pointLocalEnvAt } from "@/lib/xmtp/index.ts";
 
 const MLS = "xmtp.mls.api.v1";
 const logLines: string[] = [];

@@ -15,7 +15,7 @@
  * Tools that read the web (`readsWeb`) bring in text nobody in the
  * conversation wrote, which may carry instructions to the model: once one has
  * returned some in an answer, no tool with an effect runs in that answer
- * (workers/agents/tool-session.ts), and fetch_url reads only links people
+ * (workers/agents/answer/tool-session.ts), and fetch_url reads only links people
  * sent or this answer's search found (links.ts).
  */
 import type { Group } from "@xmtp/node-sdk";

@@ -1,5 +1,5 @@
 /** `convos.org/explode_settings:1.0` (docs/convos-protocol.md §7.7): `{"expiresAt": ISO-8601}` announcing the explode time. */
-import { ConvosError } from "../errors";
+import { ConvosError } from "@/lib/convos/errors";
 import {
   convosContentType,
   decodeJsonObject,

@@ -5,7 +5,7 @@
  * - `convos.org/invite_join_handled:1.0`: a bookkeeping marker for the creator's
  *   other installations, silent and without fallback.
  */
-import { ConvosError } from "../errors";
+import { ConvosError } from "@/lib/convos/errors";
 import {
   convosContentType,
   decodeJsonObject,

@@ -3,7 +3,7 @@
  * creator in their DM; the fallback text is the invite slug itself, which is
  * what older clients act on.
  */
-import { ConvosError } from "../errors";
+import { ConvosError } from "@/lib/convos/errors";
 import {
   convosContentType,
   decodeJsonObject,

@@ -4,8 +4,8 @@
  * write whole seconds UTC, read with or without fractional seconds).
  */
 import type { ContentTypeId, EncodedContent } from "@xmtp/content-type-primitives";
-import { utf8 } from "../bytes";
-import { ConvosError } from "../errors";
+import { utf8 } from "@/lib/convos/bytes";
+import { ConvosError } from "@/lib/convos/errors";
 
 export type { ContentTypeId, EncodedContent };
 

@@ -4,10 +4,10 @@
  * adds members so that newcomers (who cannot read older messages under MLS
  * forward secrecy) see everyone's profile. Protobuf bodies, silent, no fallback.
  */
-import { fromHex, toHex } from "../bytes";
-import { ConvosError } from "../errors";
-import type { EncryptedImageRef } from "../metadata";
-import { ProfileSnapshotType, ProfileUpdateType } from "../proto";
+import { fromHex, toHex } from "@/lib/convos/bytes";
+import { ConvosError } from "@/lib/convos/errors";
+import type { EncryptedImageRef } from "@/lib/convos/metadata";
+import { ProfileSnapshotType, ProfileUpdateType } from "@/lib/convos/proto";
 import { convosContentType, type ContentCodec, type EncodedContent } from "./json";
 
 export const ContentTypeProfileUpdate = convosContentType("profile_update");

@@ -5,13 +5,13 @@
  * refuses to overwrite metadata it cannot decode.
  */
 import type { Client, Group } from "@xmtp/node-sdk";
-import { profileUpdateCodec, sendWithCodec, type ProfileUpdate } from "../codecs";
-import { createInvite, type CreateInviteOptions, type IssuedInvite } from "../create-invite";
-import { emojiForConversation } from "../emoji";
-import { updateAppData } from "../metadata";
-import { Permission } from "../sdk";
-import { generateTag } from "../tag";
-import type { XmtpEnv } from "../url";
+import { profileUpdateCodec, sendWithCodec, type ProfileUpdate } from "@/lib/convos/codecs";
+import { createInvite, type CreateInviteOptions, type IssuedInvite } from "@/lib/convos/create-invite";
+import { emojiForConversation } from "@/lib/convos/emoji";
+import { updateAppData } from "@/lib/convos/metadata";
+import { Permission } from "@/lib/convos/sdk";
+import { generateTag } from "@/lib/convos/tag";
+import type { XmtpEnv } from "@/lib/convos/url";
 import { sendProfileSnapshot } from "./handle";
 
 export interface CreateConversationOptions {

@@ -1,6 +1,6 @@
 /** The creator's context and the outcomes of processing one join request. */
 import type { Client } from "@xmtp/node-sdk";
-import type { InviteJoinErrorType, ProfileUpdate } from "../codecs";
+import type { InviteJoinErrorType, ProfileUpdate } from "@/lib/convos/codecs";
 import type { HandledMessageLedger } from "./ledger";
 
 export type JoinOutcome =

@@ -21,13 +21,13 @@
  * same tag from the same sender is the same attempt and is recorded as such.
  */
 import { Dm, type Group } from "@xmtp/node-sdk";
-import { ContentTypeInviteJoinHandled, isContentType, type InviteJoinHandled } from "../codecs";
-import { ConvosError } from "../errors";
-import { isSignedBy } from "../invite";
-import { appDataTag } from "../metadata";
-import { Consent } from "../sdk";
-import { decryptConversationToken } from "../token";
-import { isPast, nowUnix } from "../verify";
+import { ContentTypeInviteJoinHandled, isContentType, type InviteJoinHandled } from "@/lib/convos/codecs";
+import { ConvosError } from "@/lib/convos/errors";
+import { isSignedBy } from "@/lib/convos/invite";
+import { appDataTag } from "@/lib/convos/metadata";
+import { Consent } from "@/lib/convos/sdk";
+import { decryptConversationToken } from "@/lib/convos/token";
+import { isPast, nowUnix } from "@/lib/convos/verify";
 import { emit, type CreatorContext, type JoinOutcome } from "./context";
 import {
   ERROR_DEDUPE_SCAN,

@@ -17,9 +17,9 @@ import {
   type InviteJoinError,
   type InviteJoinErrorType,
   type InviteJoinHandled,
-} from "../codecs";
-import { buildProfileSnapshot, resolveProfiles } from "../profiles";
-import { Direction } from "../sdk";
+} from "@/lib/convos/codecs";
+import { buildProfileSnapshot, resolveProfiles } from "@/lib/convos/profiles";
+import { Direction } from "@/lib/convos/sdk";
 import { emit, type CreatorContext, type JoinOutcome } from "./context";
 import type { HandledKind } from "./ledger";
 import { readJoinRequest, type IncomingMessage, type JoinRequestMessage } from "./request";

@@ -4,16 +4,16 @@
  * the rules of §4.3–4.4. Anything else is not a request and is ignored, never
  * blocked (§4.5).
  */
-import type { ContentTypeId } from "../codecs/json";
+import type { ContentTypeId } from "@/lib/convos/codecs/json";
 import {
   ContentTypeJoinRequest,
   isContentType,
   MemberKind,
   type JoinRequest,
   type ProfileUpdate,
-} from "../codecs";
-import type { SignedInvite } from "../invite";
-import { parseInvite } from "../url";
+} from "@/lib/convos/codecs";
+import type { SignedInvite } from "@/lib/convos/invite";
+import { parseInvite } from "@/lib/convos/url";
 
 /** The fields of a node-sdk DecodedMessage the creator reads. */
 export interface IncomingMessage {

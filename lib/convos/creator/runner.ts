@@ -15,9 +15,9 @@
  * not at every restart.
  */
 import type { DecodedMessage } from "@xmtp/node-sdk";
-import { startResilientStream } from "../../xmtp/stream";
-import type { BackoffOptions } from "../../identities/backoff";
-import { Consent, Direction, isGroupUpdate } from "../sdk";
+import { startResilientStream } from "@/lib/xmtp/stream";
+import type { BackoffOptions } from "@/lib/identities/backoff";
+import { Consent, Direction, isGroupUpdate } from "@/lib/convos/sdk";
 import { handleJoinRequestMessage, type CreatorContext, type JoinOutcome } from "./handle";
 import { emit } from "./context";
 import { isJoinRequestCandidate, readJoinRequest, type IncomingMessage } from "./request";

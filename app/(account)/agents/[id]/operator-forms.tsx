@@ -7,7 +7,7 @@ import {
   changeMyAgentOperatorCode,
   removeMyAgentOperator,
   type OperatorActionState,
-} from "../actions";
+} from "@/app/(account)/agents/actions";
 
 const button =
   "rounded-lg border border-line px-2.5 py-1 text-sm font-medium hover:bg-accent-soft disabled:opacity-60";

@@ -11,11 +11,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { Emoji } from "../../_components/emoji";
-import { MarkdownContent } from "../../_components/markdown-content";
-import { ShareActions } from "../../_components/share-actions";
-import { SkillList } from "../../_components/skill-list";
-import { ToolLines } from "../../_components/tool-lines";
+import { Emoji } from "@/app/(catalog)/_components/emoji";
+import { MarkdownContent } from "@/app/(catalog)/_components/markdown-content";
+import { ShareActions } from "@/app/(catalog)/_components/share-actions";
+import { SkillList } from "@/app/(catalog)/_components/skill-list";
+import { ToolLines } from "@/app/(catalog)/_components/tool-lines";
 import { ClaimPanel } from "./claim-panel";
 import { loadTemplate } from "./data";
 import { toolBadges, toolInfoFor } from "@/lib/agents/tools/info";

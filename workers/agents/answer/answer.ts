@@ -1,0 +1,222 @@
+/**
+ * Handling one message of an agent's conversation, in this order:
+ *
+ *   ignore   the agent's own messages, other conversations, non-text content
+ *            (reactions, profiles, join requests: context at most, never answered);
+ *            votes on the agent's polls are recorded (poll-votes.ts), a text reply is text
+ *   take     in the ledger for this run (lib/identities/ledger.ts), else skip;
+ *            a message whose answer crashed or hung the worker too often
+ *            is given up instead, with one notice
+ *   command  "/…" in the owner conversation (commands.ts; operators only;
+ *            no reply at all to others under pairing and disabled)
+ *   policy   operators always; else dmPolicy: open, allowlist, pairing (one
+ *            code per unknown sender, silence until approved), disabled
+ *   cap      the most a reply can cost is reserved first (lib/llm/budget.ts);
+ *            when that would pass the token cap the agent says so instead
+ *   answer   history + responder, 👀 while it takes longer than 1.5 s, the
+ *            answer split into chat-sized messages
+ *   send     only if this run still holds the message (`markSending`), then done
+ */
+import type { DecodedMessage, Group } from "@xmtp/node-sdk";
+import type { Logger } from "pino";
+import {
+  answerAttempts,
+  failUnfinishedToolCalls,
+  finishMessage,
+  giveUpAnswer,
+  markSending,
+  takeForAnswer,
+} from "@/lib/identities";
+import { agentState, hears, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
+import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
+import { TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
+import { answerInput } from "./model-input";
+import { isCommand, noOperatorYet, runCommand } from "./commands";
+import type { WorkerContext } from "@/workers/agents/worker/context";
+import { isReactionMessage, Reactions } from "./history";
+import type { MemberDirectory } from "@/workers/agents/runtime/members";
+import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
+import { handlePollVote, replyText } from "@/workers/agents/runtime/poll-votes";
+import { splitAnswer } from "./split";
+
+/** The worker's context plus the runtime run handling the message. */
+export interface AnswerContext extends Pick<
+  WorkerContext,
+  "responder" | "ops" | "events" | "signal" | "thinkingAfterMs" | "defaultTokenCap"
+> {
+  /** This runtime run's token in the ledger. */
+  run: string;
+  identity: { id: string; isOwnerConversation: boolean };
+  agentId: string;
+  group: Group<unknown>;
+  ownInboxId: string;
+  /** Members' names, kept up to date from the messages seen. */
+  members: MemberDirectory;
+  /** Scoped to the agent and identity. */
+  log: Logger;
+  stopped(): boolean;
+  /** Sends a line later (a /join outcome), after the queued work. */
+  later(outcome: Promise<string>): void;
+}
+
+type Decision = { kind: "answer" } | { kind: "silent" } | { kind: "say"; text: string; as: "paired" };
+
+export const pairingText = (code: string) =>
+  `Hi! I only talk with people my owner has approved. Ask them to send "/approve ${code}" in my owner conversation.`;
+
+export const operatorWelcome = (agentName: string) =>
+  `You're now an operator of ${agentName}: send /help in my owner conversation to see what you can do.`;
+
+export const gaveUpText = (attempts: number) =>
+  `Sorry, I couldn't do that request: it failed ${attempts} times, so I've given up on it.`;
+
+/** Gives up `m` if earlier runs took it too often without finishing, telling the conversation once. */
+async function giveUp(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
+  if (!(await giveUpAnswer(ctx.identity.id, m.id, ctx.run))) return;
+  const attempts = answerAttempts();
+  const text = gaveUpText(attempts);
+  const key = { identityId: ctx.identity.id, messageId: m.id };
+  const calls = await failUnfinishedToolCalls(key, `Error: given up after ${attempts} attempts.`);
+  ctx.log.warn(
+    { messageId: m.id, attempts, unfinishedToolCalls: calls },
+    "gave up on a message that crashed or hung every answer",
+  );
+  await ctx.group.sendText(text);
+  await recordTraffic(ctx.agentId, { in: 1, out: 1 });
+}
+
+export const capText = (cap: number) =>
+  `I've used up my allowance on this server (${cap} tokens), so I can't answer any more for now. My owner can raise the cap.`;
+
+async function admit(agent: AgentState, sender: string): Promise<Decision> {
+  if (await hears(agent, sender)) return { kind: "answer" };
+  if (agent.dmPolicy !== "pairing") return { kind: "silent" };
+  const pairing = await requestPairing(agent.id, sender);
+  if (pairing.status === "approved") return { kind: "answer" };
+  if (pairing.status !== "new") return { kind: "silent" };
+  // Nobody can approve the code until the owner steers the agent: the owner, often the first to speak, reads how.
+  const text =
+    pairingText(pairing.code) + (agent.operators.length === 0 ? `\n${noOperatorYet(agent.id)}` : "");
+  return { kind: "say", text, as: "paired" };
+}
+
+/** Sends 👀 on `m` if `work` takes longer than `afterMs`, and takes it back when it is done. */
+async function withThinking<T>(ctx: AnswerContext, m: DecodedMessage<unknown>, work: Promise<T>): Promise<T> {
+  const reaction = (action: typeof Reactions.Added | typeof Reactions.Removed) =>
+    ctx.group.sendReaction({
+      reference: m.id,
+      referenceInboxId: m.senderInboxId,
+      action,
+      content: "👀",
+      schema: Reactions.Unicode,
+    });
+  let shown: Promise<unknown> | undefined;
+  const timer = setTimeout(() => {
+    shown = reaction(Reactions.Added).catch((err) => ctx.log.warn({ err }, "thinking reaction failed"));
+  }, ctx.thinkingAfterMs);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+    if (shown) {
+      await shown;
+      await reaction(Reactions.Removed).catch((err) => ctx.log.warn({ err }, "removing the reaction failed"));
+    }
+  }
+}
+
+/** The text of a message someone else sent to `groupId` (a text, or a reply's text), else undefined (never answered). */
+export function incomingText(
+  m: DecodedMessage<unknown>,
+  groupId: string,
+  ownInboxId: string,
+): string | undefined {
+  if (m.conversationId !== groupId || m.senderInboxId === ownInboxId) return undefined;
+  const isText = m.contentType?.authorityId === "xmtp.org" && m.contentType.typeId === "text";
+  return isText && typeof m.content === "string" ? m.content : replyText(m);
+}
+
+/** Whether `m` goes to the answer queue: someone else's text or reply (an answer) or reaction (maybe a poll vote). */
+export function needsHandling(m: DecodedMessage<unknown>, groupId: string, ownInboxId: string): boolean {
+  if (incomingText(m, groupId, ownInboxId) !== undefined) return true;
+  return m.conversationId === groupId && m.senderInboxId !== ownInboxId && isReactionMessage(m);
+}
+
+/** Handles one message at most once per the ledger; errors other than a stop are logged and the message marked failed. */
+export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
+  if (ctx.stopped() || ctx.signal.aborted) return; // left untaken: the next run answers it
+  if (m.conversationId !== ctx.group.id || m.senderInboxId === ctx.ownInboxId) return;
+  if (await handlePollVote(m, ctx.agentId)) return;
+  const text = incomingText(m, ctx.group.id, ctx.ownInboxId);
+  if (text === undefined) return;
+  const started = performance.now();
+  if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run))) return giveUp(ctx, m);
+  try {
+    const agent = await agentState(ctx.agentId);
+    let parts: string[] = [];
+    let done: "answered" | "skipped" | "paired" = "answered";
+    if (
+      agent.operatorCode &&
+      looksLikeOperatorCode(text) &&
+      (await redeemOperatorCode(agent.id, text, m.senderInboxId))
+    ) {
+      parts = [operatorWelcome(agent.name)];
+      await noteOperatorName(ctx.group, agent.id, m.senderInboxId);
+    } else if (isCommand(text) && ctx.identity.isOwnerConversation) {
+      const reply = await runCommand({
+        text,
+        sender: m.senderInboxId,
+        agent,
+        ops: ctx.ops,
+        sayLater: ctx.later,
+      });
+      if (reply === null) done = "skipped";
+      else parts = [reply];
+    } else {
+      const decision = await admit(agent, m.senderInboxId);
+      if (decision.kind === "silent") done = "skipped";
+      else if (decision.kind === "say") {
+        parts = [decision.text];
+        done = decision.as;
+      } else {
+        const cap = agent.tokenCap ?? ctx.defaultTokenCap;
+        if (ctx.responder.usesModel && cap != null && agent.tokensUsed >= cap) parts = [capText(cap)];
+        else {
+          // Every model call of this answer (tool rounds too) reserves its worst case under the cap first.
+          const input = await answerInput(ctx, agent, m, truncateIncoming(text), cap);
+          try {
+            const reply = await withThinking(ctx, m, ctx.responder.reply(input));
+            if (reply) parts = splitAnswer(reply.text);
+            else done = "skipped";
+          } catch (error) {
+            if (!(error instanceof TokenCapReached)) throw error;
+            parts = [capText(cap ?? 0)];
+          }
+        }
+      }
+    }
+    if (ctx.signal.aborted) return; // stopping: the message stays open for the next run
+    if (parts.length > 0) {
+      if (!(await markSending(ctx.identity.id, m.id, ctx.run))) {
+        ctx.log.warn({ messageId: m.id }, "another run took this message over; dropping our answer");
+        return;
+      }
+      for (const part of parts) await ctx.group.sendText(part);
+    }
+    await finishMessage(ctx.identity.id, m.id, done);
+    await recordTraffic(ctx.agentId, { in: 1, out: parts.length }); // tokens: settled by spendWithinCap
+    const durationMs = Math.round(performance.now() - started);
+    ctx.log.info({ messageId: m.id, durationMs, outcome: done }, "handled");
+    if (done === "answered")
+      ctx.events.emit("agent:answered", {
+        agentId: ctx.agentId,
+        identityId: ctx.identity.id,
+        messageId: m.id,
+        durationMs,
+      });
+  } catch (error) {
+    if (ctx.signal.aborted) return;
+    await finishMessage(ctx.identity.id, m.id, "failed").catch(() => undefined);
+    throw error;
+  }
+}

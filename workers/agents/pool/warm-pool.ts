@@ -1,0 +1,125 @@
+/**
+ * The warm pool filler. Each pass reserves slots under the pool's advisory
+ * lock (lib/pool/reservations.ts: never overshoots, however many workers run),
+ * then creates the reserved identities with bounded concurrency: a fresh key
+ * and XMTP inbox, an empty group whose appData holds a fresh tag, and an
+ * invite signed by that key. A failure marks the identity failed and it is
+ * retried with capped exponential backoff; it never takes the worker down.
+ */
+import type { Logger } from "pino";
+import { createInvite, emojiForConversation, generateTag, updateAppData } from "@/lib/convos";
+import {
+  markIdle,
+  markProvisioningFailed,
+  reservePoolSlots,
+  type Reservation,
+} from "@/lib/pool/reservations";
+import { getPoolSettings } from "@/lib/pool/settings";
+import { recordFailure } from "@/lib/events/mutations";
+import type { SealingKey } from "@/lib/secrets";
+import { closeXmtpClient, xmtpEnv } from "@/lib/xmtp";
+import type { WorkerEvents } from "@/workers/agents/worker/events";
+import { newIdentityClient, type NewIdentityClient } from "./identity-client";
+import { InFlight, repeat } from "@/workers/agents/worker/timers";
+
+export interface PoolFillerOptions {
+  workerId: string;
+  leaseMs: number;
+  intervalMs: number;
+  sealingKey: SealingKey;
+  events: WorkerEvents;
+  log: Logger;
+  inFlight: InFlight;
+  /** Overrides PoolSetting.maxConcurrentCreates for this worker. */
+  maxConcurrentCreates?: number;
+  /** This worker's home: the warm identities it creates live there. */
+  homeKey: string;
+  /** True while the worker is draining: it creates nothing (what it made would live in a home being emptied). */
+  paused?: () => boolean;
+}
+
+/** Creates one warm identity for a reservation and makes it idle. */
+async function provision(o: PoolFillerOptions, reservation: Reservation): Promise<void> {
+  const started = performance.now();
+  const log = o.log.child({ identityId: reservation.id });
+  let fresh: NewIdentityClient | undefined;
+  try {
+    fresh = await newIdentityClient(o.sealingKey);
+    const group = await fresh.client.conversations.createGroup([], {});
+    const appData = updateAppData(group.appData, {
+      tag: generateTag(),
+      emoji: emojiForConversation(group.id),
+    });
+    await group.updateAppData(appData);
+    const invite = createInvite({
+      conversationId: group.id,
+      creatorInboxId: fresh.inboxId,
+      privateKey: fresh.privateKey,
+      appData,
+      env: xmtpEnv(),
+    });
+    // Closed before the identity becomes claimable: its handoff opens the same database at once, and two
+    // clients of one installation must never overlap (the closing one's workers still touch the file).
+    const { inboxId, address, encryptedWalletKey, encryptedDbKey } = fresh;
+    await closeXmtpClient(fresh.client);
+    fresh = undefined;
+    const kept = await markIdle(reservation.id, o.workerId, {
+      inboxId,
+      address,
+      encryptedWalletKey,
+      encryptedDbKey,
+      conversationId: group.id,
+      inviteUrl: invite.url,
+      inviteTag: invite.tag,
+      homeKey: o.homeKey,
+    });
+    const durationMs = Math.round(performance.now() - started);
+    if (!kept) {
+      log.warn({ durationMs }, "lost the lease of a provisioning identity; discarded");
+      return;
+    }
+    log.info({ durationMs, inboxId }, "warm identity ready");
+    o.events.emit("pool:created", { identityId: reservation.id, durationMs });
+  } catch (err) {
+    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const nextAttemptAt = await markProvisioningFailed(
+      reservation.id,
+      o.workerId,
+      reservation.attempts,
+      error,
+    );
+    await recordFailure({ error, identityId: reservation.id, workerId: o.workerId }).catch(() => undefined);
+    log.warn({ err, nextAttemptAt }, "creating a warm identity failed; will retry");
+    o.events.emit("pool:failed", { identityId: reservation.id, error, nextAttemptAt });
+  } finally {
+    // A warm identity runs nowhere until its handoff, which reopens it from its keys.
+    if (fresh) await closeXmtpClient(fresh.client).catch(() => undefined);
+  }
+}
+
+/** Starts filling the pool; `kick()` runs a pass soon (after a claim), `stop()` takes no new work. */
+export function startPoolFiller(o: PoolFillerOptions): { kick(): void; stop(): Promise<void> } {
+  let creating = 0;
+  const loop = repeat(
+    o.intervalMs,
+    async () => {
+      if (o.paused?.()) return;
+      const limit = o.maxConcurrentCreates ?? (await getPoolSettings()).maxConcurrentCreates;
+      const reserved = await reservePoolSlots(o.workerId, o.leaseMs, limit - creating);
+      for (const r of reserved) {
+        creating++;
+        void o.inFlight.track(
+          provision(o, r)
+            .catch((err) => o.log.error({ err }, "provisioning crashed"))
+            .finally(() => {
+              creating--;
+              loop.kick();
+            }),
+        );
+      }
+    },
+    (err) => o.log.warn({ err }, "pool pass failed"),
+    { jitter: 0.2 },
+  );
+  return loop;
+}

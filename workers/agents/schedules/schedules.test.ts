@@ -1,0 +1,98 @@
+/**
+ * Reminders through the real worker, the local XMTP node and PostgreSQL: the
+ * worker holding the agent posts them in the conversation; after a SIGKILL
+ * with reminders pending, the next worker to take the agent over posts each
+ * of them once; stopping the agent cancels what is left.
+ */
+import type { ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "@/test/convos";
+import { tempDir } from "@/test/convos";
+import { stopAgent } from "@/lib/agents/mutations";
+import { createReminder } from "@/lib/schedules/mutations";
+import {
+  fastOptions,
+  launchAndJoin,
+  TEST_MASTER_KEY,
+  workerTestEnv,
+  type WorkerTestEnv,
+} from "@/test/worker";
+import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
+import { texts } from "@/test/xmtp-clients";
+import { startWorker, type RunningWorker } from "@/workers/agents/worker/worker";
+import { setTimeout as sleep } from "node:timers/promises";
+
+let env: WorkerTestEnv;
+const tmp = tempDir("agents-schedules-");
+const children: ChildProcess[] = [];
+let rescuer: RunningWorker | undefined;
+beforeAll(async () => {
+  env = await workerTestEnv(1);
+});
+afterAll(async () => {
+  children.forEach(killIfRunning);
+  await rescuer?.stop();
+  await env.cleanup();
+  tmp.remove();
+});
+
+function spawnWorker(id: string): ChildProcess {
+  const child = spawnWorkerProcess({
+    id,
+    databaseUrl: env.t.url,
+    dataDir: env.dataDir,
+    masterKey: TEST_MASTER_KEY,
+  });
+  children.push(child);
+  return child;
+}
+
+describe("reminders in a live conversation", () => {
+  it("after SIGKILL with reminders pending, the next worker posts each of them once", async () => {
+    const child = spawnWorker("sched-1");
+    await waitFor(
+      "pool at target",
+      async () => (await env.t.db.identity.count({ where: { status: "idle" } })) === 1,
+      40_000,
+    );
+    const agent = await launchAndJoin(tmp.dir, "Nudge", "Reminds people.");
+    const scope = { agentId: agent.agentId, identityId: agent.identityId, timeZone: "UTC" };
+    const remind = (text: string, inMs: number) =>
+      env.t.db.$transaction((tx) => createReminder(tx, scope, { at: new Date(Date.now() + inMs), text }));
+    const posted = async () =>
+      (await texts(agent.group)).filter((m) => m.sender === agent.agentInbox).map((m) => m.text);
+
+    // The worker holding the agent posts reminders when they fall due.
+    for (let i = 0; i < 3; i++) await remind(`early ${i}`, 500 + i * 200);
+    await waitFor(
+      "the early reminders",
+      async () => (await posted()).filter((t) => t.startsWith("⏰ early")).length === 3,
+      20_000,
+    );
+
+    // Reminders pending when the worker dies are posted by the next one, each once.
+    for (let i = 0; i < 10; i++) await remind(`pending ${i}`, 2_500 + i * 100);
+    const exit = exited(child);
+    child.kill("SIGKILL");
+    expect(await exit).toBe("SIGKILL");
+    rescuer = await startWorker({ ...fastOptions, workerId: "sched-rescuer", fillPool: false });
+    await waitFor(
+      "the pending reminders",
+      async () => (await posted()).filter((t) => t.startsWith("⏰ pending")).length >= 10,
+      30_000,
+    );
+    await sleep(2_000); // room for a duplicate to show up
+    const all = await posted();
+    for (const text of [
+      ...[0, 1, 2].map((i) => `⏰ early ${i}`),
+      ...Array.from({ length: 10 }, (_, i) => `⏰ pending ${i}`),
+    ])
+      expect([text, all.filter((t) => t === text).length]).toEqual([text, 1]);
+    expect(await env.t.db.scheduleFiring.count({ where: { status: { not: "sent" } } })).toBe(0);
+
+    // Stopping the agent cancels what is left.
+    await remind("after stop", 60_000);
+    await stopAgent(agent.agentId, { ownerId: null, actor: "test" });
+    expect(await env.t.db.schedule.count({ where: { agentId: agent.agentId, status: "active" } })).toBe(0);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * What the worker's parts share: one object, built once by `startWorker` and
+ * passed along to the handoff, each agent runtime and each answer, instead of
+ * a bundle of options re-declared at every level.
+ */
+import type { Logger } from "pino";
+import type { SealingKey } from "@/lib/secrets";
+import type { AgentRuntime } from "@/workers/agents/runtime/agent-runtime";
+import type { ConversationOps } from "@/workers/agents/answer/commands";
+import type { WorkerEvents } from "./events";
+import type { Responder } from "@/workers/agents/answer/responder";
+import type { InFlight, Slots } from "./timers";
+
+export interface WorkerContext {
+  workerId: string;
+  /** The id of this worker's DATA_DIR (lib/xmtp/home.ts): it hands over only identities of this home. */
+  homeKey: string;
+  leaseMs: number;
+  joinTimeoutMs: number;
+  /**
+   * The longest one handoff step may take (handoff.ts): a hung step would otherwise keep its lease
+   * renewed by the heartbeat, and its agent dark, for as long as the worker lives.
+   */
+  handoffStepMs: number;
+  /**
+   * Handoff steps running at once (WORKER_HANDOFF_CONCURRENCY): a burst of claims, or the agents of a dead
+   * worker, would otherwise open hundreds of clients at once, and time out on the CPU and the database pool.
+   */
+  handoffSlots: Slots;
+  sealingKey: SealingKey;
+  responder: Responder;
+  events: WorkerEvents;
+  log: Logger;
+  /** Everything the worker waits for on shutdown (answers, handoffs, identities being created). */
+  inFlight: InFlight;
+  /** Aborted when the shutdown's grace period is over. */
+  signal: AbortSignal;
+  /** Runtimes by identity id, owned by the worker. */
+  running: Map<string, AgentRuntime>;
+  /** What /invite and /join use (conversations.ts). */
+  ops: ConversationOps;
+  /** Spending cap for agents without their own tokenCap; undefined = unlimited. */
+  defaultTokenCap?: number;
+  /** The 👀 reaction shows on answers slower than this. */
+  thinkingAfterMs: number;
+}
