@@ -10,8 +10,8 @@
  *   DATABASE_URL=… tsx prisma/seed.ts [--overwrite]
  */
 import { pathToFileURL } from "node:url";
-import type { PrismaClient } from "../lib/generated/prisma/client";
-import { catalogSeed } from "../lib/templates/catalog-seed";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { catalogSeed } from "@/lib/templates/catalog-seed";
 
 export interface SeedResult {
   created: number;
@@ -42,7 +42,7 @@ export async function seedCatalog(
 const runDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 
 if (runDirectly) {
-  const { db } = await import("../lib/db");
+  const { db } = await import("@/lib/db");
   try {
     const { created, total } = await seedCatalog(db, { overwrite: process.argv.includes("--overwrite") });
     console.log(`catalog: ${total} templates (${created} new)`);
