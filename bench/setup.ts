@@ -39,7 +39,7 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
  */
 export async function benchWorkerEnv(prefix: string, nodePort = 0) {
   const node = await startXmtpNode({ port: nodePort, dataDir: null, log: pino({ level: "warn" }) });
-  pointLocalEnvAt(node.url); // node-sdk 5.x pre-checks on ApiUrls.local, not apiUrl
+  pointLocalEnvAt(node.url); // lib/xmtp's default apiUrl: this process's clients go to this node
   const database = await benchDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   process.env.DATA_DIR = dataDir;

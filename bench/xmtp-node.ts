@@ -27,7 +27,7 @@ const CROWD = 50;
 const CROWD_ROUND_TRIPS = 30;
 
 const node = await startXmtpNode({ port: 0, dataDir: null, log: pino({ level: "warn" }) });
-pointLocalEnvAt(node.url); // node-sdk 5.x pre-checks on ApiUrls.local, not apiUrl
+pointLocalEnvAt(node.url); // lib/xmtp's default apiUrl: this process's clients go to this node
 
 type Client = Awaited<ReturnType<typeof createXmtpClient>>;
 const newClient = (): Promise<Client> =>

@@ -1,7 +1,8 @@
 /**
  * vitest globalSetup: makes sure a local XMTP node answers on 127.0.0.1:5556
- * for the whole run. node-sdk 5.x looks inbox ids up on localhost:5556 whatever
- * `apiUrl` says (docs/local-xmtp-node.md §2.3), so the shared node has to be on that port.
+ * for the whole run. Clients built without an `apiUrl` (lib/xmtp's default, the
+ * worker's, the test helpers') go to node-sdk's `local` URL, localhost:5556
+ * (docs/local-xmtp-node.md §2.2), so the shared node has to be on that port.
  *
  * - A node already answering there (e.g. `npm run xmtp-node` or the run
  *   command) is reused and left running.

@@ -1,5 +1,5 @@
 /**
- * Acceptance tests 1–7 (docs/local-xmtp-node.md §9) with real @xmtp/node-sdk 5.5.0
+ * Acceptance tests 1–7 (docs/local-xmtp-node.md §9) with the pinned @xmtp/node-sdk's real
  * clients against the shared local node on 127.0.0.1:5556 (started or reused
  * by test/setup/xmtp-node.ts). Every test uses fresh identities and database
  * paths, so tests are independent of each other and of earlier runs.

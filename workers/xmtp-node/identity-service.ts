@@ -1,7 +1,7 @@
 /**
  * `xmtp.identity.api.v1.IdentityApi` (docs/local-xmtp-node.md §6.2). The node keeps each inbox's
  * identity updates as the raw bytes it was given and reads just enough of them
- * (§5.4) to keep the address -> inbox map. No signature is checked: the
+ * (§5.2) to keep the address -> inbox map. No signature is checked: the
  * clients verify them when they replay an inbox's log (§8).
  */
 import { nowNs, type Store } from "./store.ts";

@@ -3,9 +3,9 @@
  * clients keep their databases.
  *
  * This file owns its node, on an ephemeral port, so that stopping it never
- * disturbs the shared node on 5556 that other test files use. node-sdk 5.x
- * does its inbox-id pre-check at `ApiUrls.local` whatever `apiUrl` says, so the
- * file points `ApiUrls.local` at its own node with `pointLocalEnvAt` (vitest runs
+ * disturbs the shared node on 5556 that other test files use. Its clients get the
+ * node's `apiUrl`; the file also points `ApiUrls.local` (what lib/xmtp uses when no
+ * `apiUrl` is given) at its own node with `pointLocalEnvAt`, so nothing reaches 5556 (vitest runs
  * each test file in its own process, and the original is restored at the end).
  */
 import path from "node:path";

@@ -3,7 +3,7 @@
  * turns it into grpc-js service definitions.
  *
  * Why protobufjs directly rather than @grpc/proto-loader: the node also has to
- * decode `IdentityUpdate` bytes that arrive inside a request (§5.4), so it
+ * decode `IdentityUpdate` bytes that arrive inside a request (§5.2), so it
  * needs the protobufjs `Type`s anyway; building the grpc-js definitions from
  * the same `Root` keeps one source of truth.
  *

@@ -34,7 +34,10 @@ export { XMTP_NODE_SUBDIR, xmtpNodeDataDir };
 
 export interface XmtpNodeOptions {
   host?: string;
-  /** 0 picks a free port. Default 5556, which node-sdk 5.x requires (docs/local-xmtp-node.md §2.3). */
+  /**
+   * 0 picks a free port. Default 5556: node-sdk's `local` environment points there, so clients built
+   * without an `apiUrl` find the node (docs/local-xmtp-node.md §2.2).
+   */
   port?: number;
   /** The node's own directory (see `xmtpNodeDataDir`), or null for in-memory state. Default `xmtpNodeDataDir()`. */
   dataDir?: string | null;

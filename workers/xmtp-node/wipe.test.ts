@@ -3,7 +3,7 @@
  * but the clients keep their databases. This is the failure mode that
  * `npm run reset-local` and the run command's consistency check exist for.
  * Like restart.test.ts, the file owns its node on an ephemeral port and points
- * this process's `ApiUrls.local` at it (node-sdk 5.x pre-check, §2.3).
+ * this process's `ApiUrls.local` at it (lib/xmtp's default `apiUrl`, §2.2).
  */
 import fs from "node:fs";
 import path from "node:path";

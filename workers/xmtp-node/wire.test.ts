@@ -336,7 +336,7 @@ describe("unknown methods (acceptance 10)", () => {
 describe("RPC sequence of a real client (§4)", () => {
   it("registers a new inbox with GetInboxIds x2, GetIdentityUpdates, UploadKeyPackage, PublishIdentityUpdate", async () => {
     const original = ApiUrls.local;
-    pointLocalEnvAt(node.url); // node-sdk 5.x pre-check (§2.3)
+    pointLocalEnvAt(node.url); // so no call of the step can reach the shared node on 5556 (§2.2)
     try {
       const before = node.callCounts();
       await newUser(tmp.dir, { apiUrl: node.url });
