@@ -14,8 +14,6 @@ export const metadata: Metadata = { title: "Admin" };
 export const dynamic = "force-dynamic";
 
 const HOUR = 3_600_000;
-/** A worker that heartbeated this recently is up (as /api/health counts them). */
-const WORKER_FRESH_MS = 30_000;
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
@@ -54,9 +52,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
     recentFailures(20),
     listAgentsForAdmin({ q, status }),
   ]);
-  const supervision = await supervisionHealth(
-    workers.filter((w) => !w.stopped && w.heartbeatAgeMs <= WORKER_FRESH_MS).length,
-  );
+  const supervision = await supervisionHealth(workers.filter((w) => w.up).length);
   const card = "rounded-card border border-line bg-surface p-5";
   const heading = "mb-3 text-sm font-semibold uppercase tracking-wide text-ink-muted";
   return (
@@ -171,7 +167,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
                   <td>
                     {w.host} · {w.pid}
                   </td>
-                  <td className={w.stopped || w.heartbeatAgeMs > WORKER_FRESH_MS ? "text-danger" : ""}>
+                  <td className={w.up ? "" : "text-danger"}>
                     {w.stopped ? "stopped" : age(w.heartbeatAgeMs)}
                   </td>
                   <td>{w.agents}</td>

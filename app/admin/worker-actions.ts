@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/actions";
 import { AppError } from "@/lib/errors";
-import { setWorkerDraining } from "@/lib/workers/mutations";
+import { setWorkerDraining } from "@/lib/workers/worker-status";
 import type { AdminState } from "./actions";
 
 const drainAction = action(

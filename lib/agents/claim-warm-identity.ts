@@ -5,8 +5,9 @@
  *
  *   picked:  the oldest idle identity, row-locked, skipping rows another
  *            claim holds (FOR UPDATE SKIP LOCKED): no waiting, no double claim;
- *            one whose home has a worker up (not draining) comes first, so a
- *            claim is not handed to a home nobody can run;
+ *            one whose home has a worker up (lib/workers/worker-status.ts) and
+ *            not draining comes first, so a claim is not handed to a home
+ *            nobody can run;
  *   agent:   the agent row, inserted only if an identity was picked;
  *   claimed: the identity stamped with its agent and status `claimed`;
  *   notify:  pg_notify on AGENT_CLAIMED_CHANNEL, delivered at commit, so the
@@ -20,6 +21,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
 import { recordClaim } from "@/lib/events/mutations";
 import { PoolEmptyError } from "@/lib/pool/errors";
+import { workerIsUpSql } from "@/lib/workers/worker-status";
 
 export const AGENT_CLAIMED_CHANNEL = "agent_claimed";
 
@@ -61,8 +63,8 @@ export async function claimWarmIdentity(
       SELECT id FROM "Identity"
       WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
       ORDER BY ("homeKey" IS NULL OR EXISTS (
-        SELECT 1 FROM "Worker" w WHERE w."homeKey" = "Identity"."homeKey" AND w."stoppedAt" IS NULL
-          AND NOT w.draining AND w."heartbeatAt" > now() - interval '1 minute')) DESC, "createdAt", id
+        SELECT 1 FROM "Worker" w WHERE w."homeKey" = "Identity"."homeKey" AND NOT w.draining
+          AND ${workerIsUpSql("w")})) DESC, "createdAt", id
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     ), agent AS (

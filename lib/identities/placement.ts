@@ -15,13 +15,15 @@
  * lock per home, so counts are exact at the moment of each take: every worker
  * gets the NOTIFY of a claim and races for it, and the one allowed wins, with no
  * delay to tune. Loads are counted from unexpired leases (not from the
- * heartbeat's report, which lags); a worker counts as up while its heartbeat is
- * younger than a lease. A busy worker whose heartbeat comes late still counts
- * (dropping it would raise everyone's fair share and skew the spread), and a dead
- * one stops counting just before its leases expire (they are renewed right after
- * the heartbeat), so its agents are shared among the rest.
+ * heartbeat's report, which lags); a worker counts while it is up by the one
+ * rule of lib/workers/worker-status.ts (heartbeat younger than a lease). A busy
+ * worker whose heartbeat comes late still counts (dropping it would raise
+ * everyone's fair share and skew the spread), and a dead one stops counting just
+ * before its leases expire (they are renewed right after the heartbeat), so its
+ * agents are shared among the rest.
  */
 import { db } from "@/lib/db";
+import { workerIsUpSql } from "@/lib/workers/worker-status";
 
 /** Arbitrary constant naming the placement advisory locks (one per home, keyed by hashtext(homeKey)). */
 const PLACEMENT_LOCK_KEY = 7_412_002;
@@ -49,7 +51,7 @@ export async function takePlacedLease(identityId: string, p: Placement): Promise
             WHERE i."leaseOwner" = w.id AND i."agentId" IS NOT NULL AND i."leaseExpiresAt" > now())::int AS held
         FROM "Worker" w
         WHERE w."homeKey" = ${p.homeKey} AND w."stoppedAt" IS NULL
-          AND (w.id = ${p.workerId} OR w."heartbeatAt" > now() - ${p.leaseMs}::int * interval '1 millisecond')
+          AND (w.id = ${p.workerId} OR ${workerIsUpSql("w", p.leaseMs)})
       ), me AS (
         SELECT held, "maxAgents" FROM load WHERE id = ${p.workerId} AND NOT draining
       ), demand AS (
@@ -80,15 +82,14 @@ export async function takePlacedLease(identityId: string, p: Placement): Promise
  * (placement matches homes); what to do about them is the lost-home recovery's call.
  */
 export async function identitiesWithoutLiveHome(
-  upWithinMs: number,
+  leaseMs?: number,
 ): Promise<{ id: string; agentId: string; homeKey: string }[]> {
   return db.$queryRaw`
     SELECT i.id, i."agentId", i."homeKey" FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
     WHERE i."homeKey" IS NOT NULL
       AND i.status IN ('claimed', 'live', 'joining') AND a.status IN ('ready', 'live', 'joining')
       AND NOT EXISTS (
-        SELECT 1 FROM "Worker" w WHERE w."homeKey" = i."homeKey" AND w."stoppedAt" IS NULL
-          AND w."heartbeatAt" > now() - ${upWithinMs}::int * interval '1 millisecond')
+        SELECT 1 FROM "Worker" w WHERE w."homeKey" = i."homeKey" AND ${workerIsUpSql("w", leaseMs)})
     ORDER BY i."updatedAt"`;
 }
 

@@ -5,6 +5,7 @@
  */
 import { db } from "@/lib/db";
 import { IdentityStatus } from "@/lib/generated/prisma/enums";
+import { workerIsUpSql } from "@/lib/workers/worker-status";
 
 export type StatusCounts = Record<IdentityStatus, number>;
 
@@ -28,12 +29,17 @@ export interface WorkerHealth {
   /** Its memory (RSS) at its last heartbeat; null until the first one recorded it. */
   rssBytes: number | null;
   stopped: boolean;
+  /** Up by the one rule (lib/workers/worker-status.ts): not stopped, heartbeated within a lease. */
+  up: boolean;
   /** An admin drains it: it takes no new agents and hands its agents to the others. */
   draining: boolean;
 }
 
-/** The 50 workers heard from most recently, stopped ones included, with what each carries. */
-export async function workersHealth(now = new Date()): Promise<WorkerHealth[]> {
+/**
+ * The 50 workers heard from most recently, stopped ones included, with what each carries. `leaseMs`:
+ * the lease length that decides who is up (default: the deployment's WORKER_LEASE_MS).
+ */
+export async function workersHealth(now = new Date(), leaseMs?: number): Promise<WorkerHealth[]> {
   const rows = await db.$queryRaw<
     {
       id: string;
@@ -42,6 +48,7 @@ export async function workersHealth(now = new Date()): Promise<WorkerHealth[]> {
       startedAt: Date;
       heartbeatAt: Date;
       stoppedAt: Date | null;
+      up: boolean;
       draining: boolean;
       rssBytes: bigint | null;
       leases: bigint;
@@ -49,7 +56,7 @@ export async function workersHealth(now = new Date()): Promise<WorkerHealth[]> {
     }[]
   >`
     SELECT w.id, w.host, w.pid, w."startedAt", w."heartbeatAt", w."stoppedAt", w.draining, w."rssBytes",
-           count(i.id) AS leases, count(DISTINCT i."agentId") AS agents
+           ${workerIsUpSql("w", leaseMs)} AS up, count(i.id) AS leases, count(DISTINCT i."agentId") AS agents
     FROM "Worker" w LEFT JOIN "Identity" i ON i."leaseOwner" = w.id
     GROUP BY w.id
     ORDER BY w."heartbeatAt" DESC
@@ -64,6 +71,7 @@ export async function workersHealth(now = new Date()): Promise<WorkerHealth[]> {
     agents: Number(w.agents),
     rssBytes: w.rssBytes === null ? null : Number(w.rssBytes),
     stopped: w.stoppedAt !== null,
+    up: w.up,
     draining: w.draining,
   }));
 }

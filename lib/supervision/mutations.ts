@@ -8,6 +8,7 @@
 import { db } from "@/lib/db";
 import { releaseLeases } from "@/lib/identities";
 import { abandonProvisioning } from "@/lib/pool/reservations";
+import { markWorkerStopped } from "@/lib/workers/worker-status";
 import type { RestartablePart } from "./parts";
 
 export interface Restart {
@@ -67,6 +68,6 @@ export async function recordGaveUp(part: RestartablePart, exit: string, tries: n
 export async function releaseDeadWorker(workerId: string): Promise<number> {
   await abandonProvisioning(workerId);
   const released = await releaseLeases(workerId);
-  await db.worker.updateMany({ where: { id: workerId, stoppedAt: null }, data: { stoppedAt: new Date() } });
+  await markWorkerStopped(workerId);
   return released;
 }

@@ -1,18 +1,17 @@
 /**
  * Readiness: 503 only when the database does not answer. `workers` is the
- * number of agent workers that heartbeated in the last 30 s (0 means claims
- * still work from the warm pool, but nothing refills it or takes agents over).
+ * number of agent workers up (heartbeated within a lease: lib/workers/worker-status.ts; 0 means
+ * claims still work from the warm pool, but nothing refills it or takes agents over).
  * `worker` says whether one is up, being restarted by the run command, or down;
  * `restartsLastDay` counts the run command's restarts per part.
  * A database that does not answer within DATABASE_CHECK_MS counts as down, so
  * a load balancer hears 503 within 2 s even when connections hang.
  */
-import { db } from "@/lib/db";
 import { supervisionHealth } from "@/lib/supervision/queries";
+import { countUpWorkers } from "@/lib/workers/worker-status";
 
 export const dynamic = "force-dynamic";
 
-const WORKER_FRESH_MS = 30_000;
 const DATABASE_CHECK_MS = 1_500;
 
 const down = () => Response.json({ ok: false, database: "down" }, { status: 503 });
@@ -26,11 +25,9 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** What the health answer says beyond `ok`: fresh workers, then the supervision's view of them. */
+/** What the health answer says beyond `ok`: workers up, then the supervision's view of them. */
 async function readiness() {
-  const workers = await db.worker.count({
-    where: { stoppedAt: null, heartbeatAt: { gt: new Date(Date.now() - WORKER_FRESH_MS) } },
-  });
+  const workers = await countUpWorkers();
   return { workers, ...(await supervisionHealth(workers)) };
 }
 

@@ -12,7 +12,7 @@ import type { Group } from "@xmtp/node-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
-import { setWorkerDraining } from "@/lib/workers/mutations";
+import { setWorkerDraining } from "@/lib/workers/worker-status";
 import { startScriptedModelServer, type ScriptedModelServer } from "@/test/scripted-model-server";
 import { TEST_MASTER_KEY, joinAs, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
 import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";

@@ -6,11 +6,10 @@
  * (its home and WORKER_MAX_AGENTS), the live-agent count /admin shows, and the
  * admin's drain flag, read back on each heartbeat.
  */
-import os from "node:os";
 import type { Logger } from "pino";
-import { db } from "@/lib/db";
 import { renewLeases, sweepStaleLeases } from "@/lib/identities";
 import type { WorkerStats } from "@/lib/metrics/worker-stats";
+import { markWorkerStopped, recordHeartbeat, registerWorker } from "@/lib/workers/worker-status";
 import { repeat } from "./timers";
 
 /** This process's resident memory, for the admin page's per-worker view. */
@@ -36,35 +35,14 @@ export interface RegistryOptions {
 
 /** Registers the worker row (insert or revive) and starts heartbeat and sweep loops; `stop()` marks it stopped. */
 export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promise<void> }> {
-  await db.worker.upsert({
-    where: { id: o.workerId },
-    create: {
-      id: o.workerId,
-      host: os.hostname(),
-      pid: process.pid,
-      homeKey: o.homeKey,
-      maxAgents: o.maxAgents,
-      rssBytes: rss(),
-    },
-    // A drain outlives a restart under the same id: the admin undoes it on /admin.
-    update: {
-      host: os.hostname(),
-      pid: process.pid,
-      heartbeatAt: new Date(),
-      stoppedAt: null,
-      rssBytes: rss(),
-      homeKey: o.homeKey,
-      maxAgents: o.maxAgents,
-      liveAgents: 0,
-    },
-  });
+  await registerWorker({ workerId: o.workerId, homeKey: o.homeKey, maxAgents: o.maxAgents, rssBytes: rss() });
   const heartbeat = repeat(
     o.heartbeatMs,
     async () => {
-      const { draining } = await db.worker.update({
-        where: { id: o.workerId },
-        data: { heartbeatAt: new Date(), liveAgents: o.liveAgents(), rssBytes: rss(), stats: o.stats?.() },
-        select: { draining: true },
+      const { draining } = await recordHeartbeat(o.workerId, {
+        liveAgents: o.liveAgents(),
+        rssBytes: rss(),
+        stats: o.stats?.(),
       });
       o.onRenewed(await renewLeases(o.workerId, o.leaseMs));
       o.onDraining(draining);
@@ -84,10 +62,7 @@ export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promi
   return {
     async stop() {
       await Promise.all([heartbeat.stop(), sweep.stop()]);
-      await db.worker.update({
-        where: { id: o.workerId },
-        data: { stoppedAt: new Date(), liveAgents: 0, stats: o.stats?.() },
-      });
+      await markWorkerStopped(o.workerId, o.stats?.());
     },
   };
 }
