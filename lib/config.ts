@@ -1,8 +1,9 @@
 /**
  * Configuration, validated once from process.env. Every setting has a safe
  * local default, except the secrets, which production refuses to run without.
- * The README's configuration table lists the same variables. This is the one
- * module that reads process.env; the rest of the code asks it.
+ * docs/configuration.md lists the same settings (lib/config-docs.test.ts holds
+ * the two together). This is the one module that reads process.env; the rest
+ * of the code asks it.
  */
 import { z } from "zod";
 import { productionRefusals } from "./production-defaults";
@@ -41,7 +42,7 @@ const schema = z.object({
     .min(64 * 1024)
     .default(32 * 1024 * 1024),
   DATA_DIR: optional.transform((v) => v ?? ".data"),
-  /** Port of the local XMTP node (node-sdk 5.x expects 5556 for `local`). */
+  /** Port of the local XMTP node; the product's clients look for it on 5556 (docs/configuration.md). */
   XMTP_NODE_PORT: positiveInt.default(5556),
   XMTP_NODE_LOG_LEVEL: logLevel.default("info"),
   /** The agents worker's log level. */
@@ -192,6 +193,9 @@ const schema = z.object({
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** Every setting this module reads from the environment, as docs/configuration.md lists them. */
+export const SETTING_NAMES = Object.keys(schema.shape) as (keyof Config)[];
 
 export class ConfigError extends Error {
   readonly code = "config_error";
