@@ -1,6 +1,14 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+/** A sibling in the same folder is "./name", anything else "@/path" from the root. */
+const IMPORT_STYLE = [
+  {
+    group: ["../*", "./*/*"],
+    message: 'Import from another folder as "@/path/to/module"; only same-folder siblings are "./name".',
+  },
+];
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -27,13 +35,36 @@ const config = [
       "no-restricted-imports": [
         "error",
         {
-          patterns: [
+          patterns: IMPORT_STYLE,
+        },
+      ],
+    },
+  },
+  {
+    // The worker's settings are resolved once, in main.ts, and passed down (WorkerContext.settings): below
+    // main nothing reads the environment, so a test states a worker's settings instead of editing process.env.
+    files: ["workers/agents/**/*.ts"],
+    ignores: ["workers/agents/main.ts", "**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
             {
-              group: ["../*", "./*/*"],
-              message:
-                'Import from another folder as "@/path/to/module"; only same-folder siblings are "./name".',
+              name: "@/lib/config",
+              allowTypeImports: true,
+              message: "Read the worker's settings from WorkerContext.settings: main.ts resolves them once.",
             },
           ],
+          patterns: IMPORT_STYLE,
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "process",
+          property: "env",
+          message: "Read the worker's settings from WorkerContext.settings.",
         },
       ],
     },

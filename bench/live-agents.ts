@@ -66,9 +66,10 @@ const { db } = await import("@/lib/db.ts");
 const { joinAsSenders } = await import("./senders.ts");
 const { claimWarmIdentity } = await import("@/lib/agents/claim-warm-identity.ts");
 const { startWorker } = await import("@/workers/agents/worker/worker.ts");
+const { parseConfig } = await import("@/lib/config.ts");
 
 type Worker = Awaited<ReturnType<typeof startWorker>>;
-type Responder = NonNullable<Parameters<typeof startWorker>[0]>["responder"];
+type Responder = Parameters<typeof startWorker>[0]["responder"];
 export type Sender = Awaited<ReturnType<typeof joinAsSenders>>["senders"][number];
 
 export { db };
@@ -113,7 +114,9 @@ export async function startLiveAgents(
   pointLocalEnvAt(node.url);
   database = await benchDatabase();
   await db.poolSetting.create({ data: { id: 1, targetIdle: agents, maxConcurrentCreates: 4 } });
-  const live = { worker: await startWorker({ ...workerOptions, responder }) } as LiveAgents;
+  const live = {
+    worker: await startWorker({ settings: parseConfig(process.env), ...workerOptions, responder }),
+  } as LiveAgents;
   let t0 = performance.now();
   while ((await db.identity.count({ where: { status: "idle" } })) < agents) await sleep(250);
   await db.poolSetting.update({ where: { id: 1 }, data: { targetIdle: 0 } });
@@ -146,7 +149,11 @@ export async function startLiveAgents(
   await sleep(2_000); // greetings out of the way
   live.restartWorker = async (next) => {
     await live.worker.stop();
-    live.worker = await startWorker({ ...workerOptions, responder: next });
+    live.worker = await startWorker({
+      settings: parseConfig(process.env),
+      ...workerOptions,
+      responder: next,
+    });
     while (live.worker.running().length < agents) await sleep(200);
     await sleep(1_000);
   };

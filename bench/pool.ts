@@ -17,10 +17,12 @@ const benchEnv = await benchWorkerEnv("bench-pool-");
 const { db } = await import("@/lib/db.ts");
 const { claimWarmIdentity } = await import("@/lib/agents/claim-warm-identity.ts");
 const { startWorker } = await import("@/workers/agents/worker/worker.ts");
+const { parseConfig } = await import("@/lib/config.ts");
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 await db.poolSetting.create({ data: { id: 1, targetIdle: 0, maxConcurrentCreates: 4 } });
 const worker = await startWorker({
+  settings: parseConfig(process.env),
   logger: pino({ level: "warn" }),
   pollMs: 500,
   fillIntervalMs: 200,

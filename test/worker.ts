@@ -6,6 +6,8 @@ import { joinByInvite, newIdentity, waitFor, type Identity } from "./convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { createTestDatabase, type TestDatabase } from "./db";
 import type { ModelClientOptions } from "@/lib/llm/client";
+import { parseConfig, type Config } from "@/lib/config";
+import type { WorkerSettings } from "@/workers/agents/worker/context";
 import { modelResponder } from "@/workers/agents/answer/model-responder";
 import { startWorker, type RunningWorker, type WorkerOptions } from "@/workers/agents/worker/worker";
 import {
@@ -36,6 +38,15 @@ export const fastOptions = {
   joinTimeoutMs: 30_000,
   logger: quietLog,
 };
+
+/**
+ * A worker's settings for a test: the environment as it is now (the file's DATA_DIR and MASTER_KEY, set by
+ * workerTestEnv) with `overrides`. Built when a worker starts, so a test names its settings instead of
+ * writing them into process.env before its imports.
+ */
+export function testSettings(overrides: Partial<Config> = {}): WorkerSettings {
+  return { ...parseConfig(process.env), ...overrides };
+}
 
 export async function workerTestEnv(targetIdle: number): Promise<WorkerTestEnv> {
   const t = await createTestDatabase();
@@ -84,6 +95,8 @@ export function withRunningWorker(o: {
   model?: Omit<Partial<ModelClientOptions>, "baseURL">;
   /** Options of every worker the file starts. */
   options?: Partial<WorkerOptions>;
+  /** Settings of every worker the file starts, over testSettings(); a function is read when a worker starts. */
+  settings?: Partial<Config> | (() => Partial<Config>);
   startFirst?: boolean;
   /** How long the first worker may take to fill the pool. */
   poolTimeoutMs?: number;
@@ -109,6 +122,7 @@ export function withRunningWorker(o: {
     async start(extra = {}) {
       const responder = o.model && modelResponder(scriptedModelClient(run.model, o.model));
       const w = await startWorker({
+        settings: testSettings(typeof o.settings === "function" ? o.settings() : o.settings),
         ...fastOptions,
         ...(responder && { responder }),
         ...o.options,

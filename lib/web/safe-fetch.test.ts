@@ -216,7 +216,7 @@ describe("web_search", () => {
   });
 
   it("without a provider the tool is not offered and its line says so", () => {
-    expect(webSearchTool.unavailable?.()).toBe(NO_SEARCH);
+    expect(webSearchTool.unavailable?.({})).toBe(NO_SEARCH);
     expect(toolInfoFor(["web_search", "fetch_url"]).map((t) => t.unavailable)).toEqual([
       NO_SEARCH,
       undefined,

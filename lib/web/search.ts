@@ -6,7 +6,7 @@
  * with SEARCH_ALLOW_LOOPBACK, a setting for tests, and its configured URL may
  * use any port (pages are read on 80 and 443 only).
  */
-import { config } from "@/lib/config";
+import type { Config } from "@/lib/config";
 import { FetchError, loopbackOnly, safeFetch } from "./safe-fetch";
 
 export interface SearchResult {
@@ -25,8 +25,9 @@ export interface SearchSettings {
 export const SEARCH_RESULTS = 5;
 
 /** The configured provider, or undefined when web search is off. */
-export function searchSettings(): SearchSettings | undefined {
-  const c = config();
+export function searchSettings(
+  c: Pick<Config, "SEARCH_PROVIDER" | "SEARCH_API_KEY" | "SEARCH_URL" | "SEARCH_ALLOW_LOOPBACK">,
+): SearchSettings | undefined {
   if (!c.SEARCH_PROVIDER) return undefined;
   return {
     provider: c.SEARCH_PROVIDER,

@@ -64,6 +64,8 @@ export interface CreateXmtpClientOptions<C extends ContentCodec[]> {
   /** Full database path, or null for in-memory. Default: `<xmtpDbDir()>/<env>-<inboxId>.db3`. */
   dbPath?: string | null;
   env?: SupportedEnv;
+  /** The product data directory whose `xmtp/` folder holds the database (default: DATA_DIR). */
+  dataDir?: string;
   /** Default: `ApiUrls[env]`, i.e. the local node for `local`. */
   apiUrl?: string;
   codecs?: C;
@@ -81,12 +83,15 @@ export interface CreateXmtpClientOptions<C extends ContentCodec[]> {
 export async function createXmtpClient<C extends ContentCodec[] = []>(options: CreateXmtpClientOptions<C>) {
   const env = options.env ?? xmtpEnv();
   if (options.dbEncryptionKey.length !== 32) throw new Error("dbEncryptionKey must be 32 bytes");
-  const dbDir = xmtpDbDir();
+  const dbDir = xmtpDbDir(options.dataDir);
   if (options.dbPath === undefined) fs.mkdirSync(dbDir, { recursive: true });
   const clientOptions: ClientOptions & { codecs?: C } = {
     env,
     apiUrl: options.apiUrl ?? ApiUrls[env],
-    dbPath: options.dbPath === undefined ? (inboxId: string) => clientDbPath(env, inboxId) : options.dbPath,
+    dbPath:
+      options.dbPath === undefined
+        ? (inboxId: string) => clientDbPath(env, inboxId, options.dataDir)
+        : options.dbPath,
     dbEncryptionKey: options.dbEncryptionKey,
     disableDeviceSync: true,
     historySyncUrl: null,

@@ -28,6 +28,7 @@ if (c.WORKER_WATCHDOG_MS > 0)
 // Signals are handled from the first moment: a SIGTERM during start-up (a rolling restart that comes
 // too soon) stops the worker once it has started, instead of killing it with leases half taken.
 const starting = startWorker({
+  settings: c,
   workerId: c.WORKER_ID,
   leaseMs: c.WORKER_LEASE_MS,
   heartbeatMs: c.WORKER_HEARTBEAT_MS,

@@ -1,5 +1,7 @@
 /** What pages show of the tools: name, badge and one line; plain data, safe to hand to client components. */
+import { config } from "@/lib/config";
 import { TOOLS, toolsNamed } from "./registry";
+import { toolSettings } from "./settings";
 import type { Tool } from "./types";
 
 export interface ToolInfo {
@@ -11,7 +13,7 @@ export interface ToolInfo {
 }
 
 const info = (t: Tool): ToolInfo => {
-  const unavailable = t.unavailable?.();
+  const unavailable = t.unavailable?.(toolSettings(config()));
   return { name: t.name, label: t.label, summary: t.summary, ...(unavailable ? { unavailable } : {}) };
 };
 

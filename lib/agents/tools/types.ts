@@ -3,7 +3,7 @@
  * `tools`), with a name, a badge and a one-line summary for the catalog, a
  * description and a zod schema of its arguments for the model, and where its
  * side effect lands, which decides how it is kept to once across restarts
- * (lib/identities/tool-calls.ts):
+ * (lib/ledger/tool-calls.ts):
  *
  *   database  a write run in the ledger's transaction: exactly once;
  *   message   something sent into the conversation: at most once;
@@ -21,6 +21,7 @@
 import type { Group } from "@xmtp/node-sdk";
 import type { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { SearchSettings } from "@/lib/web/search";
 import type { LinkAllowance } from "./links";
 
 /** A message of the conversation as tools see it. */
@@ -30,7 +31,14 @@ export interface MessageRef {
 }
 
 /** Everything a tool may use while an agent answers one message. */
+/** What tools read of the server's settings, resolved once by their caller (the worker at start, a page per request). */
+export interface ToolSettings {
+  /** The web search provider; undefined = web search is off. */
+  search?: SearchSettings;
+}
+
 export interface ToolContext {
+  settings: ToolSettings;
   agentId: string;
   identityId: string;
   /** The XMTP conversation (group) id. */
@@ -73,7 +81,7 @@ export interface Tool<A = unknown> {
   /** fetch_url may read the links in its result, in the same answer (search results). */
   linksInResult?: true;
   /** Why this server can't offer the tool (a setting is missing); such a tool is not given to the model. */
-  unavailable?(): string | undefined;
+  unavailable?(settings: ToolSettings): string | undefined;
   run(args: A, ctx: ToolContext): Promise<string>;
 }
 

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { readableText } from "@/lib/web/readable";
 import { FetchError, safeFetch } from "@/lib/web/safe-fetch";
-import { searchSettings, webSearch } from "@/lib/web/search";
+import { webSearch } from "@/lib/web/search";
 import { defineTool, ToolError } from "./types";
 
 export const NO_SEARCH = "web search is not configured on this server";
@@ -37,9 +37,9 @@ export const webSearchTool = defineTool({
   effect: "none",
   readsWeb: true,
   linksInResult: true,
-  unavailable: () => (searchSettings() ? undefined : NO_SEARCH),
-  async run({ query }) {
-    const settings = searchSettings();
+  unavailable: (settings) => (settings.search ? undefined : NO_SEARCH),
+  async run({ query }, ctx) {
+    const settings = ctx.settings.search;
     if (!settings) throw new ToolError(NO_SEARCH);
     const found = await asToolError(webSearch(settings, query));
     if (found.length === 0) return `No results for "${query}".`;

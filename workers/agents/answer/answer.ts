@@ -4,7 +4,7 @@
  *   ignore   the agent's own messages, other conversations, non-text content
  *            (reactions, profiles, join requests: context at most, never answered);
  *            votes on the agent's polls are recorded (poll-votes.ts), a text reply is text
- *   take     in the ledger for this run (lib/identities/ledger.ts), else skip;
+ *   take     in the ledger for this run (lib/ledger/messages.ts), else skip;
  *            a message whose answer crashed or hung the worker too often
  *            is given up instead, with one notice
  *   command  "/…" in the owner conversation (commands.ts; operators only;
@@ -19,14 +19,8 @@
  */
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
-import {
-  answerAttempts,
-  failUnfinishedToolCalls,
-  finishMessage,
-  giveUpAnswer,
-  markSending,
-  takeForAnswer,
-} from "@/lib/identities";
+import { finishMessage, giveUpAnswer, markSending, takeForAnswer } from "@/lib/ledger/messages";
+import { failUnfinishedToolCalls } from "@/lib/ledger/tool-calls";
 import { agentState, hears, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
 import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
 import { TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
@@ -42,7 +36,14 @@ import { splitAnswer } from "./split";
 /** The worker's context plus the runtime run handling the message. */
 export interface AnswerContext extends Pick<
   WorkerContext,
-  "responder" | "ops" | "events" | "signal" | "thinkingAfterMs" | "defaultTokenCap"
+  | "settings"
+  | "toolSettings"
+  | "responder"
+  | "ops"
+  | "events"
+  | "signal"
+  | "thinkingAfterMs"
+  | "defaultTokenCap"
 > {
   /** This runtime run's token in the ledger. */
   run: string;
@@ -72,8 +73,8 @@ export const gaveUpText = (attempts: number) =>
 
 /** Gives up `m` if earlier runs took it too often without finishing, telling the conversation once. */
 async function giveUp(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
-  if (!(await giveUpAnswer(ctx.identity.id, m.id, ctx.run))) return;
-  const attempts = answerAttempts();
+  const attempts = ctx.settings.AGENT_ANSWER_ATTEMPTS;
+  if (!(await giveUpAnswer(ctx.identity.id, m.id, ctx.run, attempts))) return;
   const text = gaveUpText(attempts);
   const key = { identityId: ctx.identity.id, messageId: m.id };
   const calls = await failUnfinishedToolCalls(key, `Error: given up after ${attempts} attempts.`);
@@ -88,7 +89,7 @@ async function giveUp(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<v
 export const capText = (cap: number) =>
   `I've used up my allowance on this server (${cap} tokens), so I can't answer any more for now. My owner can raise the cap.`;
 
-async function admit(agent: AgentState, sender: string): Promise<Decision> {
+async function admit(agent: AgentState, sender: string, publicUrl: string): Promise<Decision> {
   if (await hears(agent, sender)) return { kind: "answer" };
   if (agent.dmPolicy !== "pairing") return { kind: "silent" };
   const pairing = await requestPairing(agent.id, sender);
@@ -96,7 +97,8 @@ async function admit(agent: AgentState, sender: string): Promise<Decision> {
   if (pairing.status !== "new") return { kind: "silent" };
   // Nobody can approve the code until the owner steers the agent: the owner, often the first to speak, reads how.
   const text =
-    pairingText(pairing.code) + (agent.operators.length === 0 ? `\n${noOperatorYet(agent.id)}` : "");
+    pairingText(pairing.code) +
+    (agent.operators.length === 0 ? `\n${noOperatorYet(agent.id, publicUrl)}` : "");
   return { kind: "say", text, as: "paired" };
 }
 
@@ -150,7 +152,8 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
   const text = incomingText(m, ctx.group.id, ctx.ownInboxId);
   if (text === undefined) return;
   const started = performance.now();
-  if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run))) return giveUp(ctx, m);
+  const maxTakes = ctx.settings.AGENT_ANSWER_ATTEMPTS;
+  if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run, maxTakes))) return giveUp(ctx, m);
   try {
     const agent = await agentState(ctx.agentId);
     let parts: string[] = [];
@@ -168,12 +171,13 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
         sender: m.senderInboxId,
         agent,
         ops: ctx.ops,
+        publicUrl: ctx.settings.PUBLIC_URL,
         sayLater: ctx.later,
       });
       if (reply === null) done = "skipped";
       else parts = [reply];
     } else {
-      const decision = await admit(agent, m.senderInboxId);
+      const decision = await admit(agent, m.senderInboxId, ctx.settings.PUBLIC_URL);
       if (decision.kind === "silent") done = "skipped";
       else if (decision.kind === "say") {
         parts = [decision.text];

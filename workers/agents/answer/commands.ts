@@ -11,7 +11,6 @@
  * one line that says how to become one, under every policy: the owner is a
  * stranger to the agent until then, and would otherwise hear nothing.
  */
-import { config } from "@/lib/config";
 import { allowInbox, denyInbox } from "@/lib/agents/operators";
 import { AppError } from "@/lib/errors";
 import { approvePairing, setDmPolicy, type AgentState } from "@/lib/agents/policy";
@@ -29,8 +28,8 @@ export const HELP = [
 export const REFUSED = "Sorry, only my operators can use commands here.";
 
 /** What a command gets while the agent has no operator; also said after the greeting then. */
-export const noOperatorYet = (agentId: string) =>
-  `Nobody steers me yet: my owner becomes my operator by posting here the code shown on my page, ${new URL(`/agents/${agentId}`, config().PUBLIC_URL).href}`;
+export const noOperatorYet = (agentId: string, publicUrl: string) =>
+  `Nobody steers me yet: my owner becomes my operator by posting here the code shown on my page, ${new URL(`/agents/${agentId}`, publicUrl).href}`;
 
 const POLICIES = ["open", "allowlist", "pairing", "disabled"] as const;
 const POLICY_TEXT: Record<(typeof POLICIES)[number], string> = {
@@ -53,6 +52,8 @@ export interface CommandInput {
   sender: string;
   agent: AgentState;
   ops: ConversationOps;
+  /** The web app's address, for the owner's page link (PUBLIC_URL). */
+  publicUrl: string;
   /** Sends a later message (the outcome of /join). */
   sayLater(outcome: Promise<string>): void;
 }
@@ -62,7 +63,7 @@ export const isCommand = (text: string) => /^\/[a-z]/i.test(text.trim());
 
 /** Runs one command; resolves with the reply, or null for no reply (a non-operator under pairing or disabled). */
 export async function runCommand(c: CommandInput): Promise<string | null> {
-  if (c.agent.operators.length === 0) return noOperatorYet(c.agent.id);
+  if (c.agent.operators.length === 0) return noOperatorYet(c.agent.id, c.publicUrl);
   if (!c.agent.operators.includes(c.sender))
     return c.agent.dmPolicy === "pairing" || c.agent.dmPolicy === "disabled" ? null : REFUSED;
   const [word, ...rest] = c.text.trim().split(/\s+/);

@@ -4,7 +4,7 @@
  * their ledger-backed session (model only: the offline responder has none).
  */
 import type { DecodedMessage } from "@xmtp/node-sdk";
-import { TOOLS, toolsNamed, type MessageRef, type Tool } from "@/lib/agents/tools";
+import { TOOLS, toolsNamed, type MessageRef, type Tool, type ToolSettings } from "@/lib/agents/tools";
 import type { AgentState } from "@/lib/agents/policy";
 import { spendHook } from "@/lib/llm/budget";
 import type { AnswerContext } from "./answer";
@@ -14,8 +14,8 @@ import type { ChatTurn, ResponderInput } from "./responder";
 import { toolSession } from "./tool-session";
 
 /** The agent's tools: its template's, or every tool for an agent without a template (an API claim); none the server can't offer. */
-export const toolsOf = (agent: Pick<AgentState, "tools">): Tool[] =>
-  (agent.tools === null ? [...TOOLS] : toolsNamed(agent.tools)).filter((t) => !t.unavailable?.());
+export const toolsOf = (agent: Pick<AgentState, "tools">, settings: ToolSettings): Tool[] =>
+  (agent.tools === null ? [...TOOLS] : toolsNamed(agent.tools)).filter((t) => !t.unavailable?.(settings));
 
 /** The responder's input for a message `m` someone sent (its history read before it). */
 export async function answerInput(
@@ -54,7 +54,7 @@ export async function responderInput(
     now: new Date(),
     message,
   };
-  const tools = usesModel ? toolsOf(agent) : [];
+  const tools = usesModel ? toolsOf(agent, ctx.toolSettings) : [];
   return {
     agentName: agent.name,
     instructions: agent.instructions,
@@ -71,7 +71,9 @@ export async function responderInput(
         : toolSession({
             tools,
             key: { identityId: ctx.identity.id, messageId: message.id },
+            callMs: ctx.settings.AGENT_TOOL_CALL_MS,
             context: {
+              settings: ctx.toolSettings,
               agentId: ctx.agentId,
               identityId: ctx.identity.id,
               conversationId: ctx.group.id,

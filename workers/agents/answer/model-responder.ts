@@ -8,7 +8,7 @@
  * (5xx after retries, timeout, malformed answer) becomes one short apology;
  * the agent keeps working.
  */
-import { config } from "@/lib/config";
+import type { Config } from "@/lib/config";
 import { createModelClient, ModelError, type ChatMessage, type ModelClient } from "@/lib/llm";
 import { TokenCapReached, type SpendHook } from "@/lib/llm/budget";
 import { groupPromptLines, labelTurn } from "./group";
@@ -92,8 +92,9 @@ export function modelResponder(client: ModelClient, log?: { warn(o: object, m: s
 }
 
 /** The model responder when LLM_API_KEY is set, else the offline responder. */
-export function defaultResponder(): Responder {
-  const c = config();
+export function defaultResponder(
+  c: Pick<Config, "LLM_API_KEY" | "LLM_BASE_URL" | "LLM_MODEL" | "LLM_MAX_TOKENS">,
+): Responder {
   if (!c.LLM_API_KEY) return offlineResponder;
   return modelResponder(
     createModelClient({

@@ -30,11 +30,6 @@ beforeAll(async () => {
     res.end(JSON.stringify({ results: FOUND.map((url, i) => ({ title: `Page ${i}`, url, content: "…" })) }));
   });
   await new Promise<void>((resolve) => search.listen(0, "127.0.0.1", resolve));
-  // Read by the worker's config() when it starts, right after this hook.
-  process.env.SEARCH_PROVIDER = "searxng";
-  process.env.SEARCH_URL = `http://127.0.0.1:${(search.address() as AddressInfo).port}`;
-  process.env.SEARCH_ALLOW_LOOPBACK = "1";
-  process.env.AGENT_TOOL_CALL_MS = String(TOOL_CALL_MS);
 });
 afterAll(async () => {
   search.closeAllConnections();
@@ -47,6 +42,13 @@ const run = withRunningWorker({
   poolTimeoutMs: 60_000,
   model: { timeoutMs: 8_000, maxRetries: 0 },
   options: { thinkingAfterMs: 30_000 },
+  // Read when the worker starts, after the search server above listens.
+  settings: () => ({
+    SEARCH_PROVIDER: "searxng",
+    SEARCH_URL: `http://127.0.0.1:${(search.address() as AddressInfo).port}`,
+    SEARCH_ALLOW_LOOPBACK: true,
+    AGENT_TOOL_CALL_MS: TOOL_CALL_MS,
+  }),
 });
 
 const toolResults = (r: RecordedRequest) =>

@@ -1,10 +1,10 @@
 /**
  * The tools of one answer: their specs for the model, and running a round of
  * calls at most once each across restarts through the tool-call ledger
- * (lib/identities/tool-calls.ts). A call that fails (unknown tool, arguments
+ * (lib/ledger/tool-calls.ts). A call that fails (unknown tool, arguments
  * that don't parse, a ToolError, an XMTP error) gives the model a line of
  * text instead: a runtime never crashes on a tool, and a call that merely
- * fails is not a crash (the answer goes on; lib/identities/ledger.ts counts
+ * fails is not a crash (the answer goes on; lib/ledger/messages.ts counts
  * only the answers a crash or hang cut short).
  *
  * A call runs under a deadline (AGENT_TOOL_CALL_MS): a tool awaiting
@@ -20,7 +20,6 @@
  */
 import type { Logger } from "pino";
 import { z } from "zod";
-import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { ToolError, type Tool, type ToolContext } from "@/lib/agents/tools";
 import { LinkAllowance } from "@/lib/agents/tools/links";
@@ -31,7 +30,7 @@ import {
   startToolCall,
   toolCallState,
   type ToolCallKey,
-} from "@/lib/identities";
+} from "@/lib/ledger/tool-calls";
 import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
 import { cutText } from "@/lib/llm/budget";
 
@@ -96,6 +95,8 @@ export function toolSession(o: {
   tools: Tool[];
   key: ToolCallKey;
   context: Omit<ToolContext, "tx" | "queued" | "links">;
+  /** The longest one tool call may take (AGENT_TOOL_CALL_MS). */
+  callMs: number;
   /** What people wrote that the model was shown (the message answered, members' history): its links may be read. */
   peopleWrote: string[];
   log: Logger;
@@ -137,7 +138,7 @@ export function toolSession(o: {
         position,
         `Error: invalid arguments: ${z.prettifyError(parsed.error).slice(0, 500)}`,
       );
-    const run = (work: Promise<string>) => withinDeadline(work, config().AGENT_TOOL_CALL_MS, tool.name);
+    const run = (work: Promise<string>) => withinDeadline(work, o.callMs, tool.name);
     const failed = (error: unknown) => {
       if (error instanceof ToolError) return `Error: ${error.message}`;
       o.log.warn({ err: error, tool: tool.name }, "tool failed");

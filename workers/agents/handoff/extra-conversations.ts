@@ -8,14 +8,12 @@
  * picked up by the polling fallback like any other unowned work.
  */
 import { claimExtraWithinLimits } from "@/lib/agents/limits";
-import { config } from "@/lib/config";
 import { buildInviteUrl } from "@/lib/convos";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { createExtraJoinerIdentity } from "@/lib/identities";
 import { claimExtraConversation } from "@/lib/agents/extra-conversation";
 import { checkInviteForClaim } from "@/lib/agents/invite-check";
-import { xmtpEnv } from "@/lib/xmtp";
 import type { ConversationOps } from "@/workers/agents/answer/commands";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import { handOff, type HandoffResult } from "./handoff";
@@ -41,7 +39,7 @@ export function conversationOps(context: () => WorkerContext): ConversationOps {
   return {
     async invite(agentId, name) {
       const ctx = context();
-      const extra = await claimExtraWithinLimits(agentId, config().AGENT_EXTRA_CONVERSATIONS_MAX, (tx) =>
+      const extra = await claimExtraWithinLimits(agentId, ctx.settings.AGENT_EXTRA_CONVERSATIONS_MAX, (tx) =>
         claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs, tx, ctx.homeKey),
       );
       const result = await handOff(
@@ -58,7 +56,7 @@ export function conversationOps(context: () => WorkerContext): ConversationOps {
     },
     async join(agentId, url) {
       const ctx = context();
-      const env = xmtpEnv();
+      const env = ctx.identities.home.env;
       const invite = checkInviteForClaim(url, env);
       const ours = await db.identity.findFirst({
         where: { inboxId: invite.creatorInboxId },
@@ -69,8 +67,11 @@ export function conversationOps(context: () => WorkerContext): ConversationOps {
           "own_invite",
           "That invite is for one of my own conversations: I'm already there.",
         );
-      const identityId = await claimExtraWithinLimits(agentId, config().AGENT_EXTRA_CONVERSATIONS_MAX, (tx) =>
-        createExtraJoinerIdentity(agentId, buildInviteUrl(invite.code, env), ctx.workerId, ctx.leaseMs, tx),
+      const identityId = await claimExtraWithinLimits(
+        agentId,
+        ctx.settings.AGENT_EXTRA_CONVERSATIONS_MAX,
+        (tx) =>
+          createExtraJoinerIdentity(agentId, buildInviteUrl(invite.code, env), ctx.workerId, ctx.leaseMs, tx),
       );
       return { outcome: handOff(ctx, { agentId, identityId }, { leased: true }).then(joinOutcomeText) };
     },

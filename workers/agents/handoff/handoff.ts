@@ -54,14 +54,10 @@ import {
 } from "@/lib/identities";
 import { setFirstOperator } from "@/lib/agents/policy";
 import { recordFailure } from "@/lib/events/mutations";
-import { closeXmtpClient, xmtpEnv } from "@/lib/xmtp";
+import { closeXmtpClient } from "@/lib/xmtp";
 import { startAgentRuntime, type AgentRuntime } from "@/workers/agents/runtime/agent-runtime";
 import type { WorkerContext } from "@/workers/agents/worker/context";
-import {
-  newIdentityClient,
-  openIdentityClient,
-  type IdentityClient,
-} from "@/workers/agents/pool/identity-client";
+import { type IdentityClient } from "@/workers/agents/pool/identity-client";
 import { noteOperatorName } from "./operator-names";
 import { awaitReadd, homeDatabaseLost, openNewInstallation } from "./recover-home";
 import { conversationEnded, windDownUnowned } from "@/workers/agents/stop/stop";
@@ -121,13 +117,12 @@ const isExtraJoin = (s: Subject) => s.role === "joiner" && !s.isOwnerConversatio
 async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise<CaseOutcome> {
   const { agent } = s;
   let opened: IdentityClient;
-  if (s.encryptedWalletKey)
-    opened = await step(ctx, OPENING, () => openIdentityClient(ctx.sealingKey, s), closeOpened);
+  if (s.encryptedWalletKey) opened = await step(ctx, OPENING, () => ctx.identities.open(s), closeOpened);
   else {
     const fresh = await step(
       ctx,
       "creating the joiner's identity",
-      () => newIdentityClient(ctx.sealingKey),
+      () => ctx.identities.create(),
       closeOpened,
     );
     await saveJoinerIdentity(s.id, fresh);
@@ -136,7 +131,7 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
   const url = s.joinUrl ?? agent.joinUrl ?? "";
   const result = await join(url, {
     client: opened.client,
-    env: xmtpEnv(),
+    env: ctx.identities.home.env,
     profile: { name: agent.name, memberKind: MemberKind.Agent },
     timeoutMs: ctx.joinTimeoutMs,
     signal: ctx.signal,
@@ -156,7 +151,7 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
   if (s.isOwnerConversation) {
     // An ownerless join-claim's operator is the creator of the conversation joined (the invite's signer);
     // an owned agent's owner posts the code from its page instead (lib/agents/operators.ts).
-    const invite = parseInvite(url, { env: xmtpEnv() });
+    const invite = parseInvite(url, { env: ctx.identities.home.env });
     const creator = invite.ok ? invite.invite.payload.creatorInboxId : null;
     if (creator && (await setFirstOperator(agent.id, creator)))
       await noteOperatorName(result.group, agent.id, creator).catch((err) =>
@@ -168,7 +163,7 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
 
 /** Makes a claimed warm identity's conversation the agent's: its name and the agent's profile. */
 async function handOffClaimed(ctx: WorkerContext, s: Subject, groupName?: string): Promise<CaseOutcome> {
-  const opened = await step(ctx, OPENING, () => openIdentityClient(ctx.sealingKey, s), closeOpened);
+  const opened = await step(ctx, OPENING, () => ctx.identities.open(s), closeOpened);
   try {
     await step(ctx, "naming the group and publishing the agent's profile", async () => {
       const group = await opened.client.conversations.getConversationById(s.conversationId ?? "");
@@ -192,10 +187,7 @@ async function handOffLive(ctx: WorkerContext, s: Subject, log: Logger): Promise
   const opened = await step(
     ctx,
     OPENING,
-    () =>
-      homeDatabaseLost(record)
-        ? openNewInstallation(ctx, record, log)
-        : openIdentityClient(ctx.sealingKey, s),
+    () => (homeDatabaseLost(ctx, record) ? openNewInstallation(ctx, record, log) : ctx.identities.open(s)),
     closeOpened,
   );
   try {

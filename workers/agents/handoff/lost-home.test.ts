@@ -26,11 +26,7 @@ import { clientDbPath, closeXmtpClient, createXmtpClient, eoaSigner, randomPriva
 import { newUser, tempDir, texts, waitFor, type TestUser } from "@/test/xmtp-clients";
 import { TEST_MASTER_KEY } from "@/test/worker";
 import { deleteClientDatabase } from "@/test/xmtp-databases";
-import {
-  newIdentityClient,
-  openIdentityClient,
-  type NewIdentityClient,
-} from "@/workers/agents/pool/identity-client";
+import { identityClients, type NewIdentityClient } from "@/workers/agents/pool/identity-client";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const tmp = tempDir("lost-home-");
@@ -54,7 +50,7 @@ describe("a lost home, by experiment", () => {
   let humanGroup: Group<unknown>;
 
   it("an agent's group with a human member, adding members denied (the harder case)", async () => {
-    agent = await newIdentityClient(key);
+    agent = await identityClients(key, { env: "local", dataDir: tmp.dir }).create();
     human = await newUser(tmp.dir);
     clients.push(human.client);
     const group = await createConvosConversation(agent.client, { name: "Lost home" });
@@ -79,7 +75,7 @@ describe("a lost home, by experiment", () => {
     await humanGroup.sendText("while the agent has no installation");
 
     // (a) the same sealed key registers a new installation of the same inbox; alone it never finds the group.
-    const fresh = await openIdentityClient(key, agent);
+    const fresh = await identityClients(key, { env: "local", dataDir: tmp.dir }).open(agent);
     clients.push(fresh.client);
     expect(fresh.client.inboxId).toBe(agent.inboxId);
     expect(fresh.client.installationId).not.toBe(lostInstallation);

@@ -23,7 +23,14 @@ import {
 } from "@/lib/agents/operators";
 import { operatorWelcome, pairingText } from "@/workers/agents/answer/answer";
 import { HELP, noOperatorYet, REFUSED } from "@/workers/agents/answer/commands";
-import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "@/test/worker";
+import {
+  ask,
+  joinAs,
+  launchAndJoin,
+  testSettings,
+  withRunningWorker,
+  type LaunchedForTest,
+} from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 
 const run = withRunningWorker({ idle: 2, prefix: "agents-operators" });
@@ -60,7 +67,9 @@ describe("operators", () => {
     await removeOperator(a.agentId, ownerId, a.operator.client.inboxId);
     expect((await operatorsForOwner(a.agentId, ownerId))?.operators).toEqual([]);
     // Nobody steers it now: a former operator's command is told how the owner becomes one again.
-    expect(await ask(a.group, a.agentInbox, "/help")).toEqual([noOperatorYet(a.agentId)]);
+    expect(await ask(a.group, a.agentInbox, "/help")).toEqual([
+      noOperatorYet(a.agentId, testSettings().PUBLIC_URL),
+    ]);
     expect(await agentSaid(a.group, a.agentInbox)).not.toContain(REFUSED);
   });
 
@@ -150,16 +159,20 @@ describe("an owned agent's first operator", () => {
     const strangerGroup = await joinAs(stranger, claim.inviteUrl);
     const [greeting] = await nextSaid(strangerGroup, inbox, 0);
     for (const command of ["/policy open", "/invite Mine", `/join ${claim.inviteUrl}`, "/help"])
-      expect(await ask(strangerGroup, inbox, command)).toEqual([noOperatorYet(claim.agentId)]);
+      expect(await ask(strangerGroup, inbox, command)).toEqual([
+        noOperatorYet(claim.agentId, testSettings().PUBLIC_URL),
+      ]);
     const agent = await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } });
     expect(agent).toMatchObject({ dmPolicy: "pairing", operators: [] });
-    expect(greeting).toBe(`Hi, I'm Keeper! Keeps.\n${noOperatorYet(claim.agentId)}`);
+    expect(greeting).toBe(
+      `Hi, I'm Keeper! Keeps.\n${noOperatorYet(claim.agentId, testSettings().PUBLIC_URL)}`,
+    );
     expect(await run.db.identity.count({ where: { agentId: claim.agentId } })).toBe(1);
     // It still answers per its policy: under `pairing` the stranger gets a pairing code.
     // Nobody can approve it yet, so the reply also says how the owner takes over.
     const [pairing] = await ask(strangerGroup, inbox, "hello?");
     expect(pairing).toBe(
-      `${pairingText(/approve ([A-Z0-9]{6})/.exec(pairing)?.[1] ?? "")}\n${noOperatorYet(claim.agentId)}`,
+      `${pairingText(/approve ([A-Z0-9]{6})/.exec(pairing)?.[1] ?? "")}\n${noOperatorYet(claim.agentId, testSettings().PUBLIC_URL)}`,
     );
 
     // The owner's page shows a code (another user's visit makes none); the owner posts it and steers the agent.
@@ -204,7 +217,9 @@ describe("an owned agent's first operator", () => {
         },
         40_000,
       );
-      expect(await ask(room.group, joiner, "/policy open")).toEqual([noOperatorYet(claim.agentId)]);
+      expect(await ask(room.group, joiner, "/policy open")).toEqual([
+        noOperatorYet(claim.agentId, testSettings().PUBLIC_URL),
+      ]);
       expect((await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).operators).toEqual([]);
       await ensureOperatorCode(claim.agentId, owner);
       const code = (await operatorsForOwner(claim.agentId, owner))?.operatorCode ?? "";

@@ -28,9 +28,9 @@ import type { Logger } from "pino";
 import { stoppedAgentsAmong } from "@/lib/agents/lifecycle";
 import { homeLostSince, recordHomeLost, recordHomeRecovered } from "@/lib/identities";
 import { open } from "@/lib/secrets";
-import { clientDbPath, revokeEveryInstallation, streamOptions, xmtpEnv } from "@/lib/xmtp";
+import { clientDbPath, revokeEveryInstallation, streamOptions } from "@/lib/xmtp";
 import type { WorkerContext } from "@/workers/agents/worker/context";
-import { openIdentityClient, type IdentityClient } from "@/workers/agents/pool/identity-client";
+import type { IdentityClient } from "@/workers/agents/pool/identity-client";
 
 /** The identity fields the recovery reads. */
 export interface RecoverableIdentity {
@@ -46,9 +46,9 @@ export interface RecoverableIdentity {
 const CHECK_EVERY_MS = 5_000;
 
 /** True when the identity has an inbox and keys but its database is not where this worker opens it. */
-export function homeDatabaseLost(s: RecoverableIdentity): boolean {
+export function homeDatabaseLost(ctx: WorkerContext, s: RecoverableIdentity): boolean {
   if (!s.inboxId || !s.encryptedWalletKey || !s.encryptedDbKey) return false;
-  return !fs.existsSync(clientDbPath(xmtpEnv(), s.inboxId));
+  return !fs.existsSync(clientDbPath(ctx.identities.home.env, s.inboxId, ctx.identities.home.dataDir));
 }
 
 /** Steps 1-3: records the loss, revokes every old installation, opens a new one from the sealed keys. */
@@ -62,8 +62,8 @@ export async function openNewInstallation(
   if (!(await homeLostSince(s.id)))
     await recordHomeLost({ identityId: s.id, agentId: s.agentId, workerId: ctx.workerId });
   const privateKey = open(ctx.sealingKey, s.encryptedWalletKey);
-  const revoked = await revokeEveryInstallation(privateKey, s.inboxId, xmtpEnv());
-  const opened = await openIdentityClient(ctx.sealingKey, s);
+  const revoked = await revokeEveryInstallation(privateKey, s.inboxId, ctx.identities.home.env);
+  const opened = await ctx.identities.open(s);
   log.warn(
     { revokedInstallations: revoked, installationId: opened.client.installationId },
     "the identity's database is lost: a new installation waits to be re-added by a member's next message",

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { Client } from "@xmtp/node-sdk";
 import { convosCodecs } from "@/lib/convos";
 import { open, seal, type SealingKey } from "@/lib/secrets";
-import { addressOf, createXmtpClient, eoaSigner, randomPrivateKey } from "@/lib/xmtp";
+import { addressOf, createXmtpClient, eoaSigner, randomPrivateKey, type SupportedEnv } from "@/lib/xmtp";
 
 export interface IdentityClient {
   client: Client<unknown>;
@@ -22,8 +22,33 @@ export interface NewIdentityClient extends IdentityClient {
   encryptedDbKey: Uint8Array<ArrayBuffer>;
 }
 
-async function build(privateKey: Uint8Array, dbKey: Uint8Array): Promise<Client<unknown>> {
+/** Where identities' clients live: the XMTP environment and the DATA_DIR whose xmtp/ folder holds their databases. */
+export interface XmtpHome {
+  env: SupportedEnv;
+  dataDir: string;
+}
+
+/** Creating and reopening identities' clients, with the worker's sealing key and XMTP home bound once. */
+export interface IdentityClients {
+  readonly home: XmtpHome;
+  create(): Promise<NewIdentityClient>;
+  open(row: SealedIdentityKeys): Promise<IdentityClient>;
+}
+
+export function identityClients(key: SealingKey, home: XmtpHome): IdentityClients {
+  return {
+    home,
+    create: () => newIdentityClient(key, home),
+    open: (row) => openIdentityClient(key, home, row),
+  };
+}
+
+type SealedIdentityKeys = { encryptedWalletKey: Uint8Array | null; encryptedDbKey: Uint8Array | null };
+
+async function build(home: XmtpHome, privateKey: Uint8Array, dbKey: Uint8Array): Promise<Client<unknown>> {
   const client = await createXmtpClient({
+    env: home.env,
+    dataDir: home.dataDir,
     signer: eoaSigner(privateKey),
     dbEncryptionKey: dbKey,
     codecs: [...convosCodecs],
@@ -33,10 +58,10 @@ async function build(privateKey: Uint8Array, dbKey: Uint8Array): Promise<Client<
 }
 
 /** A brand-new identity, registered on XMTP, with its keys sealed under the master key. */
-export async function newIdentityClient(key: SealingKey): Promise<NewIdentityClient> {
+async function newIdentityClient(key: SealingKey, home: XmtpHome): Promise<NewIdentityClient> {
   const privateKey = Uint8Array.from(Buffer.from(randomPrivateKey().slice(2), "hex"));
   const dbKey = new Uint8Array(randomBytes(32));
-  const client = await build(privateKey, dbKey);
+  const client = await build(home, privateKey, dbKey);
   return {
     client,
     privateKey,
@@ -48,11 +73,12 @@ export async function newIdentityClient(key: SealingKey): Promise<NewIdentityCli
 }
 
 /** Reopens an identity from its sealed keys; throws when they are missing or do not open. */
-export async function openIdentityClient(
+async function openIdentityClient(
   key: SealingKey,
-  row: { encryptedWalletKey: Uint8Array | null; encryptedDbKey: Uint8Array | null },
+  home: XmtpHome,
+  row: SealedIdentityKeys,
 ): Promise<IdentityClient> {
   if (!row.encryptedWalletKey || !row.encryptedDbKey) throw new Error("identity has no stored keys");
   const privateKey = open(key, row.encryptedWalletKey);
-  return { client: await build(privateKey, open(key, row.encryptedDbKey)), privateKey };
+  return { client: await build(home, privateKey, open(key, row.encryptedDbKey)), privateKey };
 }

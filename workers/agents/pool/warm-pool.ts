@@ -16,17 +16,16 @@ import {
 } from "@/lib/pool/reservations";
 import { getPoolSettings } from "@/lib/pool/settings";
 import { recordFailure } from "@/lib/events/mutations";
-import type { SealingKey } from "@/lib/secrets";
-import { closeXmtpClient, xmtpEnv } from "@/lib/xmtp";
+import { closeXmtpClient } from "@/lib/xmtp";
 import type { WorkerEvents } from "@/workers/agents/worker/events";
-import { newIdentityClient, type NewIdentityClient } from "./identity-client";
+import type { IdentityClients, NewIdentityClient } from "./identity-client";
 import { InFlight, repeat } from "@/workers/agents/worker/timers";
 
 export interface PoolFillerOptions {
   workerId: string;
   leaseMs: number;
   intervalMs: number;
-  sealingKey: SealingKey;
+  identities: IdentityClients;
   events: WorkerEvents;
   log: Logger;
   inFlight: InFlight;
@@ -44,7 +43,7 @@ async function provision(o: PoolFillerOptions, reservation: Reservation): Promis
   const log = o.log.child({ identityId: reservation.id });
   let fresh: NewIdentityClient | undefined;
   try {
-    fresh = await newIdentityClient(o.sealingKey);
+    fresh = await o.identities.create();
     const group = await fresh.client.conversations.createGroup([], {});
     const appData = updateAppData(group.appData, {
       tag: generateTag(),
@@ -56,7 +55,7 @@ async function provision(o: PoolFillerOptions, reservation: Reservation): Promis
       creatorInboxId: fresh.inboxId,
       privateKey: fresh.privateKey,
       appData,
-      env: xmtpEnv(),
+      env: o.identities.home.env,
     });
     // Closed before the identity becomes claimable: its handoff opens the same database at once, and two
     // clients of one installation must never overlap (the closing one's workers still touch the file).

@@ -5,16 +5,6 @@
  * then caught up, the gap's other messages replayed), a flood of read
  * receipts (reading paused too), and the catch-up after a burst of reactions.
  */
-// Before anything reads the configuration (lib/config caches it on first use).
-process.env.AGENT_EXTRA_CONVERSATIONS_MAX = "1";
-process.env.AGENT_SENDER_BURST = "5";
-process.env.AGENT_SENDER_REFILL_MS = "1000";
-process.env.AGENT_QUEUE_MAX = "50";
-process.env.AGENT_SENDER_CONTEXT_BURST = "20";
-process.env.AGENT_SENDER_CONTEXT_REFILL_MS = "1000";
-const PAUSE_MS = 4_000;
-process.env.AGENT_FLOOD_PAUSE_MS = String(PAUSE_MS);
-
 import type { Group } from "@xmtp/node-sdk";
 import { describe, expect, it } from "vitest";
 import { newIdentity, waitFor, type Identity } from "@/test/convos";
@@ -28,7 +18,21 @@ import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } f
 import { texts } from "@/test/xmtp-clients";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const run = withRunningWorker({ idle: 3, prefix: "agents-abuse", model: { maxTokens: 64 } });
+const PAUSE_MS = 4_000;
+const run = withRunningWorker({
+  idle: 3,
+  prefix: "agents-abuse",
+  model: { maxTokens: 64 },
+  settings: {
+    AGENT_EXTRA_CONVERSATIONS_MAX: 1,
+    AGENT_SENDER_BURST: 5,
+    AGENT_SENDER_REFILL_MS: 1_000,
+    AGENT_QUEUE_MAX: 50,
+    AGENT_SENDER_CONTEXT_BURST: 20,
+    AGENT_SENDER_CONTEXT_REFILL_MS: 1_000,
+    AGENT_FLOOD_PAUSE_MS: PAUSE_MS,
+  },
+});
 const { tmp } = run;
 
 let a: LaunchedForTest;

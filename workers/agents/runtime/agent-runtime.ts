@@ -7,7 +7,7 @@
  * operator (an owned agent's owner posts the code from its page instead).
  *
  * Exactly once across workers and restarts: see the ledger's state machine in
- * lib/identities/ledger.ts. Each start of a runtime is one "run" with its own
+ * lib/ledger/messages.ts. Each start of a runtime is one "run" with its own
  * token; the catch-up pass at start (and after a stream restart, and a while
  * after an answer failed) answers what arrived while nobody ran the agent,
  * what a previous run took but never got to send, and failed answers with
@@ -24,17 +24,10 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
-import { config } from "@/lib/config";
 import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
-import {
-  backoffMs,
-  recordFirst,
-  PgLedger,
-  recordFirstJoin,
-  reopenUnsent,
-  youngestSendingMs,
-} from "@/lib/identities";
+import { backoffMs, recordFirstJoin } from "@/lib/identities";
+import { PgLedger, recordFirst, reopenUnsent, youngestSendingMs } from "@/lib/ledger/messages";
 import { agentState, setFirstOperator } from "@/lib/agents/policy";
 import { closeXmtpClient, startResilientStream, type ResilientStream } from "@/lib/xmtp";
 import { answerMessage, needsHandling, type AnswerContext } from "@/workers/agents/answer/answer";
@@ -126,7 +119,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
           .catch((err) => log.warn({ err }, "a command's later outcome failed")),
       ),
   };
-  // A failed answer is retried by a catch-up pass a little later (bounded: lib/identities/ledger.ts).
+  // A failed answer is retried by a catch-up pass a little later (bounded: lib/ledger/messages.ts).
   let retryTimer: NodeJS.Timeout | undefined;
   let failures = 0;
   const answer = (m: DecodedMessage<unknown>) =>
@@ -144,7 +137,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
         throw err;
       },
     );
-  const c = config();
+  const c = worker.settings;
   const inbox = new MessageInbox({
     identityId: identity.id,
     agentId: agent.id,
@@ -278,7 +271,10 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
               : await recordFirst(identity.id, "greeting", "greeted");
             const unsteered = greet && (await agentState(agent.id)).operators.length === 0;
             if (greet)
-              await group.sendText(greetingFor(agent) + (unsteered ? `\n${noOperatorYet(agent.id)}` : ""));
+              await group.sendText(
+                greetingFor(agent) +
+                  (unsteered ? `\n${noOperatorYet(agent.id, worker.settings.PUBLIC_URL)}` : ""),
+              );
             log.info({ inboxId, greeted: greet }, "member joined");
             worker.events.emit("agent:member_joined", {
               agentId: agent.id,

@@ -19,7 +19,15 @@ import {
 } from "@/test/scripted-model-server";
 import { newIdentity } from "@/test/convos";
 import { modelResponder } from "@/workers/agents/answer/model-responder";
-import { ask, fastOptions, joinAs, launchAndJoin, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
+import {
+  ask,
+  fastOptions,
+  joinAs,
+  launchAndJoin,
+  testSettings,
+  workerTestEnv,
+  type WorkerTestEnv,
+} from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 import { startWorker, type RunningWorker } from "@/workers/agents/worker/worker";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -41,6 +49,7 @@ beforeAll(async () => {
     maxRetries: 0,
   });
   worker = await startWorker({
+    settings: testSettings(),
     ...fastOptions,
     responder: modelResponder(client),
     thinkingAfterMs: 5_000,

@@ -14,6 +14,7 @@ import {
   fastOptions,
   launchAndJoin,
   TEST_MASTER_KEY,
+  testSettings,
   workerTestEnv,
   type WorkerTestEnv,
 } from "@/test/worker";
@@ -75,7 +76,12 @@ describe("reminders in a live conversation", () => {
     const exit = exited(child);
     child.kill("SIGKILL");
     expect(await exit).toBe("SIGKILL");
-    rescuer = await startWorker({ ...fastOptions, workerId: "sched-rescuer", fillPool: false });
+    rescuer = await startWorker({
+      settings: testSettings(),
+      ...fastOptions,
+      workerId: "sched-rescuer",
+      fillPool: false,
+    });
     await waitFor(
       "the pending reminders",
       async () => (await posted()).filter((t) => t.startsWith("⏰ pending")).length >= 10,

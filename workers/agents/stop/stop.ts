@@ -22,13 +22,13 @@ import {
 } from "@/lib/agents/lifecycle";
 import { catchUpJoinRequests } from "@/lib/convos";
 import { agentState } from "@/lib/agents/policy";
-import { PgLedger, type HandoffSubject } from "@/lib/identities";
+import type { HandoffSubject } from "@/lib/identities";
+import { PgLedger } from "@/lib/ledger/messages";
 import type { Group } from "@xmtp/node-sdk";
 import type { AgentRuntime } from "@/workers/agents/runtime/agent-runtime";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import type { ConversationEnd } from "@/workers/agents/runtime/conversation-watch";
 import { closeXmtpClient } from "@/lib/xmtp";
-import { openIdentityClient } from "@/workers/agents/pool/identity-client";
 import { sayGoodbyeAndLeave } from "./leave";
 
 /** One wind-down per runtime, however many paths (NOTIFY, heartbeat, the runtime itself) ask for it. */
@@ -112,7 +112,7 @@ export async function windDownUnowned(ctx: WorkerContext, s: HandoffSubject, log
     (s.status === "live" || s.status === "claimed") &&
     s.agentId
   ) {
-    const opened = await openIdentityClient(ctx.sealingKey, s);
+    const opened = await ctx.identities.open(s);
     try {
       if (s.role === "creator")
         await catchUpJoinRequests({

@@ -4,15 +4,24 @@
  * a bundle of options re-declared at every level.
  */
 import type { Logger } from "pino";
+import type { Config } from "@/lib/config";
+import type { ToolSettings } from "@/lib/agents/tools";
 import type { SealingKey } from "@/lib/secrets";
+import type { IdentityClients } from "@/workers/agents/pool/identity-client";
 import type { AgentRuntime } from "@/workers/agents/runtime/agent-runtime";
 import type { ConversationOps } from "@/workers/agents/answer/commands";
 import type { WorkerEvents } from "./events";
 import type { Responder } from "@/workers/agents/answer/responder";
 import type { InFlight, Slots } from "./timers";
 
+/** The worker's settings, resolved once in main.ts (tests build their own): nothing below reads the environment. */
+export type WorkerSettings = Readonly<Config>;
+
 export interface WorkerContext {
   workerId: string;
+  settings: WorkerSettings;
+  /** What tools read of the settings (the web search provider), built once from them. */
+  toolSettings: ToolSettings;
   /** The id of this worker's DATA_DIR (lib/xmtp/home.ts): it hands over only identities of this home. */
   homeKey: string;
   leaseMs: number;
@@ -28,6 +37,8 @@ export interface WorkerContext {
    */
   handoffSlots: Slots;
   sealingKey: SealingKey;
+  /** Creates and reopens identities' XMTP clients in this worker's XMTP environment and DATA_DIR. */
+  identities: IdentityClients;
   responder: Responder;
   events: WorkerEvents;
   log: Logger;

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Group } from "@xmtp/node-sdk";
 import { joinByInvite, newIdentity, tempDir, waitFor } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
-import { fastOptions, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
+import { fastOptions, TEST_MASTER_KEY, testSettings, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 import { releaseDeadWorker } from "@/lib/supervision/mutations";
 import { supervise, type RestartInfo, type SupervisedPart } from "@/scripts/supervisor";
@@ -129,7 +129,7 @@ describe("worker process", () => {
     expect(leased.leaseOwner).toBe("child-2"); // a crash releases nothing: the lease must expire
 
     await group.sendText("second question");
-    inProcess = await startWorker({ ...fastOptions, workerId: "rescuer" });
+    inProcess = await startWorker({ settings: testSettings(), ...fastOptions, workerId: "rescuer" });
     await waitFor(
       "the rescuer takes the agent over",
       async () => inProcess!.running().includes(identityId),

@@ -24,16 +24,17 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import os from "node:os";
 import pino, { type Logger } from "pino";
-import { config, settingNow } from "@/lib/config";
 import { findUnownedWork, releaseLeases, workForAgent, type WorkItem } from "@/lib/identities";
 import { abandonProvisioning } from "@/lib/pool/reservations";
 import { AGENT_STOPPED_CHANNEL, stoppedAgentsAmong } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
 import { loadMasterKey, type SealingKey } from "@/lib/secrets";
+import { identityClients } from "@/workers/agents/pool/identity-client";
+import { toolSettings } from "@/lib/agents/tools";
 import { homeKeyOf } from "@/lib/xmtp/home";
 import { recordRestartUnderSameId } from "@/lib/supervision/mutations";
 import type { AgentRuntime } from "@/workers/agents/runtime/agent-runtime";
-import type { WorkerContext } from "./context";
+import type { WorkerContext, WorkerSettings } from "./context";
 import { WorkerEvents } from "./events";
 import { startListener } from "./listener";
 import { startPoolFiller } from "@/workers/agents/pool/warm-pool";
@@ -50,6 +51,11 @@ import { stopAgentHere } from "@/workers/agents/stop/stop";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface WorkerOptions {
+  /**
+   * The settings, resolved once by the caller (main.ts: `config()`; tests: their own). Nothing below reads
+   * the environment: every default here and in the parts comes from this object.
+   */
+  settings: WorkerSettings;
   workerId?: string;
   /** Default DATABASE_URL (the LISTEN connection; queries use @/lib/db). */
   databaseUrl?: string;
@@ -105,10 +111,11 @@ export interface RunningWorker {
 }
 
 /** Starts a worker in this process; see the module comment for what it guarantees on stop. */
-export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker> {
+export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
+  const settings = o.settings;
   const started = performance.now();
   const id = o.workerId ?? `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const log = (o.logger ?? pino({ name: "agents", level: config().LOG_LEVEL })).child({
+  const log = (o.logger ?? pino({ name: "agents", level: settings.LOG_LEVEL })).child({
     workerId: id,
   });
   const leaseMs = o.leaseMs ?? 30_000;
@@ -121,22 +128,31 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
   const running = new Map<string, AgentRuntime>();
   /** What takes work in, newest first: stopped first on shutdown (step 1). */
   const intake: { name: string; stop(): Promise<unknown> }[] = [];
-  const sealingKey = o.sealingKey ?? loadMasterKey({ log: (l) => log.info(l) });
-  const databaseUrl = o.databaseUrl ?? settingNow("DATABASE_URL");
+  const sealingKey =
+    o.sealingKey ??
+    loadMasterKey({
+      env: { MASTER_KEY: settings.MASTER_KEY, NODE_ENV: settings.NODE_ENV },
+      dataDir: settings.DATA_DIR,
+      log: (l) => log.info(l),
+    });
+  const databaseUrl = o.databaseUrl ?? settings.DATABASE_URL;
   if (!databaseUrl) throw new Error("DATABASE_URL is not set");
   let stopping = false;
   let draining = false;
-  const homeKey = o.homeKey ?? homeKeyOf();
+  const homeKey = o.homeKey ?? homeKeyOf(settings.DATA_DIR);
 
-  const responder = o.responder ?? defaultResponder();
+  const responder = o.responder ?? defaultResponder(settings);
   const ctx: WorkerContext = {
     workerId: id,
+    settings,
+    toolSettings: toolSettings(settings),
     homeKey,
     leaseMs,
     joinTimeoutMs: o.joinTimeoutMs ?? 60_000,
-    handoffStepMs: o.handoffStepMs ?? config().WORKER_HANDOFF_STEP_MS,
-    handoffSlots: new Slots(o.handoffConcurrency ?? config().WORKER_HANDOFF_CONCURRENCY),
+    handoffStepMs: o.handoffStepMs ?? settings.WORKER_HANDOFF_STEP_MS,
+    handoffSlots: new Slots(o.handoffConcurrency ?? settings.WORKER_HANDOFF_CONCURRENCY),
     sealingKey,
+    identities: identityClients(sealingKey, { env: settings.XMTP_ENV, dataDir: settings.DATA_DIR }),
     responder,
     events,
     log,
@@ -144,7 +160,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     signal: abort.signal,
     running,
     ops: conversationOps(() => ctx),
-    defaultTokenCap: o.defaultTokenCap ?? config().LLM_TOKEN_CAP_PER_AGENT,
+    defaultTokenCap: o.defaultTokenCap ?? settings.LLM_TOKEN_CAP_PER_AGENT,
     thinkingAfterMs: o.thinkingAfterMs ?? 1_500,
   };
   log.info({ responder: responder.usesModel ? "model" : "offline" }, "responder chosen");
@@ -244,7 +260,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     log,
     stats: stats.snapshot,
     homeKey,
-    maxAgents: o.maxAgents ?? config().WORKER_MAX_AGENTS,
+    maxAgents: o.maxAgents ?? settings.WORKER_MAX_AGENTS,
     liveAgents: () => running.size,
     onDraining: (d) => {
       if (d !== draining) log.info({ draining: d }, d ? "draining: taking no new agents" : "drain ended");
@@ -279,7 +295,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
           workerId: id,
           leaseMs,
           intervalMs: o.fillIntervalMs ?? 2_000,
-          sealingKey,
+          identities: ctx.identities,
           events,
           log,
           inFlight,
@@ -291,7 +307,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
 
   const retention = startRetention({
     intervalMs: o.retentionIntervalMs ?? 60 * 60_000,
-    retentionDays: config().RETENTION_DAYS,
+    retentionDays: settings.RETENTION_DAYS,
     log,
   });
   intake.unshift({ name: "retention", stop: () => retention.stop() });
@@ -300,7 +316,7 @@ export async function startWorker(o: WorkerOptions = {}): Promise<RunningWorker>
     running,
     clock: o.clock ?? (() => new Date()),
     tickMs: o.scheduleTickMs ?? 1_000,
-    graceMs: o.scheduleGraceMs ?? config().SCHEDULE_GRACE_MINUTES * 60_000,
+    graceMs: o.scheduleGraceMs ?? settings.SCHEDULE_GRACE_MINUTES * 60_000,
     log,
   });
   intake.unshift({ name: "scheduler", stop: () => scheduler.stop() });
