@@ -3,7 +3,7 @@
  * case-insensitively and are stored lower-cased; items match by their number
  * in the list (1-based, oldest first) or by their text, case-insensitively.
  * Every function takes the transaction it runs in, so a tool call's write and
- * its ledger entry commit together (lib/identities/tool-calls.ts).
+ * its ledger entry commit together (lib/ledger/tool-calls.ts).
  */
 import type { Prisma } from "@/lib/generated/prisma/client";
 

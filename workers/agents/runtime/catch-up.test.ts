@@ -6,7 +6,7 @@
 import type { Group } from "@xmtp/node-sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { Direction } from "@/lib/convos";
-import { recordDropped } from "@/lib/identities";
+import { recordDropped } from "@/lib/ledger/messages";
 import { withTestDatabase } from "@/test/db";
 import { newIdentity } from "@/test/convos";
 import { tempDir } from "@/test/temp-dir";

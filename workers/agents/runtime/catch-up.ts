@@ -1,7 +1,7 @@
 /**
  * What the catch-up pass answers: every text message of the conversation from
  * someone else that the ledger has not seen, that a run left unfinished, or
- * whose answer failed and may be retried (lib/identities/ledger.ts). Only text
+ * whose answer failed and may be retried (lib/ledger/messages.ts). Only text
  * is listed (node-sdk filters by content type), so a burst of reactions,
  * profiles or join requests can't push an unanswered question out of view;
  * pages go back from the newest until a whole page is handled (after a gap in
@@ -10,7 +10,7 @@
  */
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import { ContentTypes, Direction } from "@/lib/convos";
-import { unansweredOf } from "@/lib/identities";
+import { unansweredOf } from "@/lib/ledger/messages";
 
 export const CATCH_UP_PAGE = 100;
 export const CATCH_UP_MAX_SCAN = 5_000;

@@ -34,7 +34,7 @@
 import type { DecodedMessage } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
 import { agentState } from "@/lib/agents/policy";
-import { recordDropped } from "@/lib/identities";
+import { recordDropped } from "@/lib/ledger/messages";
 
 export interface FloodLimits {
   burst: number;

@@ -1,14 +1,14 @@
 /** The ledger's reopening of answers a dead run marked as sending but never sent, on a real PostgreSQL. */
 import { describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
-import { markSending, reopenUnsent, takeForAnswer } from "./index";
+import { markSending, reopenUnsent, takeForAnswer } from "./messages";
 
 const database = withTestDatabase();
 
 describe("reopenUnsent", () => {
   it("reopens an old sending mark for the next run, leaves a fresh one (a live run may be sending) alone", async () => {
     for (const m of ["old", "fresh", "done"]) {
-      expect(await takeForAnswer("id-1", m, "dead-run")).toBe(true);
+      expect(await takeForAnswer("id-1", m, "dead-run", 3)).toBe(true);
       expect(await markSending("id-1", m, "dead-run")).toBe(true);
     }
     await database().db.handledMessage.updateMany({
@@ -20,9 +20,9 @@ describe("reopenUnsent", () => {
       data: { kind: "answered" },
     });
     expect(await reopenUnsent("id-1", ["old", "fresh", "done"], 5_000)).toBe(1);
-    expect(await takeForAnswer("id-1", "old", "next-run")).toBe(true);
-    expect(await takeForAnswer("id-1", "fresh", "next-run")).toBe(false);
-    expect(await takeForAnswer("id-1", "done", "next-run")).toBe(false);
+    expect(await takeForAnswer("id-1", "old", "next-run", 3)).toBe(true);
+    expect(await takeForAnswer("id-1", "fresh", "next-run", 3)).toBe(false);
+    expect(await takeForAnswer("id-1", "done", "next-run", 3)).toBe(false);
     expect(await reopenUnsent("id-1", [], 5_000)).toBe(0);
   });
 });

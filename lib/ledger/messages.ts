@@ -1,12 +1,14 @@
 /**
- * The HandledMessage ledger in PostgreSQL: lib/convos's HandledMessageLedger
- * for one identity, plus `recordFirst`, which records and says whether this caller
- * was first (INSERT … ON CONFLICT DO NOTHING), so two processes racing on the
- * same message can never both act on it.
+ * The message ledger (HandledMessage rows) in PostgreSQL, and the one owner of
+ * a message's state in it: lib/convos's HandledMessageLedger for one identity,
+ * plus `recordFirst`, which records and says whether this caller was first
+ * (INSERT … ON CONFLICT DO NOTHING), so two processes racing on the same
+ * message can never both act on it. MESSAGE_TRANSITIONS lists every change of
+ * state, one SQL statement each (the state machine is described below).
  */
-import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import type { HandledKind, HandledMessageLedger } from "@/lib/convos";
+import { NEW, type TransitionTable } from "@/lib/transitions";
 
 /** Kinds the worker records besides the join-request outcomes. */
 export type LedgerKind = HandledKind | "answered" | "skipped" | "greeted" | "dropped" | "gave_up";
@@ -72,7 +74,8 @@ export class PgLedger implements HandledMessageLedger {
  * again by every run after, each crashing in turn. So every take counts in
  * `takes`, in the statement that takes it, committed before any work starts
  * (a SIGKILL can't lose it); an unfinished claim is taken again only while
- * `takes` < AGENT_ANSWER_ATTEMPTS. The next run to find it then gives it up
+ * `takes` < AGENT_ANSWER_ATTEMPTS (`maxTakes`, passed by the caller from its
+ * settings). The next run to find it then gives it up
  * (`giveUpAnswer`: → `gave_up`, final) and tells the conversation once. A
  * tool that merely throws is no crash: its error goes to the model as text,
  * and the answer finishes.
@@ -80,14 +83,51 @@ export class PgLedger implements HandledMessageLedger {
 
 export const MAX_ANSWER_RETRIES = 3;
 
-/** Times a message may be taken while the runs before never finished it (AGENT_ANSWER_ATTEMPTS). */
-export const answerAttempts = () => config().AGENT_ANSWER_ATTEMPTS;
+/**
+ * A message's state in the ledger (its `kind`): `answering` stands for `answering:<run>`, the run that
+ * took it; `recorded` for the kinds recordFirst writes once and nothing changes after (the join-request
+ * outcomes of lib/convos, `greeted`).
+ */
+export type MessageState =
+  "answering" | "sending" | "answered" | "skipped" | "paired" | "failed" | "dropped" | "gave_up" | "recorded";
+
+/** The states no transition leaves. */
+export const FINAL_MESSAGE_STATES = [
+  "answered",
+  "skipped",
+  "paired",
+  "dropped",
+  "gave_up",
+  "recorded",
+] as const;
+
+/** Every way a message's state changes, by the function that makes the change. */
+export const MESSAGE_TRANSITIONS = {
+  recordFirst: { from: [NEW], to: "recorded" },
+  /** New, another run's unfinished take (under `maxTakes`), or failed with retries left. */
+  takeForAnswer: { from: [NEW, "answering", "failed"], to: "answering" },
+  giveUpAnswer: { from: ["answering"], to: "gave_up" },
+  recordDropped: { from: [NEW], to: "dropped" },
+  markSending: { from: ["answering"], to: "sending" },
+  /** finishMessage: after sending, or with nothing to send. */
+  finishAnswered: { from: ["answering", "sending"], to: "answered" },
+  finishSkipped: { from: ["answering", "sending"], to: "skipped" },
+  finishPaired: { from: ["answering", "sending"], to: "paired" },
+  finishFailed: { from: ["answering", "sending"], to: "failed" },
+  reopenUnsent: { from: ["sending"], to: "answering" },
+} as const satisfies TransitionTable<MessageState>;
 
 /**
  * Takes a message for answering by run `run`: true when it is new, was left unfinished by another run
- * fewer than AGENT_ANSWER_ATTEMPTS times, or failed and may be retried. The take is counted, committed.
+ * fewer than `maxTakes` times (AGENT_ANSWER_ATTEMPTS), or failed and may be retried. The take is counted,
+ * committed.
  */
-export async function takeForAnswer(identityId: string, messageId: string, run: string): Promise<boolean> {
+export async function takeForAnswer(
+  identityId: string,
+  messageId: string,
+  run: string,
+  maxTakes: number,
+): Promise<boolean> {
   const kind = `answering:${run}`;
   const n = await db.$executeRaw`
     INSERT INTO "HandledMessage" ("identityId", "messageId", kind, takes)
@@ -96,21 +136,26 @@ export async function takeForAnswer(identityId: string, messageId: string, run: 
       takes = "HandledMessage".takes + 1,
       attempts = "HandledMessage".attempts + (CASE WHEN "HandledMessage".kind = 'failed' THEN 1 ELSE 0 END)
     WHERE ("HandledMessage".kind LIKE 'answering:%' AND "HandledMessage".kind <> EXCLUDED.kind
-           AND "HandledMessage".takes < ${answerAttempts()})
+           AND "HandledMessage".takes < ${maxTakes})
        OR ("HandledMessage".kind = 'failed' AND "HandledMessage".attempts < ${MAX_ANSWER_RETRIES})`;
   return n === 1;
 }
 
 /**
- * Gives up a message other runs took AGENT_ANSWER_ATTEMPTS times and never finished (→ `gave_up`, final):
- * true for the one caller that should tell the conversation. At most once: a crash right after loses the
- * notice, never repeats it.
+ * Gives up a message other runs took `maxTakes` times (AGENT_ANSWER_ATTEMPTS) and never finished
+ * (→ `gave_up`, final): true for the one caller that should tell the conversation. At most once: a crash
+ * right after loses the notice, never repeats it.
  */
-export async function giveUpAnswer(identityId: string, messageId: string, run: string): Promise<boolean> {
+export async function giveUpAnswer(
+  identityId: string,
+  messageId: string,
+  run: string,
+  maxTakes: number,
+): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE "HandledMessage" SET kind = 'gave_up', "handledAt" = now()
     WHERE "identityId" = ${identityId} AND "messageId" = ${messageId}
-      AND kind LIKE 'answering:%' AND kind <> ${`answering:${run}`} AND takes >= ${answerAttempts()}`;
+      AND kind LIKE 'answering:%' AND kind <> ${`answering:${run}`} AND takes >= ${maxTakes}`;
   return n === 1;
 }
 
@@ -142,7 +187,10 @@ export async function markSending(identityId: string, messageId: string, run: st
   return n === 1;
 }
 
-/** Records the final state of a message this run took (after sending, or when nothing is sent). */
+/**
+ * Records the final state of a message this run took (after sending, or when nothing is sent). Only an
+ * open message changes: a final state (another run gave it up meanwhile) stays as it is.
+ */
 export async function finishMessage(
   identityId: string,
   messageId: string,
@@ -150,7 +198,8 @@ export async function finishMessage(
 ): Promise<void> {
   await db.$executeRaw`
     UPDATE "HandledMessage" SET kind = ${kind}, "handledAt" = now()
-    WHERE "identityId" = ${identityId} AND "messageId" = ${messageId}`;
+    WHERE "identityId" = ${identityId} AND "messageId" = ${messageId}
+      AND (kind LIKE 'answering:%' OR kind = 'sending')`;
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
- * The tool calls of an answer in PostgreSQL, beside the answer ledger
- * (ledger.ts): each call is keyed by the identity, the message answered and
- * the call's position in the answer, and goes
+ * The tool calls of an answer in PostgreSQL, beside the message ledger
+ * (./messages.ts), and the one owner of a call's status: each call is keyed by
+ * the identity, the message answered and the call's position in the answer,
+ * and goes (TOOL_CALL_TRANSITIONS)
  *
  *   pending   the model asked for it (the whole round is recorded before any call runs);
  *   started   its side effect may have happened;
  *   done      its result is recorded;
- *   failed    the answer was given up (ledger.ts's giveUpAnswer) with the call unfinished.
+ *   failed    the answer was given up (./messages.ts's giveUpAnswer) with the call unfinished.
  *
  * A re-answer after a crash (the claim reclaimed by the next run) replays the
  * recorded rounds instead of asking the model again: `done` calls give their
@@ -16,12 +17,24 @@
  * database write run it in the same transaction as `pending → done`, so for
  * them the effect happens exactly once. A `started` read (effect `none`) is
  * run again: repeating it is safe. However often calls crash the worker, a
- * replay happens only within a take of the answer, which ledger.ts bounds.
+ * replay happens only within a take of the answer, which ./messages.ts bounds.
  */
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { NEW, type TransitionTable } from "@/lib/transitions";
 
 export type ToolCallStatus = "pending" | "started" | "done" | "failed";
+
+/** Every way a tool call's status changes, by the function that makes the change. */
+export const TOOL_CALL_TRANSITIONS = {
+  recordToolRound: { from: [NEW], to: "pending" },
+  startToolCall: { from: ["pending"], to: "started" },
+  finishToolCall: { from: ["started"], to: "done" },
+  failUnfinishedToolCalls: { from: ["pending", "started"], to: "failed" },
+} as const satisfies TransitionTable<ToolCallStatus>;
+
+/** The statuses of a call that has not finished: an answer given up fails them. */
+export const UNFINISHED_TOOL_CALL_STATUSES = TOOL_CALL_TRANSITIONS.failUnfinishedToolCalls.from;
 
 export interface RecordedToolCall {
   position: number;
@@ -90,23 +103,24 @@ export async function startToolCall(
   return count === 1;
 }
 
-/** Records the call's result (→ done). */
+/** Records the result of a call this caller started (started → done); false when it was failed meanwhile. */
 export async function finishToolCall(
   key: ToolCallKey,
   position: number,
   result: string,
   tx: Prisma.TransactionClient = db,
-): Promise<void> {
-  await tx.toolCall.update({
-    where: { identityId_messageId_position: { ...key, position } },
+): Promise<boolean> {
+  const { count } = await tx.toolCall.updateMany({
+    where: { ...key, position, status: "started" },
     data: { status: "done", result },
   });
+  return count === 1;
 }
 
 /** Marks the answer's unfinished calls failed, with `result` (the answer was given up); returns how many. */
 export async function failUnfinishedToolCalls(key: ToolCallKey, result: string): Promise<number> {
   const { count } = await db.toolCall.updateMany({
-    where: { ...key, status: { in: ["pending", "started"] } },
+    where: { ...key, status: { in: [...UNFINISHED_TOOL_CALL_STATUSES] } },
     data: { status: "failed", result },
   });
   return count;
