@@ -10,7 +10,12 @@
  * loopback here, so the address check refuses them as before.
  */
 import { promises as dns } from "node:dns";
-import type { Resolved } from "./safe-fetch";
+
+/** One address of a host name. */
+export interface Resolved {
+  address: string;
+  family: number;
+}
 
 /** One query's wait for an answer, and how many times it is sent. */
 export const DNS_TIMEOUT_MS = 2_000;

@@ -22,7 +22,9 @@ import { isIP, type LookupFunction } from "node:net";
 import { pipeline, type Transform } from "node:stream";
 import zlib from "node:zlib";
 import { isLoopback, isPublicAddress, isRefusedName } from "./addresses";
-import { resolveHost } from "./dns";
+import { resolveHost, type Resolved } from "./dns";
+
+export type { Resolved } from "./dns";
 
 export const FETCH_MAX_BYTES = 1_000_000;
 export const FETCH_TIMEOUT_MS = 10_000;
@@ -47,11 +49,6 @@ export class FetchError extends Error {
     super(message);
     this.name = "FetchError";
   }
-}
-
-export interface Resolved {
-  address: string;
-  family: number;
 }
 
 export interface SafeFetchOptions {
