@@ -2,7 +2,7 @@
  * The terminal chat user's local identity: a secp256k1 wallet key and a
  * database encryption key in `$DATA_DIR/chat/identity.json`, readable by the
  * owner only (0600, in a 0700 folder). Other Convos
- * implementations keep keys in world-readable JSON (docs/convos-protocol.md §11.6); we do not.
+ * implementations keep keys in world-readable JSON (docs/convos-protocol.md §11.1); we do not.
  * Written atomically (temp file + rename) so a crash never leaves half a key.
  */
 import { randomBytes } from "node:crypto";
