@@ -1,6 +1,6 @@
 /**
  * The one place that builds @xmtp/node-sdk clients (pinned to 6.1.0-nightly.20260726.b649d1a,
- * the build the Convos CLI ships; see the README for why and the way back to 5.5.0).
+ * the build the Convos CLI ships; docs/local-xmtp-node.md §2.1 says why, and the way back to 5.5.0).
  *
  * - `env` comes from XMTP_ENV: `local` (default, the project's own node,
  *   workers/xmtp-node), `dev` or `production` (the public network).
@@ -9,10 +9,11 @@
  *   local node does not serve.
  * - Never sets `gatewayHost`: that switches the SDK to the d14n protocol,
  *   which the local node does not speak.
- * - Every call goes to `apiUrl` (node-sdk 6.x builds one backend from it; 5.x
- *   looked the inbox id up at `ApiUrls[env]` whatever `apiUrl` said; docs/local-xmtp-node.md §2.3). Without
- *   an `apiUrl` the client uses `ApiUrls[env]`, so `pointLocalEnvAt(url)` points
- *   a whole process (a test or bench owning a node on another port) at one node.
+ * - Every call goes to `apiUrl` (node-sdk 6.x builds one backend from it). Without
+ *   an `apiUrl` the client uses `ApiUrls[env]`, for `local` node-sdk's
+ *   `http://localhost:5556`: that is why the local node listens there
+ *   (docs/local-xmtp-node.md §2.2). `pointLocalEnvAt(url)` points a whole
+ *   process (a test or bench owning a node on another port) at one node.
  * - Client databases live under `$DATA_DIR/xmtp/` and are encrypted with a
  *   32-byte key; they must be wiped together with the local node's state
  *   (`npm run reset-local`).
