@@ -47,8 +47,8 @@ const timed = new PrismaClient({
 const { db } = await import("@/lib/db.ts");
 const { startScheduler } = await import("@/workers/agents/schedules/firing-loop.ts");
 const { sendFiring } = await import("@/workers/agents/schedules/send-firing.ts");
-type AgentRuntime = import("@/workers/agents/runtime/agent-runtime.ts").AgentRuntime;
-type AnswerContext = import("@/workers/agents/answer/answer.ts").AnswerContext;
+type AgentRuntime = import("@/workers/agents/runtime/contracts.ts").AgentRuntime;
+type AnswerContext = import("@/workers/agents/answer/answer-context.ts").AnswerContext;
 
 const log = pino({ level: "warn" });
 // One agent per conversation, as launches make them (the send path counts traffic on the agent's row).

@@ -17,8 +17,7 @@
  *            answer split into chat-sized messages
  *   send     only if this run still holds the message (`markSending`), then done
  */
-import type { DecodedMessage, Group } from "@xmtp/node-sdk";
-import type { Logger } from "pino";
+import type { DecodedMessage } from "@xmtp/node-sdk";
 import { finishMessage, giveUpAnswer, markSending, takeForAnswer } from "@/lib/ledger/messages";
 import { failUnfinishedToolCalls } from "@/lib/ledger/tool-calls";
 import { agentState, hears, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
@@ -26,39 +25,11 @@ import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operator
 import { TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
 import { answerInput } from "./model-input";
 import { isCommand, noOperatorYet, runCommand } from "./commands";
-import type { WorkerContext } from "@/workers/agents/worker/context";
+import type { AnswerContext } from "./answer-context";
 import { isReactionMessage, Reactions } from "./history";
-import type { MemberDirectory } from "@/workers/agents/runtime/members";
 import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
 import { handlePollVote, replyText } from "@/workers/agents/runtime/poll-votes";
 import { splitAnswer } from "./split";
-
-/** The worker's context plus the runtime run handling the message. */
-export interface AnswerContext extends Pick<
-  WorkerContext,
-  | "settings"
-  | "toolSettings"
-  | "responder"
-  | "ops"
-  | "events"
-  | "signal"
-  | "thinkingAfterMs"
-  | "defaultTokenCap"
-> {
-  /** This runtime run's token in the ledger. */
-  run: string;
-  identity: { id: string; isOwnerConversation: boolean };
-  agentId: string;
-  group: Group<unknown>;
-  ownInboxId: string;
-  /** Members' names, kept up to date from the messages seen. */
-  members: MemberDirectory;
-  /** Scoped to the agent and identity. */
-  log: Logger;
-  stopped(): boolean;
-  /** Sends a line later (a /join outcome), after the queued work. */
-  later(outcome: Promise<string>): void;
-}
 
 type Decision = { kind: "answer" } | { kind: "silent" } | { kind: "say"; text: string; as: "paired" };
 

@@ -14,6 +14,7 @@
 import { allowInbox, denyInbox } from "@/lib/agents/operators";
 import { AppError } from "@/lib/errors";
 import { approvePairing, setDmPolicy, type AgentState } from "@/lib/agents/policy";
+import type { ConversationOps } from "./contracts";
 
 export const HELP = [
   "Commands (for my operators, in this conversation):",
@@ -38,14 +39,6 @@ const POLICY_TEXT: Record<(typeof POLICIES)[number], string> = {
   pairing: "people I don't know get a pairing code; I answer them once an operator approves it.",
   disabled: "I answer only my operators.",
 };
-
-/** The operations a command needs from the worker (new conversations run under other identities). */
-export interface ConversationOps {
-  /** Opens a new conversation from a warm identity, named `name`; resolves with its invite URL. Throws AppError. */
-  invite(agentId: string, name: string): Promise<string>;
-  /** Validates the invite and starts joining; resolves once started, with the outcome line to come. Throws AppError. */
-  join(agentId: string, url: string): Promise<{ outcome: Promise<string> }>;
-}
 
 export interface CommandInput {
   text: string;

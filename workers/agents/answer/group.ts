@@ -6,18 +6,7 @@
  */
 import type { MessageRef } from "@/lib/agents/tools";
 import { formatTimeIn } from "@/lib/agents/time-zone";
-import type { Member } from "@/workers/agents/runtime/members";
-import type { ChatTurn } from "./responder";
-
-export interface GroupContext {
-  ownInboxId: string;
-  members: Member[];
-  nameOf(inboxId: string): string;
-  timeZone: string;
-  now: Date;
-  /** The message being answered. */
-  message: MessageRef;
-}
+import type { ChatTurn, GroupContext } from "./contracts";
 
 /** The short reference the model sees for a message. */
 export const messageRef = (messageId: string) => messageId.slice(0, 8);

@@ -7,7 +7,7 @@
  */
 import type { DecodedMessage, Group, Reaction, ReactionAction, ReactionSchema } from "@xmtp/node-sdk";
 import { Direction } from "@/lib/convos";
-import type { ChatTurn } from "./responder";
+import type { ChatTurn } from "./contracts";
 
 export const HISTORY_MAX_MESSAGES = 20;
 export const HISTORY_MAX_CHARS = 8_000;

@@ -7,10 +7,10 @@ import type { DecodedMessage } from "@xmtp/node-sdk";
 import { TOOLS, toolsNamed, type MessageRef, type Tool, type ToolSettings } from "@/lib/agents/tools";
 import type { AgentState } from "@/lib/agents/policy";
 import { spendHook } from "@/lib/llm/budget";
-import type { AnswerContext } from "./answer";
-import { messageResolver, type GroupContext } from "./group";
+import type { AnswerContext } from "./answer-context";
+import type { ChatTurn, GroupContext, ResponderInput } from "./contracts";
+import { messageResolver } from "./group";
 import { historyBefore } from "./history";
-import type { ChatTurn, ResponderInput } from "./responder";
 import { toolSession } from "./tool-session";
 
 /** The agent's tools: its template's, or every tool for an agent without a template (an API claim); none the server can't offer. */

@@ -12,7 +12,8 @@ import type { Config } from "@/lib/config";
 import { createModelClient, ModelError, type ChatMessage, type ModelClient } from "@/lib/llm";
 import { TokenCapReached, type SpendHook } from "@/lib/llm/budget";
 import { groupPromptLines, labelTurn } from "./group";
-import { offlineResponder, type Responder, type ResponderInput } from "./responder";
+import type { Responder, ResponderInput } from "./contracts";
+import { offlineResponder } from "./responder";
 import { ANSWER_TOKEN_BUDGET, AnswerBudgetSpent, completeWithTools } from "./tool-loop";
 
 export const PLATFORM_RULES = [

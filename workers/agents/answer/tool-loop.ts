@@ -18,7 +18,7 @@
  */
 import type { ChatMessage, ModelClient } from "@/lib/llm";
 import { cutText, fitPrompt, promptTokenBound, shareOut } from "@/lib/llm/budget";
-import type { ToolSession } from "./tool-session";
+import type { ToolSession } from "./contracts";
 
 export const MAX_TOOL_ROUNDS = 4;
 /**

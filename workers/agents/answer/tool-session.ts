@@ -33,6 +33,7 @@ import {
 } from "@/lib/ledger/tool-calls";
 import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
 import { cutText } from "@/lib/llm/budget";
+import type { ToolSession } from "./contracts";
 
 /** What the model reads for a call whose effect may have happened in a run that then stopped. */
 export const INTERRUPTED =
@@ -47,21 +48,6 @@ export const TOOL_RESULT_MAX_CHARS = 20_000;
 
 /** Calls the model may make in one round; the rest are answered with an error, not run. */
 export const MAX_CALLS_PER_ROUND = 8;
-
-export interface RecordedRound {
-  round: number;
-  calls: ToolCallRequest[];
-}
-
-export interface ToolSession {
-  specs: ToolSpec[];
-  /** Rounds an earlier run of this answer recorded, in order. */
-  recordedRounds(): Promise<RecordedRound[]>;
-  /** Runs a round's calls in order (positions from `firstPosition`); one result text per call. */
-  runRound(round: number, firstPosition: number, calls: ToolCallRequest[]): Promise<string[]>;
-  /** Publishes what tools sent optimistically, for an answer that ends without text (text publishes it too). */
-  publishQueued(): Promise<void>;
-}
 
 const specCache = new WeakMap<Tool, ToolSpec>();
 

@@ -14,7 +14,7 @@ import { AppError } from "@/lib/errors";
 import { createExtraJoinerIdentity } from "@/lib/identities";
 import { claimExtraConversation } from "@/lib/agents/extra-conversation";
 import { checkInviteForClaim } from "@/lib/agents/invite-check";
-import type { ConversationOps } from "@/workers/agents/answer/commands";
+import type { ConversationOps } from "@/workers/agents/answer/contracts";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import { handOff, type HandoffResult } from "./handoff";
 

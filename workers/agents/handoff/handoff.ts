@@ -55,7 +55,8 @@ import {
 import { setFirstOperator } from "@/lib/agents/policy";
 import { recordFailure } from "@/lib/events/mutations";
 import { closeXmtpClient } from "@/lib/xmtp";
-import { startAgentRuntime, type AgentRuntime } from "@/workers/agents/runtime/agent-runtime";
+import { startAgentRuntime } from "@/workers/agents/runtime/agent-runtime";
+import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import { type IdentityClient } from "@/workers/agents/pool/identity-client";
 import { noteOperatorName } from "./operator-names";

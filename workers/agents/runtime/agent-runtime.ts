@@ -23,58 +23,31 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
-import type { Logger } from "pino";
 import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { backoffMs, recordFirstJoin } from "@/lib/identities";
 import { PgLedger, recordFirst, reopenUnsent, youngestSendingMs } from "@/lib/ledger/messages";
 import { agentState, setFirstOperator } from "@/lib/agents/policy";
 import { closeXmtpClient, startResilientStream, type ResilientStream } from "@/lib/xmtp";
-import { answerMessage, needsHandling, type AnswerContext } from "@/workers/agents/answer/answer";
+import { answerMessage, needsHandling } from "@/workers/agents/answer/answer";
+import type { AnswerContext } from "@/workers/agents/answer/answer-context";
 import { missedContext, unansweredMessages } from "./catch-up";
 import { noOperatorYet } from "@/workers/agents/answer/commands";
 import type { WorkerContext } from "@/workers/agents/worker/context";
-import { watchConversation, type ConversationEnd } from "./conversation-watch";
+import type { AgentRuntime, LiveIdentity } from "./contracts";
+import { watchConversation } from "./conversation-watch";
 import { MessageInbox } from "./inbox";
 import { sayGoodbyeAndLeave } from "@/workers/agents/stop/leave";
 import { MemberDirectory } from "./members";
 import { noteOperatorName, noteProfileUpdate } from "@/workers/agents/handoff/operator-names";
 import { greetingFor } from "@/workers/agents/answer/responder";
 import { sendFiring } from "@/workers/agents/schedules/send-firing";
-import type { Firing } from "@/lib/schedules/firing";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The newest messages a catch-up looks at for answers a dead run marked as sending but never sent. */
 const UNSENT_WINDOW = 50;
 /** A `sending` mark older than this was left by a run that died mid-send (a send takes far less). */
 const UNSENT_AFTER_MS = 5_000;
-
-/** The identity a runtime runs: what the handoff opened. */
-export interface LiveIdentity {
-  identity: { id: string; role: "creator" | "joiner"; conversationId: string; isOwnerConversation: boolean };
-  agent: { id: string; name: string; instructions: string };
-  client: Client<unknown>;
-  privateKey: Uint8Array;
-  /** The worker's logger scoped to this agent and identity. */
-  log: Logger;
-  /** Called once when the conversation ends for the agent (removed, alone, expired). */
-  onConversationEnded(reason: ConversationEnd): void;
-}
-
-export interface AgentRuntime {
-  identityId: string;
-  agentId: string;
-  /** Sends a reminder's or schedule's run after the work already queued; true when this call sent it. */
-  fire(f: Firing): Promise<boolean>;
-  /** Stops streams, waits for queued work, then closes the identity's client; safe to call twice. */
-  stop(): Promise<void>;
-  /**
-   * The agent's exit: stops answering, refuses the join requests still waiting (the protocol's
-   * conversation_expired), stops, says `line` (if any) and leaves the group, handing its admin role to the
-   * first of `heirs` still there. Safe to call twice.
-   */
-  windDown(line: string | null, heirs: string[]): Promise<LeaveOutcome>;
-}
 
 async function findGroup(client: Client<unknown>, id: string): Promise<Group<unknown>> {
   let conversation = await client.conversations.getConversationById(id);

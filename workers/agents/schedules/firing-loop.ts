@@ -8,7 +8,7 @@
 import type { Logger } from "pino";
 import { fireAllDue, pendingFirings, pruneFinished, type Firing } from "@/lib/schedules/firing";
 import { stopRuleThread } from "@/lib/schedules/rule-thread";
-import type { AgentRuntime } from "@/workers/agents/runtime/agent-runtime";
+import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import { repeat } from "@/workers/agents/worker/timers";
 
 export interface SchedulerOptions {

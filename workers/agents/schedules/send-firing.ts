@@ -15,7 +15,7 @@ import { formatLocal } from "@/lib/schedules/wall-clock";
 import { agentState, hears, recordTraffic, type AgentState } from "@/lib/agents/policy";
 import { TokenCapReached } from "@/lib/llm/budget";
 import { Direction } from "@/lib/convos";
-import type { AnswerContext } from "@/workers/agents/answer/answer";
+import type { AnswerContext } from "@/workers/agents/answer/answer-context";
 import { responderInput } from "@/workers/agents/answer/model-input";
 import { HISTORY_MAX_MESSAGES, toTurns } from "@/workers/agents/answer/history";
 import { splitAnswer } from "@/workers/agents/answer/split";

@@ -17,15 +17,15 @@ import {
   recordConversationEnded,
   recordLeft,
   type LeaveOutcome,
-  retireIdentity,
   stopForConversation,
 } from "@/lib/agents/lifecycle";
+import { retireIdentity } from "@/lib/identities/identity-status";
 import { catchUpJoinRequests } from "@/lib/convos";
 import { agentState } from "@/lib/agents/policy";
 import type { HandoffSubject } from "@/lib/identities";
 import { PgLedger } from "@/lib/ledger/messages";
 import type { Group } from "@xmtp/node-sdk";
-import type { AgentRuntime } from "@/workers/agents/runtime/agent-runtime";
+import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import type { ConversationEnd } from "@/workers/agents/runtime/conversation-watch";
 import { closeXmtpClient } from "@/lib/xmtp";

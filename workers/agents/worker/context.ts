@@ -8,10 +8,9 @@ import type { Config } from "@/lib/config";
 import type { ToolSettings } from "@/lib/agents/tools";
 import type { SealingKey } from "@/lib/secrets";
 import type { IdentityClients } from "@/workers/agents/pool/identity-client";
-import type { AgentRuntime } from "@/workers/agents/runtime/agent-runtime";
-import type { ConversationOps } from "@/workers/agents/answer/commands";
+import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
+import type { ConversationOps, Responder } from "@/workers/agents/answer/contracts";
 import type { WorkerEvents } from "./events";
-import type { Responder } from "@/workers/agents/answer/responder";
 import type { InFlight, Slots } from "./timers";
 
 /** The worker's settings, resolved once in main.ts (tests build their own): nothing below reads the environment. */

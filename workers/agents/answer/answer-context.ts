@@ -1,0 +1,37 @@
+/**
+ * What one answer is given (answer.ts, model-input.ts, and a schedule's run
+ * in schedules/send-firing.ts): the worker's shared context plus the runtime
+ * run handling the message. Its own module so that the runtime, which builds
+ * it, and the answer, which reads it, both point here and not at each other.
+ */
+import type { Group } from "@xmtp/node-sdk";
+import type { Logger } from "pino";
+import type { MemberDirectory } from "@/workers/agents/runtime/members";
+import type { WorkerContext } from "@/workers/agents/worker/context";
+
+/** The worker's context plus the runtime run handling the message. */
+export interface AnswerContext extends Pick<
+  WorkerContext,
+  | "settings"
+  | "toolSettings"
+  | "responder"
+  | "ops"
+  | "events"
+  | "signal"
+  | "thinkingAfterMs"
+  | "defaultTokenCap"
+> {
+  /** This runtime run's token in the ledger. */
+  run: string;
+  identity: { id: string; isOwnerConversation: boolean };
+  agentId: string;
+  group: Group<unknown>;
+  ownInboxId: string;
+  /** Members' names, kept up to date from the messages seen. */
+  members: MemberDirectory;
+  /** Scoped to the agent and identity. */
+  log: Logger;
+  stopped(): boolean;
+  /** Sends a line later (a /join outcome), after the queued work. */
+  later(outcome: Promise<string>): void;
+}

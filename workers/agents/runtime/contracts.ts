@@ -1,0 +1,38 @@
+/**
+ * What the worker, the handoff, the owner's stop and the schedules agree on
+ * about one live agent: the identity a runtime is started with and what a
+ * running runtime offers (agent-runtime.ts implements both). Types only, so
+ * the worker's context can name a runtime without importing the runtime.
+ */
+import type { Client } from "@xmtp/node-sdk";
+import type { Logger } from "pino";
+import type { LeaveOutcome } from "@/lib/agents/lifecycle";
+import type { Firing } from "@/lib/schedules/firing";
+import type { ConversationEnd } from "./conversation-watch";
+
+/** The identity a runtime runs: what the handoff opened. */
+export interface LiveIdentity {
+  identity: { id: string; role: "creator" | "joiner"; conversationId: string; isOwnerConversation: boolean };
+  agent: { id: string; name: string; instructions: string };
+  client: Client<unknown>;
+  privateKey: Uint8Array;
+  /** The worker's logger scoped to this agent and identity. */
+  log: Logger;
+  /** Called once when the conversation ends for the agent (removed, alone, expired). */
+  onConversationEnded(reason: ConversationEnd): void;
+}
+
+export interface AgentRuntime {
+  identityId: string;
+  agentId: string;
+  /** Sends a reminder's or schedule's run after the work already queued; true when this call sent it. */
+  fire(f: Firing): Promise<boolean>;
+  /** Stops streams, waits for queued work, then closes the identity's client; safe to call twice. */
+  stop(): Promise<void>;
+  /**
+   * The agent's exit: stops answering, refuses the join requests still waiting (the protocol's
+   * conversation_expired), stops, says `line` (if any) and leaves the group, handing its admin role to the
+   * first of `heirs` still there. Safe to call twice.
+   */
+  windDown(line: string | null, heirs: string[]): Promise<LeaveOutcome>;
+}
