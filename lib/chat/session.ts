@@ -88,16 +88,51 @@ export async function openChatSession(o: OpenChatSessionOptions): Promise<ChatSe
   // Refuse text that is no invite before touching keys or the network.
   const parsed = parseInvite(o.inviteUrl, { env: o.env });
   if (!parsed.ok) throw parsed.error;
+  const client = await openClient(o);
+  const group = await joinOrClose(client, o);
+  const live = await follow(group, client.inboxId, o.name);
+  const closeHooks = new Set<() => void>();
+  let closed = false;
+  return {
+    conversation: group,
+    inboxId: client.inboxId,
+    history: live.history,
+    async send(text: string) {
+      await group.sendText(text);
+    },
+    onMessage: live.onMessage,
+    messages() {
+      const { iterator, wake } = messageIterator(live.onMessage, () => closed);
+      closeHooks.add(wake);
+      return iterator;
+    },
+    displayName: live.nameOf,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const h of closeHooks) h();
+      await live.end();
+      await closeXmtpClient(client);
+    },
+  };
+}
+
+/** The chat client's XMTP client, on the identity kept in `dataDir` (created on first use). */
+async function openClient(o: OpenChatSessionOptions): Promise<Client<unknown>> {
   const identity = loadOrCreateIdentity(o.dataDir);
   const dbDir = path.join(o.dataDir, XMTP_DB_SUBDIR);
   fs.mkdirSync(dbDir, { recursive: true, mode: 0o700 });
-  const client = (await createXmtpClient({
+  return (await createXmtpClient({
     signer: eoaSigner(identity.privateKey),
     dbEncryptionKey: identity.dbEncryptionKey,
     dbPath: path.join(dbDir, `${o.env}-chat-${identity.address}.db3`),
     env: o.env,
     codecs: [...convosCodecs],
   })) as unknown as Client<unknown>;
+}
+
+/** The conversation the invite leads to; on any failure the client is closed and a ConvosError thrown. */
+async function joinOrClose(client: Client<unknown>, o: OpenChatSessionOptions): Promise<Group<unknown>> {
   let result: JoinResult;
   try {
     result = await join(o.inviteUrl, {
@@ -116,11 +151,16 @@ export async function openChatSession(o: OpenChatSessionOptions): Promise<ChatSe
     await closeXmtpClient(client);
     throw joinFailure(result);
   }
-  const group = result.group;
-  // The stream starts before history is read, so nothing (a late profile
-  // snapshot, say) falls between the two; values seen in both are deduplicated.
+  return result.group;
+}
+
+/**
+ * Reads the conversation's history and follows it live: texts go to the listeners with their sender's
+ * name, profile messages refresh the names. The stream starts before history is read, so nothing (a late
+ * profile snapshot, say) falls between the two; values seen in both are deduplicated.
+ */
+async function follow(group: Group<unknown>, myInboxId: string, myName: string) {
   const listeners = new Set<(m: ChatMessage) => void>();
-  const closeHooks = new Set<() => void>();
   const onMessage = (listener: (m: ChatMessage) => void) => {
     listeners.add(listener);
     return () => void listeners.delete(listener);
@@ -130,12 +170,12 @@ export async function openChatSession(o: OpenChatSessionOptions): Promise<ChatSe
   const ids = new Set<string>();
   const profileMessages: ProfileMessage[] = [];
   let profiles = new Map<string, ResolvedProfile>();
-  const nameOf = (inboxId: string) => (inboxId === client.inboxId ? o.name : displayName(profiles, inboxId));
+  const nameOf = (inboxId: string) => (inboxId === myInboxId ? myName : displayName(profiles, inboxId));
   const toChat = (m: DecodedMessage<unknown>): ChatMessage => ({
     id: m.id,
     senderInboxId: m.senderInboxId,
     senderName: nameOf(m.senderInboxId),
-    fromMe: m.senderInboxId === client.inboxId,
+    fromMe: m.senderInboxId === myInboxId,
     text: m.content as string,
     sentAt: m.sentAt,
   });
@@ -175,52 +215,41 @@ export async function openChatSession(o: OpenChatSessionOptions): Promise<ChatSe
   }
   profiles = resolveProfiles(profileMessages, group.appData);
   ready = true;
+  const end = async () => {
+    listeners.clear();
+    await stream.end();
+  };
+  return { history, onMessage, nameOf, end };
+}
 
-  let closed = false;
-  return {
-    conversation: group,
-    inboxId: client.inboxId,
-    history,
-    async send(text: string) {
-      await group.sendText(text);
+/** Live texts as an async iterator that ends once `closed()` holds and `wake` is called. */
+function messageIterator(
+  onMessage: (listener: (m: ChatMessage) => void) => () => void,
+  closed: () => boolean,
+): { iterator: AsyncIterableIterator<ChatMessage>; wake: () => void } {
+  const queue: ChatMessage[] = [];
+  let wake: (() => void) | undefined;
+  const off = onMessage((m) => {
+    queue.push(m);
+    wake?.();
+  });
+  const iterator: AsyncIterableIterator<ChatMessage> = {
+    async next() {
+      while (queue.length === 0 && !closed()) await new Promise<void>((r) => (wake = r));
+      const value = queue.shift();
+      if (value) return { value, done: false };
+      off();
+      return { value: undefined, done: true };
     },
-    onMessage,
-    messages() {
-      const queue: ChatMessage[] = [];
-      let wake: (() => void) | undefined;
-      const off = onMessage((m) => {
-        queue.push(m);
-        wake?.();
-      });
-      const iterator: AsyncIterableIterator<ChatMessage> = {
-        async next() {
-          while (queue.length === 0 && !closed) await new Promise<void>((r) => (wake = r));
-          const value = queue.shift();
-          if (value) return { value, done: false };
-          off();
-          return { value: undefined, done: true };
-        },
-        async return() {
-          off();
-          return { value: undefined, done: true };
-        },
-        [Symbol.asyncIterator]() {
-          return iterator;
-        },
-      };
-      closeHooks.add(() => wake?.());
+    async return() {
+      off();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
       return iterator;
     },
-    displayName: nameOf,
-    async close() {
-      if (closed) return;
-      closed = true;
-      for (const h of closeHooks) h();
-      listeners.clear();
-      await stream.end();
-      await closeXmtpClient(client);
-    },
   };
+  return { iterator, wake: () => wake?.() };
 }
 
 function isProfileMessage(m: { contentType?: DecodedMessage["contentType"] | null }): boolean {

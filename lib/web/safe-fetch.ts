@@ -165,8 +165,6 @@ async function requestOnce(
   o: SafeFetchOptions,
   signal: AbortSignal,
 ): Promise<FetchedPage | { redirect: string }> {
-  const maxBytes = o.maxBytes ?? FETCH_MAX_BYTES;
-  const accept = o.accept ?? readableType;
   return new Promise((resolve, reject) => {
     // Set once the body is being read: an error or abort from then on also ends the body's streams.
     let bodyFailed: ((e: Error) => void) | undefined;
@@ -187,75 +185,14 @@ async function requestOnce(
           resolve({ redirect: location });
           return;
         }
-        const contentTypeHeader = response.headers["content-type"] ?? "";
-        const contentType = contentTypeHeader.split(";")[0].trim().toLowerCase();
-        const fail = (e: FetchError) => {
-          response.destroy();
-          reject(e);
-        };
-        if (status < 200 || status >= 300)
-          return fail(new FetchError("http", `the server answered ${status}`));
-        if (!accept(contentType))
-          return fail(
-            new FetchError(
-              "bad_type",
-              `only HTML, text and JSON can be read, not ${contentType || "unknown"}`,
-            ),
-          );
-        let d: Transform | undefined;
+        let checked: CheckedResponse;
         try {
-          d = decoder(response.headers["content-encoding"]);
+          checked = checkResponse(response, o.accept ?? readableType);
         } catch (e) {
-          return fail(e as FetchError);
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let settled = false;
-        // Ends the response and the decompressor: a cut-off body leaves no inflating behind (a zip bomb's
-        // buffered input would otherwise go on expanding after the page was returned).
-        const stop = () => {
-          d?.destroy();
           response.destroy();
-        };
-        const done = (truncated: boolean) => {
-          if (settled) return;
-          settled = true;
-          resolve({
-            url: url.href,
-            status,
-            contentType,
-            text: new TextDecoder(charsetOf(contentTypeHeader)).decode(Buffer.concat(chunks)),
-            truncated,
-          });
-        };
-        const failed = (e: Error) => {
-          if (settled) return;
-          settled = true;
-          stop();
-          reject(
-            signal.aborted
-              ? timedOut(o)
-              : new FetchError("network", `reading the page failed (${e.message})`),
-          );
-        };
-        // pipeline destroys both streams when either fails or the response closes early (an abort).
-        const stream = d ? pipeline(response, d, (e: Error | null) => e && failed(e)) : response;
-        if (!d) response.on("error", failed);
-        bodyFailed = failed;
-        stream.on("data", (chunk: Buffer) => {
-          if (settled) return;
-          const room = maxBytes - size;
-          if (chunk.length > room) {
-            chunks.push(chunk.subarray(0, room));
-            size = maxBytes;
-            stop();
-            done(true);
-            return;
-          }
-          chunks.push(chunk);
-          size += chunk.length;
-        });
-        stream.on("end", () => done(false));
+          return reject(e as FetchError);
+        }
+        bodyFailed = readBody(response, checked, { url, o, signal, resolve, reject });
       },
     );
     request.on("error", (e) =>
@@ -267,6 +204,100 @@ async function requestOnce(
     );
     request.end(o.body);
   });
+}
+
+interface CheckedResponse {
+  status: number;
+  contentTypeHeader: string;
+  contentType: string;
+  /** The decompressor of the body's encoding, none for identity. */
+  decompressor?: Transform;
+}
+
+/** A response whose body can be read; throws FetchError for a status, type or encoding that can't. */
+function checkResponse(
+  response: http.IncomingMessage,
+  accept: (contentType: string) => boolean,
+): CheckedResponse {
+  const status = response.statusCode ?? 0;
+  const contentTypeHeader = response.headers["content-type"] ?? "";
+  const contentType = contentTypeHeader.split(";")[0].trim().toLowerCase();
+  if (status < 200 || status >= 300) throw new FetchError("http", `the server answered ${status}`);
+  if (!accept(contentType))
+    throw new FetchError("bad_type", `only HTML, text and JSON can be read, not ${contentType || "unknown"}`);
+  return {
+    status,
+    contentTypeHeader,
+    contentType,
+    decompressor: decoder(response.headers["content-encoding"]),
+  };
+}
+
+interface BodyReader {
+  url: URL;
+  o: SafeFetchOptions;
+  signal: AbortSignal;
+  resolve: (page: FetchedPage) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Reads the body, decompressed, up to maxBytes, and settles once: the page (cut at maxBytes), or a FetchError.
+ * Returns the failure handler, which also ends the body's streams.
+ */
+function readBody(
+  response: http.IncomingMessage,
+  checked: CheckedResponse,
+  r: BodyReader,
+): (e: Error) => void {
+  const maxBytes = r.o.maxBytes ?? FETCH_MAX_BYTES;
+  const d = checked.decompressor;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  // Ends the response and the decompressor: a cut-off body leaves no inflating behind (a zip bomb's
+  // buffered input would otherwise go on expanding after the page was returned).
+  const stop = () => {
+    d?.destroy();
+    response.destroy();
+  };
+  const done = (truncated: boolean) => {
+    if (settled) return;
+    settled = true;
+    r.resolve({
+      url: r.url.href,
+      status: checked.status,
+      contentType: checked.contentType,
+      text: new TextDecoder(charsetOf(checked.contentTypeHeader)).decode(Buffer.concat(chunks)),
+      truncated,
+    });
+  };
+  const failed = (e: Error) => {
+    if (settled) return;
+    settled = true;
+    stop();
+    r.reject(
+      r.signal.aborted ? timedOut(r.o) : new FetchError("network", `reading the page failed (${e.message})`),
+    );
+  };
+  // pipeline destroys both streams when either fails or the response closes early (an abort).
+  const stream = d ? pipeline(response, d, (e: Error | null) => e && failed(e)) : response;
+  if (!d) response.on("error", failed);
+  stream.on("data", (chunk: Buffer) => {
+    if (settled) return;
+    const room = maxBytes - size;
+    if (chunk.length > room) {
+      chunks.push(chunk.subarray(0, room));
+      size = maxBytes;
+      stop();
+      done(true);
+      return;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  });
+  stream.on("end", () => done(false));
+  return failed;
 }
 
 /** Fetches `rawUrl` under the rules of the module comment; throws FetchError for anything refused or failed. */

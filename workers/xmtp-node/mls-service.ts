@@ -66,6 +66,110 @@ function keyPackageEvent(req: KeyPackageRequest): Extract<Event, { t: "keyPackag
   };
 }
 
+type GroupMessageInput = { v1?: { data?: Buffer; sender_hmac?: Buffer; should_push?: boolean } };
+type WelcomeInput = { version?: string; v1?: WelcomeV1Input; welcome_pointer?: WelcomePointerInput };
+type CommitLogInput = { group_id?: Buffer; serialized_commit_log_entry?: Buffer; signature?: Buffer };
+type CommitLogQuery = { group_id?: Buffer; paging_info?: PagingInfo };
+
+/** The events that store a batch of group messages; ones already stored, or twice in the batch, are left out. */
+function groupMessageEvents(store: Store, messages: GroupMessageInput[]): Event[] {
+  const events: Event[] = [];
+  const batchKeys = new Set<string>();
+  for (const input of messages) {
+    const data = input.v1?.data;
+    check(data && data.length > 0, "group message v1.data is required");
+    const { groupId, isCommit } = parseGroupMessage(data);
+    const key = groupMessageKey(groupId, data);
+    if (store.isStored(key) || batchKeys.has(key)) continue; // publishing is idempotent
+    batchKeys.add(key);
+    events.push({
+      t: "groupMessage",
+      id: store.nextId(),
+      createdNs: nowNs(),
+      groupId,
+      data: Buffer.from(data),
+      senderHmac: Buffer.from(input.v1?.sender_hmac ?? EMPTY),
+      shouldPush: input.v1?.should_push ?? false,
+      isCommit,
+    });
+  }
+  return events;
+}
+
+/** The events that store a batch of welcomes, in the variant each came in; duplicates are left out. */
+function welcomeEvents(store: Store, messages: WelcomeInput[]): Event[] {
+  const events: Event[] = [];
+  const batchKeys = new Set<string>();
+  for (const input of messages) {
+    const variant = input.v1 ? "v1" : input.welcome_pointer ? "welcome_pointer" : undefined;
+    check(variant, "a welcome message needs v1 or welcome_pointer");
+    const body = (input.v1 ?? input.welcome_pointer)!;
+    const installationKey = body.installation_key;
+    check(installationKey && installationKey.length > 0, "welcome installation_key is required");
+    const payload = (variant === "v1" ? input.v1?.data : input.welcome_pointer?.welcome_pointer) ?? EMPTY;
+    const key = welcomeKey(installationKey, payload);
+    if (store.isStored(key) || batchKeys.has(key)) continue;
+    batchKeys.add(key);
+    events.push({
+      t: "welcome",
+      id: store.nextId(),
+      createdNs: nowNs(),
+      installationKey: Buffer.from(installationKey),
+      variant,
+      payload: Buffer.from(payload),
+      hpkePublicKey: Buffer.from(body.hpke_public_key ?? EMPTY),
+      wrapperAlgorithm: body.wrapper_algorithm ?? 0,
+      welcomeMetadata: Buffer.from(input.v1?.welcome_metadata ?? EMPTY),
+    });
+  }
+  return events;
+}
+
+/** The events that append a batch of commit-log entries (1 to MAX_COMMIT_LOG_PUBLISH of them). */
+function commitLogEvents(store: Store, requests: CommitLogInput[]): Event[] {
+  const n = requests.length;
+  check(
+    n > 0 && n <= MAX_COMMIT_LOG_PUBLISH,
+    `a commit-log batch holds 1 to ${MAX_COMMIT_LOG_PUBLISH} entries, got ${n}`,
+  );
+  return requests.map((entry) => {
+    check(entry.group_id && entry.group_id.length > 0, "commit-log entry group_id is required");
+    check(
+      entry.serialized_commit_log_entry?.length,
+      "commit-log entry serialized_commit_log_entry is required",
+    );
+    return {
+      t: "commitLog",
+      sequenceId: store.nextId(),
+      groupId: Buffer.from(entry.group_id),
+      entry: Buffer.from(entry.serialized_commit_log_entry),
+      signature: Buffer.from(entry.signature ?? EMPTY),
+    };
+  });
+}
+
+/** One page of each group's commit log (1 to MAX_COMMIT_LOG_QUERIES queries). */
+function commitLogPages(store: Store, requests: CommitLogQuery[]): object[] {
+  const n = requests.length;
+  check(
+    n > 0 && n <= MAX_COMMIT_LOG_QUERIES,
+    `a commit-log query batch holds 1 to ${MAX_COMMIT_LOG_QUERIES} queries, got ${n}`,
+  );
+  return requests.map(({ group_id, paging_info }) => {
+    check(group_id && group_id.length > 0, "commit-log query group_id is required");
+    const result = page(store.commitLogOf(group_id), (row) => row.sequenceId, paging_info, true);
+    return {
+      group_id,
+      commit_log_entries: result.items.map((row) => ({
+        sequence_id: String(row.sequenceId),
+        serialized_commit_log_entry: row.entry,
+        signature: row.signature,
+      })),
+      paging_info: result.paging_info,
+    };
+  });
+}
+
 /** The MlsApi unary methods, each answering exactly as §6 says. */
 export function mlsService(store: Store): UnaryHandlers {
   return {
@@ -89,61 +193,13 @@ export function mlsService(store: Store): UnaryHandlers {
       };
     },
 
-    SendGroupMessages(req: {
-      messages: Array<{ v1?: { data?: Buffer; sender_hmac?: Buffer; should_push?: boolean } }>;
-    }) {
-      const events: Event[] = [];
-      const batchKeys = new Set<string>();
-      for (const input of req.messages) {
-        const data = input.v1?.data;
-        check(data && data.length > 0, "group message v1.data is required");
-        const { groupId, isCommit } = parseGroupMessage(data);
-        const key = groupMessageKey(groupId, data);
-        if (store.isStored(key) || batchKeys.has(key)) continue; // publishing is idempotent
-        batchKeys.add(key);
-        events.push({
-          t: "groupMessage",
-          id: store.nextId(),
-          createdNs: nowNs(),
-          groupId,
-          data: Buffer.from(data),
-          senderHmac: Buffer.from(input.v1?.sender_hmac ?? EMPTY),
-          shouldPush: input.v1?.should_push ?? false,
-          isCommit,
-        });
-      }
-      store.commit(events);
+    SendGroupMessages(req: { messages: GroupMessageInput[] }) {
+      store.commit(groupMessageEvents(store, req.messages));
       return {};
     },
 
-    SendWelcomeMessages(req: {
-      messages: Array<{ version?: string; v1?: WelcomeV1Input; welcome_pointer?: WelcomePointerInput }>;
-    }) {
-      const events: Event[] = [];
-      const batchKeys = new Set<string>();
-      for (const input of req.messages) {
-        const variant = input.v1 ? "v1" : input.welcome_pointer ? "welcome_pointer" : undefined;
-        check(variant, "a welcome message needs v1 or welcome_pointer");
-        const body = (input.v1 ?? input.welcome_pointer)!;
-        const installationKey = body.installation_key;
-        check(installationKey && installationKey.length > 0, "welcome installation_key is required");
-        const payload = (variant === "v1" ? input.v1?.data : input.welcome_pointer?.welcome_pointer) ?? EMPTY;
-        const key = welcomeKey(installationKey, payload);
-        if (store.isStored(key) || batchKeys.has(key)) continue;
-        batchKeys.add(key);
-        events.push({
-          t: "welcome",
-          id: store.nextId(),
-          createdNs: nowNs(),
-          installationKey: Buffer.from(installationKey),
-          variant,
-          payload: Buffer.from(payload),
-          hpkePublicKey: Buffer.from(body.hpke_public_key ?? EMPTY),
-          wrapperAlgorithm: body.wrapper_algorithm ?? 0,
-          welcomeMetadata: Buffer.from(input.v1?.welcome_metadata ?? EMPTY),
-        });
-      }
-      store.commit(events);
+    SendWelcomeMessages(req: { messages: WelcomeInput[] }) {
+      store.commit(welcomeEvents(store, req.messages));
       return {};
     },
 
@@ -169,53 +225,13 @@ export function mlsService(store: Store): UnaryHandlers {
       };
     },
 
-    BatchPublishCommitLog(req: {
-      requests: Array<{ group_id?: Buffer; serialized_commit_log_entry?: Buffer; signature?: Buffer }>;
-    }) {
-      const n = req.requests.length;
-      check(
-        n > 0 && n <= MAX_COMMIT_LOG_PUBLISH,
-        `a commit-log batch holds 1 to ${MAX_COMMIT_LOG_PUBLISH} entries, got ${n}`,
-      );
-      const events: Event[] = req.requests.map((entry) => {
-        check(entry.group_id && entry.group_id.length > 0, "commit-log entry group_id is required");
-        check(
-          entry.serialized_commit_log_entry?.length,
-          "commit-log entry serialized_commit_log_entry is required",
-        );
-        return {
-          t: "commitLog",
-          sequenceId: store.nextId(),
-          groupId: Buffer.from(entry.group_id),
-          entry: Buffer.from(entry.serialized_commit_log_entry),
-          signature: Buffer.from(entry.signature ?? EMPTY),
-        };
-      });
-      store.commit(events);
+    BatchPublishCommitLog(req: { requests: CommitLogInput[] }) {
+      store.commit(commitLogEvents(store, req.requests));
       return {};
     },
 
-    BatchQueryCommitLog(req: { requests: Array<{ group_id?: Buffer; paging_info?: PagingInfo }> }) {
-      const n = req.requests.length;
-      check(
-        n > 0 && n <= MAX_COMMIT_LOG_QUERIES,
-        `a commit-log query batch holds 1 to ${MAX_COMMIT_LOG_QUERIES} queries, got ${n}`,
-      );
-      return {
-        responses: req.requests.map(({ group_id, paging_info }) => {
-          check(group_id && group_id.length > 0, "commit-log query group_id is required");
-          const result = page(store.commitLogOf(group_id), (row) => row.sequenceId, paging_info, true);
-          return {
-            group_id,
-            commit_log_entries: result.items.map((row) => ({
-              sequence_id: String(row.sequenceId),
-              serialized_commit_log_entry: row.entry,
-              signature: row.signature,
-            })),
-            paging_info: result.paging_info,
-          };
-        }),
-      };
+    BatchQueryCommitLog(req: { requests: CommitLogQuery[] }) {
+      return { responses: commitLogPages(store, req.requests) };
     },
   };
 }

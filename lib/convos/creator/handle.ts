@@ -39,7 +39,7 @@ import {
   sendProfileSnapshot,
   silent,
 } from "./replies";
-import { readJoinRequest, type IncomingMessage } from "./request";
+import { readJoinRequest, type IncomingMessage, type JoinRequestMessage } from "./request";
 
 export type { CreatorContext, JoinOutcome } from "./context";
 export { sendProfileSnapshot } from "./replies";
@@ -106,6 +106,19 @@ async function handle(ctx: CreatorContext, message: IncomingMessage): Promise<Jo
   } catch (e) {
     return silent(ctx, req, e instanceof ConvosError ? e.code : "token does not decrypt");
   }
+  return admit(ctx, dm, req, groupId);
+}
+
+/** Steps 8 to 12, for a request whose invite is ours and whose token names `groupId`. */
+async function admit(
+  ctx: CreatorContext,
+  dm: Dm,
+  req: JoinRequestMessage,
+  groupId: string,
+): Promise<JoinOutcome> {
+  const { client } = ctx;
+  const { message } = req;
+  const { payload } = req.invite;
   // 8. Find the conversation, syncing once.
   let conversation = await client.conversations.getConversationById(groupId);
   if (!conversation) {
