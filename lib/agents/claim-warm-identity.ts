@@ -8,8 +8,10 @@
  *            one whose home has a worker up (lib/workers/worker-status.ts) and
  *            not draining comes first, so a claim is not handed to a home
  *            nobody can run;
- *   agent:   the agent row, inserted only if an identity was picked;
- *   claimed: the identity stamped with its agent and status `claimed`;
+ *   agent:   the agent row, inserted only if an identity was picked (`ready`:
+ *            AGENT_TRANSITIONS.launch, ./agent-status.ts);
+ *   claimed: the identity stamped with its agent and status `claimed` (CLAIM,
+ *            lib/identities/identity-status.ts);
  *   notify:  pg_notify on AGENT_CLAIMED_CHANNEL, delivered at commit, so the
  *            worker hears of the agent only once it exists.
  *
@@ -18,10 +20,12 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { AgentStatus } from "@/lib/generated/prisma/enums";
+import type { AgentStatus } from "@/lib/generated/prisma/enums";
+import { CLAIM } from "@/lib/identities/identity-status";
 import { recordClaim } from "@/lib/events/mutations";
 import { PoolEmptyError } from "@/lib/pool/errors";
 import { workerIsUpSql } from "@/lib/workers/worker-status";
+import { AGENT_TRANSITIONS } from "./agent-status";
 
 export const AGENT_CLAIMED_CHANNEL = "agent_claimed";
 
@@ -61,7 +65,7 @@ export async function claimWarmIdentity(
   const rows = await tx.$queryRaw<ClaimRow[]>`
     WITH picked AS (
       SELECT id FROM "Identity"
-      WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
+      WHERE status = ANY(${CLAIM.from}::"IdentityStatus"[]) AND "inviteUrl" IS NOT NULL
       ORDER BY ("homeKey" IS NULL OR EXISTS (
         SELECT 1 FROM "Worker" w WHERE w."homeKey" = "Identity"."homeKey" AND NOT w.draining
           AND ${workerIsUpSql("w")})) DESC, "createdAt", id
@@ -70,12 +74,12 @@ export async function claimWarmIdentity(
     ), agent AS (
       INSERT INTO "Agent" (id, "ownerId", "templateId", name, instructions, status, source, "updatedAt")
       SELECT ${agentId}, ${request.ownerId}, ${request.templateId}, ${request.name}, ${request.instructions},
-             'ready', 'launch', now()
+             ${AGENT_TRANSITIONS.launch.to}::"AgentStatus", 'launch', now()
       FROM picked
       RETURNING id
     ), claimed AS (
       UPDATE "Identity" AS i
-      SET status = 'claimed', "agentId" = agent.id, "isOwnerConversation" = true,
+      SET status = ${CLAIM.to}::"IdentityStatus", "agentId" = agent.id, "isOwnerConversation" = true,
           "claimedAt" = now(), "updatedAt" = now()
       FROM picked, agent
       WHERE i.id = picked.id
@@ -92,7 +96,7 @@ export async function claimWarmIdentity(
     identityId: row.identity_id,
     inviteUrl: row.invite_url,
     conversationId: row.conversation_id,
-    status: AgentStatus.ready,
+    status: AGENT_TRANSITIONS.launch.to,
     latencyMs,
   };
 }

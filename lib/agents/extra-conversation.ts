@@ -3,14 +3,15 @@
  * agent, from a warm identity (so it gets its own inbox and nothing links it to
  * the agent's other conversations). Same shape as claim.ts, in ONE statement:
  * the oldest idle identity is row-locked (FOR UPDATE SKIP LOCKED) and stamped
- * `claimed` for the agent, as a non-owner conversation, only while the agent
- * is live, leased at once to the worker that asked (so no other worker's
+ * `claimed` for the agent (CLAIM, lib/identities/identity-status.ts), as a
+ * non-owner conversation, only while the agent is live, leased at once to the worker that asked (so no other worker's
  * polling races it for the handoff); if that worker crashes, the lease
  * expires and the polling fallback (claimed identities of live agents) hands
  * it over. Only a warm identity of the asking worker's home is picked (`homeKey`): it is about to run there.
  */
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { CLAIM } from "@/lib/identities/identity-status";
 import { PoolEmptyError } from "@/lib/pool/errors";
 import { recordClaim } from "@/lib/events/mutations";
 
@@ -37,7 +38,7 @@ export async function claimExtraConversation(
   const rows = await tx.$queryRaw<ExtraConversation[]>`
     WITH picked AS (
       SELECT id FROM "Identity"
-      WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
+      WHERE status = ANY(${CLAIM.from}::"IdentityStatus"[]) AND "inviteUrl" IS NOT NULL
         AND (${home}::text IS NULL OR "homeKey" IS NULL OR "homeKey" = ${home})
         AND EXISTS (SELECT 1 FROM "Agent" WHERE id = ${agentId} AND status = 'live')
       ORDER BY "createdAt", id
@@ -45,7 +46,7 @@ export async function claimExtraConversation(
       FOR UPDATE SKIP LOCKED
     )
     UPDATE "Identity" AS i
-    SET status = 'claimed', "agentId" = ${agentId}, "isOwnerConversation" = false,
+    SET status = ${CLAIM.to}::"IdentityStatus", "agentId" = ${agentId}, "isOwnerConversation" = false,
         "claimedAt" = now(), "updatedAt" = now(), "leaseOwner" = ${workerId},
         "leaseExpiresAt" = now() + ${leaseMs}::int * interval '1 millisecond'
     FROM picked WHERE i.id = picked.id

@@ -11,6 +11,7 @@ import { buildInviteUrl } from "@/lib/convos";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { AGENT_TRANSITIONS } from "./agent-status";
 import { AGENT_CLAIMED_CHANNEL, type ClaimRequest } from "./claim-warm-identity";
 import { AlreadyJoinedError } from "./errors";
 import { recordClaim } from "@/lib/events/mutations";
@@ -52,7 +53,7 @@ export async function claimJoin(
         templateId: request.templateId,
         name: request.name,
         instructions: request.instructions,
-        status: "joining",
+        status: AGENT_TRANSITIONS.joinClaim.to,
         source: "join",
         joinInviteKey: invite.key,
         joinUrl: buildInviteUrl(invite.code, env),
@@ -71,5 +72,5 @@ export async function claimJoin(
       throw new AlreadyJoinedError();
     throw error;
   }
-  return { agentId, status: "joining", latencyMs };
+  return { agentId, status: AGENT_TRANSITIONS.joinClaim.to, latencyMs };
 }

@@ -5,18 +5,19 @@
  * wakes the worker, and its lease heartbeat finds the stops it missed. For each
  * identity of a stopped agent the worker refuses join requests, says one line,
  * leaves the conversation and retires the identity (its keys wiped, never used
- * again). A restart later gives the agent a fresh identity.
+ * again: lib/identities/identity-status.ts). A restart later gives the agent a
+ * fresh identity. The status changes themselves are ./agent-status.ts's.
  */
 import { cancelAgentSchedules } from "@/lib/schedules/mutations";
 import { db } from "@/lib/db";
+import { stopAgentRow, type StopReason } from "./agent-status";
+
+export type { StopReason } from "./agent-status";
 
 export const AGENT_STOPPED_CHANNEL = "agent_stopped";
 
 /** The reason join requests get (with the protocol's conversation_expired) once the agent is stopped. */
 export const JOIN_REFUSAL = "the agent in this conversation was stopped";
-
-/** Why an agent stopped. The first two are people; the others are its conversation ending. */
-export type StopReason = "owner" | "admin" | "removed" | "alone" | "expired";
 
 const STOP_TEXT: Record<StopReason, string> = {
   owner: "stopped by its owner",
@@ -49,11 +50,7 @@ export async function stopForConversation(
   reason: Exclude<StopReason, "owner" | "admin">,
 ): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const { count } = await tx.agent.updateMany({
-      where: { id: agentId, status: { in: ["ready", "live", "joining"] } },
-      data: { status: "stopped", stopReason: reason, stoppedAt: new Date() },
-    });
-    if (count === 0) return false;
+    if (!(await stopAgentRow(tx, agentId, reason))) return false;
     await cancelAgentSchedules(agentId, tx);
     await tx.event.create({
       data: { kind: "stopped", agentId, identityId, data: { by: "conversation", reason } },
@@ -128,16 +125,4 @@ export async function stoppedAgentsAmong(identityIds: string[]): Promise<string[
     SELECT DISTINCT a.id AS "agentId" FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
     WHERE i.id = ANY(${identityIds}) AND (a.status = 'stopped' OR i.status = 'retired')`;
   return rows.map((r) => r.agentId);
-}
-
-/**
- * Retires an identity for good: keys and invite wiped, the lease released.
- * Only while this worker holds the lease, or nobody does (a stop found with
- * no worker running it), so a late worker can't retire what another runs.
- */
-export async function retireIdentity(identityId: string, workerId: string): Promise<void> {
-  await db.$executeRaw`
-    UPDATE "Identity" SET status = 'retired', "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
-      "encryptedWalletKey" = NULL, "encryptedDbKey" = NULL, "inviteUrl" = NULL, "updatedAt" = now()
-    WHERE id = ${identityId} AND ("leaseOwner" = ${workerId} OR "leaseOwner" IS NULL OR "leaseExpiresAt" < now())`;
 }

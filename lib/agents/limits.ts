@@ -16,12 +16,12 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPoolSettings } from "@/lib/pool/settings";
+import { ACTIVE_IDENTITY_STATUSES } from "@/lib/identities/identity-status";
+import { RUNNING_AGENT_STATUSES } from "./agent-status";
 
 const HOUR_MS = 60 * 60 * 1000;
 /** The first key of the claim locks (pg's two-key advisory locks don't collide with the pool's one-key lock). */
 const CLAIM_LOCK_SPACE = 7_412;
-const RUNNING_AGENT = ["ready", "joining", "live"] as const;
-const RUNNING_IDENTITY = ["claimed", "joining", "live"] as const;
 
 export type Tx = Prisma.TransactionClient;
 
@@ -44,12 +44,14 @@ export async function assertUserMayClaim(userId: string, now = new Date(), tx: T
   const claims = await tx.event.count({
     where: { kind: "claim", createdAt: { gte: since }, agent: { ownerId: userId } },
   });
-  const agents = await tx.agent.count({ where: { ownerId: userId, status: { in: [...RUNNING_AGENT] } } });
+  const agents = await tx.agent.count({
+    where: { ownerId: userId, status: { in: [...RUNNING_AGENT_STATUSES] } },
+  });
   const extras = await tx.identity.count({
     where: {
       isOwnerConversation: false,
-      status: { in: [...RUNNING_IDENTITY] },
-      agent: { ownerId: userId, status: { in: [...RUNNING_AGENT] } },
+      status: { in: [...ACTIVE_IDENTITY_STATUSES] },
+      agent: { ownerId: userId, status: { in: [...RUNNING_AGENT_STATUSES] } },
     },
   });
   if (claims >= settings.claimsPerUserPerHour) {
@@ -120,7 +122,7 @@ export async function claimExtraWithinLimits<T>(
   if (!agent) throw new AppError("not_found", "That agent no longer exists.", 404);
   return claimWithinLimits(agent.ownerId, async (tx) => {
     const extras = await tx.identity.count({
-      where: { agentId, isOwnerConversation: false, status: { in: [...RUNNING_IDENTITY] } },
+      where: { agentId, isOwnerConversation: false, status: { in: [...ACTIVE_IDENTITY_STATUSES] } },
     });
     if (extras >= maxExtra) throw new ExtraConversationsLimitError(maxExtra);
     return claim(tx);

@@ -9,6 +9,9 @@ import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
 import { PoolEmptyError } from "@/lib/pool/errors";
+import { claimIdleIdentityForRestart } from "@/lib/identities/identity-status";
+import { restartAgentRow, stopAgentRow } from "./agent-status";
+import { AGENT_CLAIMED_CHANNEL } from "./claim-warm-identity";
 import { AGENT_STOPPED_CHANNEL } from "./lifecycle";
 import { cancelAgentSchedules } from "@/lib/schedules/mutations";
 import { isTimeZone } from "./time-zone";
@@ -31,12 +34,8 @@ export async function stopAgent(
       select: { status: true },
     });
     if (!agent) throw new AgentNotFoundError();
-    if (agent.status === "stopped") return;
     const reason = by.ownerId ? "owner" : "admin";
-    await tx.agent.update({
-      where: { id: agentId },
-      data: { status: "stopped", stopReason: reason, stoppedAt: new Date() },
-    });
+    if (!(await stopAgentRow(tx, agentId, reason))) return; // stopped already
     await cancelAgentSchedules(agentId, tx);
     await tx.event.create({
       data: { kind: "stopped", agentId, data: { by: by.actor, from: agent.status, reason } },
@@ -66,36 +65,18 @@ export async function restartAgent(agentId: string, actor: string): Promise<Agen
         SELECT status, source FROM "Agent" WHERE id = ${agentId} FOR UPDATE`;
       const agent = locked[0];
       if (!agent) throw new AgentNotFoundError();
-      if (agent.status !== "stopped" && agent.status !== "failed")
-        throw new AppError("not_stopped", "Only a stopped or failed agent can be restarted.", 409);
       const current = await tx.identity.count({
         where: { agentId, isOwnerConversation: true, status: { not: "retired" } },
       });
-      if (agent.source === "launch" && current === 0) {
-        const picked = await tx.$executeRaw`
-          UPDATE "Identity" SET status = 'claimed', "agentId" = ${agentId}, "isOwnerConversation" = true,
-            "claimedAt" = now(), "updatedAt" = now()
-          WHERE id = (SELECT id FROM "Identity" WHERE status = 'idle' AND "inviteUrl" IS NOT NULL
-                      ORDER BY "createdAt", id LIMIT 1 FOR UPDATE SKIP LOCKED)`;
-        if (picked === 0) throw new PoolEmptyError();
-      }
-      const status: AgentStatus = agent.source === "launch" ? "ready" : "joining";
-      await tx.agent.update({
-        where: { id: agentId },
-        data: {
-          status,
-          failureReason: null,
-          stopReason: null,
-          stoppedAt: null,
-          // A new claim: the handoff's latency is measured from here.
-          claimedAt: new Date(),
-          ...(current === 0 ? { firstJoinedAt: null, operators: [] } : {}),
-        },
-      });
+      // Guarded on stopped | failed; the row is locked, so nothing changes it between the two statements.
+      const status = await restartAgentRow(tx, agentId, agent.source, current === 0);
+      if (!status) throw new AppError("not_stopped", "Only a stopped or failed agent can be restarted.", 409);
+      if (agent.source === "launch" && current === 0 && !(await claimIdleIdentityForRestart(tx, agentId)))
+        throw new PoolEmptyError();
       await tx.event.create({
         data: { kind: "admin", agentId, data: { action: "restart", by: actor, from: agent.status } },
       });
-      await tx.$executeRaw`SELECT pg_notify('agent_claimed', ${agentId})`;
+      await tx.$executeRaw`SELECT pg_notify(${AGENT_CLAIMED_CHANNEL}, ${agentId})`;
       return status;
     });
   } catch (error) {

@@ -2,7 +2,8 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
 import { backoffMs, releaseLeases, renewLeases, sweepStaleLeases, takeLease } from "./index";
-import { markProvisioningFailed, reservePoolSlots } from "@/lib/pool/reservations";
+import { markProvisioningFailed } from "./identity-status";
+import { reservePoolSlots } from "@/lib/pool/reservations";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const database = withTestDatabase();

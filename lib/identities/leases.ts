@@ -7,6 +7,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { LAUNCHED_AGENT_STATUSES, RUNNING_AGENT_STATUSES } from "@/lib/agents/agent-status";
+import { failStaleProvisioning, insertJoinerIdentity, JOINING_IDENTITY_STATUSES } from "./identity-status";
 
 /** Takes the lease of an identity when it is free or expired; true when this worker now holds it. */
 export async function takeLease(identityId: string, workerId: string, leaseMs: number): Promise<boolean> {
@@ -41,11 +43,7 @@ export async function releaseLeases(workerId: string, ids?: string[]): Promise<n
  * identity shows as unowned. Returns how many rows changed.
  */
 export async function sweepStaleLeases(): Promise<number> {
-  const failed = await db.$executeRaw`
-    UPDATE "Identity" SET status = 'failed', "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
-      "lastError" = 'the worker creating it stopped heartbeating', "nextAttemptAt" = now(),
-      "inboxId" = NULL, address = NULL, "encryptedWalletKey" = NULL, "encryptedDbKey" = NULL, "updatedAt" = now()
-    WHERE status = 'provisioning' AND "leaseExpiresAt" < now()`;
+  const failed = await failStaleProvisioning();
   const cleared = await db.$executeRaw`
     UPDATE "Identity" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL
     WHERE "leaseOwner" IS NOT NULL AND "leaseExpiresAt" < now()`;
@@ -71,10 +69,11 @@ export async function findUnownedWork(limit = 50, homeKey?: string): Promise<Wor
   const leased = await db.$queryRaw<{ agentId: string; identityId: string }[]>`
     SELECT a.id AS "agentId", i.id AS "identityId"
     FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
-    WHERE ((i.status = 'claimed' AND a.status IN ('ready', 'live'))
-        OR (i.status = 'live' AND a.status IN ('live', 'ready'))
+    WHERE ((i.status = 'claimed' AND a.status = ANY(${LAUNCHED_AGENT_STATUSES}::"AgentStatus"[]))
+        OR (i.status = 'live' AND a.status = ANY(${LAUNCHED_AGENT_STATUSES}::"AgentStatus"[]))
         OR (i.status <> 'retired' AND a.status = 'stopped')
-        OR (i.role = 'joiner' AND i.status IN ('joining', 'failed') AND a.status = 'joining')
+        OR (i.role = 'joiner' AND i.status = ANY(${JOINING_IDENTITY_STATUSES}::"IdentityStatus"[])
+            AND a.status = 'joining')
         OR (i.role = 'joiner' AND i.status = 'joining' AND NOT i."isOwnerConversation" AND a.status = 'live'))
       AND (i."leaseOwner" IS NULL OR i."leaseExpiresAt" < now())
       AND (i."nextAttemptAt" IS NULL OR i."nextAttemptAt" <= now())
@@ -96,7 +95,7 @@ export async function workForAgent(agentId: string, homeKey?: string): Promise<W
   const home = homeKey ?? null;
   const items = await db.$queryRaw<{ identityId: string; homeKey: string | null }[]>`
     SELECT i.id AS "identityId", i."homeKey" FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
-    WHERE a.id = ${agentId} AND a.status IN ('ready', 'live', 'joining') AND i.status NOT IN ('retired')
+    WHERE a.id = ${agentId} AND a.status = ANY(${RUNNING_AGENT_STATUSES}::"AgentStatus"[]) AND i.status <> 'retired'
     ORDER BY i."isOwnerConversation" DESC, i."createdAt" LIMIT 1`;
   if (items[0]) {
     const other = home !== null && items[0].homeKey !== null && items[0].homeKey !== home;
@@ -123,10 +122,8 @@ export async function createJoinerIdentity(
     // A restarted join agent's earlier identities are retired: only a current one counts.
     if ((await tx.identity.count({ where: { agentId, status: { not: "retired" } } })) > 0) return null;
     const id = randomUUID();
-    await tx.$executeRaw`
-      INSERT INTO "Identity" (id, status, role, "agentId", "isOwnerConversation", "joinUrl", "leaseOwner", "leaseExpiresAt", "updatedAt")
-      VALUES (${id}, 'joining', 'joiner', ${agentId}, true, ${locked[0].joinUrl}, ${workerId},
-              now() + ${leaseMs}::int * interval '1 millisecond', now())`;
+    const joinUrl = locked[0].joinUrl;
+    await insertJoinerIdentity(tx, { id, agentId, joinUrl, ownerConversation: true, workerId, leaseMs });
     return id;
   });
 }

@@ -1,12 +1,15 @@
 /**
  * Writes of the handoff and of join-claims. Each multi-row change (identity +
  * agent + event) is one transaction, and each is conditional on the state it
- * expects, so a repeated or late call changes nothing.
+ * expects, so a repeated or late call changes nothing. The status changes are
+ * the owners' transitions: ./identity-status.ts and lib/agents/agent-status.ts.
  */
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { failJoiningAgent, markAgentRowLive } from "@/lib/agents/agent-status";
 import { backoffMs } from "./backoff";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { failJoinerIdentity, insertJoinerIdentity, markIdentityLive } from "./identity-status";
 
 /** The reasons a join-claim fails, as stored in Agent.failureReason. `timeout` is retryable. */
 export type JoinFailureReason = "expired" | "revoked" | "rejected" | "invalid" | "timeout" | "error";
@@ -15,7 +18,7 @@ export type JoinFailureReason = "expired" | "revoked" | "rejected" | "invalid" |
  * Marks the identity and its agent live after a handoff or a successful join,
  * with the `handoff` (launch) or `joined` (join-claim) event and its latency
  * since the claim. Returns the latency, or null when the agent was live already
- * (live again after a restart: nothing written).
+ * (live again after a restart: no event) or the identity was retired meanwhile (nothing written).
  */
 export async function markAgentLive(
   identityId: string,
@@ -23,21 +26,14 @@ export async function markAgentLive(
   workerId: string,
 ): Promise<number | null> {
   return db.$transaction(async (tx) => {
-    await tx.identity.update({
-      where: { id: identityId },
-      data: { status: "live", lastError: null, nextAttemptAt: null },
-    });
+    if (!(await markIdentityLive(tx, identityId))) return null;
     const agent = await tx.agent.findUniqueOrThrow({
       where: { id: agentId },
       select: { status: true, source: true, claimedAt: true },
     });
     if (agent.status === "live") return null;
     const liveAt = new Date();
-    const { count } = await tx.agent.updateMany({
-      where: { id: agentId, status: { in: ["ready", "joining"] } },
-      data: { status: "live", liveAt, failureReason: null },
-    });
-    if (count === 0) return null;
+    if (!(await markAgentRowLive(tx, agentId, liveAt))) return null;
     const latencyMs = liveAt.getTime() - agent.claimedAt.getTime();
     await tx.event.create({
       data: {
@@ -101,18 +97,8 @@ export async function markJoinFailed(
 ): Promise<void> {
   const message = `${reason}: ${error}`.slice(0, 2000);
   await db.$transaction([
-    ...(extra
-      ? []
-      : [
-          db.agent.updateMany({
-            where: { id: agentId, status: "joining" },
-            data: { status: "failed", failureReason: reason },
-          }),
-        ]),
-    db.identity.update({
-      where: { id: identityId },
-      data: { status: "failed", lastError: message, attempts: { increment: 1 } },
-    }),
+    ...(extra ? [] : [failJoiningAgent(agentId, reason)]),
+    failJoinerIdentity(identityId, message),
     db.event.create({ data: { kind: "failure", agentId, identityId, workerId, error: message } }),
   ]);
 }
@@ -132,10 +118,7 @@ export async function createExtraJoinerIdentity(
 ): Promise<string> {
   const id = randomUUID();
   await tx.event.create({ data: { kind: "claim", agentId, identityId: id } }); // no claim latency: not from the pool
-  await tx.$executeRaw`
-    INSERT INTO "Identity" (id, status, role, "agentId", "isOwnerConversation", "joinUrl", "leaseOwner", "leaseExpiresAt", "updatedAt")
-    VALUES (${id}, 'joining', 'joiner', ${agentId}, false, ${joinUrl}, ${workerId},
-            now() + ${leaseMs}::int * interval '1 millisecond', now())`;
+  await insertJoinerIdentity(tx, { id, agentId, joinUrl, ownerConversation: false, workerId, leaseMs });
   return id;
 }
 

@@ -23,6 +23,8 @@
  * agents are shared among the rest.
  */
 import { db } from "@/lib/db";
+import { RUNNING_AGENT_STATUSES } from "@/lib/agents/agent-status";
+import { ACTIVE_IDENTITY_STATUSES } from "./identity-status";
 import { workerIsUpSql } from "@/lib/workers/worker-status";
 
 /** Arbitrary constant naming the placement advisory locks (one per home, keyed by hashtext(homeKey)). */
@@ -57,7 +59,8 @@ export async function takePlacedLease(identityId: string, p: Placement): Promise
       ), demand AS (
         SELECT count(*)::int AS agents FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
         WHERE (i."homeKey" = ${p.homeKey} OR i."homeKey" IS NULL)
-          AND i.status IN ('claimed', 'live', 'joining') AND a.status IN ('ready', 'live', 'joining')
+          AND i.status = ANY(${ACTIVE_IDENTITY_STATUSES}::"IdentityStatus"[])
+          AND a.status = ANY(${RUNNING_AGENT_STATUSES}::"AgentStatus"[])
       )
       UPDATE "Identity" SET "leaseOwner" = ${p.workerId},
         "leaseExpiresAt" = now() + ${p.leaseMs}::int * interval '1 millisecond',
@@ -87,7 +90,8 @@ export async function identitiesWithoutLiveHome(
   return db.$queryRaw`
     SELECT i.id, i."agentId", i."homeKey" FROM "Identity" i JOIN "Agent" a ON a.id = i."agentId"
     WHERE i."homeKey" IS NOT NULL
-      AND i.status IN ('claimed', 'live', 'joining') AND a.status IN ('ready', 'live', 'joining')
+      AND i.status = ANY(${ACTIVE_IDENTITY_STATUSES}::"IdentityStatus"[])
+      AND a.status = ANY(${RUNNING_AGENT_STATUSES}::"AgentStatus"[])
       AND NOT EXISTS (
         SELECT 1 FROM "Worker" w WHERE w."homeKey" = i."homeKey" AND ${workerIsUpSql("w", leaseMs)})
     ORDER BY i."updatedAt"`;

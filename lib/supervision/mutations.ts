@@ -7,7 +7,7 @@
  */
 import { db } from "@/lib/db";
 import { releaseLeases } from "@/lib/identities";
-import { abandonProvisioning } from "@/lib/pool/reservations";
+import { abandonProvisioning } from "@/lib/identities/identity-status";
 import { markWorkerStopped } from "@/lib/workers/worker-status";
 import type { RestartablePart } from "./parts";
 

@@ -8,12 +8,8 @@
  */
 import type { Logger } from "pino";
 import { createInvite, emojiForConversation, generateTag, updateAppData } from "@/lib/convos";
-import {
-  markIdle,
-  markProvisioningFailed,
-  reservePoolSlots,
-  type Reservation,
-} from "@/lib/pool/reservations";
+import { markIdle, markProvisioningFailed, type Reservation } from "@/lib/identities/identity-status";
+import { reservePoolSlots } from "@/lib/pool/reservations";
 import { getPoolSettings } from "@/lib/pool/settings";
 import { recordFailure } from "@/lib/events/mutations";
 import { closeXmtpClient } from "@/lib/xmtp";

@@ -25,7 +25,7 @@ import { setMaxListeners } from "node:events";
 import os from "node:os";
 import pino, { type Logger } from "pino";
 import { findUnownedWork, releaseLeases, workForAgent, type WorkItem } from "@/lib/identities";
-import { abandonProvisioning } from "@/lib/pool/reservations";
+import { abandonProvisioning } from "@/lib/identities/identity-status";
 import { AGENT_STOPPED_CHANNEL, stoppedAgentsAmong } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
 import { loadMasterKey, type SealingKey } from "@/lib/secrets";
