@@ -82,7 +82,7 @@ for (const [i, id] of ids.entries()) {
     identity: { id, isOwnerConversation: true },
     log,
     signal: new AbortController().signal,
-    stopped: () => false,
+    closed: () => false,
     group: {
       sendText: async (text: string) => {
         const key = text.replace(/^⏰ (\(late[^)]*\) )?/, "");
@@ -100,7 +100,7 @@ for (const [i, id] of ids.entries()) {
       tail = run.catch(() => undefined);
       return run;
     },
-    stop: async () => undefined,
+    close: async () => undefined,
   });
 }
 

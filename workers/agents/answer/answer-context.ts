@@ -31,7 +31,8 @@ export interface AnswerContext extends Pick<
   members: MemberDirectory;
   /** Scoped to the agent and identity. */
   log: Logger;
-  stopped(): boolean;
+  /** True once the runtime is closing (teardown, or the agent winding down): a message is left for the next run. */
+  closed(): boolean;
   /** Sends a line later (a /join outcome), after the queued work. */
   later(outcome: Promise<string>): void;
 }

@@ -117,7 +117,7 @@ export function needsHandling(m: DecodedMessage<unknown>, groupId: string, ownIn
 
 /** Handles one message at most once per the ledger; errors other than a stop are logged and the message marked failed. */
 export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
-  if (ctx.stopped() || ctx.signal.aborted) return; // left untaken: the next run answers it
+  if (ctx.closed() || ctx.signal.aborted) return; // left untaken: the next run answers it
   if (m.conversationId !== ctx.group.id || m.senderInboxId === ctx.ownInboxId) return;
   if (await handlePollVote(m, ctx.agentId)) return;
   const text = incomingText(m, ctx.group.id, ctx.ownInboxId);

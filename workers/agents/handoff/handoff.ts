@@ -251,7 +251,7 @@ async function goLive(
         ),
     });
   const runtime = await step(ctx, "starting the agent's runtime", starting, (late: AgentRuntime) =>
-    late.stop(),
+    late.close(),
   );
   ctx.running.set(s.id, runtime);
   const latencyMs = await markAgentLive(s.id, agent.id, ctx.workerId);
@@ -294,7 +294,7 @@ async function handoffFailed(
   const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   await ctx.running
     .get(identityId)
-    ?.stop()
+    ?.close()
     .catch(() => undefined);
   ctx.running.delete(identityId);
   log.warn({ err }, "handoff failed; will retry");

@@ -63,9 +63,9 @@ async function findGroup(client: Client<unknown>, id: string): Promise<Group<unk
 export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity): Promise<AgentRuntime> {
   const { client, identity, agent, log } = o;
   const group = await findGroup(client, identity.conversationId);
-  let stopped = false;
-  /** Set when the agent is stopped: join requests are refused with this reason. */
-  let closing: string | null = null;
+  let closed = false;
+  /** Set when the agent is stopped (windDown): join requests are refused with this reason. */
+  let refusal: string | null = null;
   let windingDown: Promise<LeaveOutcome> | undefined;
   const watch = watchConversation(group, client.inboxId, o.onConversationEnded, log);
   let tail: Promise<unknown> = Promise.resolve();
@@ -84,7 +84,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     ownInboxId: client.inboxId,
     members: new MemberDirectory(group),
     log,
-    stopped: () => stopped || closing !== null,
+    closed: () => closed || refusal !== null,
     later: (outcome) =>
       void worker.inFlight.track(
         outcome
@@ -99,11 +99,11 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     answerMessage(ctx, m).then(
       () => void (failures = 0),
       (err) => {
-        if (!stopped && !retryTimer)
+        if (!closed && !retryTimer)
           retryTimer = setTimeout(
             () => {
               retryTimer = undefined;
-              if (!stopped) void enqueue(catchUp);
+              if (!closed) void enqueue(catchUp);
             },
             backoffMs(++failures, { baseMs: 2_000, capMs: 60_000 }),
           );
@@ -130,7 +130,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
 
   /** A message read by a pass (not the stream): answered now unless its sender is over their rate. */
   const answerWithinLimits = async (m: DecodedMessage<unknown>) => {
-    if (!stopped && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
+    if (!closed && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
   };
   /**
    * Reopens what dead runs marked as sending but never sent: the messages with no text of ours after them
@@ -142,7 +142,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
    * held back meanwhile; later it would be hidden by this run's own answers, and the question lost.
    */
   const reopenUnsentAnswers = async () => {
-    for (let pass = 0; pass < 3 && !stopped; pass++) {
+    for (let pass = 0; pass < 3 && !closed; pass++) {
       await group.sync();
       const recent = (
         await group.messages({ limit: UNSENT_WINDOW, direction: Direction.Descending })
@@ -178,7 +178,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   /** After the stream was not reading: the catch-up answers texts; this replays the rest of the gap. */
   const replayGap = async (since: Date) => {
     for (const m of await missedContext(group, since)) {
-      if (stopped) return;
+      if (closed) return;
       await noteContext(m);
       if (needsHandling(m, group.id, client.inboxId)) await answerWithinLimits(m);
     }
@@ -228,7 +228,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
       client,
       privateKey: o.privateKey,
       ledger: new PgLedger(identity.id),
-      closed: () => closing,
+      closed: () => refusal,
       onEvent: (event) => {
         if (event.type === "warning") log.warn({ err: event.error }, event.message);
         else if (event.outcome.kind === "joined") {
@@ -263,8 +263,8 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
 
   /** Stops reading and answering; the client stays open (a wind-down still speaks through it). */
   const halt = async () => {
-    if (stopped) return;
-    stopped = true;
+    if (closed) return;
+    closed = true;
     watch.stop();
     clearTimeout(retryTimer);
     await Promise.allSettled([stream?.end(), joins?.stop()]);
@@ -287,7 +287,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
       await enqueue(async () => (sent = await sendFiring(ctx, f)));
       return sent;
     },
-    stop: async () => {
+    close: async () => {
       // A wind-down in progress still needs the client for its last line and to leave.
       await windingDown?.catch(() => undefined);
       await halt();
@@ -295,10 +295,10 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     },
     windDown(line, heirs) {
       windingDown ??= (async () => {
-        closing = JOIN_REFUSAL;
+        refusal = JOIN_REFUSAL;
         watch.stop();
         // Requests already waiting get their refusal before the processor stops.
-        if (joins && !stopped)
+        if (joins && !closed)
           await joins.catchUp().catch((err) => log.warn({ err }, "refusing waiting join requests failed"));
         await halt();
         try {

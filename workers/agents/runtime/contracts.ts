@@ -27,11 +27,14 @@ export interface AgentRuntime {
   agentId: string;
   /** Sends a reminder's or schedule's run after the work already queued; true when this call sent it. */
   fire(f: Firing): Promise<boolean>;
-  /** Stops streams, waits for queued work, then closes the identity's client; safe to call twice. */
-  stop(): Promise<void>;
+  /**
+   * Teardown (drain, shutdown, lost lease, failed handoff; not the owner's stop, which is `windDown`): ends
+   * the streams, waits for queued work, then closes the identity's client; safe to call twice.
+   */
+  close(): Promise<void>;
   /**
    * The agent's exit: stops answering, refuses the join requests still waiting (the protocol's
-   * conversation_expired), stops, says `line` (if any) and leaves the group, handing its admin role to the
+   * conversation_expired), closes, says `line` (if any) and leaves the group, handing its admin role to the
    * first of `heirs` still there. Safe to call twice.
    */
   windDown(line: string | null, heirs: string[]): Promise<LeaveOutcome>;

@@ -61,7 +61,7 @@ async function creatorStays(ctx: AnswerContext, f: Firing, agent: AgentState): P
 
 /** Sends `f` once (see the module comment); a failure is recorded on the firing and logged, never thrown. */
 export async function sendFiring(ctx: AnswerContext, f: Firing): Promise<boolean> {
-  if (ctx.stopped() || ctx.signal.aborted) return false; // left pending for the next holder of the lease
+  if (ctx.closed() || ctx.signal.aborted) return false; // left pending for the next holder of the lease
   if (!(await claimFiring(f))) return false;
   try {
     const agent = await agentState(ctx.agentId);
