@@ -23,3 +23,8 @@ export function allowedChanges<S extends string>(table: TransitionTable<S>): str
   for (const t of Object.values(table)) for (const from of t.from) changes.add(`${from} → ${t.to}`);
   return [...changes].sort();
 }
+
+/** Whether `status` is one of `set` (an exported status set), narrowing its type. */
+export function isIn<S extends string>(set: readonly S[], status: string): status is S {
+  return (set as readonly string[]).includes(status);
+}

@@ -53,6 +53,8 @@ import {
   type WorkItem,
 } from "@/lib/identities";
 import { setFirstOperator } from "@/lib/agents/policy";
+import { LAUNCHED_AGENT_STATUSES } from "@/lib/agents/agent-status";
+import { isIn } from "@/lib/transitions";
 import { recordFailure } from "@/lib/events/mutations";
 import { closeXmtpClient } from "@/lib/xmtp";
 import { startAgentRuntime } from "@/workers/agents/runtime/agent-runtime";
@@ -213,9 +215,9 @@ function handoffCase(s: Subject, groupName?: string) {
     };
   if (s.role === "joiner" && (agent.status === "joining" || (isExtraJoin(s) && agent.status === "live")))
     return (ctx: WorkerContext, log: Logger) => handOffJoin(ctx, s, log);
-  if (s.status === "claimed" && (agent.status === "ready" || agent.status === "live"))
+  if (s.status === "claimed" && isIn(LAUNCHED_AGENT_STATUSES, agent.status))
     return (ctx: WorkerContext) => handOffClaimed(ctx, s, groupName);
-  if (s.status === "live" && (agent.status === "live" || agent.status === "ready"))
+  if (s.status === "live" && isIn(LAUNCHED_AGENT_STATUSES, agent.status))
     return (ctx: WorkerContext, log: Logger) => handOffLive(ctx, s, log);
   return null;
 }
