@@ -26,6 +26,7 @@ import os from "node:os";
 import pino, { type Logger } from "pino";
 import { findUnownedWork, releaseLeases, workForAgent, type WorkItem } from "@/lib/identities";
 import { abandonProvisioning } from "@/lib/identities/identity-status";
+import { DEFAULT_WORKER_LEASE_MS } from "@/lib/workers/worker-status";
 import { AGENT_STOPPED_CHANNEL, stoppedAgentsAmong } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
 import { loadMasterKey, type SealingKey } from "@/lib/secrets";
@@ -118,7 +119,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const log = (o.logger ?? pino({ name: "agents", level: settings.LOG_LEVEL })).child({
     workerId: id,
   });
-  const leaseMs = o.leaseMs ?? 30_000;
+  const leaseMs = o.leaseMs ?? DEFAULT_WORKER_LEASE_MS;
   const events = new WorkerEvents(log);
   const stats = collectWorkerStats(events);
   const inFlight = new InFlight();
