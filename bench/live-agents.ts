@@ -148,7 +148,7 @@ export async function startLiveAgents(
   );
   await sleep(2_000); // greetings out of the way
   live.restartWorker = async (next) => {
-    await live.worker.stop();
+    await live.worker.close();
     live.worker = await startWorker({
       settings: parseConfig(process.env),
       ...workerOptions,
@@ -239,7 +239,7 @@ export async function latencyMeter(live: LiveAgents) {
 
 /** Stops the worker and everything the set-up started, then exits. */
 export async function finish(live: LiveAgents): Promise<never> {
-  await live.worker.stop();
+  await live.worker.close();
   await db.$disconnect();
   await database.stop();
   await node.stop();

@@ -62,7 +62,7 @@ for (const total of steps) {
       `${mb((rss - baseline) / total)} per live identity`,
   );
 }
-await worker.stop();
+await worker.close();
 await db.$disconnect();
 await benchEnv.stop();
 process.exit(0);

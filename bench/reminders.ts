@@ -123,7 +123,7 @@ console.log(
   `${pending} schedules over ${identities} conversations; ${due} due within one minute from ${new Date(start).toISOString()}`,
 );
 await allSent;
-await scheduler.stop();
+await scheduler.close();
 while ((await db.scheduleFiring.count({ where: { status: { in: ["pending", "sending"] } } })) > 0)
   await sleep(100);
 const clientMs = dbMs;

@@ -75,16 +75,16 @@ export interface RunningWorkerTest {
   readonly model: ScriptedModelServer;
   /** The worker started last, while any runs. */
   readonly worker: RunningWorker | undefined;
-  /** Starts another worker with `fastOptions`, the file's `options` and `o`; it is stopped after all. */
+  /** Starts another worker with `fastOptions`, the file's `options` and `o`; it is closed after all. */
   start(o?: Partial<WorkerOptions>): Promise<RunningWorker>;
-  /** Stops every worker started so far. */
-  stopAll(): Promise<void>;
+  /** Closes every worker started so far. */
+  closeAll(): Promise<void>;
 }
 
 /**
  * Registers the hooks of a worker test file: beforeAll makes the environment (pool target `idle`),
  * starts the scripted model server (with `model`), starts a first worker unless
- * `startFirst` is false and waits for the pool at target; afterAll stops the workers, runs `tearDown`,
+ * `startFirst` is false and waits for the pool at target; afterAll closes the workers, runs `tearDown`,
  * closes the model server, drops the database and removes the temp dir.
  */
 export function withRunningWorker(o: {
@@ -131,8 +131,8 @@ export function withRunningWorker(o: {
       workers.push(w);
       return w;
     },
-    async stopAll() {
-      await Promise.all(workers.splice(0).map((w) => w.stop()));
+    async closeAll() {
+      await Promise.all(workers.splice(0).map((w) => w.close()));
     },
   };
   beforeAll(async () => {
@@ -147,13 +147,13 @@ export function withRunningWorker(o: {
     );
   });
   afterAll(async () => {
-    const stopped = await Promise.allSettled(workers.splice(0).map((w) => w.stop()));
+    const closed = await Promise.allSettled(workers.splice(0).map((w) => w.close()));
     await o.tearDown?.();
     await model?.close();
     await env?.cleanup();
     tmp.remove();
-    // A worker that cannot stop cleanly fails the file, once everything else is cleaned up.
-    const failed = stopped.find((r) => r.status === "rejected");
+    // A worker that cannot close cleanly fails the file, once everything else is cleaned up.
+    const failed = closed.find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
   });
   return run;

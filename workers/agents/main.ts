@@ -1,5 +1,5 @@
 /**
- * `npm run worker`: the agents worker as a process. SIGTERM/SIGINT stop it
+ * `npm run worker`: the agents worker as a process. SIGTERM/SIGINT close it
  * gracefully (exit within 10 s, guaranteed by an unref'd timer); a second
  * signal exits at once. Durations can be shortened for tests through
  * WORKER_LEASE_MS, WORKER_HEARTBEAT_MS, WORKER_POLL_MS, WORKER_GRACE_MS.
@@ -26,7 +26,7 @@ if (c.WORKER_WATCHDOG_MS > 0)
     onError: (err) => log.error({ err }, "the event-loop watchdog failed; the worker runs unwatched"),
   });
 // Signals are handled from the first moment: a SIGTERM during start-up (a rolling restart that comes
-// too soon) stops the worker once it has started, instead of killing it with leases half taken.
+// too soon) closes the worker once it has started, instead of killing it with leases half taken.
 const starting = startWorker({
   settings: c,
   workerId: c.WORKER_ID,
@@ -49,9 +49,9 @@ const onSignal = (signal: NodeJS.Signals) => {
   if (++signals > 1) process.exit(signal === "SIGINT" ? 130 : 143);
   setTimeout(() => process.exit(1), EXIT_WITHIN_MS).unref();
   void sampling
-    .then((sampler) => sampler.stop())
+    .then((sampler) => sampler.close())
     .then(() => starting)
-    .then((worker) => worker.stop())
+    .then((worker) => worker.close())
     .then(() => db.$disconnect())
     .then(
       () => process.exit(0),

@@ -117,7 +117,7 @@ describe("model-backed agent", () => {
 
   it("a worker stopped in the middle of a burst: no answer lost, none doubled", async () => {
     run.model.setDefault((r) => ({ text: `echo: ${lastUserText(r)}`, tokens: 1, delayMs: 600 }));
-    await run.stopAll();
+    await run.closeAll();
     // A short grace period: on stop, the answer in flight is aborted and left claimed; the queued ones stay unclaimed.
     const first = await start({ graceMs: 100 });
     await waitFor("the agent running again", () => first.running().includes(a.identityId));
@@ -126,7 +126,7 @@ describe("model-backed agent", () => {
     await waitFor("the first burst answer", async () =>
       (await texts(a.group)).some((m) => m.text === "echo: b1"),
     );
-    await run.stopAll();
+    await run.closeAll();
     const claimed = await run.db.handledMessage.count({
       where: { identityId: a.identityId, kind: { startsWith: "answering:" } },
     });

@@ -308,7 +308,7 @@ describe("agent tools", () => {
       "both tool calls done",
       async () => (await run.db.toolCall.count({ where: { messageId: id, status: "done" } })) === 2,
     );
-    await run.stopAll(); // default grace: the hanging model call is aborted
+    await run.closeAll(); // default grace: the hanging model call is aborted
     expect(
       await run.db.handledMessage.findUnique({
         where: { identityId_messageId: { identityId: room.identityId, messageId: id } },

@@ -35,7 +35,7 @@ describe("a lost home", () => {
     const [before] = await Client.fetchInboxStates([agent.agentInbox], "local");
     expect(before.installations).toHaveLength(1);
 
-    await first.stop();
+    await first.close();
     expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
     await agent.group.sendText("written while the agent had no database");
     const answersBefore = (await texts(agent.group)).filter((m) => m.sender === agent.agentInbox).length;
@@ -81,13 +81,13 @@ describe("a lost home", () => {
   });
 
   it("a worker stopped while the agent waits to be re-added leaves the wait to the next worker", async () => {
-    await run.stopAll();
+    await run.closeAll();
     expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
     const lostEvents = () =>
       run.db.event.count({ where: { kind: "home_lost", identityId: agent.identityId } });
     const waiting = await run.start({ workerId: "short-lived" });
     await waitFor("the second loss recorded", async () => (await lostEvents()) === 2, 30_000);
-    await waiting.stop(); // nobody wrote meanwhile: it was still waiting
+    await waiting.close(); // nobody wrote meanwhile: it was still waiting
     expect(
       await run.db.event.count({ where: { kind: "home_recovered", identityId: agent.identityId } }),
     ).toBe(1);
@@ -113,7 +113,7 @@ describe("a lost home", () => {
   });
 
   it("an agent stopped while it waits to be re-added is wound down and its identity retired", async () => {
-    await run.stopAll();
+    await run.closeAll();
     expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
     const w = await run.start({ workerId: "stopped-meanwhile" });
     await waitFor(

@@ -92,8 +92,8 @@ async function provision(o: PoolFillerOptions, reservation: Reservation): Promis
   }
 }
 
-/** Starts filling the pool; `kick()` runs a pass soon (after a claim), `stop()` takes no new work. */
-export function startPoolFiller(o: PoolFillerOptions): { kick(): void; stop(): Promise<void> } {
+/** Starts filling the pool; `kick()` runs a pass soon (after a claim), `close()` takes no new work. */
+export function startPoolFiller(o: PoolFillerOptions): { kick(): void; close(): Promise<void> } {
   let creating = 0;
   const loop = repeat(
     o.intervalMs,

@@ -194,7 +194,7 @@ describe("abuse limits", () => {
   });
 
   it("after a restart, catch-up answers a question buried under 200 reactions", async () => {
-    await run.stopAll();
+    await run.closeAll();
     const question = "what did I miss?";
     await a.group.sendText(question);
     await a.group.sync();

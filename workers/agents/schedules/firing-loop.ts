@@ -21,8 +21,8 @@ export interface SchedulerOptions {
 
 const PRUNE_EVERY_MS = 3_600_000;
 
-/** Starts ticking; `stop()` waits for the tick in progress (sends already queued finish with the runtimes). */
-export function startScheduler(o: SchedulerOptions): { kick(): void; stop(): Promise<void> } {
+/** Starts ticking; `close()` waits for the tick in progress (sends already queued finish with the runtimes). */
+export function startScheduler(o: SchedulerOptions): { kick(): void; close(): Promise<void> } {
   const handedOver = new Set<string>();
   let prunedAt = 0;
   const keyOf = (f: Firing) => `${f.scheduleId}@${f.dueAt.getTime()}`;
@@ -50,8 +50,8 @@ export function startScheduler(o: SchedulerOptions): { kick(): void; stop(): Pro
   );
   return {
     kick: () => ticking.kick(),
-    async stop() {
-      await ticking.stop();
+    async close() {
+      await ticking.close();
       await stopRuleThread(); // rules are expanded on their own thread (lib/schedules/rule-thread.ts)
     },
   };

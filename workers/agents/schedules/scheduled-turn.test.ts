@@ -62,7 +62,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await worker.stop();
+  await worker.close();
   await model.close();
   await env.cleanup();
   tmp.remove();

@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   children.forEach(killIfRunning);
-  await rescuer?.stop();
+  await rescuer?.close();
   await env.cleanup();
   tmp.remove();
 });

@@ -141,7 +141,7 @@ describe("stop and kill", () => {
       instructions: "Helps.",
     });
     await waitFor("live", async () => (await agentRow(claim.agentId)).status === "live", 20_000);
-    await run.stopAll();
+    await run.closeAll();
 
     const late = await newIdentity(tmp.dir);
     const joining = join(claim.inviteUrl, {
@@ -166,7 +166,7 @@ describe("stop and kill", () => {
   });
 
   it("a restart survives a worker restart: restarted while no worker runs, the next worker makes it live", async () => {
-    await run.stopAll();
+    await run.closeAll();
     expect(await restartAgent(a.agentId, "admin:test")).toBe("ready");
     await run.start();
     const row = await waitFor(

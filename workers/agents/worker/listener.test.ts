@@ -12,10 +12,10 @@ import { startListener } from "./listener";
 
 const database = withTestDatabase();
 const CHANNEL = "listener_test";
-let stop: (() => Promise<void>) | undefined;
+let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
-  await stop?.();
-  stop = undefined;
+  await close?.();
+  close = undefined;
 });
 
 async function notify(payload: string) {
@@ -40,7 +40,7 @@ describe("startListener", () => {
       onReconnect: () => reconnects++,
       log: pino({ level: "silent" }),
     });
-    stop = listener.stop;
+    close = listener.close;
 
     await notify("before");
     await waitFor("the first notification", () => heard.includes("before"));

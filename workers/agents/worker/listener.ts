@@ -16,20 +16,20 @@ export interface ListenerOptions {
   log: Logger;
 }
 
-/** Starts listening (resolves once the first LISTEN succeeded or failed); `stop()` ends the client. */
-export async function startListener(o: ListenerOptions): Promise<{ stop(): Promise<void> }> {
+/** Starts listening (resolves once the first LISTEN succeeded or failed); `close()` ends the client. */
+export async function startListener(o: ListenerOptions): Promise<{ close(): Promise<void> }> {
   let client: pg.Client | undefined;
-  let stopped = false;
+  let closed = false;
   let attempt = 0;
   let timer: NodeJS.Timeout | undefined;
 
   const connect = async (): Promise<void> => {
-    if (stopped) return;
+    if (closed) return;
     const c = new pg.Client({ connectionString: o.connectionString });
     client = c;
     let failed = false;
     const retry = (err: unknown) => {
-      if (failed || stopped) return;
+      if (failed || closed) return;
       failed = true;
       o.log.warn({ err }, "notification listener lost its connection; reconnecting");
       void c.end().catch(() => undefined);
@@ -52,8 +52,8 @@ export async function startListener(o: ListenerOptions): Promise<{ stop(): Promi
 
   await connect();
   return {
-    async stop() {
-      stopped = true;
+    async close() {
+      closed = true;
       clearTimeout(timer);
       await client?.end().catch(() => undefined);
     },

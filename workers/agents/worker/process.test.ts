@@ -32,14 +32,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await supervised?.stop("SIGKILL");
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  await inProcess?.stop();
+  await inProcess?.close();
   await env.cleanup();
   tmp.remove();
 });
 
 function spawnWorker(id: string, overrides: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "main.ts")], {
-    cwd: path.resolve(import.meta.dirname, "../.."),
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "workers/agents/main.ts")], {
+    cwd: ROOT,
     env: {
       ...process.env,
       DATABASE_URL: env.t.url,
@@ -144,7 +144,7 @@ describe("worker process", () => {
     expect((await texts(group)).filter((m) => OFFLINE.test(m.text))).toHaveLength(2);
   });
   it("a worker restarted under the same id after SIGKILL takes its agents back at once, not after lease expiry", async () => {
-    await inProcess?.stop();
+    await inProcess?.close();
     inProcess = undefined;
     // Two minutes: an answer within the 40 s below can only come from leases handed back at start.
     const longLease = { WORKER_LEASE_MS: "120000" };
@@ -178,7 +178,6 @@ describe("worker process", () => {
     const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
     for (const c of running) c.kill("SIGTERM");
     await Promise.all(running.map(exited));
-    const root = path.resolve(import.meta.dirname, "../..");
     const trigger = path.join(tmp.dir, "block");
     const stderrFile = path.join(tmp.dir, "worker.stderr");
     // As the run command starts the worker (scripts/stack.ts): behind nice and tsx's launcher, a new

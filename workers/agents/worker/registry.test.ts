@@ -49,7 +49,7 @@ describe("the registry's heartbeat and the worker load", () => {
       expect(load[0].rssBytes).toBeGreaterThan(10 * 1024 * 1024);
       expect(load[0].heartbeatAgeMs).toBeLessThan(5_000);
     } finally {
-      await registry.stop();
+      await registry.close();
     }
   });
 });

@@ -29,12 +29,12 @@ export interface RegistryOptions {
   onDraining: (draining: boolean) => void;
   /** Called with the set of identity ids this worker still holds after each renewal. */
   onRenewed: (held: Set<string>) => void;
-  /** The worker's counters (./stats.ts), recorded with each heartbeat and at stop. */
+  /** The worker's counters (./stats.ts), recorded with each heartbeat and at close. */
   stats?: () => WorkerStats;
 }
 
-/** Registers the worker row (insert or revive) and starts heartbeat and sweep loops; `stop()` marks it stopped. */
-export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promise<void> }> {
+/** Registers the worker row (insert or revive) and starts heartbeat and sweep loops; `close()` marks it stopped. */
+export async function startRegistry(o: RegistryOptions): Promise<{ close(): Promise<void> }> {
   await registerWorker({ workerId: o.workerId, homeKey: o.homeKey, maxAgents: o.maxAgents, rssBytes: rss() });
   const heartbeat = repeat(
     o.heartbeatMs,
@@ -60,8 +60,8 @@ export async function startRegistry(o: RegistryOptions): Promise<{ stop(): Promi
     { jitter: 0.5 },
   );
   return {
-    async stop() {
-      await Promise.all([heartbeat.stop(), sweep.stop()]);
+    async close() {
+      await Promise.all([heartbeat.close(), sweep.close()]);
       await markWorkerStopped(o.workerId, o.stats?.());
     },
   };

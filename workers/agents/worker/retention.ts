@@ -9,7 +9,7 @@ import { repeat } from "./timers";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Starts pruning; `stop()` waits for a pass in progress. */
+/** Starts pruning; `close()` waits for a pass in progress. */
 export function startRetention(o: { intervalMs: number; retentionDays: number; log: Logger }) {
   return repeat(
     o.intervalMs,

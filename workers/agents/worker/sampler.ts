@@ -14,8 +14,8 @@ export interface SamplerOptions {
   log: Logger;
 }
 
-/** Starts sampling the pool into PostgreSQL; `stop()` waits for a sample being written. */
-export function startPoolSampler(o: SamplerOptions): { stop(): Promise<void> } {
+/** Starts sampling the pool into PostgreSQL; `close()` waits for a sample being written. */
+export function startPoolSampler(o: SamplerOptions): { close(): Promise<void> } {
   const loop = repeat(
     o.intervalMs ?? 20_000,
     async () => {
@@ -26,5 +26,5 @@ export function startPoolSampler(o: SamplerOptions): { stop(): Promise<void> } {
     (err) => o.log.warn({ err }, "sampling the pool failed"),
     { jitter: 0.2 },
   );
-  return { stop: () => loop.stop() };
+  return { close: () => loop.close() };
 }

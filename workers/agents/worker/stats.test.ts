@@ -74,7 +74,7 @@ describe("worker stats", () => {
   it("a restarted worker's counts add to its predecessor's: the sums don't drop", async () => {
     const agent = await run.db.agent.findFirstOrThrow({ where: { status: "live" } });
     const first = run.worker!;
-    await first.stop();
+    await first.close();
     const second = await run.start();
     await waitFor("the agent live again on the new worker", async () => {
       const s = await rowStats(second.id);

@@ -2,25 +2,26 @@
 
 /**
  * Runs `task` every `ms` (plus up to `jitter`·ms at random), never overlapping
- * itself; errors go to `onError` and the loop goes on. `kick()` runs it soon.
+ * itself; errors go to `onError` and the loop goes on. `kick()` runs it soon; `close()` ends the loop and
+ * waits for the run in progress.
  */
 export function repeat(
   ms: number,
   task: () => Promise<unknown>,
   onError: (error: unknown) => void,
   o: { jitter?: number; immediate?: boolean } = {},
-): { kick(): void; stop(): Promise<void> } {
+): { kick(): void; close(): Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
-  let stopped = false;
+  let closed = false;
   const schedule = (delay: number) => {
-    if (stopped) return;
+    if (closed) return;
     clearTimeout(timer);
     timer = setTimeout(run, delay);
   };
   const run = () => {
-    if (stopped) return;
+    if (closed) return;
     if (running) {
       again = true;
       return;
@@ -40,8 +41,8 @@ export function repeat(
   schedule(o.immediate === false ? ms : 0);
   return {
     kick: () => (running ? (again = true) : schedule(0)),
-    async stop() {
-      stopped = true;
+    async close() {
+      closed = true;
       clearTimeout(timer);
       await running;
     },
@@ -108,8 +109,8 @@ export class DeadlineExceeded extends Error {
 
 /**
  * Waits for `work` at most `ms`, then throws DeadlineExceeded naming `what`. The work itself cannot be
- * cancelled (a native SDK call); should it still finish, `cleanUpLate` gets its result (a client to
- * close, a runtime to stop), so a step given up on leaks nothing.
+ * cancelled (a native SDK call); should it still finish, `cleanUpLate` gets its result (a client or a runtime to
+ * close), so a step given up on leaks nothing.
  */
 export async function withDeadline<T>(
   work: Promise<T>,

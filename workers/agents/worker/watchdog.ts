@@ -35,8 +35,8 @@ export interface WatchdogOptions {
 }
 
 export interface Watchdog {
-  /** Stops watching (the process keeps running). */
-  stop(): Promise<void>;
+  /** Ends the watching (the process keeps running). */
+  close(): Promise<void>;
 }
 
 const THREAD = `
@@ -90,7 +90,7 @@ export async function startWatchdog(o: WatchdogOptions): Promise<Watchdog> {
   await once(thread, "online").catch(() => undefined); // a thread that failed to start went to onError
   thread.unref(); // never what keeps the process alive
   return {
-    async stop() {
+    async close() {
       clearInterval(beating);
       await thread.terminate();
     },

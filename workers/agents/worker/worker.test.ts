@@ -87,7 +87,7 @@ describe("agents worker", () => {
   });
 
   it("a restarted worker resumes the agent and answers each message exactly once", async () => {
-    await run.stopAll();
+    await run.closeAll();
     const identity = await run.db.identity.findFirstOrThrow({ where: { agentId } });
     expect(identity.leaseOwner).toBeNull();
     await group.sendText("are you there?");

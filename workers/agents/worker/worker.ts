@@ -4,7 +4,7 @@
  * that also hands over live agents whose lease expired), runs them, and stops
  * them when their owner or an admin does (NOTIFY, with the heartbeat as fallback).
  *
- * Shutdown (`stop()`), in the graphile/worker way, in this order:
+ * Shutdown (`close()`), in the graphile/worker way, in this order:
  *   1. stop taking work: the NOTIFY listener, the polling loop, the pool filler
  *      (the reverse of their start); the registry keeps heartbeating meanwhile;
  *   2. end the runtimes' streams and wait for in-flight work (messages,
@@ -12,7 +12,7 @@
  *      through the AbortSignal;
  *   3. put unfinished identities back in the pool's retry queue and release
  *      only the leases this worker still holds;
- *   4. stop the registry (the first thing started): mark the worker stopped.
+ *   4. close the registry (the first thing started): mark the worker stopped.
  *
  * Several workers share the agents through PostgreSQL: each takes only identities
  * of its home (its DATA_DIR) and only while placement allows (lib/identities/placement.ts:
@@ -34,7 +34,7 @@ import { identityClients } from "@/workers/agents/pool/identity-client";
 import { toolSettings } from "@/lib/agents/tools";
 import { homeKeyOf } from "@/lib/xmtp/home";
 import { recordRestartUnderSameId } from "@/lib/supervision/mutations";
-import type { AgentRuntime } from "@/workers/agents/runtime/agent-runtime";
+import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import type { WorkerContext, WorkerSettings } from "./context";
 import { WorkerEvents } from "./events";
 import { startListener } from "./listener";
@@ -44,7 +44,7 @@ import { collectWorkerStats } from "./stats";
 import { startRetention } from "./retention";
 import { conversationOps } from "@/workers/agents/handoff/extra-conversations";
 import { defaultResponder } from "@/workers/agents/answer/model-responder";
-import type { Responder } from "@/workers/agents/answer/responder";
+import type { Responder } from "@/workers/agents/answer/contracts";
 import { startScheduler } from "@/workers/agents/schedules/firing-loop";
 import { InFlight, repeat, Slots } from "./timers";
 import { handOff } from "@/workers/agents/handoff/handoff";
@@ -77,7 +77,7 @@ export interface WorkerOptions {
   fillIntervalMs?: number;
   /** Stale-lease sweep period, jittered (10 s). */
   sweepMs?: number;
-  /** Time in-flight work gets on stop before it is aborted (5 s). */
+  /** Time in-flight work gets on close before it is aborted (5 s). */
   graceMs?: number;
   joinTimeoutMs?: number;
   /** The longest one handoff step may take before the handoff is retried later (60 s). */
@@ -107,11 +107,11 @@ export interface RunningWorker {
   events: WorkerEvents;
   /** Identity ids this worker runs right now. */
   running(): string[];
-  /** Graceful stop; resolves when everything is released. Safe to call twice. */
-  stop(): Promise<void>;
+  /** Graceful shutdown; resolves when everything is released. Safe to call twice. */
+  close(): Promise<void>;
 }
 
-/** Starts a worker in this process; see the module comment for what it guarantees on stop. */
+/** Starts a worker in this process; see the module comment for what it guarantees on close. */
 export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const settings = o.settings;
   const started = performance.now();
@@ -127,8 +127,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   // Every answer and join in flight listens on this signal (and removes its listener when done): no fixed bound.
   setMaxListeners(0, abort.signal);
   const running = new Map<string, AgentRuntime>();
-  /** What takes work in, newest first: stopped first on shutdown (step 1). */
-  const intake: { name: string; stop(): Promise<unknown> }[] = [];
+  /** What takes work in, newest first: closed first on shutdown (step 1). */
+  const intake: { name: string; close(): Promise<unknown> }[] = [];
   const sealingKey =
     o.sealingKey ??
     loadMasterKey({
@@ -233,7 +233,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
         if (!draining || stopping) break;
         if (pending.has(identityId) || running.get(identityId) !== runtime) continue;
         running.delete(identityId);
-        await runtime.stop();
+        await runtime.close();
         await releaseLeases(id, [identityId]);
         log.info({ identityId, left: running.size }, "draining: agent handed back");
       }
@@ -271,16 +271,16 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     onRenewed: (held) => {
       for (const [identityId, runtime] of running) {
         if (held.has(identityId) || pending.has(identityId)) continue;
-        // Another worker holds it now (our heartbeat came too late): stop running it here.
+        // Another worker holds it now (our heartbeat came too late): close its runtime here.
         running.delete(identityId);
-        log.warn({ identityId }, "lease lost; stopping the agent here");
+        log.warn({ identityId }, "lease lost; closing the agent's runtime here");
         events.emit("lease:lost", { identityId });
         // No handoff here until this client is closed: two clients of one installation must never overlap.
         pending.add(identityId);
         void inFlight.track(
           runtime
-            .stop()
-            .catch((err) => log.warn({ err, identityId }, "stopping an agent whose lease was lost failed"))
+            .close()
+            .catch((err) => log.warn({ err, identityId }, "closing a runtime whose lease was lost failed"))
             .finally(() => pending.delete(identityId)),
         );
       }
@@ -304,14 +304,14 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
           homeKey,
           paused: () => draining,
         });
-  if (filler) intake.unshift({ name: "pool filler", stop: () => filler.stop() });
+  if (filler) intake.unshift({ name: "pool filler", close: () => filler.close() });
 
   const retention = startRetention({
     intervalMs: o.retentionIntervalMs ?? 60 * 60_000,
     retentionDays: settings.RETENTION_DAYS,
     log,
   });
-  intake.unshift({ name: "retention", stop: () => retention.stop() });
+  intake.unshift({ name: "retention", close: () => retention.close() });
 
   const scheduler = startScheduler({
     running,
@@ -320,7 +320,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     graceMs: o.scheduleGraceMs ?? settings.SCHEDULE_GRACE_MINUTES * 60_000,
     log,
   });
-  intake.unshift({ name: "scheduler", stop: () => scheduler.stop() });
+  intake.unshift({ name: "scheduler", close: () => scheduler.close() });
 
   const poll = repeat(
     o.pollMs ?? 3_000,
@@ -330,7 +330,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     (err) => log.warn({ err }, "polling for work failed"),
     { jitter: 0.2 },
   );
-  intake.unshift({ name: "polling", stop: () => poll.stop() });
+  intake.unshift({ name: "polling", close: () => poll.close() });
 
   const listener = await startListener({
     connectionString: databaseUrl,
@@ -349,31 +349,31 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     },
     onReconnect: () => poll.kick(),
   });
-  intake.unshift({ name: "listener", stop: () => listener.stop() });
+  intake.unshift({ name: "listener", close: () => listener.close() });
 
   log.info({ durationMs: Math.round(performance.now() - started) }, "worker started");
   events.emit("worker:started", { workerId: id });
 
-  let stopped: Promise<void> | undefined;
-  const stop = async () => {
+  let closed: Promise<void> | undefined;
+  const close = async () => {
     const t0 = performance.now();
     stopping = true;
     const graceMs = o.graceMs ?? 5_000;
     // 1. stop taking work, newest first; the registry keeps heartbeating meanwhile.
     for (const part of intake)
-      await part.stop().catch((err) => log.warn({ err, part: part.name }, "stop failed"));
+      await part.close().catch((err) => log.warn({ err, part: part.name }, "closing failed"));
     // 2. streams end now (queued messages not yet claimed are left to the next owner); in-flight work finishes
     //    within the grace period, then is aborted.
-    const runtimesStopped = Promise.allSettled([...running.values()].map((r) => r.stop()));
+    const runtimesClosed = Promise.allSettled([...running.values()].map((r) => r.close()));
     if (!(await inFlight.drain(graceMs))) {
       log.warn({ inFlight: inFlight.size }, "grace period over; aborting in-flight work");
       abort.abort();
       await inFlight.drain(1_000);
     }
     abort.abort();
-    await Promise.race([runtimesStopped, sleep(1_000, undefined, { ref: false })]);
-    // 3. runtimes started by handoffs that finished meanwhile stop too; hand unfinished work back, release our leases only.
-    await Promise.allSettled([...running.values()].map((r) => r.stop()));
+    await Promise.race([runtimesClosed, sleep(1_000, undefined, { ref: false })]);
+    // 3. runtimes started by handoffs that finished meanwhile close too; hand unfinished work back, release our leases only.
+    await Promise.allSettled([...running.values()].map((r) => r.close()));
     running.clear();
     let released = 0;
     try {
@@ -383,7 +383,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       log.error({ err }, "releasing leases failed; they will expire");
     }
     // 4. the registry last: it was started first.
-    await registry.stop().catch((err) => log.warn({ err }, "marking the worker stopped failed"));
+    await registry.close().catch((err) => log.warn({ err }, "marking the worker stopped failed"));
     const durationMs = Math.round(performance.now() - t0);
     log.info({ durationMs, released }, "worker stopped");
     events.emit("worker:stopped", { workerId: id, durationMs, released });
@@ -393,6 +393,6 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     id,
     events,
     running: () => [...running.keys()],
-    stop: () => (stopped ??= stop()),
+    close: () => (closed ??= close()),
   };
 }
