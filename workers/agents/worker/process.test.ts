@@ -22,6 +22,7 @@ import { startWorker, type RunningWorker } from "./worker";
 import { setTimeout as sleep } from "node:timers/promises";
 
 let env: WorkerTestEnv;
+const ROOT = path.resolve(import.meta.dirname, "../../..");
 const tmp = tempDir("agents-proc-");
 const children: ChildProcess[] = [];
 let inProcess: RunningWorker | undefined;
@@ -203,7 +204,7 @@ describe("worker process", () => {
             WORKER_GRACE_MS: "3000",
             LOG_LEVEL: "warn",
             WORKER_WATCHDOG_MS: "5000",
-            NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(root, "test/block-main-thread.mjs")}`,
+            NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(ROOT, "test/block-main-thread.mjs")}`,
             BLOCK_MAIN_THREAD_AFTER: trigger,
           };
         },
