@@ -1,8 +1,9 @@
 /**
  * `npm run worker`: the agents worker as a process. SIGTERM/SIGINT close it
  * gracefully (exit within 10 s, guaranteed by an unref'd timer); a second
- * signal exits at once. Durations can be shortened for tests through
- * WORKER_LEASE_MS, WORKER_HEARTBEAT_MS, WORKER_POLL_MS, WORKER_GRACE_MS.
+ * signal exits at once. The settings are resolved here, once, and passed down;
+ * durations can be shortened for tests through WORKER_LEASE_MS,
+ * WORKER_HEARTBEAT_MS, WORKER_POLL_MS, WORKER_GRACE_MS.
  * The process also samples the pool for the admin page's charts. A main thread
  * blocked for WORKER_WATCHDOG_MS (20 s) gets the process killed, so that its
  * supervisor restarts it (watchdog.ts).
@@ -27,16 +28,7 @@ if (c.WORKER_WATCHDOG_MS > 0)
   });
 // Signals are handled from the first moment: a SIGTERM during start-up (a rolling restart that comes
 // too soon) closes the worker once it has started, instead of killing it with leases half taken.
-const starting = startWorker({
-  settings: c,
-  workerId: c.WORKER_ID,
-  leaseMs: c.WORKER_LEASE_MS,
-  heartbeatMs: c.WORKER_HEARTBEAT_MS,
-  pollMs: c.WORKER_POLL_MS,
-  graceMs: c.WORKER_GRACE_MS,
-  sweepMs: c.WORKER_SWEEP_MS,
-  maxAgents: c.WORKER_MAX_AGENTS,
-});
+const starting = startWorker({ settings: c });
 const sampling = starting.then((worker) =>
   startPoolSampler({
     retentionDays: c.POOL_SAMPLE_RETENTION_DAYS,

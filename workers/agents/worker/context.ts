@@ -45,7 +45,10 @@ export interface WorkerContext {
   inFlight: InFlight;
   /** Aborted when the shutdown's grace period is over. */
   signal: AbortSignal;
-  /** Runtimes by identity id, owned by the worker. */
+  /**
+   * Runtimes by identity id: the running set's map (running-set.ts), which owns the moves in and out of it;
+   * the handoff adds a runtime it started, a stop or a failed handoff removes its own.
+   */
   running: Map<string, AgentRuntime>;
   /** What /invite and /join use (conversations.ts). */
   ops: ConversationOps;

@@ -1,0 +1,122 @@
+/**
+ * What takes work into the worker, started after the registry: the pool filler, the retention pass, the
+ * schedule firing loop, the polling fallback and the NOTIFY listener (claims and stops). The list comes
+ * back newest first, the order in which shutdown closes them (worker.ts, step 1).
+ */
+import { findUnownedWork, workForAgent } from "@/lib/identities";
+import { AGENT_STOPPED_CHANNEL } from "@/lib/agents/lifecycle";
+import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
+import { startPoolFiller } from "@/workers/agents/pool/warm-pool";
+import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
+import { startScheduler } from "@/workers/agents/schedules/firing-loop";
+import type { WorkerContext } from "./context";
+import { startListener } from "./listener";
+import { startRetention } from "./retention";
+import type { RunningSet } from "./running-set";
+import type { StopRequests } from "./stop-requests";
+import { repeat } from "./timers";
+
+/** One part that takes work in; `close()` takes no more and waits for the pass in progress. */
+export interface IntakePart {
+  name: string;
+  close(): Promise<unknown>;
+}
+
+export interface IntakeOptions {
+  /** The LISTEN connection's database. */
+  databaseUrl: string;
+  pollMs: number;
+  fillPool: boolean;
+  fillIntervalMs: number;
+  maxConcurrentCreates?: number;
+  retentionIntervalMs: number;
+  clock: () => Date;
+  scheduleTickMs: number;
+  scheduleGraceMs: number;
+}
+
+/** Where the intake hands its work: the running set (handoffs) and the stop requests. */
+export interface IntakeTargets {
+  running: RunningSet<AgentRuntime>;
+  stops: StopRequests;
+}
+
+/** Starts the intake parts, oldest first; returns them newest first. */
+export async function startIntake(
+  ctx: WorkerContext,
+  to: IntakeTargets,
+  o: IntakeOptions,
+): Promise<IntakePart[]> {
+  const { log, homeKey, settings } = ctx;
+  const parts: IntakePart[] = [];
+  const filler = o.fillPool
+    ? startPoolFiller({
+        workerId: ctx.workerId,
+        leaseMs: ctx.leaseMs,
+        intervalMs: o.fillIntervalMs,
+        identities: ctx.identities,
+        events: ctx.events,
+        log,
+        inFlight: ctx.inFlight,
+        maxConcurrentCreates: o.maxConcurrentCreates,
+        homeKey,
+        paused: () => to.running.draining,
+      })
+    : undefined;
+  if (filler) parts.unshift({ name: "pool filler", close: () => filler.close() });
+
+  const retention = startRetention({
+    intervalMs: o.retentionIntervalMs,
+    retentionDays: settings.RETENTION_DAYS,
+    log,
+  });
+  parts.unshift({ name: "retention", close: () => retention.close() });
+
+  const scheduler = startScheduler({
+    running: to.running.runtimes,
+    clock: o.clock,
+    tickMs: o.scheduleTickMs,
+    graceMs: o.scheduleGraceMs,
+    log,
+  });
+  parts.unshift({ name: "scheduler", close: () => scheduler.close() });
+
+  const poll = repeat(
+    o.pollMs,
+    async () => {
+      if (!to.running.draining)
+        for (const item of await findUnownedWork(500, homeKey)) to.running.dispatch(item);
+    },
+    (err) => log.warn({ err }, "polling for work failed"),
+    { jitter: 0.2 },
+  );
+  parts.unshift({ name: "polling", close: () => poll.close() });
+
+  const listener = await startListener({
+    connectionString: o.databaseUrl,
+    channels: [AGENT_CLAIMED_CHANNEL, AGENT_STOPPED_CHANNEL],
+    log,
+    onNotify: (agentId, channel) => {
+      if (channel === AGENT_STOPPED_CHANNEL) return to.stops.request(agentId);
+      filler?.kick();
+      if (!to.running.draining) void claimed(ctx, to.running, agentId);
+    },
+    onReconnect: () => poll.kick(),
+  });
+  parts.unshift({ name: "listener", close: () => listener.close() });
+  return parts;
+}
+
+/** A claim's NOTIFY: hands the agent's identity over when it lives in this worker's home. */
+async function claimed(
+  ctx: WorkerContext,
+  running: RunningSet<AgentRuntime>,
+  agentId: string,
+): Promise<void> {
+  try {
+    const item = await workForAgent(agentId, ctx.homeKey);
+    if (item) running.dispatch(item);
+  } catch (err) {
+    ctx.log.warn({ err, agentId }, "reading a claimed agent failed");
+  }
+}
