@@ -23,31 +23,39 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
+import type { Logger } from "pino";
 import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
 import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
-import { backoffMs, recordFirstJoin } from "@/lib/identities";
+import { recordFirstJoin } from "@/lib/identities";
 import { PgLedger, recordFirst, reopenUnsent, youngestSendingMs } from "@/lib/ledger/messages";
 import { agentState, setFirstOperator } from "@/lib/agents/policy";
-import { closeXmtpClient, startResilientStream, type ResilientStream } from "@/lib/xmtp";
-import { answerMessage, needsHandling } from "@/workers/agents/answer/answer";
+import { closeXmtpClient } from "@/lib/xmtp";
 import type { AnswerContext } from "@/workers/agents/answer/answer-context";
-import { missedContext, unansweredMessages } from "./catch-up";
 import { noOperatorYet } from "@/workers/agents/answer/commands";
+import { greetingFor } from "@/workers/agents/answer/responder";
+import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
+import { sendFiring } from "@/workers/agents/schedules/send-firing";
+import { sayGoodbyeAndLeave } from "@/workers/agents/stop/leave";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import type { AgentRuntime, LiveIdentity } from "./contracts";
-import { watchConversation } from "./conversation-watch";
-import { MessageInbox } from "./inbox";
-import { sayGoodbyeAndLeave } from "@/workers/agents/stop/leave";
+import { watchConversation, type ConversationWatch } from "./conversation-watch";
 import { MemberDirectory } from "./members";
-import { noteOperatorName, noteProfileUpdate } from "@/workers/agents/handoff/operator-names";
-import { greetingFor } from "@/workers/agents/answer/responder";
-import { sendFiring } from "@/workers/agents/schedules/send-firing";
+import { MessageReader } from "./message-reader";
+import { StreamController } from "./stream-controller";
+import { WorkQueue } from "./work-queue";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** The newest messages a catch-up looks at for answers a dead run marked as sending but never sent. */
 const UNSENT_WINDOW = 50;
 /** A `sending` mark older than this was left by a run that died mid-send (a send takes far less). */
 const UNSENT_AFTER_MS = 5_000;
+
+/** Whether the run still reads and answers, and why join requests are refused. */
+interface RunState {
+  /** Set by close() or a wind-down: nothing more is read or answered. */
+  closed: boolean;
+  /** Set when the agent is stopped (windDown): join requests are refused with this reason. */
+  refusal: string | null;
+}
 
 async function findGroup(client: Client<unknown>, id: string): Promise<Group<unknown>> {
   let conversation = await client.conversations.getConversationById(id);
@@ -61,230 +69,210 @@ async function findGroup(client: Client<unknown>, id: string): Promise<Group<unk
 
 /** Starts answering (and accepting joins); resolves once streams are up and the catch-up pass is queued. */
 export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity): Promise<AgentRuntime> {
-  const { client, identity, agent, log } = o;
+  const { client, identity, log } = o;
   const group = await findGroup(client, identity.conversationId);
-  let closed = false;
-  /** Set when the agent is stopped (windDown): join requests are refused with this reason. */
-  let refusal: string | null = null;
-  let windingDown: Promise<LeaveOutcome> | undefined;
+  const state: RunState = { closed: false, refusal: null };
+  const queue = new WorkQueue({ track: (p) => worker.inFlight.track(p), log });
   const watch = watchConversation(group, client.inboxId, o.onConversationEnded, log);
-  let tail: Promise<unknown> = Promise.resolve();
-  const enqueue = (task: () => Promise<unknown>) => {
-    const run = tail.then(() => task()).catch((err) => log.warn({ err }, "message handling failed"));
-    tail = run;
-    return worker.inFlight.track(run);
-  };
+  const members = new MemberDirectory(group);
+  const ctx = answerContext(worker, o, { group, members, state, queue });
+  const reader = new MessageReader({
+    worker,
+    ctx,
+    group,
+    members,
+    watch,
+    queue,
+    closed: () => state.closed,
+    log,
+  });
+  // Queued before the stream opens, so it runs before this run says anything (see reopenUnsentAnswers).
+  void queue.push(() => reopenUnsentAnswers(group, identity.id, client.inboxId, log, state));
+  const stream = await openStream(worker, o, { group, reader, queue });
+  void queue.push(() => reader.catchUp());
+  const joins =
+    identity.role === "creator" ? await startJoins(worker, o, { group, queue, state }) : undefined;
+  return runtime({ o, ctx, group, state, watch, queue, reader, stream, joins });
+}
 
-  const ctx: AnswerContext = {
+function answerContext(
+  worker: WorkerContext,
+  o: LiveIdentity,
+  run: { group: Group<unknown>; members: MemberDirectory; state: RunState; queue: WorkQueue },
+): AnswerContext {
+  const { group, state, queue } = run;
+  return {
     ...worker,
     run: randomUUID(),
-    identity,
-    agentId: agent.id,
+    identity: o.identity,
+    agentId: o.agent.id,
     group,
-    ownInboxId: client.inboxId,
-    members: new MemberDirectory(group),
-    log,
-    closed: () => closed || refusal !== null,
+    ownInboxId: o.client.inboxId,
+    members: run.members,
+    log: o.log,
+    closed: () => state.closed || state.refusal !== null,
     later: (outcome) =>
       void worker.inFlight.track(
         outcome
-          .then((line) => enqueue(() => group.sendText(line)))
-          .catch((err) => log.warn({ err }, "a command's later outcome failed")),
+          .then((line) => queue.push(() => group.sendText(line)))
+          .catch((err) => o.log.warn({ err }, "a command's later outcome failed")),
       ),
   };
-  // A failed answer is retried by a catch-up pass a little later (bounded: lib/ledger/messages.ts).
-  let retryTimer: NodeJS.Timeout | undefined;
-  let failures = 0;
-  const answer = (m: DecodedMessage<unknown>) =>
-    answerMessage(ctx, m).then(
-      () => void (failures = 0),
-      (err) => {
-        if (!closed && !retryTimer)
-          retryTimer = setTimeout(
-            () => {
-              retryTimer = undefined;
-              if (!closed) void enqueue(catchUp);
-            },
-            backoffMs(++failures, { baseMs: 2_000, capMs: 60_000 }),
-          );
-        throw err;
-      },
-    );
-  const c = worker.settings;
-  const inbox = new MessageInbox({
-    identityId: identity.id,
-    agentId: agent.id,
-    limits: {
-      burst: c.AGENT_SENDER_BURST,
-      refillMs: c.AGENT_SENDER_REFILL_MS,
-      queueMax: c.AGENT_QUEUE_MAX,
-      contextBurst: c.AGENT_SENDER_CONTEXT_BURST,
-      contextRefillMs: c.AGENT_SENDER_CONTEXT_REFILL_MS,
-    },
-    enqueue,
-    answer,
-    say: (text) => group.sendText(text),
-    track: (p) => void worker.inFlight.track(p),
-    log,
-  });
+}
 
-  /** A message read by a pass (not the stream): answered now unless its sender is over their rate. */
-  const answerWithinLimits = async (m: DecodedMessage<unknown>) => {
-    if (!closed && inbox.admit(m)) await answer(m).catch((err) => log.warn({ err }, "answer failed"));
-  };
-  /**
-   * Reopens what dead runs marked as sending but never sent: the messages with no text of ours after them
-   * (only a text can be the answer; a profile or group update of ours says nothing). Queued before the
-   * stream opens, so it runs before this run says anything: a text of ours after the message is a dead
-   * run's answer (published, or left unpublished in the shared database and published by this sync),
-   * never this run's answer to a later message, which the stream replays at once from the dead run's
-   * cursor. A mark too young to judge (its run may still be sending) is waited for, this agent's answers
-   * held back meanwhile; later it would be hidden by this run's own answers, and the question lost.
-   */
-  const reopenUnsentAnswers = async () => {
-    for (let pass = 0; pass < 3 && !closed; pass++) {
-      await group.sync();
-      const recent = (
-        await group.messages({ limit: UNSENT_WINDOW, direction: Direction.Descending })
-      ).reverse();
-      const lastOwn = recent.findLastIndex(
-        (m) => m.senderInboxId === client.inboxId && m.contentType?.typeId === "text",
-      );
-      const unsent = recent.slice(lastOwn + 1).map((m) => m.id);
-      const reopened = await reopenUnsent(identity.id, unsent, UNSENT_AFTER_MS);
-      if (reopened > 0) log.warn({ reopened }, "answering again what a dead run never sent");
-      const youngMs = await youngestSendingMs(identity.id, unsent);
-      if (youngMs === null || youngMs >= UNSENT_AFTER_MS) return;
-      await sleep(UNSENT_AFTER_MS - youngMs + 100);
-    }
-  };
-  /** Answers what is unanswered; `gapSince`: the stream was not reading from then on (see catch-up.ts). */
-  const catchUp = async (gapSince?: Date) => {
+/**
+ * Reopens what dead runs marked as sending but never sent: the messages with no text of ours after them
+ * (only a text can be the answer; a profile or group update of ours says nothing). Queued before the
+ * stream opens, so it runs before this run says anything: a text of ours after the message is a dead
+ * run's answer (published, or left unpublished in the shared database and published by this sync),
+ * never this run's answer to a later message, which the stream replays at once from the dead run's
+ * cursor. A mark too young to judge (its run may still be sending) is waited for, this agent's answers
+ * held back meanwhile; later it would be hidden by this run's own answers, and the question lost.
+ */
+async function reopenUnsentAnswers(
+  group: Group<unknown>,
+  identityId: string,
+  ownInboxId: string,
+  log: Logger,
+  state: RunState,
+): Promise<void> {
+  for (let pass = 0; pass < 3 && !state.closed; pass++) {
     await group.sync();
-    // Not past the retention horizon: older ledger rows are pruned, so older messages would look unanswered.
-    const horizon = new Date(Date.now() - c.RETENTION_DAYS * DAY_MS);
-    for (const m of await unansweredMessages(group, identity.id, client.inboxId, horizon, gapSince))
-      await answerWithinLimits(m);
-  };
+    const recent = (
+      await group.messages({ limit: UNSENT_WINDOW, direction: Direction.Descending })
+    ).reverse();
+    const lastOwn = recent.findLastIndex(
+      (m) => m.senderInboxId === ownInboxId && m.contentType?.typeId === "text",
+    );
+    const unsent = recent.slice(lastOwn + 1).map((m) => m.id);
+    const reopened = await reopenUnsent(identityId, unsent, UNSENT_AFTER_MS);
+    if (reopened > 0) log.warn({ reopened }, "answering again what a dead run never sent");
+    const youngMs = await youngestSendingMs(identityId, unsent);
+    if (youngMs === null || youngMs >= UNSENT_AFTER_MS) return;
+    await sleep(UNSENT_AFTER_MS - youngMs + 100);
+  }
+}
 
-  /** What a message tells the runtime besides a question: the watch, member names, profile names. */
-  const noteContext = async (m: DecodedMessage<unknown>) => {
-    if (m.conversationId === group.id) {
-      ctx.members.observe(m);
-      noteProfileUpdate(agent.id, m).catch((err) => log.warn({ err }, "storing a profile name failed"));
-    }
-    await watch.seen(m).catch((err) => log.warn({ err }, "reading a group update failed"));
-  };
-  /** After the stream was not reading: the catch-up answers texts; this replays the rest of the gap. */
-  const replayGap = async (since: Date) => {
-    for (const m of await missedContext(group, since)) {
-      if (closed) return;
-      await noteContext(m);
-      if (needsHandling(m, group.id, client.inboxId)) await answerWithinLimits(m);
-    }
-  };
-
-  // Reopened with exponential backoff and jitter when it fails (lib/xmtp/stream.ts). Declared first: a
-  // value may arrive before the call returns.
-  let stream: ResilientStream | undefined = undefined;
-  void enqueue(reopenUnsentAnswers);
-  stream = await startResilientStream<DecodedMessage<unknown>>({
-    open: (hooks) => client.conversations.streamAllGroupMessages(hooks),
+/**
+ * Reads the conversation live (stream-controller.ts). The stream runs with `disableSync: true`, so messages
+ * arriving while it restarts are emitted instead of silently synced; after every gap the catch-up answers
+ * what came meanwhile and the rest of the gap is replayed for context.
+ */
+function openStream(
+  worker: WorkerContext,
+  o: LiveIdentity,
+  run: { group: Group<unknown>; reader: MessageReader; queue: WorkQueue },
+): Promise<StreamController<DecodedMessage<unknown>>> {
+  const { group, reader, queue } = run;
+  const pauseMs = worker.settings.AGENT_FLOOD_PAUSE_MS;
+  return StreamController.open<DecodedMessage<unknown>>({
+    source: { open: (hooks) => o.client.conversations.streamAllGroupMessages(hooks) },
     disableSync: true,
-    onValue: (m) => {
-      void noteContext(m);
-      // Texts, replies and reactions (poll votes) go through the flood limits; the rest (receipts, profiles)
-      // through the context bucket. The SDK's stream costs the main thread about a millisecond per message
-      // of any kind (it reads each one back synchronously), so a sender over their rate makes the runtime
-      // stop reading live for a while and catch up in pages (async) instead: a flood at one agent doesn't
-      // slow the answers of all the others.
-      const overRate = needsHandling(m, group.id, client.inboxId)
-        ? inbox.offer(m) === "over-rate"
-        : m.senderInboxId !== client.inboxId && !inbox.countContext(m);
-      if (overRate) {
-        // The sync before reopening takes in what came meanwhile off the main thread; the catch-up reads it.
-        if (stream?.pause(c.AGENT_FLOOD_PAUSE_MS, () => group.sync())) {
-          log.warn({ sender: m.senderInboxId, ms: c.AGENT_FLOOD_PAUSE_MS }, "flooded: reading paused");
-          worker.events.emit("agent:reading_paused", {
-            agentId: agent.id,
-            identityId: identity.id,
-            sender: m.senderInboxId,
-            ms: c.AGENT_FLOOD_PAUSE_MS,
-          });
-        }
+    pauseMs,
+    onValue: (m) => reader.offer(m),
+    resync: () => group.sync(),
+    onPaused: (m) => {
+      o.log.warn({ sender: m.senderInboxId, ms: pauseMs }, "flooded: reading paused");
+      worker.events.emit("agent:reading_paused", {
+        agentId: o.agent.id,
+        identityId: o.identity.id,
+        sender: m.senderInboxId,
+        ms: pauseMs,
+      });
+    },
+    catchUp: (since) => {
+      void queue.push(() => reader.catchUp(since));
+      void queue.push(() => reader.replayGap(since));
+    },
+    onError: (err) => o.log.warn({ err }, "group stream error"),
+  });
+}
+
+/** A creator identity accepts join requests for its invite (refused once the agent is stopped). */
+function startJoins(
+  worker: WorkerContext,
+  o: LiveIdentity,
+  run: { group: Group<unknown>; queue: WorkQueue; state: RunState },
+): Promise<JoinRequestProcessor> {
+  return startJoinRequestProcessor({
+    client: o.client,
+    privateKey: o.privateKey,
+    ledger: new PgLedger(o.identity.id),
+    closed: () => run.state.refusal,
+    onEvent: (event) => {
+      if (event.type === "warning") o.log.warn({ err: event.error }, event.message);
+      else if (event.outcome.kind === "joined") {
+        const inboxId = event.outcome.joinerInboxId;
+        void run.queue.push(() => welcome(worker, o, run.group, inboxId));
       }
     },
-    onRestart: (since) => {
-      void enqueue(() => catchUp(since));
-      void enqueue(() => replayGap(since));
-    },
-    onError: (err) => log.warn({ err }, "group stream error"),
   });
-  void enqueue(catchUp);
+}
 
-  let joins: JoinRequestProcessor | undefined;
-  if (identity.role === "creator") {
-    joins = await startJoinRequestProcessor({
-      client,
-      privateKey: o.privateKey,
-      ledger: new PgLedger(identity.id),
-      closed: () => refusal,
-      onEvent: (event) => {
-        if (event.type === "warning") log.warn({ err: event.error }, event.message);
-        else if (event.outcome.kind === "joined") {
-          const inboxId = event.outcome.joinerInboxId;
-          void enqueue(async () => {
-            const first = await recordFirstJoin(agent.id, identity.id, inboxId);
-            // The first person in steers an ownerless agent; an owned one waits for its owner's code.
-            if (identity.isOwnerConversation && (await setFirstOperator(agent.id, inboxId)))
-              await noteOperatorName(group, agent.id, inboxId);
-            // Each extra (/invite) conversation greets its own first member.
-            const greet = identity.isOwnerConversation
-              ? first
-              : await recordFirst(identity.id, "greeting", "greeted");
-            const unsteered = greet && (await agentState(agent.id)).operators.length === 0;
-            if (greet)
-              await group.sendText(
-                greetingFor(agent) +
-                  (unsteered ? `\n${noOperatorYet(agent.id, worker.settings.PUBLIC_URL)}` : ""),
-              );
-            log.info({ inboxId, greeted: greet }, "member joined");
-            worker.events.emit("agent:member_joined", {
-              agentId: agent.id,
-              identityId: identity.id,
-              inboxId,
-              greeted: greet,
-            });
-          });
-        }
-      },
-    });
-  }
+/**
+ * Someone joined: the first person in steers an ownerless agent (an owned one waits for its owner's code),
+ * and the conversation's first member is greeted (each extra /invite conversation greets its own).
+ */
+async function welcome(worker: WorkerContext, o: LiveIdentity, group: Group<unknown>, inboxId: string) {
+  const { agent, identity } = o;
+  const first = await recordFirstJoin(agent.id, identity.id, inboxId);
+  if (identity.isOwnerConversation && (await setFirstOperator(agent.id, inboxId)))
+    await noteOperatorName(group, agent.id, inboxId);
+  const greet = identity.isOwnerConversation ? first : await recordFirst(identity.id, "greeting", "greeted");
+  const unsteered = greet && (await agentState(agent.id)).operators.length === 0;
+  if (greet)
+    await group.sendText(
+      greetingFor(agent) + (unsteered ? `\n${noOperatorYet(agent.id, worker.settings.PUBLIC_URL)}` : ""),
+    );
+  o.log.info({ inboxId, greeted: greet }, "member joined");
+  worker.events.emit("agent:member_joined", {
+    agentId: agent.id,
+    identityId: identity.id,
+    inboxId,
+    greeted: greet,
+  });
+}
 
+/** The running parts of one run, closed together. */
+interface RunParts {
+  o: LiveIdentity;
+  ctx: AnswerContext;
+  group: Group<unknown>;
+  state: RunState;
+  watch: ConversationWatch;
+  queue: WorkQueue;
+  reader: MessageReader;
+  stream: StreamController<DecodedMessage<unknown>>;
+  joins: JoinRequestProcessor | undefined;
+}
+
+/** The runtime's handle: schedule firings, close (teardown) and wind down (the agent's exit). */
+function runtime(p: RunParts): AgentRuntime {
+  const { o, state } = p;
+  let windingDown: Promise<LeaveOutcome> | undefined;
   /** Stops reading and answering; the client stays open (a wind-down still speaks through it). */
   const halt = async () => {
-    if (closed) return;
-    closed = true;
-    watch.stop();
-    clearTimeout(retryTimer);
-    await Promise.allSettled([stream?.end(), joins?.stop()]);
-    await tail;
-    await inbox.close();
+    if (state.closed) return;
+    state.closed = true;
+    p.watch.stop();
+    p.reader.cancelRetry();
+    await Promise.allSettled([p.stream.close(), p.joins?.stop()]);
+    await p.queue.drained();
+    await p.reader.close();
   };
   // The runtime owns its client (one per identity): closing it releases its workers and database connections.
   let clientClosed = false;
   const closeClient = async () => {
     if (clientClosed) return;
     clientClosed = true;
-    await closeXmtpClient(client).catch((err) => log.warn({ err }, "closing the client failed"));
+    await closeXmtpClient(o.client).catch((err) => o.log.warn({ err }, "closing the client failed"));
   };
-
   return {
-    identityId: identity.id,
-    agentId: agent.id,
+    identityId: o.identity.id,
+    agentId: o.agent.id,
     fire: async (f) => {
       let sent = false;
-      await enqueue(async () => (sent = await sendFiring(ctx, f)));
+      await p.queue.push(async () => (sent = await sendFiring(p.ctx, f)));
       return sent;
     },
     close: async () => {
@@ -295,14 +283,16 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     },
     windDown(line, heirs) {
       windingDown ??= (async () => {
-        refusal = JOIN_REFUSAL;
-        watch.stop();
+        state.refusal = JOIN_REFUSAL;
+        p.watch.stop();
         // Requests already waiting get their refusal before the processor stops.
-        if (joins && !closed)
-          await joins.catchUp().catch((err) => log.warn({ err }, "refusing waiting join requests failed"));
+        if (p.joins && !state.closed)
+          await p.joins
+            .catchUp()
+            .catch((err) => o.log.warn({ err }, "refusing waiting join requests failed"));
         await halt();
         try {
-          return await sayGoodbyeAndLeave(group, client.inboxId, line, heirs, log);
+          return await sayGoodbyeAndLeave(p.group, o.client.inboxId, line, heirs, o.log);
         } finally {
           await closeClient();
         }
