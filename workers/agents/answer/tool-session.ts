@@ -33,7 +33,7 @@ import {
 } from "@/lib/ledger/tool-calls";
 import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
 import { cutText } from "@/lib/llm/budget";
-import type { ToolSession } from "./contracts";
+import type { RecordedRound, ToolSession } from "./contracts";
 
 /** What the model reads for a call whose effect may have happened in a run that then stopped. */
 export const INTERRUPTED =
@@ -77,7 +77,7 @@ function withinDeadline<T>(work: Promise<T>, ms: number, name: string): Promise<
 
 const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
 
-export function toolSession(o: {
+export interface ToolSessionOptions {
   tools: Tool[];
   key: ToolCallKey;
   context: Omit<ToolContext, "tx" | "queued" | "links">;
@@ -87,120 +87,150 @@ export function toolSession(o: {
   peopleWrote: string[];
   log: Logger;
   signal: AbortSignal;
-}): ToolSession {
-  const byName = new Map(o.tools.map((t) => [t.name, t]));
-  let queued = false;
+}
+
+/** The tools of one answer, keyed in the tool-call ledger by `o.key` (see the module comment). */
+export function toolSession(o: ToolSessionOptions): ToolSession {
+  return new AnswerTools(o);
+}
+
+/** A call the model asked for, checked: its tool and parsed arguments, or the error line it gets instead. */
+type CheckedCall = { tool: Tool; args: unknown } | { error: string };
+
+class AnswerTools implements ToolSession {
+  readonly specs: ToolSpec[];
+  readonly #o: ToolSessionOptions;
+  readonly #byName: Map<string, Tool>;
+  readonly #links = new LinkAllowance();
+  readonly #context: Omit<ToolContext, "tx">;
+  #queued = false;
   /** Set once a tool that reads the web returned something in this answer. */
-  let readWeb = false;
-  const links = new LinkAllowance();
-  for (const text of o.peopleWrote) links.addFrom(text);
-  const context = { ...o.context, links, queued: () => void (queued = true) };
+  #readWeb = false;
+
+  constructor(o: ToolSessionOptions) {
+    this.#o = o;
+    this.specs = o.tools.map(toolSpec);
+    this.#byName = new Map(o.tools.map((t) => [t.name, t]));
+    for (const text of o.peopleWrote) this.#links.addFrom(text);
+    this.#context = { ...o.context, links: this.#links, queued: () => void (this.#queued = true) };
+  }
+
+  async publishQueued(): Promise<void> {
+    if (this.#queued) await this.#o.context.group.publishMessages();
+    this.#queued = false;
+  }
+
+  async recordedRounds(): Promise<RecordedRound[]> {
+    const rounds = new Map<number, ToolCallRequest[]>();
+    for (const c of await recordedToolCalls(this.#o.key)) {
+      const calls = rounds.get(c.round) ?? [];
+      calls.push({ id: c.callId, type: "function", function: { name: c.name, arguments: c.arguments } });
+      rounds.set(c.round, calls);
+    }
+    return [...rounds].sort(([a], [b]) => a - b).map(([round, calls]) => ({ round, calls }));
+  }
+
+  async runRound(round: number, firstPosition: number, calls: ToolCallRequest[]): Promise<string[]> {
+    const recorded = await recordToolRound(
+      this.#o.key,
+      round,
+      calls.map((c, i) => ({
+        position: firstPosition + i,
+        callId: c.id,
+        name: c.function.name.slice(0, 100),
+        arguments: c.function.arguments.slice(0, 20_000),
+      })),
+    );
+    const results: string[] = [];
+    for (const [i, call] of calls.entries()) {
+      this.#o.signal.throwIfAborted(); // stopping: the rest stay pending for the next run
+      const text =
+        i < MAX_CALLS_PER_ROUND
+          ? await this.#runOne(firstPosition + i, call, recorded === calls.length)
+          : await this.#answerWithout(
+              firstPosition + i,
+              `Error: at most ${MAX_CALLS_PER_ROUND} tool calls per round; this one was not run.`,
+            );
+      // Replayed results count too: a run after a crash is held to what the first one read.
+      const tool = this.#byName.get(call.function.name);
+      const gotSome = !text.startsWith("Error:") && text !== INTERRUPTED;
+      if (tool?.readsWeb && gotSome) this.#readWeb = true;
+      if (tool?.linksInResult && gotSome) this.#links.addFrom(text);
+      results.push(text);
+    }
+    return results;
+  }
 
   /** Records a result for a call that never ran a side effect (bad call, unknown tool). */
-  const answerWithout = async (position: number, text: string) => {
-    if (await startToolCall(o.key, position)) await finishToolCall(o.key, position, text);
+  async #answerWithout(position: number, text: string): Promise<string> {
+    if (await startToolCall(this.#o.key, position)) await finishToolCall(this.#o.key, position, text);
     return text;
-  };
+  }
 
   /** `fresh`: the call was recorded just now, so it is known to be pending (one read saved per call). */
-  const runOne = async (position: number, call: ToolCallRequest, fresh: boolean): Promise<string> => {
-    const state = fresh ? null : await toolCallState(o.key, position);
+  async #runOne(position: number, call: ToolCallRequest, fresh: boolean): Promise<string> {
+    const state = fresh ? null : await toolCallState(this.#o.key, position);
     if (state?.status === "done" || state?.status === "failed") return state.result ?? "";
-    const tool = byName.get(call.function.name);
+    const tool = this.#byName.get(call.function.name);
     // A read cut short by a crash runs again; an effect that may have happened does not.
     const rerun = state?.status === "started" && tool?.effect === "none";
     if (state?.status === "started" && !rerun) return INTERRUPTED;
-    if (!tool) return answerWithout(position, `Error: there is no tool named "${call.function.name}".`);
-    if (readWeb && tool.effect !== "none") return answerWithout(position, AFTER_WEB);
+    const checked = this.#check(tool, call);
+    if ("error" in checked) return this.#answerWithout(position, checked.error);
+    if (checked.tool.effect === "database")
+      return this.#runInTransaction(position, checked.tool, checked.args);
+    if (!rerun && !(await startToolCall(this.#o.key, position))) return INTERRUPTED; // another run got there first
+    let text: string;
+    try {
+      text = cutText(await this.#run(checked.tool, checked.args, db), TOOL_RESULT_MAX_CHARS);
+    } catch (error) {
+      text = this.#failed(checked.tool, error);
+    }
+    await finishToolCall(this.#o.key, position, text);
+    return text;
+  }
+
+  #check(tool: Tool | undefined, call: ToolCallRequest): CheckedCall {
+    if (!tool) return { error: `Error: there is no tool named "${call.function.name}".` };
+    if (this.#readWeb && tool.effect !== "none") return { error: AFTER_WEB };
     let raw: unknown;
     try {
       raw = JSON.parse(call.function.arguments || "{}");
     } catch {
-      return answerWithout(position, "Error: the arguments were not valid JSON.");
+      return { error: "Error: the arguments were not valid JSON." };
     }
     const parsed = tool.args.safeParse(raw);
     if (!parsed.success)
-      return answerWithout(
-        position,
-        `Error: invalid arguments: ${z.prettifyError(parsed.error).slice(0, 500)}`,
-      );
-    const run = (work: Promise<string>) => withinDeadline(work, o.callMs, tool.name);
-    const failed = (error: unknown) => {
-      if (error instanceof ToolError) return `Error: ${error.message}`;
-      o.log.warn({ err: error, tool: tool.name }, "tool failed");
-      return `Error: ${tool.name} failed (${short(error)}).`;
-    };
-    if (tool.effect === "database") {
-      // The write and `pending → done` commit together: exactly once. A failure rolls both back.
-      try {
-        const result = await db.$transaction(async (tx) => {
-          if (!(await startToolCall(o.key, position, tx))) return null;
-          const text = cutText(await run(tool.run(parsed.data, { ...context, tx })), TOOL_RESULT_MAX_CHARS);
-          await finishToolCall(o.key, position, text, tx);
-          return text;
-        });
-        if (result !== null) return result;
-        const now = await toolCallState(o.key, position);
-        return now?.status === "done" ? (now.result ?? "") : INTERRUPTED;
-      } catch (error) {
-        return answerWithout(position, failed(error));
-      }
-    }
-    if (!rerun && !(await startToolCall(o.key, position))) return INTERRUPTED; // another run got there first
-    let text: string;
-    try {
-      text = cutText(await run(tool.run(parsed.data, { ...context, tx: db })), TOOL_RESULT_MAX_CHARS);
-    } catch (error) {
-      text = failed(error);
-    }
-    await finishToolCall(o.key, position, text);
-    return text;
-  };
+      return { error: `Error: invalid arguments: ${z.prettifyError(parsed.error).slice(0, 500)}` };
+    return { tool, args: parsed.data };
+  }
 
-  return {
-    specs: o.tools.map(toolSpec),
-    async publishQueued() {
-      if (queued) await o.context.group.publishMessages();
-      queued = false;
-    },
-    async recordedRounds() {
-      const rounds = new Map<number, ToolCallRequest[]>();
-      for (const c of await recordedToolCalls(o.key)) {
-        const calls = rounds.get(c.round) ?? [];
-        calls.push({ id: c.callId, type: "function", function: { name: c.name, arguments: c.arguments } });
-        rounds.set(c.round, calls);
-      }
-      return [...rounds].sort(([a], [b]) => a - b).map(([round, calls]) => ({ round, calls }));
-    },
-    async runRound(round, firstPosition, calls) {
-      const recorded = await recordToolRound(
-        o.key,
-        round,
-        calls.map((c, i) => ({
-          position: firstPosition + i,
-          callId: c.id,
-          name: c.function.name.slice(0, 100),
-          arguments: c.function.arguments.slice(0, 20_000),
-        })),
-      );
-      const results: string[] = [];
-      for (const [i, call] of calls.entries()) {
-        o.signal.throwIfAborted(); // stopping: the rest stay pending for the next run
-        const text =
-          i < MAX_CALLS_PER_ROUND
-            ? await runOne(firstPosition + i, call, recorded === calls.length)
-            : await answerWithout(
-                firstPosition + i,
-                `Error: at most ${MAX_CALLS_PER_ROUND} tool calls per round; this one was not run.`,
-              );
-        // Replayed results count too: a run after a crash is held to what the first one read.
-        const tool = byName.get(call.function.name);
-        const gotSome = !text.startsWith("Error:") && text !== INTERRUPTED;
-        if (tool?.readsWeb && gotSome) readWeb = true;
-        if (tool?.linksInResult && gotSome) links.addFrom(text);
-        results.push(text);
-      }
-      return results;
-    },
-  };
+  /** A `database` tool: the write and `pending → done` commit together, exactly once; a failure rolls both back. */
+  async #runInTransaction(position: number, tool: Tool, args: unknown): Promise<string> {
+    const key = this.#o.key;
+    try {
+      const result = await db.$transaction(async (tx) => {
+        if (!(await startToolCall(key, position, tx))) return null;
+        const text = cutText(await this.#run(tool, args, tx), TOOL_RESULT_MAX_CHARS);
+        await finishToolCall(key, position, text, tx);
+        return text;
+      });
+      if (result !== null) return result;
+      const now = await toolCallState(key, position);
+      return now?.status === "done" ? (now.result ?? "") : INTERRUPTED;
+    } catch (error) {
+      return this.#answerWithout(position, this.#failed(tool, error));
+    }
+  }
+
+  #run(tool: Tool, args: unknown, tx: ToolContext["tx"]): Promise<string> {
+    return withinDeadline(tool.run(args, { ...this.#context, tx }), this.#o.callMs, tool.name);
+  }
+
+  /** The line the model reads for a call that threw. */
+  #failed(tool: Tool, error: unknown): string {
+    if (error instanceof ToolError) return `Error: ${error.message}`;
+    this.#o.log.warn({ err: error, tool: tool.name }, "tool failed");
+    return `Error: ${tool.name} failed (${short(error)}).`;
+  }
 }
