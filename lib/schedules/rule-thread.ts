@@ -14,12 +14,14 @@
  * FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30) and 8.5 s (rrule-temporal, same rule) of the calling thread, which a
  * member could ask for again with every message; neither cap is a deadline.
  *
- * Requests run one at a time, in order; the thread holds the process open only while one is in flight. Its
+ * The thread is a deadline pool of one (lib/threads/deadline-pool.ts): requests run one at a time, in order;
+ * the thread holds the process open only while one is in flight, and ends after RULE_IDLE_MS without one. Its
  * code is plain JavaScript evaluated by the Worker (no loader: it starts the same under tsx, node or vitest)
  * and loads only rrule, whose path is resolved here.
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { DeadlineExceeded, DeadlinePool } from "@/lib/threads/deadline-pool";
 
 /** The longest one expansion may take. Ordinary rules take well under a millisecond (bench/rules.ts). */
 export const RULE_DEADLINE_MS = 1_000;
@@ -81,98 +83,45 @@ parentPort.on("message", (req) => {
       const found = rule.between(new Date(req.from), new Date(req.to), true);
       for (const d of found.slice(-req.count)) runs.push(d.getTime());
     }
-    parentPort.postMessage({ runs });
+    parentPort.postMessage({ result: runs });
   } catch (error) {
     parentPort.postMessage({ error: String((error && error.message) || error) });
   }
 });
 `;
 
-interface Reply {
-  runs?: number[];
-  error?: string;
-}
-
-let thread: Worker | undefined;
-let tail: Promise<unknown> = Promise.resolve();
-
 /** A fresh thread gets this long on top of the deadline to start (loading rrule). */
 const START_MS = 2_000;
+/** An idle rule thread ends after this long; the next request starts another (and parses its rules again). */
+const RULE_IDLE_MS = 60_000;
 
-function started(): Worker {
-  if (thread) return thread;
-  const rrulePath = createRequire(import.meta.url).resolve("rrule");
-  const t = new Worker(THREAD, {
-    eval: true,
-    workerData: { rrulePath },
-    // Not the process's preloads (tsx, a test's): the thread needs nothing but rrule.
-    execArgv: [],
-    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
-  });
-  t.unref();
-  thread = t;
-  return t;
-}
-
-function stopThread(t: Worker) {
-  if (thread === t) thread = undefined;
-  void t.terminate();
-}
-
-function ask(req: RuleRequest, deadlineMs: number): Promise<number[]> {
-  const fresh = !thread;
-  const t = started();
-  return new Promise<number[]>((resolve, reject) => {
-    const done = (settle: () => void) => {
-      clearTimeout(timer);
-      t.off("message", onMessage);
-      t.off("error", onError);
-      t.off("exit", onExit);
-      t.unref();
-      settle();
-    };
-    const onMessage = (reply: Reply) =>
-      done(() => (reply.runs ? resolve(reply.runs) : reject(new Error(reply.error ?? "rule thread failed"))));
-    const onError = (error: Error) => {
-      stopThread(t);
-      done(() => reject(error));
-    };
-    const onExit = () => {
-      if (thread === t) thread = undefined;
-      done(() => reject(new Error("the rule thread exited")));
-    };
-    const timer = setTimeout(
-      () => {
-        stopThread(t);
-        done(() => reject(new RuleTimeout(deadlineMs)));
-      },
-      deadlineMs + (fresh ? START_MS : 0),
-    );
-    t.on("message", onMessage);
-    t.once("error", onError);
-    t.once("exit", onExit);
-    t.ref(); // an awaited answer keeps the process alive; an idle thread doesn't
-    t.postMessage({ ...req, count: Math.min(req.count, MAX_RUNS_PER_REQUEST) });
-  });
-}
+const pool = new DeadlinePool<number[]>({
+  threads: 1,
+  idleMs: RULE_IDLE_MS,
+  startMs: START_MS,
+  start: () =>
+    new Worker(THREAD, {
+      eval: true,
+      workerData: { rrulePath: createRequire(import.meta.url).resolve("rrule") },
+      // Not the process's preloads (tsx, a test's): the thread needs nothing but rrule.
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+    }),
+});
 
 /**
  * Expands a stored rule on the rule thread: resolves with floating times (ms), rejects with RuleTimeout past
  * `deadlineMs` or with the library's error. Requests run one after another.
  */
-export function expandRule(req: RuleRequest, deadlineMs = RULE_DEADLINE_MS): Promise<number[]> {
-  const run = tail.then(
-    () => ask(req, deadlineMs),
-    () => ask(req, deadlineMs),
-  );
-  tail = run.catch(() => undefined);
-  return run;
+export async function expandRule(req: RuleRequest, deadlineMs = RULE_DEADLINE_MS): Promise<number[]> {
+  try {
+    return await pool.run({ ...req, count: Math.min(req.count, MAX_RUNS_PER_REQUEST) }, deadlineMs);
+  } catch (error) {
+    throw error instanceof DeadlineExceeded ? new RuleTimeout(deadlineMs) : error;
+  }
 }
 
 /** Stops the rule thread once the requests already queued are answered (a later request starts another). */
-export async function stopRuleThread(): Promise<void> {
-  await tail;
-  const t = thread;
-  thread = undefined;
-  await t?.terminate();
+export function stopRuleThread(): Promise<void> {
+  return pool.close();
 }

@@ -2,8 +2,9 @@
  * The thread that turns HTML into text (lib/web/html-text.ts starts it). Plain
  * JavaScript so it loads the same under node, tsx and vitest, with no loader.
  *
- * For each page it posts two messages: first the body's text (scripts and
- * styles removed), then Readability's article, when it finds one. linkedom's
+ * For each page it posts two messages (lib/threads/deadline-pool.ts): first
+ * the body's text (scripts and styles removed) as a partial result, then
+ * Readability's article, or the body's text when it finds none. linkedom's
  * parser and Readability are both super-linear on some pages (1,000 nested
  * <div>s: 10 s), so the main thread may terminate this thread at its deadline;
  * the first message then still gives it something to read.
@@ -18,7 +19,8 @@ parentPort.on("message", (html) => {
     const title = document.title?.trim() ?? "";
     for (const el of document.querySelectorAll("script, style, noscript, template")) el.remove();
     const body = document.body?.textContent ?? document.documentElement?.textContent ?? "";
-    parentPort.postMessage({ kind: "body", title, text: body });
+    const text = { title, text: body };
+    parentPort.postMessage({ partial: text });
     let article;
     try {
       article = new Readability(document).parse();
@@ -27,12 +29,10 @@ parentPort.on("message", (html) => {
     }
     if (article?.textContent?.trim())
       parentPort.postMessage({
-        kind: "article",
-        title: article.title?.trim() || title,
-        text: article.textContent,
+        result: { title: article.title?.trim() || title, text: article.textContent },
       });
-    else parentPort.postMessage({ kind: "done" });
+    else parentPort.postMessage({ result: text });
   } catch (error) {
-    parentPort.postMessage({ kind: "error", message: String(error?.message ?? error) });
+    parentPort.postMessage({ error: String(error?.message ?? error) });
   }
 });
