@@ -20,7 +20,7 @@ export interface WorkerEventMap {
     durationMs: number;
   };
   "agent:member_joined": { agentId: string; identityId: string; inboxId: string; greeted: boolean };
-  /** A sender went over their rate: the agent's stream stops for `ms`, then a catch-up reads what came. */
+  /** A sender went over their rate: the agent's stream pauses for `ms`, then a catch-up reads what came. */
   "agent:reading_paused": { agentId: string; identityId: string; sender: string; ms: number };
   "agent:answered": { agentId: string; identityId: string; messageId: string; durationMs: number };
   "agent:join_failed": { agentId: string; identityId: string; reason: string };

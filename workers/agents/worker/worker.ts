@@ -5,7 +5,7 @@
  * their owner's or an admin's stop (NOTIFY, with the heartbeat as fallback).
  *
  * Shutdown (`close()`), in the graphile/worker way, in this order:
- *   1. stop taking work: the NOTIFY listener, the polling loop, the pool filler
+ *   1. take no more work: close the NOTIFY listener, the polling loop, the pool filler
  *      (the reverse of their start); the registry keeps heartbeating meanwhile;
  *   2. end the runtimes' streams and wait for in-flight work (messages,
  *      handoffs, identities being created) up to `graceMs`, then abort it
@@ -17,7 +17,7 @@
  * Several workers share the agents through PostgreSQL: each takes only identities
  * of its home (its DATA_DIR) and only while placement allows (lib/identities/placement.ts:
  * room under WORKER_MAX_AGENTS, the least loaded first). An admin's drain (seen on
- * the heartbeat) stops intake and hands the agents it runs back one at a time: each
+ * the heartbeat) ends intake and hands the agents it runs back one at a time: each
  * runtime finishes its answer in flight, then its lease is released for the others
  * (running-set.ts).
  */
@@ -256,7 +256,7 @@ async function shutDown(
   const { log, inFlight, workerId: id } = ctx;
   running.refuseWork();
   stops.close();
-  // 1. stop taking work, newest first; the registry keeps heartbeating meanwhile.
+  // 1. take no more work: close the intake, newest first; the registry keeps heartbeating meanwhile.
   for (const part of intake)
     await part.close().catch((err) => log.warn({ err, part: part.name }, "closing failed"));
   // 2. streams end now (queued messages not yet claimed are left to the next owner); in-flight work finishes
