@@ -199,25 +199,27 @@ export async function claimIdleIdentityForRestart(tx: Tx, agentId: string): Prom
   return picked === 1;
 }
 
+export interface JoinerIdentity {
+  id: string;
+  agentId: string;
+  /** The invite it joins through. */
+  joinUrl: string;
+  /** The join-claim's own conversation (else an extra `/join`). */
+  ownerConversation: boolean;
+  workerId: string;
+  leaseMs: number;
+}
+
 /**
- * (new) → joining: the joiner identity of `agentId` for the invite `joinUrl`, leased to `workerId` at once.
- * `ownerConversation`: the join-claim's own conversation (else an extra `/join`).
+ * (new) → joining: the joiner identity of an agent for an invite, leased to `workerId` at once.
  */
-export async function insertJoinerIdentity(
-  tx: Tx,
-  j: {
-    id: string;
-    agentId: string;
-    joinUrl: string;
-    ownerConversation: boolean;
-    workerId: string;
-    leaseMs: number;
-  },
-): Promise<void> {
+export async function insertJoinerIdentity(tx: Tx, j: JoinerIdentity): Promise<void> {
   await tx.$executeRaw`
-    INSERT INTO "Identity" (id, status, role, "agentId", "isOwnerConversation", "joinUrl", "leaseOwner", "leaseExpiresAt", "updatedAt")
+    INSERT INTO "Identity" (id, status, role, "agentId", "isOwnerConversation", "joinUrl", "leaseOwner",
+                            "leaseExpiresAt", "updatedAt")
     VALUES (${j.id}, ${IDENTITY_TRANSITIONS.createJoiner.to}::"IdentityStatus", 'joiner', ${j.agentId},
-            ${j.ownerConversation}, ${j.joinUrl}, ${j.workerId}, now() + ${j.leaseMs}::int * interval '1 millisecond', now())`;
+            ${j.ownerConversation}, ${j.joinUrl}, ${j.workerId},
+            now() + ${j.leaseMs}::int * interval '1 millisecond', now())`;
 }
 
 /** → live after a handoff or a join, its error cleared; false when it was not handed off (retired meanwhile). */

@@ -71,7 +71,7 @@ export async function recordToolRound(
   calls: { position: number; callId: string; name: string; arguments: string }[],
 ): Promise<number> {
   const { count } = await db.toolCall.createMany({
-    data: calls.map((c) => ({ ...key, round, ...c, status: "pending" })),
+    data: calls.map((c) => ({ ...key, round, ...c, status: TOOL_CALL_TRANSITIONS.recordToolRound.to })),
     skipDuplicates: true,
   });
   return count;
@@ -90,17 +90,28 @@ export async function toolCallState(
   return row ? { status: row.status as ToolCallStatus, result: row.result } : null;
 }
 
+/** Moves one call along `t` with an UPDATE guarded on `t.from`; true when it was in one of them. */
+async function moveCall(
+  tx: Prisma.TransactionClient,
+  key: ToolCallKey,
+  position: number,
+  t: { from: readonly ToolCallStatus[]; to: ToolCallStatus },
+  result?: string,
+): Promise<boolean> {
+  const { count } = await tx.toolCall.updateMany({
+    where: { ...key, position, status: { in: [...t.from] } },
+    data: { status: t.to, ...(result === undefined ? {} : { result }) },
+  });
+  return count === 1;
+}
+
 /** pending → started; true when this caller won the right to run the call's effect. */
 export async function startToolCall(
   key: ToolCallKey,
   position: number,
   tx: Prisma.TransactionClient = db,
 ): Promise<boolean> {
-  const { count } = await tx.toolCall.updateMany({
-    where: { ...key, position, status: "pending" },
-    data: { status: "started" },
-  });
-  return count === 1;
+  return moveCall(tx, key, position, TOOL_CALL_TRANSITIONS.startToolCall);
 }
 
 /** Records the result of a call this caller started (started → done); false when it was failed meanwhile. */
@@ -110,18 +121,14 @@ export async function finishToolCall(
   result: string,
   tx: Prisma.TransactionClient = db,
 ): Promise<boolean> {
-  const { count } = await tx.toolCall.updateMany({
-    where: { ...key, position, status: "started" },
-    data: { status: "done", result },
-  });
-  return count === 1;
+  return moveCall(tx, key, position, TOOL_CALL_TRANSITIONS.finishToolCall, result);
 }
 
 /** Marks the answer's unfinished calls failed, with `result` (the answer was given up); returns how many. */
 export async function failUnfinishedToolCalls(key: ToolCallKey, result: string): Promise<number> {
   const { count } = await db.toolCall.updateMany({
     where: { ...key, status: { in: [...UNFINISHED_TOOL_CALL_STATUSES] } },
-    data: { status: "failed", result },
+    data: { status: TOOL_CALL_TRANSITIONS.failUnfinishedToolCalls.to, result },
   });
   return count;
 }
