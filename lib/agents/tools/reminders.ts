@@ -14,6 +14,7 @@ import {
   type ScheduleScope,
 } from "@/lib/schedules/mutations";
 import { formatLocal, parseTime } from "@/lib/schedules/wall-clock";
+import { asToolError } from "./as-tool-error";
 import { defineTool, ToolError, type ToolContext } from "./types";
 
 const scopeOf = (ctx: ToolContext): ScheduleScope => ({
@@ -21,15 +22,6 @@ const scopeOf = (ctx: ToolContext): ScheduleScope => ({
   identityId: ctx.identityId,
   timeZone: ctx.timeZone,
 });
-
-async function asToolError<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof ScheduleError) throw new ToolError(error.message);
-    throw error;
-  }
-}
 
 const timeIn = (value: string, ctx: ToolContext) => {
   const at = parseTime(value, ctx.timeZone);
@@ -63,6 +55,7 @@ export const remindTool = defineTool({
     const createdBy = await creatorOfTurn(ctx.tx, ctx.message);
     const r = await asToolError(
       createReminder(ctx.tx, scopeOf(ctx), { at: timeIn(at, ctx), text, mode, createdBy }),
+      ScheduleError,
     );
     return `Reminder [${r.id}] set for ${formatLocal(r.at, ctx.timeZone)} (${ctx.timeZone}).`;
   },
@@ -91,6 +84,7 @@ export const scheduleTool = defineTool({
         start: start ? timeIn(start, ctx) : undefined,
         createdBy,
       }),
+      ScheduleError,
     );
     return `Schedule [${r.id}] set (${r.rule}); first run ${formatLocal(r.next, ctx.timeZone)} (${ctx.timeZone}).`;
   },
@@ -115,7 +109,7 @@ export const reminderCancelTool = defineTool({
   args: z.object({ id: z.string().max(60).describe("The reference, e.g. cmx2tz8uz00t8zi7d6xp6yusm") }),
   effect: "database",
   async run({ id }, ctx) {
-    await asToolError(cancelSchedule(ctx.tx, scopeOf(ctx), id));
+    await asToolError(cancelSchedule(ctx.tx, scopeOf(ctx), id), ScheduleError);
     return `Cancelled [${id}].`;
   },
 });

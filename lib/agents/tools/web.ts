@@ -10,6 +10,7 @@ import { z } from "zod";
 import { readableText } from "@/lib/web/readable";
 import { FetchError, safeFetch } from "@/lib/web/safe-fetch";
 import { webSearch } from "@/lib/web/search";
+import { asToolError } from "./as-tool-error";
 import { defineTool, ToolError } from "./types";
 
 export const NO_SEARCH = "web search is not configured on this server";
@@ -17,15 +18,6 @@ export const NO_SEARCH = "web search is not configured on this server";
 /** What the model reads when it asks for a link nobody sent. */
 export const UNKNOWN_LINK =
   "fetch_url reads only links someone in this conversation sent or that web_search returned in this answer, exactly as written; this one is neither, so it was not fetched. Ask the person for the link.";
-
-async function asToolError<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof FetchError) throw new ToolError(error.message);
-    throw error;
-  }
-}
 
 export const webSearchTool = defineTool({
   name: "web_search",
@@ -41,7 +33,7 @@ export const webSearchTool = defineTool({
   async run({ query }, ctx) {
     const settings = ctx.settings.search;
     if (!settings) throw new ToolError(NO_SEARCH);
-    const found = await asToolError(webSearch(settings, query));
+    const found = await asToolError(webSearch(settings, query), FetchError);
     if (found.length === 0) return `No results for "${query}".`;
     return found.map((r, i) => `${i + 1}. ${r.title}\n${r.url}\n${r.snippet}`).join("\n\n");
   },
@@ -58,8 +50,8 @@ export const fetchUrlTool = defineTool({
   readsWeb: true,
   async run({ url }, ctx) {
     if (!ctx.links.allows(url)) throw new ToolError(UNKNOWN_LINK);
-    const page = await asToolError(safeFetch(url));
-    const { title, text } = await asToolError(readableText(page));
+    const page = await asToolError(safeFetch(url), FetchError);
+    const { title, text } = await asToolError(readableText(page), FetchError);
     return `${title ? `${title}\n` : ""}${page.url}\n\n${text || "(the page has no readable text)"}`;
   },
 });
