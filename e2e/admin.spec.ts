@@ -1,5 +1,6 @@
 /** The admin pages: pool health and target idle, the agents table, templates; non-admins refused on the server. */
-import { expect, test, type Locator } from "@playwright/test";
+import type { Locator } from "@playwright/test";
+import { expect, expectFailedLoad, test } from "./fixtures";
 import { query, withDatabase } from "./database";
 import { E2E } from "./env";
 import { closeMailbox, signInByEmail } from "./mailbox";
@@ -23,6 +24,7 @@ async function createTemplate(editor: Locator, slug: string) {
 test("a non-admin is refused on the server: admin pages answer 403, metrics 401", async ({ page }) => {
   await signInByEmail(page, "member2@e2e.test", "/");
   for (const path of ["/admin", "/admin/templates"]) {
+    expectFailedLoad(page, 403, path);
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(403);
     await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();

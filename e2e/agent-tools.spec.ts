@@ -1,5 +1,5 @@
 /** An agent's time zone (from the owner's browser at launch, changeable on its page) and its shared lists, read-only there. */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { withDatabase } from "./database";
 import { closeMailbox } from "./mailbox";
 import { launchAndOpenAgentPage } from "./pool";

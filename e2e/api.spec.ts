@@ -1,5 +1,5 @@
 /** The HTTP API: pool claims with and without the key, public counts, health, metrics access. */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { waitForIdle } from "./pool";
 
 const KEY = "e2e-pool-api-key-not-for-production";

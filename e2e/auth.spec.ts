@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, expectFailedLoad, test } from "./fixtures";
 import { E2E } from "./env";
 import { closeMailbox, signInByEmail } from "./mailbox";
 
@@ -43,6 +43,7 @@ test("admin pages: anonymous users go to sign-in, non-admins get 403 from the se
 
   await signInByEmail(page, "member@e2e.test", "/");
   await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+  expectFailedLoad(page, 403, "/admin");
   const refused = await page.goto("/admin");
   expect(refused?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();

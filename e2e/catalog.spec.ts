@@ -3,7 +3,8 @@
  * the OG and QR images, and hostile template text. The server's database was
  * seeded by the run command; one hostile template is added here through `pg`.
  */
-import { type APIResponse, expect, test } from "@playwright/test";
+import type { APIResponse } from "@playwright/test";
+import { expect, expectFailedLoad, test } from "./fixtures";
 import { query } from "./database";
 import { E2E } from "./env";
 
@@ -173,6 +174,7 @@ test.describe("template page", () => {
 
   test("an unknown slug is a real 404 with the not-found page", async ({ page }) => {
     for (const path of ["/a/no-such-agent", "/a/%3Cscript%3E"]) {
+      expectFailedLoad(page, 404, path);
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(404);
       await expect(page.getByRole("heading", { name: "We couldn’t find that agent" })).toBeVisible();

@@ -5,7 +5,7 @@
  * page shows that someone joined. Add-to-conversation uses an invite made by a
  * test creator; a bad invite shows its error and claims nothing.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { openChatSession } from "@/lib/chat/session";
 import { query } from "./database";
 import { decodeQrPng } from "@/test/decode-qr";

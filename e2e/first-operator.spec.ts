@@ -5,7 +5,7 @@
  * steers the agent and changes nothing; the owner posts the page's code from
  * another client and the page then lists them as the operator.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { openChatSession, type ChatMessage, type ChatSession } from "@/lib/chat/session";
 import { query } from "./database";
 import { closeMailbox } from "./mailbox";

@@ -7,7 +7,8 @@
  * /api/health, /admin and the metrics.
  */
 import fs from "node:fs";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import type { Group } from "@xmtp/node-sdk";
 import { openChatSession, type ChatSession } from "@/lib/chat/session";
 import { processAlive } from "@/scripts/process-alive.ts";

@@ -1,5 +1,5 @@
 /** The owner sees their agent's reminders and schedules on its page (next run, rule, text) and cancels one. */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { query } from "./database";
 import { closeMailbox } from "./mailbox";
 import { launchAndOpenAgentPage } from "./pool";

@@ -6,7 +6,8 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, expectConsoleError, expectFailedLoad, test } from "./fixtures";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { embeddedPasswordFile } from "@/scripts/embedded-password.ts";
@@ -189,6 +190,7 @@ test.describe("4. admins need a verified address", () => {
     await page.goto("/");
     await expect(page.getByTestId("signed-in-as")).toHaveText(email);
     await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+    expectFailedLoad(page, 403, "/admin");
     expect((await page.goto("/admin"))?.status()).toBe(403);
 
     await context.clearCookies();
@@ -246,6 +248,11 @@ test.describe("7. security headers", () => {
       );
       await route.fulfill({ response, body: html });
     });
+    // Chromium reports the refusal; the page's own scripts log nothing.
+    expectConsoleError(
+      page,
+      /^Executing inline script violates the following Content Security Policy directive 'script-src /,
+    );
     await page.goto("/signin");
     // React hydrated (the form's submit handler is live): the page's nonce'd scripts ran.
     await page.waitForFunction(() => document.querySelector("[data-testid=email-signin]") !== null);
