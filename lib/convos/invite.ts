@@ -59,14 +59,18 @@ function own<T>(o: object, key: string): T | undefined {
     : undefined;
 }
 
+/** `bytes` as the protobuf message `type`; invalid_invite with `failure` when they are not one. */
+function decoded(type: { decode(bytes: Uint8Array): object }, bytes: Uint8Array, failure: string): object {
+  try {
+    return type.decode(bytes);
+  } catch (cause) {
+    throw new ConvosError("invalid_invite", failure, { cause });
+  }
+}
+
 /** Decodes payload bytes for reading; throws invalid_invite on malformed protobuf. */
 export function decodeInvitePayload(bytes: Uint8Array): InvitePayload {
-  let m: object;
-  try {
-    m = InvitePayloadType.decode(bytes);
-  } catch (cause) {
-    throw new ConvosError("invalid_invite", "invite payload is not a valid InvitePayload", { cause });
-  }
+  const m = decoded(InvitePayloadType, bytes, "invite payload is not a valid InvitePayload");
   const expiry = (k: string) => {
     const n = int64ToNumber(own(m, k));
     return n ? n : undefined; // §2.2: 0 means "not set"
@@ -133,12 +137,7 @@ export function encodeSignedInvite(payloadBytes: Uint8Array, signature: Uint8Arr
 
 /** Decodes SignedInvite bytes, keeping the payload bytes verbatim; invalid_invite when malformed. */
 export function decodeSignedInvite(bytes: Uint8Array): SignedInvite {
-  let m: object;
-  try {
-    m = SignedInviteType.decode(bytes);
-  } catch (cause) {
-    throw new ConvosError("invalid_invite", "not a SignedInvite", { cause });
-  }
+  const m = decoded(SignedInviteType, bytes, "not a SignedInvite");
   const payloadBytes = own<Uint8Array>(m, "payload");
   const signature = own<Uint8Array>(m, "signature");
   if (!payloadBytes?.length) throw new ConvosError("invalid_invite", "SignedInvite has no payload");
