@@ -37,7 +37,7 @@ export const pollsTool = defineTool({
         case "create": {
           if (!question?.trim()) throw new ToolError("create needs the question");
           const created = await createPoll(scope, question, options ?? []);
-          const messageId = await ctx.group.sendText(pollText(created.question, created.options));
+          const messageId = await ctx.conversation.send(pollText(created.question, created.options));
           await attachPollMessage(created.id, messageId);
           return "Poll posted (do not repeat it in your answer).";
         }

@@ -3,9 +3,6 @@ import { z } from "zod";
 import { messageRefArg, targetMessage } from "./message-ref";
 import { defineTool, ToolError } from "./types";
 
-const ADDED = 1; // ReactionAction.Added: node-bindings' ambient const enum, written out (lib/convos/sdk.ts)
-const UNICODE = 1; // ReactionSchema.Unicode
-
 const args = z.object({
   message: messageRefArg,
   emoji: z.string().min(1).max(16).describe("One emoji, e.g. 👍"),
@@ -23,16 +20,8 @@ export const reactTool = defineTool({
     const target = targetMessage(ctx, message);
     if ([...new Intl.Segmenter().segment(emoji.trim())].length !== 1)
       throw new ToolError("react takes exactly one emoji");
-    await ctx.group.sendReaction(
-      {
-        reference: target.id,
-        referenceInboxId: target.senderInboxId,
-        action: ADDED as never,
-        content: emoji.trim(),
-        schema: UNICODE as never,
-      },
-      { optimistic: true }, // published with the answer (see ToolContext.queued)
-    );
+    // Published with the answer (see ToolContext.queued).
+    await ctx.conversation.react(target, emoji.trim(), { queued: true });
     ctx.queued();
     return `Reacted ${emoji.trim()}.`;
   },

@@ -18,13 +18,7 @@ export const replyTool = defineTool({
   effect: "message",
   async run({ message, text }, ctx) {
     const target = targetMessage(ctx, message);
-    // Loaded here, not at the top: the web app reads the registry's names and never sends messages.
-    const { encodeText } = await import("@xmtp/node-sdk");
-    await ctx.group.sendReply({
-      reference: target.id,
-      referenceInboxId: target.senderInboxId,
-      content: encodeText(text.trim()),
-    });
+    await ctx.conversation.reply(target, text.trim());
     return "Reply sent (do not repeat its text in your answer).";
   },
 });

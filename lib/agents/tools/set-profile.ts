@@ -1,7 +1,5 @@
 /** `set_profile`: the agent's display name in this conversation (a Convos profile_update, member kind agent). */
 import { z } from "zod";
-import { profileUpdateCodec, sendWithCodec } from "@/lib/convos/codecs";
-import { agentProfileUpdate } from "@/lib/convos/profiles";
 import { defineTool } from "./types";
 
 const args = z.object({
@@ -16,7 +14,7 @@ export const setProfileTool = defineTool({
   args,
   effect: "message",
   async run({ name }, ctx) {
-    await sendWithCodec(ctx.group, profileUpdateCodec, agentProfileUpdate(name));
+    await ctx.conversation.setProfileName(name);
     return `Your name in this conversation is now ${name}.`;
   },
 });

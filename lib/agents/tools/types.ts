@@ -18,17 +18,13 @@
  * (workers/agents/answer/tool-session.ts), and fetch_url reads only links people
  * sent or this answer's search found (links.ts).
  */
-import type { Group } from "@xmtp/node-sdk";
 import type { z } from "zod";
+import type { Conversation, MessageRef } from "@/lib/agents/conversation";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SearchSettings } from "@/lib/web/search";
 import type { LinkAllowance } from "./links";
 
-/** A message of the conversation as tools see it. */
-export interface MessageRef {
-  id: string;
-  senderInboxId: string;
-}
+export type { MessageRef } from "@/lib/agents/conversation";
 
 /** Everything a tool may use while an agent answers one message. */
 /** What tools read of the server's settings, resolved once by their caller (the worker at start, a page per request). */
@@ -43,7 +39,8 @@ export interface ToolContext {
   identityId: string;
   /** The XMTP conversation (group) id. */
   conversationId: string;
-  group: Group<unknown>;
+  /** The conversation: what the tools send into it (lib/agents/conversation.ts). */
+  conversation: Conversation;
   ownInboxId: string;
   /** The message being answered. */
   message: MessageRef;

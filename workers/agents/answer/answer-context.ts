@@ -4,8 +4,8 @@
  * run handling the message. Its own module so that the runtime, which builds
  * it, and the answer, which reads it, both point here and not at each other.
  */
-import type { Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
+import type { Conversation } from "@/lib/agents/conversation";
 import type { MemberDirectory } from "@/workers/agents/runtime/members";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 
@@ -25,7 +25,8 @@ export interface AnswerContext extends Pick<
   run: string;
   identity: { id: string; isOwnerConversation: boolean };
   agentId: string;
-  group: Group<unknown>;
+  /** The conversation answered in (answer/conversation.ts wraps the run's XMTP group). */
+  conversation: Conversation;
   ownInboxId: string;
   /** Members' names, kept up to date from the messages seen. */
   members: MemberDirectory;

@@ -26,7 +26,7 @@ import { TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
 import { answerInput } from "./model-input";
 import { isCommand, noOperatorYet, runCommand } from "./commands";
 import type { AnswerContext } from "./answer-context";
-import { isReactionMessage, Reactions } from "./history";
+import { isReactionMessage } from "./history";
 import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
 import { handlePollVote, replyText } from "@/workers/agents/runtime/poll-votes";
 import { splitAnswer } from "./split";
@@ -53,7 +53,7 @@ async function giveUp(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<v
     { messageId: m.id, attempts, unfinishedToolCalls: calls },
     "gave up on a message that crashed or hung every answer",
   );
-  await ctx.group.sendText(text);
+  await ctx.conversation.send(text);
   await recordTraffic(ctx.agentId, { in: 1, out: 1 });
 }
 
@@ -75,17 +75,10 @@ async function admit(agent: AgentState, sender: string, publicUrl: string): Prom
 
 /** Sends 👀 on `m` if `work` takes longer than `afterMs`, and takes it back when it is done. */
 async function withThinking<T>(ctx: AnswerContext, m: DecodedMessage<unknown>, work: Promise<T>): Promise<T> {
-  const reaction = (action: typeof Reactions.Added | typeof Reactions.Removed) =>
-    ctx.group.sendReaction({
-      reference: m.id,
-      referenceInboxId: m.senderInboxId,
-      action,
-      content: "👀",
-      schema: Reactions.Unicode,
-    });
+  const reaction = (removed: boolean) => ctx.conversation.react(m, "👀", { removed });
   let shown: Promise<unknown> | undefined;
   const timer = setTimeout(() => {
-    shown = reaction(Reactions.Added).catch((err) => ctx.log.warn({ err }, "thinking reaction failed"));
+    shown = reaction(false).catch((err) => ctx.log.warn({ err }, "thinking reaction failed"));
   }, ctx.thinkingAfterMs);
   try {
     return await work;
@@ -93,7 +86,7 @@ async function withThinking<T>(ctx: AnswerContext, m: DecodedMessage<unknown>, w
     clearTimeout(timer);
     if (shown) {
       await shown;
-      await reaction(Reactions.Removed).catch((err) => ctx.log.warn({ err }, "removing the reaction failed"));
+      await reaction(true).catch((err) => ctx.log.warn({ err }, "removing the reaction failed"));
     }
   }
 }
@@ -118,9 +111,9 @@ export function needsHandling(m: DecodedMessage<unknown>, groupId: string, ownIn
 /** Handles one message at most once per the ledger; errors other than a stop are logged and the message marked failed. */
 export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
   if (ctx.closed() || ctx.signal.aborted) return; // left untaken: the next run answers it
-  if (m.conversationId !== ctx.group.id || m.senderInboxId === ctx.ownInboxId) return;
+  if (m.conversationId !== ctx.conversation.id || m.senderInboxId === ctx.ownInboxId) return;
   if (await handlePollVote(m, ctx.agentId)) return;
-  const text = incomingText(m, ctx.group.id, ctx.ownInboxId);
+  const text = incomingText(m, ctx.conversation.id, ctx.ownInboxId);
   if (text === undefined) return;
   const started = performance.now();
   const maxTakes = ctx.settings.AGENT_ANSWER_ATTEMPTS;
@@ -135,7 +128,7 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
       (await redeemOperatorCode(agent.id, text, m.senderInboxId))
     ) {
       parts = [operatorWelcome(agent.name)];
-      await noteOperatorName(ctx.group, agent.id, m.senderInboxId);
+      await noteOperatorName(ctx.conversation, agent.id, m.senderInboxId);
     } else if (isCommand(text) && ctx.identity.isOwnerConversation) {
       const reply = await runCommand({
         text,
@@ -176,7 +169,7 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
         ctx.log.warn({ messageId: m.id }, "another run took this message over; dropping our answer");
         return;
       }
-      for (const part of parts) await ctx.group.sendText(part);
+      for (const part of parts) await ctx.conversation.send(part);
     }
     await finishMessage(ctx.identity.id, m.id, done);
     await recordTraffic(ctx.agentId, { in: 1, out: parts.length }); // tokens: settled by spendWithinCap

@@ -5,8 +5,8 @@
  * ("reacted 👍 to: …"); every other reaction and all non-text content (join
  * requests, profiles, group updates) is left out.
  */
-import type { DecodedMessage, Group, Reaction, ReactionAction, ReactionSchema } from "@xmtp/node-sdk";
-import { Direction } from "@/lib/convos";
+import type { DecodedMessage, Reaction, ReactionAction, ReactionSchema } from "@xmtp/node-sdk";
+import type { Conversation } from "@/lib/agents/conversation";
 import type { ChatTurn } from "./contracts";
 
 export const HISTORY_MAX_MESSAGES = 20;
@@ -94,16 +94,12 @@ export function toTurns(
   return turns.reverse();
 }
 
-/** The history before `message` in `group`, oldest first. */
+/** The history before `message` in `conversation`, oldest first. */
 export async function historyBefore(
-  group: Group<unknown>,
+  conversation: Conversation,
   message: DecodedMessage<unknown>,
   ownInboxId: string,
 ): Promise<ChatTurn[]> {
-  const earlier = await group.messages({
-    sentBeforeNs: message.sentAtNs,
-    limit: HISTORY_MAX_MESSAGES * 3,
-    direction: Direction.Descending,
-  });
+  const earlier = await conversation.history({ limit: HISTORY_MAX_MESSAGES * 3, beforeNs: message.sentAtNs });
   return toTurns(earlier, ownInboxId);
 }

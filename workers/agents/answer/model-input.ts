@@ -25,7 +25,7 @@ export async function answerInput(
   text: string,
   cap: number | undefined,
 ): Promise<ResponderInput> {
-  const history = await historyBefore(ctx.group, m, ctx.ownInboxId);
+  const history = await historyBefore(ctx.conversation, m, ctx.ownInboxId);
   return responderInput(ctx, agent, { id: m.id, senderInboxId: m.senderInboxId }, text, history, cap);
 }
 
@@ -76,8 +76,8 @@ export async function responderInput(
               settings: ctx.toolSettings,
               agentId: ctx.agentId,
               identityId: ctx.identity.id,
-              conversationId: ctx.group.id,
-              group: ctx.group,
+              conversationId: ctx.conversation.id,
+              conversation: ctx.conversation,
               ownInboxId: ctx.ownInboxId,
               message,
               resolveMessage: messageResolver(message, history),

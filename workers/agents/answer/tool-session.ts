@@ -116,7 +116,7 @@ class AnswerTools implements ToolSession {
   }
 
   async publishQueued(): Promise<void> {
-    if (this.#queued) await this.#o.context.group.publishMessages();
+    if (this.#queued) await this.#o.context.conversation.publishQueued();
     this.#queued = false;
   }
 

@@ -61,6 +61,7 @@ import { startAgentRuntime } from "@/workers/agents/runtime/agent-runtime";
 import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import { type IdentityClient } from "@/workers/agents/pool/identity-client";
+import { xmtpConversation } from "@/workers/agents/answer/conversation";
 import { noteOperatorName } from "./operator-names";
 import { awaitReadd, homeDatabaseLost, openNewInstallation } from "./recover-home";
 import { conversationEnded, windDownUnowned } from "@/workers/agents/stop/stop";
@@ -157,7 +158,7 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
     const invite = parseInvite(url, { env: ctx.identities.home.env });
     const creator = invite.ok ? invite.invite.payload.creatorInboxId : null;
     if (creator && (await setFirstOperator(agent.id, creator)))
-      await noteOperatorName(result.group, agent.id, creator).catch((err) =>
+      await noteOperatorName(xmtpConversation(result.group), agent.id, creator).catch((err) =>
         log.warn({ err }, "reading the operator's name failed"),
       );
   }

@@ -3,31 +3,18 @@
  * Convos profile from its conversation (profile updates and snapshots) and
  * stores the name; later profile updates from an operator refresh it.
  */
-import type { DecodedMessage, Group } from "@xmtp/node-sdk";
+import type { DecodedMessage } from "@xmtp/node-sdk";
+import type { Conversation } from "@/lib/agents/conversation";
 import { rememberOperatorName } from "@/lib/agents/operators";
-import {
-  ContentTypeProfileUpdate,
-  Direction,
-  isContentType,
-  PLACEHOLDER_NAME,
-  resolveProfiles,
-  type ProfileMessage,
-  type ProfileUpdate,
-} from "@/lib/convos";
+import { ContentTypeProfileUpdate, isContentType, PLACEHOLDER_NAME, type ProfileUpdate } from "@/lib/convos";
 
-/** How far back a new operator's profile is looked for. */
-const PROFILE_SCAN = 200;
-
-/** Stores the profile name `inboxId` has in `group`, if it has one and is an operator of the agent. */
+/** Stores the profile name `inboxId` has in `conversation`, if it has one and is an operator of the agent. */
 export async function noteOperatorName(
-  group: Group<unknown>,
+  conversation: Conversation,
   agentId: string,
   inboxId: string,
 ): Promise<void> {
-  const messages = await group.messages({ limit: PROFILE_SCAN, direction: Direction.Descending });
-  const name = resolveProfiles(messages as ProfileMessage[], group.appData)
-    .get(inboxId)
-    ?.name?.trim();
+  const name = (await conversation.profileName(inboxId))?.trim();
   if (name && name !== PLACEHOLDER_NAME) await rememberOperatorName(agentId, inboxId, name);
 }
 

@@ -30,7 +30,9 @@ import { recordFirstJoin } from "@/lib/identities";
 import { PgLedger, recordFirst, reopenUnsent, youngestSendingMs } from "@/lib/ledger/messages";
 import { agentState, setFirstOperator } from "@/lib/agents/policy";
 import { closeXmtpClient } from "@/lib/xmtp";
+import type { Conversation } from "@/lib/agents/conversation";
 import type { AnswerContext } from "@/workers/agents/answer/answer-context";
+import { xmtpConversation } from "@/workers/agents/answer/conversation";
 import { noOperatorYet } from "@/workers/agents/answer/commands";
 import { greetingFor } from "@/workers/agents/answer/responder";
 import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
@@ -91,7 +93,9 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   const stream = await openStream(worker, o, { group, reader, queue });
   void queue.push(() => reader.catchUp());
   const joins =
-    identity.role === "creator" ? await startJoins(worker, o, { group, queue, state }) : undefined;
+    identity.role === "creator"
+      ? await startJoins(worker, o, { conversation: ctx.conversation, queue, state })
+      : undefined;
   return runtime({ o, ctx, group, state, watch, queue, reader, stream, joins });
 }
 
@@ -100,13 +104,14 @@ function answerContext(
   o: LiveIdentity,
   run: { group: Group<unknown>; members: MemberDirectory; state: RunState; queue: WorkQueue },
 ): AnswerContext {
-  const { group, state, queue } = run;
+  const { state, queue } = run;
+  const conversation = xmtpConversation(run.group);
   return {
     ...worker,
     run: randomUUID(),
     identity: o.identity,
     agentId: o.agent.id,
-    group,
+    conversation,
     ownInboxId: o.client.inboxId,
     members: run.members,
     log: o.log,
@@ -114,7 +119,7 @@ function answerContext(
     later: (outcome) =>
       void worker.inFlight.track(
         outcome
-          .then((line) => queue.push(() => group.sendText(line)))
+          .then((line) => queue.push(() => conversation.send(line)))
           .catch((err) => o.log.warn({ err }, "a command's later outcome failed")),
       ),
   };
@@ -192,7 +197,7 @@ function openStream(
 function startJoins(
   worker: WorkerContext,
   o: LiveIdentity,
-  run: { group: Group<unknown>; queue: WorkQueue; state: RunState },
+  run: { conversation: Conversation; queue: WorkQueue; state: RunState },
 ): Promise<JoinRequestProcessor> {
   return startJoinRequestProcessor({
     client: o.client,
@@ -203,7 +208,7 @@ function startJoins(
       if (event.type === "warning") o.log.warn({ err: event.error }, event.message);
       else if (event.outcome.kind === "joined") {
         const inboxId = event.outcome.joinerInboxId;
-        void run.queue.push(() => welcome(worker, o, run.group, inboxId));
+        void run.queue.push(() => welcome(worker, o, run.conversation, inboxId));
       }
     },
   });
@@ -213,15 +218,15 @@ function startJoins(
  * Someone joined: the first person in steers an ownerless agent (an owned one waits for its owner's code),
  * and the conversation's first member is greeted (each extra /invite conversation greets its own).
  */
-async function welcome(worker: WorkerContext, o: LiveIdentity, group: Group<unknown>, inboxId: string) {
+async function welcome(worker: WorkerContext, o: LiveIdentity, conversation: Conversation, inboxId: string) {
   const { agent, identity } = o;
   const first = await recordFirstJoin(agent.id, identity.id, inboxId);
   if (identity.isOwnerConversation && (await setFirstOperator(agent.id, inboxId)))
-    await noteOperatorName(group, agent.id, inboxId);
+    await noteOperatorName(conversation, agent.id, inboxId);
   const greet = identity.isOwnerConversation ? first : await recordFirst(identity.id, "greeting", "greeted");
   const unsteered = greet && (await agentState(agent.id)).operators.length === 0;
   if (greet)
-    await group.sendText(
+    await conversation.send(
       greetingFor(agent) + (unsteered ? `\n${noOperatorYet(agent.id, worker.settings.PUBLIC_URL)}` : ""),
     );
   o.log.info({ inboxId, greeted: greet }, "member joined");

@@ -14,7 +14,6 @@ import { cancelSchedulesOfCreator, scheduledTurnKey } from "@/lib/schedules/muta
 import { formatLocal } from "@/lib/schedules/wall-clock";
 import { agentState, hears, recordTraffic, type AgentState } from "@/lib/agents/policy";
 import { TokenCapReached } from "@/lib/llm/budget";
-import { Direction } from "@/lib/convos";
 import type { AnswerContext } from "@/workers/agents/answer/answer-context";
 import { responderInput } from "@/workers/agents/answer/model-input";
 import { HISTORY_MAX_MESSAGES, toTurns } from "@/workers/agents/answer/history";
@@ -30,10 +29,7 @@ async function scheduledTurn(ctx: AnswerContext, f: Firing, agent: AgentState): 
   if (!ctx.responder.usesModel) return { parts: [reminderText(f)] }; // offline: the task's text
   if (cap != null && agent.tokensUsed >= cap) return { parts: [] };
   const key = scheduledTurnKey(f);
-  const recent = await ctx.group.messages({
-    limit: HISTORY_MAX_MESSAGES * 3,
-    direction: Direction.Descending,
-  });
+  const recent = await ctx.conversation.history({ limit: HISTORY_MAX_MESSAGES * 3 });
   const task = `(A scheduled task set earlier in this conversation is due now${f.late ? `, late: it was due ${formatLocal(f.dueAt, f.timeZone)}` : ""}. Do it and post the result: ${f.text})`;
   // Its tool calls are keyed by the firing; every model call reserves its worst case under the cap first.
   const input = await responderInput(
@@ -55,8 +51,7 @@ async function scheduledTurn(ctx: AnswerContext, f: Firing, agent: AgentState): 
 async function creatorStays(ctx: AnswerContext, f: Firing, agent: AgentState): Promise<boolean> {
   if (!f.createdByInboxId) return true; // set outside a conversation
   if (!(await hears(agent, f.createdByInboxId))) return false;
-  const members = await ctx.group.members();
-  return members.some((m) => m.inboxId === f.createdByInboxId);
+  return (await ctx.conversation.members()).includes(f.createdByInboxId);
 }
 
 /** Sends `f` once (see the module comment); a failure is recorded on the firing and logged, never thrown. */
@@ -72,7 +67,7 @@ export async function sendFiring(ctx: AnswerContext, f: Firing): Promise<boolean
       return false;
     }
     const { parts } = f.mode === "prompt" ? await scheduledTurn(ctx, f, agent) : { parts: [reminderText(f)] };
-    for (const part of parts) await ctx.group.sendText(part);
+    for (const part of parts) await ctx.conversation.send(part);
     await finishFiring(f, "sent");
     await recordTraffic(ctx.agentId, { out: parts.length }); // tokens: settled by the spend hook
     ctx.log.info({ scheduleId: f.scheduleId, dueAt: f.dueAt, late: f.late }, "schedule fired");

@@ -1,0 +1,52 @@
+/**
+ * The XMTP group as the answer, commands, tools and scheduled runs see it
+ * (lib/agents/conversation.ts): the runtime wraps its group once per run. The
+ * runtime's own reading (the stream, syncs, catch-up, leaving) still uses the
+ * group itself.
+ */
+import { encodeText, type Group } from "@xmtp/node-sdk";
+import type { Conversation } from "@/lib/agents/conversation";
+import { Direction, resolveProfiles, type ProfileMessage } from "@/lib/convos";
+import { profileUpdateCodec, sendWithCodec } from "@/lib/convos/codecs";
+import { agentProfileUpdate } from "@/lib/convos/profiles";
+import { Reactions } from "./history";
+
+/** How far back a member's profile is looked for. */
+const PROFILE_SCAN = 200;
+
+/** `group` behind the Conversation interface; every call is the group's own, unchanged. */
+export function xmtpConversation(group: Group<unknown>): Conversation {
+  return {
+    id: group.id,
+    send: (text) => group.sendText(text),
+    reply: (to, text) =>
+      group.sendReply({ reference: to.id, referenceInboxId: to.senderInboxId, content: encodeText(text) }),
+    async react(to, emoji, o = {}) {
+      await group.sendReaction(
+        {
+          reference: to.id,
+          referenceInboxId: to.senderInboxId,
+          action: o.removed ? Reactions.Removed : Reactions.Added,
+          content: emoji,
+          schema: Reactions.Unicode,
+        },
+        o.queued ? { optimistic: true } : undefined,
+      );
+    },
+    publishQueued: () => group.publishMessages(),
+    async setProfileName(name) {
+      await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(name));
+    },
+    async profileName(inboxId) {
+      const messages = await group.messages({ limit: PROFILE_SCAN, direction: Direction.Descending });
+      return resolveProfiles(messages as ProfileMessage[], group.appData).get(inboxId)?.name;
+    },
+    members: async () => (await group.members()).map((m) => m.inboxId),
+    history: ({ limit, beforeNs }) =>
+      group.messages({
+        limit,
+        direction: Direction.Descending,
+        ...(beforeNs === undefined ? {} : { sentBeforeNs: beforeNs }),
+      }),
+  };
+}
