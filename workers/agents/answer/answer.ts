@@ -108,7 +108,7 @@ export function needsHandling(m: DecodedMessage<unknown>, groupId: string, ownIn
   return m.conversationId === groupId && m.senderInboxId !== ownInboxId && isReactionMessage(m);
 }
 
-/** Handles one message at most once per the ledger; errors other than a stop are logged and the message marked failed. */
+/** Handles one message at most once per the ledger; errors other than a shutdown's abort are logged and the message marked failed. */
 export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
   if (ctx.closed() || ctx.signal.aborted) return; // left untaken: the next run answers it
   if (m.conversationId !== ctx.conversation.id || m.senderInboxId === ctx.ownInboxId) return;
@@ -163,7 +163,7 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
         }
       }
     }
-    if (ctx.signal.aborted) return; // stopping: the message stays open for the next run
+    if (ctx.signal.aborted) return; // shutting down: the message stays open for the next run
     if (parts.length > 0) {
       if (!(await markSending(ctx.identity.id, m.id, ctx.run))) {
         ctx.log.warn({ messageId: m.id }, "another run took this message over; dropping our answer");

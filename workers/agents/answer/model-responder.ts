@@ -83,7 +83,7 @@ export function modelResponder(client: ModelClient, log?: { warn(o: object, m: s
         const completion = await model.complete(prompt, input.signal);
         return { text: completion.text, tokens: completion.totalTokens };
       } catch (error) {
-        if (input.signal.aborted) throw error; // stopping: leave the message for the next run
+        if (input.signal.aborted) throw error; // shutting down: leave the message for the next run
         if (error instanceof TokenCapReached) throw error; // the agent says so instead
         log?.warn({ err: error, code: error instanceof ModelError ? error.code : undefined }, "model failed");
         return { text: APOLOGY, tokens: 0, failed: true };

@@ -1,7 +1,7 @@
 /**
  * An answer with tools: ask the model, run the tools it calls, give it the
  * results, until it answers with text. Rounds an earlier run of the same
- * answer recorded (a crash, a stop) are replayed from the ledger, not asked
+ * answer recorded (a crash, a shutdown) are replayed from the ledger, not asked
  * again. Bounded in rounds and in money:
  *
  *   rounds    at most MAX_TOOL_ROUNDS rounds of calls; then the model is asked

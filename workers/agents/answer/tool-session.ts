@@ -35,7 +35,7 @@ import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
 import { cutText } from "@/lib/llm/budget";
 import type { RecordedRound, ToolSession } from "./contracts";
 
-/** What the model reads for a call whose effect may have happened in a run that then stopped. */
+/** What the model reads for a call whose effect may have happened in a run that then ended. */
 export const INTERRUPTED =
   "This action was started before a restart and may already have happened: don't repeat it.";
 
@@ -143,7 +143,7 @@ class AnswerTools implements ToolSession {
     );
     const results: string[] = [];
     for (const [i, call] of calls.entries()) {
-      this.#o.signal.throwIfAborted(); // stopping: the rest stay pending for the next run
+      this.#o.signal.throwIfAborted(); // shutting down: the rest stay pending for the next run
       const text =
         i < MAX_CALLS_PER_ROUND
           ? await this.#runOne(firstPosition + i, call, recorded === calls.length)

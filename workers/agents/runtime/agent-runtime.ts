@@ -255,11 +255,11 @@ interface RunParts {
 function runtime(p: RunParts): AgentRuntime {
   const { o, state } = p;
   let windingDown: Promise<LeaveOutcome> | undefined;
-  /** Stops reading and answering; the client stays open (a wind-down still speaks through it). */
+  /** Ends reading and answering; the client stays open (a wind-down still speaks through it). */
   const halt = async () => {
     if (state.closed) return;
     state.closed = true;
-    p.watch.stop();
+    p.watch.close();
     p.reader.cancelRetry();
     await Promise.allSettled([p.stream.close(), p.joins?.stop()]);
     await p.queue.drained();
@@ -289,7 +289,7 @@ function runtime(p: RunParts): AgentRuntime {
     windDown(line, heirs) {
       windingDown ??= (async () => {
         state.refusal = JOIN_REFUSAL;
-        p.watch.stop();
+        p.watch.close();
         // Requests already waiting get their refusal before the processor stops.
         if (p.joins && !state.closed)
           await p.joins

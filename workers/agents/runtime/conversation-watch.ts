@@ -26,7 +26,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface ConversationWatch {
   /** Looks at one message of the group (group updates and explode announcements; the rest is ignored). */
   seen(m: DecodedMessage<unknown>): Promise<void>;
-  stop(): void;
+  /** Watches no more (teardown, or the agent winding down): `onEnded` is not called after it. */
+  close(): void;
 }
 
 /** Starts watching: checks at once that the agent is still in an unexpired conversation; `onEnded` is called at most once. */
@@ -82,7 +83,7 @@ export function watchConversation(
       if (gone.length > 0 && members.length === 1) return end("alone");
       expireAt(expiryOfGroup()); // a metadata change may have written the expiry
     },
-    stop() {
+    close() {
       ended = true;
       clearTimeout(timer);
     },

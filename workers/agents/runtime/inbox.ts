@@ -11,7 +11,7 @@
  * The SDK's stream costs the worker's main thread about a millisecond per
  * message of any kind (it reads each one back synchronously), so a flood of
  * read receipts read live is as bad as a flood of texts: a sender over either
- * bucket makes the runtime pause its reading (agent-runtime.ts). The context
+ * bucket makes the runtime pause its reading (stream-controller.ts). The context
  * bucket is separate and larger because real apps send these on their own: a
  * member's app sends a receipt whenever it shows new messages, and a profile
  * snapshot comes with every join, so someone reading a busy conversation
@@ -189,7 +189,7 @@ export class MessageInbox {
     this.o.track(this.#flushing);
   }
 
-  /** Records what is still pending; call on stop. */
+  /** Records what is still pending; call when the runtime closes. */
   async close(): Promise<void> {
     this.#flush();
     await this.#flushing;

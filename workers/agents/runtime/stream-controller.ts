@@ -68,7 +68,7 @@ export class StreamController<V> {
     if (this.#stream?.pause(this.#o.pauseMs, () => this.#o.resync())) this.#o.onPaused(value);
   }
 
-  /** Stops reading for good; safe to call twice. */
+  /** Ends reading for good; safe to call twice. */
   async close(): Promise<void> {
     await this.#stream?.end();
   }
