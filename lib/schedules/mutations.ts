@@ -87,6 +87,26 @@ function cleanText(text: string): string {
   return t;
 }
 
+/** Writes one active schedule row (a reminder when `rule` is null); resolves with its id. */
+async function insert(
+  tx: Prisma.TransactionClient,
+  scope: ScheduleScope,
+  o: { rule: string | null; text: string; mode?: ScheduleMode; nextRunAt: Date; createdBy?: Creator },
+): Promise<string> {
+  const row = await tx.schedule.create({
+    data: {
+      ...scope,
+      rule: o.rule,
+      mode: o.mode ?? "post",
+      text: o.text,
+      nextRunAt: o.nextRunAt,
+      createdByInboxId: o.createdBy ?? null,
+    },
+    select: { id: true },
+  });
+  return row.id;
+}
+
 /** A one-off reminder at `at`; resolves with its id. */
 export async function createReminder(
   tx: Prisma.TransactionClient,
@@ -103,18 +123,8 @@ export async function createReminder(
     );
   const text = cleanText(o.text);
   await assertRoom(tx, scope);
-  const row = await tx.schedule.create({
-    data: {
-      ...scope,
-      rule: null,
-      mode: o.mode ?? "post",
-      text,
-      nextRunAt: o.at,
-      createdByInboxId: o.createdBy ?? null,
-    },
-    select: { id: true },
-  });
-  return { id: row.id, at: o.at };
+  const id = await insert(tx, scope, { ...o, rule: null, text, nextRunAt: o.at });
+  return { id, at: o.at };
 }
 
 /** A recurring schedule from an RRULE starting at `start` (default now); resolves with its id and first run. */
@@ -143,18 +153,8 @@ export async function createSchedule(
     throw error;
   }
   if (!next) throw new ScheduleError("the rule has no run in the future");
-  const row = await tx.schedule.create({
-    data: {
-      ...scope,
-      rule: stored,
-      mode: o.mode ?? "post",
-      text,
-      nextRunAt: next,
-      createdByInboxId: o.createdBy ?? null,
-    },
-    select: { id: true },
-  });
-  return { id: row.id, next, rule: ruleText(stored) };
+  const id = await insert(tx, scope, { ...o, rule: stored, text, nextRunAt: next });
+  return { id, next, rule: ruleText(stored) };
 }
 
 /** The conversation's active reminders and schedules, one line each, as the model reads them. */
