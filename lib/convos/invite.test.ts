@@ -15,16 +15,8 @@ import {
   unpackConversationId,
 } from "./token";
 import { checkInviteForJoiner } from "./verify";
+import { errorCode } from "@/test/convos-errors";
 
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConvosError);
-    return (e as ConvosError).code;
-  }
-  return "no error";
-};
 const frame1F = (body: Uint8Array, declared: number) => {
   const h = new Uint8Array(5);
   h[0] = 0x1f;
@@ -74,25 +66,27 @@ describe("slug framings (docs/convos-protocol.md §4.4)", () => {
   it("rejects a compressed slug that inflates past the limits", () => {
     const bomb = new Uint8Array(2 * 1024 * 1024); // 2 MiB of zeros deflates to ~2 KiB
     const raw = deflateRawSync(bomb);
-    expect(code(() => slugToBytes(toBase64Url(frame1F(raw, bomb.length))))).toBe("too_large"); // declared > 1 MiB
-    expect(code(() => slugToBytes(toBase64Url(frame1F(raw, 1024 * 1024))))).toBe("too_large"); // ratio > 100
+    expect(errorCode(() => slugToBytes(toBase64Url(frame1F(raw, bomb.length))))).toBe("too_large"); // declared > 1 MiB
+    expect(errorCode(() => slugToBytes(toBase64Url(frame1F(raw, 1024 * 1024))))).toBe("too_large"); // ratio > 100
     const small = deflateRawSync(new Uint8Array(5000));
-    expect(code(() => slugToBytes(toBase64Url(frame1F(small, 40))))).toBe("invalid_invite"); // lies about its size
-    expect(code(() => slugToBytes(toBase64Url(frame1F(small, 0))))).toBe("too_large");
+    expect(errorCode(() => slugToBytes(toBase64Url(frame1F(small, 40))))).toBe("invalid_invite"); // lies about its size
+    expect(errorCode(() => slugToBytes(toBase64Url(frame1F(small, 0))))).toBe("too_large");
     const zlibBomb = concat(Uint8Array.of(0x78), deflateSync(bomb));
-    expect(code(() => slugToBytes(toBase64Url(zlibBomb)))).toBe("too_large");
+    expect(errorCode(() => slugToBytes(toBase64Url(zlibBomb)))).toBe("too_large");
   });
 
   it("gives typed errors for truncated, garbage and unknown framings", () => {
     const started = Date.now();
-    expect(code(() => decodeSlug(SLUG.slice(0, 100)))).toBe("invalid_invite");
-    expect(code(() => decodeSlug(SLUG.slice(0, 255)))).toMatch(/invalid_invite|bad_signature/);
-    expect(code(() => decodeSlug("!!!!"))).toBe("invalid_invite");
-    expect(code(() => decodeSlug(""))).toBe("invalid_invite");
-    expect(code(() => decodeSlug(toBase64Url(Uint8Array.of(0x42, 1, 2, 3))))).toBe("invalid_invite");
-    expect(code(() => decodeSlug(toBase64Url(Uint8Array.of(0x1f, 0, 0))))).toBe("invalid_invite");
-    expect(code(() => decodeSlug(toBase64Url(frame1F(Uint8Array.of(1, 2, 3), 10))))).toBe("invalid_invite");
-    expect(code(() => decodeSlug("A".repeat(100_000)))).toBe("too_large");
+    expect(errorCode(() => decodeSlug(SLUG.slice(0, 100)))).toBe("invalid_invite");
+    expect(errorCode(() => decodeSlug(SLUG.slice(0, 255)))).toMatch(/invalid_invite|bad_signature/);
+    expect(errorCode(() => decodeSlug("!!!!"))).toBe("invalid_invite");
+    expect(errorCode(() => decodeSlug(""))).toBe("invalid_invite");
+    expect(errorCode(() => decodeSlug(toBase64Url(Uint8Array.of(0x42, 1, 2, 3))))).toBe("invalid_invite");
+    expect(errorCode(() => decodeSlug(toBase64Url(Uint8Array.of(0x1f, 0, 0))))).toBe("invalid_invite");
+    expect(errorCode(() => decodeSlug(toBase64Url(frame1F(Uint8Array.of(1, 2, 3), 10))))).toBe(
+      "invalid_invite",
+    );
+    expect(errorCode(() => decodeSlug("A".repeat(100_000)))).toBe("too_large");
     for (let cut = 1; cut < signed.length; cut += 7)
       expect(() => decodeSlug(toBase64Url(signed.subarray(0, cut)))).toThrow(ConvosError);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -100,18 +94,20 @@ describe("slug framings (docs/convos-protocol.md §4.4)", () => {
 
   it("rejects a missing or malformed signature as bad_signature", () => {
     const noSig = encodeSignedInvite(fromHex(PAYLOAD), new Uint8Array());
-    expect(code(() => decodeSignedInvite(noSig))).toBe("bad_signature");
+    expect(errorCode(() => decodeSignedInvite(noSig))).toBe("bad_signature");
     const shortSig = decodeSignedInvite(encodeSignedInvite(fromHex(PAYLOAD), fromHex(SIG).subarray(0, 64)));
-    expect(code(() => isSignedBy(shortSig, KEY))).toBe("bad_signature");
+    expect(errorCode(() => isSignedBy(shortSig, KEY))).toBe("bad_signature");
     const badRecid = fromHex(SIG);
     badRecid[64] = 27;
     expect(
-      code(() => checkInviteForJoiner(decodeSignedInvite(encodeSignedInvite(fromHex(PAYLOAD), badRecid)))),
+      errorCode(() =>
+        checkInviteForJoiner(decodeSignedInvite(encodeSignedInvite(fromHex(PAYLOAD), badRecid))),
+      ),
     ).toBe("bad_signature");
     const zeroR = fromHex(SIG);
     zeroR.fill(0, 0, 32);
     expect(
-      code(() => checkInviteForJoiner(decodeSignedInvite(encodeSignedInvite(fromHex(PAYLOAD), zeroR)))),
+      errorCode(() => checkInviteForJoiner(decodeSignedInvite(encodeSignedInvite(fromHex(PAYLOAD), zeroR)))),
     ).toBe("bad_signature");
   });
 
@@ -140,8 +136,10 @@ describe("joiner checks (§6.1 step 1)", () => {
       KEY,
     );
   it("rejects an expired invite and an exploded conversation", () => {
-    expect(code(() => checkInviteForJoiner(make({ expiresAtUnix: now - 1 }), now))).toBe("expired_invite");
-    expect(code(() => checkInviteForJoiner(make({ conversationExpiresAtUnix: now - 1 }), now))).toBe(
+    expect(errorCode(() => checkInviteForJoiner(make({ expiresAtUnix: now - 1 }), now))).toBe(
+      "expired_invite",
+    );
+    expect(errorCode(() => checkInviteForJoiner(make({ conversationExpiresAtUnix: now - 1 }), now))).toBe(
       "conversation_expired",
     );
     expect(() =>
@@ -194,21 +192,23 @@ describe("conversation token (§3)", () => {
     );
   });
   it("rejects empty and oversized ids, short tokens, unknown versions and tampering", () => {
-    expect(code(() => packConversationId(""))).toBe("invalid_token");
-    expect(code(() => packConversationId("c".repeat(65536)))).toBe("invalid_token");
+    expect(errorCode(() => packConversationId(""))).toBe("invalid_token");
+    expect(errorCode(() => packConversationId("c".repeat(65536)))).toBe("invalid_token");
     const token = encryptConversationToken(CONV, INBOX, KEY);
-    expect(code(() => decryptConversationToken(token.subarray(0, 31), INBOX, KEY))).toBe("invalid_token");
+    expect(errorCode(() => decryptConversationToken(token.subarray(0, 31), INBOX, KEY))).toBe(
+      "invalid_token",
+    );
     expect(
-      code(() => decryptConversationToken(concat(Uint8Array.of(2), token.subarray(1)), INBOX, KEY)),
+      errorCode(() => decryptConversationToken(concat(Uint8Array.of(2), token.subarray(1)), INBOX, KEY)),
     ).toBe("invalid_token");
     for (const at of [5, 20, 62]) {
       const t = new Uint8Array(token);
       t[at] ^= 1;
-      expect(code(() => decryptConversationToken(t, INBOX, KEY))).toBe("tampered_token");
+      expect(errorCode(() => decryptConversationToken(t, INBOX, KEY))).toBe("tampered_token");
     }
-    expect(code(() => decryptConversationToken(token, INBOX, "2".repeat(64)))).toBe("tampered_token");
-    expect(code(() => unpackConversationId(Uint8Array.of(2, 5, 1)))).toBe("invalid_token");
-    expect(code(() => unpackConversationId(Uint8Array.of(1, 5)))).toBe("invalid_token");
+    expect(errorCode(() => decryptConversationToken(token, INBOX, "2".repeat(64)))).toBe("tampered_token");
+    expect(errorCode(() => unpackConversationId(Uint8Array.of(2, 5, 1)))).toBe("invalid_token");
+    expect(errorCode(() => unpackConversationId(Uint8Array.of(1, 5)))).toBe("invalid_token");
   });
 });
 
@@ -239,7 +239,7 @@ describe("createInvite", () => {
   });
   it("refuses a group without a tag", () => {
     expect(
-      code(() =>
+      errorCode(() =>
         createInvite({
           conversationId: CONV,
           creatorInboxId: INBOX,

@@ -3,7 +3,6 @@ import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { concat, toBase64Url, toHex } from "./bytes";
-import { ConvosError } from "./errors";
 import { EMOJIS, emojiForConversation } from "./emoji";
 import {
   APP_DATA_MAX_BYTES,
@@ -15,16 +14,8 @@ import {
 } from "./metadata";
 import { ConversationCustomMetadataType } from "./proto";
 import { generateTag } from "./tag";
+import { errorCode } from "@/test/convos-errors";
 
-const errCode = (fn: () => unknown) => {
-  try {
-    fn();
-    return "no error";
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConvosError);
-    return (e as ConvosError).code;
-  }
-};
 const raw = (appData: string) => new Uint8Array(Buffer.from(appData, "base64url"));
 
 describe("appData encoding", () => {
@@ -59,21 +50,21 @@ describe("appData encoding", () => {
       salt: new Uint8Array(32),
       nonce: new Uint8Array(12),
     };
-    expect(errCode(() => updateAppData(updateAppData("", { tag: "t" }), { encryptedGroupImage: big }))).toBe(
-      "too_large",
-    );
+    expect(
+      errorCode(() => updateAppData(updateAppData("", { tag: "t" }), { encryptedGroupImage: big })),
+    ).toBe("too_large");
     expect(APP_DATA_MAX_BYTES).toBe(8192);
   });
 
   it("never writes expiresAtUnix = 0 and can clear fields", () => {
     const base = updateAppData("", { tag: "t", expiresAtUnix: 1_900_000_000 });
     expect(decodeAppData(base).metadata.expiresAtUnix).toBe(1_900_000_000);
-    expect(errCode(() => updateAppData(base, { expiresAtUnix: 0 }))).toBe("invalid_metadata");
+    expect(errorCode(() => updateAppData(base, { expiresAtUnix: 0 }))).toBe("invalid_metadata");
     expect(
       decodeAppData(updateAppData(base, { expiresAtUnix: null })).metadata.expiresAtUnix,
     ).toBeUndefined();
-    expect(errCode(() => updateAppData(base, { tag: "" }))).toBe("invalid_metadata");
-    expect(errCode(() => updateAppData(base, { tag: null }))).toBe("invalid_metadata");
+    expect(errorCode(() => updateAppData(base, { tag: "" }))).toBe("invalid_metadata");
+    expect(errorCode(() => updateAppData(base, { tag: null }))).toBe("invalid_metadata");
   });
 });
 
@@ -112,14 +103,14 @@ describe("appData read-modify-write", () => {
   });
 
   it("refuses to write over undecodable or tagless metadata, but starts a fresh group", () => {
-    expect(errCode(() => updateAppData("not base64!!", { tag: "t" }))).toBe("invalid_metadata");
-    expect(errCode(() => updateAppData(toBase64Url(Uint8Array.of(0x0a, 0x50)), { tag: "t" }))).toBe(
+    expect(errorCode(() => updateAppData("not base64!!", { tag: "t" }))).toBe("invalid_metadata");
+    expect(errorCode(() => updateAppData(toBase64Url(Uint8Array.of(0x0a, 0x50)), { tag: "t" }))).toBe(
       "invalid_metadata",
     ); // truncated
-    expect(errCode(() => updateAppData(toBase64Url(Uint8Array.of(0x32, 0x01, 0x41)), { tag: "t" }))).toBe(
+    expect(errorCode(() => updateAppData(toBase64Url(Uint8Array.of(0x32, 0x01, 0x41)), { tag: "t" }))).toBe(
       "invalid_metadata",
     ); // emoji only, no tag
-    expect(errCode(() => updateAppData(toBase64Url(Uint8Array.of(0x78, 1, 2, 3)), { tag: "t" }))).toBe(
+    expect(errorCode(() => updateAppData(toBase64Url(Uint8Array.of(0x78, 1, 2, 3)), { tag: "t" }))).toBe(
       "invalid_metadata",
     );
     expect(decodeAppData(updateAppData("", { tag: "fresh" })).metadata.tag).toBe("fresh");
@@ -144,8 +135,8 @@ describe("appData read-modify-write", () => {
     const h = new Uint8Array(5);
     h[0] = 0x1f;
     new DataView(h.buffer).setUint32(1, 20 * 1024 * 1024);
-    expect(errCode(() => decodeAppData(toBase64Url(concat(h, bomb))))).toBe("too_large");
-    expect(errCode(() => decodeAppData(toBase64Url(concat(Uint8Array.of(0x78), bomb))))).toBe("too_large");
+    expect(errorCode(() => decodeAppData(toBase64Url(concat(h, bomb))))).toBe("too_large");
+    expect(errorCode(() => decodeAppData(toBase64Url(concat(Uint8Array.of(0x78), bomb))))).toBe("too_large");
   });
 
   it("falls back to empty metadata for display and yields the tag when present", () => {
