@@ -54,10 +54,12 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(() => {
-  // The install folder: the repository's scripts and tsx, the build marker, and the stand-in for next.
+  // The install folder: the repository's scripts, the lib/ they import through the tsconfig's "@/" paths
+  // and tsx, the build marker, and the stand-in for next.
   const bin = path.join(install.dir, "node_modules/.bin");
   fs.mkdirSync(bin, { recursive: true });
-  fs.symlinkSync(path.join(repo, "scripts"), path.join(install.dir, "scripts"));
+  for (const shared of ["scripts", "lib", "tsconfig.json"])
+    fs.symlinkSync(path.join(repo, shared), path.join(install.dir, shared));
   fs.symlinkSync(fs.realpathSync(path.join(repo, "node_modules/.bin/tsx")), path.join(bin, "tsx"));
   fs.writeFileSync(path.join(bin, "next"), NEXT_STAND_IN, { mode: 0o755 });
   fs.mkdirSync(path.join(install.dir, ".next"));
