@@ -1,5 +1,20 @@
+/**
+ * Two tiers of tests (docs/testing.md), chosen by what a test file imports (test/tiers.ts):
+ *
+ * - `unit`: pure tests and tests on their own database cloned from the template; files in parallel.
+ * - `xmtp`: files that reach the local XMTP node or run a worker; one file at a time, after `unit`.
+ *
+ * `vitest run --project unit` (npm run test:fast) runs the first alone, `--project xmtp` the second;
+ * `vitest run` runs both.
+ */
 import { defineConfig } from "vitest/config";
 import path from "node:path";
+
+import { TEST_DIRS, xmtpTestFiles } from "./test/tiers.ts";
+
+const ALL = TEST_DIRS.map((dir) => `${dir}/**/*.test.ts`);
+const EXCLUDE = ["node_modules/**", ".next/**", ".data/**", "e2e/**"];
+const XMTP_TIER = xmtpTestFiles();
 
 export default defineConfig({
   resolve: {
@@ -10,24 +25,37 @@ export default defineConfig({
     },
   },
   test: {
-    include: [
-      "test/**/*.test.ts",
-      "lib/**/*.test.ts",
-      "workers/**/*.test.ts",
-      "scripts/**/*.test.ts",
-      "app/**/*.test.ts",
-    ],
-    exclude: ["node_modules/**", ".next/**", ".data/**", "e2e/**"],
     // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses; Vite resolves it.
     server: { deps: { inline: ["next-auth"] } },
-    globalSetup: ["test/setup/database.ts", "test/setup/xmtp-node.ts"],
     // Some files start three worker processes; a test join may wait 60 s.
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
-    // One file at a time: on a 2-core machine two files of real XMTP clients and worker processes side by
-    // side starved each other's joins and handoffs into timeouts.
-    fileParallelism: false,
-    maxWorkers: 1,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ALL,
+          exclude: [...EXCLUDE, ...XMTP_TIER],
+          globalSetup: ["test/setup/database.ts"],
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "xmtp",
+          include: XMTP_TIER,
+          exclude: EXCLUDE,
+          globalSetup: ["test/setup/database.ts", "test/setup/xmtp-node.ts"],
+          fileParallelism: false,
+          maxWorkers: 1,
+          // After the unit tier when both run in one `vitest run`.
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
