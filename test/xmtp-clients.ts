@@ -4,6 +4,7 @@
  * and the one reader of a conversation's texts. No mocks anywhere.
  */
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import path from "node:path";
 import {
   addressOf,
@@ -89,4 +90,19 @@ export async function texts(
   return (await conversation.messages())
     .filter((m) => typeof m.content === "string")
     .map((m) => ({ sender: m.senderInboxId, text: m.content as string }));
+}
+
+/**
+ * libxmtp checks a group's installations before a send at most every 5 s per group and client: a new
+ * installation of a member's inbox (a lost home's replacement) is added by that client's first send
+ * more than 5 s after its previous check, and a revoked one dropped the same way.
+ */
+export const INSTALLATION_CHECK_MS = 5_000;
+
+/**
+ * Waits until a client's next send in a group checks its installations again: what remains of
+ * INSTALLATION_CHECK_MS (and half a second) after its last send there, which ended at `lastSendAt`.
+ */
+export async function untilInstallationCheck(lastSendAt: number): Promise<void> {
+  await sleep(Math.max(0, lastSendAt + INSTALLATION_CHECK_MS + 500 - Date.now()));
 }

@@ -12,7 +12,7 @@ import { Reactions } from "./history";
 import { APOLOGY, PLATFORM_RULES } from "./model-responder";
 import { ask, launchAndJoin, withRunningWorker, type LaunchedForTest } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
-import { setTimeout as sleep } from "node:timers/promises";
+import { afterBarrier } from "@/test/barrier";
 
 const run = withRunningWorker({
   idle: 2,
@@ -140,8 +140,7 @@ describe("model-backed agent", () => {
       },
       30_000,
     );
-    await sleep(1_500); // room for a duplicate to show up
-    const all = (await texts(a.group)).map((m) => m.text);
+    const all = (await afterBarrier(a.group)).map((m) => m.text);
     for (const w of want) expect(all.filter((t) => t === w)).toHaveLength(1);
     expect(claimed).toBe(1); // the answer in flight was aborted and left claimed, and the next run answered it
     expect(

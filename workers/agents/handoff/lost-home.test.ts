@@ -23,11 +23,10 @@ import { Client, type Group } from "@xmtp/node-sdk";
 import { createConvosConversation, lockConversation, Permission } from "@/lib/convos";
 import { deriveSealingKey } from "@/lib/secrets";
 import { clientDbPath, closeXmtpClient, createXmtpClient, eoaSigner, randomPrivateKey } from "@/lib/xmtp";
-import { newUser, tempDir, texts, waitFor, type TestUser } from "@/test/xmtp-clients";
+import { newUser, tempDir, texts, untilInstallationCheck, waitFor, type TestUser } from "@/test/xmtp-clients";
 import { TEST_MASTER_KEY } from "@/test/worker";
 import { deleteClientDatabase } from "@/test/xmtp-databases";
 import { identityClients, type NewIdentityClient } from "@/workers/agents/pool/identity-client";
-import { setTimeout as sleep } from "node:timers/promises";
 
 const tmp = tempDir("lost-home-");
 const key = deriveSealingKey(TEST_MASTER_KEY);
@@ -92,20 +91,22 @@ describe("a lost home, by experiment", () => {
       return (await fresh.client.conversations.getConversationById(groupId)) as Group<unknown> | undefined;
     };
     await humanGroup.sendText("in the gap, just after a check"); // less than 5 s after the send above
+    const gapSentAt = Date.now();
     expect(await freshGroup()).toBeUndefined();
-    await sleep(5_500);
+    await untilInstallationCheck(gapSentAt);
     // Reading does not commit: syncing, even everything, leaves the new installation out.
     await humanGroup.sync();
     await human.client.conversations.syncAll();
     expect(await freshGroup()).toBeUndefined();
     await humanGroup.sendText("after a pause");
+    const pauseSentAt = Date.now();
     const group = await waitFor("the welcome of the human's commit", freshGroup, 5_000);
     const readdedAfterMs = Math.round(performance.now() - t0);
 
     // (c) it reads the message whose send committed it, and nothing from before the commit.
     expect((await texts(group)).map((m) => m.text)).toEqual(["after a pause"]);
     console.log(
-      `[lost home] re-added ${readdedAfterMs} ms after the loss (5.5 s of it the test's pause), by the human's ` +
+      `[lost home] re-added ${readdedAfterMs} ms after the loss (most of it the test's wait for the 5 s check), by the human's ` +
         `first message more than 5 s after its previous check; unreadable: the history and 2 messages in the gap`,
     );
 
@@ -121,7 +122,7 @@ describe("a lost home, by experiment", () => {
     await fresh.client.revokeInstallations([Buffer.from(lostInstallation, "hex")]);
     const after = await fresh.client.preferences.fetchInboxState();
     expect(after.installations.map((i) => i.id)).toEqual([fresh.client.installationId]);
-    await sleep(5_500);
+    await untilInstallationCheck(pauseSentAt);
     await humanGroup.sendText("still there?");
     await humanGroup.sync();
     const agentMember = (await humanGroup.members()).find((m) => m.inboxId === agent.inboxId);

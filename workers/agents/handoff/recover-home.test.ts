@@ -10,11 +10,11 @@
 import { describe, expect, it } from "vitest";
 import { Client } from "@xmtp/node-sdk";
 import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "@/test/worker";
-import { texts, waitFor } from "@/test/xmtp-clients";
+import { texts, untilInstallationCheck, waitFor } from "@/test/xmtp-clients";
+import { afterBarrier } from "@/test/barrier";
 import { deleteClientDatabase } from "@/test/xmtp-databases";
 import { newIdentity } from "@/test/convos";
 import { stopAgent } from "@/lib/agents/mutations";
-import { setTimeout as sleep } from "node:timers/promises";
 
 const run = withRunningWorker({ idle: 1, prefix: "recover-home", startFirst: false });
 
@@ -22,6 +22,8 @@ const OFFLINE = /no language model is configured/;
 
 describe("a lost home", () => {
   let agent: LaunchedForTest;
+  /** When the person's last send in the agent's conversation ended (their client's installation check). */
+  let lastSendAt = 0;
 
   it("a worker recovers an agent whose database is gone: new installation, old one revoked, answers the next message", async () => {
     const first = await run.start({ workerId: "home" });
@@ -38,6 +40,7 @@ describe("a lost home", () => {
     await first.close();
     expect(deleteClientDatabase(agent.agentInbox)).toBeGreaterThan(0);
     await agent.group.sendText("written while the agent had no database");
+    lastSendAt = Date.now();
     const answersBefore = (await texts(agent.group)).filter((m) => m.sender === agent.agentInbox).length;
 
     const second = await run.start({ workerId: "new-home" });
@@ -54,15 +57,15 @@ describe("a lost home", () => {
     expect(after.inboxId).toBe(agent.agentInbox);
 
     // The person's client checks the group's installations before a send at most every 5 s.
-    await sleep(5_500);
+    await untilInstallationCheck(lastSendAt);
     const asked = Date.now();
     expect(await ask(agent.group, agent.agentInbox, "are you back?", 1, 30_000)).toEqual([
       expect.stringMatching(OFFLINE),
     ]);
-    const answeredAt = Date.now();
+    const answeredAt = (lastSendAt = Date.now());
     console.log(
       `[lost home] answered ${answeredAt - asked} ms after the re-adding message; ` +
-        `${answeredAt - lost.createdAt.getTime()} ms after the loss was found (5.5 s of it the test's wait)`,
+        `${answeredAt - lost.createdAt.getTime()} ms after the loss was found (some of it the test's wait for the check)`,
     );
 
     const recovered = await run.db.event.findFirstOrThrow({
@@ -75,9 +78,9 @@ describe("a lost home", () => {
     const newcomerGroup = await joinAs(newcomer, agent.inviteUrl);
     expect(newcomerGroup.id).toBe(agent.group.id);
     // The message written in the gap was never readable: one answer, to "are you back?" only.
-    await sleep(1_500);
-    const answers = (await texts(agent.group)).filter((m) => m.sender === agent.agentInbox);
+    const answers = (await afterBarrier(agent.group)).filter((m) => m.sender === agent.agentInbox);
     expect(answers).toHaveLength(answersBefore + 1);
+    lastSendAt = Date.now();
   });
 
   it("a worker stopped while the agent waits to be re-added leaves the wait to the next worker", async () => {
@@ -100,7 +103,7 @@ describe("a lost home", () => {
         "patient",
       30_000,
     );
-    await sleep(5_500);
+    await untilInstallationCheck(lastSendAt);
     expect(await ask(agent.group, agent.agentInbox, "and now?", 1, 30_000)).toEqual([
       expect.stringMatching(OFFLINE),
     ]);

@@ -30,7 +30,6 @@ import {
 } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 import { startWorker, type RunningWorker } from "@/workers/agents/worker/worker";
-import { setTimeout as sleep } from "node:timers/promises";
 
 let env: WorkerTestEnv;
 let model: ScriptedModelServer;
@@ -105,7 +104,12 @@ describe("a scheduled agent turn", () => {
     );
     const turn = model.requests.find((r) => lastUserText(r).includes("A scheduled task"));
     expect(turn?.tools?.length).toBeGreaterThan(0);
-    await sleep(2_000);
+    // The firing is marked sent after its answer went out: from then on nothing more is posted for it.
+    await waitFor("the firing sent", async () =>
+      (await env.t.db.scheduleFiring.findMany({ select: { status: true } })).every(
+        (f) => f.status === "sent",
+      ),
+    );
     const again = (await texts(room.group)).filter((m) => m.text.includes("A scheduled task"));
     expect(again).toHaveLength(1);
     expect(await env.t.db.scheduleFiring.findMany({ select: { status: true } })).toEqual([

@@ -21,7 +21,6 @@ import {
 import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
 import { texts } from "@/test/xmtp-clients";
 import { startWorker, type RunningWorker } from "@/workers/agents/worker/worker";
-import { setTimeout as sleep } from "node:timers/promises";
 
 let env: WorkerTestEnv;
 const tmp = tempDir("agents-schedules-");
@@ -87,7 +86,12 @@ describe("reminders in a live conversation", () => {
       async () => (await posted()).filter((t) => t.startsWith("⏰ pending")).length >= 10,
       30_000,
     );
-    await sleep(2_000); // room for a duplicate to show up
+    // A firing is marked sent after its message went out: once every firing is, nothing more is posted.
+    await waitFor(
+      "every firing sent",
+      async () => (await env.t.db.scheduleFiring.count({ where: { status: { not: "sent" } } })) === 0,
+      30_000,
+    );
     const all = await posted();
     for (const text of [
       ...[0, 1, 2].map((i) => `⏰ early ${i}`),

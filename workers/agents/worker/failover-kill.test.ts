@@ -22,6 +22,7 @@ import {
 import { TEST_MASTER_KEY, joinAs, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
 import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
 import { texts } from "@/test/xmtp-clients";
+import { afterBarrier } from "@/test/barrier";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const LEASE_MS = 3_000;
@@ -210,8 +211,8 @@ describe("a message sent just before a worker is SIGKILLed", () => {
     }, 90_000);
 
   it("answered every question exactly once", async () => {
-    await sleep(2_000); // time for a late duplicate to show
-    const counts = await Promise.all(asked.map(async (q) => ({ q, n: await answersTo(q) })));
+    const all = await afterBarrier(group);
+    const counts = asked.map((q) => ({ q, n: all.filter((m) => m.text === `echo: ${q}`).length }));
     expect(counts.filter((c) => c.n !== 1)).toEqual([]);
     expect(counts).toHaveLength(KILL_POINTS.length * 2);
   });

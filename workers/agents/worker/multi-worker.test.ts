@@ -17,7 +17,7 @@ import { startScriptedModelServer, type ScriptedModelServer } from "@/test/scrip
 import { TEST_MASTER_KEY, joinAs, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
 import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
 import { texts } from "@/test/xmtp-clients";
-import { setTimeout as sleep } from "node:timers/promises";
+import { afterBarrier } from "@/test/barrier";
 
 const AGENTS = 6;
 const LEASE_MS = 3_000;
@@ -194,8 +194,10 @@ describe("three worker processes sharing one home", () => {
     }
     for (const id of WORKERS) await up(id);
     await askEveryone("after-restarts", 40_000);
-    await sleep(1_500); // time for a late duplicate to show
-    const counts = await Promise.all(asked.map((a) => answersTo(a.group, a.question)));
+    const seen = new Map(await Promise.all(groups.map(async (g) => [g, await afterBarrier(g)] as const)));
+    const counts = asked.map(
+      (a) => seen.get(a.group)!.filter((m) => m.text === `echo: ${a.question}`).length,
+    );
     expect(counts.filter((n) => n !== 1)).toEqual([]);
     expect(counts).toHaveLength(AGENTS * 7);
   }, 300_000);

@@ -16,10 +16,10 @@ import { joinByInvite, newIdentity, tempDir, waitFor } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { fastOptions, TEST_MASTER_KEY, testSettings, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
+import { afterBarrier } from "@/test/barrier";
 import { releaseDeadWorker } from "@/lib/supervision/mutations";
 import { supervise, type RestartInfo, type SupervisedPart } from "@/scripts/supervisor";
 import { startWorker, type RunningWorker } from "./worker";
-import { setTimeout as sleep } from "node:timers/promises";
 
 let env: WorkerTestEnv;
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -141,8 +141,7 @@ describe("worker process", () => {
       async () => (await texts(group)).filter((m) => OFFLINE.test(m.text)).length === 2,
       20_000,
     );
-    await sleep(1_000);
-    expect((await texts(group)).filter((m) => OFFLINE.test(m.text))).toHaveLength(2);
+    expect((await afterBarrier(group)).filter((m) => OFFLINE.test(m.text))).toHaveLength(2);
   });
   it("a worker restarted under the same id after SIGKILL takes its agents back at once, not after lease expiry", async () => {
     await inProcess?.close();
@@ -167,8 +166,7 @@ describe("worker process", () => {
       async () => (await texts(group)).filter((m) => OFFLINE.test(m.text)).length === 3,
       40_000,
     );
-    await sleep(1_000);
-    expect((await texts(group)).filter((m) => OFFLINE.test(m.text))).toHaveLength(3);
+    expect((await afterBarrier(group)).filter((m) => OFFLINE.test(m.text))).toHaveLength(3);
     // Counted as a restart (/api/health, /admin, metrics), as the run command counts its own.
     const restarts = await env.t.db.event.findMany({ where: { kind: "restart", workerId: "steady" } });
     expect(restarts.map((e) => e.data)).toEqual([

@@ -8,6 +8,7 @@ import { joinByInvite, newIdentity, openTestConversation, waitFor, type Identity
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { claimJoin } from "@/lib/agents/join-claim";
 import { withRunningWorker } from "@/test/worker";
+import { afterBarrier } from "@/test/barrier";
 import { texts } from "@/test/xmtp-clients";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -97,14 +98,15 @@ describe("agents worker", () => {
       async () => (await texts(group)).filter((m) => OFFLINE.test(m.text)).length === 2,
       30_000,
     );
-    await sleep(1_500); // room for a duplicate to show up
-    const all = await texts(group);
+    const all = await afterBarrier(group);
     expect(all.filter((m) => m.sender === joiner.client.inboxId)).toHaveLength(2);
     expect(all.filter((m) => OFFLINE.test(m.text))).toHaveLength(2);
     expect(all.filter((m) => m.text.startsWith("Hi, I'm"))).toHaveLength(1);
-    expect(await run.db.handledMessage.count({ where: { identityId: identity.id, kind: "answered" } })).toBe(
-      2,
-    );
+    // Both questions and the barrier, each recorded once as answered.
+    const answered = () =>
+      run.db.handledMessage.count({ where: { identityId: identity.id, kind: "answered" } });
+    await waitFor("the barrier recorded", async () => (await answered()) >= 3);
+    expect(await answered()).toBe(3);
   });
 
   it("a join-claim makes the agent join a conversation created elsewhere", async () => {
