@@ -10,33 +10,19 @@
  */
 import path from "node:path";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiUrls } from "@xmtp/node-sdk";
-import { startResilientStream, streamOptions, pointLocalEnvAt } from "@/lib/xmtp/index.ts";
-import { startXmtpNode, type XmtpNode } from "./server.ts";
+import { describe, expect, it } from "vitest";
+import { startResilientStream, streamOptions } from "@/lib/xmtp/index.ts";
+import { nodeOfThisFile } from "./test-node.ts";
 import { identifierOf, newUser, tempDir, texts, waitFor } from "@/test/xmtp-clients.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const tmp = tempDir("xmtp-restart-");
 const quiet = pino({ level: "warn" });
-const originalLocal = ApiUrls.local;
-let node: XmtpNode;
-
-beforeAll(async () => {
-  node = await startXmtpNode({ port: 0, dataDir: path.join(tmp.dir, "node"), log: quiet });
-  pointLocalEnvAt(node.url);
-});
-
-afterAll(async () => {
-  await node.stop();
-  pointLocalEnvAt(originalLocal);
-  tmp.remove();
-});
+const own = nodeOfThisFile(tmp, { dataDir: path.join(tmp.dir, "node"), log: quiet });
 
 async function restartNode(): Promise<void> {
-  const port = node.port;
-  await node.stop();
-  node = await startXmtpNode({ port, dataDir: path.join(tmp.dir, "node"), log: quiet });
+  await own.stop();
+  await own.start();
 }
 
 /**
@@ -45,8 +31,8 @@ async function restartNode(): Promise<void> {
  * joins, A sends m3 live. Returns what B's stream emitted and what B has stored.
  */
 async function restartScenario(disableSync: boolean) {
-  const a = await newUser(tmp.dir, { apiUrl: node.url });
-  const b = await newUser(tmp.dir, { apiUrl: node.url });
+  const a = await newUser(tmp.dir, { apiUrl: own.node.url });
+  const b = await newUser(tmp.dir, { apiUrl: own.node.url });
   const events: string[] = [];
   const streamed: string[] = [];
   const stream = await b.client.conversations.streamAllMessages(
@@ -65,13 +51,13 @@ async function restartScenario(disableSync: boolean) {
     await group.sendText("m1");
     await waitFor("m1 on B's stream", () => streamed.includes("m1"));
 
-    await node.stop();
+    await own.node.stop();
     await waitFor("B's stream to notice the node is gone", () => events.includes("fail"));
     await restartNode();
     await group.sendText("m2"); // B's stream is down until its 300 ms retry delay passes
     await waitFor("B's stream to restart", () => events.includes("restart"));
 
-    const c = await newUser(tmp.dir, { apiUrl: node.url });
+    const c = await newUser(tmp.dir, { apiUrl: own.node.url });
     expect((await a.client.canMessage([identifierOf(c)])).get(c.address)).toBe(true);
     await group.addMembers([c.client.inboxId]);
     await group.sendText("m3");
@@ -118,8 +104,8 @@ describe("node restart from persisted state, clients keep their databases", () =
 
 describe("a resilient stream (lib/xmtp/stream.ts) across a node outage", () => {
   it("keeps reopening with growing delays while the node is down, then delivers what was sent meanwhile", async () => {
-    const a = await newUser(tmp.dir, { apiUrl: node.url });
-    const b = await newUser(tmp.dir, { apiUrl: node.url });
+    const a = await newUser(tmp.dir, { apiUrl: own.node.url });
+    const b = await newUser(tmp.dir, { apiUrl: own.node.url });
     const streamed: string[] = [];
     let restarts = 0;
     let errors = 0;
@@ -137,10 +123,9 @@ describe("a resilient stream (lib/xmtp/stream.ts) across a node outage", () => {
       const group = await a.client.conversations.createGroup([b.client.inboxId]);
       await group.sendText("before");
       await waitFor("the first message on B's stream", () => streamed.includes("before"));
-      const port = node.port;
-      await node.stop();
+      await own.stop();
       await sleep(2_500); // several reopens fail meanwhile
-      node = await startXmtpNode({ port, dataDir: path.join(tmp.dir, "node"), log: quiet });
+      await own.start();
       await group.sendText("after");
       await waitFor(
         "the message sent after the outage on B's stream",

@@ -11,40 +11,27 @@
  * helpers take no apiUrl); vitest runs each file in its own process.
  */
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiUrls } from "@xmtp/node-sdk";
+import { describe, expect, it } from "vitest";
 import { closeXmtpClient, pointLocalEnvAt, streamOptions } from "@/lib/xmtp/index.ts";
 import { join } from "@/lib/convos/joiner.ts";
 import { newIdentity, openTestConversation } from "@/test/convos.ts";
-import { startXmtpNode, type XmtpNode } from "./server.ts";
+import { nodeOfThisFile } from "./test-node.ts";
 import { identifierOf, newUser, reopen, tempDir, texts, waitFor } from "@/test/xmtp-clients.ts";
 
 const tmp = tempDir("xmtp-sdk-coverage-");
-const originalLocal = ApiUrls.local;
-let node: XmtpNode;
-
-beforeAll(async () => {
-  node = await startXmtpNode({ port: 0, dataDir: null, log: pino({ level: "silent" }) });
-  pointLocalEnvAt(node.url);
-});
-
-afterAll(async () => {
-  await node.stop();
-  pointLocalEnvAt(originalLocal);
-  tmp.remove();
-});
+const own = nodeOfThisFile(tmp, { dataDir: null, log: pino({ level: "silent" }) });
 
 describe("the local node serves everything node-sdk calls", () => {
   it("registers a client through apiUrl alone, with the process's default environment URL unreachable", async () => {
     pointLocalEnvAt("http://127.0.0.1:1");
     try {
-      const before = node.callCounts()["IdentityApi/GetInboxIds"] ?? 0;
-      const user = await newUser(tmp.dir, { apiUrl: node.url });
+      const before = own.node.callCounts()["IdentityApi/GetInboxIds"] ?? 0;
+      const user = await newUser(tmp.dir, { apiUrl: own.node.url });
       expect(user.client.inboxId).toMatch(/^[0-9a-f]{64}$/);
-      expect(node.callCounts()["IdentityApi/GetInboxIds"] ?? 0).toBeGreaterThan(before);
+      expect(own.node.callCounts()["IdentityApi/GetInboxIds"] ?? 0).toBeGreaterThan(before);
       await closeXmtpClient(user.client);
     } finally {
-      pointLocalEnvAt(node.url);
+      pointLocalEnvAt(own.node.url);
     }
   });
 
@@ -116,7 +103,7 @@ describe("the local node serves everything node-sdk calls", () => {
       .concat(again, conversation.creator.client))
       await closeXmtpClient(client);
 
-    const counts = node.callCounts();
+    const counts = own.node.callCounts();
     for (const rpc of [
       "IdentityApi/GetInboxIds",
       "IdentityApi/PublishIdentityUpdate",
@@ -130,6 +117,6 @@ describe("the local node serves everything node-sdk calls", () => {
       "MlsApi/SubscribeWelcomeMessages",
     ])
       expect(counts[rpc], rpc).toBeGreaterThan(0);
-    expect(node.unimplementedCalls()).toEqual({});
+    expect(own.node.unimplementedCalls()).toEqual({});
   });
 });

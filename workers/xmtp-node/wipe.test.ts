@@ -8,10 +8,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiUrls } from "@xmtp/node-sdk";
-import { pointLocalEnvAt } from "@/lib/xmtp/index.ts";
-import { startXmtpNode, type XmtpNode } from "./server.ts";
+import { describe, expect, it } from "vitest";
+import { nodeOfThisFile } from "./test-node.ts";
 import { checkLocalStateConsistent } from "./consistency.ts";
 import { xmtpNodeDataDir } from "./paths.ts";
 import { identifierOf, newUser, tempDir } from "@/test/xmtp-clients.ts";
@@ -19,34 +17,21 @@ import { identifierOf, newUser, tempDir } from "@/test/xmtp-clients.ts";
 const tmp = tempDir("xmtp-wipe-");
 const dataDir = tmp.dir; // laid out like a product DATA_DIR: xmtp-node/ and xmtp/
 const quiet = pino({ level: "warn" });
-const originalLocal = ApiUrls.local;
-let node: XmtpNode;
-
-beforeAll(async () => {
-  node = await startXmtpNode({ port: 0, dataDir: xmtpNodeDataDir(dataDir), log: quiet });
-  pointLocalEnvAt(node.url);
-});
-
-afterAll(async () => {
-  await node.stop();
-  pointLocalEnvAt(originalLocal);
-  tmp.remove();
-});
+const own = nodeOfThisFile(tmp, { dataDir: xmtpNodeDataDir(dataDir), log: quiet });
 
 describe("node wiped while clients keep their databases", () => {
   it("breaks canMessage and createDm, and the consistency check reports it", async () => {
     const clientDir = path.join(dataDir, "xmtp");
     fs.mkdirSync(clientDir, { recursive: true });
-    const a = await newUser(clientDir, { apiUrl: node.url });
-    const b = await newUser(clientDir, { apiUrl: node.url });
+    const a = await newUser(clientDir, { apiUrl: own.node.url });
+    const b = await newUser(clientDir, { apiUrl: own.node.url });
     expect((await a.client.canMessage([identifierOf(b)])).get(b.address)).toBe(true);
     expect(checkLocalStateConsistent(dataDir)).toBeNull();
 
-    const port = node.port;
-    await node.stop();
+    await own.stop();
     fs.rmSync(xmtpNodeDataDir(dataDir), { recursive: true, force: true });
     expect(checkLocalStateConsistent(dataDir)).toMatch(/npm run reset-local/);
-    node = await startXmtpNode({ port, dataDir: xmtpNodeDataDir(dataDir), log: quiet });
+    await own.start();
 
     expect((await a.client.canMessage([identifierOf(b)])).get(b.address)).toBe(false);
     await expect(a.client.conversations.createDm(b.client.inboxId)).rejects.toThrow(
