@@ -9,6 +9,8 @@ import { E2E } from "./e2e/env";
 
 export default defineConfig({
   testDir: "e2e",
+  // e2e/dev/ checks the development server's console: playwright.dev.config.ts.
+  testIgnore: ["dev/**"],
   outputDir: "test-results",
   fullyParallel: false,
   workers: 1,

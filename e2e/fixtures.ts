@@ -45,6 +45,19 @@ export function expectFailedLoad(page: Page, status: number, path: string): void
   );
 }
 
+/**
+ * Waits until React has hydrated the page's `<main>` (React DOM marks every node it owns with a
+ * `__reactFiber$…` property). Take a screenshot only after this: Playwright hides the caret by
+ * writing `style="caret-color: transparent"` onto every input while it shoots, and a page that
+ * hydrates meanwhile finds attributes the server never sent (a hydration warning in development).
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const main = document.querySelector("main");
+    return main !== null && Object.keys(main).some((key) => key.startsWith("__reactFiber$"));
+  });
+}
+
 function describeConsole(message: ConsoleMessage): string {
   const { url } = message.location();
   return url ? `${message.text()} (${url})` : message.text();
