@@ -70,6 +70,26 @@ const config = [
     },
   },
   {
+    // Every spec runs under the clean-console fixture, which fails a test on a console error it did not expect.
+    files: ["e2e/**/*.spec.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@playwright/test",
+              importNames: ["test", "expect"],
+              message:
+                "Import test and expect from e2e/fixtures: it fails a test on an unexpected console error.",
+            },
+          ],
+          patterns: IMPORT_STYLE,
+        },
+      ],
+    },
+  },
+  {
     // Root config files are loaded by their tools' own loaders (Prisma, Playwright), which don't read the
     // tsconfig "@/" paths: they import by relative path.
     files: ["*.config.ts"],
