@@ -52,6 +52,7 @@ const { parentPort, workerData } = require("node:worker_threads");
 const rrule = require(workerData.rrulePath);
 const RRule = (rrule.default || rrule).RRule;
 const cache = new Map();
+const END_OF_TIME = new Date(Date.UTC(9999, 11, 31, 23, 59, 59));
 function parsed(stored) {
   let r = cache.get(stored);
   if (r) return r;
@@ -69,13 +70,10 @@ parentPort.on("message", (req) => {
     const rule = parsed(req.stored);
     const runs = [];
     if (req.op === "after") {
-      let cursor = new Date(req.from);
-      while (runs.length < req.count) {
-        const next = rule.after(cursor, false);
-        if (!next) break;
-        runs.push(next.getTime());
-        cursor = next;
-      }
+      // One walk from DTSTART (rrule starts every query there), not one per run: count calls of after() cost
+      // count times as much, which grows with the schedule's age.
+      const found = rule.between(new Date(req.from), END_OF_TIME, false, (_d, n) => n < req.count);
+      for (const d of found) runs.push(d.getTime());
     } else if (req.op === "first") {
       const found = rule.between(new Date(req.from), new Date(req.to), true, (_d, n) => n < req.count);
       for (const d of found) runs.push(d.getTime());
