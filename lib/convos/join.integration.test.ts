@@ -20,6 +20,7 @@ import {
   createConvosConversation,
   handleJoinRequestMessage,
   inviteToConversation,
+  isJoinRequestCandidate,
   lockConversation,
   revokeInvites,
   startJoinRequestProcessor,
@@ -35,7 +36,6 @@ import { encryptConversationToken } from "./token";
 import { buildInviteUrl } from "./url";
 import { appDataTag } from "./metadata";
 import { Consent } from "./sdk";
-import { setTimeout as sleep } from "node:timers/promises";
 
 const tmp = tempDir("convos-join-");
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -134,7 +134,7 @@ describe("Convos join over the local XMTP node", () => {
   });
 
   it("answers a revoked invite with invite_join_error conversation_expired", async () => {
-    const { a, group, ctx } = await creator();
+    const { a, group, ctx, ledger } = await creator();
     await run(ctx);
     const invite = await inviteToConversation(a.client, group, a.privateKey, "local");
     await revokeInvites(group);
@@ -146,8 +146,15 @@ describe("Convos join over the local XMTP node", () => {
       expect(result.error.inviteTag).toBe(invite.tag);
       expect(result.error.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     }
-    // One attempt (typed + text copy) got exactly one error reply.
-    await sleep(1500);
+    // One attempt (typed + text copy) got exactly one error reply. A reply goes out before the ledger records
+    // its request: once both are recorded, a second reply would be in the DM.
+    const requests = (await dmMessages(b.client, a.client.inboxId)).filter(
+      (m) => m.senderInboxId === b.client.inboxId && isJoinRequestCandidate(m),
+    );
+    expect(requests).toHaveLength(2);
+    await waitFor("the creator to handle the request and its text copy", () =>
+      requests.every((m) => ledger.entries.has(m.id)),
+    );
     const errors = (await dmMessages(b.client, a.client.inboxId)).filter((m) =>
       isContentType(m.contentType, ContentTypeInviteJoinError),
     );
