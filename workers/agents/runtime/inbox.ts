@@ -64,16 +64,22 @@ export class SenderRateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Takes one message's worth from `sender`'s bucket: allowed unless it is empty; rested when it was full. */
-  take(sender: string): { allowed: boolean; rested: boolean } {
-    const t = this.now();
+  /**
+   * Takes one message's worth from `sender`'s bucket: allowed unless it is empty; rested when it was full.
+   * The message counts at `sentAt` (ms), not when it is read: reading paused by a flood, or a catch-up after
+   * a restart, must not let the flood refill its own bucket. Never later than now (a sender's clock set
+   * ahead gains nothing) nor before the sender's previous message (one set back only slows its sender).
+   */
+  take(sender: string, sentAt?: number): { allowed: boolean; rested: boolean } {
+    const now = this.now();
     const bucket = this.#buckets.get(sender);
+    const t = Math.min(now, Math.max(bucket?.at ?? -Infinity, sentAt ?? now));
     const tokens = bucket
       ? Math.min(this.burst, bucket.tokens + (t - bucket.at) / this.refillMs)
       : this.burst;
     const allowed = tokens >= 1;
     this.#buckets.set(sender, { tokens: allowed ? tokens - 1 : tokens, at: t });
-    if (this.#buckets.size > MAX_TRACKED_SENDERS) this.#forgetFull(t);
+    if (this.#buckets.size > MAX_TRACKED_SENDERS) this.#forgetFull(now);
     return { allowed, rested: tokens >= this.burst };
   }
 
@@ -149,7 +155,7 @@ export class MessageInbox {
   /** The per-sender rate only (the catch-up pass is one queued task): true to answer, false when dropped. */
   admit(m: DecodedMessage<unknown>): boolean {
     const sender = m.senderInboxId;
-    const { allowed, rested } = this.#limiter.take(sender);
+    const { allowed, rested } = this.#limiter.take(sender, m.sentAt.getTime());
     if (rested) this.#noticed.delete(sender);
     if (allowed) return true;
     this.#drop(m);
@@ -168,7 +174,7 @@ export class MessageInbox {
    * counted against its sender's context bucket: false when they are over it (nothing is dropped).
    */
   countContext(m: DecodedMessage<unknown>): boolean {
-    return this.#contextLimiter.take(m.senderInboxId).allowed;
+    return this.#contextLimiter.take(m.senderInboxId, m.sentAt.getTime()).allowed;
   }
 
   #drop(m: DecodedMessage<unknown>): void {
