@@ -49,7 +49,7 @@ export default defineConfig({
           name: "xmtp",
           include: XMTP_TIER,
           exclude: EXCLUDE,
-          globalSetup: ["test/setup/database.ts", "test/setup/xmtp-node.ts"],
+          globalSetup: ["test/setup/database.ts", "test/setup/xmtp-node.ts", "test/setup/warm-identities.ts"],
           fileParallelism: false,
           maxWorkers: 1,
           // After the unit tier when both run in one `vitest run`.

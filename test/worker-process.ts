@@ -9,6 +9,9 @@ import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
+/** The MASTER_KEY of every test worker, so identities sealed by one open in another. */
+export const TEST_MASTER_KEY = "test-master-key-0123456789abcdefghijklmnop";
+
 export interface WorkerProcessOptions {
   id: string;
   databaseUrl: string;

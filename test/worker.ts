@@ -16,6 +16,8 @@ import {
   type ScriptedModelServer,
 } from "./scripted-model-server";
 import { tempDir } from "./temp-dir";
+import { TEST_MASTER_KEY } from "./worker-process";
+import { takeWarmIdentities } from "./warm-identities";
 import { texts } from "./xmtp-clients";
 
 export interface WorkerTestEnv {
@@ -24,7 +26,7 @@ export interface WorkerTestEnv {
   cleanup(): Promise<void>;
 }
 
-export const TEST_MASTER_KEY = "test-master-key-0123456789abcdefghijklmnop";
+export { TEST_MASTER_KEY };
 export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
 /** Fast loops so a test sees handoffs and lease expiries in a few seconds. */
@@ -139,6 +141,8 @@ export function withRunningWorker(o: {
     env = await workerTestEnv(o.idle);
     if (o.model) model = await startScriptedModelServer();
     if (o.startFirst === false) return;
+    // From the run's bank when there is one (test/setup/warm-identities.ts): the worker then makes none.
+    await takeWarmIdentities(o.idle, env.t.db, env.dataDir);
     await run.start();
     await waitFor(
       "pool at target",

@@ -21,6 +21,7 @@ import {
   type ScriptedModelServer,
 } from "@/test/scripted-model-server";
 import { ask, launchAndJoin, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
+import { takeWarmIdentities } from "@/test/warm-identities";
 import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
 import { texts } from "@/test/xmtp-clients";
 import { gaveUpText } from "@/workers/agents/answer/answer";
@@ -44,6 +45,7 @@ const search = http.createServer((_req, res) => {
 
 beforeAll(async () => {
   env = await workerTestEnv(1);
+  await takeWarmIdentities(1, env.t.db, env.dataDir); // made ahead of time by the run's bank
   model = await startScriptedModelServer();
   await new Promise<void>((resolve) => search.listen(0, "127.0.0.1", resolve));
   // A message about the weather makes the model search; after a tool round it says what it read.

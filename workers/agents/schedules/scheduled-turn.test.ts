@@ -28,6 +28,7 @@ import {
   workerTestEnv,
   type WorkerTestEnv,
 } from "@/test/worker";
+import { takeWarmIdentities } from "@/test/warm-identities";
 import { texts } from "@/test/xmtp-clients";
 import { startWorker, type RunningWorker } from "@/workers/agents/worker/worker";
 
@@ -40,6 +41,7 @@ const tmp = tempDir("agents-scheduled-");
 
 beforeAll(async () => {
   env = await workerTestEnv(1);
+  await takeWarmIdentities(1, env.t.db, env.dataDir); // made ahead of time by the run's bank
   model = await startScriptedModelServer();
   const client = createModelClient({
     baseURL: model.baseURL,

@@ -18,6 +18,7 @@ import {
   workerTestEnv,
   type WorkerTestEnv,
 } from "@/test/worker";
+import { takeWarmIdentities } from "@/test/warm-identities";
 import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
 import { texts } from "@/test/xmtp-clients";
 import { startWorker, type RunningWorker } from "@/workers/agents/worker/worker";
@@ -28,6 +29,7 @@ const children: ChildProcess[] = [];
 let rescuer: RunningWorker | undefined;
 beforeAll(async () => {
   env = await workerTestEnv(1);
+  await takeWarmIdentities(1, env.t.db, env.dataDir); // made ahead of time by the run's bank
 });
 afterAll(async () => {
   children.forEach(killIfRunning);

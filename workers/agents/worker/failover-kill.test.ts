@@ -20,6 +20,7 @@ import {
   type ScriptedModelServer,
 } from "@/test/scripted-model-server";
 import { TEST_MASTER_KEY, joinAs, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
+import { takeWarmIdentities } from "@/test/warm-identities";
 import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
 import { texts } from "@/test/xmtp-clients";
 import { afterBarrier } from "@/test/barrier";
@@ -64,6 +65,7 @@ function start(): string {
 
 beforeAll(async () => {
   env = await workerTestEnv(1);
+  await takeWarmIdentities(1, env.t.db, env.dataDir); // made ahead of time by the run's bank
   model = await startScriptedModelServer();
   // Every answer names its question; a question with "slow" in it keeps the model thinking.
   model.setDefault((r) => {

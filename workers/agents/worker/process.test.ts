@@ -15,6 +15,7 @@ import type { Group } from "@xmtp/node-sdk";
 import { joinByInvite, newIdentity, tempDir, waitFor } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { fastOptions, TEST_MASTER_KEY, testSettings, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
+import { takeWarmIdentities } from "@/test/warm-identities";
 import { texts } from "@/test/xmtp-clients";
 import { afterBarrier } from "@/test/barrier";
 import { releaseDeadWorker } from "@/lib/supervision/mutations";
@@ -29,6 +30,7 @@ let inProcess: RunningWorker | undefined;
 let supervised: SupervisedPart | undefined;
 beforeAll(async () => {
   env = await workerTestEnv(1);
+  await takeWarmIdentities(1, env.t.db, env.dataDir); // made ahead of time by the run's bank
 });
 afterAll(async () => {
   await supervised?.stop("SIGKILL");
