@@ -1,9 +1,22 @@
 /**
- * `npm test`: the whole suite, in order: typecheck, lint, formatting, unit and integration
- * tests (vitest, on the embedded PostgreSQL and the local XMTP node), the
- * production build, and the end-to-end tests (Playwright in Chromium). It ends
- * with one plain line, `N passed, N failed`, counting every test case plus
- * each of the typecheck, lint, format and build steps as one check.
+ * `npm test`: the whole suite: typecheck, lint, formatting, the unit and xmtp
+ * tiers of vitest (docs/testing.md), the production build, and the end-to-end
+ * tests (Playwright in Chromium). It ends with one plain line, `N passed, N
+ * failed`, counting every test case plus each of the typecheck, lint, format
+ * and build steps as one check, after the list of what failed.
+ *
+ * Two lanes run side by side, because they need different things:
+ * - the xmtp tier waits on leases, timers and the local node far more than it
+ *   computes (under half a core on average), and it is the longest step;
+ * - typecheck, lint and format (together), then the unit tier, then the build
+ *   compute all the time, on the CPU the xmtp tier leaves.
+ * Not under `nice`: on a machine shared with others it yielded to everyone
+ * else too (lint took 444 s instead of 115 s beside other engineers' runs).
+ * The e2e tests come last, alone: their stack starts its own XMTP node on the
+ * port the xmtp tier's node holds, and Chromium needs the machine.
+ *
+ * Steps that run together write to a log each; a step's log is printed when
+ * it ends (in full when it failed), so the output never interleaves.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -21,23 +34,61 @@ const firstLine = (text = "") =>
     .split("\n")[0]
     .slice(0, 300);
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "convos-test-"));
+const started = performance.now();
+const clock = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
 
-function exec(cmd: string, args: string[], env: Record<string, string> = {}): Promise<number> {
-  console.log(`\n▶ ${cmd} ${args.join(" ")}`);
+interface Run {
+  code: number;
+  seconds: number;
+}
+
+/**
+ * Runs a command; its output goes to a log that is printed when it ends (the whole log when it failed or
+ * `full` is set, else its last `tail` lines).
+ */
+function exec(
+  name: string,
+  cmd: string,
+  args: string[],
+  o: { env?: Record<string, string>; full?: boolean; tail?: number } = {},
+): Promise<Run> {
+  const log = path.join(reportDir, `${name.replace(/\W+/g, "-")}.log`);
+  const out = fs.openSync(log, "w");
+  console.log(`${clock()} ▶ ${name}: ${cmd} ${args.join(" ")}`);
+  const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const child = spawn(cmd, args, {
+      stdio: ["ignore", out, out],
+      // No FORCE_COLOR: it reaches the tests' own children, and a colored console.log(port) is no number.
+      env: { ...process.env, ...o.env },
+    });
+    child.on("exit", (code, signal) => {
+      fs.closeSync(out);
+      const run = { code: code ?? (signal ? 1 : 0), seconds: (performance.now() - t0) / 1000 };
+      const text = fs.readFileSync(log, "utf8").trimEnd();
+      const shown =
+        run.code !== 0 || o.full
+          ? text
+          : text
+              .split("\n")
+              .slice(-(o.tail ?? 0))
+              .join("\n");
+      console.log(`\n── ${name} ${"─".repeat(Math.max(0, 70 - name.length))}`);
+      if (shown) console.log(shown);
+      console.log(`${clock()} ${run.code === 0 ? "✔" : "✘"} ${name} (${run.seconds.toFixed(0)} s)`);
+      resolve(run);
+    });
   });
 }
 
+/** A step that counts as one check. */
 async function step(name: string, cmd: string, args: string[]): Promise<boolean> {
-  const ok = (await exec(cmd, args)) === 0;
+  const ok = (await exec(name, cmd, args)).code === 0;
   if (ok) total.passed++;
   else {
     total.failed++;
     failures.push(name);
   }
-  console.log(`${ok ? "✔" : "✘"} ${name}`);
   return ok;
 }
 
@@ -49,15 +100,15 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-async function vitest() {
-  const out = path.join(reportDir, "vitest.json");
-  const code = await exec("npx", [
-    "vitest",
-    "run",
-    "--reporter=default",
-    "--reporter=json",
-    `--outputFile=${out}`,
-  ]);
+/** One vitest tier (a project of vitest.config.ts); each of its test cases counts as a check. */
+async function vitest(tier: "unit" | "xmtp") {
+  const out = path.join(reportDir, `vitest-${tier}.json`);
+  const { code } = await exec(
+    `vitest ${tier}`,
+    "npx",
+    ["vitest", "run", "--project", tier, "--reporter=default", "--reporter=json", `--outputFile=${out}`],
+    { tail: 12 },
+  );
   const report = readJson<{
     numPassedTests: number;
     numFailedTests: number;
@@ -69,7 +120,7 @@ async function vitest() {
   }>(out);
   if (!report) {
     total.failed++;
-    console.log("✘ vitest produced no report");
+    failures.push(`vitest ${tier} produced no report`);
     return;
   }
   total.passed += report.numPassedTests;
@@ -82,7 +133,10 @@ async function vitest() {
         failures.push(`${where} > ${t.fullName}: ${firstLine(t.failureMessages[0])}`);
   }
   // A failure outside any test (a crashed file, a setup error) still fails the run.
-  if (code !== 0 && report.numFailedTests === 0) total.failed++;
+  if (code !== 0 && report.numFailedTests === 0) {
+    total.failed++;
+    failures.push(`vitest ${tier} exited with code ${code}`);
+  }
 }
 
 interface PlaywrightSuite {
@@ -111,26 +165,40 @@ function collectPlaywrightFailures(suites: PlaywrightSuite[]) {
 
 async function playwright() {
   const out = path.join(reportDir, "playwright.json");
-  const code = await exec("npx", ["playwright", "test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  const { code } = await exec("e2e", "npx", ["playwright", "test"], {
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: out },
+    tail: 60,
+  });
   const report = readJson<PlaywrightReport>(out);
   if (!report) {
     total.failed++;
-    console.log("✘ playwright produced no report");
+    failures.push("playwright produced no report");
     return;
   }
   total.passed += report.stats.expected;
   total.failed += report.stats.unexpected + report.stats.flaky;
   collectPlaywrightFailures(report.suites ?? []);
-  if (code !== 0 && report.stats.unexpected === 0) total.failed++;
+  if (code !== 0 && report.stats.unexpected === 0) {
+    total.failed++;
+    failures.push(`playwright exited with code ${code}`);
+  }
 }
 
-await step("typecheck", "npx", ["tsc", "--noEmit"]);
-await step("lint", "npx", ["eslint", ".", "--max-warnings=0"]);
-await step("format", "npx", ["prettier", "--check", "."]);
-await vitest();
-if (await step("build", "npx", ["next", "build"])) await playwright();
+const xmtpLane = vitest("xmtp");
+const computeLane = (async () => {
+  await Promise.all([
+    step("typecheck", "npm", ["run", "--silent", "typecheck"]),
+    step("lint", "npm", ["run", "--silent", "lint"]),
+    step("format", "npm", ["run", "--silent", "format:check"]),
+  ]);
+  await vitest("unit");
+  return step("build", "npx", ["next", "build"]);
+})();
+const [, built] = await Promise.all([xmtpLane, computeLane]);
+if (built) await playwright();
 
 fs.rmSync(reportDir, { recursive: true, force: true });
 if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  - ${f}`).join("\n")}`);
+console.log(`\n${clock()} in all`);
 console.log(`\n${total.passed} passed, ${total.failed} failed`);
 process.exit(total.failed === 0 ? 0 : 1);
