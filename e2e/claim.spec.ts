@@ -5,7 +5,7 @@
  * page shows that someone joined. Add-to-conversation uses an invite made by a
  * test creator; a bad invite shows its error and claims nothing.
  */
-import { expect, test } from "./fixtures";
+import { expect, expectFailedLoad, test } from "./fixtures";
 import { openChatSession } from "@/lib/chat/session";
 import { query } from "./database";
 import { decodeQrPng } from "@/test/decode-qr";
@@ -72,6 +72,10 @@ test("launch an agent: invite QR and URL, a real client joins, the page shows it
   await expect(page.getByTestId("timeline")).toContainText("Claimed");
   await expect(page.getByTestId("timeline")).toContainText("Someone joined");
   await page.screenshot({ path: test.info().outputPath("agent.png"), fullPage: true });
+  // The page's browser chat joins the conversation as it opens (15-20 s here); a stop before that
+  // closes the join and its stream answers 503. Waiting for the join would add those seconds.
+  const agentId = new URL(page.url()).pathname.split("/").at(-1)!;
+  expectFailedLoad(page, 503, `/api/agents/${agentId}/chat`, { optional: true });
   page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Stop agent" }).click();
   await expect(page.getByTestId("agent-status")).toHaveAttribute("data-status", "stopped");

@@ -4,7 +4,8 @@
  * not declare with expectConsoleError. A clean console is part of what a user gets: a hydration
  * mismatch, a missing resource or a script the CSP refused all show up there first.
  *
- * A declared error must also appear, so a declaration cannot outlive the behaviour it was written for.
+ * A declared error must also appear, so a declaration cannot outlive the behaviour it was written for,
+ * unless it is declared `optional`: an error that a race in the test may or may not produce.
  */
 import { test as base, type BrowserContext, type ConsoleMessage, type Page } from "@playwright/test";
 
@@ -12,7 +13,13 @@ export { expect } from "@playwright/test";
 
 interface Expectation {
   pattern: RegExp;
+  optional: boolean;
   seen: boolean;
+}
+
+export interface ExpectationOptions {
+  /** The error may not come (a race decides); the comment beside the call names the race. */
+  optional?: boolean;
 }
 
 const expectations = new WeakMap<BrowserContext, Expectation[]>();
@@ -23,25 +30,36 @@ const expectations = new WeakMap<BrowserContext, Expectation[]>();
  * brackets, e.g. "Failed to load resource: the server responded with a status of 404 (Not Found)
  * (http://localhost:3100/a/no-such-agent)". Keep the pattern narrow: name the status and the URL.
  */
-export function expectConsoleError(page: Page, pattern: RegExp): void {
+export function expectConsoleError(
+  page: Page,
+  pattern: RegExp,
+  { optional = false }: ExpectationOptions = {},
+): void {
   const expected = expectations.get(page.context());
   if (!expected) {
     throw new Error("expectConsoleError: this page's test does not import test from e2e/fixtures");
   }
-  expected.push({ pattern: new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, "")), seen: false });
+  const stateless = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
+  expected.push({ pattern: stateless, optional, seen: false });
 }
 
 /**
  * Declares that this test loads `path` (a page or a resource of this origin) and gets HTTP `status`
  * on purpose, e.g. a 404 page or a 403 for a non-admin: Chromium logs every such answer as an error.
  */
-export function expectFailedLoad(page: Page, status: number, path: string): void {
+export function expectFailedLoad(
+  page: Page,
+  status: number,
+  path: string,
+  options?: ExpectationOptions,
+): void {
   const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   expectConsoleError(
     page,
     new RegExp(
       `^Failed to load resource: the server responded with a status of ${status} \\(.*\\) \\(https?://[^/]+${escaped}\\)$`,
     ),
+    options,
   );
 }
 
@@ -91,7 +109,7 @@ export const test = base.extend<{ cleanConsole: void }>({
       const problems = [
         ...unexpected,
         ...expected
-          .filter((e) => !e.seen)
+          .filter((e) => !e.seen && !e.optional)
           .map((e) => `declared with expectConsoleError but never logged: ${e.pattern}`),
       ];
       if (problems.length > 0) {
