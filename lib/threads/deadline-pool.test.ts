@@ -90,10 +90,10 @@ describe("DeadlinePool", () => {
   it("runs at most `threads` tasks at once, each deadline starting when a thread takes it", async () => {
     // Starting a thread on a loaded machine may take a while: only a task's run is under test here.
     const { pool: p, started } = pool(2, 60_000, 2_000);
-    // 7 tasks of 200 ms on 2 threads take ~800 ms: the last waits ~600 ms, past its 500 ms deadline had
-    // that counted from the call.
+    // 9 tasks of 200 ms on 2 threads take ~1 s: the last waits ~800 ms, past its 700 ms deadline had that
+    // counted from the call.
     const done = (await Promise.all(
-      Array.from({ length: 7 }, (_, i) => p.run({ echo: i, busyMs: 200 }, 500)),
+      Array.from({ length: 9 }, (_, i) => p.run({ echo: i, busyMs: 200 }, 700)),
     )) as Done[];
     expect(started).toHaveLength(2);
     expect(new Set(done.map((d) => d.threadId)).size).toBe(2);
