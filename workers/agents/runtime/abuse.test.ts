@@ -188,11 +188,14 @@ describe("abuse limits", () => {
       await waitFor("the answer after a retry", () => agentSaid(a.group, "echo: please retry me"), 30_000);
       await a.group.sync();
       const asked = (await a.group.messages()).find((m) => m.content === "please retry me")!;
-      expect(
-        await run.db.handledMessage.findUniqueOrThrow({
+      // The answer is in the conversation a moment before its ledger row leaves `sending`.
+      const row = await waitFor("the answer recorded", async () => {
+        const r = await run.db.handledMessage.findUniqueOrThrow({
           where: { identityId_messageId: { identityId: a.identityId, messageId: asked.id } },
-        }),
-      ).toMatchObject({ kind: "answered", attempts: 1 });
+        });
+        return r.kind === "sending" ? null : r;
+      });
+      expect(row).toMatchObject({ kind: "answered", attempts: 1 });
     } finally {
       await run.db.$executeRawUnsafe(`DROP TRIGGER fail_once ON "HandledMessage"`);
     }
