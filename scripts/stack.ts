@@ -185,7 +185,7 @@ if (mode === "start") {
   const missing = missingInProduction(process.env).filter((name) => name !== "DATABASE_URL");
   if (missing.length > 0) {
     console.error(
-      `[run] production (npm start) needs ${missing.join(" and ")} set; see the README's configuration table`,
+      `[run] production (npm start) needs ${missing.join(" and ")} set; see docs/configuration.md`,
     );
     process.exit(1);
   }

@@ -1,7 +1,7 @@
 /**
  * Values of @xmtp/node-sdk's `const enum`s. The SDK declares them as ambient
  * const enums, which `isolatedModules` cannot inline and which do not exist at
- * run time, so the numbers are written out here once (node-bindings 5.x).
+ * run time, so the numbers are written out here once (as node-bindings 1.11, under node-sdk 6.1, has them).
  */
 import type {
   ConsentState,
