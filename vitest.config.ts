@@ -4,17 +4,19 @@
  * - `unit`: pure tests and tests on their own database cloned from the template; files in parallel.
  * - `xmtp`: files that reach the local XMTP node or run a worker; one file at a time, after `unit`.
  *
- * `vitest run --project unit` (npm run test:fast) runs the first alone, `--project xmtp` the second;
- * `vitest run` runs both.
+ * `vitest run --project unit` runs the first alone (npm run test:fast: without the files that start
+ * processes of their own), `--project xmtp` the second; `vitest run` runs both.
  */
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 
-import { TEST_DIRS, xmtpTestFiles } from "./test/tiers.ts";
+import { spawningTestFiles, TEST_DIRS, xmtpTestFiles } from "./test/tiers.ts";
 
 const ALL = TEST_DIRS.map((dir) => `${dir}/**/*.test.ts`);
 const EXCLUDE = ["node_modules/**", ".next/**", ".data/**", "e2e/**"];
 const XMTP_TIER = xmtpTestFiles();
+// npm run test:fast: the unit tier without the files that start processes of their own (test/tiers.ts).
+const FAST_SKIPS = process.env.TEST_FAST === "1" ? spawningTestFiles() : [];
 
 export default defineConfig({
   resolve: {
@@ -37,7 +39,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ALL,
-          exclude: [...EXCLUDE, ...XMTP_TIER],
+          exclude: [...EXCLUDE, ...XMTP_TIER, ...FAST_SKIPS],
           globalSetup: ["test/setup/database.ts"],
           fileParallelism: true,
           maxWorkers: 2,

@@ -65,6 +65,15 @@ export function isXmtpTest(file: string): boolean {
   );
 }
 
+/**
+ * True when the test file at `file` (absolute) starts processes of its own (it imports
+ * node:child_process: the run command, the web unit, the watchdog). `npm run test:fast` leaves these out:
+ * starting a stack costs tens of seconds, and `npm test` runs them.
+ */
+export function spawnsProcesses(file: string): boolean {
+  return valueImports(fs.readFileSync(file, "utf8")).includes("node:child_process");
+}
+
 /** Every test file (`*.test.ts`) under TEST_DIRS, from the root. */
 export function testFiles(): string[] {
   return TEST_DIRS.flatMap((dir) =>
@@ -78,4 +87,9 @@ export function testFiles(): string[] {
 /** The test files of the xmtp tier, from the root. */
 export function xmtpTestFiles(): string[] {
   return testFiles().filter((f) => isXmtpTest(path.join(ROOT, f)));
+}
+
+/** The test files that start processes of their own, from the root. */
+export function spawningTestFiles(): string[] {
+  return testFiles().filter((f) => spawnsProcesses(path.join(ROOT, f)));
 }
