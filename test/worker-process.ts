@@ -43,6 +43,28 @@ export function spawnWorkerProcess(o: WorkerProcessOptions): ChildProcess {
   });
 }
 
+/**
+ * A worker process of a test file: its database and DATA_DIR (workerTestEnv), the test MASTER_KEY, LOG_LEVEL
+ * from DBG_LOG (default warn), answering with the scripted `model` when given; `settings` over all that.
+ */
+export function spawnTestWorker(
+  id: string,
+  env: { t: { url: string }; dataDir: string },
+  o: { model?: { baseURL: string }; settings?: Record<string, string> } = {},
+): ChildProcess {
+  return spawnWorkerProcess({
+    id,
+    databaseUrl: env.t.url,
+    dataDir: env.dataDir,
+    masterKey: TEST_MASTER_KEY,
+    env: {
+      LOG_LEVEL: process.env.DBG_LOG ?? "warn",
+      ...(o.model && { LLM_BASE_URL: o.model.baseURL, LLM_API_KEY: "test" }),
+      ...o.settings,
+    },
+  });
+}
+
 /** Resolves with the exit code, or the signal that ended the process. */
 export function exited(child: ChildProcess): Promise<number | string> {
   if (child.exitCode !== null || child.signalCode !== null)

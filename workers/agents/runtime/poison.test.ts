@@ -20,9 +20,9 @@ import {
   startScriptedModelServer,
   type ScriptedModelServer,
 } from "@/test/scripted-model-server";
-import { ask, launchAndJoin, TEST_MASTER_KEY, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
+import { ask, launchAndJoin, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
 import { takeWarmIdentities } from "@/test/warm-identities";
-import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
+import { exited, killIfRunning, spawnTestWorker } from "@/test/worker-process";
 import { texts } from "@/test/xmtp-clients";
 import { gaveUpText } from "@/workers/agents/answer/answer";
 
@@ -67,14 +67,9 @@ afterAll(async () => {
 });
 
 function spawnWorker(id: string): ChildProcess {
-  const child = spawnWorkerProcess({
-    id,
-    databaseUrl: env.t.url,
-    dataDir: env.dataDir,
-    masterKey: TEST_MASTER_KEY,
-    env: {
-      LLM_BASE_URL: model.baseURL,
-      LLM_API_KEY: "test",
+  const child = spawnTestWorker(id, env, {
+    model,
+    settings: {
       SEARCH_PROVIDER: "searxng",
       SEARCH_URL: `http://127.0.0.1:${(search.address() as AddressInfo).port}`,
       SEARCH_ALLOW_LOOPBACK: "1",

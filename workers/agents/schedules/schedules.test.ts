@@ -10,16 +10,9 @@ import { waitFor } from "@/test/convos";
 import { tempDir } from "@/test/convos";
 import { stopAgent } from "@/lib/agents/mutations";
 import { createReminder } from "@/lib/schedules/mutations";
-import {
-  fastOptions,
-  launchAndJoin,
-  TEST_MASTER_KEY,
-  testSettings,
-  workerTestEnv,
-  type WorkerTestEnv,
-} from "@/test/worker";
+import { fastOptions, launchAndJoin, testSettings, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
 import { takeWarmIdentities } from "@/test/warm-identities";
-import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
+import { exited, killIfRunning, spawnTestWorker } from "@/test/worker-process";
 import { texts } from "@/test/xmtp-clients";
 import { startWorker, type RunningWorker } from "@/workers/agents/worker/worker";
 
@@ -39,12 +32,7 @@ afterAll(async () => {
 });
 
 function spawnWorker(id: string): ChildProcess {
-  const child = spawnWorkerProcess({
-    id,
-    databaseUrl: env.t.url,
-    dataDir: env.dataDir,
-    masterKey: TEST_MASTER_KEY,
-  });
+  const child = spawnTestWorker(id, env);
   children.push(child);
   return child;
 }

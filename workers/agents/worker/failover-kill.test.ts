@@ -19,9 +19,9 @@ import {
   startScriptedModelServer,
   type ScriptedModelServer,
 } from "@/test/scripted-model-server";
-import { TEST_MASTER_KEY, joinAs, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
+import { joinAs, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
 import { takeWarmIdentities } from "@/test/warm-identities";
-import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
+import { exited, killIfRunning, spawnTestWorker } from "@/test/worker-process";
 import { texts } from "@/test/xmtp-clients";
 import { afterBarrier } from "@/test/barrier";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -45,21 +45,7 @@ const ledgerListeners = new Set<(messageId: string, kind: string) => void>();
 
 function start(): string {
   const id = `k${++started}`;
-  children.set(
-    id,
-    spawnWorkerProcess({
-      id,
-      databaseUrl: env.t.url,
-      dataDir: env.dataDir,
-      masterKey: TEST_MASTER_KEY,
-      env: {
-        LOG_LEVEL: process.env.DBG_LOG ?? "warn",
-        WORKER_LEASE_MS: String(LEASE_MS),
-        LLM_BASE_URL: model.baseURL,
-        LLM_API_KEY: "test",
-      },
-    }),
-  );
+  children.set(id, spawnTestWorker(id, env, { model, settings: { WORKER_LEASE_MS: String(LEASE_MS) } }));
   return id;
 }
 

@@ -14,8 +14,8 @@ import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { setWorkerDraining } from "@/lib/workers/worker-status";
 import { startScriptedModelServer, type ScriptedModelServer } from "@/test/scripted-model-server";
-import { TEST_MASTER_KEY, joinAs, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
-import { exited, killIfRunning, spawnWorkerProcess } from "@/test/worker-process";
+import { joinAs, workerTestEnv, type WorkerTestEnv } from "@/test/worker";
+import { exited, killIfRunning, spawnTestWorker } from "@/test/worker-process";
 import { texts } from "@/test/xmtp-clients";
 import { afterBarrier } from "@/test/barrier";
 
@@ -32,18 +32,7 @@ const groups: Group<unknown>[] = [];
 const asked: { group: Group<unknown>; question: string }[] = [];
 
 function start(id: string): ChildProcess {
-  const child = spawnWorkerProcess({
-    id,
-    databaseUrl: env.t.url,
-    dataDir: env.dataDir,
-    masterKey: TEST_MASTER_KEY,
-    env: {
-      LOG_LEVEL: process.env.DBG_LOG ?? "warn",
-      WORKER_LEASE_MS: String(LEASE_MS),
-      LLM_BASE_URL: model.baseURL,
-      LLM_API_KEY: "test",
-    },
-  });
+  const child = spawnTestWorker(id, env, { model, settings: { WORKER_LEASE_MS: String(LEASE_MS) } });
   children.set(id, child);
   return child;
 }
