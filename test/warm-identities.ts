@@ -11,19 +11,14 @@ import pg from "pg";
 import { ApiUrls } from "@xmtp/node-sdk";
 import { inject } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { WarmIdentity } from "@/lib/identities/identity-status";
 import { homeKeyOf } from "@/lib/xmtp/home";
 import { xmtpDbDir } from "@/lib/xmtp/paths";
 
-interface BankedIdentity {
+/** A warm identity as the bank's worker made it; its home becomes the taking file's. */
+interface BankedIdentity extends Omit<WarmIdentity, "homeKey"> {
   id: string;
   role: "creator" | "joiner";
-  inboxId: string;
-  address: string;
-  encryptedWalletKey: Uint8Array<ArrayBuffer>;
-  encryptedDbKey: Uint8Array<ArrayBuffer>;
-  conversationId: string;
-  inviteUrl: string;
-  inviteTag: string;
   createdAt: Date;
 }
 
