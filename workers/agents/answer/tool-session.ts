@@ -33,6 +33,7 @@ import {
 } from "@/lib/ledger/tool-calls";
 import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
 import { cutText } from "@/lib/llm/budget";
+import { DeadlineExceeded, withDeadline } from "@/workers/agents/worker/timers";
 import type { RecordedRound, ToolSession } from "./contracts";
 
 /** What the model reads for a call whose effect may have happened in a run that then ended. */
@@ -61,18 +62,6 @@ export function toolSpec(tool: Tool): ToolSpec {
     specCache.set(tool, spec);
   }
   return spec;
-}
-
-/** `work`, or a ToolError once it has taken `ms` (the work itself goes on, unwatched). */
-function withinDeadline<T>(work: Promise<T>, ms: number, name: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ToolError(`${name} took longer than ${ms / 1000} s and was stopped.`)),
-      ms,
-    );
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 300);
@@ -223,8 +212,16 @@ class AnswerTools implements ToolSession {
     }
   }
 
-  #run(tool: Tool, args: unknown, tx: ToolContext["tx"]): Promise<string> {
-    return withinDeadline(tool.run(args, { ...this.#context, tx }), this.#o.callMs, tool.name);
+  /** The tool's work, or a ToolError once it has taken callMs (the work itself goes on, unwatched). */
+  async #run(tool: Tool, args: unknown, tx: ToolContext["tx"]): Promise<string> {
+    const ms = this.#o.callMs;
+    try {
+      return await withDeadline(tool.run(args, { ...this.#context, tx }), ms, tool.name);
+    } catch (error) {
+      if (error instanceof DeadlineExceeded)
+        throw new ToolError(`${tool.name} took longer than ${ms / 1000} s and was stopped.`);
+      throw error;
+    }
   }
 
   /** The line the model reads for a call that threw. */
