@@ -17,4 +17,4 @@ export * from "./profiles";
 export * from "./create-invite";
 export * from "./joiner";
 export * from "@/lib/convos/creator";
-export { Consent, ContentTypes, Direction, isGroupUpdate, Permission } from "./sdk";
+export { Consent, ContentTypes, Delivery, Direction, isGroupUpdate, Permission } from "./sdk";

@@ -6,6 +6,7 @@
 import type {
   ConsentState,
   ContentType,
+  DeliveryStatus,
   PermissionPolicy,
   PermissionUpdateType,
   SortDirection,
@@ -20,6 +21,12 @@ export const Consent = {
 export const Direction = {
   Ascending: 0 as SortDirection.Ascending,
   Descending: 1 as SortDirection.Descending,
+};
+
+export const Delivery = {
+  Unpublished: 0 as DeliveryStatus.Unpublished,
+  Published: 1 as DeliveryStatus.Published,
+  Failed: 2 as DeliveryStatus.Failed,
 };
 
 /** Content types for ListMessagesOptions.contentTypes (node-bindings' ContentType). */

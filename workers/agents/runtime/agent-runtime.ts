@@ -25,7 +25,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
 import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
-import { Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
+import { Delivery, Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { recordFirstJoin } from "@/lib/identities";
 import { PgLedger, recordFirst, reopenUnsent, youngestSendingMs } from "@/lib/ledger/messages";
 import { agentState, setFirstOperator } from "@/lib/agents/policy";
@@ -126,13 +126,15 @@ function answerContext(
 }
 
 /**
- * Reopens what dead runs marked as sending but never sent: the messages with no text of ours after them
- * (only a text can be the answer; a profile or group update of ours says nothing). Queued before the
- * stream opens, so it runs before this run says anything: a text of ours after the message is a dead
- * run's answer (published, or left unpublished in the shared database and published by this sync),
- * never this run's answer to a later message, which the stream replays at once from the dead run's
- * cursor. A mark too young to judge (its run may still be sending) is waited for, this agent's answers
- * held back meanwhile; later it would be hidden by this run's own answers, and the question lost.
+ * Reopens what dead runs marked as sending but never sent: the messages with no published text of ours
+ * after them (only a text can be the answer; a profile or group update of ours says nothing). Queued
+ * before the stream opens, so it runs before this run says anything: a text of ours after the message is
+ * a dead run's answer, never this run's answer to a later message, which the stream replays at once from
+ * the dead run's cursor. The sync publishes what a dead run left queued in the shared database; a text
+ * still unpublished after it was cut off mid-send (its intent marked sent, the network never reached)
+ * and will not go out, so it answers nothing. A mark too young to judge (its run may still be sending)
+ * is waited for, this agent's answers held back meanwhile; later it would be hidden by this run's own
+ * answers, and the question lost.
  */
 async function reopenUnsentAnswers(
   group: Group<unknown>,
@@ -147,7 +149,10 @@ async function reopenUnsentAnswers(
       await group.messages({ limit: UNSENT_WINDOW, direction: Direction.Descending })
     ).reverse();
     const lastOwn = recent.findLastIndex(
-      (m) => m.senderInboxId === ownInboxId && m.contentType?.typeId === "text",
+      (m) =>
+        m.senderInboxId === ownInboxId &&
+        m.contentType?.typeId === "text" &&
+        m.deliveryStatus === Delivery.Published,
     );
     const unsent = recent.slice(lastOwn + 1).map((m) => m.id);
     const reopened = await reopenUnsent(identityId, unsent, UNSENT_AFTER_MS);
