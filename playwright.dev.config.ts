@@ -1,8 +1,8 @@
 /**
  * The console check against the development server (`npx playwright test -c playwright.dev.config.ts`):
  * e2e/dev/ runs on `tsx scripts/run.ts dev` with a fresh data folder, because React reports a
- * hydration mismatch only in development. It shares the local XMTP node's port and Next's .next/dev
- * with `npm run dev`, so stop that first (or run this in a private network namespace).
+ * hydration mismatch only in development. Its stack has its own XMTP node port, but it shares Next's
+ * .next/dev with `npm run dev`, so stop that first.
  */
 import { defineConfig } from "@playwright/test";
 import base from "./playwright.config";
@@ -31,6 +31,7 @@ export default defineConfig({
       PUBLIC_URL: baseUrl,
       DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(Number(process.env.E2E_DEV_PG_PORT ?? 54340)),
+      XMTP_NODE_PORT: String(Number(process.env.E2E_DEV_XMTP_NODE_PORT ?? 5558)),
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

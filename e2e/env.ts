@@ -7,11 +7,15 @@ import { readEmbeddedPassword } from "@/scripts/embedded-password.ts";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const pgPort = Number(process.env.E2E_PG_PORT ?? 54339);
 const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2526);
+// Not 5556: npm test runs these specs beside the xmtp test tier, whose node holds that port.
+const xmtpNodePort = Number(process.env.E2E_XMTP_NODE_PORT ?? 5557);
 
 export const E2E = {
   baseUrl: `http://localhost:${port}`,
   dataDir: ".data/e2e",
   smtpPort,
+  /** The stack's own local XMTP node; specs that build clients of their own point them here. */
+  xmtpNodeUrl: `http://localhost:${xmtpNodePort}`,
   adminEmail: "admin@e2e.test",
   /** Listed as an admin, but e2e/security.spec.ts gives it a session before its address is verified. */
   unverifiedAdminEmail: "unverified-admin@e2e.test",
@@ -30,6 +34,7 @@ export const E2E = {
     // A throwaway deployment on one machine: the embedded database and the local XMTP node, on purpose.
     ALLOW_EMBEDDED_DATABASE: "1",
     ALLOW_LOCAL_XMTP: "1",
+    XMTP_NODE_PORT: String(xmtpNodePort),
     // Every spec signs in from this machine; e2e/security.spec.ts reaches the limit and clears it again.
     SIGNIN_MAILS_PER_HOUR_PER_CLIENT: "40",
     EMBEDDED_PG_PORT: String(pgPort),

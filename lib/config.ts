@@ -42,7 +42,7 @@ const schema = z.object({
     .min(64 * 1024)
     .default(32 * 1024 * 1024),
   DATA_DIR: optional.transform((v) => v ?? ".data"),
-  /** Port of the local XMTP node; the product's clients look for it on 5556 (docs/configuration.md). */
+  /** Port of the local XMTP node, where `local` clients look for it too (docs/configuration.md). */
   XMTP_NODE_PORT: positiveInt.default(5556),
   XMTP_NODE_LOG_LEVEL: logLevel.default("info"),
   /** The agents worker's log level. */

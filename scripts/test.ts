@@ -8,12 +8,12 @@
  * Two lanes run side by side, because they need different things:
  * - the xmtp tier waits on leases, timers and the local node far more than it
  *   computes (under half a core on average), and it is the longest step;
- * - typecheck, lint and format (together), then the unit tier, then the build
- *   compute all the time, on the CPU the xmtp tier leaves.
+ * - typecheck, lint and format (together), then the unit tier, then the build,
+ *   then the end-to-end tests (Playwright in Chromium) compute all the time, on
+ *   the CPU the xmtp tier leaves. The e2e stack starts its own XMTP node on
+ *   another port (e2e/env.ts), so it never meets the xmtp tier's node.
  * Not under `nice`: on a machine shared with others it yielded to everyone
  * else too (lint took 444 s instead of 115 s beside other engineers' runs).
- * The e2e tests come last, alone: their stack starts its own XMTP node on the
- * port the xmtp tier's node holds, and Chromium needs the machine.
  *
  * Steps that run together write to a log each; a step's log is printed when
  * it ends (in full when it failed), so the output never interleaves.
@@ -192,10 +192,9 @@ const computeLane = (async () => {
     step("format", "npm", ["run", "--silent", "format:check"]),
   ]);
   await vitest("unit");
-  return step("build", "npx", ["next", "build"]);
+  if (await step("build", "npx", ["next", "build"])) await playwright();
 })();
-const [, built] = await Promise.all([xmtpLane, computeLane]);
-if (built) await playwright();
+await Promise.all([xmtpLane, computeLane]);
 
 fs.rmSync(reportDir, { recursive: true, force: true });
 if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  - ${f}`).join("\n")}`);

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { ApiUrls } from "@xmtp/node-sdk";
+import { localNodeUrl } from "@/lib/xmtp/client.ts";
 import { inject } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { WarmIdentity } from "@/lib/identities/identity-status";
@@ -47,7 +47,7 @@ export async function takeWarmIdentities(
   const bank = inject("warmIdentities");
   // The bank's identities are registered on the shared node: a file that points this process at a node
   // of its own (handoff-deadline.test.ts) has its worker make them there.
-  if (!bank || count <= 0 || ApiUrls.local !== bank.apiUrl) return 0;
+  if (!bank || count <= 0 || localNodeUrl() !== bank.apiUrl) return 0;
   const taken: BankedIdentity[] = [];
   const client = new pg.Client({ connectionString: bank.databaseUrl });
   await client.connect();

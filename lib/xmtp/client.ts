@@ -10,10 +10,12 @@
  * - Never sets `gatewayHost`: that switches the SDK to the d14n protocol,
  *   which the local node does not speak.
  * - Every call goes to `apiUrl` (node-sdk 6.x builds one backend from it). Without
- *   an `apiUrl` the client uses `ApiUrls[env]`, for `local` node-sdk's
- *   `http://localhost:5556`: that is why the local node listens there
- *   (docs/local-xmtp-node.md §2.2). `pointLocalEnvAt(url)` points a whole
- *   process (a test or bench owning a node on another port) at one node.
+ *   an `apiUrl` the client uses `ApiUrls[env]`; for `local` it is
+ *   `localNodeUrl()`: localhost on XMTP_NODE_PORT (default 5556, node-sdk's own
+ *   `local` URL, docs/local-xmtp-node.md §2.2), so a second stack on one machine
+ *   (the e2e tests beside the xmtp test tier) moves node and clients together.
+ *   `pointLocalEnvAt(url)` points a whole process (a test or bench owning a node
+ *   on another port) at one node, whatever the setting says.
  * - Client databases live under `$DATA_DIR/xmtp/` and are encrypted with a
  *   32-byte key; they must be wiped together with the local node's state
  *   (`npm run reset-local`).
@@ -53,9 +55,17 @@ export function streamOptions<T extends object = object>(extra?: T): T & { retry
   return { ...(extra as T), retryDelay: STREAM_RETRY_DELAY_MS };
 }
 
+let pointedAt: string | undefined;
+
 /** Points this process's `local` environment (the default `apiUrl` of createXmtpClient) at the node at `url`. */
 export function pointLocalEnvAt(url: string): void {
+  pointedAt = url;
   (ApiUrls as Record<XmtpEnv, string>).local = url;
+}
+
+/** Where `local` clients go: the node pointLocalEnvAt named, else localhost on XMTP_NODE_PORT. */
+export function localNodeUrl(): string {
+  return pointedAt ?? `http://localhost:${settingNow("XMTP_NODE_PORT")}`;
 }
 
 export interface CreateXmtpClientOptions<C extends ContentCodec[]> {
@@ -67,7 +77,7 @@ export interface CreateXmtpClientOptions<C extends ContentCodec[]> {
   env?: SupportedEnv;
   /** The product data directory whose `xmtp/` folder holds the database (default: DATA_DIR). */
   dataDir?: string;
-  /** Default: `ApiUrls[env]`, i.e. the local node for `local`. */
+  /** Default: `ApiUrls[env]`, and `localNodeUrl()` for `local`. */
   apiUrl?: string;
   codecs?: C;
   /** Skip registration (then call `client.register()` yourself). */
@@ -88,7 +98,7 @@ export async function createXmtpClient<C extends ContentCodec[] = []>(options: C
   if (options.dbPath === undefined) fs.mkdirSync(dbDir, { recursive: true });
   const clientOptions: ClientOptions & { codecs?: C } = {
     env,
-    apiUrl: options.apiUrl ?? ApiUrls[env],
+    apiUrl: options.apiUrl ?? (env === "local" ? localNodeUrl() : ApiUrls[env]),
     dbPath:
       options.dbPath === undefined
         ? (inboxId: string) => clientDbPath(env, inboxId, options.dataDir)

@@ -14,7 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { ApiUrls } from "@xmtp/node-sdk";
+import { localNodeUrl } from "@/lib/xmtp/client.ts";
 import type { TestProject } from "vitest/node";
 import { withDatabase } from "@/scripts/database-url.ts";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -57,7 +57,7 @@ export default async function setup(project: TestProject) {
     dataDir,
     masterKey: TEST_MASTER_KEY,
   });
-  project.provide("warmIdentities", { databaseUrl, dataDir, apiUrl: ApiUrls.local });
+  project.provide("warmIdentities", { databaseUrl, dataDir, apiUrl: localNodeUrl() });
 
   return async () => {
     const exit = exited(worker);
