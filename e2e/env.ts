@@ -9,13 +9,14 @@ const pgPort = Number(process.env.E2E_PG_PORT ?? 54339);
 const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2526);
 // Not 5556: npm test runs these specs beside the xmtp test tier, whose node holds that port.
 const xmtpNodePort = Number(process.env.E2E_XMTP_NODE_PORT ?? 5557);
+// The clients specs build themselves (a member joining, e2e/pool.ts) go to the stack's node too: every
+// process that loads this module (Playwright's runner and workers) looks for `local` there.
+process.env.XMTP_NODE_PORT = String(xmtpNodePort);
 
 export const E2E = {
   baseUrl: `http://localhost:${port}`,
   dataDir: ".data/e2e",
   smtpPort,
-  /** The stack's own local XMTP node; specs that build clients of their own point them here. */
-  xmtpNodeUrl: `http://localhost:${xmtpNodePort}`,
   adminEmail: "admin@e2e.test",
   /** Listed as an admin, but e2e/security.spec.ts gives it a session before its address is verified. */
   unverifiedAdminEmail: "unverified-admin@e2e.test",

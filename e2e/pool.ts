@@ -16,7 +16,6 @@ import {
   startJoinRequestProcessor,
 } from "@/lib/convos/creator";
 import { createXmtpClient, eoaSigner, randomPrivateKey } from "@/lib/xmtp";
-import { E2E } from "./env";
 import { signInByEmail } from "./mailbox";
 
 /** Waits until the pool has at least `n` idle identities (the worker fills it after start). */
@@ -71,7 +70,6 @@ export async function startTestCreator(dir: string): Promise<TestCreator> {
     dbPath: path.join(dir, `creator-${Date.now()}.db3`),
     dbEncryptionKey: new Uint8Array(randomBytes(32)),
     env: "local",
-    apiUrl: E2E.xmtpNodeUrl,
     codecs: [...convosCodecs],
   })) as unknown as Client<unknown>;
   const group = await createConvosConversation(client, {
