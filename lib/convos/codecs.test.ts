@@ -26,7 +26,7 @@ const body = (o: unknown) => ({
 const raw = (s: string) => ({ type: joinRequestCodec.contentType, parameters: {}, content: utf8.encode(s) });
 
 describe("content type ids", () => {
-  it("registers the six convos.org types at version 1.0", () => {
+  it("registers the seven convos.org types at version 1.0", () => {
     expect(convosCodecs.map((c) => contentTypeToString(c.contentType))).toEqual([
       "convos.org/join_request:1.0",
       "convos.org/invite_join_error:1.0",
@@ -34,6 +34,7 @@ describe("content type ids", () => {
       "convos.org/profile_update:1.0",
       "convos.org/profile_snapshot:1.0",
       "convos.org/explode_settings:1.0",
+      "convos.org/thinking:1.0",
     ]);
   });
 });
