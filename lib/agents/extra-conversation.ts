@@ -32,8 +32,11 @@ export async function claimExtraConversation(
   leaseMs: number,
   tx: Prisma.TransactionClient = db,
   homeKey?: string,
+  /** The new conversation's name, kept for /conversations and the agent page. */
+  name?: string,
 ): Promise<ExtraConversation> {
   const home = homeKey ?? null;
+  const conversationName = name ?? null;
   const started = performance.now();
   const rows = await tx.$queryRaw<ExtraConversation[]>`
     WITH picked AS (
@@ -48,6 +51,7 @@ export async function claimExtraConversation(
     UPDATE "Identity" AS i
     SET status = ${CLAIM.to}::"IdentityStatus", "agentId" = ${agentId}, "isOwnerConversation" = false,
         "claimedAt" = now(), "updatedAt" = now(), "leaseOwner" = ${workerId},
+        "conversationName" = ${conversationName},
         "leaseExpiresAt" = now() + ${leaseMs}::int * interval '1 millisecond'
     FROM picked WHERE i.id = picked.id
     RETURNING i.id AS "identityId", i."inviteUrl" AS "inviteUrl", i."conversationId" AS "conversationId",

@@ -81,3 +81,13 @@ export async function lockConversation(group: Group<unknown>): Promise<string> {
   await group.updatePermission(Permission.AddMember, Permission.Deny);
   return tag;
 }
+
+/** Unlock: allow addMember again; the tag stays, so invites from before the lock stay dead (§9, as iOS). */
+export async function unlockConversation(group: Group<unknown>): Promise<void> {
+  await group.updatePermission(Permission.AddMember, Permission.Allow);
+}
+
+/** True when the group's addMember permission is deny: how Convos clients read a locked conversation. */
+export function isLocked(group: Group<unknown>): boolean {
+  return group.permissions().policySet.addMemberPolicy === Permission.Deny;
+}

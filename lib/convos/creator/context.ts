@@ -11,7 +11,8 @@ export type JoinOutcome =
   | { kind: "rejected"; errorType: InviteJoinErrorType; replied: boolean }
   | { kind: "handled_elsewhere" }
   | { kind: "already_member"; groupId: string }
-  | { kind: "joined"; groupId: string; joinerInboxId: string };
+  /** `spent`: the invite was single-use and its tag has been rotated (step 11a). */
+  | { kind: "joined"; groupId: string; joinerInboxId: string; spent?: boolean };
 
 export interface CreatorContext {
   // The SDK's Client is generic over registered content types; the creator only needs the shape.

@@ -9,7 +9,9 @@
  *   → 8 find group, sync once (not found: conversation_not_found; sync failed: silent)
  *   → 8a consent not denied (consent_not_allowed) → 8b a group (generic_failure)
  *   → 9 handled marker from us (stop) → 10 already a member (marker, stop)
- *   → 11 tag is current (conversation_expired) → 12 addMembers (generic_failure)
+ *   → 11 tag is current (conversation_expired)
+ *   → 11a a single-use invite is spent: the tag rotates (generic_failure when it cannot)
+ *   → 12 addMembers (generic_failure)
  *   → success: ledger, DM allowed, marker (typed joiners only), snapshot.
  *
  * Choices where the protocol is silent: final outcomes (errors and silent drops too)
@@ -19,13 +21,22 @@
  * same reason as on success (text-only clients read the latest DM messages). A
  * text copy that directly follows an already-handled typed request with the
  * same tag from the same sender is the same attempt and is recorded as such.
+ *
+ * Single-use invites (step 11a): the protocol calls `expiresAfterUse` advisory
+ * and no other creator enforces it; ours do, for the invites they signed. The
+ * tag is rotated before the joiner is added, so the invite is spent by its
+ * first admitted request even when the add then fails or the process dies
+ * (a spent link that let nobody in, never a link that lets two in); the
+ * serial queue of the runner means a second request is checked only after
+ * the rotation, and fails step 11 like a revoked invite.
  */
 import { Dm, type Group } from "@xmtp/node-sdk";
 import { ContentTypeInviteJoinHandled, isContentType, type InviteJoinHandled } from "@/lib/convos/codecs";
 import { ConvosError } from "@/lib/convos/errors";
 import { isSignedBy } from "@/lib/convos/invite";
-import { appDataTag } from "@/lib/convos/metadata";
+import { appDataTag, updateAppData } from "@/lib/convos/metadata";
 import { Consent } from "@/lib/convos/sdk";
+import { generateTag } from "@/lib/convos/tag";
 import { decryptConversationToken } from "@/lib/convos/token";
 import { isPast, nowUnix } from "@/lib/convos/verify";
 import { emit, type CreatorContext, type JoinOutcome } from "./context";
@@ -174,6 +185,14 @@ async function admit(
       "invite tag revoked or rotated since the invite was created",
     );
   }
+  // 11a. A single-use invite is spent by this request: rotate the tag first (see the header).
+  if (payload.expiresAfterUse) {
+    try {
+      await group.updateAppData(updateAppData(group.appData, { tag: generateTag() }));
+    } catch (e) {
+      return reply(ctx, dm, req, "generic_failure", e instanceof Error ? e.constructor.name : "Error");
+    }
+  }
   // 12. Add. The reason carries only the error's type name: the joiner is untrusted.
   try {
     await group.addMembers([joiner]);
@@ -185,5 +204,5 @@ async function admit(
   await sendHandledMarker(ctx, dm, req);
   if (req.profile && ctx.provisionalProfiles) ctx.provisionalProfiles.set(joiner, req.profile);
   await sendProfileSnapshot(ctx, group);
-  return { kind: "joined", groupId, joinerInboxId: joiner };
+  return { kind: "joined", groupId, joinerInboxId: joiner, ...(payload.expiresAfterUse && { spent: true }) };
 }

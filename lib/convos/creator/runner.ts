@@ -41,6 +41,11 @@ export interface JoinRequestProcessor {
   catchUp(): Promise<void>;
   /** Resolves when everything queued so far has been handled. */
   idle(): Promise<void>;
+  /**
+   * Runs `task` between requests, after those queued so far (an owner's revoke or lock then never
+   * interleaves with a join being admitted); resolves or rejects with it.
+   */
+  run<T>(task: () => Promise<T>): Promise<T>;
   /** Ends the stream and waits for in-flight work; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -59,6 +64,12 @@ function makeQueue(ctx: CreatorContext) {
       return run.then(() => undefined);
     },
     idle: () => tail.then(() => undefined),
+    /** Runs `task` in turn, its own result and error going to the caller. */
+    run<T>(task: () => Promise<T>): Promise<T> {
+      const result = tail.then(task);
+      tail = result.catch(() => undefined);
+      return result;
+    },
   };
 }
 
@@ -135,6 +146,7 @@ export async function startJoinRequestProcessor(
   return {
     catchUp,
     idle: queue.idle,
+    run: queue.run,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,7 +1,8 @@
 /**
  * Operators' commands in the owner conversation: /help,
- * /invite [name], /join <url>, /policy <value>, /approve <code>,
- * /allow <inbox id>, /deny <inbox id>. Anyone else
+ * /invite [name] [--expires 24h] [--single-use], /join <url>, /conversations,
+ * /revoke [conversation], /lock [conversation], /unlock [conversation],
+ * /policy <value>, /approve <code>, /allow <inbox id>, /deny <inbox id>. Anyone else
  * is refused politely under `open` and `allowlist`, and gets no reply at all
  * under `pairing` and `disabled` (an agent that answers every stranger's
  * "/help" could be used to flood its own conversation); an unknown command
@@ -10,16 +11,33 @@
  * code from its page, see lib/agents/operators.ts), every command gets the
  * one line that says how to become one, under every policy: the owner is a
  * stranger to the agent until then, and would otherwise hear nothing.
+ *
+ * /revoke, /lock and /unlock act on the conversation they are sent in (the
+ * owner conversation) or on one named by its name or its number in
+ * /conversations; the worker running that conversation carries them out
+ * (lib/invites/requests.ts). Bad options and a conversation the agent does
+ * not have or did not create get one line, and nothing is asked of a worker.
  */
 import { allowInbox, denyInbox } from "@/lib/agents/operators";
 import { AppError } from "@/lib/errors";
 import { approvePairing, setDmPolicy, type AgentState } from "@/lib/agents/policy";
+import {
+  agentConversations,
+  conversationsText,
+  findConversation,
+  type AgentConversation,
+} from "@/lib/invites/conversations";
+import { expiryOf, parseInviteArgs, type InviteOptions } from "@/lib/invites/options";
+import { awaitInviteRequest, changeInvites, requestInviteChange } from "@/lib/invites/requests";
 import type { ConversationOps } from "./contracts";
 
 export const HELP = [
   "Commands (for my operators, in this conversation):",
-  "/invite [name] — a new conversation with me, under its own identity; I reply with its invite link",
+  "/invite [name] [--expires 24h] [--single-use] — a new conversation with me, under its own identity; I reply with its invite link",
   "/join <invite link> — I join another conversation with a fresh identity",
+  "/conversations — my conversations, their members and invites",
+  "/revoke [conversation] [--expires 24h] [--single-use] — old invite links stop working; I reply with a new one",
+  "/lock [conversation] — nobody new can join; /unlock [conversation] — they can again, with a new link",
   "/policy open|allowlist|pairing|disabled — who may talk to me",
   "/approve <code> — let someone who got a pairing code talk to me",
   "/allow <inbox id> — add someone to my allowlist; /deny <inbox id> — take them off it",
@@ -64,10 +82,18 @@ export async function runCommand(c: CommandInput): Promise<string | null> {
   try {
     switch (word.toLowerCase()) {
       case "/invite": {
-        const name = arg.slice(0, 100) || c.agent.name;
-        const url = await c.ops.invite(c.agent.id, name);
-        return `New conversation "${name}" is ready. Invite link: ${url}`;
+        const parsed = parseInviteArgs(arg);
+        if (!parsed.ok) return parsed.error;
+        const name = parsed.name || c.agent.name;
+        const url = await c.ops.invite(c.agent.id, name, parsed.options);
+        return `New conversation "${name}" is ready. Invite link${traits(parsed.options)}: ${url}`;
       }
+      case "/conversations":
+        return conversationsText(await refreshedConversations(c.agent));
+      case "/revoke":
+      case "/lock":
+      case "/unlock":
+        return changeCommand(c.agent, word.toLowerCase().slice(1) as "revoke" | "lock" | "unlock", arg);
       case "/join": {
         if (!arg) return "Usage: /join <invite link>";
         const { outcome } = await c.ops.join(c.agent.id, arg);
@@ -103,4 +129,54 @@ export async function runCommand(c: CommandInput): Promise<string | null> {
     if (error instanceof AppError) return error.message;
     throw error;
   }
+}
+
+const REFRESH_MS = 5_000;
+
+/** The invite's traits in the /invite reply: " (single-use, expires in 24h)". */
+function traits(o: InviteOptions): string {
+  const t = [
+    o.singleUse ? "single-use" : "",
+    o.expiresInSeconds ? `expires ${expiryOf(o)!.toISOString().slice(0, 16).replace("T", " ")} UTC` : "",
+  ];
+  const shown = t.filter(Boolean);
+  return shown.length ? ` (${shown.join(", ")})` : "";
+}
+
+/** The agent's conversations after asking each running one for its members and invite (up to REFRESH_MS). */
+async function refreshedConversations(agent: AgentState): Promise<AgentConversation[]> {
+  const before = await agentConversations(agent.id, agent.name);
+  const asked = await Promise.all(
+    before
+      .filter((conv) => conv.status === "live")
+      .map((conv) => requestInviteChange(agent.id, conv.identityId, { action: "refresh" })),
+  );
+  await Promise.all(asked.map((id) => awaitInviteRequest(id, REFRESH_MS)));
+  return agentConversations(agent.id, agent.name);
+}
+
+/** /revoke, /lock, /unlock [conversation] [options]: checked here, carried out by the conversation's worker. */
+async function changeCommand(
+  agent: AgentState,
+  action: "revoke" | "lock" | "unlock",
+  arg: string,
+): Promise<string> {
+  const parsed = parseInviteArgs(arg);
+  if (!parsed.ok) return parsed.error;
+  if (action === "lock" && (parsed.options.singleUse || parsed.options.expiresInSeconds !== undefined))
+    return "/lock takes no options: it makes no new link.";
+  const list = await agentConversations(agent.id, agent.name);
+  const target = parsed.name
+    ? findConversation(list, parsed.name)
+    : (list.find((conv) => conv.isOwnerConversation) ?? null);
+  if (!target)
+    return `I have no conversation called "${parsed.name.slice(0, 100)}": /conversations lists mine.`;
+  if (target.role !== "creator")
+    return `I didn't create "${target.name}", I joined it: its invites are its creator's.`;
+  const { line } = await changeInvites(agent.id, target.identityId, {
+    action,
+    expiresAt: expiryOf(parsed.options),
+    singleUse: parsed.options.singleUse,
+  });
+  return line;
 }

@@ -7,6 +7,7 @@
  * worker's context, can depend on it without depending on each other.
  */
 import type { MessageRef } from "@/lib/agents/tools";
+import type { InviteOptions } from "@/lib/invites/options";
 import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
 import type { SpendHook } from "@/lib/llm/budget";
 import type { Member } from "@/workers/agents/runtime/members";
@@ -87,8 +88,11 @@ export interface Responder {
 
 /** The operations a command needs from the worker (new conversations run under other identities). */
 export interface ConversationOps {
-  /** Opens a new conversation from a warm identity, named `name`; resolves with its invite URL. Throws AppError. */
-  invite(agentId: string, name: string): Promise<string>;
+  /**
+   * Opens a new conversation from a warm identity, named `name`, its invite expiring or single-use as
+   * `options` say; resolves with its invite URL. Throws AppError.
+   */
+  invite(agentId: string, name: string, options?: InviteOptions): Promise<string>;
   /** Validates the invite and starts joining; resolves once started, with the outcome line to come. Throws AppError. */
   join(agentId: string, url: string): Promise<{ outcome: Promise<string> }>;
 }

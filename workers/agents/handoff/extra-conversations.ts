@@ -14,6 +14,8 @@ import { AppError } from "@/lib/errors";
 import { createExtraJoinerIdentity } from "@/lib/identities";
 import { claimExtraConversation } from "@/lib/agents/extra-conversation";
 import { checkInviteForClaim } from "@/lib/agents/invite-check";
+import { expiryOf, type InviteOptions } from "@/lib/invites/options";
+import { changeInvites } from "@/lib/invites/requests";
 import type { ConversationOps } from "@/workers/agents/answer/contracts";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import { handOff, type HandoffResult } from "./handoff";
@@ -34,13 +36,37 @@ export function joinOutcomeText(result: HandoffResult): string {
   return "I couldn't join that conversation: something went wrong on my side. Try again in a moment.";
 }
 
+/**
+ * The warm identity's invite neither expires nor is single-use: the tag is rotated (so that invite, never
+ * shown to anyone, dies too) and a new invite signed with the options, by the request path every change of
+ * invites takes (lib/invites/requests.ts), here carried out by this very worker, which just took it live.
+ */
+async function inviteWithOptions(
+  agentId: string,
+  identityId: string,
+  options: InviteOptions,
+): Promise<string> {
+  const change = await changeInvites(agentId, identityId, {
+    action: "revoke",
+    expiresAt: expiryOf(options),
+    singleUse: options.singleUse,
+  });
+  const row = await db.identity.findUniqueOrThrow({ where: { id: identityId }, select: { inviteUrl: true } });
+  if (!change.ok || !row.inviteUrl)
+    throw new AppError(
+      "invite_failed",
+      "The new conversation is open, but I couldn't make its invite link just now: try /revoke in a moment.",
+    );
+  return row.inviteUrl;
+}
+
 /** /invite and /join for the runtimes of this worker. */
 export function conversationOps(context: () => WorkerContext): ConversationOps {
   return {
-    async invite(agentId, name) {
+    async invite(agentId, name, options) {
       const ctx = context();
       const extra = await claimExtraWithinLimits(agentId, ctx.settings.AGENT_EXTRA_CONVERSATIONS_MAX, (tx) =>
-        claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs, tx, ctx.homeKey),
+        claimExtraConversation(agentId, ctx.workerId, ctx.leaseMs, tx, ctx.homeKey, name),
       );
       const result = await handOff(
         ctx,
@@ -52,7 +78,8 @@ export function conversationOps(context: () => WorkerContext): ConversationOps {
           "invite_failed",
           "I couldn't open the new conversation just now. Try again in a moment.",
         );
-      return extra.inviteUrl;
+      if (!options?.singleUse && options?.expiresInSeconds === undefined) return extra.inviteUrl;
+      return inviteWithOptions(agentId, extra.identityId, options);
     },
     async join(agentId, url) {
       const ctx = context();

@@ -280,6 +280,10 @@ function runtime(p: RunParts): AgentRuntime {
   return {
     identityId: o.identity.id,
     agentId: o.agent.id,
+    withConversation: (task) => {
+      const c = { group: p.group, client: o.client, privateKey: o.privateKey, role: o.identity.role };
+      return p.joins ? p.joins.run(() => task(c)) : task(c);
+    },
     fire: async (f) => {
       let sent = false;
       await p.queue.push(async () => (sent = await sendFiring(p.ctx, f)));

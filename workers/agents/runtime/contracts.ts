@@ -4,7 +4,7 @@
  * running runtime offers (agent-runtime.ts implements both). Types only, so
  * the worker's context can name a runtime without importing the runtime.
  */
-import type { Client } from "@xmtp/node-sdk";
+import type { Client, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
 import type { LeaveOutcome } from "@/lib/agents/lifecycle";
 import type { Firing } from "@/lib/schedules/firing";
@@ -22,9 +22,19 @@ export interface LiveIdentity {
   onConversationEnded(reason: ConversationEnd): void;
 }
 
+/** What an owner's change to the conversation's invites acts on (workers/agents/invites). */
+export interface OwnedConversation {
+  group: Group<unknown>;
+  client: Client<unknown>;
+  privateKey: Uint8Array;
+  role: "creator" | "joiner";
+}
+
 export interface AgentRuntime {
   identityId: string;
   agentId: string;
+  /** Runs `task` on the conversation between join requests (never while one is being admitted). */
+  withConversation<T>(task: (c: OwnedConversation) => Promise<T>): Promise<T>;
   /** Sends a reminder's or schedule's run after the work already queued; true when this call sent it. */
   fire(f: Firing): Promise<boolean>;
   /**

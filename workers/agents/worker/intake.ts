@@ -6,6 +6,8 @@
 import { findUnownedWork, workForAgent } from "@/lib/identities";
 import { AGENT_STOPPED_CHANNEL } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
+import { INVITE_REQUESTED_CHANNEL } from "@/lib/invites/requests";
+import { startInviteRequests } from "@/workers/agents/invites/invite-requests";
 import { startPoolFiller } from "@/workers/agents/pool/warm-pool";
 import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import { startScheduler } from "@/workers/agents/schedules/firing-loop";
@@ -92,12 +94,16 @@ export async function startIntake(
   );
   parts.unshift({ name: "polling", close: () => poll.close() });
 
+  const invites = startInviteRequests(ctx, o.pollMs);
+  parts.unshift({ name: "invite requests", close: () => invites.close() });
+
   const listener = await startListener({
     connectionString: o.databaseUrl,
-    channels: [AGENT_CLAIMED_CHANNEL, AGENT_STOPPED_CHANNEL],
+    channels: [AGENT_CLAIMED_CHANNEL, AGENT_STOPPED_CHANNEL, INVITE_REQUESTED_CHANNEL],
     log,
     onNotify: (agentId, channel) => {
       if (channel === AGENT_STOPPED_CHANNEL) return to.stops.request(agentId);
+      if (channel === INVITE_REQUESTED_CHANNEL) return invites.kick();
       filler?.kick();
       if (!to.running.draining) void claimed(ctx, to.running, agentId);
     },

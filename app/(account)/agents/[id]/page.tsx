@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { AgentStatusLine, Conversations } from "@/app/(account)/agents/agent-details";
 import { StopButton } from "@/app/(account)/agents/stop-button";
 import { BrowserChat } from "./browser-chat";
+import { Invites } from "./invites";
 import { Operators } from "./operators";
 import { Section } from "./section";
 import { stoppedEventText, stopReasonText } from "@/lib/agents/lifecycle";
@@ -69,6 +70,11 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <Section id="conversations" title="Conversations">
         <Conversations agent={agent} />
       </Section>
+      {agent.status !== "stopped" ? (
+        <Section id="invites" title="Invites">
+          <Invites agentId={agent.id} agentName={agent.name} />
+        </Section>
+      ) : null}
       {operators && agent.status !== "stopped" ? (
         <Section id="operators" title="Who steers it">
           <Operators agentId={agent.id} agentName={agent.name} view={operators} />
