@@ -6,12 +6,15 @@
  */
 import type { DecodedMessage } from "@xmtp/node-sdk";
 import type { Conversation, MessageRef } from "@/lib/agents/conversation";
+import type { Thinking } from "@/lib/convos/codecs";
 
 export type Sent =
   | { kind: "text"; id: string; text: string }
   | { kind: "reply"; id: string; to: MessageRef; text: string }
   | { kind: "reaction"; id: string; to: MessageRef; emoji: string; removed: boolean; published: boolean }
-  | { kind: "profile"; id: string; name: string };
+  | { kind: "profile"; id: string; name: string }
+  | { kind: "thinking"; id: string; status: Thinking }
+  | { kind: "read-receipt"; id: string };
 
 export class MemoryConversation implements Conversation {
   /** Everything sent through it, oldest first. */
@@ -72,6 +75,14 @@ export class MemoryConversation implements Conversation {
 
   async publishQueued(): Promise<void> {
     this.#published();
+  }
+
+  async thinking(status: Thinking): Promise<void> {
+    this.sent.push({ kind: "thinking", id: `m${++this.#seq}`, status });
+  }
+
+  async readReceipt(): Promise<void> {
+    this.sent.push({ kind: "read-receipt", id: `m${++this.#seq}` });
   }
 
   async setProfileName(name: string): Promise<void> {

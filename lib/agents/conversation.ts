@@ -1,11 +1,12 @@
 /**
  * An agent's conversation as the answer, its commands, its tools and its
- * scheduled runs use it: send, reply, react, members, history. The XMTP group
+ * scheduled runs use it: send, reply, react, thinking, read receipts, members, history. The XMTP group
  * implements it in the worker (workers/agents/answer/conversation.ts); a unit
  * test may use the in-memory one (test/memory-conversation.ts). It lives in
  * lib/ because the tools (lib/agents/tools) receive it in their ToolContext.
  */
 import type { DecodedMessage } from "@xmtp/node-sdk";
+import type { Thinking } from "@/lib/convos/codecs";
 
 /** A message of the conversation as tools see it. */
 export interface MessageRef {
@@ -27,6 +28,13 @@ export interface Conversation {
   react(to: MessageRef, emoji: string, o?: { removed?: boolean; queued?: boolean }): Promise<void>;
   /** Publishes what was sent `queued`. */
   publishQueued(): Promise<void>;
+  /**
+   * Sends a Convos thinking status (`convos.org/thinking:1.0`, silent): `start` on a member's message while
+   * an answer is made, `stop` when it is done, with the answer's message id when there is one.
+   */
+  thinking(t: Thinking): Promise<void>;
+  /** Tells the members the agent has read the conversation up to now (an XMTP read receipt, silent). */
+  readReceipt(): Promise<void>;
   /** Sets the agent's display name in this conversation (a Convos profile update). */
   setProfileName(name: string): Promise<void>;
   /** A member's Convos profile name, as the recent messages tell it (undefined when they set none). */

@@ -13,8 +13,12 @@
  *            code per unknown sender, silence until approved), disabled
  *   cap      the most a reply can cost is reserved first (lib/llm/budget.ts);
  *            when that would pass the token cap the agent says so instead
- *   answer   history + responder, 👀 while it takes longer than 1.5 s, the
- *            answer split into chat-sized messages
+ *   read     a read receipt (coalesced per conversation: read-receipts.ts)
+ *   loops    an agent's text only when it names this agent, and not more than
+ *            a few times in a row (runtime/agent-loop.ts)
+ *   answer   history + responder, the answer split into chat-sized messages;
+ *            a Convos thinking status while it takes longer than 1.5 s, its
+ *            stop always sent, with the answer's id (thinking.ts)
  *   send     only if this run still holds the message (`markSending`), then done
  */
 import type { DecodedMessage } from "@xmtp/node-sdk";
@@ -27,6 +31,9 @@ import { answerInput } from "./model-input";
 import { isCommand, noOperatorYet, runCommand } from "./commands";
 import type { AnswerContext } from "./answer-context";
 import { isReactionMessage } from "./history";
+import { sendThinking, startThinking, THINKING_LABEL } from "./thinking";
+import type { AgentLoopGuard, LoopVerdict } from "@/workers/agents/runtime/agent-loop";
+import { shortInboxId } from "@/workers/agents/runtime/members";
 import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
 import { handlePollVote, replyText } from "@/workers/agents/runtime/poll-votes";
 import { splitAnswer } from "./split";
@@ -53,7 +60,15 @@ async function giveUp(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<v
     { messageId: m.id, attempts, unfinishedToolCalls: calls },
     "gave up on a message that crashed or hung every answer",
   );
-  await ctx.conversation.send(text);
+  const notice = await ctx.conversation.send(text);
+  // An earlier run may have shown it thinking on this message and died before its stop.
+  const stop = {
+    state: "stop",
+    targetMessageId: m.id,
+    content: THINKING_LABEL,
+    resultMessageId: notice,
+  } as const;
+  await sendThinking(ctx.conversation, stop, ctx.log);
   await recordTraffic(ctx.agentId, { in: 1, out: 1 });
 }
 
@@ -73,24 +88,6 @@ async function admit(agent: AgentState, sender: string, publicUrl: string): Prom
   return { kind: "say", text, as: "paired" };
 }
 
-/** Sends 👀 on `m` if `work` takes longer than `afterMs`, and takes it back when it is done. */
-async function withThinking<T>(ctx: AnswerContext, m: DecodedMessage<unknown>, work: Promise<T>): Promise<T> {
-  const reaction = (removed: boolean) => ctx.conversation.react(m, "👀", { removed });
-  let shown: Promise<unknown> | undefined;
-  const timer = setTimeout(() => {
-    shown = reaction(false).catch((err) => ctx.log.warn({ err }, "thinking reaction failed"));
-  }, ctx.thinkingAfterMs);
-  try {
-    return await work;
-  } finally {
-    clearTimeout(timer);
-    if (shown) {
-      await shown;
-      await reaction(true).catch((err) => ctx.log.warn({ err }, "removing the reaction failed"));
-    }
-  }
-}
-
 /** The text of a message someone else sent to `groupId` (a text, or a reply's text), else undefined (never answered). */
 export function incomingText(
   m: DecodedMessage<unknown>,
@@ -108,8 +105,82 @@ export function needsHandling(m: DecodedMessage<unknown>, groupId: string, ownIn
   return m.conversationId === groupId && m.senderInboxId !== ownInboxId && isReactionMessage(m);
 }
 
-/** Handles one message at most once per the ledger; errors other than a shutdown's abort are logged and the message marked failed. */
-export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<void> {
+type Outcome = { parts: string[]; done: "answered" | "skipped" | "paired" };
+
+/** What to say to `text` (nothing: skipped): an operator code, a command, the dm policy, the cap, the model. */
+async function decide(
+  ctx: AnswerContext,
+  agent: AgentState,
+  m: DecodedMessage<unknown>,
+  text: string,
+): Promise<Outcome> {
+  if (
+    agent.operatorCode &&
+    looksLikeOperatorCode(text) &&
+    (await redeemOperatorCode(agent.id, text, m.senderInboxId))
+  ) {
+    await noteOperatorName(ctx.conversation, agent.id, m.senderInboxId);
+    return { parts: [operatorWelcome(agent.name)], done: "answered" };
+  }
+  if (isCommand(text) && ctx.identity.isOwnerConversation) {
+    const reply = await runCommand({
+      text,
+      sender: m.senderInboxId,
+      agent,
+      ops: ctx.ops,
+      publicUrl: ctx.settings.PUBLIC_URL,
+      sayLater: ctx.later,
+    });
+    return reply === null ? { parts: [], done: "skipped" } : { parts: [reply], done: "answered" };
+  }
+  const decision = await admit(agent, m.senderInboxId, ctx.settings.PUBLIC_URL);
+  if (decision.kind === "silent") return { parts: [], done: "skipped" };
+  if (decision.kind === "say") return { parts: [decision.text], done: decision.as };
+  const cap = agent.tokenCap ?? ctx.defaultTokenCap;
+  if (ctx.responder.usesModel && cap != null && agent.tokensUsed >= cap)
+    return { parts: [capText(cap)], done: "answered" };
+  // Every model call of this answer (tool rounds too) reserves its worst case under the cap first.
+  const input = await answerInput(ctx, agent, m, truncateIncoming(text), cap);
+  try {
+    const reply = await ctx.responder.reply(input);
+    return reply ? { parts: splitAnswer(reply.text), done: "answered" } : { parts: [], done: "skipped" };
+  } catch (error) {
+    if (!(error instanceof TokenCapReached)) throw error;
+    return { parts: [capText(cap ?? 0)], done: "answered" };
+  }
+}
+
+/** The names that address this agent: its own, and its profile name in this conversation when it set one. */
+async function ownNames(ctx: AnswerContext, agent: AgentState): Promise<string[]> {
+  await ctx.members.members();
+  const profile = ctx.members.nameOf(ctx.ownInboxId);
+  return profile === shortInboxId(ctx.ownInboxId) ? [agent.name] : [agent.name, profile];
+}
+
+/** The loop rule's verdict on `m` (runtime/agent-loop.ts); every text is a person's without a guard. */
+async function loopVerdict(
+  ctx: AnswerContext,
+  loop: AgentLoopGuard | undefined,
+  agent: AgentState,
+  m: DecodedMessage<unknown>,
+  text: string,
+): Promise<LoopVerdict> {
+  if (!loop) return { kind: "person" };
+  const verdict = await loop.check(m, text, () => ownNames(ctx, agent));
+  if (verdict.kind === "agent" && !verdict.answer)
+    ctx.log.info({ messageId: m.id, sender: m.senderInboxId, why: verdict.why }, "not answering an agent");
+  return verdict;
+}
+
+/**
+ * Handles one message at most once per the ledger; errors other than a shutdown's abort are logged and the
+ * message marked failed. A thinking start that went out is always followed by its stop.
+ */
+export async function answerMessage(
+  ctx: AnswerContext,
+  m: DecodedMessage<unknown>,
+  loop?: AgentLoopGuard,
+): Promise<void> {
   if (ctx.closed() || ctx.signal.aborted) return; // left untaken: the next run answers it
   if (m.conversationId !== ctx.conversation.id || m.senderInboxId === ctx.ownInboxId) return;
   if (await handlePollVote(m, ctx.agentId)) return;
@@ -118,58 +189,24 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
   const started = performance.now();
   const maxTakes = ctx.settings.AGENT_ANSWER_ATTEMPTS;
   if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run, maxTakes))) return giveUp(ctx, m);
+  ctx.conversation.readReceipt().catch((err) => ctx.log.debug({ err }, "sending a read receipt failed"));
+  const thinking = startThinking(ctx.conversation, m, ctx.thinkingAfterMs, ctx.log);
+  const sent: string[] = [];
   try {
     const agent = await agentState(ctx.agentId);
-    let parts: string[] = [];
-    let done: "answered" | "skipped" | "paired" = "answered";
-    if (
-      agent.operatorCode &&
-      looksLikeOperatorCode(text) &&
-      (await redeemOperatorCode(agent.id, text, m.senderInboxId))
-    ) {
-      parts = [operatorWelcome(agent.name)];
-      await noteOperatorName(ctx.conversation, agent.id, m.senderInboxId);
-    } else if (isCommand(text) && ctx.identity.isOwnerConversation) {
-      const reply = await runCommand({
-        text,
-        sender: m.senderInboxId,
-        agent,
-        ops: ctx.ops,
-        publicUrl: ctx.settings.PUBLIC_URL,
-        sayLater: ctx.later,
-      });
-      if (reply === null) done = "skipped";
-      else parts = [reply];
-    } else {
-      const decision = await admit(agent, m.senderInboxId, ctx.settings.PUBLIC_URL);
-      if (decision.kind === "silent") done = "skipped";
-      else if (decision.kind === "say") {
-        parts = [decision.text];
-        done = decision.as;
-      } else {
-        const cap = agent.tokenCap ?? ctx.defaultTokenCap;
-        if (ctx.responder.usesModel && cap != null && agent.tokensUsed >= cap) parts = [capText(cap)];
-        else {
-          // Every model call of this answer (tool rounds too) reserves its worst case under the cap first.
-          const input = await answerInput(ctx, agent, m, truncateIncoming(text), cap);
-          try {
-            const reply = await withThinking(ctx, m, ctx.responder.reply(input));
-            if (reply) parts = splitAnswer(reply.text);
-            else done = "skipped";
-          } catch (error) {
-            if (!(error instanceof TokenCapReached)) throw error;
-            parts = [capText(cap ?? 0)];
-          }
-        }
-      }
-    }
+    const verdict = await loopVerdict(ctx, loop, agent, m, text);
+    const { parts, done } =
+      verdict.kind === "agent" && !verdict.answer
+        ? { parts: [], done: "skipped" as const }
+        : await decide(ctx, agent, m, text);
     if (ctx.signal.aborted) return; // shutting down: the message stays open for the next run
     if (parts.length > 0) {
       if (!(await markSending(ctx.identity.id, m.id, ctx.run))) {
         ctx.log.warn({ messageId: m.id }, "another run took this message over; dropping our answer");
         return;
       }
-      for (const part of parts) await ctx.conversation.send(part);
+      for (const part of parts) sent.push(await ctx.conversation.send(part));
+      if (verdict.kind === "agent") loop?.answeredAgent();
     }
     await finishMessage(ctx.identity.id, m.id, done);
     await recordTraffic(ctx.agentId, { in: 1, out: parts.length }); // tokens: settled by spendWithinCap
@@ -186,5 +223,7 @@ export async function answerMessage(ctx: AnswerContext, m: DecodedMessage<unknow
     if (ctx.signal.aborted) return;
     await finishMessage(ctx.identity.id, m.id, "failed").catch(() => undefined);
     throw error;
+  } finally {
+    await thinking.done(sent[0]);
   }
 }

@@ -2,20 +2,22 @@
  * The XMTP group as the answer, commands, tools and scheduled runs see it
  * (lib/agents/conversation.ts): the runtime wraps its group once per run. The
  * runtime's own reading (the stream, syncs, catch-up, leaving) still uses the
- * group itself.
+ * group itself. Read receipts are coalesced per conversation (read-receipts.ts).
  */
 import { encodeText, type Group } from "@xmtp/node-sdk";
 import type { Conversation } from "@/lib/agents/conversation";
 import { Direction, resolveProfiles, type ProfileMessage } from "@/lib/convos";
-import { profileUpdateCodec, sendWithCodec } from "@/lib/convos/codecs";
+import { profileUpdateCodec, sendWithCodec, thinkingCodec } from "@/lib/convos/codecs";
 import { agentProfileUpdate } from "@/lib/convos/profiles";
 import { Reactions } from "./history";
+import { ReadReceipts } from "./read-receipts";
 
 /** How far back a member's profile is looked for. */
 const PROFILE_SCAN = 200;
 
-/** `group` behind the Conversation interface; every call is the group's own, unchanged. */
+/** `group` behind the Conversation interface; every call is the group's own (receipts coalesced). */
 export function xmtpConversation(group: Group<unknown>): Conversation {
+  const receipts = new ReadReceipts(() => group.sendReadReceipt());
   return {
     id: group.id,
     send: (text) => group.sendText(text),
@@ -34,6 +36,10 @@ export function xmtpConversation(group: Group<unknown>): Conversation {
       );
     },
     publishQueued: () => group.publishMessages(),
+    async thinking(t) {
+      await sendWithCodec(group, thinkingCodec, t);
+    },
+    readReceipt: () => receipts.mark(),
     async setProfileName(name) {
       await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(name));
     },

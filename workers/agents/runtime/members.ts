@@ -10,6 +10,7 @@ import {
   ContentTypeProfileSnapshot,
   ContentTypeProfileUpdate,
   isContentType,
+  MemberKind,
   resolveProfiles,
   type ProfileMessage,
   type ResolvedProfile,
@@ -78,6 +79,12 @@ export class MemberDirectory {
   /** A member's name; call `members()` first so profiles are loaded. */
   nameOf(inboxId: string): string {
     return promptSafeName(this.#profiles.get(inboxId)?.name ?? "") || shortInboxId(inboxId);
+  }
+
+  /** Whether `inboxId`'s Convos profile says it is an agent (member kind 1). */
+  async isAgent(inboxId: string): Promise<boolean> {
+    await this.#load();
+    return this.#profiles.get(inboxId)?.memberKind === MemberKind.Agent;
   }
 
   /** The conversation's members with their names, the agent included. */

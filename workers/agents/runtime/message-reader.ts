@@ -5,7 +5,8 @@
  * pass (a catch-up) is answered at once unless its sender is over their rate.
  * A failed answer is retried by a catch-up pass a little later (bounded:
  * lib/ledger/messages.ts). Every message also tells the run something besides
- * a question: the conversation watch, members' names, operators' names.
+ * a question: the conversation watch, members' names, operators' names. The
+ * run's loop rule between agents (agent-loop.ts) sits in front of every answer.
  */
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import type { Logger } from "pino";
@@ -14,6 +15,7 @@ import { answerMessage, needsHandling } from "@/workers/agents/answer/answer";
 import type { AnswerContext } from "@/workers/agents/answer/answer-context";
 import { noteProfileUpdate } from "@/workers/agents/handoff/operator-names";
 import type { WorkerContext } from "@/workers/agents/worker/context";
+import { AgentLoopGuard } from "./agent-loop";
 import { missedContext, unansweredMessages } from "./catch-up";
 import type { ConversationWatch } from "./conversation-watch";
 import { MessageInbox } from "./inbox";
@@ -37,11 +39,17 @@ export interface MessageReaderOptions {
 export class MessageReader {
   readonly #o: MessageReaderOptions;
   readonly #inbox: MessageInbox;
+  readonly #loop: AgentLoopGuard;
   #retryTimer: NodeJS.Timeout | undefined;
   #failures = 0;
 
   constructor(o: MessageReaderOptions) {
     this.#o = o;
+    this.#loop = new AgentLoopGuard({
+      conversation: o.ctx.conversation,
+      members: o.members,
+      ownInboxId: o.ctx.ownInboxId,
+    });
     const c = o.worker.settings;
     this.#inbox = new MessageInbox({
       identityId: o.ctx.identity.id,
@@ -62,7 +70,7 @@ export class MessageReader {
   }
 
   #answer(m: DecodedMessage<unknown>): Promise<void> {
-    return answerMessage(this.#o.ctx, m).then(
+    return answerMessage(this.#o.ctx, m, this.#loop).then(
       () => void (this.#failures = 0),
       (err) => {
         if (!this.#o.closed() && !this.#retryTimer)

@@ -54,6 +54,6 @@ export interface WorkerContext {
   ops: ConversationOps;
   /** Spending cap for agents without their own tokenCap; undefined = unlimited. */
   defaultTokenCap?: number;
-  /** The 👀 reaction shows on answers slower than this. */
+  /** The Convos thinking status shows on answers slower than this (answer/thinking.ts). */
   thinkingAfterMs: number;
 }

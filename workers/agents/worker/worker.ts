@@ -64,7 +64,7 @@ export interface WorkerOptions {
   sealingKey?: SealingKey;
   /** Default: the language model when LLM_API_KEY is set, else the offline responder. */
   responder?: Responder;
-  /** The 👀 reaction shows on answers slower than this (1.5 s). */
+  /** The Convos thinking status shows on answers slower than this (1.5 s). */
   thinkingAfterMs?: number;
   logger?: Logger;
   /** Lease length (WORKER_LEASE_MS, 30 s), renewed every heartbeat (WORKER_HEARTBEAT_MS, 5 s). */
