@@ -15,6 +15,7 @@ import { observeClaim, observeClaimError } from "@/lib/metrics/registry";
 import { claimJoin } from "./join-claim";
 import { getPublishedTemplate } from "@/lib/templates/queries";
 import { claimWithinLimits } from "./limits";
+import { idempotentClaim, type IdempotencyKey, type IdempotentClaim } from "./idempotency";
 
 export interface ClaimInput {
   /** The owner (a signed-in user), or null for an API claim. */
@@ -24,6 +25,8 @@ export interface ClaimInput {
   name?: string;
   instructions?: string;
   joinUrl?: string;
+  /** The caller's Idempotency-Key: a key it already claimed with answers that claim again (./idempotency.ts). */
+  idempotency?: IdempotencyKey;
 }
 
 export interface ClaimResult {
@@ -36,6 +39,8 @@ export interface ClaimResult {
   /** True when the agent joins a conversation someone else created (a join-claim). */
   joined: boolean;
   latencyMs: number;
+  /** True when the idempotency key answered its earlier claim: nothing was claimed now. */
+  replayed?: boolean;
 }
 
 export const DEFAULT_AGENT_NAME = "Agent";
@@ -43,8 +48,11 @@ export const DEFAULT_AGENT_NAME = "Agent";
 /** Checks the template and the limits, then claims; throws AppError (template_not_found 404, rate_limited 429, pool_empty 503, invite errors 400, already_joined 409). */
 export async function claimAgent(input: ClaimInput): Promise<ClaimResult> {
   const source = input.ownerId ? "web" : "api";
+  const { idempotency, ...request } = input;
+  const once = idempotency && idempotentClaim(idempotency, request);
   try {
-    const result = await claim(input);
+    const result = await claim(input, once);
+    if (once?.replayed) return { ...result, replayed: true };
     observeClaim(source, result.joined ? "join" : "launch", result.latencyMs);
     return result;
   } catch (error) {
@@ -53,7 +61,7 @@ export async function claimAgent(input: ClaimInput): Promise<ClaimResult> {
   }
 }
 
-async function claim(input: ClaimInput): Promise<ClaimResult> {
+async function claim(input: ClaimInput, once?: IdempotentClaim): Promise<ClaimResult> {
   const template =
     input.templateSlug === undefined ? null : await publishedTemplateOrThrow(input.templateSlug);
   const request = {
@@ -64,12 +72,14 @@ async function claim(input: ClaimInput): Promise<ClaimResult> {
   };
   const joinUrl = input.joinUrl;
   if (joinUrl) {
-    const joining = await claimWithinLimits(input.ownerId, (tx) =>
-      claimJoin({ ...request, inviteUrl: joinUrl }, tx),
+    const joining = await claimWithinLimits(
+      input.ownerId,
+      (tx) => claimJoin({ ...request, inviteUrl: joinUrl }, tx),
+      once,
     );
     return { agentId: joining.agentId, status: joining.status, joined: true, latencyMs: joining.latencyMs };
   }
-  const launched = await claimWithinLimits(input.ownerId, (tx) => claimWarmIdentity(request, tx));
+  const launched = await claimWithinLimits(input.ownerId, (tx) => claimWarmIdentity(request, tx), once);
   return {
     agentId: launched.agentId,
     status: launched.status,

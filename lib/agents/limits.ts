@@ -80,19 +80,34 @@ export async function assertApiMayClaim(now = new Date(), tx: Tx = db): Promise<
   }
 }
 
+/**
+ * A claim made once per idempotency key (./idempotency.ts), in the claim's transaction: `replay` answers an
+ * earlier claim's result before the lock and the limits (a repeat must not be refused by the limit its first
+ * claim reached), or takes the key; `record` stores this claim's result.
+ */
+export interface ClaimOnce<T> {
+  replay(tx: Tx): Promise<T | null>;
+  record(tx: Tx, result: T): Promise<void>;
+}
+
 /** Runs `claim` (which must write its claim event through `tx`) after the owner's limits, under their lock. */
 export async function claimWithinLimits<T>(
   ownerId: string | null,
   claim: (tx: Tx) => Promise<T>,
+  once?: ClaimOnce<NoInfer<T>>,
 ): Promise<T> {
   // Everything inside uses `tx` only: a transaction waiting on the lock holds its connection, so a query on
   // another connection could wait for a pool that the waiters have emptied.
   return db.$transaction(
     async (tx) => {
+      const earlier = await once?.replay(tx);
+      if (earlier) return earlier;
       await lockClaims(tx, ownerId);
       if (ownerId) await assertUserMayClaim(ownerId, new Date(), tx);
       else await assertApiMayClaim(new Date(), tx);
-      return claim(tx);
+      const result = await claim(tx);
+      await once?.record(tx, result);
+      return result;
     },
     { maxWait: 10_000, timeout: 15_000 },
   );

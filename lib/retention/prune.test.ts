@@ -50,6 +50,23 @@ describe("pruneOlderThan", () => {
         { id: "live", agentId: agent.id, tokens: 10 },
       ],
     });
+    // Idempotency keys go after their own 24 h, well before the cutoff.
+    await db.idempotencyKey.createMany({
+      data: [
+        {
+          scope: "user:u",
+          key: "past-window",
+          fingerprint: "f",
+          createdAt: new Date(Date.now() - 25 * 60 * 60 * 1000),
+        },
+        {
+          scope: "user:u",
+          key: "in-window",
+          fingerprint: "f",
+          createdAt: new Date(Date.now() - 23 * 60 * 60 * 1000),
+        },
+      ],
+    });
 
     expect(await pruneOlderThan(cutoff)).toEqual({
       handledMessages: PRUNE_BATCH + 3,
@@ -57,6 +74,7 @@ describe("pruneOlderThan", () => {
       pairingRequests: 1,
       verificationTokens: 1,
       tokenReservations: 1,
+      idempotencyKeys: 1,
     });
     expect((await db.handledMessage.findMany()).map((r) => r.messageId)).toEqual(["new"]);
     expect(await db.event.count()).toBe(1);
@@ -65,6 +83,7 @@ describe("pruneOlderThan", () => {
     );
     expect((await db.verificationToken.findMany()).map((r) => r.token)).toEqual(["new"]);
     expect((await db.tokenReservation.findMany()).map((r) => r.id)).toEqual(["live"]);
+    expect((await db.idempotencyKey.findMany()).map((r) => r.key)).toEqual(["in-window"]);
     expect((await db.agent.findUniqueOrThrow({ where: { id: agent.id } })).tokensHeld).toBe(10);
     expect(await pruneOlderThan(cutoff)).toMatchObject({ handledMessages: 0, events: 0 });
   });

@@ -10,11 +10,14 @@
  *                      may talk to the agent: kept);
  *   VerificationToken  sign-in links that expired that long ago;
  *   TokenReservation   reservations a crash left behind, released from their
- *                      agent's hold (lib/llm/budget.ts).
+ *                      agent's hold (lib/llm/budget.ts);
+ *   IdempotencyKey     claims' keys once past their own 24 h window, whatever
+ *                      the cutoff (lib/agents/idempotency.ts).
  *
  * Deletes go in batches (PRUNE_BATCH rows a statement), so a large backlog
  * never holds locks, or runs into the statement timeout, in one long statement.
  */
+import { IDEMPOTENCY_WINDOW_MS } from "@/lib/agents/idempotency";
 import { db } from "@/lib/db";
 import { releaseStaleReservations } from "@/lib/llm/budget";
 
@@ -26,6 +29,7 @@ export interface Pruned {
   pairingRequests: number;
   verificationTokens: number;
   tokenReservations: number;
+  idempotencyKeys: number;
 }
 
 /** Runs `deleteBatch` until it deletes less than a batch; returns the total. */
@@ -60,5 +64,11 @@ export async function pruneOlderThan(cutoff: Date): Promise<Pruned> {
         SELECT ctid FROM "VerificationToken" WHERE expires < ${cutoff} LIMIT ${PRUNE_BATCH})`,
   );
   const tokenReservations = await releaseStaleReservations();
-  return { handledMessages, events, pairingRequests, verificationTokens, tokenReservations };
+  const keysBefore = new Date(Date.now() - IDEMPOTENCY_WINDOW_MS);
+  const idempotencyKeys = await inBatches(
+    () => db.$executeRaw`
+      DELETE FROM "IdempotencyKey" WHERE ctid IN (
+        SELECT ctid FROM "IdempotencyKey" WHERE "createdAt" < ${keysBefore} LIMIT ${PRUNE_BATCH})`,
+  );
+  return { handledMessages, events, pairingRequests, verificationTokens, tokenReservations, idempotencyKeys };
 }

@@ -5,9 +5,13 @@
  * `{error: {code, message}}`: 400 bad input or invite, 401 key, 404 template,
  * 409 invite already claimed, 413 body over 64 KiB, 429 the API's hourly limit (per API key and per
  * client address) or too many wrong keys from the client (lib/api/secret-check.ts), 503 empty pool.
+ * An `Idempotency-Key` header (1–255 visible ASCII characters) makes the claim repeatable for 24 h: the same
+ * key answers the first claim's 201 again, with `Idempotent-Replayed: true` (lib/agents/idempotency.ts);
+ * 400 a malformed key, 422 a key reused with another body.
  */
 import { z } from "zod";
 import { claimAgent } from "@/lib/agents/claim";
+import { apiKeyScope, idempotencyKeyOf, type IdempotencyKey } from "@/lib/agents/idempotency";
 import { readBodyCapped } from "@/lib/api/body";
 import { errorResponse, jsonError } from "@/lib/api/responses";
 import { checkSecret } from "@/lib/api/secret-check";
@@ -58,8 +62,10 @@ async function claim(request: Request): Promise<Response> {
     unauthorized: "A valid x-api-key header is required.",
   });
   if (!checked.ok) return checked.response;
+  let idempotency: IdempotencyKey | undefined;
   let text: string;
   try {
+    idempotency = idempotencyKeyOf(request.headers.get("idempotency-key"), apiKeyScope(key));
     text = await readBodyCapped(request, MAX_BODY_BYTES);
   } catch (error) {
     return errorResponse(error);
@@ -85,6 +91,7 @@ async function claim(request: Request): Promise<Response> {
       name: input.agentName,
       instructions: input.instructions,
       joinUrl: input.joinUrl,
+      idempotency,
     });
     return Response.json(
       {
@@ -93,7 +100,7 @@ async function claim(request: Request): Promise<Response> {
         ...(claim.inviteUrl ? { inviteUrl: claim.inviteUrl, conversationId: claim.conversationId } : {}),
         joined: claim.joined,
       },
-      { status: 201 },
+      { status: 201, headers: claim.replayed ? { "idempotent-replayed": "true" } : undefined },
     );
   } catch (error) {
     return errorResponse(error);
