@@ -21,7 +21,8 @@
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { DeadlineExceeded, DeadlinePool } from "@/lib/threads/deadline-pool";
+import { DeadlineExceeded } from "@/lib/deadlines";
+import { DeadlinePool } from "@/lib/threads/deadline-pool";
 
 /** The longest one expansion may take. Ordinary rules take well under a millisecond (bench/rules.ts). */
 export const RULE_DEADLINE_MS = 1_000;

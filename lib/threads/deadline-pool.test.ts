@@ -6,7 +6,8 @@
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
-import { DeadlineExceeded, DeadlinePool, TaskFailed } from "./deadline-pool";
+import { DeadlineExceeded } from "@/lib/deadlines";
+import { DeadlinePool, TaskFailed } from "./deadline-pool";
 
 // spin: never returns (after posting `partial`, if given); busyMs: works that long; fail: reports an error.
 const THREAD = `

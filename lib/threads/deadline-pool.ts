@@ -15,14 +15,7 @@
  * times, then `{ result }` or `{ error }` once (ThreadReply).
  */
 import type { Worker } from "node:worker_threads";
-
-/** A task did not finish within its deadline; its thread was terminated. */
-export class DeadlineExceeded extends Error {
-  constructor(readonly ms: number) {
-    super(`the work took longer than ${ms} ms`);
-    this.name = "DeadlineExceeded";
-  }
-}
+import { DeadlineExceeded } from "@/lib/deadlines";
 
 /** The thread reported that the task failed (its `{ error }`); the thread stays up. */
 export class TaskFailed extends Error {
@@ -90,7 +83,9 @@ class PoolThread<T> {
     const allowance = this.fresh ? (this.o.startMs ?? 0) : 0;
     this.fresh = false;
     this.deadline = setTimeout(
-      () => this.stop(new DeadlineExceeded(task.deadlineMs)),
+      // A task past its deadline is DeadlineExceeded like any other bounded wait; its thread is terminated.
+      () =>
+        this.stop(new DeadlineExceeded(`the work took longer than ${task.deadlineMs} ms`, task.deadlineMs)),
       task.deadlineMs + allowance,
     );
     this.worker.ref(); // an awaited task keeps the process alive; an idle thread doesn't

@@ -16,7 +16,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { DeadlineExceeded, DeadlinePool, TaskFailed, ThreadExited } from "@/lib/threads/deadline-pool";
+import { DeadlineExceeded } from "@/lib/deadlines";
+import { DeadlinePool, TaskFailed, ThreadExited } from "@/lib/threads/deadline-pool";
 import { FetchError } from "./safe-fetch";
 
 /** How long one page may take to parse and read. */

@@ -102,37 +102,5 @@ export class Slots {
   }
 }
 
-/** Thrown by `withDeadline` when the work outlived its time. */
-export class DeadlineExceeded extends Error {
-  override name = "DeadlineExceeded";
-}
-
-/**
- * Waits for `work` at most `ms`, then throws DeadlineExceeded naming `what`. The work itself cannot be
- * cancelled (a native SDK call); should it still finish, `cleanUpLate` gets its result (a client or a runtime to
- * close), so a step given up on leaks nothing.
- */
-export async function withDeadline<T>(
-  work: Promise<T>,
-  ms: number,
-  what: string,
-  cleanUpLate: (late: T) => unknown = () => undefined,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  let expired = false;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      expired = true;
-      reject(new DeadlineExceeded(`${what} took longer than ${ms} ms`));
-    }, ms);
-  });
-  void work.then(
-    (late) => expired && Promise.resolve(cleanUpLate(late)).catch(() => undefined),
-    () => undefined,
-  );
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+// TEMPORARY: moved to lib/deadlines.ts; importers move there once the parallel work on them has landed.
+export { DeadlineExceeded, withDeadline } from "@/lib/deadlines";
