@@ -5,13 +5,12 @@
  * failed`, counting every test case plus each of the typecheck, lint, format
  * and build steps as one check, after the list of what failed.
  *
- * Two lanes run side by side, because they need different things:
- * - the xmtp tier waits on leases, timers and the local node far more than it
- *   computes (under half a core on average), and it is the longest step;
- * - typecheck, lint and format (together), then the unit tier, then the build,
- *   then the end-to-end tests (Playwright in Chromium) compute all the time, on
- *   the CPU the xmtp tier leaves. The e2e stack starts its own XMTP node on
- *   another port (e2e/env.ts), so it never meets the xmtp tier's node.
+ * Three lanes run side by side, because the two cores are best filled by
+ * everything at once: the xmtp tier waits on leases, timers and the local node
+ * far more than it computes; the unit tier computes; and typecheck, lint and
+ * format (together), then the build, then the end-to-end tests (Playwright in
+ * Chromium) need the build before the browser. The e2e stack starts its own
+ * XMTP node on another port (e2e/env.ts), so it never meets the xmtp tier's.
  * Not under `nice`: on a machine shared with others it yielded to everyone
  * else too (lint took 444 s instead of 115 s beside other engineers' runs).
  *
@@ -184,17 +183,18 @@ async function playwright() {
   }
 }
 
-const xmtpLane = vitest("xmtp");
-const computeLane = (async () => {
-  await Promise.all([
-    step("typecheck", "npm", ["run", "--silent", "typecheck"]),
-    step("lint", "npm", ["run", "--silent", "lint"]),
-    step("format", "npm", ["run", "--silent", "format:check"]),
-  ]);
-  await vitest("unit");
-  if (await step("build", "npx", ["next", "build"])) await playwright();
-})();
-await Promise.all([xmtpLane, computeLane]);
+await Promise.all([
+  vitest("xmtp"),
+  vitest("unit"),
+  (async () => {
+    await Promise.all([
+      step("typecheck", "npm", ["run", "--silent", "typecheck"]),
+      step("lint", "npm", ["run", "--silent", "lint"]),
+      step("format", "npm", ["run", "--silent", "format:check"]),
+    ]);
+    if (await step("build", "npx", ["next", "build"])) await playwright();
+  })(),
+]);
 
 fs.rmSync(reportDir, { recursive: true, force: true });
 if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `  - ${f}`).join("\n")}`);

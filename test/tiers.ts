@@ -2,9 +2,8 @@
  * Which tier a test file runs in (vitest.config.ts, docs/testing.md), decided by what it imports:
  *
  * - `xmtp`: the file imports a module that reaches the local XMTP node or runs a worker (XMTP_MODULES,
- *   or a value from @xmtp/node-sdk). These files run one at a time: on a 2-core machine two files of
- *   real XMTP clients and worker processes side by side starved each other's joins and handoffs into
- *   timeouts.
+ *   or a value from @xmtp/node-sdk). They share one node and the warm-identity bank, two files at a
+ *   time (XMTP_TIER_WORKERS in vitest.config.ts).
  * - `unit`: every other file: pure tests, and tests on their own database cloned from the template.
  *   They run in parallel, one file per core.
  *
