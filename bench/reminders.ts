@@ -95,6 +95,7 @@ for (const [i, id] of ids.entries()) {
     identityId: id,
     agentId: agentIds[i],
     windDown: async () => "gone" as const,
+    profile: { renew: async () => undefined },
     fire: (f) => {
       const run = tail.then(() => sendFiring(ctx, f));
       tail = run.catch(() => undefined);

@@ -47,6 +47,8 @@ export const E2E = {
     EMAIL_FROM: "Convos Agents <agents@e2e.test>",
     ADMIN_EMAILS: "admin@e2e.test,unverified-admin@e2e.test",
     POOL_API_KEY: "e2e-pool-api-key-not-for-production",
+    // Agents here are nobody's to verify: no signing key, on purpose.
+    ATTESTATION: "off",
     NEXT_TELEMETRY_DISABLED: "1",
   } as Record<string, string>,
 };

@@ -29,6 +29,7 @@ describe("parseConfig", () => {
         MASTER_KEY: "b",
         DATABASE_URL: "postgres://h/d",
         XMTP_ENV: "production",
+        ATTESTATION: "off",
       }).NODE_ENV,
     ).toBe("production");
   });
@@ -40,6 +41,7 @@ describe("parseConfig", () => {
       MASTER_KEY: "b",
       DATABASE_URL: "postgres://h/d",
       XMTP_ENV: "production",
+      ATTESTATION: "off",
     };
     expect(() => parseConfig({ ...secrets, POOL_API_KEY: "e2e-pool-api-key" })).toThrow(
       /POOL_API_KEY is 16 characters long; production needs at least 32/,
@@ -55,6 +57,7 @@ describe("parseConfig", () => {
       AUTH_SECRET: "a",
       MASTER_KEY: "b",
       DATABASE_URL: "postgres://h/d",
+      ATTESTATION: "off",
     };
     expect(() => parseConfig(secrets)).toThrow(/XMTP_ENV=production.*ALLOW_LOCAL_XMTP=1/);
     expect(parseConfig({ ...secrets, ALLOW_LOCAL_XMTP: "1" }).ALLOW_LOCAL_XMTP).toBe(true);

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { productionRefusals } from "./production-defaults";
+import { AttestationKeyError, attestationKeys } from "@/lib/attestation/keys";
 
 const optional = z
   .string()
@@ -190,6 +191,23 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  /** Agent attestation (docs/convos-protocol.md §8.5): on unless "off"; off, production needs no key. */
+  ATTESTATION: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const value = (v ?? "").trim().toLowerCase();
+      if (["", "on", "1", "true"].includes(value)) return true;
+      if (["off", "0", "false"].includes(value)) return false;
+      ctx.addIssue({ code: "custom", message: "on or off" });
+      return z.NEVER;
+    }),
+  /** The Ed25519 key (PEM) that signs agents' attestations, and its id in the JWKS. */
+  ATTESTATION_PRIVATE_KEY: optional,
+  ATTESTATION_KID: optional,
+  /** After a rotation: the previous public key (PEM or base64url) and id, still listed in the JWKS. */
+  ATTESTATION_RETIRING_PUBLIC_KEY: optional,
+  ATTESTATION_RETIRING_KID: optional,
 });
 
 export type Config = z.infer<typeof schema>;
@@ -206,7 +224,12 @@ const PRODUCTION_REQUIRED = ["AUTH_SECRET", "MASTER_KEY", "DATABASE_URL"] as con
 
 /** Which of PRODUCTION_REQUIRED an environment lacks (blank counts as missing, as in the schema). */
 export function missingInProduction(env: Record<string, string | undefined>): string[] {
-  return PRODUCTION_REQUIRED.filter((name) => !env[name]?.trim());
+  const missing: string[] = PRODUCTION_REQUIRED.filter((name) => !env[name]?.trim());
+  // Agents are verifiable only with a signing key: production says so unless attestation is switched off.
+  const attestationOff = ["off", "0", "false"].includes(env.ATTESTATION?.trim().toLowerCase() ?? "");
+  if (!attestationOff && !env.ATTESTATION_PRIVATE_KEY?.trim())
+    missing.push("ATTESTATION_PRIVATE_KEY (or ATTESTATION=off)");
+  return missing;
 }
 
 /** Parses an environment; in production, refuses to go on without the secrets. */
@@ -226,6 +249,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     }
     const refusals = productionRefusals(config);
     if (refusals.length > 0) throw new ConfigError(refusals.join(" "));
+  }
+  try {
+    attestationKeys(config);
+  } catch (err) {
+    if (err instanceof AttestationKeyError) throw new ConfigError(err.message);
+    throw err;
   }
   if (config.SEARCH_PROVIDER && config.SEARCH_PROVIDER !== "searxng" && !config.SEARCH_API_KEY)
     throw new ConfigError(`SEARCH_PROVIDER=${config.SEARCH_PROVIDER} needs SEARCH_API_KEY.`);

@@ -88,6 +88,7 @@ describe("docs/systemd/convos-web.service", () => {
         MASTER_KEY: "web-unit-test-master-key-0123456789",
         DATABASE_URL: "postgresql://convos@127.0.0.1:5432/convos",
         XMTP_ENV: "production",
+        ATTESTATION: "off",
         PORT: String(port),
         HOST: "127.0.0.1",
       },

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { AgentControls, PoolControls } from "./admin-forms";
 import { PoolCharts } from "./pool-charts";
 import { DrainButton } from "./drain-button";
+import { AttestationAge } from "./attestation-age";
 import { agentCounts, listAgentsForAdmin } from "@/lib/agents/queries";
 import { requireAdmin } from "@/lib/auth/session";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
@@ -145,6 +146,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
           restarts in the last day: {supervision.restartsLastDay.worker} worker,{" "}
           {supervision.restartsLastDay["xmtp-node"]} local XMTP node
         </p>
+        <AttestationAge />
         {workers.length === 0 ? (
           <p className="text-sm text-danger">No worker has ever started: nothing refills the pool.</p>
         ) : (

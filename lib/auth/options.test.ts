@@ -41,6 +41,7 @@ describe("signInOptions", () => {
       MASTER_KEY: "y".repeat(64),
       DATABASE_URL: "postgresql://localhost/unused",
       XMTP_ENV: "production",
+      ATTESTATION: "off",
     });
     expect(production).toMatchObject({ dev: false, devAdminEmails: [] });
   });

@@ -15,8 +15,14 @@ import { ReadReceipts } from "./read-receipts";
 /** How far back a member's profile is looked for. */
 const PROFILE_SCAN = 200;
 
-/** `group` behind the Conversation interface; every call is the group's own (receipts coalesced). */
-export function xmtpConversation(group: Group<unknown>): Conversation {
+/**
+ * `group` behind the Conversation interface; every call is the group's own (receipts coalesced).
+ * A runtime's `profile` publishes set_profile's name with a fresh attestation (runtime/agent-profile.ts).
+ */
+export function xmtpConversation(
+  group: Group<unknown>,
+  profile?: { publish(name: string): Promise<void> },
+): Conversation {
   const receipts = new ReadReceipts(() => group.sendReadReceipt());
   return {
     id: group.id,
@@ -41,7 +47,8 @@ export function xmtpConversation(group: Group<unknown>): Conversation {
     },
     readReceipt: () => receipts.mark(),
     async setProfileName(name) {
-      await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(name));
+      if (profile) await profile.publish(name);
+      else await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(name));
     },
     async profileName(inboxId) {
       const messages = await group.messages({ limit: PROFILE_SCAN, direction: Direction.Descending });

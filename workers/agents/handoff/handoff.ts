@@ -28,15 +28,7 @@
  * never takes the worker down.
  */
 import type { Logger } from "pino";
-import {
-  agentProfileUpdate,
-  join,
-  parseInvite,
-  MemberKind,
-  profileUpdateCodec,
-  sendWithCodec,
-  type JoinResult,
-} from "@/lib/convos";
+import { join, parseInvite, MemberKind, type JoinResult } from "@/lib/convos";
 import {
   createJoinerIdentity,
   handoffSubject,
@@ -62,6 +54,7 @@ import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import { type IdentityClient } from "@/workers/agents/pool/identity-client";
 import { xmtpConversation } from "@/workers/agents/answer/conversation";
+import { publishAgentProfile } from "@/workers/agents/runtime/agent-profile";
 import { noteOperatorName } from "./operator-names";
 import { awaitReadd, homeDatabaseLost, openNewInstallation } from "./recover-home";
 import { conversationEnded, windDownUnowned } from "@/workers/agents/stop/stop";
@@ -173,7 +166,11 @@ async function handOffClaimed(ctx: WorkerContext, s: Subject, groupName?: string
       const group = await opened.client.conversations.getConversationById(s.conversationId ?? "");
       if (!group || !("updateName" in group)) throw new Error("the warm identity's group is missing");
       await group.updateName(groupName ?? s.agent.name);
-      await sendWithCodec(group, profileUpdateCodec, agentProfileUpdate(s.agent.name));
+      await publishAgentProfile(
+        ctx,
+        { identityId: s.id, inboxId: opened.client.inboxId, group },
+        s.agent.name,
+      );
     });
     return { opened };
   } catch (err) {

@@ -45,6 +45,7 @@ import { MemberDirectory } from "./members";
 import { MessageReader } from "./message-reader";
 import { StreamController } from "./stream-controller";
 import { WorkQueue } from "./work-queue";
+import { AgentProfile } from "./agent-profile";
 
 /** The newest messages a catch-up looks at for answers a dead run marked as sending but never sent. */
 const UNSENT_WINDOW = 50;
@@ -77,7 +78,12 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
   const queue = new WorkQueue({ track: (p) => worker.inFlight.track(p), log });
   const watch = watchConversation(group, client.inboxId, o.onConversationEnded, log);
   const members = new MemberDirectory(group);
-  const ctx = answerContext(worker, o, { group, members, state, queue });
+  const profile = new AgentProfile(
+    worker,
+    { identityId: identity.id, inboxId: client.inboxId, group },
+    o.agent.name,
+  );
+  const ctx = answerContext(worker, o, { group, members, state, queue, profile });
   const reader = new MessageReader({
     worker,
     ctx,
@@ -96,16 +102,22 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     identity.role === "creator"
       ? await startJoins(worker, o, { conversation: ctx.conversation, queue, state })
       : undefined;
-  return runtime({ o, ctx, group, state, watch, queue, reader, stream, joins });
+  return runtime({ o, ctx, group, state, watch, queue, reader, stream, joins, profile });
 }
 
 function answerContext(
   worker: WorkerContext,
   o: LiveIdentity,
-  run: { group: Group<unknown>; members: MemberDirectory; state: RunState; queue: WorkQueue },
+  run: {
+    group: Group<unknown>;
+    members: MemberDirectory;
+    state: RunState;
+    queue: WorkQueue;
+    profile: AgentProfile;
+  },
 ): AnswerContext {
   const { state, queue } = run;
-  const conversation = xmtpConversation(run.group);
+  const conversation = xmtpConversation(run.group, run.profile);
   return {
     ...worker,
     run: randomUUID(),
@@ -254,6 +266,7 @@ interface RunParts {
   reader: MessageReader;
   stream: StreamController<DecodedMessage<unknown>>;
   joins: JoinRequestProcessor | undefined;
+  profile: AgentProfile;
 }
 
 /** The runtime's handle: schedule firings, close (teardown) and wind down (the agent's exit). */
@@ -280,6 +293,7 @@ function runtime(p: RunParts): AgentRuntime {
   return {
     identityId: o.identity.id,
     agentId: o.agent.id,
+    profile: p.profile,
     withConversation: (task) => {
       const c = { group: p.group, client: o.client, privateKey: o.privateKey, role: o.identity.role };
       return p.joins ? p.joins.run(() => task(c)) : task(c);

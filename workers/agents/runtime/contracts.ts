@@ -35,6 +35,11 @@ export interface AgentRuntime {
   agentId: string;
   /** Runs `task` on the conversation between join requests (never while one is being admitted). */
   withConversation<T>(task: (c: OwnedConversation) => Promise<T>): Promise<T>;
+  /**
+   * Its Convos profile in the conversation: `renew` publishes it again with a fresh attestation, under the
+   * name this run last set, else `storedName` (worker/attestation-renewal.ts).
+   */
+  profile: { renew(storedName: string | null): Promise<void> };
   /** Sends a reminder's or schedule's run after the work already queued; true when this call sent it. */
   fire(f: Firing): Promise<boolean>;
   /**

@@ -5,6 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { Config } from "@/lib/config";
+import type { AttestationKeys } from "@/lib/attestation/keys";
 import type { ToolSettings } from "@/lib/agents/tools";
 import type { SealingKey } from "@/lib/secrets";
 import type { IdentityClients } from "@/workers/agents/pool/identity-client";
@@ -56,4 +57,8 @@ export interface WorkerContext {
   defaultTokenCap?: number;
   /** The Convos thinking status shows on answers slower than this (answer/thinking.ts). */
   thinkingAfterMs: number;
+  /** The key that signs agents' attestations (ATTESTATION_PRIVATE_KEY); null: profiles go out without one. */
+  attestation: AttestationKeys | null;
+  /** The worker's clock (attestation times, reminders); tests move it. */
+  clock: () => Date;
 }

@@ -12,6 +12,7 @@ import { startPoolFiller } from "@/workers/agents/pool/warm-pool";
 import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import { startScheduler } from "@/workers/agents/schedules/firing-loop";
 import type { WorkerContext } from "./context";
+import { startAttestationRenewal } from "./attestation-renewal";
 import { startListener } from "./listener";
 import { startRetention } from "./retention";
 import type { RunningSet } from "./running-set";
@@ -35,6 +36,7 @@ export interface IntakeOptions {
   clock: () => Date;
   scheduleTickMs: number;
   scheduleGraceMs: number;
+  attestationTickMs: number;
 }
 
 /** Where the intake hands its work: the running set (handoffs) and the stop requests. */
@@ -82,6 +84,18 @@ export async function startIntake(
     log,
   });
   parts.unshift({ name: "scheduler", close: () => scheduler.close() });
+
+  if (ctx.attestation) {
+    const renewal = startAttestationRenewal({
+      running: to.running.runtimes,
+      clock: ctx.clock,
+      tickMs: o.attestationTickMs,
+      deadlineMs: ctx.handoffStepMs,
+      events: ctx.events,
+      log,
+    });
+    parts.unshift({ name: "attestation renewal", close: () => renewal.close() });
+  }
 
   const poll = repeat(
     o.pollMs,

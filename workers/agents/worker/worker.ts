@@ -32,6 +32,7 @@ import { stoppedAgentsAmong } from "@/lib/agents/lifecycle";
 import { loadMasterKey, type SealingKey } from "@/lib/secrets";
 import { toolSettings } from "@/lib/agents/tools";
 import { homeKeyOf } from "@/lib/xmtp/home";
+import { attestationKeys } from "@/lib/attestation/keys";
 import { recordRestartUnderSameId } from "@/lib/supervision/mutations";
 import { identityClients } from "@/workers/agents/pool/identity-client";
 import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
@@ -43,6 +44,7 @@ import { stopAgentHere } from "@/workers/agents/stop/stop";
 import type { WorkerContext, WorkerSettings } from "./context";
 import { WorkerEvents } from "./events";
 import { startIntake, type IntakePart } from "./intake";
+import { RENEWAL_TICK_MS } from "./attestation-renewal";
 import { startRegistry } from "./registry";
 import { RunningSet } from "./running-set";
 import { collectWorkerStats } from "./stats";
@@ -91,6 +93,8 @@ export interface WorkerOptions {
   clock?: () => Date;
   /** How often due reminders and schedules are looked for (1 s). */
   scheduleTickMs?: number;
+  /** How often due attestation renewals are looked for (1 min; attestation-renewal.ts). */
+  attestationTickMs?: number;
   /** Default: the id in DATA_DIR/xmtp/home-id (lib/xmtp/home.ts). */
   homeKey?: string;
 }
@@ -167,6 +171,8 @@ function buildWorker(o: WorkerOptions, id: string, log: Logger, leaseMs: number)
     ops: conversationOps(() => ctx),
     defaultTokenCap: settings.LLM_TOKEN_CAP_PER_AGENT,
     thinkingAfterMs: o.thinkingAfterMs ?? 1_500,
+    attestation: attestationKeys(settings),
+    clock: o.clock ?? (() => new Date()),
   };
   const stops = new StopRequests({
     stopAgent: (agentId) => stopAgentHere(ctx, agentId),
@@ -230,6 +236,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     retentionIntervalMs: o.retentionIntervalMs ?? 60 * 60_000,
     clock: o.clock ?? (() => new Date()),
     scheduleTickMs: o.scheduleTickMs ?? 1_000,
+    attestationTickMs: o.attestationTickMs ?? RENEWAL_TICK_MS,
     scheduleGraceMs: settings.SCHEDULE_GRACE_MINUTES * 60_000,
   });
 
