@@ -3,11 +3,14 @@
  * The template page's claim actions: launch an agent into a fresh conversation
  * (a warm identity's invite), or add it to a conversation the user already has
  * (a pasted invite, verified before anything is claimed). The wrapper checks
- * the session; limits, the pool and the invite answer with clear errors.
+ * the session; limits, the pool and the invite answer with clear errors. Each
+ * click sends its own Idempotency-Key (claim-panel.tsx), scoped to the user,
+ * so a second submit or a retry of one click claims once (lib/agents/idempotency.ts).
  */
 import { z } from "zod";
 import { action, type ActionResult } from "@/lib/actions";
 import { claimAgent } from "@/lib/agents/claim";
+import { idempotencyKeyOf, userScope } from "@/lib/agents/idempotency";
 import { setAgentTimeZone } from "@/lib/agents/mutations";
 import { DEFAULT_TIME_ZONE, timeZoneOrDefault } from "@/lib/agents/time-zone";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
@@ -36,6 +39,8 @@ const inviteUrl = z
 
 /** The browser's time zone (Intl), sent with the launch; anything that is not one leaves the agent on UTC. */
 const timeZone = z.string().max(64).optional();
+/** The click's key, checked by idempotencyKeyOf; a page from before keys existed sends none. */
+const idempotencyKey = z.string().max(1_000).optional();
 
 /** The agent tells time in its owner's zone from the start. */
 async function adoptTimeZone(agentId: string, ownerId: string, browserZone: string | undefined) {
@@ -43,41 +48,54 @@ async function adoptTimeZone(agentId: string, ownerId: string, browserZone: stri
   if (zone !== DEFAULT_TIME_ZONE) await setAgentTimeZone(agentId, ownerId, zone);
 }
 
-const launchAction = action(z.object({ templateSlug, timeZone }), async (input, user): Promise<ClaimView> => {
-  const claim = await claimAgent({ ownerId: user.id, templateSlug: input.templateSlug });
-  await adoptTimeZone(claim.agentId, user.id, input.timeZone);
-  return {
-    agentId: claim.agentId,
-    status: claim.status,
-    joined: false,
-    inviteUrl: claim.inviteUrl,
-    inviteQrSrc: claim.identityId ? inviteQrPath(claim.agentId, claim.identityId) : undefined,
-  };
-});
+const launchAction = action(
+  z.object({ templateSlug, timeZone, idempotencyKey }),
+  async (input, user): Promise<ClaimView> => {
+    const claim = await claimAgent({
+      ownerId: user.id,
+      templateSlug: input.templateSlug,
+      idempotency: idempotencyKeyOf(input.idempotencyKey, userScope(user.id)),
+    });
+    if (!claim.replayed) await adoptTimeZone(claim.agentId, user.id, input.timeZone);
+    return {
+      agentId: claim.agentId,
+      status: claim.status,
+      joined: false,
+      inviteUrl: claim.inviteUrl,
+      inviteQrSrc: claim.identityId ? inviteQrPath(claim.agentId, claim.identityId) : undefined,
+    };
+  },
+);
 
 const addAction = action(
-  z.object({ templateSlug, inviteUrl, timeZone }),
+  z.object({ templateSlug, inviteUrl, timeZone, idempotencyKey }),
   async (input, user): Promise<ClaimView> => {
     const claim = await claimAgent({
       ownerId: user.id,
       templateSlug: input.templateSlug,
       joinUrl: input.inviteUrl,
+      idempotency: idempotencyKeyOf(input.idempotencyKey, userScope(user.id)),
     });
-    await adoptTimeZone(claim.agentId, user.id, input.timeZone);
+    if (!claim.replayed) await adoptTimeZone(claim.agentId, user.id, input.timeZone);
     return { agentId: claim.agentId, status: claim.status, joined: true };
   },
 );
 
-/** Launches the template's agent into a fresh conversation and returns its invite. */
-export async function launch(templateSlug: string, timeZone?: string): Promise<ActionResult<ClaimView>> {
-  return launchAction({ templateSlug, timeZone });
+/** Launches the template's agent into a fresh conversation and returns its invite; once per `idempotencyKey`. */
+export async function launch(
+  templateSlug: string,
+  timeZone?: string,
+  idempotencyKey?: string,
+): Promise<ActionResult<ClaimView>> {
+  return launchAction({ templateSlug, timeZone, idempotencyKey });
 }
 
-/** Adds the template's agent to the conversation of a pasted invite URL. */
+/** Adds the template's agent to the conversation of a pasted invite URL; once per `idempotencyKey`. */
 export async function addToConversation(
   templateSlug: string,
   inviteUrl: string,
   timeZone?: string,
+  idempotencyKey?: string,
 ): Promise<ActionResult<ClaimView>> {
-  return addAction({ templateSlug, inviteUrl, timeZone });
+  return addAction({ templateSlug, inviteUrl, timeZone, idempotencyKey });
 }

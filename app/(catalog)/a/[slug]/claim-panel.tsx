@@ -3,10 +3,11 @@
  * The template page's launch controls for a signed-in user: "Launch agent"
  * and "Add to my conversation" (a pasted invite), each a form with a pending
  * state; errors go to an aria-live region, the result shows the invite and a
- * live status.
+ * live status. Each click carries an Idempotency-Key (see clickKeys), so a
+ * double submit or a retry of one click launches one agent.
  */
 import Link from "next/link";
-import { useActionState, useMemo, useState } from "react";
+import { type FormEvent, useActionState, useMemo, useRef, useState } from "react";
 import { useFormStatus } from "react-dom";
 import { AgentStatus } from "@/app/_components/agent-status";
 import { InviteCard } from "@/app/_components/invite-card";
@@ -20,17 +21,20 @@ export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
   const [result, claimAction] = useActionState<State, FormData>((_state, form) => {
     // The agent tells time in the owner's zone (changeable on the agent's page).
     const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const key = form.get("idempotencyKey")?.toString() || undefined;
     return form.get("intent") === "add"
-      ? addToConversation(slug, String(form.get("inviteUrl") ?? ""), timeZone)
-      : launch(slug, timeZone);
+      ? addToConversation(slug, String(form.get("inviteUrl") ?? ""), timeZone, key)
+      : launch(slug, timeZone, key);
   }, null);
   const [adding, setAdding] = useState(false);
+  const stampKey = useClickKeys(result);
 
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap gap-3">
-        <form action={claimAction}>
+        <form action={claimAction} onSubmit={stampKey}>
           <input type="hidden" name="intent" value="launch" />
+          <input type="hidden" name="idempotencyKey" />
           <SubmitButton label="Launch agent" pendingLabel="Launching…" primary />
         </form>
         <button
@@ -48,9 +52,11 @@ export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
         <form
           id="add-form"
           action={claimAction}
+          onSubmit={stampKey}
           className="flex max-w-2xl flex-col gap-2 rounded-card border border-line bg-surface p-4"
         >
           <input type="hidden" name="intent" value="add" />
+          <input type="hidden" name="idempotencyKey" />
           <label htmlFor="invite-url" className="text-sm font-medium">
             Invite link of your conversation
           </label>
@@ -91,6 +97,34 @@ export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
         {result?.ok ? <ClaimResult claim={result.data} name={name} /> : null}
       </div>
     </div>
+  );
+}
+
+/**
+ * One Idempotency-Key per click, written into the submitted form's hidden `idempotencyKey` input before
+ * React reads the form: a form submitted again before a result arrives (a double submit, a retry of the
+ * same click) sends the same key, so it claims once; once a result is shown, the next submit is a new
+ * click with a new key. Each form (intent) has its own key, since a key belongs to one request.
+ */
+function useClickKeys(result: State): (event: FormEvent<HTMLFormElement>) => void {
+  const keys = useRef(new Map<string, { key: string; before: State }>());
+  return (event) => {
+    const form = event.currentTarget;
+    const intent = String(new FormData(form).get("intent"));
+    let held = keys.current.get(intent);
+    if (!held || held.before !== result) {
+      held = { key: randomKey(), before: result };
+      keys.current.set(intent, held);
+    }
+    const input = form.elements.namedItem("idempotencyKey");
+    if (input instanceof HTMLInputElement) input.value = held.key;
+  };
+}
+
+/** 128 random bits as hex (crypto.getRandomValues works on plain http too, unlike randomUUID). */
+function randomKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join(
+    "",
   );
 }
 
