@@ -138,6 +138,8 @@ const schema = z.object({
   LLM_MAX_TOKENS: z.coerce.number().int().min(16).max(32_000).default(1_024),
   /** Extra conversations (/invite and /join) one agent may open, besides its first. */
   AGENT_EXTRA_CONVERSATIONS_MAX: z.coerce.number().int().min(0).max(100).default(5),
+  /** A direct-add claim nobody adds to a conversation within this long is released back to the pool. */
+  DIRECT_ADD_WAIT_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(600_000),
   /** Per sender and conversation: messages answered in a burst, then one more every SENDER_REFILL_MS. */
   AGENT_SENDER_BURST: z.coerce.number().int().min(1).max(1_000).default(20),
   AGENT_SENDER_REFILL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2_000),

@@ -90,6 +90,7 @@ describe("the allowed transitions", () => {
         "provisioning → failed",
         "provisioning → retired",
         "idle → claimed",
+        "claimed → idle",
         "(new) → joining",
         "claimed → live",
         "joining → live",

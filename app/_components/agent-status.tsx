@@ -10,11 +10,13 @@ export function describeStatus(
 ): string {
   switch (s.status) {
     case "ready":
+      if (s.source === "direct") return "Ready: add the agent to your conversation by its inbox id…";
       return "Ready: the agent is coming online…";
     case "joining":
       return "Joining your conversation: waiting for its creator to let the agent in…";
     case "live":
       if (s.source === "join") return "Live: the agent joined your conversation.";
+      if (s.source === "direct") return "Live: the agent was added to your conversation.";
       return s.firstJoinedAt
         ? "Live: someone joined the conversation."
         : "Live: waiting for someone to join…";
@@ -27,7 +29,7 @@ export function describeStatus(
 
 function settled(s: AgentLiveStatus): boolean {
   if (s.status === "failed" || s.status === "stopped") return true;
-  return s.status === "live" && (s.source === "join" || s.firstJoinedAt !== null);
+  return s.status === "live" && (s.source !== "launch" || s.firstJoinedAt !== null);
 }
 
 /** An agent's status, polled from /api/agents/[id]/status every ~1.5 s until it settles, announced politely. */

@@ -8,7 +8,8 @@
  *   ready, joining → live      its conversation runs: the handoff or the join succeeded
  *   joining → failed           the join was refused, expired or timed out
  *   ready, joining, live, failed → stopped   its owner or an admin stopped it
- *   ready, joining, live → stopped           its conversation ended (removed, alone, expired)
+ *   ready, joining, live → stopped           its conversation ended (removed, alone, expired), or a
+ *                                            direct add was never made (not_added)
  *   stopped, failed → ready | joining        an admin restarted it (a launch | a join)
  *
  * The two inserts are clauses of bigger statements; they take their status
@@ -40,7 +41,7 @@ export const AGENT_TRANSITIONS = {
 type Tx = Prisma.TransactionClient;
 
 /** Why an agent stopped. The first two are people; the others are its conversation ending. */
-export type StopReason = "owner" | "admin" | "removed" | "alone" | "expired";
+export type StopReason = "owner" | "admin" | "removed" | "alone" | "expired" | "not_added";
 
 /**
  * → stopped, with its reason: by a person (owner, admin) from any status but stopped, by its conversation

@@ -15,6 +15,11 @@
  *   notify:  pg_notify on AGENT_CLAIMED_CHANNEL, delivered at commit, so the
  *            worker hears of the agent only once it exists.
  *
+ * A direct add (`direct`) is the same statement: the agent's source is
+ * `direct` and the identity gets the deadline by which someone must add its
+ * inbox to a conversation (lib/agents/direct-add.ts); its warm invite is never
+ * handed out.
+ *
  * An empty result means the pool was empty: nothing was written.
  */
 import { randomUUID } from "node:crypto";
@@ -34,11 +39,21 @@ export interface ClaimRequest {
   templateId: string | null;
   name: string;
   instructions: string;
+  /** Whether it greets on arrival; null or absent follows the default (lib/agents/greeting.ts). */
+  greeting?: boolean | null;
+}
+
+/** A direct add: how long the identity waits to be added, and the only inbox that may add it (if known). */
+export interface DirectAddRequest {
+  waitMs: number;
+  expectedFrom: string | null;
 }
 
 export interface ClaimedAgent {
   agentId: string;
   identityId: string;
+  /** The identity's inbox: what a direct add hands out. */
+  inboxId: string;
   inviteUrl: string;
   conversationId: string;
   status: AgentStatus;
@@ -48,6 +63,7 @@ export interface ClaimedAgent {
 interface ClaimRow {
   agent_id: string;
   identity_id: string;
+  inbox_id: string;
   invite_url: string;
   conversation_id: string;
 }
@@ -59,9 +75,13 @@ interface ClaimRow {
 export async function claimWarmIdentity(
   request: ClaimRequest,
   tx: Prisma.TransactionClient = db,
+  direct?: DirectAddRequest,
 ): Promise<ClaimedAgent> {
   const started = performance.now();
   const agentId = randomUUID();
+  const source = direct ? "direct" : "launch";
+  const waitMs = direct?.waitMs ?? null;
+  const greeting = request.greeting ?? null;
   const rows = await tx.$queryRaw<ClaimRow[]>`
     WITH picked AS (
       SELECT id FROM "Identity"
@@ -72,18 +92,21 @@ export async function claimWarmIdentity(
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     ), agent AS (
-      INSERT INTO "Agent" (id, "ownerId", "templateId", name, instructions, status, source, "updatedAt")
+      INSERT INTO "Agent" (id, "ownerId", "templateId", name, instructions, status, source, greeting,
+                           "updatedAt")
       SELECT ${agentId}, ${request.ownerId}, ${request.templateId}, ${request.name}, ${request.instructions},
-             ${AGENT_TRANSITIONS.launch.to}::"AgentStatus", 'launch', now()
+             ${AGENT_TRANSITIONS.launch.to}::"AgentStatus", ${source}::"AgentSource", ${greeting}::boolean, now()
       FROM picked
       RETURNING id
     ), claimed AS (
       UPDATE "Identity" AS i
       SET status = ${CLAIM.to}::"IdentityStatus", "agentId" = agent.id, "isOwnerConversation" = true,
-          "claimedAt" = now(), "updatedAt" = now()
+          "claimedAt" = now(), "updatedAt" = now(),
+          "addDeadline" = now() + ${waitMs}::int * interval '1 millisecond',
+          "addExpectedFrom" = ${direct?.expectedFrom ?? null}::text
       FROM picked, agent
       WHERE i.id = picked.id
-      RETURNING agent.id AS agent_id, i.id AS identity_id, i."inviteUrl" AS invite_url,
+      RETURNING agent.id AS agent_id, i.id AS identity_id, i."inboxId" AS inbox_id, i."inviteUrl" AS invite_url,
                 i."conversationId" AS conversation_id
     )
     SELECT claimed.*, pg_notify(${AGENT_CLAIMED_CHANNEL}, claimed.agent_id)::text AS notified FROM claimed`;
@@ -94,6 +117,7 @@ export async function claimWarmIdentity(
   return {
     agentId: row.agent_id,
     identityId: row.identity_id,
+    inboxId: row.inbox_id,
     inviteUrl: row.invite_url,
     conversationId: row.conversation_id,
     status: AGENT_TRANSITIONS.launch.to,

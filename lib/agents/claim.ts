@@ -5,7 +5,8 @@
  * one transaction under the owner's claim lock (./limits.ts), so concurrent
  * claims of one user never pass a limit; the invite is verified before
  * anything is claimed (lib/agents/join-claim.ts), and an empty pool answers
- * PoolEmptyError at once.
+ * PoolEmptyError at once. A direct add (`directAdd`) is a launch that hands out
+ * the identity's inbox id instead of an invite (lib/agents/direct-add.ts).
  */
 import { AppError } from "@/lib/errors";
 import type { Template } from "@/lib/generated/prisma/client";
@@ -16,6 +17,7 @@ import { claimJoin } from "./join-claim";
 import { getPublishedTemplate } from "@/lib/templates/queries";
 import { claimWithinLimits } from "./limits";
 import { idempotentClaim, type IdempotencyKey, type IdempotentClaim } from "./idempotency";
+import { addLink, directAddWaitMs, expectedAdder } from "./direct-add";
 
 export interface ClaimInput {
   /** The owner (a signed-in user), or null for an API claim. */
@@ -27,6 +29,12 @@ export interface ClaimInput {
   joinUrl?: string;
   /** The caller's Idempotency-Key: a key it already claimed with answers that claim again (./idempotency.ts). */
   idempotency?: IdempotencyKey;
+  /** Hand out the agent's inbox id, to be added to a conversation, instead of an invite. */
+  directAdd?: boolean;
+  /** A direct add's claimant inbox: only it may add the agent. */
+  adderInboxId?: string;
+  /** Whether the agent greets on arrival; absent: the template's choice, else the default. */
+  greeting?: boolean | null;
 }
 
 export interface ClaimResult {
@@ -38,6 +46,9 @@ export interface ClaimResult {
   identityId?: string;
   /** True when the agent joins a conversation someone else created (a join-claim). */
   joined: boolean;
+  /** A direct add's inbox id, to add to a conversation, and the link carrying it. */
+  inboxId?: string;
+  addLink?: string;
   latencyMs: number;
   /** True when the idempotency key answered its earlier claim: nothing was claimed now. */
   replayed?: boolean;
@@ -69,8 +80,30 @@ async function claim(input: ClaimInput, once?: IdempotentClaim): Promise<ClaimRe
     templateId: template?.id ?? null,
     name: input.name?.trim() || template?.name || DEFAULT_AGENT_NAME,
     instructions: input.instructions?.trim() || template?.instructions || "",
+    greeting: input.greeting === undefined ? (template?.greeting ?? null) : input.greeting,
   };
   const joinUrl = input.joinUrl;
+  if (input.directAdd && joinUrl)
+    throw new AppError("invalid_input", "Choose one: join a conversation by its invite, or a direct add.");
+  if (!input.directAdd && input.adderInboxId !== undefined)
+    throw new AppError("invalid_input", "adderInboxId is only for a direct add (directAdd: true).");
+  if (input.directAdd) {
+    const direct = { waitMs: directAddWaitMs(), expectedFrom: await expectedAdder(input.adderInboxId) };
+    const added = await claimWithinLimits(
+      input.ownerId,
+      (tx) => claimWarmIdentity(request, tx, direct),
+      once,
+    );
+    return {
+      agentId: added.agentId,
+      status: added.status,
+      identityId: added.identityId,
+      inboxId: added.inboxId,
+      addLink: addLink(added.inboxId),
+      joined: false,
+      latencyMs: added.latencyMs,
+    };
+  }
   if (joinUrl) {
     const joining = await claimWithinLimits(
       input.ownerId,

@@ -53,6 +53,7 @@ export async function claimJoin(
         templateId: request.templateId,
         name: request.name,
         instructions: request.instructions,
+        greeting: request.greeting ?? null,
         status: AGENT_TRANSITIONS.joinClaim.to,
         source: "join",
         joinInviteKey: invite.key,

@@ -25,6 +25,7 @@ const STOP_TEXT: Record<StopReason, string> = {
   removed: "removed from its conversation",
   alone: "left alone in its conversation",
   expired: "in a conversation that expired",
+  not_added: "never added to a conversation in time",
 };
 
 /** What the owner reads on the agent's page, e.g. "stopped by its owner". */

@@ -61,15 +61,26 @@ export async function restartAgent(agentId: string, actor: string): Promise<Agen
   while (Date.now() < deadline && (await windingDown(agentId))) await sleep(200);
   try {
     return await db.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ status: AgentStatus; source: "launch" | "join" }[]>`
+      const locked = await tx.$queryRaw<{ status: AgentStatus; source: "launch" | "join" | "direct" }[]>`
         SELECT status, source FROM "Agent" WHERE id = ${agentId} FOR UPDATE`;
       const agent = locked[0];
       if (!agent) throw new AgentNotFoundError();
       const current = await tx.identity.count({
         where: { agentId, isOwnerConversation: true, status: { not: "retired" } },
       });
+      if (agent.source === "direct" && current === 0)
+        throw new AppError(
+          "not_restartable",
+          "This agent was to be added to a conversation by its inbox id, which is gone: claim a new one.",
+          409,
+        );
       // Guarded on stopped | failed; the row is locked, so nothing changes it between the two statements.
-      const status = await restartAgentRow(tx, agentId, agent.source, current === 0);
+      const status = await restartAgentRow(
+        tx,
+        agentId,
+        agent.source === "join" ? "join" : "launch",
+        current === 0,
+      );
       if (!status) throw new AppError("not_stopped", "Only a stopped or failed agent can be restarted.", 409);
       if (agent.source === "launch" && current === 0 && !(await claimIdleIdentityForRestart(tx, agentId)))
         throw new PoolEmptyError();

@@ -10,7 +10,7 @@ import { AgentStatus } from "@/lib/generated/prisma/enums";
 export interface AgentLiveStatus {
   id: string;
   status: AgentStatus;
-  source: "launch" | "join";
+  source: "launch" | "join" | "direct";
   failureReason: string | null;
   liveAt: string | null;
   firstJoinedAt: string | null;

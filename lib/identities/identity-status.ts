@@ -10,6 +10,7 @@
  *   provisioning → failed       creating it failed, its worker stopped or vanished
  *   provisioning → retired      it failed MAX_PROVISIONING_ATTEMPTS times
  *   idle → claimed              a claim, a restart, an /invite (the claims' one statements use CLAIM)
+ *   claimed → idle              a direct add nobody made in time: back to the pool (releaseUnadded)
  *   (new) → joining             a joiner identity of a join-claim or of a /join
  *   claimed, joining, live, failed → live   handed off (live again after a restart; a
  *                                           joiner's retried join succeeded)
@@ -33,6 +34,7 @@ export const IDENTITY_TRANSITIONS = {
   failProvisioning: { from: ["provisioning"], to: "failed" },
   retireProvisioning: { from: ["provisioning"], to: "retired" },
   claim: { from: ["idle"], to: "claimed" },
+  releaseUnadded: { from: ["claimed"], to: "idle" },
   createJoiner: { from: [NEW], to: "joining" },
   goLive: { from: ["claimed", "joining", "live", "failed"], to: "live" },
   failJoin: { from: ["joining", "failed"], to: "failed" },
@@ -197,6 +199,21 @@ export async function claimIdleIdentityForRestart(tx: Tx, agentId: string): Prom
                   AND "inviteUrl" IS NOT NULL
                 ORDER BY "createdAt", id LIMIT 1 FOR UPDATE SKIP LOCKED)`;
   return picked === 1;
+}
+
+/**
+ * claimed → idle: a direct-add identity nobody added in time goes back to the pool, unleased and free of
+ * its agent; only while it still waits to be added and `workerId` holds its lease. True when released.
+ */
+export async function releaseUnadded(tx: Tx, identityId: string, workerId: string): Promise<boolean> {
+  const t = IDENTITY_TRANSITIONS.releaseUnadded;
+  const n = await tx.$executeRaw`
+    UPDATE "Identity" SET status = ${t.to}::"IdentityStatus", "agentId" = NULL, "isOwnerConversation" = false,
+      "claimedAt" = NULL, "addDeadline" = NULL, "addExpectedFrom" = NULL, "leaseOwner" = NULL,
+      "leaseExpiresAt" = NULL, attempts = 0, "lastError" = NULL, "nextAttemptAt" = NULL, "updatedAt" = now()
+    WHERE id = ${identityId} AND status = ANY(${t.from}::"IdentityStatus"[]) AND "addDeadline" IS NOT NULL
+      AND "leaseOwner" = ${workerId}`;
+  return n === 1;
 }
 
 export interface JoinerIdentity {

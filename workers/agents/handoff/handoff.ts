@@ -10,6 +10,9 @@
  *                      an admin's restart of an agent whose stop was not carried out);
  *                      a lost database: a new installation that waits to be
  *                      re-added (recover-home.ts)
+ *   claimed, waiting   handOffDirectAdd: a direct add (direct-add.ts): wait, holding
+ *   to be added        the lease, to be added to a conversation; then name itself
+ *                      there and go live; nobody by the deadline: released
  *   joining (joiner)   handOffJoin: create the joiner's keys if needed, join(url);
  *                      joined → live (for an ownerless join-claim the invite's
  *                      creator becomes the operator); else the agent fails with the
@@ -56,6 +59,10 @@ import { type IdentityClient } from "@/workers/agents/pool/identity-client";
 import { xmtpConversation } from "@/workers/agents/answer/conversation";
 import { publishAgentProfile } from "@/workers/agents/runtime/agent-profile";
 import { noteOperatorName } from "./operator-names";
+import { awaitAdd, enterAdded, refuseLaterAdds } from "./direct-add";
+import { greetsOnArrival, type Arrival } from "@/lib/agents/greeting";
+import { recordFirst } from "@/lib/ledger/messages";
+import { greetingFor } from "@/workers/agents/answer/responder";
 import { awaitReadd, homeDatabaseLost, openNewInstallation } from "./recover-home";
 import { conversationEnded, windDownUnowned } from "@/workers/agents/stop/stop";
 import { withDeadline } from "@/workers/agents/worker/timers";
@@ -70,7 +77,7 @@ export type HandoffResult =
 type Subject = HandoffSubject & { agent: NonNullable<HandoffSubject["agent"]> };
 
 /** How a case ends: an open client to run, or a result (nothing to run). */
-type CaseOutcome = { opened: IdentityClient } | { result: HandoffResult };
+type CaseOutcome = { opened: IdentityClient; arrival?: Arrival } | { result: HandoffResult };
 
 function joinFailure(result: Exclude<JoinResult, { status: "joined" }>): {
   reason: JoinFailureReason;
@@ -155,7 +162,7 @@ async function handOffJoin(ctx: WorkerContext, s: Subject, log: Logger): Promise
         log.warn({ err }, "reading the operator's name failed"),
       );
   }
-  return { opened };
+  return { opened, arrival: "join" };
 }
 
 /** Makes a claimed warm identity's conversation the agent's: its name and the agent's profile. */
@@ -203,6 +210,62 @@ async function handOffLive(ctx: WorkerContext, s: Subject, log: Logger): Promise
   return { result: { status: "skipped" } };
 }
 
+/** A direct add (claimed, waiting to be added or just added; never an invite's joiner, which starts `joining`). */
+const isDirectAdd = (s: Subject) => s.status === "claimed" && (s.addDeadline !== null || s.role === "joiner");
+/** A live identity that was added to its conversation by its inbox id. */
+const isDirectAdded = (s: Subject) => s.role === "joiner" && s.joinUrl === null;
+
+/** Waits to be added (direct-add.ts), then publishes the agent's profile in the conversation it was added to. */
+async function handOffDirectAdd(ctx: WorkerContext, s: Subject, log: Logger): Promise<CaseOutcome> {
+  const opened = await step(ctx, OPENING, () => ctx.identities.open(s), closeOpened);
+  try {
+    if (s.addDeadline !== null) {
+      const outcome = await awaitAdd(ctx, { ...s, agentId: s.agent.id }, opened.client, log);
+      if ("ended" in outcome) {
+        await closeXmtpClient(opened.client).catch(() => undefined);
+        await releaseLeases(ctx.workerId, [s.id]);
+        return { result: { status: "skipped" } };
+      }
+      await enterAdded(ctx, s, outcome.added);
+      s.role = "joiner";
+      const adder = outcome.added.addedByInboxId;
+      log.info({ addedBy: adder }, "added to a conversation");
+      // Whoever added an ownerless agent steers it, as the first person to join a launch does.
+      if (s.isOwnerConversation && (await setFirstOperator(s.agent.id, adder)))
+        await noteOperatorName(xmtpConversation(outcome.added), s.agent.id, adder).catch((err) =>
+          log.warn({ err }, "reading the operator's name failed"),
+        );
+    }
+    await step(ctx, "publishing the agent's profile", async () => {
+      const group = await opened.client.conversations.getConversationById(s.conversationId ?? "");
+      if (!group) throw new Error("the conversation the agent was added to is missing");
+      await publishAgentProfile(
+        ctx,
+        { identityId: s.id, inboxId: opened.client.inboxId, group },
+        s.agent.name,
+      );
+    });
+    return { opened, arrival: "direct" };
+  } catch (err) {
+    await closeXmtpClient(opened.client).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Greets once on arrival in a joined or added conversation, when the agent's choice says so (lib/agents/greeting.ts). */
+async function greetOnArrival(
+  s: Subject,
+  opened: IdentityClient,
+  arrival: Arrival,
+  log: Logger,
+): Promise<void> {
+  if (!greetsOnArrival(s.agent.greeting, arrival)) return;
+  if (!(await recordFirst(s.id, "greeting", "greeted"))) return;
+  const group = await opened.client.conversations.getConversationById(s.conversationId ?? "");
+  await group?.sendText(greetingFor(s.agent));
+  log.info({ arrival }, "greeted on arrival");
+}
+
 /** The case for an identity and its agent, or null when there is nothing to run (failed, changed under us). */
 function handoffCase(s: Subject, groupName?: string) {
   const { agent } = s;
@@ -213,11 +276,27 @@ function handoffCase(s: Subject, groupName?: string) {
     };
   if (s.role === "joiner" && (agent.status === "joining" || (isExtraJoin(s) && agent.status === "live")))
     return (ctx: WorkerContext, log: Logger) => handOffJoin(ctx, s, log);
+  if (isDirectAdd(s) && isIn(LAUNCHED_AGENT_STATUSES, agent.status))
+    return (ctx: WorkerContext, log: Logger) => handOffDirectAdd(ctx, s, log);
   if (s.status === "claimed" && isIn(LAUNCHED_AGENT_STATUSES, agent.status))
     return (ctx: WorkerContext) => handOffClaimed(ctx, s, groupName);
   if (s.status === "live" && isIn(LAUNCHED_AGENT_STATUSES, agent.status))
     return (ctx: WorkerContext, log: Logger) => handOffLive(ctx, s, log);
   return null;
+}
+
+/** A direct-added identity's runtime, refusing (or handing over) its later adds (direct-add.ts). */
+function laterAddsRefused(
+  ctx: WorkerContext,
+  s: Subject,
+  opened: IdentityClient,
+  runtime: AgentRuntime,
+  log: Logger,
+): AgentRuntime {
+  const handOver = (identityId: string) =>
+    void ctx.inFlight.track(handOff(ctx, { agentId: s.agent.id, identityId }, { leased: true }));
+  const w = { agentId: s.agent.id, conversationId: s.conversationId ?? "", client: opened.client, handOver };
+  return refuseLaterAdds(ctx, w, runtime, log);
 }
 
 /** Starts the runtime of an opened identity and marks it (and its agent) live. */
@@ -253,7 +332,7 @@ async function goLive(
   const runtime = await step(ctx, "starting the agent's runtime", starting, (late: AgentRuntime) =>
     late.close(),
   );
-  ctx.running.set(s.id, runtime);
+  ctx.running.set(s.id, isDirectAdded(s) ? laterAddsRefused(ctx, s, opened, runtime, log) : runtime);
   const latencyMs = await markAgentLive(s.id, agent.id, ctx.workerId);
   const durationMs = Math.round(performance.now() - started);
   log.info({ latencyMs, durationMs, liveAgain: latencyMs === null }, "agent live");
@@ -337,7 +416,12 @@ export async function handOff(
     if ("result" in outcome) return outcome.result;
     try {
       if (ctx.signal.aborted) throw new Error("stopped during the handoff");
-      return await goLive(ctx, s, outcome.opened, log, started);
+      const live = await goLive(ctx, s, outcome.opened, log, started);
+      if (outcome.arrival)
+        await greetOnArrival(s, outcome.opened, outcome.arrival, log).catch((err) =>
+          log.warn({ err }, "greeting on arrival failed"),
+        );
+      return live;
     } catch (err) {
       // A started runtime closes its client as it stops (handoffFailed stops it); otherwise the client is ours.
       if (!ctx.running.has(identityId)) await closeXmtpClient(outcome.opened.client).catch(() => undefined);

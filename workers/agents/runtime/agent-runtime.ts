@@ -35,6 +35,7 @@ import type { AnswerContext } from "@/workers/agents/answer/answer-context";
 import { xmtpConversation } from "@/workers/agents/answer/conversation";
 import { noOperatorYet } from "@/workers/agents/answer/commands";
 import { greetingFor } from "@/workers/agents/answer/responder";
+import { greetsOnArrival } from "@/lib/agents/greeting";
 import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
 import { sendFiring } from "@/workers/agents/schedules/send-firing";
 import { sayGoodbyeAndLeave } from "@/workers/agents/stop/leave";
@@ -240,7 +241,10 @@ async function welcome(worker: WorkerContext, o: LiveIdentity, conversation: Con
   const first = await recordFirstJoin(agent.id, identity.id, inboxId);
   if (identity.isOwnerConversation && (await setFirstOperator(agent.id, inboxId)))
     await noteOperatorName(conversation, agent.id, inboxId);
-  const greet = identity.isOwnerConversation ? first : await recordFirst(identity.id, "greeting", "greeted");
+  const firstHere = identity.isOwnerConversation
+    ? first
+    : await recordFirst(identity.id, "greeting", "greeted");
+  const greet = firstHere && greetsOnArrival(agent.greeting, "launch");
   const unsteered = greet && (await agentState(agent.id)).operators.length === 0;
   if (greet)
     await conversation.send(

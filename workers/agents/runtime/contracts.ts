@@ -13,7 +13,8 @@ import type { ConversationEnd } from "./conversation-watch";
 /** The identity a runtime runs: what the handoff opened. */
 export interface LiveIdentity {
   identity: { id: string; role: "creator" | "joiner"; conversationId: string; isOwnerConversation: boolean };
-  agent: { id: string; name: string; instructions: string };
+  /** `greeting`: its greeting choice (lib/agents/greeting.ts); absent follows the default. */
+  agent: { id: string; name: string; instructions: string; greeting?: boolean | null };
   client: Client<unknown>;
   privateKey: Uint8Array;
   /** The worker's logger scoped to this agent and identity. */

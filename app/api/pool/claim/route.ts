@@ -1,7 +1,8 @@
 /**
  * The pool API: `POST /api/pool/claim` with `x-api-key` (see docs/architecture.md, "A claim, end to end").
- * Body `{templateSlug?, agentName?, instructions?, joinUrl?}` →
- * `{agentId, status, inviteUrl?, conversationId?, joined}`. Errors are JSON
+ * Body `{templateSlug?, agentName?, instructions?, joinUrl?, directAdd?, adderInboxId?, greeting?}` →
+ * `{agentId, status, inviteUrl?, conversationId?, joined}`, and for a direct add
+ * `{inboxId, addLink, addQr}` instead of the invite (lib/agents/direct-add.ts). Errors are JSON
  * `{error: {code, message}}`: 400 bad input or invite, 401 key, 404 template,
  * 409 invite already claimed, 413 body over 64 KiB, 429 the API's hourly limit (per API key and per
  * client address) or too many wrong keys from the client (lib/api/secret-check.ts), 503 empty pool.
@@ -21,6 +22,7 @@ import { describeWait, hitRateLimit } from "@/lib/rate-limit";
 import { apiSecurityHeaders } from "@/lib/security-headers";
 import { getPoolSettings } from "@/lib/pool/settings";
 import { MAX_INVITE_URL_LENGTH } from "@/lib/agents/invite-check";
+import { qrDataUrl } from "@/lib/qr";
 
 export const dynamic = "force-dynamic";
 
@@ -32,6 +34,9 @@ const body = z
     agentName: z.string().trim().min(1).max(80).optional(),
     instructions: z.string().max(20_000).optional(),
     joinUrl: z.string().trim().min(1).max(MAX_INVITE_URL_LENGTH).optional(),
+    directAdd: z.boolean().optional(),
+    adderInboxId: z.string().max(100).optional(),
+    greeting: z.boolean().nullable().optional(),
   })
   .strict();
 
@@ -92,6 +97,9 @@ async function claim(request: Request): Promise<Response> {
       instructions: input.instructions,
       joinUrl: input.joinUrl,
       idempotency,
+      directAdd: input.directAdd,
+      adderInboxId: input.adderInboxId,
+      greeting: input.greeting,
     });
     return Response.json(
       {
@@ -99,6 +107,9 @@ async function claim(request: Request): Promise<Response> {
         status: claim.status,
         ...(claim.inviteUrl ? { inviteUrl: claim.inviteUrl, conversationId: claim.conversationId } : {}),
         joined: claim.joined,
+        ...(claim.inboxId
+          ? { inboxId: claim.inboxId, addLink: claim.addLink, addQr: await qrDataUrl(claim.inboxId, 256) }
+          : {}),
       },
       { status: 201, headers: claim.replayed ? { "idempotent-replayed": "true" } : undefined },
     );

@@ -1,0 +1,172 @@
+/**
+ * Direct add against the real parts: the official Convos CLI (each person its own CONVOS_HOME) adds the
+ * agent to its conversation by inbox id, with `conversation add-members`, as current clients do.
+ */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { claimAgent } from "@/lib/agents/claim";
+import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
+import { newIdentity, waitFor } from "@/test/convos";
+import { ask, joinAs, withRunningWorker } from "@/test/worker";
+import { texts } from "@/test/xmtp-clients";
+import { NOT_CLAIMANT_LINE, ONE_CONVERSATION_LINE } from "./direct-add";
+
+const run = withRunningWorker({
+  idle: 3,
+  prefix: "direct-add",
+  settings: { AGENT_EXTRA_CONVERSATIONS_MAX: 0 },
+});
+const OFFLINE = /no language model is configured/;
+const CLI = path.resolve("node_modules/@xmtp/convos-cli/bin/run.js");
+
+/** One person on the official CLI, with a home of its own (never ~/.convos). */
+function person(name: string) {
+  const home = path.join(run.tmp.dir, `cli-${name}`);
+  const raw = async (args: string[]): Promise<string> => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CLI, ...args, "--home", home, "--env", "local"],
+      {
+        env: { ...process.env, CONVOS_HOME: home },
+        timeout: 60_000,
+      },
+    );
+    return stdout;
+  };
+  const cli = async (...args: string[]): Promise<unknown> => {
+    return JSON.parse(await raw([...args, "--json", "--log-level", "off"])) as unknown;
+  };
+  return {
+    cli,
+    init: () => raw(["init"]),
+    /** The install's inbox id (registered with its first conversation). */
+    async inboxId(): Promise<string> {
+      const out = JSON.stringify(await cli("identity", "info"));
+      return /([0-9a-f]{64})/.exec(out)?.[1] ?? "";
+    },
+    async create(title: string): Promise<string> {
+      const out = (await cli("conversations", "create", "--name", title, "--profile-name", name)) as {
+        conversationId?: string;
+        id?: string;
+      };
+      return out.conversationId ?? out.id ?? "";
+    },
+    add: (conversationId: string, inboxId: string) =>
+      cli("conversation", "add-members", conversationId, inboxId),
+    say: (conversationId: string, text: string) => cli("conversation", "send-text", conversationId, text),
+    async texts(conversationId: string): Promise<{ sender: string; text: string }[]> {
+      const out = (await cli("conversation", "messages", conversationId, "--sync")) as {
+        senderInboxId: string;
+        content: unknown;
+        contentType?: { typeId?: string };
+      }[];
+      return out
+        .filter((m) => m.contentType?.typeId === "text")
+        .map((m) => ({ sender: m.senderInboxId, text: String(m.content) }));
+    },
+  };
+}
+
+describe("direct add", () => {
+  it("goes live where its claimant adds it, quietly, answers, and leaves a stranger's and a second add", async () => {
+    const owner = person("owner");
+    const stranger = person("stranger");
+    await owner.init();
+    await stranger.init();
+    const home = await owner.create("Our room");
+    const theirs = await stranger.create("Not yours");
+    const ownerInbox = await owner.inboxId();
+    const claim = await claimAgent({
+      ownerId: null,
+      name: "Added Helper",
+      instructions: "Helps where it is added.",
+      directAdd: true,
+      adderInboxId: ownerInbox,
+    });
+    const inboxId = claim.inboxId ?? "";
+    expect(inboxId).toMatch(/^[0-9a-f]{64}$/);
+    expect(claim.inviteUrl).toBeUndefined();
+
+    // Someone who did not claim it adds it first: the agent says so and leaves, still waiting.
+    await stranger.add(theirs, inboxId);
+    await waitFor("the refusal", async () =>
+      (await stranger.texts(theirs)).some((m) => m.sender === inboxId && m.text === NOT_CLAIMANT_LINE),
+    );
+    expect((await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).status).toBe("ready");
+
+    await owner.add(home, inboxId);
+    const agent = await waitFor("live in the owner's conversation", async () => {
+      const row = await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } });
+      return row.status === "live" ? row : null;
+    });
+    expect(agent.source).toBe("direct");
+    const identity = await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
+    expect(identity).toMatchObject({
+      conversationId: home,
+      role: "joiner",
+      addDeadline: null,
+      inviteUrl: null,
+    });
+
+    await owner.say(home, "hello there");
+    const said = await waitFor("the answer", async () => {
+      const mine = (await owner.texts(home)).filter((m) => m.sender === inboxId);
+      return mine.some((m) => OFFLINE.test(m.text)) ? mine : null;
+    });
+    // No greeting: a direct add stays quiet until spoken to.
+    expect(said.filter((m) => m.text.startsWith("Hi, I'm"))).toEqual([]);
+    const profiles = JSON.stringify(await owner.cli("conversation", "profiles", home));
+    expect(profiles).toContain("Added Helper");
+
+    // A second add, with no extra-conversation allowance, is refused: the agent leaves it.
+    const second = await owner.create("Second room");
+    await owner.add(second, inboxId);
+    await waitFor("the second refusal", async () =>
+      (await owner.texts(second)).some((m) => m.sender === inboxId && m.text === ONE_CONVERSATION_LINE),
+    );
+    expect((await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).status).toBe("live");
+  });
+
+  it("a claim nobody adds in time goes back to the pool and its agent stops", async () => {
+    const claim = await claimWarmIdentity(
+      { ownerId: null, templateId: null, name: "Never Added", instructions: "Waits." },
+      undefined,
+      { waitMs: 1_500, expectedFrom: null },
+    );
+    const released = await waitFor("released to the pool", async () => {
+      const row = await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
+      return row.status === "idle" ? row : null;
+    });
+    expect(released).toMatchObject({ agentId: null, addDeadline: null, leaseOwner: null });
+    expect(released.inviteUrl).not.toBeNull();
+    expect(await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).toMatchObject({
+      status: "stopped",
+      stopReason: "not_added",
+    });
+  });
+
+  it("a launch whose greeting is off answers without greeting", async () => {
+    const claim = await claimWarmIdentity({
+      ownerId: null,
+      templateId: null,
+      name: "Quiet One",
+      instructions: "Says nothing first.",
+      greeting: false,
+    });
+    const person = await newIdentity(run.tmp.dir);
+    const group = await joinAs(person, claim.inviteUrl);
+    const identity = await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
+    // The first person in steers an ownerless agent: with no greeting to wait for, wait for that.
+    await waitFor("the first person an operator", async () =>
+      (await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).operators.includes(
+        person.client.inboxId,
+      ),
+    );
+    const [answer] = await ask(group, identity.inboxId ?? "", "hi");
+    expect(answer).toMatch(OFFLINE);
+    const said = (await texts(group)).filter((m) => m.sender === identity.inboxId).map((m) => m.text);
+    expect(said.filter((t) => t.startsWith("Hi, I'm"))).toEqual([]);
+  });
+});
