@@ -109,6 +109,24 @@ export async function awaitInviteRequest(
   return read();
 }
 
+/** Forgets finished requests (refreshes, which nobody reads once answered); pending ones stay. */
+export async function forgetInviteRequests(ids: string[]): Promise<void> {
+  if (ids.length > 0)
+    await db.inviteRequest.deleteMany({ where: { id: { in: ids }, status: { not: "pending" } } });
+}
+
+const STORED_INVITE = { inviteTag: true, inviteSingleUse: true, inviteUsedAt: true, lockedAt: true } as const;
+
+/** What the identity row holds of its invite, or null when the row is gone. */
+export function storedInvite(identityId: string): Promise<StoredInvite | null> {
+  return db.identity.findUnique({ where: { id: identityId }, select: STORED_INVITE });
+}
+
+/** Writes what a worker read of a conversation outside any request (the periodic refresh). */
+export async function recordConversationState(identityId: string, state: ConversationState): Promise<void> {
+  await db.identity.update({ where: { id: identityId }, data: state });
+}
+
 /** The identities among `identityIds` with a pending request. */
 export async function identitiesWithPendingRequests(identityIds: string[]): Promise<string[]> {
   if (identityIds.length === 0) return [];
@@ -149,7 +167,7 @@ export async function carryOutNextRequest(
       if (!request) return false;
       const stored = await tx.identity.findUniqueOrThrow({
         where: { id: identityId },
-        select: { inviteTag: true, inviteSingleUse: true, inviteUsedAt: true, lockedAt: true },
+        select: STORED_INVITE,
       });
       let outcome: { result: string; state: ConversationState };
       try {

@@ -28,7 +28,12 @@ import {
   type AgentConversation,
 } from "@/lib/invites/conversations";
 import { expiryOf, parseInviteArgs, type InviteOptions } from "@/lib/invites/options";
-import { awaitInviteRequest, changeInvites, requestInviteChange } from "@/lib/invites/requests";
+import {
+  awaitInviteRequest,
+  changeInvites,
+  forgetInviteRequests,
+  requestInviteChange,
+} from "@/lib/invites/requests";
 import type { ConversationOps } from "./contracts";
 
 export const HELP = [
@@ -152,6 +157,7 @@ async function refreshedConversations(agent: AgentState): Promise<AgentConversat
       .map((conv) => requestInviteChange(agent.id, conv.identityId, { action: "refresh" })),
   );
   await Promise.all(asked.map((id) => awaitInviteRequest(id, REFRESH_MS)));
+  await forgetInviteRequests(asked);
   return agentConversations(agent.id, agent.name);
 }
 

@@ -103,7 +103,7 @@ export async function applyInviteChange(
 }
 
 /** What the list shows, read from the group: name, members, lock, a spent single-use invite. */
-async function readState(c: OwnedConversation, stored: StoredInvite): Promise<ConversationState> {
+export async function readState(c: OwnedConversation, stored: StoredInvite): Promise<ConversationState> {
   const { group } = c;
   const members = await group.members();
   const state: ConversationState = { conversationName: group.name || null, memberCount: members.length };
