@@ -1,15 +1,19 @@
 /**
  * The model-backed agent against the real parts plus the scripted
  * OpenAI-compatible server on loopback: what the model is sent, answers in the
- * conversation, 👀 on slow answers, splitting, failures, the spending cap, and
- * a worker stopped in the middle of a burst.
+ * conversation, the Convos thinking status on slow answers and read receipts,
+ * splitting, failures, the spending cap, and a worker stopped in the middle of
+ * a burst (every thinking start still paired with its stop).
  */
 import { describe, expect, it } from "vitest";
+import type { Group } from "@xmtp/node-sdk";
+import { getThinkingContent, isThinkingMessage, type Thinking } from "@xmtp/convos-cli";
 import { waitFor } from "@/test/convos";
 import { lastUserText } from "@/test/scripted-model-server";
 import { capText } from "./answer";
 import { Reactions } from "./history";
 import { APOLOGY, PLATFORM_RULES } from "./model-responder";
+import { THINKING_LABEL } from "./thinking";
 import { ask, launchAndJoin, withRunningWorker, type LaunchedForTest } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 import { afterBarrier } from "@/test/barrier";
@@ -23,6 +27,14 @@ const run = withRunningWorker({
 const { tmp, start } = run;
 
 let a: LaunchedForTest;
+
+/** The agent's thinking statuses in `group`, oldest first, as the official CLI reads them. */
+async function thinkingOf(group: Group<unknown>, agentInbox: string) {
+  await group.sync();
+  return (await group.messages())
+    .filter((m) => m.senderInboxId === agentInbox && isThinkingMessage(m as never))
+    .map((m) => ({ fallback: m.fallback, ...(getThinkingContent(m as never) as Thinking) }));
+}
 
 describe("model-backed agent", () => {
   it("sends rules, name, instructions and the history with roles; the answer arrives", async () => {
@@ -49,25 +61,30 @@ describe("model-backed agent", () => {
     expect(agent).toMatchObject({ tokensUsed: 20, messagesIn: 2, messagesOut: 2 });
   });
 
-  it("reacts 👀 on a slow answer and takes it back; splits a long answer; reactions to its messages are context", async () => {
+  it("shows thinking on a slow answer, stopped with the answer's id; marks what it read; splits a long answer; reactions to its messages are context", async () => {
     const long = `${"First part. ".repeat(100).trim()}\n\n${"Second part. ".repeat(100).trim()}`;
     run.model.script({ text: long, delayMs: 900 });
     const parts = await ask(a.group, a.agentInbox, "tell me everything", 2);
     expect(parts.every((p) => p.length <= 1_500)).toBe(true);
     expect(parts.join("\n\n")).toBe(long);
-    // node-sdk lists reactions on the message they refer to (enriched messages), oldest first.
-    const reactions = await waitFor("the 👀 taken back", async () => {
-      await a.group.sync();
-      const asked = (await a.group.messages()).find((m) => m.content === "tell me everything");
-      const rs = (asked?.reactions ?? [])
-        .filter((r) => r.senderInboxId === a.agentInbox)
-        .map((r) => r.content!);
-      return rs.length === 2 ? rs : null;
+    const messages = await a.group.messages();
+    const asked = messages.find((m) => m.content === "tell me everything")!;
+    const firstPart = messages.find((m) => m.content === parts[0])!;
+    const statuses = await waitFor("the thinking stop", async () => {
+      const mine = (await thinkingOf(a.group, a.agentInbox)).filter((t) => t.targetMessageId === asked.id);
+      return mine.length === 2 ? mine : null;
     });
-    expect(reactions.map((r) => [r.content, r.action])).toEqual([
-      ["👀", Reactions.Added],
-      ["👀", Reactions.Removed],
+    const status = { targetMessageId: asked.id, content: THINKING_LABEL, fallback: undefined };
+    expect(statuses).toEqual([
+      { state: "start", ...status },
+      { state: "stop", ...status, resultMessageId: firstPart.id },
     ]);
+    // Read receipts: the agent has read up to the question.
+    await waitFor("the agent's read receipt", async () => {
+      await a.group.sync();
+      const readAt = (await a.group.lastReadTimes())[a.agentInbox];
+      return readAt !== undefined && BigInt(readAt) >= asked.sentAtNs;
+    });
 
     const [, , ownAnswer] = (await texts(a.group)).filter((m) => m.sender === a.agentInbox);
     const answered = (await a.group.messages()).find((m) => m.content === ownAnswer.text)!;
@@ -123,8 +140,16 @@ describe("model-backed agent", () => {
     await waitFor("the agent running again", () => first.running().includes(a.identityId));
     const burst = ["b1", "b2", "b3", "b4", "b5"];
     for (const text of burst) await a.group.sendText(text);
-    await waitFor("the first burst answer", async () =>
-      (await texts(a.group)).some((m) => m.text === "echo: b1"),
+    // The first answered, and the next one taken (after the first's thinking stop): its answer is in flight.
+    await waitFor(
+      "the first burst answer, and the next one taken",
+      async () =>
+        (await texts(a.group)).some((m) => m.text === "echo: b1") &&
+        (await run.db.handledMessage.count({
+          where: { identityId: a.identityId, kind: { startsWith: "answering:" } },
+        })) === 1,
+      20_000,
+      20,
     );
     await run.closeAll();
     const claimed = await run.db.handledMessage.count({
@@ -142,6 +167,12 @@ describe("model-backed agent", () => {
     );
     const all = (await afterBarrier(a.group)).map((m) => m.text);
     for (const w of want) expect(all.filter((t) => t === w)).toHaveLength(1);
+    // Every thinking session the clients saw open was closed: the aborted answer's too.
+    const sessions = new Map<string, string[]>();
+    for (const t of await thinkingOf(a.group, a.agentInbox))
+      sessions.set(t.targetMessageId, [...(sessions.get(t.targetMessageId) ?? []), t.state]);
+    expect(sessions.size).toBeGreaterThan(0);
+    for (const states of sessions.values()) expect(states.at(-1)).toBe("stop");
     expect(claimed).toBe(1); // the answer in flight was aborted and left claimed, and the next run answered it
     expect(
       await run.db.handledMessage.count({
