@@ -3,7 +3,7 @@
  * The template page's launch controls for a signed-in user: "Launch agent"
  * and "Add to my conversation" (a pasted invite), each a form with a pending
  * state; errors go to an aria-live region, the result shows the invite and a
- * live status. Each click carries an Idempotency-Key (see clickKeys), so a
+ * live status. Each click carries an Idempotency-Key (see useClickKeys), so a
  * double submit or a retry of one click launches one agent.
  */
 import Link from "next/link";

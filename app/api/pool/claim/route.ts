@@ -8,7 +8,7 @@
  * client address) or too many wrong keys from the client (lib/api/secret-check.ts), 503 empty pool.
  * An `Idempotency-Key` header (1–255 visible ASCII characters) makes the claim repeatable for 24 h: the same
  * key answers the first claim's 201 again, with `Idempotent-Replayed: true` (lib/agents/idempotency.ts);
- * 400 a malformed key, 422 a key reused with another body.
+ * 400 a malformed key, 422 a key reused with another body; a key older than 24 h is a new key.
  */
 import { z } from "zod";
 import { claimAgent } from "@/lib/agents/claim";
