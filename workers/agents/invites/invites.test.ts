@@ -6,7 +6,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { changeInvites } from "@/lib/invites/requests";
-import { joinByInvite, newIdentity } from "@/test/convos";
+import { joinByInvite, newIdentity, openTestConversation } from "@/test/convos";
 import { cliJoin } from "@/test/convos-cli-join";
 import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "@/test/worker";
 import { waitFor } from "@/test/wait-for";
@@ -111,5 +111,30 @@ describe("invites an owner controls", () => {
       /^Unlocked "Keeper": links from before the lock stay dead\. New invite link: https:/,
     );
     await joinAs(stranger, linkIn(unlocked));
+  });
+
+  it("/revoke and /lock of a conversation I joined get one line and change nothing", async () => {
+    const { url, stop } = await openTestConversation(tmp.dir, { name: "Book club" });
+    try {
+      expect(await ask(a.group, a.agentInbox, `/join ${url}`, 2, 40_000)).toEqual([
+        "Joining that conversation…",
+        "Joined: I'm in that conversation now.",
+      ]);
+      const requests = await run.db.inviteRequest.count();
+      const joiner = await run.db.identity.findFirstOrThrow({
+        where: { agentId: a.agentId, role: "joiner" },
+      });
+      for (const command of ["/revoke 3", "/lock 3"])
+        expect(await ask(a.group, a.agentInbox, command)).toEqual([
+          expect.stringMatching(/^I didn't create "[^"]+", I joined it: its invites are its creator's\.$/),
+        ]);
+      expect(await run.db.inviteRequest.count()).toBe(requests);
+      expect(await run.db.identity.findUniqueOrThrow({ where: { id: joiner.id } })).toMatchObject({
+        inviteUrl: joiner.inviteUrl,
+        lockedAt: null,
+      });
+    } finally {
+      await stop();
+    }
   });
 });
