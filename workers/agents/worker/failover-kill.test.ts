@@ -2,10 +2,10 @@
  * A message that reaches a worker just before it is SIGKILLed is answered
  * exactly once, by the worker that takes the agent over, wherever in its
  * handling the kill lands: right after the send (0, 50, 200, 500 ms), once the
- * dead run took it in the ledger, while the model was still thinking (after the
- * 👀 went out), and between winning the right to send and the answer reaching
- * the network. Each time the member writes again after the kill, before the
- * next worker takes over. Two worker processes share one database and one
+ * dead run took it in the ledger, while the model was still thinking (after its
+ * thinking status went out: the next run's answer closes it), and between
+ * winning the right to send and the answer reaching the network. Each time the
+ * member writes again after the kill, before the next worker takes over. Two worker processes share one database and one
  * DATA_DIR; each killed one is replaced, so the agent always has somewhere to go.
  */
 import type { ChildProcess } from "node:child_process";
@@ -14,6 +14,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newIdentity, tempDir, waitFor, type Identity } from "@/test/convos";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
+import { ContentTypeThinking, isContentType, type Thinking } from "@/lib/convos/codecs";
 import {
   lastUserText,
   startScriptedModelServer,
@@ -27,7 +28,7 @@ import { afterBarrier } from "@/test/barrier";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const LEASE_MS = 3_000;
-/** How long the model takes on a "slow" question: past the worker's 1.5 s before it shows 👀. */
+/** How long the model takes on a "slow" question: past the worker's 1.5 s before it shows it is thinking. */
 const SLOW_MODEL_MS = 2_500;
 
 let env: WorkerTestEnv;
@@ -122,13 +123,13 @@ const KILL_POINTS: { name: string; question: string; at: KillPoint }[] = [
     at: { when: (id) => ledgerReaches(id, (k) => k.startsWith("answering:")), stopFirst: true },
   },
   {
-    name: "while the model thinks, after the 👀",
+    name: "while the model thinks, after its thinking status",
     question: "q thinking slow",
     at: {
       when: async () => {
         const asking = model.requests.length;
         await waitFor("the model asked", () => model.requests.length > asking, 20_000, 10);
-        await sleep(SLOW_MODEL_MS - 500); // the 👀 goes out after 1.5 s
+        await sleep(SLOW_MODEL_MS - 500); // the thinking start goes out after 1.5 s
       },
     },
   },
@@ -203,5 +204,14 @@ describe("a message sent just before a worker is SIGKILLed", () => {
     const counts = asked.map((q) => ({ q, n: all.filter((m) => m.text === `echo: ${q}`).length }));
     expect(counts.filter((c) => c.n !== 1)).toEqual([]);
     expect(counts).toHaveLength(KILL_POINTS.length * 2);
+    // Every thinking session a client saw open was closed, a killed run's by the next run's answer.
+    const last = new Map<string, unknown>();
+    for (const m of await group.messages())
+      if (isContentType(m.contentType, ContentTypeThinking)) {
+        const t = m.content as Thinking;
+        last.set(t.targetMessageId, t.state);
+      }
+    expect(last.size).toBeGreaterThan(0);
+    expect([...last.values()].filter((state) => state !== "stop")).toEqual([]);
   });
 });
