@@ -15,6 +15,7 @@ import { AGENT_CLAIMED_CHANNEL } from "./claim-warm-identity";
 import { AGENT_STOPPED_CHANNEL } from "./lifecycle";
 import { cancelAgentSchedules } from "@/lib/schedules/mutations";
 import { isTimeZone } from "./time-zone";
+import { greetingValue, type GreetingChoice } from "./greeting";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export class AgentNotFoundError extends AppError {
@@ -116,6 +117,19 @@ async function windingDown(agentId: string): Promise<boolean> {
 }
 
 /** Sets the time zone the agent tells time in (its owner's agents only); throws AppError for an unknown zone. */
+/** The owner's greeting choice for the agent's next arrivals (./greeting.ts); throws AgentNotFoundError. */
+export async function setAgentGreeting(
+  agentId: string,
+  ownerId: string,
+  choice: GreetingChoice,
+): Promise<void> {
+  const { count } = await db.agent.updateMany({
+    where: { id: agentId, ownerId },
+    data: { greeting: greetingValue(choice) },
+  });
+  if (count === 0) throw new AgentNotFoundError();
+}
+
 export async function setAgentTimeZone(agentId: string, ownerId: string, timeZone: string): Promise<void> {
   if (!isTimeZone(timeZone))
     throw new AppError(

@@ -83,6 +83,7 @@ const agentWithConversations = {
   firstJoinedAt: true,
   stoppedAt: true,
   timeZone: true,
+  greeting: true,
   template: { select: { slug: true, name: true, emoji: true } },
   identities: {
     where: { status: { not: "retired" } },
@@ -94,6 +95,8 @@ const agentWithConversations = {
       conversationId: true,
       inviteUrl: true,
       isOwnerConversation: true,
+      inboxId: true,
+      addDeadline: true,
     },
   },
 } satisfies Prisma.AgentSelect;

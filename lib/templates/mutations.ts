@@ -4,6 +4,7 @@
  * messages as short lists, tools as names from the tool registry. A taken slug
  * is a clear `slug_taken` error.
  */
+import { GREETING_CHOICES, greetingValue } from "@/lib/agents/greeting";
 import { z } from "zod";
 import { TOOL_NAMES, unknownToolNames } from "@/lib/agents/tools/registry";
 import { db } from "@/lib/db";
@@ -70,6 +71,11 @@ export const templateInput = z.object({
   }),
   published: checkbox,
   featured: checkbox,
+  /** Whether its agents greet on arrival (lib/agents/greeting.ts); "default" is stored as null. */
+  greeting: z
+    .enum(GREETING_CHOICES, { message: "Choose whether its agents greet." })
+    .default("default")
+    .transform(greetingValue),
   sortOrder: z.coerce.number().int("The order is a whole number.").min(-10_000).max(10_000).default(0),
 });
 

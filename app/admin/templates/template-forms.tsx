@@ -1,5 +1,6 @@
 "use client";
 /** The template editor and the per-row publish/feature/order controls, each with a pending state and an announced result. */
+import { greetingChoice } from "@/lib/agents/greeting";
 import { useActionState, type ReactNode } from "react";
 import type { Template } from "@/lib/generated/prisma/client";
 import type { ToolInfo } from "@/lib/agents/tools/info";
@@ -20,6 +21,7 @@ type Editable = Pick<
   | "suggestedMessages"
   | "published"
   | "featured"
+  | "greeting"
   | "sortOrder"
 >;
 
@@ -114,6 +116,18 @@ export function TemplateEditor({ template, tools }: { template?: Editable; tools
       </label>
       <label className="flex items-center gap-2 text-sm font-medium">
         <input type="checkbox" name="featured" defaultChecked={t?.featured ?? false} /> Featured
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium">
+        Greeting on arrival
+        <select
+          name="greeting"
+          defaultValue={greetingChoice(t?.greeting ?? null)}
+          className="rounded-lg border border-line bg-canvas px-2 py-1.5 font-normal"
+        >
+          <option value="default">Default: greet in a new conversation, quiet when added or joining</option>
+          <option value="greet">Always greet</option>
+          <option value="quiet">Never greet</option>
+        </select>
       </label>
       <div className="flex items-center gap-3 sm:col-span-2">
         <button

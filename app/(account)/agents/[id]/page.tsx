@@ -13,6 +13,9 @@ import { ensureOperatorCode, operatorsForOwner } from "@/lib/agents/operators";
 import { Schedules } from "./schedules";
 import { SharedLists } from "./shared-lists";
 import { TimeZoneForm } from "./time-zone-form";
+import { GreetingForm } from "./greeting-form";
+import { AwaitingAdd } from "./awaiting-add";
+import { greetingChoice } from "@/lib/agents/greeting";
 import { timeZoneChoices } from "@/lib/agents/time-zone";
 import { agentTimeline, getAgentForOwner, ownerConversationInvite } from "@/lib/agents/queries";
 import { requireUser } from "@/lib/auth/session";
@@ -43,6 +46,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   // An agent nobody steers yet always has a code here: it is how the owner becomes its operator.
   if (agent.status !== "stopped") await ensureOperatorCode(agent.id, user.id);
   const operators = await operatorsForOwner(agent.id, user.id);
+  const waiting = agent.identities.find((i) => i.addDeadline !== null && i.inboxId !== null);
   const chat =
     browserChatEnabled() &&
     agent.status === "live" &&
@@ -68,6 +72,9 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         ) : null}
       </header>
       <Section id="conversations" title="Conversations">
+        {waiting?.inboxId && waiting.addDeadline && agent.status !== "stopped" ? (
+          <AwaitingAdd inboxId={waiting.inboxId} until={waiting.addDeadline} />
+        ) : null}
         <Conversations agent={agent} />
       </Section>
       {agent.status !== "stopped" ? (
@@ -82,6 +89,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       ) : null}
       <Section id="settings" title="Settings">
         <TimeZoneForm agentId={agent.id} timeZone={agent.timeZone} zones={timeZoneChoices(agent.timeZone)} />
+        <GreetingForm agentId={agent.id} greeting={greetingChoice(agent.greeting)} />
       </Section>
       <Section id="lists" title="Lists">
         <SharedLists agentId={agent.id} />

@@ -2,7 +2,9 @@
 /**
  * The template page's claim actions: launch an agent into a fresh conversation
  * (a warm identity's invite), or add it to a conversation the user already has
- * (a pasted invite, verified before anything is claimed). The wrapper checks
+ * (a pasted invite, verified before anything is claimed), or hand out its inbox
+ * id for the user to add it to a conversation in Convos (a direct add,
+ * lib/agents/direct-add.ts). The wrapper checks
  * the session; limits, the pool and the invite answer with clear errors. Each
  * click sends its own Idempotency-Key (claim-panel.tsx), scoped to the user,
  * so a second submit or a retry of one click claims once (lib/agents/idempotency.ts).
@@ -10,12 +12,13 @@
 import { z } from "zod";
 import { action, type ActionResult } from "@/lib/actions";
 import { claimAgent } from "@/lib/agents/claim";
+import { directAddWaitMs } from "@/lib/agents/direct-add";
 import { idempotencyKeyOf, userScope } from "@/lib/agents/idempotency";
 import { setAgentTimeZone } from "@/lib/agents/mutations";
 import { DEFAULT_TIME_ZONE, timeZoneOrDefault } from "@/lib/agents/time-zone";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
 import { MAX_INVITE_URL_LENGTH } from "@/lib/agents/invite-check";
-import { inviteQrPath } from "@/lib/qr";
+import { INVITE_QR_PIXELS, inviteQrPath, qrDataUrl } from "@/lib/qr";
 
 export interface ClaimView {
   agentId: string;
@@ -24,6 +27,12 @@ export interface ClaimView {
   inviteUrl?: string;
   /** Where the browser loads the invite's QR code, a PNG (launches only). */
   inviteQrSrc?: string;
+  /** A direct add: the inbox id to add, the link carrying it, and its QR code (a data URL). */
+  inboxId?: string;
+  addLink?: string;
+  addQrSrc?: string;
+  /** How long the agent waits to be added, in minutes (DIRECT_ADD_WAIT_MS). */
+  addWithinMinutes?: number;
 }
 
 const templateSlug = z
@@ -80,6 +89,38 @@ const addAction = action(
     return { agentId: claim.agentId, status: claim.status, joined: true };
   },
 );
+
+const directAddAction = action(
+  z.object({ templateSlug, timeZone, idempotencyKey }),
+  async (input, user): Promise<ClaimView> => {
+    const claim = await claimAgent({
+      ownerId: user.id,
+      templateSlug: input.templateSlug,
+      directAdd: true,
+      idempotency: idempotencyKeyOf(input.idempotencyKey, userScope(user.id)),
+    });
+    if (!claim.replayed) await adoptTimeZone(claim.agentId, user.id, input.timeZone);
+    const inboxId = claim.inboxId ?? "";
+    return {
+      agentId: claim.agentId,
+      status: claim.status,
+      joined: false,
+      inboxId,
+      addLink: claim.addLink,
+      addQrSrc: await qrDataUrl(inboxId, INVITE_QR_PIXELS),
+      addWithinMinutes: Math.max(1, Math.round(directAddWaitMs() / 60_000)),
+    };
+  },
+);
+
+/** Claims the template's agent to be added to a conversation by its inbox id; once per `idempotencyKey`. */
+export async function addByInboxId(
+  templateSlug: string,
+  timeZone?: string,
+  idempotencyKey?: string,
+): Promise<ActionResult<ClaimView>> {
+  return directAddAction({ templateSlug, timeZone, idempotencyKey });
+}
 
 /** Launches the template's agent into a fresh conversation and returns its invite; once per `idempotencyKey`. */
 export async function launch(

@@ -1,7 +1,8 @@
 "use client";
 /**
- * The template page's launch controls for a signed-in user: "Launch agent"
- * and "Add to my conversation" (a pasted invite), each a form with a pending
+ * The template page's launch controls for a signed-in user: "Launch agent",
+ * "Add to my conversation" (a pasted invite) and "Add by inbox id" (a direct
+ * add: the user adds the agent in Convos), each a form with a pending
  * state; errors go to an aria-live region, the result shows the invite and a
  * live status. Each click carries an Idempotency-Key (see useClickKeys), so a
  * double submit or a retry of one click launches one agent.
@@ -12,7 +13,7 @@ import { useFormStatus } from "react-dom";
 import { AgentStatus } from "@/app/_components/agent-status";
 import { InviteCard } from "@/app/_components/invite-card";
 import type { ActionResult } from "@/lib/actions";
-import { addToConversation, launch, type ClaimView } from "./actions";
+import { addByInboxId, addToConversation, launch, type ClaimView } from "./actions";
 
 type State = ActionResult<ClaimView> | null;
 
@@ -22,7 +23,9 @@ export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
     // The agent tells time in the owner's zone (changeable on the agent's page).
     const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const key = form.get("idempotencyKey")?.toString() || undefined;
-    return form.get("intent") === "add"
+    const intent = form.get("intent");
+    if (intent === "direct") return addByInboxId(slug, timeZone, key);
+    return intent === "add"
       ? addToConversation(slug, String(form.get("inviteUrl") ?? ""), timeZone, key)
       : launch(slug, timeZone, key);
   }, null);
@@ -46,6 +49,11 @@ export function ClaimPanel({ slug, name }: { slug: string; name: string }) {
         >
           Add to my conversation
         </button>
+        <form action={claimAction} onSubmit={stampKey}>
+          <input type="hidden" name="intent" value="direct" />
+          <input type="hidden" name="idempotencyKey" />
+          <SubmitButton label="Add by inbox id" pendingLabel="Claiming…" />
+        </form>
       </div>
 
       {adding ? (
@@ -133,7 +141,7 @@ function ClaimResult({ claim, name }: { claim: ClaimView; name: string }) {
     () => ({
       id: claim.agentId,
       status: claim.status,
-      source: claim.joined ? ("join" as const) : ("launch" as const),
+      source: claim.joined ? ("join" as const) : claim.inboxId ? ("direct" as const) : ("launch" as const),
       failureReason: null,
       liveAt: null,
       firstJoinedAt: null,
@@ -157,11 +165,38 @@ function ClaimResult({ claim, name }: { claim: ClaimView; name: string }) {
           <InviteCard id={claim.agentId} url={claim.inviteUrl} qrSrc={claim.inviteQrSrc} name={name} />
         </>
       ) : null}
+      {claim.inboxId ? <AddByInboxId claim={claim} name={name} /> : null}
       <AgentStatus initial={initial} />
       <Link href={`/agents/${claim.agentId}`} className="text-sm text-accent underline">
         See this agent on My agents
       </Link>
     </section>
+  );
+}
+
+/** A direct add's inbox id, its QR code and link: what the person adds in Convos within the time limit. */
+function AddByInboxId({ claim, name }: { claim: ClaimView; name: string }) {
+  return (
+    <div className="flex flex-col gap-2">
+      <p className="text-sm text-ink-muted">
+        In Convos, add {name} to one of your conversations by this inbox id within {claim.addWithinMinutes}{" "}
+        minutes; it goes live there. Otherwise it goes back to the pool.
+      </p>
+      {/* A data URL made by the action: nothing for next/image to optimise. */}
+      {/* eslint-disable-next-line @next/next/no-img-element */}
+      <img src={claim.addQrSrc} alt={`QR code of ${name}'s inbox id`} width={224} height={224} />
+      <code
+        data-testid="agent-inbox-id"
+        className="break-all rounded-lg bg-canvas px-3 py-2 font-mono text-xs"
+      >
+        {claim.inboxId}
+      </code>
+      {claim.addLink ? (
+        <a href={claim.addLink} className="text-sm text-accent underline">
+          Open in Convos
+        </a>
+      ) : null}
+    </div>
   );
 }
 
