@@ -127,7 +127,7 @@ export function idempotentClaim(id: IdempotencyKey, request: unknown): Idempoten
       const earlier = await takeOrFind(tx, id, print);
       if (!earlier) return null;
       if (earlier.fingerprint !== print) throw new IdempotencyKeyReusedError();
-      if (earlier.result === null) throw new Error(`idempotency key ${id.scope} ${id.key} has no result`);
+      if (earlier.result === null) throw new Error(`idempotency key "${id.key}" has no result`);
       replayed = true;
       return earlier.result as T;
     },
@@ -162,5 +162,6 @@ async function takeOrFind(tx: Tx, id: IdempotencyKey, print: string): Promise<Ke
   if (taken.length > 0) return null;
   const rows = await tx.$queryRaw<KeyRow[]>`
     SELECT fingerprint, result FROM "IdempotencyKey" WHERE scope = ${id.scope} AND key = ${id.key}`;
-  return rows[0] ?? null;
+  if (!rows[0]) throw new Error(`idempotency key "${id.key}" conflicted, then was gone`);
+  return rows[0];
 }
