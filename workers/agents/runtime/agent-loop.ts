@@ -1,12 +1,14 @@
 /**
  * No loops between agents. Two agents in one conversation (two of ours, or ours and another assistant)
  * would otherwise answer each other forever: each answer is the other's next question. So a text from
- * an agent is answered only when it addresses this agent by name, and never more than
- * `AGENT_STREAK_MAX` times in a row: after that the agent stays silent to agents until a person writes
- * again. A person's text is always admitted (the dm policy still decides) and ends the streak.
+ * an agent is answered only when it addresses this agent by name (or the two are alone in the
+ * conversation, where every text is addressed to the other), and never more than `AGENT_STREAK_MAX` times
+ * in a row: after that the agent stays silent to agents until a person writes again. A person's text is
+ * always admitted (the dm policy still decides) and ends the streak.
  *
- * An agent is a member whose Convos profile says so (member kind agent, which our agents and current
- * assistants publish), or one of this deployment's own identities whatever its profile says.
+ * An agent is a member whose Convos profile says so (member kind agent, which our agents, current
+ * assistants and the official CLI publish), or one of this deployment's own identities whatever its
+ * profile says.
  *
  * The streak lives in the run; a new run (a restart, a failover) reads it back from the recent history:
  * its own texts since the last person's text that came right after an agent's text (one answer, however
@@ -85,7 +87,9 @@ export class AgentLoopGuard {
       this.#streak = 0;
       return { kind: "person" };
     }
-    if (!addressedBy(text, await names())) return { kind: "agent", answer: false, why: "not addressed" };
+    const alone = (await this.o.conversation.members()).length === 2;
+    if (!alone && !addressedBy(text, await names()))
+      return { kind: "agent", answer: false, why: "not addressed" };
     this.#streak ??= await this.#streakFromHistory(m);
     if (this.#streak >= (this.o.max ?? AGENT_STREAK_MAX))
       return { kind: "agent", answer: false, why: "streak" };
