@@ -32,6 +32,7 @@ const clock = () => new Date(Date.now() + offsetMs);
 const run = withRunningWorker({
   idle: 1,
   prefix: "attestation",
+  model: { timeoutMs: 8_000, maxRetries: 0 },
   options: { clock, attestationTickMs: 300 },
 });
 
@@ -54,6 +55,8 @@ interface CliAttestation {
   attestation: string;
   attestation_ts: string;
   attestation_kid: string;
+  /** The profile's name, beside its attestation. */
+  name?: string;
 }
 
 /** The agent's attestation as the CLI reads the agent's profile in the conversation. */
@@ -61,15 +64,17 @@ async function agentAttestation(conversationId: string, inboxId: string): Promis
   const out = await convos("conversation", "profiles", conversationId);
   const profiles = out.profiles as {
     inboxId: string;
-    memberKind?: string | number;
+    name: string | null;
     metadata?: Record<string, { value: string }>;
   }[];
-  const m = profiles.find((p) => p.inboxId === inboxId)?.metadata;
+  const profile = profiles.find((p) => p.inboxId === inboxId);
+  const m = profile?.metadata;
   if (!m?.attestation) return null;
   return {
     attestation: m.attestation.value,
     attestation_ts: m.attestation_ts.value,
     attestation_kid: m.attestation_kid.value,
+    name: profile?.name ?? undefined,
   };
 }
 
@@ -153,6 +158,26 @@ describe("verified agents", () => {
     expect(forged.verified).toBe(false);
   });
 
+  it("set_profile publishes the new name with a fresh attestation", async () => {
+    if (!first) throw new Error("the first test found no attestation");
+    const before = new Date(first.attestation_ts).getTime();
+    run.model.script({ toolCalls: [{ name: "set_profile", arguments: { name: "Nova" } }] });
+    await convos("conversation", "send-text", conversationId, "call yourself Nova");
+    await waitFor(
+      "the new name recorded",
+      async () =>
+        (await run.db.identity.findUniqueOrThrow({ where: { id: identityId } })).profileName === "Nova",
+      30_000,
+    );
+    const named = await agentAttestation(conversationId, inboxId);
+    expect(named?.name).toBe("Nova");
+    expect(new Date(named?.attestation_ts ?? 0).getTime()).toBeGreaterThan(before);
+    const jwksDoc = await (await fetch(jwksUrl)).json();
+    const a = named as CliAttestation;
+    const signed = { signature: a.attestation, timestamp: a.attestation_ts, kid: a.attestation_kid };
+    expect(verifyAttestationWithJwks(inboxId, signed, jwksDoc)).toEqual({ valid: true });
+  });
+
   it("with the clock 13 h forward the attestation is renewed; the old one is rejected at 25 h", async () => {
     if (!first) throw new Error("the first test found no attestation");
     const jwksDoc = await (await fetch(jwksUrl)).json();
@@ -180,5 +205,26 @@ describe("verified agents", () => {
       );
     expect(cli(first)).toMatchObject({ valid: false, reason: expect.stringMatching(/too old/) });
     expect(cli(renewed)).toEqual({ valid: true });
+    expect(renewed.name).toBe("Nova"); // the name set_profile chose, not the agent's
+  });
+
+  it("a worker restarted past the renewal age renews at once, not on its next pass", async () => {
+    await run.closeAll();
+    offsetMs = 26 * HOUR; // 13 h after the last renewal: past every identity's renewal age
+    const restartedAt = clock().getTime();
+    // Passes a minute apart: only the agent going live makes this one renew within the wait.
+    await run.start({ attestationTickMs: 60_000 });
+    await waitFor(
+      "the attestation renewed after the restart",
+      async () => {
+        const row = await run.db.identity.findUniqueOrThrow({ where: { id: identityId } });
+        return row.attestedAt !== null && row.attestedAt.getTime() >= restartedAt;
+      },
+      30_000,
+    );
+    const renewed = await agentAttestation(conversationId, inboxId);
+    expect(renewed && new Date(renewed.attestation_ts).getTime()).toBeGreaterThanOrEqual(restartedAt);
+    // This run never saw set_profile: the name comes from the database.
+    expect(renewed?.name).toBe("Nova");
   });
 });
