@@ -88,7 +88,8 @@ export async function requestInviteChange(
 
 /**
  * Waits up to `timeoutMs` for the request's outcome; then cancels it if still pending (waiting for a
- * worker that is acting on it to finish), so the answer is final: done, failed, or cancelled.
+ * worker that is acting on it to finish), so the answer is final: done, failed, or cancelled; pending
+ * only when the worker outlasted the database's statement timeout.
  */
 export async function awaitInviteRequest(
   id: string,
@@ -104,8 +105,11 @@ export async function awaitInviteRequest(
     if (Date.now() >= deadline) break;
     await sleep(pollMs);
   }
+  // Waits behind a worker acting on it; a worker slower than the statement timeout leaves it pending.
   await db.$executeRaw`
-    UPDATE "InviteRequest" SET status = 'cancelled', "doneAt" = now() WHERE id = ${id} AND status = 'pending'`;
+    UPDATE "InviteRequest" SET status = 'cancelled', "doneAt" = now() WHERE id = ${id} AND status = 'pending'`.catch(
+    () => undefined,
+  );
   return read();
 }
 
@@ -195,6 +199,8 @@ export async function carryOutNextRequest(
 const NOT_REACHED =
   "Nothing changed: the worker running that conversation didn't get to it in time. Try again in a moment.";
 
+const STILL_UNDER_WAY = "That is taking long: /conversations will show how it ended.";
+
 /** Asks for `change` and waits for it (`timeoutMs`, then cancelled): the line that says how it ended. */
 export async function changeInvites(
   agentId: string,
@@ -204,5 +210,6 @@ export async function changeInvites(
 ): Promise<{ ok: boolean; line: string }> {
   const outcome = await awaitInviteRequest(await requestInviteChange(agentId, identityId, change), timeoutMs);
   if (outcome.status === "cancelled") return { ok: false, line: NOT_REACHED };
+  if (outcome.status === "pending") return { ok: false, line: STILL_UNDER_WAY };
   return { ok: outcome.status === "done", line: outcome.result ?? NOT_REACHED };
 }

@@ -4,7 +4,7 @@
  * agent created. A conversation it joined has no invite of its own.
  */
 import { agentConversations, inviteState, inviteStateText } from "@/lib/invites/conversations";
-import { InviteChangeButton } from "./invite-buttons";
+import { InviteActions } from "./invite-buttons";
 
 export async function Invites({ agentId, agentName }: { agentId: string; agentName: string }) {
   const list = await agentConversations(agentId, agentName);
@@ -38,29 +38,14 @@ export async function Invites({ agentId, agentName }: { agentId: string; agentNa
               </td>
               <td className="py-2 pr-3">{c.memberCount ?? "—"}</td>
               <td className="py-2 pr-3">{inviteStateText(c)}</td>
-              <td className="flex flex-wrap gap-2 py-2">
-                {state === "not_ours" ? null : state === "locked" ? (
-                  <InviteChangeButton
+              <td className="py-2">
+                {state === "not_ours" ? null : (
+                  <InviteActions
                     agentId={agentId}
                     identityId={c.identityId}
-                    change="unlock"
                     conversation={c.name}
+                    locked={state === "locked"}
                   />
-                ) : (
-                  <>
-                    <InviteChangeButton
-                      agentId={agentId}
-                      identityId={c.identityId}
-                      change="revoke"
-                      conversation={c.name}
-                    />
-                    <InviteChangeButton
-                      agentId={agentId}
-                      identityId={c.identityId}
-                      change="lock"
-                      conversation={c.name}
-                    />
-                  </>
                 )}
               </td>
             </tr>
