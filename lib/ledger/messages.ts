@@ -229,3 +229,12 @@ export async function youngestSendingMs(identityId: string, messageIds: string[]
     WHERE "identityId" = ${identityId} AND "messageId" = ANY(${messageIds}) AND kind = 'sending'`;
   return row?.ms ?? null;
 }
+
+/** True when an earlier run took `messageId` before the one now answering it (it crashed, hung or failed). */
+export async function takenBefore(identityId: string, messageId: string): Promise<boolean> {
+  const row = await db.handledMessage.findUnique({
+    where: { identityId_messageId: { identityId, messageId } },
+    select: { takes: true },
+  });
+  return (row?.takes ?? 0) > 1;
+}

@@ -22,7 +22,7 @@
  *   send     only if this run still holds the message (`markSending`), then done
  */
 import type { DecodedMessage } from "@xmtp/node-sdk";
-import { finishMessage, giveUpAnswer, markSending, takeForAnswer } from "@/lib/ledger/messages";
+import { finishMessage, giveUpAnswer, markSending, takeForAnswer, takenBefore } from "@/lib/ledger/messages";
 import { failUnfinishedToolCalls } from "@/lib/ledger/tool-calls";
 import { agentState, hears, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
 import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
@@ -190,7 +190,9 @@ export async function answerMessage(
   const maxTakes = ctx.settings.AGENT_ANSWER_ATTEMPTS;
   if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run, maxTakes))) return giveUp(ctx, m);
   ctx.conversation.readReceipt().catch((err) => ctx.log.debug({ err }, "sending a read receipt failed"));
-  const thinking = startThinking(ctx.conversation, m, ctx.thinkingAfterMs, ctx.log);
+  // A message an earlier run took may show its thinking start with no stop: this run's start and stop close it.
+  const retake = await takenBefore(ctx.identity.id, m.id);
+  const thinking = startThinking(ctx.conversation, m, retake ? 0 : ctx.thinkingAfterMs, ctx.log);
   const sent: string[] = [];
   try {
     const agent = await agentState(ctx.agentId);

@@ -7,8 +7,9 @@
  * most `STATUS_TIMEOUT_MS`: a status is never worth holding an answer or a shutdown.
  *
  * A run killed between the start and the stop cannot send it; the message is answered again by the next
- * run (lib/ledger/messages.ts), whose start and stop on the same message close the session, and a message
- * given up sends a stop of its own (answer.ts).
+ * run (lib/ledger/messages.ts), which starts at once on a message taken before (`afterMs` 0, however quick
+ * its answer), so its start and stop on the same message close the session; a message given up sends a
+ * stop of its own (answer.ts).
  */
 import type { Logger } from "pino";
 import type { Conversation, MessageRef } from "@/lib/agents/conversation";

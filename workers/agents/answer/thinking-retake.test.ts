@@ -1,0 +1,48 @@
+/**
+ * A message a dead run took may show that run's thinking start with no stop, and clients keep such a
+ * session open for good: the run that answers it again starts at once, however quick its answer, so its
+ * own start and stop on the same message close the session.
+ */
+import { describe, expect, it } from "vitest";
+import { ContentTypeThinking, isContentType, type Thinking } from "@/lib/convos/codecs";
+import { waitFor } from "@/test/convos";
+import { launchAndJoin, withRunningWorker } from "@/test/worker";
+import { texts } from "@/test/xmtp-clients";
+import { THINKING_LABEL } from "./thinking";
+
+const run = withRunningWorker({
+  idle: 1,
+  prefix: "agents-thinking-retake",
+  model: { timeoutMs: 4_000, maxRetries: 0 },
+  options: { thinkingAfterMs: 30_000 },
+});
+
+describe("thinking on a message answered again", () => {
+  it("is started at once and stopped, however quick the answer", async () => {
+    const a = await launchAndJoin(run.tmp.dir, "Echo", "You echo.");
+    await run.closeAll();
+    const id = await a.group.sendText("are you there?");
+    // What a run killed while the model was thinking leaves behind: the message taken, never finished.
+    await run.db.handledMessage.create({
+      data: { identityId: a.identityId, messageId: id, kind: "answering:dead-run", takes: 1 },
+    });
+    await run.start();
+    await waitFor(
+      "the answer",
+      async () => (await texts(a.group)).some((m) => m.text === "echo: are you there?"),
+      30_000,
+    );
+    const answer = (await a.group.messages()).find((m) => m.content === "echo: are you there?")!;
+    const statuses = await waitFor("the thinking stop", async () => {
+      await a.group.sync();
+      const all = (await a.group.messages())
+        .filter((m) => isContentType(m.contentType, ContentTypeThinking))
+        .map((m) => m.content as Thinking);
+      return all.length === 2 ? all : null;
+    });
+    expect(statuses).toEqual([
+      { state: "start", targetMessageId: id, content: THINKING_LABEL },
+      { state: "stop", targetMessageId: id, content: THINKING_LABEL, resultMessageId: answer.id },
+    ]);
+  });
+});
