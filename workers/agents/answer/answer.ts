@@ -191,7 +191,7 @@ export async function answerMessage(
   if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run, maxTakes))) return giveUp(ctx, m);
   ctx.conversation.readReceipt().catch((err) => ctx.log.debug({ err }, "sending a read receipt failed"));
   // A message an earlier run took may show its thinking start with no stop: this run's start and stop close it.
-  const retake = await takenBefore(ctx.identity.id, m.id);
+  const retake = await takenBefore(ctx.identity.id, m.id).catch(() => false); // a hint: never worth failing on
   const thinking = startThinking(ctx.conversation, m, retake ? 0 : ctx.thinkingAfterMs, ctx.log);
   const sent: string[] = [];
   try {
