@@ -54,6 +54,11 @@ function pemOf(value: string): string {
   return value.includes("\\n") ? value.replace(/\\n/g, "\n") : value;
 }
 
+/** An Ed25519 public key from its raw 32 bytes (a JWK's `x`). */
+export function publicKeyFromRaw(raw: Buffer): KeyObject {
+  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" });
+}
+
 function rawPublicKey(key: KeyObject): string {
   const der = key.export({ type: "spki", format: "der" });
   return der.subarray(SPKI_PREFIX.length).toString("base64url");
