@@ -11,7 +11,8 @@
  *
  * Every change ends with a read of what the list shows: name, member count, lock, and whether a
  * single-use invite was spent (its tag rotated by the creator, lib/convos/creator/handle.ts step 11a).
- * Only the conversation's creator changes its invites: a conversation the agent joined is refused.
+ * Only the conversation's creator changes its invites: a conversation the agent joined, or was added to
+ * by someone else (it is not its super admin), is refused.
  */
 import {
   appDataTag,
@@ -71,9 +72,11 @@ export async function applyInviteChange(
   const { group } = c;
   await group.sync();
   const name = group.name || "this conversation";
-  if (c.role !== "creator" && r.action !== "refresh")
+  // A joiner's conversation, or one the agent was added to (not its super admin), is its creator's.
+  const owned = c.role === "creator" && group.isSuperAdmin(c.client.inboxId);
+  if (!owned && r.action !== "refresh")
     throw new InviteChangeRefused(`I didn't create "${name}", I joined it: its invites are its creator's.`);
-  const locked = c.role === "creator" && isLocked(group);
+  const locked = owned && isLocked(group);
   let result = "";
   let state: ConversationState = {};
   if (r.action === "revoke") {
@@ -107,7 +110,7 @@ export async function readState(c: OwnedConversation, stored: StoredInvite): Pro
   const { group } = c;
   const members = await group.members();
   const state: ConversationState = { conversationName: group.name || null, memberCount: members.length };
-  if (c.role !== "creator") return state;
+  if (c.role !== "creator" || !group.isSuperAdmin(c.client.inboxId)) return state;
   const locked = isLocked(group);
   state.lockedAt = locked ? (stored.lockedAt ?? new Date()) : null;
   const rotated = stored.inviteTag !== null && appDataTag(group.appData) !== stored.inviteTag;
