@@ -11,12 +11,12 @@ import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { newIdentity, waitFor } from "@/test/convos";
 import { ask, joinAs, withRunningWorker } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
-import { NOT_CLAIMANT_LINE, ONE_CONVERSATION_LINE } from "./direct-add";
+import { HANDING_OVER_LINE, NOT_CLAIMANT_LINE, ONE_CONVERSATION_LINE } from "./direct-add";
 
 const run = withRunningWorker({
   idle: 3,
   prefix: "direct-add",
-  settings: { AGENT_EXTRA_CONVERSATIONS_MAX: 0 },
+  settings: { AGENT_EXTRA_CONVERSATIONS_MAX: 1 },
 });
 const OFFLINE = /no language model is configured/;
 const CLI = path.resolve("node_modules/@xmtp/convos-cli/bin/run.js");
@@ -70,7 +70,7 @@ function person(name: string) {
 }
 
 describe("direct add", () => {
-  it("goes live where its claimant adds it, quietly, answers, and leaves a stranger's and a second add", async () => {
+  it("goes live where its claimant adds it, quietly, answers, leaves a stranger's add, hands a second over within its allowance and refuses a third", async () => {
     const owner = person("owner");
     const stranger = person("stranger");
     await owner.init();
@@ -120,13 +120,34 @@ describe("direct add", () => {
     const profiles = JSON.stringify(await owner.cli("conversation", "profiles", home));
     expect(profiles).toContain("Added Helper");
 
-    // A second add, with no extra-conversation allowance, is refused: the agent leaves it.
+    // A second add, covered by the allowance of one extra conversation: a fresh inbox of the agent takes
+    // its place there, and answers.
     const second = await owner.create("Second room");
     await owner.add(second, inboxId);
-    await waitFor("the second refusal", async () =>
-      (await owner.texts(second)).some((m) => m.sender === inboxId && m.text === ONE_CONVERSATION_LINE),
+    await waitFor("the hand-over", async () =>
+      (await owner.texts(second)).some((m) => m.sender === inboxId && m.text === HANDING_OVER_LINE),
+    );
+    const extra = await waitFor("the fresh inbox live there", () =>
+      run.db.identity.findFirst({
+        where: { agentId: claim.agentId, conversationId: second, status: "live", isOwnerConversation: false },
+      }),
+    );
+    expect(extra.inboxId).not.toBe(inboxId);
+    await owner.say(second, "and here?");
+    await waitFor("the fresh inbox's answer", async () =>
+      (await owner.texts(second)).some((m) => m.sender === extra.inboxId && OFFLINE.test(m.text)),
+    );
+
+    // A third add, past the allowance, is refused: the agent leaves it.
+    const third = await owner.create("Third room");
+    await owner.add(third, inboxId);
+    await waitFor("the refusal of a third", async () =>
+      (await owner.texts(third)).some((m) => m.sender === inboxId && m.text === ONE_CONVERSATION_LINE),
     );
     expect((await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).status).toBe("live");
+    // A conversation it asked to leave is never refused twice (not when it went live, nor later).
+    const toStranger = (await stranger.texts(theirs)).filter((m) => m.sender === inboxId);
+    expect(toStranger.map((m) => m.text)).toEqual([NOT_CLAIMANT_LINE]);
   });
 
   it("a claim nobody adds in time goes back to the pool and its agent stops", async () => {

@@ -33,7 +33,7 @@ export const NOT_CLAIMANT_LINE = "I was set up for someone else, so I can't stay
 export const ONE_CONVERSATION_LINE =
   "I only take part in the conversation I was first added to, so I'm leaving this one. Goodbye!";
 /** Said when a fresh identity of the agent takes its place in a second conversation. */
-const HANDING_OVER_LINE = "One moment: a fresh copy of me takes my place here.";
+export const HANDING_OVER_LINE = "One moment: a fresh copy of me takes my place here.";
 
 /** The identity fields the wait reads. */
 export interface WaitingIdentity {
@@ -48,11 +48,17 @@ export interface WaitingIdentity {
 
 export type AddOutcome = { added: Group<unknown> } | { ended: "expired" | "stopped" };
 
-/** The groups the identity was added to by someone, oldest first, other than `except`. */
+/**
+ * The groups the identity was added to by someone, oldest first, other than `except`: not its own warm
+ * group, and not one it already asked to leave (pending removal is kept in its database, so a restart
+ * does not refuse the same add twice).
+ */
 function addedGroups(client: Client<unknown>, except: ReadonlySet<string>): Group<unknown>[] {
   return client.conversations
     .listGroups()
-    .filter((g) => !except.has(g.id) && g.addedByInboxId !== client.inboxId && g.isActive)
+    .filter(
+      (g) => !except.has(g.id) && g.addedByInboxId !== client.inboxId && g.isActive && !g.isPendingRemoval(),
+    )
     .sort((a, b) => (a.createdAtNs < b.createdAtNs ? -1 : 1));
 }
 
@@ -205,7 +211,6 @@ export function refuseLaterAdds(
   })().catch((err) => {
     if (!done.signal.aborted) log.warn({ err }, "watching for later adds failed");
   });
-  void ctx.inFlight.track(watch);
   const stop = async () => {
     done.abort();
     await watch;
