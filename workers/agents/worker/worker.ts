@@ -89,7 +89,7 @@ export interface WorkerOptions {
   retentionIntervalMs?: number;
   /** Overrides PoolSetting.maxConcurrentCreates. */
   maxConcurrentCreates?: number;
-  /** The scheduler's clock (default: the system's); tests move it. */
+  /** The worker's clock for reminders and attestations (default: the system's); tests move it. */
   clock?: () => Date;
   /** How often due reminders and schedules are looked for (1 s). */
   scheduleTickMs?: number;
@@ -234,7 +234,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     fillIntervalMs: o.fillIntervalMs ?? 2_000,
     maxConcurrentCreates: o.maxConcurrentCreates,
     retentionIntervalMs: o.retentionIntervalMs ?? 60 * 60_000,
-    clock: o.clock ?? (() => new Date()),
+    clock: ctx.clock,
     scheduleTickMs: o.scheduleTickMs ?? 1_000,
     attestationTickMs: o.attestationTickMs ?? RENEWAL_TICK_MS,
     scheduleGraceMs: settings.SCHEDULE_GRACE_MINUTES * 60_000,
