@@ -8,7 +8,8 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { claimAgent } from "@/lib/agents/claim";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
-import { newIdentity, waitFor } from "@/test/convos";
+import { claimJoin } from "@/lib/agents/join-claim";
+import { newIdentity, openTestConversation, waitFor } from "@/test/convos";
 import { ask, joinAs, withRunningWorker } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 import { HANDING_OVER_LINE, NOT_CLAIMANT_LINE, ONE_CONVERSATION_LINE } from "./direct-add";
@@ -166,6 +167,31 @@ describe("direct add", () => {
       status: "stopped",
       stopReason: "not_added",
     });
+  });
+});
+
+describe("greeting on arrival", () => {
+  it("a join whose greeting is on greets the conversation it joined, once", async () => {
+    const conversation = await openTestConversation(run.tmp.dir, { name: "Book club", creatorName: "Ada" });
+    try {
+      const claim = await claimJoin({
+        ownerId: null,
+        templateId: null,
+        name: "Chatty",
+        instructions: "Says hello first.\nMore.",
+        greeting: true,
+        inviteUrl: conversation.url,
+      });
+      await waitFor("the greeting", async () =>
+        (await texts(conversation.group)).some((m) => m.text === "Hi, I'm Chatty! Says hello first."),
+      );
+      const agent = await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } });
+      expect(agent.status).toBe("live");
+      const greetings = (await texts(conversation.group)).filter((m) => m.text.startsWith("Hi, I'm"));
+      expect(greetings).toHaveLength(1);
+    } finally {
+      await conversation.stop();
+    }
   });
 
   it("a launch whose greeting is off answers without greeting", async () => {
