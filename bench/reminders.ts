@@ -96,6 +96,7 @@ for (const [i, id] of ids.entries()) {
     agentId: agentIds[i],
     windDown: async () => "gone" as const,
     profile: { renew: async () => undefined },
+    withConversation: () => Promise.reject(new Error("the benchmark's runtimes have no conversation")),
     fire: (f) => {
       const run = tail.then(() => sendFiring(ctx, f));
       tail = run.catch(() => undefined);
