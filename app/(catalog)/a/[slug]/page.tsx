@@ -117,6 +117,12 @@ export default async function TemplatePage({ params }: { params: Params }) {
               >
                 Add to my conversation
               </Link>
+              <Link
+                href={signInHref}
+                className="rounded-lg border border-line bg-surface px-5 py-2.5 font-medium hover:border-accent"
+              >
+                Add by inbox id
+              </Link>
             </div>
           )}
         </div>
