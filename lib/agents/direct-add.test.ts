@@ -7,6 +7,7 @@ import { withTestDatabase } from "@/test/db";
 import { AppError } from "@/lib/errors";
 import { claimAgent, type ClaimInput } from "./claim";
 import { addLink, parseInboxId } from "./direct-add";
+import { inviteUrlForOwner, ownerConversationInvite } from "./queries";
 
 const database = withTestDatabase();
 const INBOX = "ab".repeat(32);
@@ -64,6 +65,14 @@ describe("a direct-add claim", () => {
       status: "ready",
       greeting: null,
     });
+  });
+
+  it("never shows its owner the warm invite it does not use", async () => {
+    const { db } = database();
+    const owner = await db.user.create({ data: { email: `owner-${Date.now()}@example.test` } });
+    const claim = await claimAgent({ ownerId: owner.id, instructions: "Helps.", directAdd: true });
+    expect(await inviteUrlForOwner(claim.agentId, claim.identityId ?? "", owner.id)).toBeNull();
+    expect(await ownerConversationInvite(claim.agentId, owner.id)).toBeNull();
   });
 
   it("refuses an adder that is not an inbox id", async () => {

@@ -42,14 +42,16 @@ export async function agentStatusForOwner(agentId: string, ownerId: string): Pro
 
 /**
  * The invites an owner may see: those of their agent's creator-side
- * conversations (a conversation the agent only joined has none of its own),
- * while the agent is not stopped.
+ * conversations (a conversation the agent only joined has none of its own,
+ * and a direct add's warm invite, unused while it waits to be added, is never
+ * handed out), while the agent is not stopped.
  */
 function ownersInvites(agentId: string, ownerId: string) {
   return {
     agentId,
     role: "creator",
     inviteUrl: { not: null },
+    addDeadline: null,
     agent: { ownerId, status: { not: "stopped" } },
   } satisfies Prisma.IdentityWhereInput;
 }

@@ -26,7 +26,10 @@ export function AgentStatusLine({ agent }: { agent: AgentWithConversations }) {
 
 export function Conversations({ agent }: { agent: AgentWithConversations }) {
   const running = agent.status !== "stopped";
-  const invites = running ? agent.identities.filter((i) => i.inviteUrl && i.role === "creator") : [];
+  // A direct add waiting to be added shows its inbox id instead (awaiting-add.tsx), never its warm invite.
+  const invites = running
+    ? agent.identities.filter((i) => i.inviteUrl && i.role === "creator" && i.addDeadline === null)
+    : [];
   return (
     <div className="flex flex-col gap-3">
       <p className="text-sm text-ink-muted">
