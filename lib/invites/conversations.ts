@@ -37,6 +37,8 @@ export async function agentConversations(
     where: {
       agentId,
       status: { in: [...ACTIVE_IDENTITY_STATUSES] },
+      // A direct add waiting to be added is in no conversation yet (lib/agents/direct-add.ts).
+      addDeadline: null,
       ...(ownerId !== undefined ? { agent: { ownerId } } : {}),
     },
     orderBy: [{ isOwnerConversation: "desc" }, { claimedAt: "asc" }, { createdAt: "asc" }, { id: "asc" }],
@@ -125,6 +127,7 @@ export async function ownersCreatedConversation(
       agentId,
       role: "creator",
       status: { in: [...ACTIVE_IDENTITY_STATUSES] },
+      addDeadline: null,
       agent: { ownerId, status: { not: "stopped" } },
     },
     select: { id: true },
