@@ -14,7 +14,7 @@
 import type { Logger } from "pino";
 import type { Conversation, MessageRef } from "@/lib/agents/conversation";
 import type { Thinking } from "@/lib/convos/codecs";
-import { withDeadline } from "@/workers/agents/worker/timers";
+import { withDeadline } from "@/lib/deadlines";
 
 /** The label beside the indicator (3–5 words, as Convos clients show it). */
 export const THINKING_LABEL = "Thinking about your message";

@@ -33,7 +33,7 @@ import {
 } from "@/lib/ledger/tool-calls";
 import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
 import { cutText } from "@/lib/llm/budget";
-import { DeadlineExceeded, withDeadline } from "@/workers/agents/worker/timers";
+import { DeadlineExceeded, withDeadline } from "@/lib/deadlines";
 import type { RecordedRound, ToolSession } from "./contracts";
 
 /** What the model reads for a call whose effect may have happened in a run that then ended. */

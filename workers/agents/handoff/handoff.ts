@@ -65,7 +65,7 @@ import { recordFirst } from "@/lib/ledger/messages";
 import { greetingFor } from "@/workers/agents/answer/responder";
 import { awaitReadd, homeDatabaseLost, openNewInstallation } from "./recover-home";
 import { conversationEnded, windDownUnowned } from "@/workers/agents/stop/stop";
-import { withDeadline } from "@/workers/agents/worker/timers";
+import { withDeadline } from "@/lib/deadlines";
 
 export type HandoffResult =
   | { status: "live" }

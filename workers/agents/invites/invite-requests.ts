@@ -17,7 +17,8 @@ import {
   storedInvite,
 } from "@/lib/invites/requests";
 import type { WorkerContext } from "@/workers/agents/worker/context";
-import { repeat, withDeadline } from "@/workers/agents/worker/timers";
+import { withDeadline } from "@/lib/deadlines";
+import { repeat } from "@/workers/agents/worker/timers";
 import { applyInviteChange, readState } from "./conversation-invites";
 
 /** Longest one change may act on its group. */

@@ -17,7 +17,8 @@ import type { Logger } from "pino";
 import { publishedProfiles, type PublishedProfile } from "@/lib/attestation/queries";
 import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import type { WorkerEvents } from "./events";
-import { repeat, Slots, withDeadline } from "./timers";
+import { withDeadline } from "@/lib/deadlines";
+import { repeat, Slots } from "./timers";
 
 /** The longest an attestation goes unrenewed. */
 export const RENEW_AFTER_MS = 12 * 60 * 60 * 1000;

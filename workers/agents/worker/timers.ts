@@ -101,6 +101,3 @@ export class Slots {
     }
   }
 }
-
-// TEMPORARY: moved to lib/deadlines.ts; importers move there once the parallel work on them has landed.
-export { DeadlineExceeded, withDeadline } from "@/lib/deadlines";
