@@ -23,7 +23,7 @@ test("the agent takes the owner's time zone at launch; the owner changes it and 
   const zone = page.getByLabel("Time zone");
   await expect(zone).toHaveValue("Europe/Lisbon");
   await zone.selectOption("Asia/Tokyo");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save time zone" }).click();
   await expect(page.getByText("Saved: the agent now tells time in Asia/Tokyo.")).toBeVisible();
 
   await expect(page.getByText("No lists yet.")).toBeVisible();

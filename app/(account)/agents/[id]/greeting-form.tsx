@@ -42,7 +42,7 @@ export function GreetingForm({ agentId, greeting }: { agentId: string; greeting:
         disabled={pending}
         className="rounded-lg border border-line px-3 py-1.5 text-sm font-medium hover:border-accent disabled:opacity-60"
       >
-        {pending ? "Saving…" : "Save"}
+        {pending ? "Saving…" : "Save greeting"}
       </button>
       <ActionStatus state={state} done={(d) => DONE[d.greeting]} />
     </form>

@@ -37,7 +37,7 @@ export function TimeZoneForm({
         disabled={pending}
         className="rounded-lg border border-line px-3 py-1.5 text-sm font-medium hover:border-accent disabled:opacity-60"
       >
-        {pending ? "Saving…" : "Save"}
+        {pending ? "Saving…" : "Save time zone"}
       </button>
       <ActionStatus state={state} done={(d) => `Saved: the agent now tells time in ${d.timeZone}.`} />
     </form>
