@@ -22,7 +22,9 @@ import { startFreezableProxy, type FreezableProxy } from "@/test/freezable-proxy
 import { withRunningWorker } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 
-const STEP_MS = 2_000;
+// Long enough for a real step on a loaded machine (npm test runs two xmtp files beside the unit tier and
+// the e2e stack): at 2 s the steps after the thaw were given up too, and the agent never went live.
+const STEP_MS = 4_000;
 const nodeDir = tempDir("handoff-deadline-node-");
 const originalLocal = ApiUrls.local;
 let node: XmtpNode;
@@ -65,7 +67,7 @@ it("a handoff step that hangs is given up at its deadline and retried; the agent
   const given = await waitFor(
     "two handoffs given up",
     async () => ((await failures()).length >= 2 ? failures() : null),
-    20_000,
+    30_000,
   );
   for (const f of given) expect(f.error).toMatch(new RegExp(`took longer than ${STEP_MS} ms`));
   const identity = await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
@@ -77,8 +79,10 @@ it("a handoff step that hangs is given up at its deadline and retried; the agent
   const joined = await joinByInvite(member, claim.inviteUrl);
   expect(joined.status).toBe("joined");
   if (joined.status !== "joined") return;
-  await waitFor("the greeting", async () =>
-    (await texts(joined.group)).some((m) => m.text.startsWith("Hi, I'm Patient")),
+  await waitFor(
+    "the greeting",
+    async () => (await texts(joined.group)).some((m) => m.text.startsWith("Hi, I'm Patient")),
+    45_000,
   );
   // A runtime that came up after its step was given up may greet (the greeting is recorded once) but is
   // stopped at once; the retry is what stays.
