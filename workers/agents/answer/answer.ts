@@ -166,6 +166,10 @@ async function loopVerdict(
   text: string,
 ): Promise<LoopVerdict> {
   if (!loop) return { kind: "person" };
+  // A command or an operator code is control, not conversation: the reply to one is no question for
+  // another agent to answer, so it cannot start a loop. It neither counts toward the streak nor is refused
+  // by it, so an operator whose client calls itself an agent (the official CLI does) keeps its commands.
+  if (isCommand(text) || looksLikeOperatorCode(text)) return { kind: "control" };
   const verdict = await loop.check(m, text, () => ownNames(ctx, agent));
   if (verdict.kind === "agent" && !verdict.answer)
     ctx.log.info({ messageId: m.id, sender: m.senderInboxId, why: verdict.why }, "not answering an agent");

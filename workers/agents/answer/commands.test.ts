@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MemberKind, resolveProfiles } from "@/lib/convos";
+import { profileUpdateCodec, sendWithCodec } from "@/lib/convos/codecs";
 import { newIdentity, openTestConversation, waitFor, type Identity } from "@/test/convos";
 import type { Group } from "@xmtp/node-sdk";
 import { pairingText } from "./answer";
@@ -141,5 +142,14 @@ describe("/invite and /join", () => {
     } finally {
       await stop();
     }
+  });
+
+  it("an operator whose client calls itself an agent (as the official CLI does) keeps its commands", async () => {
+    // Three members, and no message names the agent: the loop rule would answer none of its texts.
+    await sendWithCodec(a.group, profileUpdateCodec, {
+      name: "Scripted owner",
+      memberKind: MemberKind.Agent,
+    });
+    for (let i = 0; i < 4; i++) expect(await ask(a.group, a.agentInbox, "/help")).toEqual([HELP]);
   });
 });

@@ -28,6 +28,8 @@ const KINDS_MAX = 1_000;
 
 export type LoopVerdict =
   | { kind: "person" }
+  /** A command or an operator code: control, not conversation (see answer.ts `loopVerdict`). */
+  | { kind: "control" }
   | { kind: "agent"; answer: true }
   | { kind: "agent"; answer: false; why: "not addressed" | "streak" };
 
