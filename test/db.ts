@@ -60,3 +60,25 @@ export function withTestDatabase(): () => TestDatabase {
     return database;
   };
 }
+
+/**
+ * Adds `n` idle warm identities to `db` (rows only, no XMTP behind them: enough for a claim, which is one
+ * statement on the database); returns them oldest first, the order claims take them in.
+ */
+export async function seedIdleIdentities(db: PrismaClient, n: number) {
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const id = randomBytes(6).toString("hex");
+    rows.push(
+      await db.identity.create({
+        data: {
+          status: "idle",
+          inboxId: `inbox-${id}`,
+          conversationId: `c-${id}`,
+          inviteUrl: `https://dev.convos.org/v2?i=${id}`,
+        },
+      }),
+    );
+  }
+  return rows;
+}

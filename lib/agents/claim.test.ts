@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { withTestDatabase } from "@/test/db";
+import { seedIdleIdentities, withTestDatabase } from "@/test/db";
 import { updatePoolSettings, getPoolSettings, DEFAULT_POOL_SETTINGS } from "@/lib/pool/settings";
 import { claimExtraConversation } from "./extra-conversation";
 import { claimAgent } from "./claim";
@@ -19,18 +19,7 @@ beforeEach(async () => {
   await db.template.deleteMany();
 });
 
-async function warm(n: number) {
-  for (let i = 0; i < n; i++) {
-    await database().db.identity.create({
-      data: {
-        status: "idle",
-        inboxId: `inbox-${i}`,
-        conversationId: `c-${i}`,
-        inviteUrl: `https://dev.convos.org/v2?i=s${i}`,
-      },
-    });
-  }
-}
+const warm = (n: number) => seedIdleIdentities(database().db, n);
 
 async function template(slug: string, { published }: { published: boolean }) {
   const name = slug[0].toUpperCase() + slug.slice(1);
@@ -64,15 +53,11 @@ describe("pool settings", () => {
 
 describe("claimAgent", () => {
   it("launches for a user, named after the template, with the invite", async () => {
-    await warm(1);
+    const [identity] = await warm(1);
     const owner = await user();
     await template("helper", { published: true });
     const claim = await claimAgent({ ownerId: owner.id, templateSlug: "helper" });
-    expect(claim).toMatchObject({
-      status: "ready",
-      joined: false,
-      inviteUrl: "https://dev.convos.org/v2?i=s0",
-    });
+    expect(claim).toMatchObject({ status: "ready", joined: false, inviteUrl: identity.inviteUrl });
     expect(await agentStatusForOwner(claim.agentId, owner.id)).toMatchObject({
       status: "ready",
       source: "launch",

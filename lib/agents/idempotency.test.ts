@@ -4,7 +4,7 @@
  * key is refused. (The API route's cases, 20 at once among them, are in app/api/pool/claim/route.test.ts.)
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { withTestDatabase } from "@/test/db";
+import { seedIdleIdentities, withTestDatabase } from "@/test/db";
 import { updatePoolSettings } from "@/lib/pool/settings";
 import { claimAgent } from "./claim";
 import { apiKeyScope, fingerprint, idempotencyKeyOf, parseIdempotencyKey, userScope } from "./idempotency";
@@ -22,18 +22,7 @@ beforeEach(async () => {
   await db.poolSetting.deleteMany();
 });
 
-async function warm(n: number) {
-  for (let i = 0; i < n; i++) {
-    await database().db.identity.create({
-      data: {
-        status: "idle",
-        inboxId: `inbox-${i}`,
-        conversationId: `c-${i}`,
-        inviteUrl: `https://dev.convos.org/v2?i=s${i}`,
-      },
-    });
-  }
-}
+const warm = (n: number) => seedIdleIdentities(database().db, n);
 
 async function setUp() {
   const { db } = database();

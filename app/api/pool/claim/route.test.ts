@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { FAILED_SECRETS } from "@/lib/api/secret-check";
-import { withTestDatabase } from "@/test/db";
+import { seedIdleIdentities, withTestDatabase } from "@/test/db";
 
 const database = withTestDatabase();
 const KEY = "claim-route-test-key-0123456789abcdef";
@@ -76,20 +76,7 @@ describe("Idempotency-Key", () => {
   const answer = async (response: Response) => ({ status: response.status, body: await response.json() });
   const agents = () => database().db.agent.count();
 
-  async function warm(n: number) {
-    const { db } = database();
-    for (let i = 0; i < n; i++) {
-      const id = `idem-${Math.random().toString(36).slice(2)}`;
-      await db.identity.create({
-        data: {
-          status: "idle",
-          inboxId: id,
-          conversationId: `c-${id}`,
-          inviteUrl: `https://dev.convos.org/v2?i=${id}`,
-        },
-      });
-    }
-  }
+  const warm = (n: number) => seedIdleIdentities(database().db, n);
   afterEach(async () => {
     await database().db.identity.deleteMany({ where: { status: "idle" } });
   });
