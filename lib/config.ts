@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { productionRefusals } from "./production-defaults";
 import { AttestationKeyError, attestationKeys } from "@/lib/attestation/keys";
+import { allowedModels } from "@/lib/llm/models";
 
 const optional = z
   .string()
@@ -120,6 +121,8 @@ const schema = z.object({
   LLM_BASE_URL: z.string().url().default("https://openrouter.ai/api/v1"),
   LLM_API_KEY: optional,
   LLM_MODEL: z.string().default("openai/gpt-4o-mini"),
+  /** The models templates and owners may choose, in fallback order (lib/llm/models.ts); unset: LLM_MODEL alone. */
+  LLM_MODELS: optional,
   /** Default per-agent spending cap in tokens, for agents without their own tokenCap; "unlimited" turns it off. */
   LLM_TOKEN_CAP_PER_AGENT: z
     .string()
@@ -257,6 +260,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   } catch (err) {
     if (err instanceof AttestationKeyError) throw new ConfigError(err.message);
     throw err;
+  }
+  try {
+    allowedModels(config);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: LLM_MODELS: ${(err as Error).message}`);
   }
   if (config.SEARCH_PROVIDER && config.SEARCH_PROVIDER !== "searxng" && !config.SEARCH_API_KEY)
     throw new ConfigError(`SEARCH_PROVIDER=${config.SEARCH_PROVIDER} needs SEARCH_API_KEY.`);

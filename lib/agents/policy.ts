@@ -6,6 +6,7 @@
  */
 import { randomInt, randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { chosenModel } from "@/lib/llm/models";
 import type { DmPolicy } from "@/lib/generated/prisma/enums";
 
 export interface AgentState {
@@ -23,6 +24,8 @@ export interface AgentState {
   timeZone: string;
   /** Its template's tool names; null for an agent without a template (lib/agents/tools decides). */
   tools: string[] | null;
+  /** The model its owner or template chose (lib/llm/models.ts); null: the default. */
+  model: string | null;
 }
 
 /** The agent's current policy, operators and spending, read per message (an operator may just have changed them). */
@@ -40,7 +43,8 @@ export async function agentState(agentId: string): Promise<AgentState> {
       tokensUsed: true,
       operatorCode: true,
       timeZone: true,
-      template: { select: { tools: true } },
+      model: true,
+      template: { select: { tools: true, model: true } },
     },
   });
   // Rows inserted by raw SQL (the claim) leave the list columns NULL.
@@ -50,6 +54,7 @@ export async function agentState(agentId: string): Promise<AgentState> {
     allowlist: row.allowlist ?? [],
     operators: row.operators ?? [],
     tools: template ? (template.tools ?? []) : null,
+    model: chosenModel(row, template),
   };
 }
 

@@ -20,3 +20,15 @@ export async function recordFailure(failure: {
 }) {
   await db.event.create({ data: { kind: "failure", ...failure, error: failure.error.slice(0, 2000) } });
 }
+
+/** Records that `model` failed an answer of the agent's and `next` was asked instead (lib/llm/models.ts). */
+export async function recordModelFallback(fallback: {
+  agentId?: string;
+  model: string;
+  next: string;
+  code: string;
+  error: string;
+}) {
+  const { agentId, error, ...data } = fallback;
+  await db.event.create({ data: { kind: "model_fallback", agentId, error: error.slice(0, 2000), data } });
+}

@@ -50,6 +50,10 @@ export interface ToolSession {
 }
 
 export interface ResponderInput {
+  /** The agent answering (a model fallback is recorded against it); absent in a bare call. */
+  agentId?: string;
+  /** The model its owner or template chose (lib/llm/models.ts); null or absent: the default. */
+  model?: string | null;
   agentName: string;
   instructions: string;
   text: string;

@@ -56,6 +56,8 @@ export async function responderInput(
   };
   const tools = usesModel ? toolsOf(agent, ctx.toolSettings) : [];
   return {
+    agentId: agent.id,
+    model: agent.model,
     agentName: agent.name,
     instructions: agent.instructions,
     text,

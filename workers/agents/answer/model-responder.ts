@@ -4,13 +4,20 @@
  * messages as `assistant`) and the message being answered. In a group each
  * member's turn is labelled with their name, and the system prompt lists the
  * members and the time (group.ts). With tools, the answer goes through the
- * bounded tool loop (tool-loop.ts). A model failure
- * (5xx after retries, timeout, malformed answer) becomes one short apology;
- * the agent keeps working.
+ * bounded tool loop (tool-loop.ts).
+ *
+ * Models: given the allowed models (LLM_MODELS, lib/llm/models.ts), each call
+ * of an answer goes to the agent's model first, then down its fallback chain:
+ * a model that fails (5xx after its retries, a timeout, a malformed answer)
+ * is recorded as a `model_fallback` event and the next one is asked; the
+ * member sees only the answer. When every model fails, the answer is one short
+ * apology and the agent keeps working.
  */
 import type { Config } from "@/lib/config";
+import { recordModelFallback } from "@/lib/events/mutations";
 import { createModelClient, ModelError, type ChatMessage, type ModelClient } from "@/lib/llm";
 import { TokenCapReached, type SpendHook } from "@/lib/llm/budget";
+import { allowedModels, fallbackChain } from "@/lib/llm/models";
 import { groupPromptLines, labelTurn } from "./group";
 import type { Responder, ResponderInput } from "./contracts";
 import { offlineResponder } from "./responder";
@@ -56,11 +63,85 @@ function withSpending(client: ModelClient, spend: SpendHook): ModelClient {
   };
 }
 
-/** A Responder backed by `client`; never throws for a model failure (TokenCapReached: see ResponderInput.spend). */
-export function modelResponder(client: ModelClient, log?: { warn(o: object, m: string): void }): Responder {
+/** A model that failed a call, and the next one asked instead. */
+export interface ModelFallback {
+  agentId?: string;
+  model: string;
+  next: string;
+  error: ModelError;
+}
+
+export interface ModelResponderOptions {
+  log?: { warn(o: object, m: string): void };
+  /** Where a fallback is recorded (default: a `model_fallback` event); a failure here never fails the answer. */
+  recordFallback?: (f: ModelFallback) => Promise<void>;
+}
+
+const recordEvent = (f: ModelFallback) =>
+  recordModelFallback({
+    agentId: f.agentId,
+    model: f.model,
+    next: f.next,
+    code: f.error.code,
+    error: f.error.message,
+  });
+
+/**
+ * One client over `chain`: a call goes to the first model, and on a ModelError to the next (`onFallback`
+ * told), until one answers; the last one's error is thrown. An abort is never passed down the chain.
+ */
+export function fallbackClient(
+  chain: ModelClient[],
+  onFallback: (f: Omit<ModelFallback, "agentId">) => Promise<void>,
+): ModelClient {
+  return {
+    model: chain[0].model,
+    maxTokens: Math.max(...chain.map((c) => c.maxTokens)),
+    async complete(messages, signal, options) {
+      for (let i = 0; ; i++) {
+        try {
+          return await chain[i].complete(messages, signal, options);
+        } catch (error) {
+          if (signal?.aborted || !(error instanceof ModelError) || i === chain.length - 1) throw error;
+          await onFallback({ model: chain[i].model, next: chain[i + 1].model, error });
+        }
+      }
+    },
+  };
+}
+
+/**
+ * A Responder backed by `clients`: one model, or the allowed models in LLM_MODELS order (the first is the
+ * default; an answer tries the agent's model, then the rest). Never throws for a model failure
+ * (TokenCapReached: see ResponderInput.spend).
+ */
+export function modelResponder(
+  clients: ModelClient | ModelClient[],
+  o: ModelResponderOptions = {},
+): Responder {
+  const allowed = Array.isArray(clients) ? clients : [clients];
+  if (allowed.length === 0) throw new Error("modelResponder needs at least one model");
+  const { log, recordFallback = recordEvent } = o;
+  const clientFor = (input: ResponderInput): ModelClient => {
+    const chain = fallbackChain(
+      allowed.map((c) => ({ name: c.model, client: c })),
+      input.model,
+    ).map((m) => m.client);
+    if (chain.length === 1) return chain[0];
+    return fallbackClient(chain, async (f) => {
+      log?.warn(
+        { err: f.error, code: f.error.code, model: f.model, next: f.next },
+        "model failed, next model asked",
+      );
+      await recordFallback({ ...f, agentId: input.agentId }).catch((err: unknown) =>
+        log?.warn({ err }, "recording a model fallback failed"),
+      );
+    });
+  };
   return {
     usesModel: true,
     async reply(input) {
+      const client = clientFor(input);
       const model = input.spend ? withSpending(client, input.spend) : client;
       try {
         const prompt = buildPrompt(input);
@@ -92,17 +173,15 @@ export function modelResponder(client: ModelClient, log?: { warn(o: object, m: s
   };
 }
 
-/** The model responder when LLM_API_KEY is set, else the offline responder. */
+/** The model responder over the allowed models (LLM_MODELS) when LLM_API_KEY is set, else the offline responder. */
 export function defaultResponder(
-  c: Pick<Config, "LLM_API_KEY" | "LLM_BASE_URL" | "LLM_MODEL" | "LLM_MAX_TOKENS">,
+  c: Pick<Config, "LLM_API_KEY" | "LLM_BASE_URL" | "LLM_MODEL" | "LLM_MODELS" | "LLM_MAX_TOKENS">,
+  log?: ModelResponderOptions["log"],
 ): Responder {
-  if (!c.LLM_API_KEY) return offlineResponder;
-  return modelResponder(
-    createModelClient({
-      baseURL: c.LLM_BASE_URL,
-      apiKey: c.LLM_API_KEY,
-      model: c.LLM_MODEL,
-      maxTokens: c.LLM_MAX_TOKENS,
-    }),
+  const apiKey = c.LLM_API_KEY;
+  if (!apiKey) return offlineResponder;
+  const clients = allowedModels(c).map((m) =>
+    createModelClient({ baseURL: m.baseURL, apiKey, model: m.name, maxTokens: c.LLM_MAX_TOKENS }),
   );
+  return modelResponder(clients, { log });
 }

@@ -162,7 +162,7 @@ function buildWorker(o: WorkerOptions, id: string, log: Logger, leaseMs: number)
     handoffSlots: new Slots(settings.WORKER_HANDOFF_CONCURRENCY),
     sealingKey,
     identities: identityClients(sealingKey, { env: settings.XMTP_ENV, dataDir: settings.DATA_DIR }),
-    responder: o.responder ?? defaultResponder(settings),
+    responder: o.responder ?? defaultResponder(settings, log),
     events,
     log,
     inFlight,
