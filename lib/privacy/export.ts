@@ -1,0 +1,131 @@
+/**
+ * Everything we hold about one agent, for its owner to download as JSON
+ * (GET /api/agents/[id]/export). It walks the same rows lib/privacy/erase.ts
+ * deletes, leaving out only secrets: the identities' encrypted keys, the
+ * operator code, and workers' lease bookkeeping.
+ */
+import { db } from "@/lib/db";
+
+/** Said in every export, and on /privacy: what the agent reads is never written down. */
+export const MESSAGE_TEXTS_NOTICE =
+  "Message texts are never stored. The agent reads messages in its end-to-end encrypted conversations " +
+  "and keeps only their ids (so it answers each message once); the texts below are what the agent " +
+  "itself kept: memories, lists, polls, schedules and the arguments and results of its tool calls.";
+
+/** Export format version, bumped when a field changes meaning. */
+export const EXPORT_VERSION = 1;
+
+const AGENT_FIELDS = {
+  id: true,
+  name: true,
+  instructions: true,
+  status: true,
+  source: true,
+  stopReason: true,
+  failureReason: true,
+  dmPolicy: true,
+  allowlist: true,
+  operators: true,
+  operatorNames: true,
+  tokenCap: true,
+  tokensUsed: true,
+  messagesIn: true,
+  messagesOut: true,
+  timeZone: true,
+  greeting: true,
+  joinUrl: true,
+  claimedAt: true,
+  liveAt: true,
+  stoppedAt: true,
+  createdAt: true,
+  template: { select: { slug: true, name: true } },
+} as const;
+
+const CONVERSATION_FIELDS = {
+  id: true,
+  conversationId: true,
+  inboxId: true,
+  address: true,
+  role: true,
+  status: true,
+  isOwnerConversation: true,
+  conversationName: true,
+  memberCount: true,
+  inviteUrl: true,
+  inviteExpiresAt: true,
+  lockedAt: true,
+  claimedAt: true,
+  createdAt: true,
+} as const;
+
+/** The owner's agent and every row about it, or null when it is not theirs. */
+export async function agentExport(agentId: string, ownerId: string) {
+  const agent = await db.agent.findFirst({ where: { id: agentId, ownerId }, select: AGENT_FIELDS });
+  if (!agent) return null;
+  const conversations = await db.identity.findMany({
+    where: { agentId },
+    select: CONVERSATION_FIELDS,
+    orderBy: { createdAt: "asc" },
+  });
+  const identityIds = conversations.map((c) => c.id);
+  const byIdentity = { identityId: { in: identityIds } };
+  const schedules = await db.schedule.findMany({ where: { agentId }, orderBy: { createdAt: "asc" } });
+  return {
+    version: EXPORT_VERSION,
+    exportedAt: new Date().toISOString(),
+    notice: MESSAGE_TEXTS_NOTICE,
+    agent,
+    conversations,
+    memories: await db.memory.findMany({ where: { agentId }, orderBy: { createdAt: "asc" } }),
+    lists: await db.sharedList.findMany({
+      where: { agentId },
+      include: { items: { orderBy: { createdAt: "asc" } } },
+      orderBy: { createdAt: "asc" },
+    }),
+    polls: await db.poll.findMany({
+      where: { agentId },
+      include: { votes: true },
+      orderBy: { createdAt: "asc" },
+    }),
+    schedules,
+    scheduleFirings: await db.scheduleFiring.findMany({
+      where: { scheduleId: { in: schedules.map((s) => s.id) } },
+      orderBy: { dueAt: "asc" },
+    }),
+    toolCalls: await db.toolCall.findMany({ where: byIdentity, orderBy: { createdAt: "asc" } }),
+    handledMessageIds: await db.handledMessage.findMany({
+      where: byIdentity,
+      select: { identityId: true, messageId: true, kind: true, handledAt: true },
+      orderBy: { handledAt: "asc" },
+    }),
+    pairingRequests: await db.pairingRequest.findMany({
+      where: { agentId },
+      select: { inboxId: true, approvedAt: true, createdAt: true },
+    }),
+    inviteRequests: await db.inviteRequest.findMany({ where: { agentId }, orderBy: { createdAt: "asc" } }),
+    events: await db.event.findMany({
+      where: { OR: [{ agentId }, byIdentity] },
+      select: {
+        id: true,
+        kind: true,
+        identityId: true,
+        latencyMs: true,
+        error: true,
+        data: true,
+        createdAt: true,
+      },
+      orderBy: { id: "asc" },
+    }),
+  };
+}
+
+export type AgentExport = NonNullable<Awaited<ReturnType<typeof agentExport>>>;
+
+/** The export as a JSON document (64-bit ids and nanosecond times become strings). */
+export function exportJson(data: AgentExport): string {
+  return JSON.stringify(
+    data,
+    (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value),
+    2,
+  );
+}

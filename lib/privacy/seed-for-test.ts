@@ -1,0 +1,104 @@
+/**
+ * For the privacy tests: a user with one agent and a row in every table that can hold something of
+ * them, each row carrying the marker `p` (in an id, an inbox id, a text or an e-mail address) so a
+ * scan of every table can tell whether anything of them is left.
+ */
+import { createHash } from "node:crypto";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+
+export interface Seeded {
+  userId: string;
+  email: string;
+  agentId: string;
+  identityId: string;
+  /** Strings of which none may appear anywhere once the user (or agent) is erased. */
+  markers: string[];
+}
+
+/** Seeds one user (`p` is a unique prefix) with an agent stopped and left (identity retired) or running. */
+export async function seedUserWithAgent(db: PrismaClient, p: string, running = false): Promise<Seeded> {
+  const email = `${p}@example.test`;
+  const emailHash = createHash("sha256").update(email).digest("hex");
+  const user = await db.user.create({
+    data: {
+      id: `${p}-user`,
+      email,
+      accounts: { create: { type: "email", provider: "email", providerAccountId: `${p}-account` } },
+      sessions: { create: { sessionToken: `${p}-session`, expires: new Date(Date.now() + 3_600_000) } },
+    },
+  });
+  await db.verificationToken.create({
+    data: { identifier: email, token: `${p}-token`, expires: new Date(Date.now() + 3_600_000) },
+  });
+  await db.rateLimitHit.create({ data: { bucket: "signin-mail:address", key: emailHash } });
+  await db.idempotencyKey.create({ data: { scope: `user:${user.id}`, key: `${p}-claim`, fingerprint: "f" } });
+  const agent = await db.agent.create({
+    data: {
+      id: `${p}-agent`,
+      ownerId: user.id,
+      name: `${p} Planner`,
+      instructions: "Plans.",
+      status: running ? "live" : "stopped",
+      stopReason: running ? null : "owner",
+    },
+  });
+  const identity = await db.identity.create({
+    data: {
+      id: `${p}-identity`,
+      agentId: agent.id,
+      status: running ? "live" : "retired",
+      isOwnerConversation: true,
+      inboxId: `${p}-inbox`,
+      conversationId: `${p}-conversation`,
+      encryptedWalletKey: running ? Buffer.from(`${p}-wallet-key`) : null,
+      encryptedDbKey: running ? Buffer.from(`${p}-db-key`) : null,
+    },
+  });
+  await seedAgentRows(db, p, agent.id, identity.id);
+  return { userId: user.id, email, agentId: agent.id, identityId: identity.id, markers: [p, emailHash] };
+}
+
+async function seedAgentRows(db: PrismaClient, p: string, agentId: string, identityId: string) {
+  const conversationId = `${p}-conversation`;
+  await db.event.create({ data: { kind: "claim", agentId, latencyMs: 5 } });
+  await db.event.create({ data: { kind: "failure", identityId, error: `${p} pool failure` } });
+  await db.handledMessage.create({ data: { identityId, messageId: `${p}-m1`, kind: "answered" } });
+  await db.pairingRequest.create({ data: { agentId, inboxId: `${p}-stranger`, code: "ABC123" } });
+  await db.idempotencyKey.create({
+    data: { scope: "api:key", key: `${p}-api-claim`, fingerprint: "f", agentId },
+  });
+  await db.toolCall.create({
+    data: {
+      identityId,
+      messageId: `${p}-m1`,
+      position: 0,
+      round: 0,
+      callId: "c1",
+      name: "add_to_list",
+      arguments: '{"item":"bread"}',
+      status: "done",
+      result: "added",
+    },
+  });
+  await db.sharedList.create({
+    data: { agentId, conversationId, name: "shopping", items: { create: { text: `${p} bread` } } },
+  });
+  await db.poll.create({
+    data: {
+      agentId,
+      conversationId,
+      question: "Where to?",
+      options: ["Rome", "Oslo"],
+      votes: { create: { voter: `${p}-voter`, option: 1, messageId: `${p}-m2`, sentAtNs: 1n } },
+    },
+  });
+  await db.tokenReservation.create({ data: { id: `${p}-reservation`, agentId, tokens: 10 } });
+  const schedule = await db.schedule.create({
+    data: { agentId, identityId, timeZone: "UTC", text: "Pack the bags", status: "cancelled" },
+  });
+  await db.scheduleFiring.create({
+    data: { scheduleId: schedule.id, dueAt: new Date(), identityId, status: "sent" },
+  });
+  await db.inviteRequest.create({ data: { agentId, identityId, action: "lock", status: "done" } });
+  await db.memory.create({ data: { agentId, conversationId, text: "Sam is vegetarian" } });
+}
