@@ -81,16 +81,28 @@ export async function recordConversationEnded(
 /** What became of one conversation when its identity was retired, on the agent's timeline. */
 export type LeaveOutcome = "left" | "alone" | "gone";
 
-/** Records that the worker carried a stop out in one conversation: it left (or found it empty or gone) and retired the identity. */
+/**
+ * Records that the worker carried a stop out in one conversation: it left (or found it empty or gone) and
+ * retired the identity (its keys wiped). What the agent remembered of that conversation is erased with it.
+ */
 export async function recordLeft(
   agentId: string,
   identityId: string,
   workerId: string,
   outcome: LeaveOutcome,
 ): Promise<void> {
-  await db.event.create({
-    data: { kind: "stopped", agentId, identityId, workerId, data: { step: "left", outcome } },
+  const identity = await db.identity.findUnique({
+    where: { id: identityId },
+    select: { conversationId: true },
   });
+  await db.$transaction([
+    ...(identity?.conversationId
+      ? [db.memory.deleteMany({ where: { agentId, conversationId: identity.conversationId } })]
+      : []),
+    db.event.create({
+      data: { kind: "stopped", agentId, identityId, workerId, data: { step: "left", outcome } },
+    }),
+  ]);
 }
 
 /** The timeline's words for a `stopped` event: the stop itself (with its reason) or the worker carrying it out. */

@@ -5,6 +5,7 @@
  * same entries, so the catalog only promises what agents can do.
  */
 import { listsTool } from "./lists";
+import { forgetTool, rememberTool } from "./memory";
 import { pollsTool } from "./polls";
 import { reactTool } from "./react";
 import { reminderCancelTool, remindersListTool, remindTool, scheduleTool } from "./reminders";
@@ -17,6 +18,8 @@ export const TOOLS: readonly Tool[] = [
   reactTool,
   replyTool,
   listsTool,
+  rememberTool,
+  forgetTool,
   pollsTool,
   setProfileTool,
   remindTool,

@@ -2,7 +2,8 @@
  * Operators' commands in the owner conversation: /help,
  * /invite [name] [--expires 24h] [--single-use], /join <url>, /conversations,
  * /revoke [conversation], /lock [conversation], /unlock [conversation],
- * /policy <value>, /approve <code>, /allow <inbox id>, /deny <inbox id>. Anyone else
+ * /policy <value>, /approve <code>, /allow <inbox id>, /deny <inbox id>,
+ * /forget all [conversation] (lib/memory/command.ts). Anyone else
  * is refused politely under `open` and `allowlist`, and gets no reply at all
  * under `pairing` and `disabled` (an agent that answers every stranger's
  * "/help" could be used to flood its own conversation); an unknown command
@@ -20,6 +21,7 @@
  */
 import { allowInbox, denyInbox } from "@/lib/agents/operators";
 import { AppError } from "@/lib/errors";
+import { forgetCommand } from "@/lib/memory/command";
 import { approvePairing, setDmPolicy, type AgentState } from "@/lib/agents/policy";
 import {
   agentConversations,
@@ -46,6 +48,7 @@ export const HELP = [
   "/policy open|allowlist|pairing|disabled — who may talk to me",
   "/approve <code> — let someone who got a pairing code talk to me",
   "/allow <inbox id> — add someone to my allowlist; /deny <inbox id> — take them off it",
+  "/forget all [conversation] — I forget everything I remember of this conversation (or the one named)",
   "/help — this list",
 ].join("\n");
 
@@ -127,6 +130,8 @@ export async function runCommand(c: CommandInput): Promise<string | null> {
         await denyInbox(c.agent.id, arg);
         return "Taken off my allowlist.";
       }
+      case "/forget":
+        return await forgetCommand(c.agent, arg);
       default:
         return HELP;
     }

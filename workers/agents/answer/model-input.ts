@@ -1,12 +1,14 @@
 /**
  * What the responder gets besides the text, for one message: the history,
- * the conversation's members and time (group.ts), and the agent's tools with
+ * the conversation's members and time (group.ts), the conversation's memory
+ * (lib/memory, bounded, after the instructions), and the agent's tools with
  * their ledger-backed session (model only: the offline responder has none).
  */
 import type { DecodedMessage } from "@xmtp/node-sdk";
 import { TOOLS, toolsNamed, type MessageRef, type Tool, type ToolSettings } from "@/lib/agents/tools";
 import type { AgentState } from "@/lib/agents/policy";
 import { spendHook } from "@/lib/llm/budget";
+import { withMemory } from "@/lib/memory/memory";
 import type { AnswerContext } from "./answer-context";
 import type { ChatTurn, GroupContext, ResponderInput } from "./contracts";
 import { messageResolver } from "./group";
@@ -59,7 +61,9 @@ export async function responderInput(
     agentId: agent.id,
     model: agent.model,
     agentName: agent.name,
-    instructions: agent.instructions,
+    instructions: usesModel
+      ? await withMemory(agent.instructions, { agentId: ctx.agentId, conversationId: ctx.conversation.id })
+      : agent.instructions,
     text,
     senderInboxId: message.senderInboxId,
     history,
