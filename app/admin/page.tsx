@@ -4,6 +4,7 @@ import { AgentControls, PoolControls } from "./admin-forms";
 import { PoolCharts } from "./pool-charts";
 import { DrainButton } from "./drain-button";
 import { AttestationAge } from "./attestation-age";
+import { XmtpReachability } from "./xmtp-reachability";
 import { agentCounts, listAgentsForAdmin } from "@/lib/agents/queries";
 import { requireAdmin } from "@/lib/auth/session";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
@@ -147,6 +148,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
           {supervision.restartsLastDay["xmtp-node"]} local XMTP node
         </p>
         <AttestationAge />
+        <XmtpReachability />
         {workers.length === 0 ? (
           <p className="text-sm text-danger">No worker has ever started: nothing refills the pool.</p>
         ) : (

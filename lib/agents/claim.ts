@@ -18,6 +18,7 @@ import { getPublishedTemplate } from "@/lib/templates/queries";
 import { claimWithinLimits } from "./limits";
 import { idempotentClaim, type IdempotencyKey, type IdempotentClaim } from "./idempotency";
 import { addLink, directAddWaitMs, expectedAdder } from "./direct-add";
+import { explainEmptyPool } from "@/lib/workers/xmtp-reachability";
 
 export interface ClaimInput {
   /** The owner (a signed-in user), or null for an API claim. */
@@ -56,7 +57,7 @@ export interface ClaimResult {
 
 export const DEFAULT_AGENT_NAME = "Agent";
 
-/** Checks the template and the limits, then claims; throws AppError (template_not_found 404, rate_limited 429, pool_empty 503, invite errors 400, already_joined 409). */
+/** Checks the template and the limits, then claims; throws AppError (template_not_found 404, rate_limited 429, pool_empty 503, xmtp_unreachable 503, invite errors 400, already_joined 409). */
 export async function claimAgent(input: ClaimInput): Promise<ClaimResult> {
   const source = input.ownerId ? "web" : "api";
   const { idempotency, ...request } = input;
@@ -66,7 +67,8 @@ export async function claimAgent(input: ClaimInput): Promise<ClaimResult> {
     if (once?.replayed) return { ...result, replayed: true };
     observeClaim(source, result.joined ? "join" : "launch", result.latencyMs);
     return result;
-  } catch (error) {
+  } catch (caught) {
+    const error = await explainEmptyPool(caught);
     observeClaimError(source, error instanceof AppError ? error.code : "internal");
     throw error;
   }

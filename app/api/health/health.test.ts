@@ -2,7 +2,8 @@
  * /api/health against a real PostgreSQL, a dead port and a server that accepts
  * connections but never answers (a wedged database or a black-holed network):
  * 200 when the database answers, 503 within 2 s otherwise; and the statement
- * timeout cancels a query that runs too long.
+ * timeout cancels a query that runs too long. And 503 "degraded" when every worker up reports that the
+ * XMTP network is unreachable (what the worker writes: workers/agents/pool/warm-pool.test.ts).
  */
 import net from "node:net";
 import type { AddressInfo } from "node:net";
@@ -10,6 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { withTestDatabase } from "@/test/db";
+import { registerWorker } from "@/lib/workers/worker-status";
+import {
+  recordXmtpReached,
+  recordXmtpUnreachable,
+  XMTP_UNREACHABLE_AFTER,
+} from "@/lib/workers/xmtp-reachability";
 import { GET } from "./route";
 
 const database = withTestDatabase();
@@ -46,6 +53,32 @@ describe("/api/health", () => {
   it("answers 200 with the worker count when PostgreSQL answers", async () => {
     const health = await healthAt(database().url);
     expect(health).toMatchObject({ status: 200, body: { ok: true, database: "up", workers: 0 } });
+  });
+
+  it("answers 503 degraded when every worker up fails to reach XMTP, 200 once one gets through", async () => {
+    await registerWorker({ workerId: "health-w", homeKey: "h", maxAgents: 5, rssBytes: 1n });
+    try {
+      for (let i = 0; i < XMTP_UNREACHABLE_AFTER; i++)
+        await recordXmtpUnreachable("health-w", "Error: tcp connect error: Connection refused");
+      const down = await healthAt(database().url);
+      expect(down).toMatchObject({
+        status: 503,
+        body: {
+          ok: false,
+          status: "degraded",
+          database: "up",
+          workers: 1,
+          xmtp: "unreachable",
+          error: "the XMTP network is unreachable",
+        },
+      });
+      expect(JSON.stringify(down.body)).not.toContain("Connection refused"); // the raw error is /admin's
+      await recordXmtpReached("health-w");
+      const up = await healthAt(database().url);
+      expect(up).toMatchObject({ status: 200, body: { ok: true, xmtp: "reachable", workers: 1 } });
+    } finally {
+      await database().db.worker.deleteMany();
+    }
   });
 
   it("answers 503 within 2 s when nothing listens on the database's port", async () => {

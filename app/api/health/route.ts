@@ -1,5 +1,8 @@
 /**
- * Readiness: 503 only when the database does not answer. `workers` is the
+ * Readiness: 503 when the database does not answer, or when every worker up reports that the XMTP
+ * network is unreachable (lib/workers/xmtp-reachability.ts): then nothing can refill the pool or carry
+ * a message, and the body says so ("status": "degraded", "error": "the XMTP network is unreachable").
+ * `xmtp` is `reachable`, `unreachable` or `unknown` (no worker up, or none has tried yet). `workers` is the
  * number of agent workers up (heartbeated within a lease: lib/workers/worker-status.ts; 0 means
  * claims still work from the warm pool, but nothing refills it or takes agents over).
  * `worker` says whether one is up, being restarted by the run command, or down;
@@ -9,6 +12,7 @@
  */
 import { supervisionHealth } from "@/lib/supervision/queries";
 import { countUpWorkers } from "@/lib/workers/worker-status";
+import { XMTP_UNREACHABLE, xmtpReachability } from "@/lib/workers/xmtp-reachability";
 
 export const dynamic = "force-dynamic";
 
@@ -25,10 +29,10 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** What the health answer says beyond `ok`: workers up, then the supervision's view of them. */
+/** What the health answer says beyond `ok`: workers up, the supervision's view of them, the XMTP network. */
 async function readiness() {
-  const workers = await countUpWorkers();
-  return { workers, ...(await supervisionHealth(workers)) };
+  const [workers, xmtp] = await Promise.all([countUpWorkers(), xmtpReachability()]);
+  return { workers, ...(await supervisionHealth(workers)), xmtp };
 }
 
 export async function GET() {
@@ -38,5 +42,14 @@ export async function GET() {
   } catch {
     return down();
   }
-  return Response.json({ ok: true, database: "up", ...body });
+  const { xmtp, ...rest } = body;
+  if (xmtp.state === "unreachable") {
+    // The workers' raw error names endpoints: /admin shows it to admins, this public answer does not.
+    const degraded = { status: "degraded", error: XMTP_UNREACHABLE };
+    return Response.json(
+      { ok: false, database: "up", ...rest, xmtp: xmtp.state, ...degraded },
+      { status: 503 },
+    );
+  }
+  return Response.json({ ok: true, database: "up", ...rest, xmtp: xmtp.state });
 }
