@@ -16,6 +16,7 @@ export async function SiteHeader() {
         </Link>
         {user ? <Link href="/agents">My agents</Link> : null}
         {user?.role === "admin" ? <Link href="/admin">Admin</Link> : null}
+        <Link href="/privacy">Privacy</Link>
         <div className="ml-auto flex items-center gap-3 text-sm">
           {user ? (
             <>

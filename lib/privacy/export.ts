@@ -8,9 +8,11 @@ import { db } from "@/lib/db";
 
 /** Said in every export, and on /privacy: what the agent reads is never written down. */
 export const MESSAGE_TEXTS_NOTICE =
-  "Message texts are never stored. The agent reads messages in its end-to-end encrypted conversations " +
-  "and keeps only their ids (so it answers each message once); the texts below are what the agent " +
-  "itself kept: memories, lists, polls, schedules and the arguments and results of its tool calls.";
+  "Message texts are never stored in our database. The agent reads each message of its end-to-end " +
+  "encrypted conversations and records only its id, so that it answers it once. Its XMTP client keeps the " +
+  "conversation in a local database encrypted with a key that is wiped when the agent stops. The texts in " +
+  "this export are the ones the agent itself kept: memories, lists, polls, schedules, and the arguments and " +
+  "results of its tool calls.";
 
 /** Export format version, bumped when a field changes meaning. */
 export const EXPORT_VERSION = 1;

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Emoji } from "@/app/(catalog)/_components/emoji";
 import { Conversations, AgentStatusLine } from "./agent-details";
 import { StopButton } from "./stop-button";
+import { DeleteAccount } from "./delete-account";
 import { listAgentsForOwner } from "@/lib/agents/queries";
 import { requireUser } from "@/lib/auth/session";
 
@@ -55,6 +56,7 @@ export default async function MyAgentsPage() {
           ))}
         </ul>
       )}
+      <DeleteAccount />
     </section>
   );
 }

@@ -13,7 +13,9 @@ import { ensureOperatorCode, operatorsForOwner } from "@/lib/agents/operators";
 import { Schedules } from "./schedules";
 import { SharedLists } from "./shared-lists";
 import { TimeZoneForm } from "./time-zone-form";
+import { YourData } from "./your-data";
 import { GreetingForm } from "./greeting-form";
+import { ModelSetting } from "./model-setting";
 import { AwaitingAdd } from "./awaiting-add";
 import { greetingChoice } from "@/lib/agents/greeting";
 import { timeZoneChoices } from "@/lib/agents/time-zone";
@@ -34,6 +36,7 @@ const EVENT_LABELS: Record<string, string> = {
   admin: "Changed by an admin",
   home_lost: "Lost its XMTP database: back once someone writes in the conversation",
   home_recovered: "Back in the conversation (earlier messages can't be read)",
+  model_fallback: "Its model failed: the next allowed model answered",
 };
 
 /** One of the user's agents (someone else's answers 404): status timeline, conversations, invites, counts. */
@@ -90,6 +93,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <Section id="settings" title="Settings">
         <TimeZoneForm agentId={agent.id} timeZone={agent.timeZone} zones={timeZoneChoices(agent.timeZone)} />
         <GreetingForm agentId={agent.id} greeting={greetingChoice(agent.greeting)} />
+        <ModelSetting agentId={agent.id} ownerId={user.id} />
       </Section>
       <Section id="lists" title="Lists">
         <SharedLists agentId={agent.id} />
@@ -121,6 +125,9 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         </ol>
       </Section>
       {agent.status !== "stopped" ? <StopButton agentId={agent.id} name={agent.name} /> : null}
+      <Section id="your-data" title="Your data">
+        <YourData agentId={agent.id} name={agent.name} />
+      </Section>
     </div>
   );
 }
