@@ -22,6 +22,7 @@ export const TEST_DIRS = ["test", "lib", "workers", "scripts", "app"];
 /** Modules (from the root, without extension) whose import puts a test file in the xmtp tier. */
 export const XMTP_MODULES = [
   "test/convos",
+  "test/convos-cli",
   "test/xmtp-clients",
   "test/xmtp-databases",
   "test/worker",

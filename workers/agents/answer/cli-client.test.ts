@@ -5,16 +5,13 @@
  * joins as an agent (its profile's member kind), so it names the agent, as any agent must to be answered
  * (runtime/agent-loop.ts).
  */
-import { execFile } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { waitFor } from "@/test/convos";
-import { cliJoin } from "@/test/convos-cli-join";
+import { cliJoin, convos } from "@/test/convos-cli";
 import { launchAndJoin, withRunningWorker } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 import { THINKING_LABEL } from "./thinking";
-
-const CLI = path.resolve(import.meta.dirname, "../../../node_modules/@xmtp/convos-cli/bin/run.js");
 
 const run = withRunningWorker({
   idle: 1,
@@ -22,22 +19,6 @@ const run = withRunningWorker({
   model: { timeoutMs: 10_000, maxRetries: 0 },
   options: { thinkingAfterMs: 300 },
 });
-
-/** Runs `convos <args> --env local --home <home> --json` from `home` and parses its JSON output. */
-function cli<T>(home: string, ...args: string[]): Promise<T> {
-  const argv = [CLI, ...args, "--env", "local", "--home", home, "--json"];
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      argv,
-      { cwd: home, env: { ...process.env, CONVOS_HOME: home }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if (error) return reject(new Error(`convos ${args.join(" ")}: ${stderr}${stdout}`));
-        resolve(JSON.parse(stdout) as T);
-      },
-    ),
-  );
-}
 
 interface CliMessage {
   id: string;
@@ -56,7 +37,7 @@ describe("the official CLI as the member", () => {
     expect(joined.status, joined.output).toBe("joined");
 
     run.model.script({ text: "Because it is.", delayMs: 1_500 });
-    const asked = await cli<{ messageId?: string; id?: string }>(
+    const asked = await convos<{ messageId?: string; id?: string }>(
       home,
       "conversation",
       "send-text",
@@ -70,7 +51,7 @@ describe("the official CLI as the member", () => {
     );
 
     const statuses = await waitFor("the thinking stop, as the CLI reads it", async () => {
-      const all = await cli<CliMessage[]>(home, "conversation", "messages", a.group.id, "--sync");
+      const all = await convos<CliMessage[]>(home, "conversation", "messages", a.group.id, "--sync");
       const thinking = all
         .filter((m) => m.senderInboxId === a.agentInbox && m.contentType.typeId === "thinking")
         .reverse(); // the CLI lists newest first
@@ -86,7 +67,7 @@ describe("the official CLI as the member", () => {
     ]);
 
     const question = statuses.all.find((m) => m.id === questionId)!;
-    const { readTimes } = await cli<{ readTimes: Record<string, number | string> }>(
+    const { readTimes } = await convos<{ readTimes: Record<string, number | string> }>(
       home,
       "conversation",
       "last-read-times",

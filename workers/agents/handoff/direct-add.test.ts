@@ -2,14 +2,13 @@
  * Direct add against the real parts: the official Convos CLI (each person its own CONVOS_HOME) adds the
  * agent to its conversation by inbox id, with `conversation add-members`, as current clients do.
  */
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { claimAgent } from "@/lib/agents/claim";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { claimJoin } from "@/lib/agents/join-claim";
 import { newIdentity, openTestConversation, waitFor } from "@/test/convos";
+import { convos, convosText } from "@/test/convos-cli";
 import { ask, joinAs, withRunningWorker } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 import { HANDING_OVER_LINE, NOT_CLAIMANT_LINE, ONE_CONVERSATION_LINE } from "./direct-add";
@@ -20,28 +19,14 @@ const run = withRunningWorker({
   settings: { AGENT_EXTRA_CONVERSATIONS_MAX: 1 },
 });
 const OFFLINE = /no language model is configured/;
-const CLI = path.resolve("node_modules/@xmtp/convos-cli/bin/run.js");
 
 /** One person on the official CLI, with a home of its own (never ~/.convos). */
 function person(name: string) {
   const home = path.join(run.tmp.dir, `cli-${name}`);
-  const raw = async (args: string[]): Promise<string> => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [CLI, ...args, "--home", home, "--env", "local"],
-      {
-        env: { ...process.env, CONVOS_HOME: home },
-        timeout: 60_000,
-      },
-    );
-    return stdout;
-  };
-  const cli = async (...args: string[]): Promise<unknown> => {
-    return JSON.parse(await raw([...args, "--json", "--log-level", "off"])) as unknown;
-  };
+  const cli = (...args: string[]) => convos(home, ...args);
   return {
     cli,
-    init: () => raw(["init"]),
+    init: () => convosText(home, "init"),
     /** The install's inbox id (registered with its first conversation). */
     async inboxId(): Promise<string> {
       const out = JSON.stringify(await cli("identity", "info"));

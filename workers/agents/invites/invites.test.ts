@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { changeInvites } from "@/lib/invites/requests";
 import { joinByInvite, newIdentity, openTestConversation } from "@/test/convos";
-import { cliJoin } from "@/test/convos-cli-join";
+import { cliJoin } from "@/test/convos-cli";
 import { ask, joinAs, launchAndJoin, withRunningWorker, type LaunchedForTest } from "@/test/worker";
 import { waitFor } from "@/test/wait-for";
 

@@ -4,11 +4,8 @@
  * our JWKS route served on a loopback port. Then the worker's clock moves 13 hours forward: the worker
  * renews the attestation, and the old one would have been rejected at 25 hours.
  */
-import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAttestationWithJwks } from "@xmtp/convos-cli/utils/attestation";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
@@ -16,6 +13,7 @@ import { generateAttestationKey } from "@/lib/attestation/keys";
 import { GET as jwksRoute } from "@/app/.well-known/agents.json/route";
 import { withRunningWorker } from "@/test/worker";
 import { tempDir, waitFor } from "@/test/convos";
+import { convos } from "@/test/convos-cli";
 
 const HOUR = 60 * 60 * 1000;
 const KEY = generateAttestationKey();
@@ -36,20 +34,12 @@ const run = withRunningWorker({
   options: { clock, attestationTickMs: 300 },
 });
 
-const CLI = path.resolve("node_modules/@xmtp/convos-cli/bin/run.js");
 const home = tempDir("attestation-cli-");
 let jwks: Server;
 let jwksUrl = "";
 
-/** Runs the Convos CLI against the local node with its own home (never ~/.convos); its JSON output. */
-async function convos(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [CLI, ...args, "--env", "local", "--home", home.dir, "--json"],
-    { cwd: home.dir, timeout: 90_000, env: { ...process.env, CONVOS_HOME: home.dir } },
-  );
-  return JSON.parse(stdout.slice(stdout.indexOf("{")));
-}
+/** Runs the Convos CLI as this file's install; its JSON output. */
+const cli = (...args: string[]) => convos<Record<string, unknown>>(home.dir, ...args);
 
 interface CliAttestation {
   attestation: string;
@@ -61,7 +51,7 @@ interface CliAttestation {
 
 /** The agent's attestation as the CLI reads the agent's profile in the conversation. */
 async function agentAttestation(conversationId: string, inboxId: string): Promise<CliAttestation | null> {
-  const out = await convos("conversation", "profiles", conversationId);
+  const out = await cli("conversation", "profiles", conversationId);
   const profiles = out.profiles as {
     inboxId: string;
     name: string | null;
@@ -119,7 +109,7 @@ describe("verified agents", () => {
       30_000,
     );
     inboxId = (await run.db.identity.findUniqueOrThrow({ where: { id: identityId } })).inboxId ?? "";
-    const joined = await convos("conversations", "join", claim.inviteUrl, "--timeout", "60");
+    const joined = await cli("conversations", "join", claim.inviteUrl, "--timeout", "60");
     expect(joined.status).toBe("joined");
     conversationId = joined.conversationId as string;
 
@@ -127,7 +117,7 @@ describe("verified agents", () => {
     expect(first, "the agent's profile carries an attestation").not.toBeNull();
     if (!first) return;
     expect(first.attestation_kid).toBe(KID);
-    const verdict = await convos(
+    const verdict = await cli(
       "attestation",
       "verify",
       inboxId,
@@ -142,7 +132,7 @@ describe("verified agents", () => {
     );
     expect(verdict).toMatchObject({ inboxId, kid: KID, verified: true, reason: null });
     // Our verifier of the same attestation under another inbox id says no: the signature binds the inbox.
-    const forged = await convos(
+    const forged = await cli(
       "attestation",
       "verify",
       inboxId.replace(/^./, (c) => (c === "a" ? "b" : "a")),
@@ -162,7 +152,7 @@ describe("verified agents", () => {
     if (!first) throw new Error("the first test found no attestation");
     const before = new Date(first.attestation_ts).getTime();
     run.model.script({ toolCalls: [{ name: "set_profile", arguments: { name: "Nova" } }] });
-    await convos("conversation", "send-text", conversationId, "call yourself Nova");
+    await cli("conversation", "send-text", conversationId, "call yourself Nova");
     await waitFor(
       "the new name recorded",
       async () =>
@@ -195,7 +185,7 @@ describe("verified agents", () => {
     if (!renewed) throw new Error("the renewed profile carries no attestation");
     expect(new Date(renewed.attestation_ts).getTime()).toBeGreaterThanOrEqual(launchedAt + 13 * HOUR);
     const at25h = new Date(launchedAt + 25 * HOUR);
-    const cli = (a: CliAttestation) =>
+    const verifyAt25h = (a: CliAttestation) =>
       verifyAttestationWithJwks(
         inboxId,
         { signature: a.attestation, timestamp: a.attestation_ts, kid: a.attestation_kid },
@@ -203,8 +193,8 @@ describe("verified agents", () => {
         undefined,
         at25h,
       );
-    expect(cli(first)).toMatchObject({ valid: false, reason: expect.stringMatching(/too old/) });
-    expect(cli(renewed)).toEqual({ valid: true });
+    expect(verifyAt25h(first)).toMatchObject({ valid: false, reason: expect.stringMatching(/too old/) });
+    expect(verifyAt25h(renewed)).toEqual({ valid: true });
     expect(renewed.name).toBe("Nova"); // the name set_profile chose, not the agent's
   });
 
