@@ -77,6 +77,13 @@ export const templateInput = z.object({
     .default("default")
     .transform(greetingValue),
   sortOrder: z.coerce.number().int("The order is a whole number.").min(-10_000).max(10_000).default(0),
+  /** The model its agents answer with, one of LLM_MODELS (checked by the action); "" is stored as null. */
+  model: z
+    .string()
+    .trim()
+    .max(200)
+    .default("")
+    .transform((v) => v || null),
 });
 
 export type TemplateInput = z.infer<typeof templateInput>;

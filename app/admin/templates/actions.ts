@@ -4,6 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, type ActionResult } from "@/lib/actions";
 import { createTemplate, setTemplateFlags, templateInput, updateTemplate } from "@/lib/templates/mutations";
+import { config } from "@/lib/config";
+import { allowedModels, checkAllowedModel } from "@/lib/llm/models";
 
 export type TemplateState = ActionResult<{ message: string; id: string }> | null;
 
@@ -16,6 +18,7 @@ function refresh(slug?: string) {
 const saveAction = action(
   templateInput.extend({ id: z.string().max(64).optional() }),
   async ({ id, ...input }) => {
+    if (input.model) checkAllowedModel(allowedModels(config()), input.model);
     const template = id ? await updateTemplate(id, input) : await createTemplate(input);
     refresh(template.slug);
     return { message: id ? `Saved ${template.name}.` : `Created ${template.name}.`, id: template.id };

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { TemplateEditor, TemplateRowControls } from "./template-forms";
 import { allToolInfo } from "@/lib/agents/tools/info";
+import { config } from "@/lib/config";
+import { allowedModels } from "@/lib/llm/models";
 import { requireAdmin } from "@/lib/auth/session";
 import { listAllTemplates } from "@/lib/templates/mutations";
 
@@ -37,7 +39,12 @@ export default async function AdminTemplatesPage({
             </Link>
           </p>
         ) : null}
-        <TemplateEditor key={editing?.id ?? "new"} template={editing} tools={allToolInfo()} />
+        <TemplateEditor
+          key={editing?.id ?? "new"}
+          template={editing}
+          tools={allToolInfo()}
+          models={allowedModels(config()).map((m) => m.name)}
+        />
       </section>
       <section aria-labelledby="list-title" className="rounded-card border border-line bg-surface p-5">
         <h2 id="list-title" className="mb-3 text-lg font-semibold">

@@ -22,6 +22,7 @@ type Editable = Pick<
   | "published"
   | "featured"
   | "greeting"
+  | "model"
   | "sortOrder"
 >;
 
@@ -51,7 +52,16 @@ function Field({ label, wide = false, children }: { label: string; wide?: boolea
   );
 }
 
-export function TemplateEditor({ template, tools }: { template?: Editable; tools: ToolInfo[] }) {
+export function TemplateEditor({
+  template,
+  tools,
+  models,
+}: {
+  template?: Editable;
+  tools: ToolInfo[];
+  /** The models the admin allows (LLM_MODELS), the default first. */
+  models: string[];
+}) {
   const [state, formAction, pending] = useActionState(saveTemplate, null);
   const t = template;
   return (
@@ -127,6 +137,24 @@ export function TemplateEditor({ template, tools }: { template?: Editable; tools
           <option value="default">Default: greet in a new conversation, quiet when added or joining</option>
           <option value="greet">Always greet</option>
           <option value="quiet">Never greet</option>
+        </select>
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium">
+        Model
+        <select
+          name="model"
+          defaultValue={t?.model ?? ""}
+          className="rounded-lg border border-line bg-canvas px-2 py-1.5 font-normal"
+        >
+          <option value="">Default: {models[0]}</option>
+          {models.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+          {t?.model && !models.includes(t.model) ? (
+            <option value={t.model}>{t.model} (no longer allowed: agents use the default)</option>
+          ) : null}
         </select>
       </label>
       <div className="flex items-center gap-3 sm:col-span-2">
