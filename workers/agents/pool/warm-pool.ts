@@ -5,14 +5,32 @@
  * and XMTP inbox, an empty group whose appData holds a fresh tag, and an
  * invite signed by that key. A failure marks the identity failed and it is
  * retried with capped exponential backoff; it never takes the worker down.
+ *
+ * Failures never pile up: a half-made identity's database files are deleted at once (its retry starts
+ * from a fresh key), and an identity retired after MAX_PROVISIONING_ATTEMPTS, which never held a key
+ * anyone saw, is deleted with its row. Each attempt also tells the worker's row whether the XMTP network
+ * answered (lib/workers/xmtp-reachability.ts), which /api/health, /admin and an empty-pool claim read.
  */
+import fs from "node:fs/promises";
 import type { Logger } from "pino";
 import { createInvite, emojiForConversation, generateTag, updateAppData } from "@/lib/convos";
-import { markIdle, markProvisioningFailed, type Reservation } from "@/lib/identities/identity-status";
+import {
+  markIdle,
+  markProvisioningFailed,
+  MAX_PROVISIONING_ATTEMPTS,
+  type Reservation,
+} from "@/lib/identities/identity-status";
+import type { BackoffOptions } from "@/lib/identities/backoff";
 import { reservePoolSlots } from "@/lib/pool/reservations";
 import { getPoolSettings } from "@/lib/pool/settings";
 import { recordFailure } from "@/lib/events/mutations";
-import { closeXmtpClient } from "@/lib/xmtp";
+import { clientDbPath, closeXmtpClient } from "@/lib/xmtp";
+import { pruneRetiredWarmIdentity } from "@/lib/pool/prune";
+import {
+  isXmtpNetworkError,
+  recordXmtpReached,
+  recordXmtpUnreachable,
+} from "@/lib/workers/xmtp-reachability";
 import type { WorkerEvents } from "@/workers/agents/worker/events";
 import type { IdentityClients, NewIdentityClient } from "./identity-client";
 import { InFlight, repeat } from "@/workers/agents/worker/timers";
@@ -31,6 +49,8 @@ export interface PoolFillerOptions {
   homeKey: string;
   /** True while the worker is draining: it creates nothing (what it made would live in a home being emptied). */
   paused?: () => boolean;
+  /** The retry delays of a failed identity (default: lib/identities/backoff.ts's). */
+  backoff?: BackoffOptions;
 }
 
 /** Creates one warm identity for a reservation and makes it idle. */
@@ -40,6 +60,7 @@ async function provision(o: PoolFillerOptions, reservation: Reservation): Promis
   let fresh: NewIdentityClient | undefined;
   try {
     fresh = await o.identities.create();
+    await recordXmtpReached(o.workerId).catch(() => undefined);
     const group = await fresh.client.conversations.createGroup([], {});
     const appData = updateAppData(group.appData, {
       tag: generateTag(),
@@ -76,20 +97,42 @@ async function provision(o: PoolFillerOptions, reservation: Reservation): Promis
     log.info({ durationMs, inboxId }, "warm identity ready");
     o.events.emit("pool:created", { identityId: reservation.id, durationMs });
   } catch (err) {
-    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    const nextAttemptAt = await markProvisioningFailed(
-      reservation.id,
-      o.workerId,
-      reservation.attempts,
-      error,
-    );
-    await recordFailure({ error, identityId: reservation.id, workerId: o.workerId }).catch(() => undefined);
-    log.warn({ err, nextAttemptAt }, "creating a warm identity failed; will retry");
-    o.events.emit("pool:failed", { identityId: reservation.id, error, nextAttemptAt });
+    if (fresh) await discardHalfMade(o, fresh);
+    fresh = undefined;
+    await failed(o, reservation, err);
   } finally {
     // A warm identity runs nowhere until its handoff, which reopens it from its keys.
     if (fresh) await closeXmtpClient(fresh.client).catch(() => undefined);
   }
+}
+
+/** Closes a half-made identity's client and deletes its database files: its retry starts from a fresh key. */
+async function discardHalfMade(o: PoolFillerOptions, fresh: NewIdentityClient): Promise<void> {
+  await closeXmtpClient(fresh.client).catch(() => undefined);
+  const file = clientDbPath(o.identities.home.env, fresh.inboxId, o.identities.home.dataDir);
+  await Promise.all(["", "-wal", "-shm"].map((end) => fs.rm(file + end, { force: true })));
+}
+
+/** Records a failed attempt: backoff or retirement, the worker's view of XMTP, the failure event. */
+async function failed(o: PoolFillerOptions, reservation: Reservation, err: unknown): Promise<void> {
+  const log = o.log.child({ identityId: reservation.id });
+  const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  if (isXmtpNetworkError(err)) await recordXmtpUnreachable(o.workerId, error).catch(() => undefined);
+  const nextAttemptAt = await markProvisioningFailed(
+    reservation.id,
+    o.workerId,
+    reservation.attempts,
+    error,
+    o.backoff,
+  );
+  await recordFailure({ error, identityId: reservation.id, workerId: o.workerId }).catch(() => undefined);
+  if (reservation.attempts + 1 >= MAX_PROVISIONING_ATTEMPTS) {
+    await pruneRetiredWarmIdentity(reservation.id);
+    log.warn({ err }, "creating a warm identity failed for the last time; deleted");
+  } else {
+    log.warn({ err, nextAttemptAt }, "creating a warm identity failed; will retry");
+  }
+  o.events.emit("pool:failed", { identityId: reservation.id, error, nextAttemptAt });
 }
 
 /** Starts filling the pool; `kick()` runs a pass soon (after a claim), `close()` takes no new work. */
