@@ -35,7 +35,7 @@ describe("agentExport", () => {
       "events",
     ]);
     expect(parsed.notice).toBe(MESSAGE_TEXTS_NOTICE);
-    expect(parsed.notice).toMatch(/^Message texts are never stored\./);
+    expect(parsed.notice).toMatch(/^Message texts are never stored in our database\./);
     expect(parsed).toMatchObject({
       agent: { id: owner.agentId, name: "exp1 Planner", status: "live" },
       conversations: [{ id: owner.identityId, conversationId: "exp1-conversation", inboxId: "exp1-inbox" }],
