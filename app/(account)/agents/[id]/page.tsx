@@ -16,7 +16,6 @@ import { TimeZoneForm } from "./time-zone-form";
 import { YourData } from "./your-data";
 import { GreetingForm } from "./greeting-form";
 import { ModelSetting } from "./model-setting";
-import { ModelSetting } from "./model-setting";
 import { AwaitingAdd } from "./awaiting-add";
 import { greetingChoice } from "@/lib/agents/greeting";
 import { timeZoneChoices } from "@/lib/agents/time-zone";
@@ -37,7 +36,6 @@ const EVENT_LABELS: Record<string, string> = {
   admin: "Changed by an admin",
   home_lost: "Lost its XMTP database: back once someone writes in the conversation",
   home_recovered: "Back in the conversation (earlier messages can't be read)",
-  model_fallback: "Its model failed: the next allowed model answered",
   model_fallback: "Its model failed: the next allowed model answered",
 };
 
@@ -95,7 +93,6 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <Section id="settings" title="Settings">
         <TimeZoneForm agentId={agent.id} timeZone={agent.timeZone} zones={timeZoneChoices(agent.timeZone)} />
         <GreetingForm agentId={agent.id} greeting={greetingChoice(agent.greeting)} />
-        <ModelSetting agentId={agent.id} ownerId={user.id} />
         <ModelSetting agentId={agent.id} ownerId={user.id} />
       </Section>
       <Section id="lists" title="Lists">
