@@ -12,6 +12,7 @@ import { forgetTool, rememberTool } from "@/lib/agents/tools/memory";
 import { ToolError, type ToolContext } from "@/lib/agents/tools/types";
 import { recordLeft } from "@/lib/agents/lifecycle";
 import { forgetCommand } from "./command";
+import { deleteMemoryOfOwner, editMemoryOfOwner, memoriesForAgent } from "./owner";
 import {
   boundedMemories,
   MEMORY_PROMPT_CHARS,
@@ -24,6 +25,7 @@ const database = withTestDatabase();
 
 let agentId: string;
 let otherAgentId: string;
+let ownerId: string;
 
 beforeEach(async () => {
   const { db } = database();
@@ -33,6 +35,7 @@ beforeEach(async () => {
   await db.agent.deleteMany();
   await db.user.deleteMany();
   const owner = await db.user.create({ data: { email: "owner@example.com" } });
+  ownerId = owner.id;
   const agent = (name: string) =>
     db.agent.create({ data: { name, instructions: "Help.", ownerId: owner.id, status: "live" } });
   agentId = (await agent("Planner")).id;
@@ -171,5 +174,26 @@ describe("memory", () => {
     await recordLeft(agentId, "identity-group-a", "worker-1", "left");
     const left = await database().db.memory.findMany({ select: { text: true }, orderBy: { text: "asc" } });
     expect(left.map((m) => m.text)).toEqual(["Ana likes tea", "Bo is allergic to nuts"]);
+  });
+
+  it("the owner sees memories by conversation, edits and deletes them; nobody else can", async () => {
+    await call(rememberTool, { fact: "Ana likes tea" }, "group-b");
+    await call(rememberTool, { fact: "Sam is vegetarian" }, "group-a");
+    const seen = await memoriesForAgent(agentId, "Planner");
+    expect(seen.map((c) => [c.name, c.memories.map((m) => m.text)])).toEqual([
+      ["Planner", ["Sam is vegetarian"]],
+      ["Trip", ["Ana likes tea"]],
+    ]);
+    const sam = seen[0].memories[0].id;
+    const stranger = await database().db.user.create({ data: { email: "stranger@example.com" } });
+    expect(await editMemoryOfOwner(stranger.id, sam, "Sam eats fish")).toBe(false);
+    expect(await deleteMemoryOfOwner(stranger.id, sam)).toBe(false);
+    await expect(editMemoryOfOwner(ownerId, sam, "Sam's password is hunter2")).rejects.toThrow(
+      /I don't keep passwords/,
+    );
+    expect(await editMemoryOfOwner(ownerId, sam, " Sam eats fish ")).toBe(true);
+    expect(await promptOf("group-a")).toMatch(/1\. Sam eats fish$/);
+    expect(await deleteMemoryOfOwner(ownerId, sam)).toBe(true);
+    expect(await promptOf("group-a")).toBe("Help.");
   });
 });

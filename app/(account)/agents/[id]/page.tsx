@@ -12,6 +12,7 @@ import { stoppedEventText, stopReasonText } from "@/lib/agents/lifecycle";
 import { ensureOperatorCode, operatorsForOwner } from "@/lib/agents/operators";
 import { Schedules } from "./schedules";
 import { SharedLists } from "./shared-lists";
+import { Memories } from "./memories";
 import { TimeZoneForm } from "./time-zone-form";
 import { YourData } from "./your-data";
 import { GreetingForm } from "./greeting-form";
@@ -94,6 +95,9 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <TimeZoneForm agentId={agent.id} timeZone={agent.timeZone} zones={timeZoneChoices(agent.timeZone)} />
         <GreetingForm agentId={agent.id} greeting={greetingChoice(agent.greeting)} />
         <ModelSetting agentId={agent.id} ownerId={user.id} />
+      </Section>
+      <Section id="memory" title="What it remembers">
+        <Memories agentId={agent.id} agentName={agent.name} />
       </Section>
       <Section id="lists" title="Lists">
         <SharedLists agentId={agent.id} />
