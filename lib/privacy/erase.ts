@@ -5,7 +5,9 @@
  * conversation and retired each identity (keys wiped). Only then are its rows
  * erased, all in one transaction. When no worker carries the stop out in time
  * the agent stays stopped and nothing is erased (StillLeavingError): asking
- * again later finishes the job.
+ * again later finishes the job. The worker records its "left" event just after
+ * retiring an identity; a deletion that commits in between makes that insert
+ * fail (the agent is gone), which the worker logs as a warning: nothing is left.
  *
  * What an agent's erasure covers: the agent row (its memories, lists and items,
  * polls and votes, schedules, token reservations, pairing requests and events
@@ -96,11 +98,12 @@ const sha256 = (value: string) => createHash("sha256").update(value).digest("hex
 /**
  * A user deletes their account: each of their agents leaves its conversations,
  * then the agents, the user, its sessions and sign-in accounts are erased in
- * one transaction. Throws StillLeavingError when an agent has not left yet.
+ * one transaction; returns the erased agents' ids. Throws StillLeavingError
+ * when an agent has not left yet.
  */
-export async function deleteAccount(userId: string, waitMs = LEAVE_WAIT_MS): Promise<void> {
+export async function deleteAccount(userId: string, waitMs = LEAVE_WAIT_MS): Promise<string[]> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { email: true } });
-  if (!user) return; // deleted already
+  if (!user) return []; // deleted already
   const agentIds = (await db.agent.findMany({ where: { ownerId: userId }, select: { id: true } })).map(
     (a) => a.id,
   );
@@ -118,4 +121,5 @@ export async function deleteAccount(userId: string, waitMs = LEAVE_WAIT_MS): Pro
     });
     await tx.user.delete({ where: { id: userId } });
   });
+  return agentIds;
 }

@@ -28,7 +28,7 @@ export async function deleteMyAgent(_state: DeleteState, form: FormData): Promis
 }
 
 const deleteAccountAction = action(z.object({ confirm: z.literal("delete") }), async (_input, user) => {
-  await deleteAccount(user.id);
+  for (const agentId of await deleteAccount(user.id)) await closeGuestChats(agentId);
   return { deleted: true as const };
 });
 
