@@ -2,7 +2,7 @@
  * The warm pool with the XMTP endpoint pointed at a closed port (the local environment aimed where nothing
  * listens): every attempt fails, the worker's row says so, and /api/health's and a claim's reader then say
  * "the XMTP network is unreachable"; failed identities wait with backoff and never pile up: one failing
- * for the last time is deleted with its row, and no database file is left behind.
+ * for the last time is deleted with its row (as is one an earlier run left), and no database file is left.
  */
 import fs from "node:fs";
 import net, { type AddressInfo } from "node:net";
@@ -50,6 +50,7 @@ describe("the warm pool with XMTP unreachable", () => {
         nextAttemptAt: new Date(),
       },
     });
+    const earlier = await db.identity.create({ data: { status: "retired", role: "creator", attempts: 8 } });
     const inFlight = new InFlight();
     let failures = 0;
     const events = new WorkerEvents().on("pool:failed", () => failures++);
@@ -82,7 +83,8 @@ describe("the warm pool with XMTP unreachable", () => {
       await filler.close();
       await inFlight.drain(10_000);
     }
-    expect(await db.identity.count({ where: { status: "retired" } })).toBe(0);
+    expect(await db.identity.count({ where: { status: "retired" } })).toBe(0); // `earlier` too
+    expect(await db.identity.count({ where: { id: earlier.id } })).toBe(0);
     expect(await db.identity.count()).toBeLessThanOrEqual(2);
     const files = path.join(tmp.dir, XMTP_DB_SUBDIR);
     expect(fs.existsSync(files) ? fs.readdirSync(files) : []).toEqual([]);

@@ -25,7 +25,7 @@ import { reservePoolSlots } from "@/lib/pool/reservations";
 import { getPoolSettings } from "@/lib/pool/settings";
 import { recordFailure } from "@/lib/events/mutations";
 import { clientDbPath, closeXmtpClient } from "@/lib/xmtp";
-import { pruneRetiredWarmIdentity } from "@/lib/pool/prune";
+import { pruneRetiredWarmIdentities, pruneRetiredWarmIdentity } from "@/lib/pool/prune";
 import {
   isXmtpNetworkError,
   recordXmtpReached,
@@ -138,9 +138,15 @@ async function failed(o: PoolFillerOptions, reservation: Reservation, err: unkno
 /** Starts filling the pool; `kick()` runs a pass soon (after a claim), `close()` takes no new work. */
 export function startPoolFiller(o: PoolFillerOptions): { kick(): void; close(): Promise<void> } {
   let creating = 0;
+  let swept = false;
   const loop = repeat(
     o.intervalMs,
     async () => {
+      if (!swept) {
+        const pruned = await pruneRetiredWarmIdentities();
+        if (pruned > 0) o.log.info({ pruned }, "deleted warm identities that failed for good");
+        swept = true;
+      }
       if (o.paused?.()) return;
       const limit = o.maxConcurrentCreates ?? (await getPoolSettings()).maxConcurrentCreates;
       const reserved = await reservePoolSlots(o.workerId, o.leaseMs, limit - creating);
