@@ -48,6 +48,7 @@ import { RENEWAL_TICK_MS } from "./attestation-renewal";
 import { startRegistry } from "./registry";
 import { RunningSet } from "./running-set";
 import { collectWorkerStats } from "./stats";
+import { reportXmtpReachability } from "./xmtp-reports";
 import { StopRequests } from "./stop-requests";
 import { InFlight, Slots } from "./timers";
 
@@ -132,6 +133,7 @@ interface WorkerParts {
 function buildWorker(o: WorkerOptions, id: string, log: Logger, leaseMs: number): WorkerParts {
   const { settings } = o;
   const events = new WorkerEvents(log);
+  reportXmtpReachability(events, id, log);
   const inFlight = new InFlight();
   const abort = new AbortController();
   // Every answer and join in flight listens on this signal (and removes its listener when done): no fixed bound.
