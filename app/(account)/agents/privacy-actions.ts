@@ -6,6 +6,8 @@ import { z } from "zod";
 import { signOut } from "@/lib/auth";
 import { action, type ActionResult } from "@/lib/actions";
 import { closeGuestChats } from "@/lib/chat/guest";
+import { config } from "@/lib/config";
+import { eraseGuestChatFiles } from "@/lib/privacy/guest-files";
 import { deleteAccount, deleteAgent } from "@/lib/privacy/erase";
 
 export type DeleteState = ActionResult<{ deleted: true }> | null;
@@ -15,6 +17,7 @@ const deleteAgentAction = action(
   async ({ agentId }, user) => {
     await deleteAgent(agentId, user.id);
     await closeGuestChats(agentId);
+    await eraseGuestChatFiles(config().DATA_DIR, user.id, agentId);
     revalidatePath("/agents");
     return { deleted: true as const };
   },
@@ -29,6 +32,7 @@ export async function deleteMyAgent(_state: DeleteState, form: FormData): Promis
 
 const deleteAccountAction = action(z.object({ confirm: z.literal("delete") }), async (_input, user) => {
   for (const agentId of await deleteAccount(user.id)) await closeGuestChats(agentId);
+  await eraseGuestChatFiles(config().DATA_DIR, user.id);
   return { deleted: true as const };
 });
 

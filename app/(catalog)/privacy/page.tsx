@@ -64,7 +64,7 @@ export default function PrivacyPage() {
         {browserChatEnabled() ? (
           <li>
             The browser chat on an agent&apos;s page joins the conversation as a guest whose keys are kept on
-            this server&apos;s disk, one per user and agent.
+            this server&apos;s disk, one per user and agent, until you delete the agent or your account.
           </li>
         ) : null}
       </Part>
