@@ -12,6 +12,7 @@ import {
   recordXmtpReached,
   recordXmtpUnreachable,
   XMTP_UNREACHABLE_AFTER,
+  XMTP_WINDOW_MS,
   xmtpReachability,
 } from "./xmtp-reachability";
 
@@ -50,6 +51,18 @@ describe("XMTP reachability", () => {
     expect((await xmtpReachability()).state).toBe("reachable");
     await failTimes("w2", 1);
     expect(await xmtpReachability()).toEqual({ state: "unreachable", error: REFUSED });
+    await recordXmtpReached("w2");
+    expect((await xmtpReachability()).state).toBe("reachable");
+  });
+
+  it("is unreachable when the only other worker up has nothing recent to say", async () => {
+    await worker("w1");
+    await worker("w2");
+    await failTimes("w1", XMTP_UNREACHABLE_AFTER);
+    expect((await xmtpReachability()).state).toBe("unreachable"); // w2 never tried
+    const old = new Date(Date.now() - XMTP_WINDOW_MS - 60_000);
+    await database().db.worker.update({ where: { id: "w2" }, data: { xmtpOkAt: old } });
+    expect((await xmtpReachability()).state).toBe("unreachable"); // w2's success is too old to count
     await recordXmtpReached("w2");
     expect((await xmtpReachability()).state).toBe("reachable");
   });

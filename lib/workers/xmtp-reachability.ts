@@ -3,10 +3,11 @@
  * worker records on its own row what its XMTP calls met (creating warm identities): the last success,
  * the last failure to reach the network with its error, and how many such failures in a row since.
  *
- * The network is unreachable when every worker that is up (lib/workers/worker-status.ts's rule) has failed
- * XMTP_UNREACHABLE_AFTER times in a row within XMTP_FAILURE_WINDOW_MS and reached it not once since. One
- * worker that still gets through means the network is up and a broken worker is the operator's concern
- * (/admin lists its error). Only network errors count (connection refused, unavailable, timed out): a
+ * The network is unreachable when a worker that is up (lib/workers/worker-status.ts's rule) has failed
+ * XMTP_UNREACHABLE_AFTER times in a row within XMTP_WINDOW_MS, reaching it not once since, and every other
+ * worker up that reported anything within that window failed the same way. One worker that got through
+ * recently means the network is up and a broken worker is the operator's concern (/admin shows its error);
+ * a worker with nothing recent to say (draining, or idle with a full pool) neither hides nor makes an outage. Only network errors count (connection refused, unavailable, timed out): a
  * bug in our code is not the network's fault and must not hide behind "unreachable".
  *
  * /api/health, /admin and a claim on an empty pool read it, so an empty pool during an outage says
@@ -20,8 +21,8 @@ import { workerIsUpSql, workerLeaseMs } from "./worker-status";
 /** Failures in a row, with no success between, that make a worker call the network unreachable. */
 export const XMTP_UNREACHABLE_AFTER = 3;
 
-/** A failure older than this says nothing about now (a worker that stopped trying is not evidence). */
-export const XMTP_FAILURE_WINDOW_MS = 15 * 60_000;
+/** A report older than this says nothing about now (a worker that stopped trying is not evidence). */
+export const XMTP_WINDOW_MS = 15 * 60_000;
 
 /** The words every surface uses, so an operator can search logs, /admin and the API for one phrase. */
 export const XMTP_UNREACHABLE = "the XMTP network is unreachable";
@@ -72,15 +73,20 @@ export interface XmtpReachability {
 
 /** The network as the workers that are up see it (the rule at the top of this module). */
 export async function xmtpReachability(leaseMs: number = workerLeaseMs()): Promise<XmtpReachability> {
-  const [row] = await db.$queryRaw<{ up: number; reported: number; failing: number; error: string | null }[]>`
-    SELECT count(*)::int AS up,
-           count(*) FILTER (WHERE w."xmtpOkAt" IS NOT NULL OR w."xmtpFailedAt" IS NOT NULL)::int AS reported,
-           count(*) FILTER (WHERE w."xmtpFailures" >= ${XMTP_UNREACHABLE_AFTER}
-             AND w."xmtpFailedAt" > now() - ${XMTP_FAILURE_WINDOW_MS}::int * interval '1 millisecond')::int AS failing,
-           (array_agg(w."xmtpError" ORDER BY w."xmtpFailedAt" DESC NULLS LAST))[1] AS error
-    FROM "Worker" w WHERE ${workerIsUpSql("w", leaseMs)}`;
-  if (!row || row.up === 0 || row.reported === 0) return { state: "unknown", error: null };
-  if (row.failing === row.up) return { state: "unreachable", error: row.error };
+  const [row] = await db.$queryRaw<
+    { reported: number; recent: number; failing: number; error: string | null }[]
+  >`
+    WITH w AS (
+      SELECT w.*, now() - ${XMTP_WINDOW_MS}::int * interval '1 millisecond' AS since
+      FROM "Worker" w WHERE ${workerIsUpSql("w", leaseMs)})
+    SELECT count(*) FILTER (WHERE "xmtpOkAt" IS NOT NULL OR "xmtpFailedAt" IS NOT NULL)::int AS reported,
+           count(*) FILTER (WHERE "xmtpOkAt" > since OR "xmtpFailedAt" > since)::int AS recent,
+           count(*) FILTER (WHERE "xmtpFailures" >= ${XMTP_UNREACHABLE_AFTER} AND "xmtpFailedAt" > since)::int
+             AS failing,
+           (array_agg("xmtpError" ORDER BY "xmtpFailedAt" DESC NULLS LAST))[1] AS error
+    FROM w`;
+  if (!row || row.reported === 0) return { state: "unknown", error: null };
+  if (row.failing > 0 && row.failing === row.recent) return { state: "unreachable", error: row.error };
   return { state: "reachable", error: null };
 }
 
