@@ -1,6 +1,6 @@
 /**
  * Deletion on a real PostgreSQL, proved by reading every table: a seeded user with a row in each table
- * that can hold something of them (lib/privacy/seed-for-test.ts); after the deletion no row of any table
+ * that can hold something of them (test/privacy-seed.ts); after the deletion no row of any table
  * (listed from the catalog, so a new table is read too) mentions them, while a bystander's rows stay.
  * The agent leaves its conversations first: a running agent is stopped and nothing is erased until the
  * worker has retired its identities.
@@ -11,7 +11,7 @@ import { withTestDatabase } from "@/test/db";
 import { AGENT_STOPPED_CHANNEL } from "@/lib/agents/lifecycle";
 import { AgentNotFoundError } from "@/lib/agents/mutations";
 import { deleteAccount, deleteAgent, StillLeavingError } from "./erase";
-import { seedUserWithAgent } from "./seed-for-test";
+import { seedUserWithAgent } from "@/test/privacy-seed";
 
 const database = withTestDatabase();
 

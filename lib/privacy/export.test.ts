@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
 import { agentExport, exportJson, MESSAGE_TEXTS_NOTICE } from "./export";
-import { seedUserWithAgent } from "./seed-for-test";
+import { seedUserWithAgent } from "@/test/privacy-seed";
 
 const database = withTestDatabase();
 
