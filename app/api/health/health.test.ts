@@ -2,7 +2,7 @@
  * /api/health against a real PostgreSQL, a dead port and a server that accepts
  * connections but never answers (a wedged database or a black-holed network):
  * 200 when the database answers, 503 within 2 s otherwise; and the statement
- * timeout cancels a query that runs too long. And 503 "degraded" when every worker up reports that the
+ * timeout cancels a query that runs too long. And "degraded" (still 200) when every worker up reports that the
  * XMTP network is unreachable (what the worker writes: workers/agents/pool/warm-pool.test.ts).
  */
 import net from "node:net";
@@ -55,14 +55,14 @@ describe("/api/health", () => {
     expect(health).toMatchObject({ status: 200, body: { ok: true, database: "up", workers: 0 } });
   });
 
-  it("answers 503 degraded when every worker up fails to reach XMTP, 200 once one gets through", async () => {
+  it("says degraded, still with 200, when every worker up fails to reach XMTP; ok once one gets through", async () => {
     await registerWorker({ workerId: "health-w", homeKey: "h", maxAgents: 5, rssBytes: 1n });
     try {
       for (let i = 0; i < XMTP_UNREACHABLE_AFTER; i++)
         await recordXmtpUnreachable("health-w", "Error: tcp connect error: Connection refused");
       const down = await healthAt(database().url);
       expect(down).toMatchObject({
-        status: 503,
+        status: 200,
         body: {
           ok: false,
           status: "degraded",

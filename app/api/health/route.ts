@@ -1,7 +1,9 @@
 /**
- * Readiness: 503 when the database does not answer, or when every worker up reports that the XMTP
- * network is unreachable (lib/workers/xmtp-reachability.ts): then nothing can refill the pool or carry
- * a message, and the body says so ("status": "degraded", "error": "the XMTP network is unreachable").
+ * Readiness: 503 when the database does not answer. When every worker up reports that the XMTP network
+ * is unreachable (lib/workers/xmtp-reachability.ts), nothing can refill the pool or carry a message, and
+ * the body says so ("ok": false, "status": "degraded", "error": "the XMTP network is unreachable"), but
+ * the answer stays 200: this web app still serves the catalog, the owners' pages and claims from the warm
+ * pool, and a load balancer hearing 503 would take every web app out during an XMTP outage.
  * `xmtp` is `reachable`, `unreachable` or `unknown` (no worker up, or none has tried yet). `workers` is the
  * number of agent workers up (heartbeated within a lease: lib/workers/worker-status.ts; 0 means
  * claims still work from the warm pool, but nothing refills it or takes agents over).
@@ -46,10 +48,7 @@ export async function GET() {
   if (xmtp.state === "unreachable") {
     // The workers' raw error names endpoints: /admin shows it to admins, this public answer does not.
     const degraded = { status: "degraded", error: XMTP_UNREACHABLE };
-    return Response.json(
-      { ok: false, database: "up", ...rest, xmtp: xmtp.state, ...degraded },
-      { status: 503 },
-    );
+    return Response.json({ ok: false, database: "up", ...rest, xmtp: xmtp.state, ...degraded });
   }
   return Response.json({ ok: true, database: "up", ...rest, xmtp: xmtp.state });
 }
