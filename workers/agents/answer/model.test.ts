@@ -57,7 +57,11 @@ describe("model-backed agent", () => {
       ["assistant", "echo: what's for dinner?"],
       ["user", `${who}: and dessert?`],
     ]);
-    const agent = await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
+    // The counters are written just after the answer goes out, which the member may see first.
+    const agent = await waitFor("the second answer counted", async () => {
+      const row = await run.db.agent.findUniqueOrThrow({ where: { id: a.agentId } });
+      return row.messagesOut === 2 ? row : null;
+    });
     expect(agent).toMatchObject({ tokensUsed: 20, messagesIn: 2, messagesOut: 2 });
   });
 
