@@ -49,6 +49,16 @@ interface CliAttestation {
   name?: string;
 }
 
+/** `convos attestation verify` of `a` for `inboxId`, against our JWKS URL. */
+const cliVerifies = (inboxId: string, a: CliAttestation) =>
+  cli(
+    "attestation",
+    "verify",
+    inboxId,
+    ...["--attestation", a.attestation, "--attestation-ts", a.attestation_ts],
+    ...["--attestation-kid", a.attestation_kid, "--jwks-url", jwksUrl],
+  );
+
 /** The agent's attestation as the CLI reads the agent's profile in the conversation. */
 async function agentAttestation(conversationId: string, inboxId: string): Promise<CliAttestation | null> {
   const out = await cli("conversation", "profiles", conversationId);
@@ -117,33 +127,12 @@ describe("verified agents", () => {
     expect(first, "the agent's profile carries an attestation").not.toBeNull();
     if (!first) return;
     expect(first.attestation_kid).toBe(KID);
-    const verdict = await cli(
-      "attestation",
-      "verify",
-      inboxId,
-      "--attestation",
-      first.attestation,
-      "--attestation-ts",
-      first.attestation_ts,
-      "--attestation-kid",
-      first.attestation_kid,
-      "--jwks-url",
-      jwksUrl,
-    );
+    const verdict = await cliVerifies(inboxId, first);
     expect(verdict).toMatchObject({ inboxId, kid: KID, verified: true, reason: null });
-    // Our verifier of the same attestation under another inbox id says no: the signature binds the inbox.
-    const forged = await cli(
-      "attestation",
-      "verify",
+    // The CLI's verifier says no to the same attestation under another inbox id: the signature binds the inbox.
+    const forged = await cliVerifies(
       inboxId.replace(/^./, (c) => (c === "a" ? "b" : "a")),
-      "--attestation",
-      first.attestation,
-      "--attestation-ts",
-      first.attestation_ts,
-      "--attestation-kid",
-      first.attestation_kid,
-      "--jwks-url",
-      jwksUrl,
+      first,
     );
     expect(forged.verified).toBe(false);
   });
