@@ -128,8 +128,21 @@ export async function takeForAnswer(
   run: string,
   maxTakes: number,
 ): Promise<boolean> {
+  return (await takeCounted(identityId, messageId, run, maxTakes)) !== null;
+}
+
+/**
+ * takeForAnswer that also says how many takes the message has had, this one included (null: not taken).
+ * More than 1 means an earlier run took it first (it crashed, hung or failed), read in the same statement.
+ */
+export async function takeCounted(
+  identityId: string,
+  messageId: string,
+  run: string,
+  maxTakes: number,
+): Promise<number | null> {
   const kind = `answering:${run}`;
-  const n = await db.$executeRaw`
+  const [row] = await db.$queryRaw<{ takes: number }[]>`
     INSERT INTO "HandledMessage" ("identityId", "messageId", kind, takes)
     VALUES (${identityId}, ${messageId}, ${kind}, 1)
     ON CONFLICT ("identityId", "messageId") DO UPDATE SET kind = EXCLUDED.kind, "handledAt" = now(),
@@ -137,8 +150,9 @@ export async function takeForAnswer(
       attempts = "HandledMessage".attempts + (CASE WHEN "HandledMessage".kind = 'failed' THEN 1 ELSE 0 END)
     WHERE ("HandledMessage".kind LIKE 'answering:%' AND "HandledMessage".kind <> EXCLUDED.kind
            AND "HandledMessage".takes < ${maxTakes})
-       OR ("HandledMessage".kind = 'failed' AND "HandledMessage".attempts < ${MAX_ANSWER_RETRIES})`;
-  return n === 1;
+       OR ("HandledMessage".kind = 'failed' AND "HandledMessage".attempts < ${MAX_ANSWER_RETRIES})
+    RETURNING takes`;
+  return row ? Number(row.takes) : null;
 }
 
 /**
@@ -228,13 +242,4 @@ export async function youngestSendingMs(identityId: string, messageIds: string[]
     SELECT (EXTRACT(EPOCH FROM now() - max("handledAt")) * 1000)::float8 AS ms FROM "HandledMessage"
     WHERE "identityId" = ${identityId} AND "messageId" = ANY(${messageIds}) AND kind = 'sending'`;
   return row?.ms ?? null;
-}
-
-/** True when an earlier run took `messageId` before the one now answering it (it crashed, hung or failed). */
-export async function takenBefore(identityId: string, messageId: string): Promise<boolean> {
-  const row = await db.handledMessage.findUnique({
-    where: { identityId_messageId: { identityId, messageId } },
-    select: { takes: true },
-  });
-  return (row?.takes ?? 0) > 1;
 }

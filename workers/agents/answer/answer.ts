@@ -22,7 +22,7 @@
  *   send     only if this run still holds the message (`markSending`), then done
  */
 import type { DecodedMessage } from "@xmtp/node-sdk";
-import { finishMessage, giveUpAnswer, markSending, takeForAnswer, takenBefore } from "@/lib/ledger/messages";
+import { finishMessage, giveUpAnswer, markSending, takeCounted } from "@/lib/ledger/messages";
 import { failUnfinishedToolCalls } from "@/lib/ledger/tool-calls";
 import { agentState, hears, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
 import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
@@ -192,10 +192,11 @@ export async function answerMessage(
   if (text === undefined) return;
   const started = performance.now();
   const maxTakes = ctx.settings.AGENT_ANSWER_ATTEMPTS;
-  if (!(await takeForAnswer(ctx.identity.id, m.id, ctx.run, maxTakes))) return giveUp(ctx, m);
+  const takes = await takeCounted(ctx.identity.id, m.id, ctx.run, maxTakes);
+  if (takes === null) return giveUp(ctx, m);
   ctx.conversation.readReceipt().catch((err) => ctx.log.debug({ err }, "sending a read receipt failed"));
   // A message an earlier run took may show its thinking start with no stop: this run's start and stop close it.
-  const retake = await takenBefore(ctx.identity.id, m.id).catch(() => false); // a hint: never worth failing on
+  const retake = takes > 1;
   const thinking = startThinking(ctx.conversation, m, retake ? 0 : ctx.thinkingAfterMs, ctx.log);
   const sent: string[] = [];
   try {
