@@ -97,6 +97,7 @@ for (const [i, id] of ids.entries()) {
     windDown: async () => "gone" as const,
     profile: { renew: async () => undefined },
     withConversation: () => Promise.reject(new Error("the benchmark's runtimes have no conversation")),
+    post: async () => false,
     fire: (f) => {
       const run = tail.then(() => sendFiring(ctx, f));
       tail = run.catch(() => undefined);

@@ -307,6 +307,15 @@ function runtime(p: RunParts): AgentRuntime {
       await p.queue.push(async () => (sent = await sendFiring(p.ctx, f)));
       return sent;
     },
+    post: async (line) => {
+      let sent = false;
+      await p.queue.push(async () => {
+        if (state.closed || p.ctx.signal.aborted) return;
+        await p.ctx.conversation.send(line);
+        sent = true;
+      });
+      return sent;
+    },
     close: async () => {
       // A wind-down in progress still needs the client for its last line and to leave.
       await windingDown?.catch(() => undefined);

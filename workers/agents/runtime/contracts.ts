@@ -44,6 +44,11 @@ export interface AgentRuntime {
   /** Sends a reminder's or schedule's run after the work already queued; true when this call sent it. */
   fire(f: Firing): Promise<boolean>;
   /**
+   * Sends `line` (a notice from outside the conversation: an e-mail or a text received) after the work
+   * already queued; false when the runtime is closing and nothing was sent.
+   */
+  post(line: string): Promise<boolean>;
+  /**
    * Teardown (drain, shutdown, lost lease, failed handoff; not the owner's stop, which is `windDown`): ends
    * the streams, waits for queued work, then closes the identity's client; safe to call twice.
    */

@@ -1,12 +1,15 @@
 /**
  * What takes work into the worker, started after the registry: the pool filler, the retention pass, the
- * schedule firing loop, the polling fallback and the NOTIFY listener (claims and stops). The list comes
+ * schedule firing loop, the polling fallback, the invite requests, the provider events and the NOTIFY
+ * listener (claims, stops, invite requests and provider events). The list comes
  * back newest first, the order in which shutdown closes them (worker.ts, step 1).
  */
 import { findUnownedWork, workForAgent } from "@/lib/identities";
 import { AGENT_STOPPED_CHANNEL } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
 import { INVITE_REQUESTED_CHANNEL } from "@/lib/invites/requests";
+import { PROVIDER_EVENT_CHANNEL } from "@/lib/providers/events";
+import { startProviderEvents } from "@/workers/agents/providers/provider-events";
 import { startInviteRequests } from "@/workers/agents/invites/invite-requests";
 import { startPoolFiller } from "@/workers/agents/pool/warm-pool";
 import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
@@ -108,16 +111,21 @@ export async function startIntake(
   );
   parts.unshift({ name: "polling", close: () => poll.close() });
 
-  const invites = startInviteRequests(ctx, o.pollMs);
-  parts.unshift({ name: "invite requests", close: () => invites.close() });
+  const { invites, providerEvents } = startRowRequests(ctx, o.pollMs, parts);
 
   const listener = await startListener({
     connectionString: o.databaseUrl,
-    channels: [AGENT_CLAIMED_CHANNEL, AGENT_STOPPED_CHANNEL, INVITE_REQUESTED_CHANNEL],
+    channels: [
+      AGENT_CLAIMED_CHANNEL,
+      AGENT_STOPPED_CHANNEL,
+      INVITE_REQUESTED_CHANNEL,
+      PROVIDER_EVENT_CHANNEL,
+    ],
     log,
     onNotify: (agentId, channel) => {
       if (channel === AGENT_STOPPED_CHANNEL) return to.stops.request(agentId);
       if (channel === INVITE_REQUESTED_CHANNEL) return invites.kick();
+      if (channel === PROVIDER_EVENT_CHANNEL) return providerEvents.kick();
       filler?.kick();
       if (!to.running.draining) void claimed(ctx, to.running, agentId);
     },
@@ -125,6 +133,15 @@ export async function startIntake(
   });
   parts.unshift({ name: "listener", close: () => listener.close() });
   return parts;
+}
+
+/** The parts that carry out rows others wrote for the agents here: invite requests and provider events. */
+function startRowRequests(ctx: WorkerContext, pollMs: number, parts: IntakePart[]) {
+  const invites = startInviteRequests(ctx, pollMs);
+  parts.unshift({ name: "invite requests", close: () => invites.close() });
+  const providerEvents = startProviderEvents(ctx, pollMs);
+  parts.unshift({ name: "provider events", close: () => providerEvents.close() });
+  return { invites, providerEvents };
 }
 
 /** A claim's NOTIFY: hands the agent's identity over when it lives in this worker's home. */
