@@ -9,6 +9,7 @@ import { z } from "zod";
 import { productionRefusals } from "./production-defaults";
 import { AttestationKeyError, attestationKeys } from "@/lib/attestation/keys";
 import { allowedModels } from "@/lib/llm/models";
+import { parsePrices } from "@/lib/llm/prices";
 
 const optional = z
   .string()
@@ -123,6 +124,18 @@ const schema = z.object({
   LLM_MODEL: z.string().default("openai/gpt-4o-mini"),
   /** The models templates and owners may choose, in fallback order (lib/llm/models.ts); unset: LLM_MODEL alone. */
   LLM_MODELS: optional,
+  /** What models cost, `model=USD per million tokens`, comma-separated (lib/llm/prices.ts); unset: no money shown. */
+  LLM_PRICES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parsePrices(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Default per-agent spending cap in tokens, for agents without their own tokenCap; "unlimited" turns it off. */
   LLM_TOKEN_CAP_PER_AGENT: z
     .string()
@@ -165,11 +178,6 @@ const schema = z.object({
   AGENT_ANSWER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** The longest one tool call may take; past it the model reads an error and the answer goes on. */
   AGENT_TOOL_CALL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  /**
-   * Messages that must have left an agent's history window since its last summary of the conversation
-   * before the model writes a new one (lib/memory/summary.ts); 0: no summaries.
-   */
-  MEMORY_SUMMARY_AFTER: z.coerce.number().int().min(0).max(1_000).default(20),
   /** Messages waiting to be answered per conversation; beyond it new ones are dropped (with one notice). */
   AGENT_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Age after which the worker deletes handled-message ledger rows, events, pending pairings and sign-in tokens. */

@@ -93,6 +93,7 @@ async function seedAgentRows(db: PrismaClient, p: string, agentId: string, ident
     },
   });
   await db.tokenReservation.create({ data: { id: `${p}-reservation`, agentId, tokens: 10 } });
+  await db.tokenUsageDay.create({ data: { agentId, day: new Date(), tokens: 10, costMicros: 6n } });
   const schedule = await db.schedule.create({
     data: { agentId, identityId, timeZone: "UTC", text: "Pack the bags", status: "cancelled" },
   });
@@ -101,9 +102,6 @@ async function seedAgentRows(db: PrismaClient, p: string, agentId: string, ident
   });
   await db.inviteRequest.create({ data: { agentId, identityId, action: "lock", status: "done" } });
   await db.memory.create({ data: { agentId, conversationId, text: "Sam is vegetarian" } });
-  await db.conversationSummary.create({
-    data: { agentId, conversationId, text: `${p} trip in March`, coveredUntilNs: 5n, messages: 5 },
-  });
   await db.providerUsage.create({ data: { agentId, provider: "agentmail", sent: 1 } });
   await db.providerEvent.create({
     data: { provider: "agentmail", eventId: `${p}-svix`, kind: "message.received", agentId },

@@ -11,6 +11,7 @@ import { action, type ActionResult } from "@/lib/actions";
 import { restartAgent, stopAgent } from "@/lib/agents/mutations";
 import { closeGuestChats } from "@/lib/chat/guest";
 import { getPoolSettings, updatePoolSettings } from "@/lib/pool/settings";
+import { setMaxTokenCap, TOKEN_CAP_LIMIT } from "@/lib/agents/spend";
 
 export type AdminState = ActionResult<{ message: string }> | null;
 
@@ -67,4 +68,34 @@ const agentAction = action(
 /** Restarts (back to the worker) or kills (stopped) an agent. */
 export async function changeAgent(_state: AdminState, form: FormData): Promise<AdminState> {
   return agentAction(form);
+}
+
+const maxCapAction = action(
+  z.object({
+    /** "" = back to the default cap (LLM_TOKEN_CAP_PER_AGENT). */
+    maxTokenCap: z.union([
+      z.literal("").transform(() => null),
+      z.coerce
+        .number({ message: "The highest cap must be a number of tokens." })
+        .int("The highest cap must be a whole number of tokens.")
+        .min(1, "The highest cap must be at least 1 token.")
+        .max(TOKEN_CAP_LIMIT, `The highest cap can be at most ${TOKEN_CAP_LIMIT} tokens.`),
+    ]),
+  }),
+  async ({ maxTokenCap }) => {
+    await setMaxTokenCap(maxTokenCap);
+    revalidatePath("/admin");
+    return {
+      message:
+        maxTokenCap === null
+          ? "Owners may now raise a cap up to the default cap."
+          : `Owners may now raise a cap up to ${maxTokenCap} tokens.`,
+    };
+  },
+  { role: "admin" },
+);
+
+/** Sets the highest token cap an owner may give an agent (empty: the default cap). */
+export async function changeMaxTokenCap(_state: AdminState, form: FormData): Promise<AdminState> {
+  return maxCapAction(form);
 }

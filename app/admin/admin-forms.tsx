@@ -2,7 +2,7 @@
 /** The admin page's small forms: each with a pending state and an aria-live result. */
 import { useActionState } from "react";
 import { ActionStatus, Success } from "@/app/_components/action-status";
-import { changeAgent, changePool, type AdminState } from "./actions";
+import { changeAgent, changeMaxTokenCap, changePool, type AdminState } from "./actions";
 
 function Result({ state }: { state: AdminState }) {
   return <ActionStatus state={state} testId="admin-result" done={(d) => <Success message={d.message} />} />;
@@ -89,6 +89,32 @@ export function AgentControls({ agentId, status }: { agentId: string; status: st
           Kill
         </button>
       ) : null}
+      <Result state={state} />
+    </form>
+  );
+}
+
+/** The highest token cap owners may set on their agents; empty goes back to the default cap. */
+export function MaxTokenCapForm({ maxTokenCap }: { maxTokenCap: number | null }) {
+  const [state, formAction, pending] = useActionState(changeMaxTokenCap, null);
+  return (
+    <form action={formAction} className="flex flex-wrap items-end gap-2">
+      <label className="flex flex-col gap-1 text-sm font-medium">
+        Highest cap (tokens)
+        <input
+          name="maxTokenCap"
+          type="number"
+          min={1}
+          step={1}
+          defaultValue={maxTokenCap ?? ""}
+          key={maxTokenCap ?? "default"}
+          placeholder="default cap"
+          className="w-36 rounded-lg border border-line bg-canvas px-2 py-1.5"
+        />
+      </label>
+      <button type="submit" disabled={pending} className={button}>
+        Save highest cap
+      </button>
       <Result state={state} />
     </form>
   );

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AgentControls, PoolControls } from "./admin-forms";
+import { AgentControls, MaxTokenCapForm, PoolControls } from "./admin-forms";
+import { budgetState, PAUSED_LABEL } from "@/lib/agents/budget-state";
+import { maxTokenCapSetting } from "@/lib/agents/spend";
+import { config } from "@/lib/config";
 import { PoolCharts } from "./pool-charts";
 import { DrainButton } from "./drain-button";
 import { AttestationAge } from "./attestation-age";
@@ -55,6 +58,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
     listAgentsForAdmin({ q, status }),
   ]);
   const supervision = await supervisionHealth(workers.filter((w) => w.up).length);
+  const defaultCap = config().LLM_TOKEN_CAP_PER_AGENT;
+  const maxCap = await maxTokenCapSetting();
   const card = "rounded-card border border-line bg-surface p-5";
   const heading = "mb-3 text-sm font-semibold uppercase tracking-wide text-ink-muted";
   return (
@@ -134,6 +139,18 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
           </table>
         </section>
       </div>
+
+      <section aria-labelledby="caps-title" className={card}>
+        <h2 id="caps-title" className={heading}>
+          Token caps
+        </h2>
+        <p className="mb-3 text-sm" data-testid="max-token-cap">
+          Default cap: {defaultCap ?? "unlimited"} tokens per agent. Owners may raise their agent&apos;s cap
+          up to <strong>{maxCap ?? defaultCap ?? "any number of"}</strong> tokens
+          {maxCap === null ? " (the default cap)" : ""}.
+        </p>
+        <MaxTokenCapForm maxTokenCap={maxCap} />
+      </section>
 
       <PoolCharts card={card} heading={heading} />
 
@@ -274,6 +291,11 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
                     <td className="py-2">
                       {a.status}
                       {a.failureReason ? <div className="text-xs text-danger">{a.failureReason}</div> : null}
+                      {a.status !== "stopped" && budgetState(a, defaultCap).paused ? (
+                        <div className="text-xs text-danger" data-testid="admin-paused">
+                          {PAUSED_LABEL}
+                        </div>
+                      ) : null}
                     </td>
                     <td className="py-2">
                       {a.messagesIn} in · {a.messagesOut} out

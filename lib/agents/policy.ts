@@ -18,6 +18,8 @@ export interface AgentState {
   operators: string[];
   tokenCap: number | null;
   tokensUsed: number;
+  /** Set while a provider refuses its model calls for money (budget-state.ts). */
+  outOfBudgetAt: Date | null;
   /** The owner's pending one-time operator code, if any. */
   operatorCode: string | null;
   /** IANA time zone the agent tells time in. */
@@ -41,6 +43,7 @@ export async function agentState(agentId: string): Promise<AgentState> {
       operators: true,
       tokenCap: true,
       tokensUsed: true,
+      outOfBudgetAt: true,
       operatorCode: true,
       timeZone: true,
       model: true,

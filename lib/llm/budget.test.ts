@@ -12,7 +12,9 @@ import {
   releaseStaleReservations,
   reserveTokens,
   settleTokens,
+  spendHook,
   spendWithinCap,
+  TokenCapReached,
   truncateIncoming,
 } from "./budget";
 
@@ -87,6 +89,59 @@ describe("token reservations", () => {
     const row = await database().db.agent.findUniqueOrThrow({ where: { id } });
     expect(row.tokensUsed).toBe(60);
     expect(await database().db.tokenReservation.count({ where: { agentId: id } })).toBe(0);
+  });
+});
+
+describe("usage per day", () => {
+  const days = (agentId: string) =>
+    database().db.tokenUsageDay.findMany({ where: { agentId }, orderBy: { day: "asc" } });
+
+  it("the day's row adds up to tokensUsed however many calls settle at once, with or without a cap", async () => {
+    const { id } = await agent();
+    const tokens = Array.from({ length: 40 }, (_, i) => 1 + ((i * 37) % 23));
+    await Promise.all(
+      tokens.map((n, i) =>
+        spendWithinCap(
+          id,
+          i % 2 === 0 ? 1_000_000 : undefined,
+          100,
+          async () => ({ n }),
+          (r) => r.n,
+        ),
+      ),
+    );
+    await spendWithinCap(
+      id,
+      1_000_000,
+      100,
+      () => Promise.reject(new Error("boom")),
+      () => 0,
+    ).catch(() => undefined); // a failed call adds nothing, not even an empty row of another day
+    const row = await database().db.agent.findUniqueOrThrow({ where: { id } });
+    const total = tokens.reduce((a, b) => a + b, 0);
+    expect(row).toMatchObject({ tokensUsed: total, tokensHeld: 0 });
+    const rows = await days(id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].day.toISOString().slice(0, 10)).toBe(new Date().toISOString().slice(0, 10));
+    expect(rows[0].tokens).toBe(total);
+  });
+
+  it("a call's tokens cost what LLM_PRICES says of the model that answered; an unpriced model's cost nothing", async () => {
+    const { id } = await agent();
+    const spend = spendHook(id, 1_000_000, { priced: 2.5 });
+    const request = { messages: [{ role: "user" as const, content: "hi" }], maxTokens: 100 };
+    await spend(request, async () => ({ totalTokens: 1_000, model: "priced" }));
+    await spend(request, async () => ({ totalTokens: 400, model: "free" }));
+    await spend(request, async () => ({ totalTokens: 3, model: "priced" }));
+    const [day] = await days(id);
+    expect(day.tokens).toBe(1_403);
+    expect(day.costMicros).toBe(2_500n + 8n); // 1,000 × $2.5/M = $0.0025; 3 tokens round to 8 micro-dollars
+    // Refused (over the cap): no call, nothing counted.
+    const tight = spendHook(id, 1_500, { priced: 2.5 });
+    await expect(tight(request, async () => ({ totalTokens: 1, model: "priced" }))).rejects.toThrow(
+      TokenCapReached,
+    );
+    expect((await days(id))[0].tokens).toBe(1_403);
   });
 });
 

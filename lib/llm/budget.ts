@@ -18,10 +18,16 @@
  * statement: the real usage is added, the hold released, the row deleted. A
  * reservation a crash left behind is released by the retention pass once
  * older than RESERVATION_TTL_MS (`releaseStaleReservations`).
+ *
+ * The same settling statement adds the tokens, and what they cost when the
+ * model that answered has a price (LLM_PRICES, prices.ts), to the agent's
+ * row of the day in TokenUsageDay (UTC days): the days always add up to
+ * tokensUsed, whatever calls settle at once.
  */
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import type { ChatMessage } from "./client";
+import { costMicros, type Prices } from "./prices";
 
 /** The message being answered is cut here (characters), with a note saying so. */
 export const INCOMING_MAX_CHARS = 4_000;
@@ -147,21 +153,39 @@ export async function reserveTokens(
   return rows.length === 1 ? { agentId, id, tokens } : null;
 }
 
-/** Settles a reservation to the tokens really used (0 when the call failed before any usage was reported). */
-export async function settleTokens(reservation: Reservation, used: number): Promise<void> {
+/**
+ * Settles a reservation to the tokens really used (0 when the call failed before any usage was reported), and
+ * adds them, with their cost in micro-dollars, to the agent's usage of the day, in one statement.
+ */
+export async function settleTokens(reservation: Reservation, used: number, cost = 0): Promise<void> {
   const usedTokens = Math.max(0, Math.round(used));
+  const costOf = BigInt(Math.max(0, Math.round(cost)));
+  const agentId = reservation.agentId;
   if (reservation.id === null) {
     if (usedTokens > 0)
       await db.$executeRaw`
-        UPDATE "Agent" SET "tokensUsed" = "tokensUsed" + ${usedTokens} WHERE id = ${reservation.agentId}`;
+        WITH spent AS (
+          UPDATE "Agent" SET "tokensUsed" = "tokensUsed" + ${usedTokens} WHERE id = ${agentId} RETURNING id
+        )
+        INSERT INTO "TokenUsageDay" ("agentId", day, tokens, "costMicros")
+        SELECT id, (now() AT TIME ZONE 'UTC')::date, ${usedTokens}, ${costOf} FROM spent
+        ON CONFLICT ("agentId", day) DO UPDATE SET tokens = "TokenUsageDay".tokens + EXCLUDED.tokens,
+          "costMicros" = "TokenUsageDay"."costMicros" + EXCLUDED."costMicros"`;
     return;
   }
   // Released only if the reservation is still there (the retention pass may have released a very late one).
   await db.$executeRaw`
-    WITH gone AS (DELETE FROM "TokenReservation" WHERE id = ${reservation.id} RETURNING tokens)
-    UPDATE "Agent" SET "tokensUsed" = "tokensUsed" + ${usedTokens},
-      "tokensHeld" = greatest(0, "tokensHeld" - coalesce((SELECT sum(tokens) FROM gone), 0))
-    WHERE id = ${reservation.agentId}`;
+    WITH gone AS (DELETE FROM "TokenReservation" WHERE id = ${reservation.id} RETURNING tokens),
+    spent AS (
+      UPDATE "Agent" SET "tokensUsed" = "tokensUsed" + ${usedTokens},
+        "tokensHeld" = greatest(0, "tokensHeld" - coalesce((SELECT sum(tokens) FROM gone), 0))
+      WHERE id = ${agentId}
+      RETURNING id
+    )
+    INSERT INTO "TokenUsageDay" ("agentId", day, tokens, "costMicros")
+    SELECT id, (now() AT TIME ZONE 'UTC')::date, ${usedTokens}, ${costOf} FROM spent WHERE ${usedTokens} > 0
+    ON CONFLICT ("agentId", day) DO UPDATE SET tokens = "TokenUsageDay".tokens + EXCLUDED.tokens,
+      "costMicros" = "TokenUsageDay"."costMicros" + EXCLUDED."costMicros"`;
 }
 
 /** Releases reservations older than RESERVATION_TTL_MS (their call is long over: a crash left them); returns how many. */
@@ -198,16 +222,21 @@ export class TokenCapReached extends Error {
  * TokenCapReached (the call not made) when the reservation is refused. One per
  * answer, used for every call of it, tool rounds included.
  */
-export type SpendHook = <T extends { totalTokens: number }>(
+export type SpendHook = <T extends { totalTokens: number; model?: string }>(
   request: { messages: ChatMessage[]; tools?: readonly unknown[]; maxTokens: number },
   call: () => Promise<T>,
 ) => Promise<T>;
 
-/** The spend hook of agent `agentId` under `cap` (undefined = unlimited: usage still counted). */
-export function spendHook(agentId: string, cap: number | undefined): SpendHook {
+/**
+ * The spend hook of agent `agentId` under `cap` (undefined = unlimited: usage still counted); each call's
+ * tokens cost what `prices` says of the model that answered it.
+ */
+export function spendHook(agentId: string, cap: number | undefined, prices: Prices = {}): SpendHook {
   return async ({ messages, tools, maxTokens }, call) => {
     const bound = promptTokenBound(messages, tools) + maxTokens;
-    const spent = await spendWithinCap(agentId, cap, bound, call, (c) => c.totalTokens);
+    const spent = await spendWithinCap(agentId, cap, bound, call, (c) => c.totalTokens, {
+      costOf: (c, tokens) => costMicros(prices, c.model, tokens),
+    });
     if (!spent.ok) throw new TokenCapReached();
     return spent.value;
   };
@@ -216,7 +245,7 @@ export function spendHook(agentId: string, cap: number | undefined): SpendHook {
 /**
  * Runs one model call within the agent's cap: reserves `bound` tokens, runs
  * `call`, settles to the tokens it reports. `{ ok: false }` when the cap would
- * be passed (the call is not made). A call that throws settles to 0.
+ * be passed (the call is not made). A call that throws settles to 0. `costOf` prices the tokens (micro-dollars).
  */
 export async function spendWithinCap<T>(
   agentId: string,
@@ -224,15 +253,18 @@ export async function spendWithinCap<T>(
   bound: number,
   call: () => Promise<T>,
   tokensOf: (value: T) => number,
+  o: { costOf?: (value: T, tokens: number) => number } = {},
 ): Promise<Spent<T>> {
   const reservation = await reserveTokens(agentId, bound, cap);
   if (!reservation) return { ok: false };
   let used = 0;
+  let cost = 0;
   try {
     const value = await call();
     used = tokensOf(value);
+    cost = o.costOf?.(value, used) ?? 0;
     return { ok: true, value };
   } finally {
-    await settleTokens(reservation, used);
+    await settleTokens(reservation, used, cost);
   }
 }

@@ -24,7 +24,12 @@ const ask = [{ role: "user" as const, content: "hi" }];
 describe("model client", () => {
   it("returns the text and the total tokens, sending model, messages and max_tokens", async () => {
     server.script({ text: "hello there", tokens: 42 });
-    expect(await client().complete(ask)).toEqual({ text: "hello there", toolCalls: [], totalTokens: 42 });
+    expect(await client().complete(ask)).toEqual({
+      text: "hello there",
+      toolCalls: [],
+      totalTokens: 42,
+      model: "test-model",
+    });
     expect(server.requests.at(-1)).toEqual({
       model: "test-model",
       messages: ask,
@@ -55,6 +60,7 @@ describe("model client", () => {
         },
       ],
       totalTokens: 7,
+      model: "test-model",
     });
     expect(server.requests.at(-1)!.tools).toEqual(tools);
     // After tool calls the model may have nothing to add; only then is an empty answer accepted.

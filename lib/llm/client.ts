@@ -49,6 +49,8 @@ export interface Completion {
   toolCalls: ToolCallRequest[];
   /** usage.total_tokens as the service reports it (0 when it reports none). */
   totalTokens: number;
+  /** The model that answered, as LLM_MODELS names it (what its tokens cost: lib/llm/prices.ts). */
+  model?: string;
 }
 
 export type ModelErrorCode = "timeout" | "rate_limited" | "server_error" | "bad_response" | "request_failed";
@@ -146,6 +148,7 @@ export function createModelClient(o: ModelClientOptions): ModelClient {
       text: typeof text === "string" ? text.trim() : "",
       toolCalls,
       totalTokens: Number(response.usage?.total_tokens ?? 0) || 0,
+      model: o.model,
     };
   };
 

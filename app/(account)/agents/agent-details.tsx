@@ -4,6 +4,8 @@
  */
 import { AgentStatus } from "@/app/_components/agent-status";
 import { InviteCard } from "@/app/_components/invite-card";
+import { budgetState, PAUSED_LABEL } from "@/lib/agents/budget-state";
+import { config } from "@/lib/config";
 import type { AgentWithConversations } from "@/lib/agents/queries";
 import { inviteQrPath } from "@/lib/qr";
 
@@ -20,8 +22,18 @@ export function liveStatusOf(agent: AgentWithConversations) {
 }
 
 export function AgentStatusLine({ agent }: { agent: AgentWithConversations }) {
+  const paused = agent.status !== "stopped" && budgetState(agent, config().LLM_TOKEN_CAP_PER_AGENT).paused;
   // Keyed by status so a server refresh (after stopping, say) replaces the polled state.
-  return <AgentStatus key={agent.status} initial={liveStatusOf(agent)} />;
+  return (
+    <>
+      <AgentStatus key={agent.status} initial={liveStatusOf(agent)} />
+      {paused ? (
+        <p className="text-sm font-medium text-danger" data-testid="agent-paused">
+          {PAUSED_LABEL}
+        </p>
+      ) : null}
+    </>
+  );
 }
 
 export function Conversations({ agent }: { agent: AgentWithConversations }) {

@@ -20,7 +20,6 @@ export interface AnswerContext extends Pick<
   | "signal"
   | "thinkingAfterMs"
   | "defaultTokenCap"
-  | "inFlight"
 > {
   /** This runtime run's token in the ledger. */
   run: string;

@@ -27,6 +27,8 @@ import { failUnfinishedToolCalls } from "@/lib/ledger/tool-calls";
 import { agentState, hears, recordTraffic, requestPairing, type AgentState } from "@/lib/agents/policy";
 import { looksLikeOperatorCode, redeemOperatorCode } from "@/lib/agents/operators";
 import { TokenCapReached, truncateIncoming } from "@/lib/llm/budget";
+import { budgetState, capText, noticeText, pausedText } from "@/lib/agents/budget-state";
+import { claimBudgetNotice } from "@/lib/agents/spend";
 import { answerInput } from "./model-input";
 import { isCommand, noOperatorYet, runCommand } from "./commands";
 import type { AnswerContext } from "./answer-context";
@@ -37,7 +39,6 @@ import { shortInboxId } from "@/workers/agents/runtime/members";
 import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
 import { handlePollVote, replyText } from "@/workers/agents/runtime/poll-votes";
 import { splitAnswer } from "./split";
-import { summariseLater } from "./summary";
 
 type Decision = { kind: "answer" } | { kind: "silent" } | { kind: "say"; text: string; as: "paired" };
 
@@ -73,8 +74,7 @@ async function giveUp(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<v
   await recordTraffic(ctx.agentId, { in: 1, out: 1 });
 }
 
-export const capText = (cap: number) =>
-  `I've used up my allowance on this server (${cap} tokens), so I can't answer any more for now. My owner can raise the cap.`;
+export { capText };
 
 async function admit(agent: AgentState, sender: string, publicUrl: string): Promise<Decision> {
   if (await hears(agent, sender)) return { kind: "answer" };
@@ -137,18 +137,30 @@ async function decide(
   const decision = await admit(agent, m.senderInboxId, ctx.settings.PUBLIC_URL);
   if (decision.kind === "silent") return { parts: [], done: "skipped" };
   if (decision.kind === "say") return { parts: [decision.text], done: decision.as };
-  const cap = agent.tokenCap ?? ctx.defaultTokenCap;
-  if (ctx.responder.usesModel && cap != null && agent.tokensUsed >= cap)
-    return { parts: [capText(cap)], done: "answered" };
+  const budget = budgetState(agent, ctx.defaultTokenCap);
+  // Paused (its cap used, or its provider out of money): one line, and no model call.
+  if (ctx.responder.usesModel && budget.paused) return { parts: [pausedText(budget)], done: "answered" };
+  const cap = budget.cap ?? undefined;
   // Every model call of this answer (tool rounds too) reserves its worst case under the cap first.
   const input = await answerInput(ctx, agent, m, truncateIncoming(text), cap);
   try {
     const reply = await ctx.responder.reply(input);
-    return reply ? { parts: splitAnswer(reply.text), done: "answered" } : { parts: [], done: "skipped" };
+    if (!reply) return { parts: [], done: "skipped" };
+    return { parts: [...splitAnswer(reply.text), ...(await budgetNotice(ctx))], done: "answered" };
   } catch (error) {
     if (!(error instanceof TokenCapReached)) throw error;
     return { parts: [capText(cap ?? 0)], done: "answered" };
   }
+}
+
+/**
+ * The 80 % notice, after an answer in the owner conversation (its tokens settled): said once per crossing.
+ * A crossing in another conversation is told with the owner conversation's next answer.
+ */
+async function budgetNotice(ctx: AnswerContext): Promise<string[]> {
+  if (!ctx.identity.isOwnerConversation || !ctx.responder.usesModel) return [];
+  const claimed = await claimBudgetNotice(ctx.agentId, ctx.defaultTokenCap);
+  return claimed ? [noticeText(claimed.used, claimed.cap)] : [];
 }
 
 /** The names that address this agent: its own, and its profile name in this conversation when it set one. */
@@ -227,7 +239,6 @@ export async function answerMessage(
         messageId: m.id,
         durationMs,
       });
-    if (done === "answered") summariseLater(ctx, agent, 1 + parts.length); // in the background, after sending
   } catch (error) {
     if (ctx.signal.aborted) return;
     await finishMessage(ctx.identity.id, m.id, "failed").catch(() => undefined);

@@ -70,7 +70,7 @@ export async function responderInput(
     signal: ctx.signal,
     group,
     tokenBudget: cap == null ? undefined : Math.max(0, cap - agent.tokensUsed),
-    spend: usesModel ? spendHook(agent.id, cap) : undefined,
+    spend: usesModel ? spendHook(agent.id, cap, ctx.settings.LLM_PRICES) : undefined,
     tools:
       tools.length === 0
         ? undefined

@@ -14,6 +14,7 @@ import { cancelSchedulesOfCreator, scheduledTurnKey } from "@/lib/schedules/muta
 import { formatLocal } from "@/lib/schedules/wall-clock";
 import { agentState, hears, recordTraffic, type AgentState } from "@/lib/agents/policy";
 import { TokenCapReached } from "@/lib/llm/budget";
+import { budgetState } from "@/lib/agents/budget-state";
 import type { AnswerContext } from "@/workers/agents/answer/answer-context";
 import { responderInput } from "@/workers/agents/answer/model-input";
 import { HISTORY_MAX_MESSAGES, toTurns } from "@/workers/agents/answer/history";
@@ -25,9 +26,10 @@ export function reminderText(f: Pick<Firing, "text" | "late" | "dueAt" | "timeZo
 }
 
 async function scheduledTurn(ctx: AnswerContext, f: Firing, agent: AgentState): Promise<{ parts: string[] }> {
-  const cap = agent.tokenCap ?? ctx.defaultTokenCap;
+  const budget = budgetState(agent, ctx.defaultTokenCap);
+  const cap = budget.cap ?? undefined;
   if (!ctx.responder.usesModel) return { parts: [reminderText(f)] }; // offline: the task's text
-  if (cap != null && agent.tokensUsed >= cap) return { parts: [] };
+  if (budget.paused) return { parts: [] }; // out of budget: nobody asked just now, so nothing is posted
   const key = scheduledTurnKey(f);
   const recent = await ctx.conversation.history({ limit: HISTORY_MAX_MESSAGES * 3 });
   const task = `(A scheduled task set earlier in this conversation is due now${f.late ? `, late: it was due ${formatLocal(f.dueAt, f.timeZone)}` : ""}. Do it and post the result: ${f.text})`;

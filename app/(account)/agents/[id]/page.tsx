@@ -17,6 +17,7 @@ import { TimeZoneForm } from "./time-zone-form";
 import { YourData } from "./your-data";
 import { GreetingForm } from "./greeting-form";
 import { ModelSetting } from "./model-setting";
+import { Spend } from "./spend";
 import { AwaitingAdd } from "./awaiting-add";
 import { greetingChoice } from "@/lib/agents/greeting";
 import { timeZoneChoices } from "@/lib/agents/time-zone";
@@ -95,6 +96,9 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <TimeZoneForm agentId={agent.id} timeZone={agent.timeZone} zones={timeZoneChoices(agent.timeZone)} />
         <GreetingForm agentId={agent.id} greeting={greetingChoice(agent.greeting)} />
         <ModelSetting agentId={agent.id} ownerId={user.id} />
+      </Section>
+      <Section id="spend" title="Spend">
+        <Spend agentId={agent.id} ownerId={user.id} />
       </Section>
       <Section id="memory" title="What it remembers">
         <Memories agentId={agent.id} agentName={agent.name} />
