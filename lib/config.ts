@@ -178,6 +178,11 @@ const schema = z.object({
   AGENT_ANSWER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** The longest one tool call may take; past it the model reads an error and the answer goes on. */
   AGENT_TOOL_CALL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /**
+   * Messages that must have left an agent's history window since its last summary of the conversation
+   * before the model writes a new one (lib/memory/summary.ts); 0: no summaries.
+   */
+  MEMORY_SUMMARY_AFTER: z.coerce.number().int().min(0).max(1_000).default(20),
   /** Messages waiting to be answered per conversation; beyond it new ones are dropped (with one notice). */
   AGENT_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Age after which the worker deletes handled-message ledger rows, events, pending pairings and sign-in tokens. */

@@ -102,6 +102,9 @@ async function seedAgentRows(db: PrismaClient, p: string, agentId: string, ident
   });
   await db.inviteRequest.create({ data: { agentId, identityId, action: "lock", status: "done" } });
   await db.memory.create({ data: { agentId, conversationId, text: "Sam is vegetarian" } });
+  await db.conversationSummary.create({
+    data: { agentId, conversationId, text: `${p} trip in March`, coveredUntilNs: 5n, messages: 5 },
+  });
   await db.providerUsage.create({ data: { agentId, provider: "agentmail", sent: 1 } });
   await db.providerEvent.create({
     data: { provider: "agentmail", eventId: `${p}-svix`, kind: "message.received", agentId },

@@ -83,7 +83,8 @@ export type LeaveOutcome = "left" | "alone" | "gone";
 
 /**
  * Records that the worker carried a stop out in one conversation: it left (or found it empty or gone) and
- * retired the identity (its keys wiped). What the agent remembered of that conversation is erased with it.
+ * retired the identity (its keys wiped). What the agent remembered of that conversation (its memories and
+ * summary) is erased with it.
  */
 export async function recordLeft(
   agentId: string,
@@ -97,7 +98,10 @@ export async function recordLeft(
   });
   await db.$transaction([
     ...(identity?.conversationId
-      ? [db.memory.deleteMany({ where: { agentId, conversationId: identity.conversationId } })]
+      ? [
+          db.memory.deleteMany({ where: { agentId, conversationId: identity.conversationId } }),
+          db.conversationSummary.deleteMany({ where: { agentId, conversationId: identity.conversationId } }),
+        ]
       : []),
     db.event.create({
       data: { kind: "stopped", agentId, identityId, workerId, data: { step: "left", outcome } },

@@ -3,7 +3,7 @@
  * of a conversation, the one the command is sent in (the owner conversation)
  * or one named by its name or number in /conversations. The command itself is
  * parsed in workers/agents/answer/commands.ts, which checks the sender is an
- * operator.
+ * operator. It clears the conversation's summary of earlier messages too.
  */
 import { db } from "@/lib/db";
 import { agentConversations, findConversation } from "@/lib/invites/conversations";
@@ -24,8 +24,9 @@ export async function forgetCommand(agent: { id: string; name: string }, arg: st
     select: { conversationId: true },
   });
   const conversationId = identity?.conversationId;
-  const count = conversationId
+  const { memories, summary } = conversationId
     ? await db.$transaction((tx) => forgetAll(tx, { agentId: agent.id, conversationId }))
-    : 0;
-  return `Forgot everything I remembered in "${target.name}" (${count} ${count === 1 ? "memory" : "memories"}).`;
+    : { memories: 0, summary: false };
+  const what = `${memories} ${memories === 1 ? "memory" : "memories"}${summary ? " and my summary of earlier messages" : ""}`;
+  return `Forgot everything I remembered in "${target.name}" (${what}).`;
 }

@@ -8,10 +8,14 @@
  * first and numbered; forget's numbers are the same. Secrets are refused
  * before anything is stored (./secrets.ts). The memories of a conversation
  * are erased when the agent leaves it (a stop), together with its keys.
+ * The conversation's rolling summary (./summary.ts) comes before them in the
+ * prompt, bounded on its own (SUMMARY_MAX_CHARS), so that a summary written
+ * in the background never shifts the numbers forget takes.
  */
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { refusalLine, secretIn } from "./secrets";
+import { clearSummary, summaryOf, summaryPromptText } from "./summary";
 
 export const MEMORY_PROMPT_COUNT = 50;
 export const MEMORY_PROMPT_CHARS = 4_000;
@@ -89,10 +93,11 @@ export function memoryPromptText(shown: readonly MemoryRow[]): string {
   ].join("\n");
 }
 
-/** The agent's instructions followed by what it remembers of the conversation (none: unchanged). */
+/** The agent's instructions followed by its summary of the conversation and what it remembers of it (none: unchanged). */
 export async function withMemory(instructions: string, scope: MemoryScope): Promise<string> {
-  const memory = memoryPromptText(await shownMemories(db, scope));
-  return memory ? `${instructions.trim()}\n\n${memory}` : instructions;
+  const [summary, shown] = await Promise.all([summaryOf(db, scope), shownMemories(db, scope)]);
+  const notes = [summaryPromptText(summary?.text ?? ""), memoryPromptText(shown)].filter(Boolean);
+  return notes.length > 0 ? [instructions.trim(), ...notes].join("\n\n") : instructions;
 }
 
 /** Keeps `text` for the conversation; returns what was kept. Throws MemoryError (secret, too long, full). */
@@ -137,7 +142,11 @@ export async function forget(tx: Tx, scope: MemoryScope, which: string): Promise
   return targets.map((t) => t.text);
 }
 
-/** Forgets everything the agent remembers about the conversation (/forget all); returns how many. */
-export async function forgetAll(tx: Tx, scope: MemoryScope): Promise<number> {
-  return (await tx.memory.deleteMany({ where: scope })).count;
+/**
+ * Forgets everything the agent remembers about the conversation (/forget all): its memories and its
+ * summary (never written back from what was said before). Returns how many memories, and whether there was a summary.
+ */
+export async function forgetAll(tx: Tx, scope: MemoryScope): Promise<{ memories: number; summary: boolean }> {
+  const memories = (await tx.memory.deleteMany({ where: scope })).count;
+  return { memories, summary: await clearSummary(tx, scope) };
 }

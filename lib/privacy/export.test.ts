@@ -1,6 +1,6 @@
 /**
  * The export's shape on a real PostgreSQL: every kind of row we hold about an agent is in it, secrets
- * are not, it says that message texts are never stored, and nobody else's agent can be exported.
+ * are not, it says that messages are never stored but summarised, and nobody else's agent can be exported.
  */
 import { describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
@@ -24,6 +24,7 @@ describe("agentExport", () => {
       "agent",
       "conversations",
       "memories",
+      "summaries",
       "lists",
       "polls",
       "schedules",
@@ -36,11 +37,13 @@ describe("agentExport", () => {
       "events",
     ]);
     expect(parsed.notice).toBe(MESSAGE_TEXTS_NOTICE);
-    expect(parsed.notice).toMatch(/^Message texts are never stored in our database\./);
+    expect(parsed.notice).toMatch(/^Messages themselves are never stored in our database\./);
+    expect(parsed.notice).toContain("the language model writes a summary of the messages");
     expect(parsed).toMatchObject({
       agent: { id: owner.agentId, name: "exp1 Planner", status: "live" },
       conversations: [{ id: owner.identityId, conversationId: "exp1-conversation", inboxId: "exp1-inbox" }],
       memories: [{ conversationId: "exp1-conversation", text: "Sam is vegetarian" }],
+      summaries: [{ conversationId: "exp1-conversation", text: "exp1 trip in March", coveredUntilNs: "5" }],
       lists: [{ name: "shopping", items: [{ text: "exp1 bread" }] }],
       polls: [{ question: "Where to?", votes: [{ voter: "exp1-voter", option: 1, sentAtNs: "1" }] }],
       schedules: [{ text: "Pack the bags" }],

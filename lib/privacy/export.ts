@@ -5,14 +5,18 @@
  * operator code, and workers' lease bookkeeping.
  */
 import { db } from "@/lib/db";
+import { SUMMARY_MAX_CHARS } from "@/lib/memory/summary";
 
-/** Said in every export, and on /privacy: what the agent reads is never written down. */
+/** Said in every export: what the agent reads is never written down, only the model's summary of it. */
 export const MESSAGE_TEXTS_NOTICE =
-  "Message texts are never stored in our database. The agent reads each message of its end-to-end " +
+  "Messages themselves are never stored in our database. The agent reads each message of its end-to-end " +
   "encrypted conversations and records only its id, so that it answers it once. Its XMTP client keeps the " +
-  "conversation in a local database encrypted with a key that is wiped when the agent stops. The texts in " +
-  "this export are the ones the agent itself kept: memories, lists, polls, schedules, and the arguments and " +
-  "results of its tool calls.";
+  "conversation in a local database encrypted with a key that is wiped when the agent stops. In a long " +
+  "conversation the language model writes a summary of the messages the agent no longer sees (summaries: " +
+  `at most ${SUMMARY_MAX_CHARS.toLocaleString("en")} characters per conversation, which may quote them), ` +
+  "kept until it is cleared or the agent " +
+  "leaves the conversation. The other texts in this export are the ones the agent itself kept: memories, " +
+  "lists, polls, schedules, and the arguments and results of its tool calls.";
 
 /** Export format version, bumped when a field changes meaning. */
 export const EXPORT_VERSION = 1;
@@ -80,6 +84,8 @@ export async function agentExport(agentId: string, ownerId: string) {
     agent,
     conversations,
     memories: await db.memory.findMany({ where: { agentId }, orderBy: { createdAt: "asc" } }),
+    /** The model's summary of each conversation's earlier messages (lib/memory/summary.ts); "" once cleared. */
+    summaries: await db.conversationSummary.findMany({ where: { agentId }, orderBy: { createdAt: "asc" } }),
     lists: await db.sharedList.findMany({
       where: { agentId },
       include: { items: { orderBy: { createdAt: "asc" } } },

@@ -20,6 +20,7 @@ export interface AnswerContext extends Pick<
   | "signal"
   | "thinkingAfterMs"
   | "defaultTokenCap"
+  | "inFlight"
 > {
   /** This runtime run's token in the ledger. */
   run: string;

@@ -39,6 +39,7 @@ import { shortInboxId } from "@/workers/agents/runtime/members";
 import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
 import { handlePollVote, replyText } from "@/workers/agents/runtime/poll-votes";
 import { splitAnswer } from "./split";
+import { summariseLater } from "./summary";
 
 type Decision = { kind: "answer" } | { kind: "silent" } | { kind: "say"; text: string; as: "paired" };
 
@@ -239,6 +240,7 @@ export async function answerMessage(
         messageId: m.id,
         durationMs,
       });
+    if (done === "answered") summariseLater(ctx, agent, 1 + parts.length); // in the background, after sending
   } catch (error) {
     if (ctx.signal.aborted) return;
     await finishMessage(ctx.identity.id, m.id, "failed").catch(() => undefined);

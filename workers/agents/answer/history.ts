@@ -3,7 +3,8 @@
  * one being answered, the agent's own as `assistant`, bounded in count and
  * characters (newest kept). Reactions to the agent's own messages are context
  * ("reacted 👍 to: …"); every other reaction and all non-text content (join
- * requests, profiles, group updates) is left out.
+ * requests, profiles, group updates) is left out. What the window leaves out
+ * (`beyondWindow`) is what the rolling summary covers (summary.ts).
  */
 import type { DecodedMessage, Reaction, ReactionAction, ReactionSchema } from "@xmtp/node-sdk";
 import type { Conversation } from "@/lib/agents/conversation";
@@ -102,4 +103,30 @@ export async function historyBefore(
 ): Promise<ChatTurn[]> {
   const earlier = await conversation.history({ limit: HISTORY_MAX_MESSAGES * 3, beforeNs: message.sentAtNs });
   return toTurns(earlier, ownInboxId);
+}
+
+/**
+ * The text messages of `newestFirst` that the window (`toTurns` over the same messages) leaves out,
+ * sent after `afterNs`, oldest first: what the rolling summary has yet to cover.
+ */
+export function beyondWindow(
+  newestFirst: DecodedMessage<unknown>[],
+  ownInboxId: string,
+  afterNs: bigint,
+  o = { maxMessages: HISTORY_MAX_MESSAGES, maxChars: HISTORY_MAX_CHARS },
+): DecodedMessage<unknown>[] {
+  const inWindow = new Set(toTurns(newestFirst, ownInboxId, o).map((t) => t.messageId));
+  let oldestInWindow: bigint | undefined;
+  for (const m of newestFirst)
+    if (inWindow.has(m.id) && (oldestInWindow === undefined || m.sentAtNs < oldestInWindow))
+      oldestInWindow = m.sentAtNs;
+  return newestFirst
+    .filter(
+      (m) =>
+        isText(m) &&
+        !inWindow.has(m.id) &&
+        m.sentAtNs > afterNs &&
+        (oldestInWindow === undefined || m.sentAtNs < oldestInWindow),
+    )
+    .reverse();
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { ActionStatus } from "@/app/_components/action-status";
-import { deleteMyMemory, editMyMemory } from "./memory-actions";
+import { clearMySummary, deleteMyMemory, editMyMemory } from "./memory-actions";
 
 /** One memory: its text in a field the owner can save, and a delete button, each with an announced result. */
 export function MemoryItem({ agentId, memoryId, text }: { agentId: string; memoryId: string; text: string }) {
@@ -47,5 +47,40 @@ export function MemoryItem({ agentId, memoryId, text }: { agentId: string; memor
         <ActionStatus state={deleted} className="text-xs" done={() => "Deleted"} />
       </form>
     </li>
+  );
+}
+
+/** A conversation's summary of earlier messages, written by the model, with a button that clears it. */
+export function SummaryItem({
+  agentId,
+  conversationId,
+  text,
+  messages,
+}: {
+  agentId: string;
+  conversationId: string;
+  text: string;
+  messages: number;
+}) {
+  const [cleared, clearAction, clearing] = useActionState(clearMySummary, null);
+  return (
+    <div className="flex flex-col gap-1 rounded-lg border border-line p-2" data-testid="summary">
+      <p className="text-xs text-ink-muted">
+        Summary of {messages} earlier {messages === 1 ? "message" : "messages"}, written by the model:
+      </p>
+      <p className="text-sm whitespace-pre-line">{text}</p>
+      <form action={clearAction} className="flex items-center gap-2">
+        <input type="hidden" name="agentId" value={agentId} />
+        <input type="hidden" name="conversationId" value={conversationId} />
+        <button
+          type="submit"
+          disabled={clearing || cleared?.ok}
+          className="rounded-lg border border-line px-2 py-1 text-xs font-medium hover:bg-accent-soft disabled:opacity-60"
+        >
+          {clearing ? "Clearing…" : "Clear summary"}
+        </button>
+        <ActionStatus state={cleared} className="text-xs" done={() => "Cleared"} />
+      </form>
+    </div>
   );
 }
