@@ -17,7 +17,9 @@ describe("/privacy", () => {
       LLM_BASE_URL: "https://models.example.test/v1",
       LLM_MODELS: "small,big@https://other.example.test/v1",
     });
-    expect(html).toContain("Message texts are never stored in our database.");
+    expect(html).toContain("Messages themselves are never stored in our database.");
+    expect(html).toContain("once 20 of them have piled up");
+    expect(html).toContain("a new summary of at most 1,500 characters. That summary may quote messages");
     expect(html).toContain("those ids are deleted after 12 days");
     expect(html).toContain("pairing requests nobody approved: 12 days");
     expect(html).toContain("language model at models.example.test, other.example.test.");
@@ -27,5 +29,6 @@ describe("/privacy", () => {
     const html = await render({ LLM_API_KEY: "", LLM_MODELS: "" });
     expect(html).toContain("no message leaves this server to be answered");
     expect(html).not.toContain("language model at");
+    expect(html).not.toContain("summary of at most");
   });
 });

@@ -7,6 +7,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { config } from "@/lib/config";
 import { browserChatEnabled } from "@/lib/chat/guest";
+import { SUMMARY_MAX_CHARS } from "@/lib/memory/summary";
 
 export const metadata: Metadata = { title: "Privacy" };
 export const dynamic = "force-dynamic";
@@ -45,8 +46,8 @@ export default function PrivacyPage() {
       <Part title="Messages">
         {/* lib/ledger (ids only), lib/privacy/export.ts MESSAGE_TEXTS_NOTICE, lib/identities/identity-status.ts */}
         <li>
-          Message texts are never stored in our database. The agent records the id of each message it reads,
-          so that it answers it once, and those ids are deleted after {days} days.
+          Messages themselves are never stored in our database. The agent records the id of each message it
+          reads, so that it answers it once, and those ids are deleted after {days} days.
         </li>
         <li>
           The agent&apos;s XMTP client keeps its conversation in a local database on our server, encrypted
@@ -55,12 +56,22 @@ export default function PrivacyPage() {
         </li>
         {c.LLM_API_KEY ? (
           <li>
-            To write an answer, the agent sends the conversation&apos;s recent messages, its instructions and
-            what it remembers to the language model at {modelHosts()}.
+            To write an answer, the agent sends the conversation&apos;s recent messages, its instructions,
+            what it remembers and its summary of earlier messages to the language model at {modelHosts()}.
           </li>
         ) : (
           <li>No language model is configured, so no message leaves this server to be answered.</li>
         )}
+        {c.LLM_API_KEY && c.MEMORY_SUMMARY_AFTER > 0 ? (
+          // lib/memory/summary.ts, workers/agents/answer/summary.ts
+          <li>
+            In a long conversation the agent keeps a summary of the messages it no longer reads when it
+            answers: once {c.MEMORY_SUMMARY_AFTER} of them have piled up, it sends them and its earlier
+            summary to the language model, which writes a new summary of at most{" "}
+            {SUMMARY_MAX_CHARS.toLocaleString("en")} characters. That summary may quote messages, and it is
+            stored in our database for that conversation alone.
+          </li>
+        ) : null}
         {browserChatEnabled() ? (
           <li>
             The browser chat on an agent&apos;s page joins the conversation as a guest whose keys are kept on
@@ -80,8 +91,8 @@ export default function PrivacyPage() {
           conversations&apos; ids, inbox ids and invite links, and its XMTP keys, encrypted with AES-256-GCM.
         </li>
         <li>
-          What the agent keeps for a conversation: what it remembers, lists, polls and their votes, reminders
-          and schedules, and the arguments and results of its tool calls.
+          What the agent keeps for a conversation: what it remembers, its summary of earlier messages, lists,
+          polls and their votes, reminders and schedules, and the arguments and results of its tool calls.
         </li>
         <li>Its timeline: when it was claimed, went live, failed, stopped, and similar events.</li>
       </Part>
@@ -89,7 +100,11 @@ export default function PrivacyPage() {
       <Part title="For how long">
         <li>Your account and your agents: until you delete them.</li>
         <li>An agent&apos;s XMTP keys: until it stops, when they are wiped.</li>
-        <li>What an agent remembers of a conversation: until it leaves that conversation.</li>
+        <li>
+          What an agent remembers of a conversation, and its summary of earlier messages: until an operator
+          sends /forget all there or you delete them on the agent&apos;s page, and at the latest until the
+          agent leaves that conversation.
+        </li>
         <li>Message ids, timeline events and pairing requests nobody approved: {days} days.</li>
         <li>Sign-in links: {days} days after they expire.</li>
         <li>Lists, polls, schedules and tool calls: until you delete the agent or your account.</li>
@@ -98,8 +113,9 @@ export default function PrivacyPage() {
       <Part title="Who can see it">
         <li>You, on your agent&apos;s page, and in its download.</li>
         <li>
-          The members of a conversation see what the agent says there. What it remembers for one conversation
-          is never used in another.
+          The members of a conversation see what the agent says there. They don&apos;t see its summary of
+          earlier messages or its memories as such, but the agent reads both when it answers there. What it
+          remembers or summarises for one conversation is never used in another.
         </li>
         <li>
           The administrators of this service see each agent&apos;s name, status, owner&apos;s e-mail address
@@ -113,7 +129,7 @@ export default function PrivacyPage() {
         </li>
         <li>
           &ldquo;Delete agent&rdquo; stops it; it leaves its conversations, then every row about it is erased:
-          its keys, message ids, tool calls, lists, polls, schedules, memories and timeline.
+          its keys, message ids, tool calls, lists, polls, schedules, memories, summaries and timeline.
         </li>
         <li>
           &ldquo;Delete my account&rdquo; on{" "}

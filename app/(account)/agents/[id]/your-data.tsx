@@ -7,7 +7,8 @@ export function YourData({ agentId, name }: { agentId: string; name: string }) {
   return (
     <div className="flex flex-col gap-3 text-sm">
       <p className="text-ink-muted">
-        Everything we hold about {name}, as JSON. Message texts are never stored.{" "}
+        Everything we hold about {name}, as JSON. Messages themselves are never stored, only the model&apos;s
+        summary of a long conversation&apos;s earlier messages.{" "}
         <Link href="/privacy" className="text-accent underline">
           What we store
         </Link>
