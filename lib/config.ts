@@ -30,6 +30,9 @@ export function isFlagSet(value: string | undefined): boolean {
   return value === "1" || value === "true";
 }
 
+/** An amount in US dollars, from a cent to 100 000. */
+const usd = z.coerce.number().min(0.01).max(100_000);
+
 const perHour = (fallback: number) => z.coerce.number().int().positive().max(100_000).default(fallback);
 
 const schema = z.object({
@@ -214,6 +217,21 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  /** OpenRouter's management key: set, each agent gets a model key of its own (lib/providers/openrouter). */
+  OPENROUTER_MANAGEMENT_KEY: optional,
+  /** OpenRouter's API: the management endpoints (/keys) and the chat completions agents' keys call. */
+  OPENROUTER_BASE_URL: z.string().url().default("https://openrouter.ai/api/v1"),
+  /** Names of our keys start with it: orphans are found by it, so deployments sharing an account need their own. */
+  OPENROUTER_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,40}$/, "1 to 40 letters, digits, dots, dashes or underscores")
+    .default("convos-agent-"),
+  /** What a new agent's key may spend, in US dollars. */
+  OPENROUTER_KEY_LIMIT: usd.default(1),
+  /** The most an owner may raise their agent's key limit to, in US dollars. */
+  OPENROUTER_KEY_LIMIT_MAX: usd.default(10),
+  /** How much one raise adds, in US dollars. */
+  OPENROUTER_KEY_LIMIT_STEP: usd.default(1),
   /** Agent attestation (docs/convos-protocol.md §8.5): on unless "off"; off, production needs no key. */
   ATTESTATION: z
     .string()
@@ -288,6 +306,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`SEARCH_PROVIDER=${config.SEARCH_PROVIDER} needs SEARCH_API_KEY.`);
   if (config.SEARCH_PROVIDER === "searxng" && !config.SEARCH_URL)
     throw new ConfigError("SEARCH_PROVIDER=searxng needs SEARCH_URL (your instance's address).");
+  if (config.OPENROUTER_KEY_LIMIT > config.OPENROUTER_KEY_LIMIT_MAX)
+    throw new ConfigError("OPENROUTER_KEY_LIMIT is above OPENROUTER_KEY_LIMIT_MAX.");
   if (config.SEARCH_ALLOW_LOOPBACK && config.NODE_ENV === "production" && !building)
     throw new ConfigError("SEARCH_ALLOW_LOOPBACK is for tests; refusing to start in production with it.");
   return config;

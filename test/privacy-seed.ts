@@ -106,6 +106,14 @@ async function seedAgentRows(db: PrismaClient, p: string, agentId: string, ident
     data: { agentId, conversationId, text: `${p} trip in March`, coveredUntilNs: 5n, messages: 5 },
   });
   await db.providerUsage.create({ data: { agentId, provider: "agentmail", sent: 1 } });
+  await db.agentModelKey.create({
+    data: {
+      agentId,
+      name: `convos-agent-${agentId}`,
+      hash: `${p}-key-hash`,
+      sealedKey: Buffer.from("sealed"),
+    },
+  });
   await db.providerEvent.create({
     data: { provider: "agentmail", eventId: `${p}-svix`, kind: "message.received", agentId },
   });

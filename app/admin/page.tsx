@@ -8,6 +8,7 @@ import { PoolCharts } from "./pool-charts";
 import { DrainButton } from "./drain-button";
 import { AttestationAge } from "./attestation-age";
 import { XmtpReachability } from "./xmtp-reachability";
+import { ProviderUsageTotals } from "./provider-usage";
 import { agentCounts, listAgentsForAdmin } from "@/lib/agents/queries";
 import { requireAdmin } from "@/lib/auth/session";
 import { AgentStatus } from "@/lib/generated/prisma/enums";
@@ -153,6 +154,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
       </section>
 
       <PoolCharts card={card} heading={heading} />
+
+      <ProviderUsageTotals card={card} heading={heading} />
 
       <section aria-labelledby="workers-title" className={card}>
         <h2 id="workers-title" className={heading}>

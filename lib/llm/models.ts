@@ -11,6 +11,10 @@
  * default; a choice the list no longer allows counts as none. Its fallback
  * chain is that model, then every other allowed model in list order: when a
  * model fails (its retries spent, or a timeout), the next one answers.
+ *
+ * With per-agent OpenRouter keys (OPENROUTER_MANAGEMENT_KEY), the models at LLM_BASE_URL (no `@url` of their
+ * own) are asked at OPENROUTER_BASE_URL with the agent's own key; a model behind its own endpoint keeps
+ * LLM_API_KEY. The list and its order stay the same.
  */
 import { AppError } from "@/lib/errors";
 
@@ -84,3 +88,7 @@ export function fallbackChain<T extends { name: string }>(
   const first = allowed.find((m) => m.name === chosen) ?? allowed[0];
   return first ? [first, ...allowed.filter((m) => m !== first)] : [];
 }
+
+/** Whether an agent's own OpenRouter key calls `m` (it is at LLM_BASE_URL, not behind an endpoint of its own). */
+export const onAgentKey = (m: ModelEntry, c: { LLM_BASE_URL: string }): boolean =>
+  m.baseURL === c.LLM_BASE_URL;

@@ -11,6 +11,7 @@ import { db } from "@/lib/db";
 import { AgentStatus, IdentityStatus } from "@/lib/generated/prisma/enums";
 import { getPoolSettings } from "@/lib/pool/settings";
 import { restartCounts } from "@/lib/supervision/queries";
+import { registerProviderUsage } from "@/lib/providers/metrics";
 import { workerStatsRegistry } from "./worker-stats";
 
 interface Metrics {
@@ -115,6 +116,7 @@ function create(): Metrics {
       for (const [part, n] of Object.entries(counts)) this.inc({ part }, n);
     },
   });
+  registerProviderUsage(registry);
   return { registry, claims, claimErrors, claimLatency };
 }
 

@@ -16,13 +16,18 @@
  * that name it, and events that name one of its identities. An account adds the
  * user row (sessions and sign-in accounts by cascade), its pending sign-in
  * links, its idempotency keys and its sign-in rate-limit counts.
- * lib/privacy/erase.test.ts reads every table afterwards.
+ * lib/privacy/erase.test.ts reads every table afterwards. An agent's OpenRouter key (its row goes by
+ * cascade) is deleted at OpenRouter first; when OpenRouter can't be reached the erasure goes on, and the
+ * worker's retention pass deletes the key it finds named for an agent that is gone.
  */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stopAgent } from "@/lib/agents/mutations";
+import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { deleteAgentKeys } from "@/lib/providers/openrouter/keys";
+import { openRouterSettings } from "@/lib/providers/openrouter/settings";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 /** How long a deletion waits for the worker to leave the agent's conversations (it takes seconds when one runs). */
@@ -58,6 +63,12 @@ async function stopAndLeave(agentIds: string[], ownerId: string, waitMs: number)
   }
 }
 
+/** Deletes the agents' OpenRouter keys there, as far as it can be reached (the retention pass does the rest). */
+async function deleteModelKeys(agentIds: string[]): Promise<void> {
+  const openRouter = openRouterSettings(config());
+  if (openRouter) await deleteAgentKeys(openRouter, agentIds).catch(() => undefined);
+}
+
 /** Erases one stopped agent's rows inside `tx`; refuses (StillLeavingError) if it is back in a conversation. */
 async function eraseAgentRows(tx: Tx, agentId: string): Promise<void> {
   // Locked, so an admin restart can't hand it a new identity between the check and the deletes.
@@ -90,6 +101,7 @@ async function eraseAgentRows(tx: Tx, agentId: string): Promise<void> {
  */
 export async function deleteAgent(agentId: string, ownerId: string, waitMs = LEAVE_WAIT_MS): Promise<void> {
   if (!(await stopAndLeave([agentId], ownerId, waitMs))) throw new StillLeavingError();
+  await deleteModelKeys([agentId]);
   await db.$transaction((tx) => eraseAgentRows(tx, agentId));
 }
 
@@ -108,6 +120,7 @@ export async function deleteAccount(userId: string, waitMs = LEAVE_WAIT_MS): Pro
     (a) => a.id,
   );
   if (!(await stopAndLeave(agentIds, userId, waitMs))) throw new StillLeavingError();
+  await deleteModelKeys(agentIds);
   const email = user.email.trim().toLowerCase();
   await db.$transaction(async (tx) => {
     // Agents claimed meanwhile (another tab) are stopped by the next attempt, not erased running.

@@ -34,6 +34,8 @@ describe("agentExport", () => {
       "handledMessageIds",
       "pairingRequests",
       "inviteRequests",
+      "modelKey",
+      "providerUsage",
       "events",
     ]);
     expect(parsed.notice).toBe(MESSAGE_TEXTS_NOTICE);
@@ -53,6 +55,8 @@ describe("agentExport", () => {
       handledMessageIds: [{ messageId: "exp1-m1" }],
       pairingRequests: [{ inboxId: "exp1-stranger" }],
       inviteRequests: [{ action: "lock" }],
+      modelKey: { name: `convos-agent-${owner.agentId}` },
+      providerUsage: [{ provider: "agentmail", sent: 1 }],
     });
     // Both the agent's events and those naming only its identity, with 64-bit ids as strings.
     expect((parsed.events as { kind: string; id: string }[]).map((e) => e.kind)).toEqual([
@@ -68,6 +72,9 @@ describe("agentExport", () => {
     expect(text).not.toContain("encryptedDbKey");
     expect(text).not.toContain("operatorCode");
     expect(text).not.toContain("ABC123");
+    // The agent has a model key: its name says so, never the key (sealed) nor its hash.
+    expect(text).not.toContain("sealedKey");
+    expect(text).not.toContain("exp1-key-hash");
   });
 
   it("exports nothing of someone else's agent", async () => {

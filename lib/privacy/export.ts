@@ -2,7 +2,8 @@
  * Everything we hold about one agent, for its owner to download as JSON
  * (GET /api/agents/[id]/export). It walks the same rows lib/privacy/erase.ts
  * deletes, leaving out only secrets: the identities' encrypted keys, the
- * operator code, and workers' lease bookkeeping.
+ * operator code, the agent's OpenRouter key (the export says it has one,
+ * never the key), and workers' lease bookkeeping.
  */
 import { db } from "@/lib/db";
 import { SUMMARY_MAX_CHARS } from "@/lib/memory/summary";
@@ -114,6 +115,14 @@ export async function agentExport(agentId: string, ownerId: string) {
       select: { inboxId: true, approvedAt: true, createdAt: true },
     }),
     inviteRequests: await db.inviteRequest.findMany({ where: { agentId }, orderBy: { createdAt: "asc" } }),
+    modelKey: await db.agentModelKey.findUnique({
+      where: { agentId },
+      select: { name: true, createdAt: true },
+    }),
+    providerUsage: await db.providerUsage.findMany({
+      where: { agentId },
+      select: { provider: true, sent: true, received: true, spentMicros: true, updatedAt: true },
+    }),
     events: await db.event.findMany({
       where: { OR: [{ agentId }, byIdentity] },
       select: {

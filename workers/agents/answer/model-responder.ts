@@ -12,12 +12,20 @@
  * is recorded as a `model_fallback` event and the next one is asked; the
  * member sees only the answer. When every model fails, the answer is one short
  * apology and the agent keeps working.
+ *
+ * Per-agent OpenRouter keys (OPENROUTER_MANAGEMENT_KEY): each answer's chain is the agent's own clients
+ * (lib/providers/openrouter/agent-clients.ts), its key made on its first answer. A 402 on that key marks the
+ * agent out of budget and the answer is one line saying so; no other model is asked.
  */
 import type { Config } from "@/lib/config";
 import { recordModelFallback } from "@/lib/events/mutations";
 import { createModelClient, ModelError, type ChatMessage, type ModelClient } from "@/lib/llm";
 import { TokenCapReached, type SpendHook } from "@/lib/llm/budget";
 import { allowedModels, fallbackChain } from "@/lib/llm/models";
+import { agentClients } from "@/lib/providers/openrouter/agent-clients";
+import { ModelOutOfBudget, OUT_OF_BUDGET_TEXT } from "@/lib/providers/openrouter/budget";
+import { openRouterSettings } from "@/lib/providers/openrouter/settings";
+import type { SealingKey } from "@/lib/secrets";
 import { groupPromptLines, labelTurn } from "./group";
 import type { Responder, ResponderInput } from "./contracts";
 import { offlineResponder } from "./responder";
@@ -75,6 +83,8 @@ export interface ModelResponderOptions {
   log?: { warn(o: object, m: string): void };
   /** Where a fallback is recorded (default: a `model_fallback` event); a failure here never fails the answer. */
   recordFallback?: (f: ModelFallback) => Promise<void>;
+  /** The allowed models' clients of one agent, in order (its own key's); absent: the shared clients. */
+  agentClients?: (agentId: string) => Promise<ModelClient[]>;
 }
 
 const recordEvent = (f: ModelFallback) =>
@@ -119,14 +129,16 @@ export function modelResponder(
   clients: ModelClient | ModelClient[],
   o: ModelResponderOptions = {},
 ): Responder {
-  const allowed = Array.isArray(clients) ? clients : [clients];
-  if (allowed.length === 0) throw new Error("modelResponder needs at least one model");
+  const shared = Array.isArray(clients) ? clients : [clients];
+  if (shared.length === 0 && !o.agentClients) throw new Error("modelResponder needs at least one model");
   const { log, recordFallback = recordEvent } = o;
-  const clientFor = (input: ResponderInput): ModelClient => {
+  const clientFor = async (input: ResponderInput): Promise<ModelClient> => {
+    const allowed = o.agentClients && input.agentId ? await o.agentClients(input.agentId) : shared;
     const chain = fallbackChain(
       allowed.map((c) => ({ name: c.model, client: c })),
       input.model,
     ).map((m) => m.client);
+    if (chain.length === 0) throw new Error("no model can answer for this agent");
     if (chain.length === 1) return chain[0];
     return fallbackClient(chain, async (f) => {
       log?.warn(
@@ -141,9 +153,9 @@ export function modelResponder(
   return {
     usesModel: true,
     async reply(input) {
-      const client = clientFor(input);
-      const model = input.spend ? withSpending(client, input.spend) : client;
       try {
+        const client = await clientFor(input);
+        const model = input.spend ? withSpending(client, input.spend) : client;
         const prompt = buildPrompt(input);
         if (input.tools && input.tools.specs.length > 0) {
           const capLeft = input.tokenBudget ?? ANSWER_TOKEN_BUDGET;
@@ -166,6 +178,7 @@ export function modelResponder(
       } catch (error) {
         if (input.signal.aborted) throw error; // shutting down: leave the message for the next run
         if (error instanceof TokenCapReached) throw error; // the agent says so instead
+        if (error instanceof ModelOutOfBudget) return { text: OUT_OF_BUDGET_TEXT, tokens: 0, failed: true };
         log?.warn({ err: error, code: error instanceof ModelError ? error.code : undefined }, "model failed");
         return { text: APOLOGY, tokens: 0, failed: true };
       }
@@ -173,14 +186,33 @@ export function modelResponder(
   };
 }
 
-/** The model responder over the allowed models (LLM_MODELS) when LLM_API_KEY is set, else the offline responder. */
+type ResponderSettings = Pick<
+  Config,
+  "LLM_API_KEY" | "LLM_BASE_URL" | "LLM_MODEL" | "LLM_MODELS" | "LLM_MAX_TOKENS"
+> &
+  Partial<Parameters<typeof openRouterSettings>[0]>;
+
+/**
+ * The model responder over the allowed models (LLM_MODELS) when LLM_API_KEY is set, or per-agent OpenRouter
+ * keys are on (OPENROUTER_MANAGEMENT_KEY, with the worker's `sealing` key); else the offline responder.
+ */
 export function defaultResponder(
-  c: Pick<Config, "LLM_API_KEY" | "LLM_BASE_URL" | "LLM_MODEL" | "LLM_MODELS" | "LLM_MAX_TOKENS">,
+  c: ResponderSettings,
   log?: ModelResponderOptions["log"],
+  sealing?: SealingKey,
 ): Responder {
   const apiKey = c.LLM_API_KEY;
+  const models = allowedModels(c);
+  // Whoever sets the management key passes the whole settings (the worker does): its siblings have defaults.
+  const openRouter = c.OPENROUTER_MANAGEMENT_KEY
+    ? openRouterSettings(c as Required<ResponderSettings>)
+    : null;
+  if (openRouter && sealing) {
+    const perAgent = agentClients({ openRouter, sealing, models, ...c, maxTokens: c.LLM_MAX_TOKENS });
+    return modelResponder([], { log, agentClients: perAgent });
+  }
   if (!apiKey) return offlineResponder;
-  const clients = allowedModels(c).map((m) =>
+  const clients = models.map((m) =>
     createModelClient({ baseURL: m.baseURL, apiKey, model: m.name, maxTokens: c.LLM_MAX_TOKENS }),
   );
   return modelResponder(clients, { log });

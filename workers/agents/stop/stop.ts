@@ -8,6 +8,8 @@
  * of its runtime, client and streams. An identity of a stopped agent that no
  * worker was running (the stop came while none ran) is wound down by the
  * handoff path (`windDownUnowned`), so a stop always ends with the agent gone.
+ * Its own OpenRouter key, when it has one, is deleted once it has left (a stop no worker carried out
+ * leaves the key to the retention pass, which finds it by name).
  */
 import type { Logger } from "pino";
 import {
@@ -29,6 +31,8 @@ import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import type { ConversationEnd } from "@/workers/agents/runtime/conversation-watch";
 import { closeXmtpClient } from "@/lib/xmtp";
+import { retireAgentKey } from "@/lib/providers/openrouter/keys";
+import { openRouterSettings } from "@/lib/providers/openrouter/settings";
 import { sayGoodbyeAndLeave } from "./leave";
 
 /** One wind-down per runtime, however many paths (NOTIFY, heartbeat, the runtime itself) ask for it. */
@@ -78,6 +82,18 @@ export async function stopAgentHere(ctx: WorkerContext, agentId: string): Promis
   const { operators } = await agentState(agentId);
   const line = goodbyeLine(stop.name, stop.reason);
   await Promise.all(runtimes.map((r) => windDownRuntime(ctx, r, line, operators, stop.reason)));
+  await retireModelKey(ctx, agentId);
+}
+
+/** Deletes the stopped agent's OpenRouter key; a failure is logged, and the retention pass tries again. */
+async function retireModelKey(ctx: WorkerContext, agentId: string): Promise<void> {
+  const openRouter = openRouterSettings(ctx.settings);
+  if (!openRouter) return;
+  await retireAgentKey(openRouter, agentId).then(
+    (deleted) => deleted && ctx.log.info({ agentId }, "model key deleted"),
+    (err: unknown) =>
+      ctx.log.warn({ err, agentId }, "deleting the model key failed; the retention pass retries"),
+  );
 }
 
 /**

@@ -18,6 +18,7 @@ import type { WorkerContext } from "./context";
 import { startAttestationRenewal } from "./attestation-renewal";
 import { startListener } from "./listener";
 import { startRetention } from "./retention";
+import { openRouterSettings } from "@/lib/providers/openrouter/settings";
 import type { RunningSet } from "./running-set";
 import type { StopRequests } from "./stop-requests";
 import { repeat } from "./timers";
@@ -76,6 +77,7 @@ export async function startIntake(
     intervalMs: o.retentionIntervalMs,
     retentionDays: settings.RETENTION_DAYS,
     log,
+    openRouter: openRouterSettings(settings),
   });
   parts.unshift({ name: "retention", close: () => retention.close() });
 

@@ -164,7 +164,7 @@ function buildWorker(o: WorkerOptions, id: string, log: Logger, leaseMs: number)
     handoffSlots: new Slots(settings.WORKER_HANDOFF_CONCURRENCY),
     sealingKey,
     identities: identityClients(sealingKey, { env: settings.XMTP_ENV, dataDir: settings.DATA_DIR }),
-    responder: o.responder ?? defaultResponder(settings, log),
+    responder: o.responder ?? defaultResponder(settings, log, sealingKey),
     events,
     log,
     inFlight,

@@ -17,6 +17,8 @@ import { TimeZoneForm } from "./time-zone-form";
 import { YourData } from "./your-data";
 import { GreetingForm } from "./greeting-form";
 import { ModelSetting } from "./model-setting";
+import { ModelKey } from "./model-key";
+import { ProviderUsage } from "./provider-usage";
 import { Spend } from "./spend";
 import { AwaitingAdd } from "./awaiting-add";
 import { greetingChoice } from "@/lib/agents/greeting";
@@ -100,6 +102,8 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <Section id="spend" title="Spend">
         <Spend agentId={agent.id} ownerId={user.id} />
       </Section>
+      <ModelKey agentId={agent.id} />
+      <ProviderUsage agentId={agent.id} />
       <Section id="memory" title="What it remembers">
         <Memories agentId={agent.id} agentName={agent.name} />
       </Section>
