@@ -249,6 +249,17 @@ const schema = z.object({
   /** After a rotation: the previous public key (PEM or base64url) and id, still listed in the JWKS. */
   ATTESTATION_RETIRING_PUBLIC_KEY: optional,
   ATTESTATION_RETIRING_KID: optional,
+  /**
+   * An S3-compatible store for the files agents send (lib/files/s3.ts): on when the endpoint, the bucket
+   * and both keys are set; otherwise the web app serves them (app/api/blobs/[id]).
+   */
+  ATTACHMENT_S3_ENDPOINT: optional.pipe(z.string().url().optional()),
+  ATTACHMENT_S3_BUCKET: optional,
+  ATTACHMENT_S3_REGION: z.string().trim().min(1).default("us-east-1"),
+  ATTACHMENT_S3_ACCESS_KEY_ID: optional,
+  ATTACHMENT_S3_SECRET_ACCESS_KEY: optional,
+  /** Where members' apps fetch the objects from; default: the endpoint and the bucket (path style). */
+  ATTACHMENT_S3_PUBLIC_URL: optional.pipe(z.string().url().optional()),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -308,6 +319,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError("SEARCH_PROVIDER=searxng needs SEARCH_URL (your instance's address).");
   if (config.OPENROUTER_KEY_LIMIT > config.OPENROUTER_KEY_LIMIT_MAX)
     throw new ConfigError("OPENROUTER_KEY_LIMIT is above OPENROUTER_KEY_LIMIT_MAX.");
+  const s3 = [
+    config.ATTACHMENT_S3_ENDPOINT,
+    config.ATTACHMENT_S3_BUCKET,
+    config.ATTACHMENT_S3_ACCESS_KEY_ID,
+    config.ATTACHMENT_S3_SECRET_ACCESS_KEY,
+  ];
+  if (s3.some(Boolean) && !s3.every(Boolean))
+    throw new ConfigError(
+      "The attachment store needs all of ATTACHMENT_S3_ENDPOINT, ATTACHMENT_S3_BUCKET, ATTACHMENT_S3_ACCESS_KEY_ID and ATTACHMENT_S3_SECRET_ACCESS_KEY (or none).",
+    );
   if (config.SEARCH_ALLOW_LOOPBACK && config.NODE_ENV === "production" && !building)
     throw new ConfigError("SEARCH_ALLOW_LOOPBACK is for tests; refusing to start in production with it.");
   return config;

@@ -4,13 +4,14 @@
  * keeps what was sent, in order, with the history a test gives it. Like the
  * XMTP group, a send publishes what was queued before it.
  */
-import type { DecodedMessage } from "@xmtp/node-sdk";
+import type { DecodedMessage, RemoteAttachment } from "@xmtp/node-sdk";
 import type { Conversation, MessageRef } from "@/lib/agents/conversation";
 import type { Thinking } from "@/lib/convos/codecs";
 
 export type Sent =
   | { kind: "text"; id: string; text: string }
   | { kind: "reply"; id: string; to: MessageRef; text: string }
+  | { kind: "remote-attachment"; id: string; attachment: RemoteAttachment }
   | { kind: "reaction"; id: string; to: MessageRef; emoji: string; removed: boolean; published: boolean }
   | { kind: "profile"; id: string; name: string }
   | { kind: "thinking"; id: string; status: Thinking }
@@ -57,6 +58,13 @@ export class MemoryConversation implements Conversation {
     this.#published();
     const id = this.receive(this.ownInboxId, text).id;
     this.sent.push({ kind: "text", id, text });
+    return id;
+  }
+
+  async sendRemoteAttachment(attachment: RemoteAttachment): Promise<string> {
+    this.#published();
+    const id = `m${++this.#seq}`;
+    this.sent.push({ kind: "remote-attachment", id, attachment });
     return id;
   }
 

@@ -93,6 +93,15 @@ async function seedAgentRows(db: PrismaClient, p: string, agentId: string, ident
     },
   });
   await db.tokenReservation.create({ data: { id: `${p}-reservation`, agentId, tokens: 10 } });
+  await db.blob.create({
+    data: {
+      id: `${p}-blob`.padEnd(32, "0"),
+      agentId,
+      size: 14,
+      data: Buffer.from(`${p} ciphertext`),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    },
+  });
   await db.tokenUsageDay.create({ data: { agentId, day: new Date(), tokens: 10, costMicros: 6n } });
   const schedule = await db.schedule.create({
     data: { agentId, identityId, timeZone: "UTC", text: "Pack the bags", status: "cancelled" },

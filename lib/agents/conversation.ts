@@ -5,7 +5,7 @@
  * test may use the in-memory one (test/memory-conversation.ts). It lives in
  * lib/ because the tools (lib/agents/tools) receive it in their ToolContext.
  */
-import type { DecodedMessage } from "@xmtp/node-sdk";
+import type { DecodedMessage, RemoteAttachment } from "@xmtp/node-sdk";
 import type { Thinking } from "@/lib/convos/codecs";
 
 /** A message of the conversation as tools see it. */
@@ -19,6 +19,8 @@ export interface Conversation {
   readonly id: string;
   /** Sends a text; resolves with its message id. */
   send(text: string): Promise<string>;
+  /** Sends a file stored encrypted elsewhere (XMTP's remote attachment, lib/files/store.ts); resolves with its message id. */
+  sendRemoteAttachment(attachment: RemoteAttachment): Promise<string>;
   /** Sends `text` as a reply quoting `to` (Convos shows it quoted); resolves with its message id. */
   reply(to: MessageRef, text: string): Promise<string>;
   /**

@@ -10,8 +10,9 @@
  * fail (the agent is gone), which the worker logs as a warning: nothing is left.
  *
  * What an agent's erasure covers: the agent row (its memories, lists and items,
- * polls and votes, schedules, token reservations, pairing requests and events
- * go with it by cascade), its identities (keys included), the ledger of handled
+ * polls and votes, schedules, token reservations, pairing requests, events and
+ * sent files go with it by cascade; files in an S3 store are deleted there
+ * first, lib/files/erase.ts), its identities (keys included), the ledger of handled
  * messages, tool calls, schedule firings, invite requests, idempotency keys
  * that name it, and events that name one of its identities. An account adds the
  * user row (sessions and sign-in accounts by cascade), its pending sign-in
@@ -26,6 +27,7 @@ import { stopAgent } from "@/lib/agents/mutations";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { deleteStoredObjects } from "@/lib/files/erase";
 import { deleteAgentKeys } from "@/lib/providers/openrouter/keys";
 import { openRouterSettings } from "@/lib/providers/openrouter/settings";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -101,6 +103,7 @@ async function eraseAgentRows(tx: Tx, agentId: string): Promise<void> {
  */
 export async function deleteAgent(agentId: string, ownerId: string, waitMs = LEAVE_WAIT_MS): Promise<void> {
   if (!(await stopAndLeave([agentId], ownerId, waitMs))) throw new StillLeavingError();
+  await deleteStoredObjects([agentId]);
   await deleteModelKeys([agentId]);
   await db.$transaction((tx) => eraseAgentRows(tx, agentId));
 }
@@ -120,6 +123,7 @@ export async function deleteAccount(userId: string, waitMs = LEAVE_WAIT_MS): Pro
     (a) => a.id,
   );
   if (!(await stopAndLeave(agentIds, userId, waitMs))) throw new StillLeavingError();
+  await deleteStoredObjects(agentIds);
   await deleteModelKeys(agentIds);
   const email = user.email.trim().toLowerCase();
   await db.$transaction(async (tx) => {

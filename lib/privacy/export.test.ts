@@ -34,6 +34,7 @@ describe("agentExport", () => {
       "handledMessageIds",
       "pairingRequests",
       "inviteRequests",
+      "sentFiles",
       "modelKey",
       "providerUsage",
       "events",
@@ -55,6 +56,7 @@ describe("agentExport", () => {
       handledMessageIds: [{ messageId: "exp1-m1" }],
       pairingRequests: [{ inboxId: "exp1-stranger" }],
       inviteRequests: [{ action: "lock" }],
+      sentFiles: [{ id: "exp1-blob".padEnd(32, "0"), size: 14 }],
       modelKey: { name: `convos-agent-${owner.agentId}` },
       providerUsage: [{ provider: "agentmail", sent: 1 }],
     });
@@ -72,6 +74,7 @@ describe("agentExport", () => {
     expect(text).not.toContain("encryptedDbKey");
     expect(text).not.toContain("operatorCode");
     expect(text).not.toContain("ABC123");
+    expect(text).not.toContain("ciphertext"); // a sent file's stored bytes
     // The agent has a model key: its name says so, never the key (sealed) nor its hash.
     expect(text).not.toContain("sealedKey");
     expect(text).not.toContain("exp1-key-hash");

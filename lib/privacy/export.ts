@@ -6,6 +6,7 @@
  * never the key), and workers' lease bookkeeping.
  */
 import { db } from "@/lib/db";
+import { sentFilesOf } from "@/lib/files/blobs";
 import { SUMMARY_MAX_CHARS } from "@/lib/memory/summary";
 
 /** Said in every export: what the agent reads is never written down, only the model's summary of it. */
@@ -115,6 +116,7 @@ export async function agentExport(agentId: string, ownerId: string) {
       select: { inboxId: true, approvedAt: true, createdAt: true },
     }),
     inviteRequests: await db.inviteRequest.findMany({ where: { agentId }, orderBy: { createdAt: "asc" } }),
+    sentFiles: await sentFilesOf(agentId), // ids, sizes and expiry of the files it sent, never their bytes
     modelKey: await db.agentModelKey.findUnique({
       where: { agentId },
       select: { name: true, createdAt: true },

@@ -67,6 +67,22 @@ describe("pruneOlderThan", () => {
         },
       ],
     });
+    // Sent files: one expired, one older than the cutoff (a longer retention then), one still served.
+    const blob = (id: string, createdAt: Date, expiresAt: Date) => ({
+      id: id.padEnd(32, "x"),
+      agentId: agent.id,
+      size: 3,
+      data: new Uint8Array([1, 2, 3]),
+      createdAt,
+      expiresAt,
+    });
+    await db.blob.createMany({
+      data: [
+        blob("expired", recent, new Date(Date.now() - 1000)),
+        blob("old", old, new Date(Date.now() + DAY)),
+        blob("live", recent, new Date(Date.now() + DAY)),
+      ],
+    });
 
     expect(await pruneOlderThan(cutoff)).toEqual({
       handledMessages: PRUNE_BATCH + 3,
@@ -75,7 +91,9 @@ describe("pruneOlderThan", () => {
       verificationTokens: 1,
       tokenReservations: 1,
       idempotencyKeys: 1,
+      blobs: 2,
     });
+    expect((await db.blob.findMany()).map((r) => r.id)).toEqual(["live".padEnd(32, "x")]);
     expect((await db.handledMessage.findMany()).map((r) => r.messageId)).toEqual(["new"]);
     expect(await db.event.count()).toBe(1);
     expect((await db.pairingRequest.findMany({ orderBy: { inboxId: "asc" } })).map((r) => r.inboxId)).toEqual(

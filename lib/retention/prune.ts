@@ -12,7 +12,10 @@
  *   TokenReservation   reservations a crash left behind, released from their
  *                      agent's hold (lib/llm/budget.ts);
  *   IdempotencyKey     claims' keys once past their own 24 h window, whatever
- *                      the cutoff (lib/agents/idempotency.ts).
+ *                      the cutoff (lib/agents/idempotency.ts);
+ *   Blob               the encrypted files agents sent (lib/files/blobs.ts), once
+ *                      expired or older than the cutoff (objects in an S3 store
+ *                      expire by the bucket's lifecycle rule, docs/configuration.md).
  *
  * Deletes go in batches (PRUNE_BATCH rows a statement), so a large backlog
  * never holds locks, or runs into the statement timeout, in one long statement.
@@ -30,6 +33,7 @@ export interface Pruned {
   verificationTokens: number;
   tokenReservations: number;
   idempotencyKeys: number;
+  blobs: number;
 }
 
 /** Runs `deleteBatch` until it deletes less than a batch; returns the total. */
@@ -70,5 +74,18 @@ export async function pruneOlderThan(cutoff: Date): Promise<Pruned> {
       DELETE FROM "IdempotencyKey" WHERE ctid IN (
         SELECT ctid FROM "IdempotencyKey" WHERE "createdAt" < ${keysBefore} LIMIT ${PRUNE_BATCH})`,
   );
-  return { handledMessages, events, pairingRequests, verificationTokens, tokenReservations, idempotencyKeys };
+  const blobs = await inBatches(
+    () => db.$executeRaw`
+      DELETE FROM "Blob" WHERE id IN (
+        SELECT id FROM "Blob" WHERE "expiresAt" < now() OR "createdAt" < ${cutoff} LIMIT ${PRUNE_BATCH})`,
+  );
+  return {
+    handledMessages,
+    events,
+    pairingRequests,
+    verificationTokens,
+    tokenReservations,
+    idempotencyKeys,
+    blobs,
+  };
 }

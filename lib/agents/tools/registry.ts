@@ -10,6 +10,7 @@ import { pollsTool } from "./polls";
 import { reactTool } from "./react";
 import { reminderCancelTool, remindersListTool, remindTool, scheduleTool } from "./reminders";
 import { replyTool } from "./reply";
+import { sendFileTool } from "./send-file";
 import { setProfileTool } from "./set-profile";
 import type { Tool } from "./types";
 import { fetchUrlTool, webSearchTool } from "./web";
@@ -28,6 +29,7 @@ export const TOOLS: readonly Tool[] = [
   reminderCancelTool,
   webSearchTool,
   fetchUrlTool,
+  sendFileTool,
 ] as unknown as readonly Tool[];
 
 export const TOOL_NAMES: readonly string[] = TOOLS.map((t) => t.name);

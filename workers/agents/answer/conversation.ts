@@ -27,6 +27,7 @@ export function xmtpConversation(
   return {
     id: group.id,
     send: (text) => group.sendText(text),
+    sendRemoteAttachment: (attachment) => group.sendRemoteAttachment(attachment),
     reply: (to, text) =>
       group.sendReply({ reference: to.id, referenceInboxId: to.senderInboxId, content: encodeText(text) }),
     async react(to, emoji, o = {}) {

@@ -1,0 +1,65 @@
+/**
+ * Sending a file: it is encrypted here, in memory (node-sdk's encryptAttachment: a fresh secret, salt and
+ * nonce per file, AES-256-GCM over the encoded attachment, the digest over the ciphertext), the ciphertext
+ * is stored, and what comes back is the XMTP remote attachment (`xmtp.org/remoteStaticAttachment:1.0`)
+ * whose URL, digest and keys let a member's app fetch, check and decrypt it. Nothing decrypted is written
+ * anywhere: not to disk, and not to the database.
+ *
+ * Where the ciphertext goes: the S3 store when one is configured (the row is written first, so an erasure
+ * finds the object even when the PUT's answer is lost), else the Blob table, which the web app
+ * serves at {PUBLIC_URL}/api/blobs/{id}. Every file goes as a remote attachment, never inline: that is
+ * what the Convos apps and the official CLI send (`conversation send-attachment`, `agent serve`'s attach),
+ * and one path is one thing to test. The scheme is "https", as the CLI writes it.
+ */
+import { encryptAttachment, type RemoteAttachment } from "@xmtp/node-sdk";
+import { createBlob, MAX_BLOB_BYTES, newBlobId } from "./blobs";
+import { FileError } from "./errors";
+import { objectUrl, putObject } from "./s3";
+import type { FileSettings } from "./settings";
+
+/** The largest file an agent sends (what it composes is a few kilobytes). */
+export const MAX_FILE_BYTES = 512 * 1024;
+
+export interface OutgoingFile {
+  filename: string;
+  mimeType: string;
+  content: Uint8Array;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Encrypts and stores `file` for `agentId`; the remote attachment to send. */
+export async function storeFile(
+  settings: FileSettings,
+  agentId: string,
+  file: OutgoingFile,
+): Promise<RemoteAttachment> {
+  if (file.content.length > MAX_FILE_BYTES)
+    throw new FileError(`the file is too large (at most ${MAX_FILE_BYTES / 1024} KB)`);
+  const encrypted = encryptAttachment({ ...file });
+  if (encrypted.payload.length > MAX_BLOB_BYTES) throw new FileError("the file is too large");
+  const id = newBlobId();
+  const expiresAt = new Date(Date.now() + settings.retentionDays * DAY_MS);
+  const size = encrypted.payload.length;
+  let url: string;
+  if (settings.s3) {
+    const key = `${id}.bin`;
+    // Kept when the PUT fails: its answer may be what was lost, and the row is how the object is found.
+    await createBlob({ id, agentId, size, expiresAt, s3Key: key });
+    await putObject(settings.s3, key, encrypted.payload);
+    url = objectUrl(settings.s3, key);
+  } else {
+    await createBlob({ id, agentId, size, expiresAt, data: encrypted.payload });
+    url = `${settings.publicUrl}/api/blobs/${id}`;
+  }
+  return {
+    url,
+    contentDigest: encrypted.contentDigest,
+    secret: encrypted.secret,
+    salt: encrypted.salt,
+    nonce: encrypted.nonce,
+    scheme: "https",
+    contentLength: size,
+    filename: file.filename,
+  };
+}
