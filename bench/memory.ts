@@ -1,39 +1,79 @@
 /**
- * `npx tsx bench/memory.ts [agents=20] [rate=10] [seconds=10]`: what memory costs an answer. Live agents
- * in one in-process worker answer with the scripted model on loopback (its own time next to nothing), first
- * with no memory, then with 50 memories of ~290 characters in every conversation (the prompt's bound:
- * what fits 4,000 characters). Printed: each phase's latency (bench/live-agents.ts), the system prompt's
- * mean size (after a warm-up phase), the p95 of reading the memory for one prompt, and the with/without p95 ratio (target ≤ 1.10).
+ * `npx tsx bench/memory.ts [agents=20] [rate=10] [seconds=10] [summaryAfter=4]`: what memory costs an
+ * answer. Live agents in one in-process worker answer with the scripted model on loopback (its own time
+ * next to nothing). Every conversation is first made longer than the history window (10 more messages
+ * each, answered), so that messages leave it. Then, after a warm-up, the first phase has no memory and no
+ * summaries (MEMORY_SUMMARY_AFTER=0); the second, on a worker restarted with MEMORY_SUMMARY_AFTER=
+ * `summaryAfter` and warmed up again, has 50 memories of ~290 characters in every conversation (the
+ * prompt's bound: what fits 4,000 characters) and a summary of 1,500 characters (SUMMARY_MAX_CHARS), which
+ * the summariser rewrites in the background while answers are measured, as in a long conversation.
+ * Printed: each phase's latency (bench/live-agents.ts) and summary calls, the answers' mean system prompt
+ * size, the p50/p95 of reading the memory and summary for one prompt, and the ratio of the answer p95s
+ * with and without (target ≤ 1.10).
  */
-import { finish, latencyMeter, pct, startLiveAgents, db } from "./live-agents.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
-const [agents, rate, seconds] = [
+const [agents, rate, seconds, summaryAfter] = [
   Number(process.argv[2] ?? 20),
   Number(process.argv[3] ?? 10),
   Number(process.argv[4] ?? 10),
+  Number(process.argv[5] ?? 4),
 ];
+process.env.MEMORY_SUMMARY_AFTER = "0";
+const { finish, latencyMeter, pct, startLiveAgents, db } = await import("./live-agents.ts");
 const { modelResponder } = await import("@/workers/agents/answer/model-responder.ts");
 const { createModelClient } = await import("@/lib/llm/index.ts");
-const { startScriptedModelServer } = await import("@/test/scripted-model-server.ts");
+const { lastUserText, startScriptedModelServer } = await import("@/test/scripted-model-server.ts");
 const { withMemory } = await import("@/lib/memory/memory.ts");
+const { SUMMARISER_INSTRUCTIONS, SUMMARY_MAX_CHARS } = await import("@/lib/memory/summary.ts");
+type Recorded = import("@/test/scripted-model-server.ts").RecordedRequest;
 
 const model = await startScriptedModelServer();
+const isSummaryCall = (r: Recorded) => String(r.messages[0]?.content).includes(SUMMARISER_INSTRUCTIONS);
+const notes = (tag: string) => `${tag}: ${"the group agreed on the train, Ana books the rooms. ".repeat(40)}`;
+model.setDefault((r) =>
+  isSummaryCall(r)
+    ? { text: notes("Rewritten notes").slice(0, SUMMARY_MAX_CHARS), tokens: 400 }
+    : { text: `echo: ${lastUserText(r)}`, tokens: 10 },
+);
 const client = createModelClient({ baseURL: model.baseURL, apiKey: "bench", model: "scripted" });
-const live = await startLiveAgents(agents, modelResponder(client));
+const responder = modelResponder(client);
+const live = await startLiveAgents(agents, responder);
 const meter = await latencyMeter(live);
+
+/** Makes every conversation `more` messages longer (each answered), so that messages leave the window. */
+async function lengthen(more: number): Promise<void> {
+  const answered = () => db.handledMessage.count({ where: { kind: "answered" } });
+  const target = (await answered()) + more * live.groups.length;
+  const started = performance.now();
+  await Promise.all(
+    live.groups.map(async (g) => {
+      for (let i = 0; i < more; i++) await g.sendText(`earlier message ${i}`);
+    }),
+  );
+  while ((await answered()) < target && performance.now() - started < 180_000) await sleep(250);
+  console.log(
+    `${more} more messages in each conversation, answered in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+await lengthen(10);
 const load = `${agents} agents, ${rate} msg/s for ${seconds} s`;
 
-/** The mean system prompt size of the model requests from index `from` on. */
-const systemChars = (from: number) => {
-  const sizes = model.requests.slice(from).map((r) => String(r.messages[0]?.content ?? "").length);
-  return sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
+/** The answers' mean system prompt size, and the summary calls, of the model requests from index `from` on. */
+const requestsFrom = (from: number) => {
+  const requests = model.requests.slice(from);
+  const sizes = requests.filter((r) => !isSummaryCall(r)).map((r) => String(r.messages[0]?.content).length);
+  return {
+    systemChars: sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length),
+    summaryCalls: requests.filter(isSummaryCall).length,
+  };
 };
 
 // The first answers of a fresh worker are slow (connections, caches): warm up before measuring.
 await meter.phase(`warm-up, ${agents} agents`, live.groups, rate, 5);
 let from = model.requests.length;
 const none = await meter.phase(`no memory, ${load}`, live.groups, rate, seconds);
-const noneChars = systemChars(from);
+const noneRequests = requestsFrom(from);
 
 const fact = (i: number) => `Fact ${i}: ${"someone said something worth keeping about the trip ".repeat(6)}`;
 await db.memory.createMany({
@@ -46,9 +86,21 @@ await db.memory.createMany({
     })),
   ),
 });
+await db.conversationSummary.createMany({
+  data: live.groups.map((g, a) => ({
+    agentId: live.agentIds[a],
+    conversationId: g.id,
+    text: notes("Seeded notes").slice(0, SUMMARY_MAX_CHARS),
+    coveredUntilNs: 0n,
+    messages: 0,
+  })),
+});
+process.env.MEMORY_SUMMARY_AFTER = String(summaryAfter);
+await live.restartWorker(responder);
+await meter.phase(`warm-up after a restart with MEMORY_SUMMARY_AFTER=${summaryAfter}`, live.groups, rate, 5);
 from = model.requests.length;
-const full = await meter.phase(`50 memories each, ${load}`, live.groups, rate, seconds);
-const fullChars = systemChars(from);
+const full = await meter.phase(`50 memories and a summary each, ${load}`, live.groups, rate, seconds);
+const fullRequests = requestsFrom(from);
 
 const reads: number[] = [];
 for (let i = 0; i < 500; i++) {
@@ -58,14 +110,20 @@ for (let i = 0; i < 500; i++) {
   reads.push(performance.now() - started);
 }
 reads.sort((x, y) => x - y);
+const written = await db.conversationSummary.count({ where: { messages: { gt: 0 } } });
 console.log(
-  `system prompt: ${noneChars.toFixed(0)} chars without memory, ${fullChars.toFixed(0)} with 50 memories`,
+  `summary calls while measured: ${noneRequests.summaryCalls} without memory, ${fullRequests.summaryCalls} with it ` +
+    `(MEMORY_SUMMARY_AFTER=${summaryAfter}); ${written} of ${agents} conversations' summaries rewritten by the model`,
 );
 console.log(
-  `reading the memory for one prompt: p50 ${pct(reads, 50).toFixed(2)} ms, p95 ${pct(reads, 95).toFixed(2)} ms`,
+  `system prompt: ${noneRequests.systemChars.toFixed(0)} chars without memory, ${fullRequests.systemChars.toFixed(0)} with 50 memories and a summary`,
 );
 console.log(
-  `answer p95: ${none.p95.toFixed(0)} ms without memory, ${full.p95.toFixed(0)} ms with it (${(full.p95 / none.p95).toFixed(2)}x; target ≤ 1.10x)`,
+  `reading the memory and summary for one prompt: p50 ${pct(reads, 50).toFixed(2)} ms, p95 ${pct(reads, 95).toFixed(2)} ms`,
+);
+console.log(
+  `answer p50: ${none.p50.toFixed(0)} ms without memory, ${full.p50.toFixed(0)} ms with it; ` +
+    `p95: ${none.p95.toFixed(0)} ms without, ${full.p95.toFixed(0)} ms with (${(full.p95 / none.p95).toFixed(2)}x; target ≤ 1.10x)`,
 );
 await meter.stop();
 await model.close();
