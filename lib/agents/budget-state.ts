@@ -60,7 +60,7 @@ export function pausedText(state: BudgetState): string {
 /** Why it is paused, for its owner. */
 export function pausedWhy(state: BudgetState): string {
   if (state.reason === "token_cap")
-    return `it has used its cap of ${state.cap} tokens; raise the cap to resume`;
+    return `it has used its cap of ${(state.cap ?? 0).toLocaleString("en-US")} tokens; raise the cap to resume`;
   return "its model provider refused a call for money; raise the limit with the provider to resume";
 }
 
