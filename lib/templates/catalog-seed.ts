@@ -36,7 +36,7 @@ const drafts: Draft[] = [
     description:
       "Turns a group's scattered ideas into one day-by-day itinerary everyone can change by chatting.",
     skills: ["Planning", "Itinerary", "Travel"],
-    tools: ["react", "reply", "list", "poll", "web_search", "fetch_url"],
+    tools: ["react", "reply", "list", "poll", "web_search", "fetch_url", "send_file"],
     featured: true,
     suggestedMessages: [
       "Four of us, Lisbon, 12–16 May. Mix of food and beaches, nothing before 10am.",
@@ -135,7 +135,7 @@ const drafts: Draft[] = [
     description:
       "Turns a long chat discussion into decisions, owners and deadlines that nobody can misremember.",
     skills: ["Summarize", "Writing", "Planning"],
-    tools: ["reply", "list"],
+    tools: ["reply", "list", "send_file"],
     featured: true,
     suggestedMessages: [
       "Summarise what we decided since this morning.",
@@ -167,7 +167,7 @@ const drafts: Draft[] = [
     description:
       "A shared to-do list for a household, club or small team that lives right in the conversation.",
     skills: ["Lists", "To-dos", "Planning"],
-    tools: ["react", "reply", "list", "remind", "schedule", "reminders_list", "reminder_cancel"],
+    tools: ["react", "reply", "list", "remind", "schedule", "reminders_list", "reminder_cancel", "send_file"],
     featured: false,
     suggestedMessages: [
       "Add: renew the car insurance, Maya, by Friday.",
