@@ -6,7 +6,8 @@
  *
  * Not in front of the pool API's claim route: Next.js reads a request's whole body before a proxy
  * runs (up to 10 MB), which would undo that route's refusal of big bodies from Content-Length alone.
- * That route sets the same headers itself (apiSecurityHeaders).
+ * That route sets the same headers itself (apiSecurityHeaders), as the providers' webhooks do
+ * (app/api/webhooks/), which read and verify their raw body themselves.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { config as appConfig } from "@/lib/config";
@@ -25,5 +26,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api/pool/claim).*)"],
+  matcher: ["/((?!api/pool/claim|api/webhooks/).*)"],
 };

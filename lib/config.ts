@@ -232,6 +232,15 @@ const schema = z.object({
   OPENROUTER_KEY_LIMIT_MAX: usd.default(10),
   /** How much one raise adds, in US dollars. */
   OPENROUTER_KEY_LIMIT_STEP: usd.default(1),
+  /** AgentMail (the `email` tool, incoming mail): on when the key, the domain and the webhook secret are all set. */
+  AGENTMAIL_API_KEY: optional,
+  /** The domain agents' inboxes are made under (agentmail.to, or yours once AgentMail verified it). */
+  AGENTMAIL_DOMAIN: optional,
+  /** The webhook's Svix signing secret ("whsec_…"), from AgentMail's webhook settings. */
+  AGENTMAIL_WEBHOOK_SECRET: optional,
+  AGENTMAIL_BASE_URL: z.string().url().default("https://api.agentmail.to/v0"),
+  /** E-mails one agent may send in any hour. */
+  AGENTMAIL_SENDS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Agent attestation (docs/convos-protocol.md §8.5): on unless "off"; off, production needs no key. */
   ATTESTATION: z
     .string()
@@ -328,6 +337,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (s3.some(Boolean) && !s3.every(Boolean))
     throw new ConfigError(
       "The attachment store needs all of ATTACHMENT_S3_ENDPOINT, ATTACHMENT_S3_BUCKET, ATTACHMENT_S3_ACCESS_KEY_ID and ATTACHMENT_S3_SECRET_ACCESS_KEY (or none).",
+    );
+  const mail = [config.AGENTMAIL_API_KEY, config.AGENTMAIL_DOMAIN, config.AGENTMAIL_WEBHOOK_SECRET];
+  if (mail.some(Boolean) && !mail.every(Boolean))
+    throw new ConfigError(
+      "E-mail needs all of AGENTMAIL_API_KEY, AGENTMAIL_DOMAIN and AGENTMAIL_WEBHOOK_SECRET (or none).",
     );
   if (config.SEARCH_ALLOW_LOOPBACK && config.NODE_ENV === "production" && !building)
     throw new ConfigError("SEARCH_ALLOW_LOOPBACK is for tests; refusing to start in production with it.");

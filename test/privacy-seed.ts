@@ -115,6 +115,9 @@ async function seedAgentRows(db: PrismaClient, p: string, agentId: string, ident
     data: { agentId, conversationId, text: `${p} trip in March`, coveredUntilNs: 5n, messages: 5 },
   });
   await db.providerUsage.create({ data: { agentId, provider: "agentmail", sent: 1 } });
+  await db.agentMailInbox.create({
+    data: { agentId, clientId: `${p}-mail-client`, inboxId: `${p}@mail.test`, address: `${p}@mail.test` },
+  });
   await db.agentModelKey.create({
     data: {
       agentId,

@@ -84,12 +84,17 @@ export function displayName(profiles: ReadonlyMap<string, ResolvedProfile>, inbo
   return profiles.get(inboxId)?.name?.trim() || PLACEHOLDER_NAME;
 }
 
-/** Our own profile as an agent: member_kind = agent, plus attestation keys when we have them (§8.5). */
+/**
+ * Our own profile as an agent: member_kind = agent, plus attestation keys when we have them (§8.5) and the
+ * agent's e-mail address (`email`) once it has an inbox.
+ */
 export function agentProfileUpdate(
   name: string,
   attestation?: { attestation: string; attestation_ts: string; attestation_kid: string },
+  email?: string,
 ): ProfileUpdate {
-  return { name, memberKind: MemberKind.Agent, ...(attestation ? { metadata: { ...attestation } } : {}) };
+  const metadata = { ...attestation, ...(email ? { email } : {}) };
+  return { name, memberKind: MemberKind.Agent, ...(Object.keys(metadata).length > 0 ? { metadata } : {}) };
 }
 
 /** Snapshot of the given members from resolved profiles; members without a profile are left out. */

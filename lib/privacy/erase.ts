@@ -19,7 +19,8 @@
  * links, its idempotency keys and its sign-in rate-limit counts.
  * lib/privacy/erase.test.ts reads every table afterwards. An agent's OpenRouter key (its row goes by
  * cascade) is deleted at OpenRouter first; when OpenRouter can't be reached the erasure goes on, and the
- * worker's retention pass deletes the key it finds named for an agent that is gone.
+ * worker's retention pass deletes the key it finds named for an agent that is gone. Its AgentMail inbox
+ * is deleted there too (the worker's stop usually did it already; the row goes by cascade).
  */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -30,6 +31,8 @@ import { AppError } from "@/lib/errors";
 import { deleteStoredObjects } from "@/lib/files/erase";
 import { deleteAgentKeys } from "@/lib/providers/openrouter/keys";
 import { openRouterSettings } from "@/lib/providers/openrouter/settings";
+import { retireInbox } from "@/lib/providers/agentmail/inboxes";
+import { agentMailSettings } from "@/lib/providers/agentmail/settings";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 /** How long a deletion waits for the worker to leave the agent's conversations (it takes seconds when one runs). */
@@ -71,6 +74,12 @@ async function deleteModelKeys(agentIds: string[]): Promise<void> {
   if (openRouter) await deleteAgentKeys(openRouter, agentIds).catch(() => undefined);
 }
 
+/** Deletes the agents' AgentMail inboxes there, as far as it can be reached (their rows go by cascade). */
+async function deleteMailInboxes(agentIds: string[]): Promise<void> {
+  const mail = agentMailSettings(config());
+  if (mail) for (const agentId of agentIds) await retireInbox(mail, agentId).catch(() => undefined);
+}
+
 /** Erases one stopped agent's rows inside `tx`; refuses (StillLeavingError) if it is back in a conversation. */
 async function eraseAgentRows(tx: Tx, agentId: string): Promise<void> {
   // Locked, so an admin restart can't hand it a new identity between the check and the deletes.
@@ -103,6 +112,7 @@ async function eraseAgentRows(tx: Tx, agentId: string): Promise<void> {
  */
 export async function deleteAgent(agentId: string, ownerId: string, waitMs = LEAVE_WAIT_MS): Promise<void> {
   if (!(await stopAndLeave([agentId], ownerId, waitMs))) throw new StillLeavingError();
+  await deleteMailInboxes([agentId]);
   await deleteStoredObjects([agentId]);
   await deleteModelKeys([agentId]);
   await db.$transaction((tx) => eraseAgentRows(tx, agentId));
@@ -123,6 +133,7 @@ export async function deleteAccount(userId: string, waitMs = LEAVE_WAIT_MS): Pro
     (a) => a.id,
   );
   if (!(await stopAndLeave(agentIds, userId, waitMs))) throw new StillLeavingError();
+  await deleteMailInboxes(agentIds);
   await deleteStoredObjects(agentIds);
   await deleteModelKeys(agentIds);
   const email = user.email.trim().toLowerCase();

@@ -37,6 +37,7 @@ describe("agentExport", () => {
       "sentFiles",
       "modelKey",
       "providerUsage",
+      "mailInbox",
       "events",
     ]);
     expect(parsed.notice).toBe(MESSAGE_TEXTS_NOTICE);
@@ -56,6 +57,7 @@ describe("agentExport", () => {
       handledMessageIds: [{ messageId: "exp1-m1" }],
       pairingRequests: [{ inboxId: "exp1-stranger" }],
       inviteRequests: [{ action: "lock" }],
+      mailInbox: { address: "exp1@mail.test" },
       sentFiles: [{ id: "exp1-blob".padEnd(32, "0"), size: 14 }],
       modelKey: { name: `convos-agent-${owner.agentId}` },
       providerUsage: [{ provider: "agentmail", sent: 1 }],

@@ -125,6 +125,10 @@ export async function agentExport(agentId: string, ownerId: string) {
       where: { agentId },
       select: { provider: true, sent: true, received: true, spentMicros: true, updatedAt: true },
     }),
+    mailInbox: await db.agentMailInbox.findUnique({
+      where: { agentId },
+      select: { address: true, createdAt: true },
+    }),
     events: await db.event.findMany({
       where: { OR: [{ agentId }, byIdentity] },
       select: {

@@ -23,7 +23,11 @@ export const allToolInfo = (): ToolInfo[] => TOOLS.map(info);
 /** The tools a template lists, in registry order; names no longer in the registry are left out. */
 export const toolInfoFor = (names: readonly string[]): ToolInfo[] => toolsNamed(names).map(info);
 
-/** The catalog badges of a template: its tools' labels. */
+/** The catalog badges of a template: its tools' labels, but not of tools this server can't offer. */
 export const toolBadges = (names: readonly string[]): string[] => [
-  ...new Set(toolsNamed(names).map((t) => t.label)),
+  ...new Set(
+    toolsNamed(names)
+      .filter((t) => !t.unavailable?.(toolSettings(config())))
+      .map((t) => t.label),
+  ),
 ];

@@ -4,6 +4,7 @@
  * from here; the catalog's badges and the template page's lines come from the
  * same entries, so the catalog only promises what agents can do.
  */
+import { emailInboxTool, emailTool } from "./email";
 import { listsTool } from "./lists";
 import { forgetTool, rememberTool } from "./memory";
 import { pollsTool } from "./polls";
@@ -29,6 +30,8 @@ export const TOOLS: readonly Tool[] = [
   reminderCancelTool,
   webSearchTool,
   fetchUrlTool,
+  emailTool,
+  emailInboxTool,
   sendFileTool,
 ] as unknown as readonly Tool[];
 

@@ -22,6 +22,7 @@ import type { z } from "zod";
 import type { Conversation, MessageRef } from "@/lib/agents/conversation";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SearchSettings } from "@/lib/web/search";
+import type { AgentMailSettings } from "@/lib/providers/agentmail/settings";
 import type { FileSettings } from "@/lib/files/settings";
 import type { LinkAllowance } from "./links";
 
@@ -32,6 +33,8 @@ export type { MessageRef } from "@/lib/agents/conversation";
 export interface ToolSettings {
   /** The web search provider; undefined = web search is off. */
   search?: SearchSettings;
+  /** AgentMail (the e-mail tools); undefined = e-mail is off. */
+  email?: AgentMailSettings;
   /** Where send_file stores what it sends; undefined = send_file is off. */
   files?: FileSettings;
 }

@@ -1,6 +1,7 @@
 /**
  * The agent's Convos profile in one conversation (docs/convos-protocol.md §8.1, §8.5): its name, member
- * kind agent and, with a signing key, a fresh attestation of its inbox id (lib/attestation/sign.ts).
+ * kind agent, with a signing key a fresh attestation of its inbox id (lib/attestation/sign.ts), and its
+ * e-mail address once it has one (lib/providers/agentmail/inboxes.ts).
  * Published at handoff, on every set_profile, and again by the worker before the attestation turns 24 h
  * old (worker/attestation-renewal.ts). Each publication is recorded in PostgreSQL after it was sent, so a
  * restarted worker, or the one a failover hands the agent to, knows when the last one was and which name
@@ -10,6 +11,7 @@ import { agentProfileUpdate, profileUpdateCodec, sendWithCodec } from "@/lib/con
 import type { EncodedContent } from "@/lib/convos/codecs/json";
 import { signAttestation } from "@/lib/attestation/sign";
 import { recordProfilePublished } from "@/lib/attestation/mutations";
+import { mailAddressOfIdentity } from "@/lib/providers/agentmail/inboxes";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 
 /** What signing needs from the worker: the key (null: attestation off or unset) and the clock. */
@@ -32,7 +34,8 @@ export async function publishAgentProfile(
   const attestation = signer.attestation
     ? signAttestation(signer.attestation.signing, target.inboxId, at)
     : undefined;
-  await sendWithCodec(target.group, profileUpdateCodec, agentProfileUpdate(name, attestation));
+  const email = (await mailAddressOfIdentity(target.identityId)) ?? undefined;
+  await sendWithCodec(target.group, profileUpdateCodec, agentProfileUpdate(name, attestation, email));
   await recordProfilePublished(target.identityId, name, attestation ? at : null);
 }
 

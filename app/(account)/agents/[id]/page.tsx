@@ -15,6 +15,7 @@ import { SharedLists } from "./shared-lists";
 import { Memories } from "./memories";
 import { TimeZoneForm } from "./time-zone-form";
 import { YourData } from "./your-data";
+import { EmailSection } from "./email-section";
 import { GreetingForm } from "./greeting-form";
 import { ModelSetting } from "./model-setting";
 import { ModelKey } from "./model-key";
@@ -99,6 +100,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <GreetingForm agentId={agent.id} greeting={greetingChoice(agent.greeting)} />
         <ModelSetting agentId={agent.id} ownerId={user.id} />
       </Section>
+      <EmailSection agentId={agent.id} agentName={agent.name} />
       <Section id="spend" title="Spend">
         <Spend agentId={agent.id} ownerId={user.id} />
       </Section>
