@@ -62,6 +62,7 @@ describe("an agent's model key", () => {
     expect(rows[0].row).not.toContain(keys[0]); // nor any part of it in the clear
     expect(rows[0].row).not.toContain(keys[0].slice(9, 41));
     const row = await db.agentModelKey.findUniqueOrThrow({ where: { agentId } });
+    expect(Buffer.from(row.sealedKey!).includes(Buffer.from(keys[0]))).toBe(false);
     expect(Buffer.from(open(sealing, row.sealedKey!)).toString("utf8")).toBe(keys[0]);
   });
 
