@@ -20,6 +20,7 @@ import type { Conversation } from "@/lib/agents/conversation";
 import type { AgentState } from "@/lib/agents/policy";
 import { db } from "@/lib/db";
 import { spendHook, TokenCapReached } from "@/lib/llm/budget";
+import type { Prices } from "@/lib/llm/prices";
 import {
   keptSummary,
   saveSummary,
@@ -43,6 +44,8 @@ export interface SummaryWriter {
   agent: Pick<AgentState, "name" | "model">;
   /** The agent's token cap; undefined = unlimited. */
   cap: number | undefined;
+  /** What models cost (LLM_PRICES): the summary's tokens are counted with their cost like an answer's. */
+  prices?: Prices;
   conversation: Conversation;
   ownInboxId: string;
   nameOf(inboxId: string): string;
@@ -70,7 +73,7 @@ async function modelSummary(w: SummaryWriter, text: string): Promise<string | nu
       senderInboxId: "",
       history: [],
       signal: w.signal,
-      spend: spendHook(w.agentId, w.cap),
+      spend: spendHook(w.agentId, w.cap, w.prices),
     });
     if (!reply || reply.failed) throw new Error("the model gave no summary");
     return reply.text;
@@ -137,6 +140,7 @@ export function summariseLater(ctx: AnswerContext, agent: AgentState, added: num
     agentId: ctx.agentId,
     agent,
     cap: agent.tokenCap ?? ctx.defaultTokenCap,
+    prices: ctx.settings.LLM_PRICES,
     conversation: ctx.conversation,
     ownInboxId: ctx.ownInboxId,
     nameOf: (inboxId) => ctx.members.nameOf(inboxId),
