@@ -4,6 +4,9 @@
  * request and answers from a script (one step per request, then the default),
  * which can also fail: a 500, a hang (for timeouts) or a malformed body, or
  * ask for tool calls (`{ toolCalls: [{ name, arguments }] }`, with or without text).
+ *
+ * It also answers `POST …/audio/transcriptions` (multipart, as OpenAI's): each upload is recorded
+ * (`transcriptions`: model, file name, type and bytes) and answered with `transcript(upload)`.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -36,9 +39,20 @@ export interface RecordedRequest {
   max_tokens?: number;
 }
 
+/** An audio upload to /audio/transcriptions, as the server received it. */
+export interface RecordedTranscription {
+  model: string;
+  filename: string;
+  type: string;
+  bytes: Buffer;
+}
+
 export interface ScriptedModelServer {
   baseURL: string;
   requests: RecordedRequest[];
+  transcriptions: RecordedTranscription[];
+  /** What a transcription answers (default: "heard <n> bytes", usage 30 tokens). */
+  setTranscript(answer: (t: RecordedTranscription) => { text: string; tokens?: number }): void;
   /** Steps used by the next requests, in order. */
   script(...steps: ScriptStep[]): void;
   /** What to answer once the script is used up (default: "echo: <last user text, label removed>", 10 tokens). */
@@ -47,23 +61,57 @@ export interface ScriptedModelServer {
 }
 
 /** The last user turn's text, without the "[ref] Name: " label agents put on members' turns. */
-export const lastUserText = (r: RecordedRequest) =>
-  (([...r.messages].reverse().find((m) => m.role === "user")?.content as string | undefined) ?? "").replace(
-    /^\[[0-9a-f]{8}\] [^:\n]{1,80}: /,
-    "",
-  );
+export const lastUserText = (r: RecordedRequest) => {
+  const content = [...r.messages].reverse().find((m) => m.role === "user")?.content ?? "";
+  const text =
+    typeof content === "string" ? content : content.map((p) => (p.type === "text" ? p.text : "")).join("");
+  return text.replace(/^\[[0-9a-f]{8}\] [^:\n]{1,80}: /, "");
+};
+
+/** A transcription upload's fields, read from its multipart body. */
+async function readUpload(body: Buffer, contentType: string): Promise<RecordedTranscription> {
+  const form = await new Response(new Uint8Array(body), {
+    headers: { "content-type": contentType },
+  }).formData();
+  const file = form.get("file");
+  if (!(file instanceof Blob)) throw new Error("no file in the upload");
+  return {
+    model: String(form.get("model")),
+    filename: file instanceof File ? file.name : "",
+    type: file.type,
+    bytes: Buffer.from(await file.arrayBuffer()),
+  };
+}
 
 /** Starts the server on an ephemeral loopback port. */
 export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
   const requests: RecordedRequest[] = [];
+  const transcriptions: RecordedTranscription[] = [];
+  let transcript = (t: RecordedTranscription): { text: string; tokens?: number } => ({
+    text: `heard ${t.bytes.length} bytes`,
+    tokens: 30,
+  });
   const steps: ScriptStep[] = [];
   let fallback = (r: RecordedRequest): ScriptStep => ({ text: `echo: ${lastUserText(r)}`, tokens: 10 });
   const hanging = new Set<http.ServerResponse>();
 
   const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      if (req.url?.endsWith("/audio/transcriptions")) {
+        readUpload(Buffer.concat(chunks), req.headers["content-type"] ?? "").then(
+          (upload) => {
+            transcriptions.push(upload);
+            const { text, tokens } = transcript(upload);
+            res.writeHead(200, { "content-type": "application/json" });
+            res.end(JSON.stringify({ text, usage: { type: "tokens", total_tokens: tokens ?? 30 } }));
+          },
+          () => res.writeHead(400).end(),
+        );
+        return;
+      }
+      const body = Buffer.concat(chunks).toString();
       let parsed: RecordedRequest;
       try {
         parsed = JSON.parse(body) as RecordedRequest;
@@ -133,6 +181,8 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    transcriptions,
+    setTranscript: (answer) => void (transcript = answer),
     script: (...more) => void steps.push(...more),
     setDefault: (answer) => void (fallback = answer),
     async close() {

@@ -26,7 +26,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
-import type { ChatMessage } from "./client";
+import type { ChatMessage, ContentPart } from "./client";
 import { costMicros, type Prices } from "./prices";
 
 /** The message being answered is cut here (characters), with a note saying so. */
@@ -41,9 +41,28 @@ export function truncateIncoming(text: string): string {
 }
 
 /**
+ * What one image part may cost at most: images are scaled to at most 1,568 px on their longest side before
+ * they are sent (workers/agents/answer/attachments.ts), and the costliest public rule for such an image is
+ * Anthropic's (width × height / 750 ≈ 3,278 tokens for 1,568 × 1,568); OpenAI's high-detail tiles cost at
+ * most 765 for it, Gemini 258 per 768-px tile. Models that bill images at a multiple (gpt-4o-mini) report
+ * more, and the settled usage counts that.
+ */
+export const IMAGE_TOKEN_BOUND = Math.ceil((1_568 * 1_568) / 750);
+
+/** A message's content bound: the UTF-8 length of its text, IMAGE_TOKEN_BOUND per image part. */
+function contentBound(content: string | ContentPart[] | null): number {
+  if (content === null) return 0;
+  if (typeof content === "string") return Buffer.byteLength(content, "utf8");
+  return content.reduce(
+    (sum, p) => sum + (p.type === "text" ? Buffer.byteLength(p.text, "utf8") : IMAGE_TOKEN_BOUND),
+    0,
+  );
+}
+
+/**
  * An upper bound of the prompt's tokens: byte-level BPE tokenizers never make
  * a token of less than one byte, so the UTF-8 length bounds the text; each
- * message adds a few formatting tokens.
+ * message adds a few formatting tokens; an image counts IMAGE_TOKEN_BOUND.
  */
 export function promptTokenBound(messages: ChatMessage[], tools: readonly unknown[] = []): number {
   const bytes = (text: string) => Buffer.byteLength(text, "utf8");
@@ -51,7 +70,7 @@ export function promptTokenBound(messages: ChatMessage[], tools: readonly unknow
   return messages.reduce(
     (sum, m) =>
       sum +
-      bytes(m.content ?? "") +
+      contentBound(m.content) +
       ("tool_calls" in m && m.tool_calls ? bytes(JSON.stringify(m.tool_calls)) : 0) +
       8,
     16 + toolBytes,
@@ -117,7 +136,7 @@ export function fitPrompt(
   const fixed = promptTokenBound(bare.filter((_, j) => !dropped.has(j)));
   if (fixed > room) return undefined;
   const shares = shareOut(
-    results.map((i) => utf8(kept[i].content ?? "")),
+    results.map((i) => contentBound(kept[i].content)),
     room - fixed,
   );
   results.forEach((i, k) => {

@@ -30,8 +30,17 @@ export interface ToolSpec {
   function: { name: string; description: string; parameters: Record<string, unknown> };
 }
 
+/**
+ * A part of a member's message: text, or an image as a data URL (a photo scaled down first:
+ * workers/agents/answer/attachments.ts); only models with vision are sent images.
+ */
+export type ContentPart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string; detail?: "auto" | "low" | "high" } };
+
 export type ChatMessage =
-  | { role: "system" | "user"; content: string }
+  | { role: "system"; content: string }
+  | { role: "user"; content: string | ContentPart[] }
   | { role: "assistant"; content: string | null; tool_calls?: ToolCallRequest[] }
   | { role: "tool"; tool_call_id: string; content: string };
 

@@ -32,7 +32,7 @@ export interface ProviderCall {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   /** Joined to baseUrl ("/v0/inboxes"). */
   path: string;
-  /** Sent as JSON. */
+  /** Sent as JSON; a FormData is sent as multipart/form-data (an audio upload). */
   body?: unknown;
   headers?: Record<string, string>;
   timeoutMs?: number;
@@ -107,10 +107,12 @@ async function attemptOnce<T>(call: ProviderCall): Promise<ProviderResponse<T> |
       headers: {
         authorization: `Bearer ${call.apiKey}`,
         accept: "application/json",
-        ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+        ...(call.body === undefined || call.body instanceof FormData
+          ? {}
+          : { "content-type": "application/json" }),
         ...call.headers,
       },
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      body: call.body === undefined || call.body instanceof FormData ? call.body : JSON.stringify(call.body),
       signal,
       redirect: "error",
     });

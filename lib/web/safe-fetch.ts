@@ -58,14 +58,19 @@ export interface SafeFetchOptions {
   signal?: AbortSignal;
   /** Resolves a host name to all its addresses (default resolveHost, through c-ares); tests pass their own. */
   resolve?: (host: string) => Promise<Resolved[]>;
-  /** Also allow these (beyond public addresses): for the search provider's configured address only. */
-  allowAddress?: (ip: string) => boolean;
+  /**
+   * Also allow these (beyond public addresses): for the search provider's configured address, and the
+   * attachment stores of ATTACHMENT_HOSTS (`url`: the hop being checked, redirects included).
+   */
+  allowAddress?: (ip: string, url: URL) => boolean;
   /** Also allow this URL's port (beyond 80 and 443): for the search provider's configured URL only. */
   allowPort?: (url: URL) => boolean;
   maxBytes?: number;
   timeoutMs?: number;
   /** Content types accepted (default HTML, text, JSON). */
   accept?: (contentType: string) => boolean;
+  /** Keep the body as bytes (`bytes`), not decoded to text: an attachment's encrypted payload. */
+  raw?: boolean;
 }
 
 export interface FetchedPage {
@@ -74,6 +79,8 @@ export interface FetchedPage {
   status: number;
   contentType: string;
   text: string;
+  /** The body as it came (decompressed), with `raw` only; `text` is then "". */
+  bytes?: Buffer;
   /** True when the body was cut at maxBytes. */
   truncated: boolean;
 }
@@ -107,7 +114,7 @@ async function checkTarget(url: URL, o: SafeFetchOptions, signal: AbortSignal): 
     }
   }
   if (addresses.length === 0) throw new FetchError("network", `the host ${host} has no address`);
-  const allowed = (ip: string) => isPublicAddress(ip) || (o.allowAddress?.(ip) ?? false);
+  const allowed = (ip: string) => isPublicAddress(ip) || (o.allowAddress?.(ip, url) ?? false);
   const bad = addresses.find((a) => !allowed(a.address));
   if (bad) throw new FetchError("refused_address", `${host} leads to a private or reserved address; refused`);
   return addresses[0];
@@ -264,11 +271,13 @@ function readBody(
   const done = (truncated: boolean) => {
     if (settled) return;
     settled = true;
+    const body = Buffer.concat(chunks);
     r.resolve({
       url: r.url.href,
       status: checked.status,
       contentType: checked.contentType,
-      text: new TextDecoder(charsetOf(checked.contentTypeHeader)).decode(Buffer.concat(chunks)),
+      text: r.o.raw ? "" : new TextDecoder(charsetOf(checked.contentTypeHeader)).decode(body),
+      ...(r.o.raw ? { bytes: body } : {}),
       truncated,
     });
   };

@@ -39,6 +39,7 @@ import { shortInboxId } from "@/workers/agents/runtime/members";
 import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
 import { handlePollVote, replyText } from "@/workers/agents/runtime/poll-votes";
 import { splitAnswer } from "./split";
+import { isAttachmentMessage, takeCaption } from "./attachments";
 import { summariseLater } from "./summary";
 
 type Decision = { kind: "answer" } | { kind: "silent" } | { kind: "say"; text: string; as: "paired" };
@@ -104,7 +105,8 @@ export function incomingText(
 /** Whether `m` goes to the answer queue: someone else's text or reply (an answer) or reaction (maybe a poll vote). */
 export function needsHandling(m: DecodedMessage<unknown>, groupId: string, ownInboxId: string): boolean {
   if (incomingText(m, groupId, ownInboxId) !== undefined) return true;
-  return m.conversationId === groupId && m.senderInboxId !== ownInboxId && isReactionMessage(m);
+  const fromOthers = m.conversationId === groupId && m.senderInboxId !== ownInboxId;
+  return fromOthers && (isReactionMessage(m) || isAttachmentMessage(m));
 }
 
 type Outcome = { parts: string[]; done: "answered" | "skipped" | "paired" };
@@ -145,9 +147,13 @@ async function decide(
   // Every model call of this answer (tool rounds too) reserves its worst case under the cap first.
   const input = await answerInput(ctx, agent, m, truncateIncoming(text), cap);
   try {
+    // What of the message's attachments couldn't be done, in lines before the answer; alone when nothing is left.
+    const notes = input.attachmentNotes?.length ? [input.attachmentNotes.join("\n")] : [];
+    if (notes.length > 0 && !input.text.trim() && !input.images?.length)
+      return { parts: notes, done: "answered" };
     const reply = await ctx.responder.reply(input);
     if (!reply) return { parts: [], done: "skipped" };
-    return { parts: [...splitAnswer(reply.text), ...(await budgetNotice(ctx))], done: "answered" };
+    return { parts: [...notes, ...splitAnswer(reply.text), ...(await budgetNotice(ctx))], done: "answered" };
   } catch (error) {
     if (!(error instanceof TokenCapReached)) throw error;
     return { parts: [capText(cap ?? 0)], done: "answered" };
@@ -202,8 +208,8 @@ export async function answerMessage(
   if (ctx.closed() || ctx.signal.aborted) return; // left untaken: the next run answers it
   if (m.conversationId !== ctx.conversation.id || m.senderInboxId === ctx.ownInboxId) return;
   if (await handlePollVote(m, ctx.agentId)) return;
-  const text = incomingText(m, ctx.conversation.id, ctx.ownInboxId);
-  if (text === undefined) return;
+  const spoken = incomingText(m, ctx.conversation.id, ctx.ownInboxId);
+  if (spoken === undefined && !isAttachmentMessage(m)) return;
   const started = performance.now();
   const maxTakes = ctx.settings.AGENT_ANSWER_ATTEMPTS;
   const takes = await takeCounted(ctx.identity.id, m.id, ctx.run, maxTakes);
@@ -213,7 +219,11 @@ export async function answerMessage(
   const retake = takes > 1;
   const thinking = startThinking(ctx.conversation, m, retake ? 0 : ctx.thinkingAfterMs, ctx.log);
   const sent: string[] = [];
+  let caption: { id: string; text: string } | undefined;
   try {
+    // A photo's caption is its sender's next text (attachments.ts): taken and answered with it, as one turn.
+    if (spoken === undefined) caption = await takeCaption(ctx, m);
+    const text = spoken ?? caption?.text ?? "";
     const agent = await agentState(ctx.agentId);
     const verdict = await loopVerdict(ctx, loop, agent, m, text);
     const { parts, done } =
@@ -230,6 +240,7 @@ export async function answerMessage(
       if (verdict.kind === "agent") loop?.answeredAgent();
     }
     await finishMessage(ctx.identity.id, m.id, done);
+    if (caption) await finishMessage(ctx.identity.id, caption.id, done);
     await recordTraffic(ctx.agentId, { in: 1, out: parts.length }); // tokens: settled by spendWithinCap
     const durationMs = Math.round(performance.now() - started);
     ctx.log.info({ messageId: m.id, durationMs, outcome: done }, "handled");
@@ -244,6 +255,7 @@ export async function answerMessage(
   } catch (error) {
     if (ctx.signal.aborted) return;
     await finishMessage(ctx.identity.id, m.id, "failed").catch(() => undefined);
+    if (caption) await finishMessage(ctx.identity.id, caption.id, "failed").catch(() => undefined);
     throw error;
   } finally {
     await thinking.done(sent[0]);

@@ -65,6 +65,13 @@ export interface ResponderInput {
   group?: GroupContext;
   /** The tools of this answer (model only); none = chat only. */
   tools?: ToolSession;
+  /** Images the member sent with this message, as `data:` URLs (answer/attachments.ts): vision models only. */
+  images?: string[];
+  /**
+   * Lines about the message's attachments that couldn't be read or understood (said before the answer);
+   * set only for an attachment message.
+   */
+  attachmentNotes?: string[];
   /** Tokens this answer may spend (the spending cap's remainder); undefined = the default budget. */
   tokenBudget?: number;
   /**

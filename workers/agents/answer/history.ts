@@ -2,12 +2,14 @@
  * The conversation as the model sees it: the recent text messages before the
  * one being answered, the agent's own as `assistant`, bounded in count and
  * characters (newest kept). Reactions to the agent's own messages are context
- * ("reacted 👍 to: …"); every other reaction and all non-text content (join
+ * ("reacted 👍 to: …"); photos, voice notes and files say what was sent (a
+ * voice note its words: attachments.ts); every other reaction and all other content (join
  * requests, profiles, group updates) is left out. What the window leaves out
  * (`beyondWindow`) is what the rolling summary covers (summary.ts).
  */
 import type { DecodedMessage, Reaction, ReactionAction, ReactionSchema } from "@xmtp/node-sdk";
 import type { Conversation } from "@/lib/agents/conversation";
+import { attachmentTurnText, isAttachmentMessage } from "./attachments";
 import type { ChatTurn } from "./contracts";
 
 export const HISTORY_MAX_MESSAGES = 20;
@@ -73,6 +75,15 @@ export function toTurns(
           const turn = reactionTurn(r as DecodedMessage<unknown>, ownInboxId, text);
           if (turn) timed.push({ at: r.sentAtNs, id: r.id, turn });
         }
+    } else if (isAttachmentMessage(m)) {
+      // A photo, voice note or file: what it was (a voice note's words when heard: attachments.ts).
+      const role = m.senderInboxId === ownInboxId ? "assistant" : "user";
+      const text = attachmentTurnText(m) ?? "";
+      timed.push({
+        at: m.sentAtNs,
+        id: m.id,
+        turn: { role, text, senderInboxId: m.senderInboxId, messageId: m.id },
+      });
     } else {
       const turn = reactionTurn(
         m,

@@ -10,6 +10,7 @@ import type { AgentState } from "@/lib/agents/policy";
 import { spendHook } from "@/lib/llm/budget";
 import { withMemory } from "@/lib/memory/memory";
 import type { AnswerContext } from "./answer-context";
+import { isAttachmentMessage, readAttachments, withAttachmentText } from "./attachments";
 import type { ChatTurn, GroupContext, ResponderInput } from "./contracts";
 import { messageResolver } from "./group";
 import { historyBefore } from "./history";
@@ -28,7 +29,12 @@ export async function answerInput(
   cap: number | undefined,
 ): Promise<ResponderInput> {
   const history = await historyBefore(ctx.conversation, m, ctx.ownInboxId);
-  return responderInput(ctx, agent, { id: m.id, senderInboxId: m.senderInboxId }, text, history, cap);
+  const ref = { id: m.id, senderInboxId: m.senderInboxId };
+  if (!isAttachmentMessage(m)) return responderInput(ctx, agent, ref, text, history, cap);
+  // Photos, voice notes and files (attachments.ts): words join the text, images go as parts.
+  const read = await readAttachments(ctx, agent, m, cap);
+  const input = await responderInput(ctx, agent, ref, withAttachmentText(text, read), history, cap);
+  return { ...input, images: read.images, attachmentNotes: read.notes };
 }
 
 /**

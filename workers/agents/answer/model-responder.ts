@@ -20,6 +20,7 @@
 import type { Config } from "@/lib/config";
 import { recordModelFallback } from "@/lib/events/mutations";
 import { createModelClient, ModelError, type ChatMessage, type ModelClient } from "@/lib/llm";
+import type { ContentPart } from "@/lib/llm/client";
 import { TokenCapReached, type SpendHook } from "@/lib/llm/budget";
 import { allowedModels, fallbackChain } from "@/lib/llm/models";
 import { agentClients } from "@/lib/providers/openrouter/agent-clients";
@@ -56,7 +57,16 @@ export function buildPrompt(input: Omit<ResponderInput, "signal">): ChatMessage[
   return [
     { role: "system", content: system },
     ...input.history.map((t): ChatMessage => ({ role: t.role, content: g ? labelTurn(g, t) : t.text })),
-    { role: "user", content: current },
+    { role: "user", content: withImages(current, input.images) },
+  ];
+}
+
+/** The member's turn with the images they sent as parts after its text (answer/attachments.ts). */
+function withImages(text: string, images: string[] = []): string | ContentPart[] {
+  if (images.length === 0) return text;
+  return [
+    { type: "text", text },
+    ...images.map((url): ContentPart => ({ type: "image_url", image_url: { url } })),
   ];
 }
 
