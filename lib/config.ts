@@ -217,6 +217,44 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  /**
+   * Origins (`https://s3.internal:9000`) of stores whose remote attachments may be downloaded although they are
+   * on a private address or port; empty: only public addresses on ports 80 and 443 (lib/attachments/download.ts).
+   */
+  ATTACHMENT_HOSTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const entry of (v ?? "").split(",").map((e) => e.trim())) {
+        if (entry === "") continue;
+        const origin = URL.canParse(entry) ? new URL(entry).origin : "null";
+        if (origin === "null" || !/^https?:/.test(origin)) {
+          ctx.addIssue({ code: "custom", message: `"${entry}" is not an http(s) origin` });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      return origins;
+    }),
+  /** The largest attachment a member may send an agent (bytes, checked before and while downloading). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1_000).max(100_000_000).default(25_000_000),
+  /** The longest one attachment's download may take. */
+  ATTACHMENT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
+  /** Attachments read of one message; the rest are named in one line and left. */
+  ATTACHMENT_MAX_PER_MESSAGE: z.coerce.number().int().min(1).max(20).default(4),
+  /** Which models see images: `on` (all), `off` (none), or a comma-separated list of model names. */
+  LLM_VISION: z.string().default("on"),
+  /** The OpenAI-compatible /audio/transcriptions model for voice notes; unset: voice notes are not transcribed. */
+  TRANSCRIPTION_MODEL: optional,
+  /** Where transcriptions go; unset: LLM_BASE_URL. */
+  TRANSCRIPTION_BASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** The transcription service's key; unset: LLM_API_KEY. */
+  TRANSCRIPTION_API_KEY: optional,
   /** OpenRouter's management key: set, each agent gets a model key of its own (lib/providers/openrouter). */
   OPENROUTER_MANAGEMENT_KEY: optional,
   /** OpenRouter's API: the management endpoints (/keys) and the chat completions agents' keys call. */
