@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AgentControls, MaxTokenCapForm, PoolControls } from "./admin-forms";
+import { AgentControls, PoolControls } from "./admin-forms";
+import { TokenCaps } from "./token-caps";
 import { budgetState, PAUSED_LABEL } from "@/lib/agents/budget-state";
-import { maxTokenCapSetting } from "@/lib/agents/spend";
 import { config } from "@/lib/config";
 import { PoolCharts } from "./pool-charts";
 import { DrainButton } from "./drain-button";
@@ -60,7 +60,6 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
   ]);
   const supervision = await supervisionHealth(workers.filter((w) => w.up).length);
   const defaultCap = config().LLM_TOKEN_CAP_PER_AGENT;
-  const maxCap = await maxTokenCapSetting();
   const card = "rounded-card border border-line bg-surface p-5";
   const heading = "mb-3 text-sm font-semibold uppercase tracking-wide text-ink-muted";
   return (
@@ -141,17 +140,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Search
         </section>
       </div>
 
-      <section aria-labelledby="caps-title" className={card}>
-        <h2 id="caps-title" className={heading}>
-          Token caps
-        </h2>
-        <p className="mb-3 text-sm" data-testid="max-token-cap">
-          Default cap: {defaultCap ?? "unlimited"} tokens per agent. Owners may raise their agent&apos;s cap
-          up to <strong>{maxCap ?? defaultCap ?? "any number of"}</strong> tokens
-          {maxCap === null ? " (the default cap)" : ""}.
-        </p>
-        <MaxTokenCapForm maxTokenCap={maxCap} />
-      </section>
+      <TokenCaps card={card} heading={heading} />
 
       <PoolCharts card={card} heading={heading} />
 
