@@ -32,7 +32,7 @@ test("the owner downloads an agent's data, deletes it, then deletes their accoun
   expect(download.suggestedFilename()).toBe(`agent-${agentId}.json`);
   const body = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
   expect(body.agent.id).toBe(agentId);
-  expect(body.notice).toMatch(/^Message texts are never stored/);
+  expect(body.notice).toMatch(/^Messages themselves are never stored/);
   expect(body.conversations.length).toBeGreaterThan(0);
 
   // The page's browser chat may still be joining the conversation when the deletion stops the agent.
