@@ -9,6 +9,7 @@ import { z } from "zod";
 import { productionRefusals } from "./production-defaults";
 import { AttestationKeyError, attestationKeys } from "@/lib/attestation/keys";
 import { allowedModels } from "@/lib/llm/models";
+import { isEd25519PublicKey } from "@/lib/providers/telnyx/signature";
 import { parsePrices } from "@/lib/llm/prices";
 
 const optional = z
@@ -279,6 +280,15 @@ const schema = z.object({
   AGENTMAIL_BASE_URL: z.string().url().default("https://api.agentmail.to/v0"),
   /** E-mails one agent may send in any hour. */
   AGENTMAIL_SENDS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Telnyx (the `sms` tool, incoming texts): on when the key, the messaging profile and the public key are all set. */
+  TELNYX_API_KEY: optional,
+  /** The messaging profile our numbers are assigned to (its webhook URL points at /api/webhooks/telnyx). */
+  TELNYX_MESSAGING_PROFILE_ID: optional,
+  /** The account's Ed25519 public key (base64, from the portal) that webhooks are verified with. */
+  TELNYX_WEBHOOK_PUBLIC_KEY: optional,
+  TELNYX_BASE_URL: z.string().url().default("https://api.telnyx.com/v2"),
+  /** Texts one agent may send in any hour. */
+  TELNYX_SENDS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Agent attestation (docs/convos-protocol.md §8.5): on unless "off"; off, production needs no key. */
   ATTESTATION: z
     .string()
@@ -381,6 +391,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(
       "E-mail needs all of AGENTMAIL_API_KEY, AGENTMAIL_DOMAIN and AGENTMAIL_WEBHOOK_SECRET (or none).",
     );
+  const sms = [config.TELNYX_API_KEY, config.TELNYX_MESSAGING_PROFILE_ID, config.TELNYX_WEBHOOK_PUBLIC_KEY];
+  if (sms.some(Boolean) && !sms.every(Boolean))
+    throw new ConfigError(
+      "SMS needs all of TELNYX_API_KEY, TELNYX_MESSAGING_PROFILE_ID and TELNYX_WEBHOOK_PUBLIC_KEY (or none).",
+    );
+  if (config.TELNYX_WEBHOOK_PUBLIC_KEY && !isEd25519PublicKey(config.TELNYX_WEBHOOK_PUBLIC_KEY))
+    throw new ConfigError("TELNYX_WEBHOOK_PUBLIC_KEY: the portal's public key, 32 bytes in base64.");
   if (config.SEARCH_ALLOW_LOOPBACK && config.NODE_ENV === "production" && !building)
     throw new ConfigError("SEARCH_ALLOW_LOOPBACK is for tests; refusing to start in production with it.");
   return config;

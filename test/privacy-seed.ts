@@ -129,4 +129,14 @@ async function seedAgentRows(db: PrismaClient, p: string, agentId: string, ident
   await db.providerEvent.create({
     data: { provider: "agentmail", eventId: `${p}-svix`, kind: "message.received", agentId },
   });
+  await seedSmsRows(db, p, agentId);
+}
+
+/** A number of our pool the agent holds (freed, not deleted, on erasure), a person it texted, an opt-out. */
+async function seedSmsRows(db: PrismaClient, p: string, agentId: string) {
+  const digits = BigInt(`0x${createHash("sha256").update(p).digest("hex").slice(0, 12)}`) % 10_000_000n;
+  const number = `+1415${String(digits).padStart(7, "0")}`;
+  await db.phoneNumber.create({ data: { number, telnyxId: `tn-${digits}`, agentId } });
+  await db.smsContact.create({ data: { agentId, number, peer: "+12125550100" } });
+  await db.smsOptOut.create({ data: { number, peer: "+12125550100", agentId } });
 }

@@ -19,6 +19,7 @@
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { AgentStatus } from "@/lib/generated/prisma/enums";
+import { freeAgentNumbers } from "@/lib/providers/telnyx/pool";
 import { NEW, type TransitionTable } from "@/lib/transitions";
 
 /** An agent that should be running: a worker hands it off, joins for it or runs it (claim limits count these). */
@@ -53,6 +54,8 @@ export async function stopAgentRow(tx: Tx, agentId: string, reason: StopReason):
     where: { id: agentId, status: { in: [...AGENT_TRANSITIONS[by].from] } },
     data: { status: AGENT_TRANSITIONS[by].to, stopReason: reason, stoppedAt: new Date() },
   });
+  // Its phone number goes back to our pool in the same transaction (never released to Telnyx).
+  await freeAgentNumbers(tx, agentId);
   return count === 1;
 }
 

@@ -38,6 +38,7 @@ describe("agentExport", () => {
       "modelKey",
       "providerUsage",
       "mailInbox",
+      "sms",
       "events",
     ]);
     expect(parsed.notice).toBe(MESSAGE_TEXTS_NOTICE);
@@ -61,6 +62,7 @@ describe("agentExport", () => {
       sentFiles: [{ id: "exp1-blob".padEnd(32, "0"), size: 14 }],
       modelKey: { name: `convos-agent-${owner.agentId}` },
       providerUsage: [{ provider: "agentmail", sent: 1 }],
+      sms: { contacts: [{ peer: "+12125550100" }], optOuts: [{ peer: "+12125550100" }] },
     });
     // Both the agent's events and those naming only its identity, with 64-bit ids as strings.
     expect((parsed.events as { kind: string; id: string }[]).map((e) => e.kind)).toEqual([

@@ -129,6 +129,15 @@ export async function agentExport(agentId: string, ownerId: string) {
       where: { agentId },
       select: { address: true, createdAt: true },
     }),
+    /** Its phone number, whom it has texted, and who replied STOP to it (lib/providers/telnyx). */
+    sms: {
+      number: await db.phoneNumber.findUnique({
+        where: { agentId },
+        select: { number: true, claimedAt: true },
+      }),
+      contacts: await db.smsContact.findMany({ where: { agentId }, orderBy: { disclosedAt: "asc" } }),
+      optOuts: await db.smsOptOut.findMany({ where: { agentId }, orderBy: { createdAt: "asc" } }),
+    },
     events: await db.event.findMany({
       where: { OR: [{ agentId }, byIdentity] },
       select: {

@@ -455,7 +455,7 @@ const drafts: Draft[] = [
     description:
       "Runs an asynchronous daily standup in your team chat and posts a tidy summary of who is blocked.",
     skills: ["Standups", "Summarize", "Teams"],
-    tools: ["react", "reply", "list", "remind", "schedule", "reminders_list", "reminder_cancel"],
+    tools: ["react", "reply", "list", "remind", "schedule", "reminders_list", "reminder_cancel", "sms"],
     featured: true,
     suggestedMessages: [
       "Run our standup every weekday at 9:30. Team: Priya, Leo, Tomás.",
@@ -472,6 +472,7 @@ const drafts: Draft[] = [
 
 ## In the group
 - Don't chase people more than once; a single gentle mention at the cut-off for those who haven't answered is enough.
+- If you can send texts (the sms tool) and a member gave you someone's US phone number for it, you may text that person one short nudge when they are away at the cut-off; never text anyone nobody here asked you to, and never more than once a day. Their reply comes into this conversation.
 - Treat a blocker as important: if the same blocker appears two days in a row, point it out in the summary.
 - Stay out of the discussion that follows a summary unless asked.
 

@@ -13,6 +13,7 @@ import { reminderCancelTool, remindersListTool, remindTool, scheduleTool } from 
 import { replyTool } from "./reply";
 import { sendFileTool } from "./send-file";
 import { setProfileTool } from "./set-profile";
+import { smsTool } from "./sms";
 import type { Tool } from "./types";
 import { fetchUrlTool, webSearchTool } from "./web";
 
@@ -30,6 +31,7 @@ export const TOOLS: readonly Tool[] = [
   reminderCancelTool,
   webSearchTool,
   fetchUrlTool,
+  smsTool,
   emailTool,
   emailInboxTool,
   sendFileTool,

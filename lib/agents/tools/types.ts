@@ -21,6 +21,7 @@
 import type { z } from "zod";
 import type { Conversation, MessageRef } from "@/lib/agents/conversation";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { TelnyxSettings } from "@/lib/providers/telnyx/settings";
 import type { SearchSettings } from "@/lib/web/search";
 import type { AgentMailSettings } from "@/lib/providers/agentmail/settings";
 import type { FileSettings } from "@/lib/files/settings";
@@ -33,6 +34,8 @@ export type { MessageRef } from "@/lib/agents/conversation";
 export interface ToolSettings {
   /** The web search provider; undefined = web search is off. */
   search?: SearchSettings;
+  /** Telnyx, for the `sms` tool; undefined = SMS is off. */
+  telnyx?: TelnyxSettings;
   /** AgentMail (the e-mail tools); undefined = e-mail is off. */
   email?: AgentMailSettings;
   /** Where send_file stores what it sends; undefined = send_file is off. */

@@ -13,6 +13,7 @@ import { ensureOperatorCode, operatorsForOwner } from "@/lib/agents/operators";
 import { Schedules } from "./schedules";
 import { SharedLists } from "./shared-lists";
 import { Memories } from "./memories";
+import { PhoneNumberSection } from "./phone-number";
 import { TimeZoneForm } from "./time-zone-form";
 import { YourData } from "./your-data";
 import { EmailSection } from "./email-section";
@@ -109,6 +110,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <Section id="memory" title="What it remembers">
         <Memories agentId={agent.id} agentName={agent.name} />
       </Section>
+      <PhoneNumberSection agentId={agent.id} agentName={agent.name} />
       <Section id="lists" title="Lists">
         <SharedLists agentId={agent.id} />
       </Section>
