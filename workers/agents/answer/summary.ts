@@ -18,6 +18,7 @@
 import type { Logger } from "pino";
 import type { Conversation } from "@/lib/agents/conversation";
 import type { AgentState } from "@/lib/agents/policy";
+import { budgetState } from "@/lib/agents/budget-state";
 import { db } from "@/lib/db";
 import { spendHook, TokenCapReached } from "@/lib/llm/budget";
 import type { Prices } from "@/lib/llm/prices";
@@ -130,6 +131,7 @@ const dues = new WeakMap<Conversation, Due>();
 export function summariseLater(ctx: AnswerContext, agent: AgentState, added: number): void {
   const after = ctx.settings.MEMORY_SUMMARY_AFTER;
   if (after < 1 || !ctx.responder.usesModel) return;
+  if (budgetState(agent, ctx.defaultTokenCap).paused) return; // out of budget: no model call at all
   let due = dues.get(ctx.conversation);
   if (due) due.pending += added;
   else dues.set(ctx.conversation, (due = { pending: after, running: false, notBefore: 0 }));
