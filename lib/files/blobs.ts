@@ -59,6 +59,15 @@ export async function servedBlob(
   return row?.data ? { data: row.data, expiresAt: row.expiresAt } : null;
 }
 
+/** How many blobs the agent stored since `since`, and the bytes it holds now (expired ones left out). */
+export async function blobUse(agentId: string, since: Date): Promise<{ recent: number; bytes: number }> {
+  const [recent, held] = await Promise.all([
+    db.blob.count({ where: { agentId, createdAt: { gte: since } } }),
+    db.blob.aggregate({ where: { agentId, expiresAt: { gt: new Date() } }, _sum: { size: true } }),
+  ]);
+  return { recent, bytes: held._sum.size ?? 0 };
+}
+
 /** The S3 keys of the agents' blobs (for an erasure to delete the objects first). */
 export async function s3KeysOf(agentIds: string[]): Promise<string[]> {
   const rows = await db.blob.findMany({

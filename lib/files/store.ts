@@ -12,13 +12,17 @@
  * and one path is one thing to test. The scheme is "https", as the CLI writes it.
  */
 import { encryptAttachment, type RemoteAttachment } from "@xmtp/node-sdk";
-import { createBlob, MAX_BLOB_BYTES, newBlobId } from "./blobs";
+import { blobUse, createBlob, MAX_BLOB_BYTES, newBlobId } from "./blobs";
 import { FileError } from "./errors";
 import { objectUrl, putObject } from "./s3";
 import type { FileSettings } from "./settings";
 
 /** The largest file an agent sends (what it composes is a few kilobytes). */
 export const MAX_FILE_BYTES = 512 * 1024;
+/** Files one agent may send in any hour: a model looping on send_file fills no store. */
+export const FILES_PER_HOUR = 30;
+/** What one agent may have stored at once (until its files expire). */
+export const MAX_STORED_BYTES = 20 * 1024 * 1024;
 
 export interface OutgoingFile {
   filename: string;
@@ -27,6 +31,15 @@ export interface OutgoingFile {
 }
 
 const DAY_MS = 86_400_000;
+
+/** Refuses a file over the agent's hourly count or stored bytes (FILES_PER_HOUR, MAX_STORED_BYTES). */
+async function checkAllowance(agentId: string, size: number): Promise<void> {
+  const use = await blobUse(agentId, new Date(Date.now() - 3_600_000));
+  if (use.recent >= FILES_PER_HOUR)
+    throw new FileError(`you have sent ${FILES_PER_HOUR} files in the last hour; try again later`);
+  if (use.bytes + size > MAX_STORED_BYTES)
+    throw new FileError("your stored files are at their limit until older ones expire");
+}
 
 /** Encrypts and stores `file` for `agentId`; the remote attachment to send. */
 export async function storeFile(
@@ -38,6 +51,7 @@ export async function storeFile(
     throw new FileError(`the file is too large (at most ${MAX_FILE_BYTES / 1024} KB)`);
   const encrypted = encryptAttachment({ ...file });
   if (encrypted.payload.length > MAX_BLOB_BYTES) throw new FileError("the file is too large");
+  await checkAllowance(agentId, encrypted.payload.length);
   const id = newBlobId();
   const expiresAt = new Date(Date.now() + settings.retentionDays * DAY_MS);
   const size = encrypted.payload.length;

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { storeFile } from "@/lib/files/store";
+import { FILES_PER_HOUR, MAX_STORED_BYTES, storeFile } from "@/lib/files/store";
 import type { FileSettings } from "@/lib/files/settings";
 import { withTestDatabase } from "@/test/db";
 import { GET } from "./route";
@@ -77,5 +77,31 @@ describe("the blob route", () => {
     const big = { filename: "big.csv", mimeType: "text/csv", content: new Uint8Array(600 * 1024) };
     await expect(storeFile(settings, row.agentId, big)).rejects.toThrow("the file is too large");
     expect(await db.blob.count()).toBe(before);
+  });
+
+  it(`refuses a file past ${FILES_PER_HOUR} an hour, and past the bytes an agent may hold`, async () => {
+    const { db, agent } = await stored();
+    const file = { filename: "plan.ics", mimeType: "text/calendar", content: ics };
+    const rows = (n: number, size: number, createdAt: Date) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `${size}-${createdAt.getTime()}-${i}`.padEnd(32, "x"),
+        agentId: agent.id,
+        size,
+        data: new Uint8Array([0]),
+        createdAt,
+        expiresAt: new Date(Date.now() + 86_400_000),
+      }));
+    await db.blob.createMany({ data: rows(FILES_PER_HOUR - 1, 1, new Date()) });
+    await expect(storeFile(settings, agent.id, file)).rejects.toThrow(
+      `you have sent ${FILES_PER_HOUR} files in the last hour`,
+    );
+    // An hour later the count starts again, but the bytes still held count until they expire.
+    await db.blob.updateMany({
+      where: { agentId: agent.id },
+      data: { createdAt: new Date(Date.now() - 3_700_000) },
+    });
+    await db.blob.createMany({ data: rows(1, MAX_STORED_BYTES - 100, new Date(Date.now() - 3_700_000)) });
+    await expect(storeFile(settings, agent.id, file)).rejects.toThrow("your stored files are at their limit");
+    expect(await db.blob.count({ where: { agentId: agent.id } })).toBe(FILES_PER_HOUR + 1);
   });
 });
