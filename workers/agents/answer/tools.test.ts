@@ -20,10 +20,11 @@ import { promptTokenBound } from "@/lib/llm/budget";
 import { lastUserText, type RecordedRequest } from "@/test/scripted-model-server";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { optionEmoji } from "@/lib/polls/votes";
-import { TOOL_NAMES } from "@/lib/agents/tools/registry";
+import { TOOL_NAMES, TOOLS } from "@/lib/agents/tools/registry";
+import { toolSettings } from "@/lib/agents/tools/settings";
 import { messageRef } from "./group";
 import { Reactions } from "./history";
-import { ask, withRunningWorker } from "@/test/worker";
+import { ask, testSettings, withRunningWorker } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 import { ANSWER_TOKEN_BUDGET, MAX_TOOL_ROUNDS } from "./tool-loop";
 import { INTERRUPTED } from "./tool-session";
@@ -111,8 +112,10 @@ describe("agent tools", () => {
     // The reaction goes out during the tool round; the model is asked again after it.
     await waitFor("the round after the tool", () => run.model.requests.length >= before + 2);
     const [asked, after] = run.model.requests.slice(before);
-    // Every tool the registry knows, in its order, but web_search: no search provider is configured.
-    expect(asked.tools?.map((t) => t.function.name)).toEqual(TOOL_NAMES.filter((n) => n !== "web_search"));
+    // Every tool the registry knows, in its order, but those whose provider isn't configured (web search, SMS, …).
+    const offered = TOOLS.filter((t) => !t.unavailable?.(toolSettings(testSettings()))).map((t) => t.name);
+    expect(offered).not.toContain("web_search");
+    expect(asked.tools?.map((t) => t.function.name)).toEqual(offered);
     expect(TOOL_NAMES).toEqual(expect.arrayContaining(["react", "remember", "web_search"]));
     expect(toolResults(after)).toEqual(["Reacted 👍."]);
     // The model had nothing to add: no text message followed the reaction.
