@@ -5,14 +5,23 @@
  * budget (Agent.outOfBudgetAt, the pause a spent token cap also means) and says one line instead of an answer.
  */
 import OpenAI from "openai";
+import { pausedText } from "@/lib/agents/budget-state";
 import { db } from "@/lib/db";
 import { ModelError } from "@/lib/llm";
 
 export type OutOfBudgetReason = "key_limit" | "credits" | "other";
 
-/** What the agent says when its key is refused for money: one line, never the provider's text. */
-export const OUT_OF_BUDGET_TEXT =
-  "I've used up the model budget set for me, so I'm paused for now. My owner can raise it on my page.";
+/**
+ * What the agent says when its key is refused for money: one line, never the provider's text; the same
+ * line it answers with while the mark pauses it (lib/agents/budget-state.ts).
+ */
+export const OUT_OF_BUDGET_TEXT = pausedText({
+  used: 0,
+  cap: null,
+  fraction: null,
+  paused: true,
+  reason: "provider",
+});
 
 /** The model call was refused for money; the agent is marked already. Not a ModelError: no fallback helps. */
 export class ModelOutOfBudget extends Error {

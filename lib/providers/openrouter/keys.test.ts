@@ -47,18 +47,19 @@ describe("an agent's model key", () => {
   it("is made once however many calls ask at once, with the limit, and is sealed at rest", async () => {
     const agentId = await newAgent();
     const before = creates();
-    const keys = await Promise.all(Array.from({ length: 5 }, () => agentModelKey(s, sealing, agentId)));
+    const made = await Promise.all(Array.from({ length: 5 }, () => agentModelKey(s, sealing, agentId)));
+    const keys = made.map((k) => k.key);
     expect(new Set(keys).size).toBe(1);
-    expect(await agentModelKey(s, sealing, agentId)).toBe(keys[0]);
+    expect((await agentModelKey(s, sealing, agentId)).key).toBe(keys[0]);
     expect(creates() - before).toBe(1);
-    const [made] = keysNamed(keyName(s, agentId));
-    expect(made).toMatchObject({ key: keys[0], limit: 1, name: `test-agent-${agentId}` });
+    const [atFake] = keysNamed(keyName(s, agentId));
+    expect(atFake).toMatchObject({ key: keys[0], limit: 1, name: `test-agent-${agentId}` });
 
     const { db } = database();
     const rows = await db.$queryRaw<{ row: string }[]>`
       SELECT row_to_json(k)::text AS row FROM "AgentModelKey" k WHERE "agentId" = ${agentId}`;
     expect(rows).toHaveLength(1);
-    expect(rows[0].row).toContain(made.hash);
+    expect(rows[0].row).toContain(atFake.hash);
     expect(rows[0].row).not.toContain(keys[0]); // nor any part of it in the clear
     expect(rows[0].row).not.toContain(keys[0].slice(9, 41));
     const row = await db.agentModelKey.findUniqueOrThrow({ where: { agentId } });
@@ -73,7 +74,7 @@ describe("an agent's model key", () => {
     await database().db.agentModelKey.create({
       data: { agentId, name, creatingSince: new Date(Date.now() - 120_000), creatingBy: "crashed" },
     });
-    const key = await agentModelKey(s, sealing, agentId);
+    const { key } = await agentModelKey(s, sealing, agentId);
     expect(keysNamed(name).map((k) => k.key)).toEqual([key]);
     expect(fake.keys.has(leftover.hash)).toBe(false);
   });
@@ -83,7 +84,7 @@ describe("an agent's model key", () => {
     fake.failNext(500);
     await expect(agentModelKey(s, sealing, agentId)).rejects.toThrow(/openrouter: HTTP 500/);
     expect(keysNamed(keyName(s, agentId))).toEqual([]);
-    const key = await agentModelKey(s, sealing, agentId);
+    const { key } = await agentModelKey(s, sealing, agentId);
     expect(keysNamed(keyName(s, agentId)).map((k) => k.key)).toEqual([key]);
   });
 

@@ -66,13 +66,19 @@ const interrupt = (agentId: string, token: string) =>
     UPDATE "AgentModelKey" SET "creatingSince" = now() - make_interval(secs => ${(2 * CREATION_STALE_MS) / 1000})
     WHERE "agentId" = ${agentId} AND "creatingBy" = ${token} AND hash IS NULL`;
 
-/** Makes the key for a claimed creation and stores it sealed; resolves with its plaintext. */
+/** The agent's key: its plaintext, and its hash at OpenRouter. */
+export interface AgentKey {
+  key: string;
+  hash: string;
+}
+
+/** Makes the key for a claimed creation and stores it sealed. */
 async function create(
   s: OpenRouterSettings,
   sealing: SealingKey,
   agentId: string,
   claim: Claim,
-): Promise<string> {
+): Promise<AgentKey> {
   const name = keyName(s, agentId);
   let made: { info: KeyInfo; key: string };
   try {
@@ -98,7 +104,7 @@ async function create(
     await deleteKey(s, made.info.hash).catch(() => undefined);
     throw new ModelKeyPending();
   }
-  return made.key;
+  return { key: made.key, hash: made.info.hash };
 }
 
 /**
@@ -110,19 +116,28 @@ export async function agentModelKey(
   s: OpenRouterSettings,
   sealing: SealingKey,
   agentId: string,
-): Promise<string> {
+): Promise<AgentKey> {
   const deadline = Date.now() + WAIT_FOR_CREATION_MS;
   for (;;) {
     const row = await db.agentModelKey.findUnique({
       where: { agentId },
       select: { hash: true, sealedKey: true },
     });
-    if (row?.hash && row.sealedKey) return Buffer.from(open(sealing, row.sealedKey)).toString("utf8");
+    if (row?.hash && row.sealedKey)
+      return { key: Buffer.from(open(sealing, row.sealedKey)).toString("utf8"), hash: row.hash };
     const claim = await claimCreation(keyName(s, agentId), agentId);
     if (claim) return create(s, sealing, agentId, claim);
     if (Date.now() >= deadline) throw new ModelKeyPending();
     await sleep(WAIT_STEP_MS);
   }
+}
+
+/**
+ * Forgets a key OpenRouter no longer knows (it answered 401: deleted out of band), so that the agent's next
+ * model call makes a new one. Only that key's row goes: a newer key is kept.
+ */
+export async function forgetRevokedKey(agentId: string, hash: string): Promise<void> {
+  await db.agentModelKey.deleteMany({ where: { agentId, hash } });
 }
 
 /**

@@ -2,7 +2,7 @@
  * The responder on per-agent OpenRouter keys, against a loopback fake of OpenRouter (test/fake-openrouter.ts)
  * and a real PostgreSQL: the agent's answers go to OpenRouter's chat completions with its own key, and once
  * the key's usage reaches its limit the documented 402 marks the agent out of budget and the answer is one
- * line, with no other model asked.
+ * line, with no other model asked. A key deleted at OpenRouter is replaced.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
@@ -10,7 +10,7 @@ import { startFakeOpenRouter, type FakeOpenRouter } from "@/test/fake-openrouter
 import { deriveSealingKey } from "@/lib/secrets";
 import { OUT_OF_BUDGET_TEXT } from "@/lib/providers/openrouter/budget";
 import type { ResponderInput } from "./contracts";
-import { defaultResponder } from "./model-responder";
+import { APOLOGY, defaultResponder } from "./model-responder";
 
 const database = withTestDatabase();
 const sealing = deriveSealingKey("model-key-test-master-key-0123456789");
@@ -68,6 +68,25 @@ describe("answers on the agent's own key", () => {
     const agent = await db.agent.findUniqueOrThrow({ where: { id: agentId } });
     expect(agent.outOfBudgetAt).toBeInstanceOf(Date);
     expect(agent.outOfBudgetReason).toBe("key_limit");
+  });
+
+  it("a key deleted out of band is replaced with the next answer", async () => {
+    const { db } = database();
+    const agentId = (await db.agent.create({ data: { name: "Chef", instructions: "You cook." } })).id;
+    const responder = defaultResponder(settings(), undefined, sealing);
+    fake.costUsd = 0.01;
+    expect((await responder.reply(input(agentId, "bread?")))?.text).toBe("paid: bread?");
+    const [first] = [...fake.keys.values()].filter((k) => k.name === `test-agent-${agentId}`);
+    fake.keys.delete(first.hash); // someone deleted it at OpenRouter
+    expect(await responder.reply(input(agentId, "butter?"))).toEqual({
+      text: APOLOGY,
+      tokens: 0,
+      failed: true,
+    });
+    expect((await responder.reply(input(agentId, "jam?")))?.text).toBe("paid: jam?");
+    const now = [...fake.keys.values()].filter((k) => k.name === `test-agent-${agentId}`);
+    expect(now.map((k) => k.hash)).not.toContain(first.hash);
+    expect(now).toHaveLength(1);
   });
 
   it("a 402 for the account's credits marks the agent with that reason", async () => {
