@@ -105,7 +105,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <Section id="spend" title="Spend">
         <Spend agentId={agent.id} ownerId={user.id} />
       </Section>
-      <ModelKey agentId={agent.id} />
+      {agent.status !== "stopped" ? <ModelKey agentId={agent.id} /> : null}
       <ProviderUsage agentId={agent.id} />
       <Section id="memory" title="What it remembers">
         <Memories agentId={agent.id} agentName={agent.name} />
