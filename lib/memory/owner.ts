@@ -79,6 +79,6 @@ export async function clearSummaryOfOwner(
 ): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const mine = await tx.agent.count({ where: { id: agentId, ownerId } });
-    return mine === 1 && (await clearSummary(tx, { agentId, conversationId }));
+    return mine === 1 && (await clearSummary(tx, { agentId, conversationId }, { create: false }));
   });
 }

@@ -116,15 +116,21 @@ describe("the rolling summary", () => {
     expect(await memoriesForAgent(agentId, "Planner")).toEqual([]);
   });
 
-  it("leaving the conversation on a stop erases it", async () => {
+  it("leaving the conversation on a stop erases it, and a summary finished after is not written", async () => {
     const { db } = database();
-    await saveSummary(scopeA(), null, { text: "Trip in March.", coveredUntilNs: 5n, messages: 5 });
-    await saveSummary({ agentId, conversationId: "group-b" }, null, {
-      text: "B",
-      coveredUntilNs: 1n,
-      messages: 1,
+    const scopeB = { agentId, conversationId: "group-b" };
+    await db.identity.create({
+      data: { id: "identity-b", status: "live", agentId, conversationId: "group-b", inboxId: "inbox-b" },
     });
+    await saveSummary(scopeA(), null, { text: "Trip in March.", coveredUntilNs: 5n, messages: 5 });
+    await saveSummary(scopeB, null, { text: "B", coveredUntilNs: 1n, messages: 1 });
+    await db.identity.update({ where: { id: "identity-a" }, data: { status: "retired" } });
     await recordLeft(agentId, "identity-a", "worker-1", "left");
     expect((await db.conversationSummary.findMany()).map((s) => s.conversationId)).toEqual(["group-b"]);
+    expect(await saveSummary(scopeA(), null, { text: "late", coveredUntilNs: 9n, messages: 9 })).toBe(false);
+    expect(await summaryOf(db, scopeA())).toBeNull();
+    // Nor does the owner's clear, from a page still open, make a row for it.
+    expect(await clearSummaryOfOwner(ownerId, agentId, "group-a")).toBe(false);
+    expect(await summaryOf(db, scopeA())).toBeNull();
   });
 });

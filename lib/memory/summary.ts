@@ -119,7 +119,9 @@ export function keptSummary(modelText: string): string {
 
 /**
  * Saves a new summary if the row is still as read before the model call (`readUntilNs`: its
- * coveredUntilNs, null when there was none); false when something changed it meanwhile (a clear, another writer).
+ * coveredUntilNs, null when there was none); false when something changed it meanwhile (a clear, another
+ * writer, the agent leaving the conversation: a first summary needs an identity of the agent still there,
+ * so one finished after a stop erased the rows is not written).
  */
 export async function saveSummary(
   scope: SummaryScope,
@@ -127,10 +129,15 @@ export async function saveSummary(
   next: { text: string; coveredUntilNs: bigint; messages: number },
 ): Promise<boolean> {
   if (readUntilNs === null) {
-    const { count } = await db.conversationSummary.createMany({
-      data: [{ ...scope, ...next }],
-      skipDuplicates: true,
-    });
+    const { agentId, conversationId } = scope;
+    const count = await db.$executeRaw`
+      INSERT INTO "ConversationSummary" ("agentId", "conversationId", text, "coveredUntilNs", messages, "updatedAt")
+      SELECT ${agentId}, ${conversationId}, ${next.text}, ${next.coveredUntilNs}, ${next.messages}, now()
+      WHERE EXISTS (
+        SELECT 1 FROM "Identity"
+        WHERE "agentId" = ${agentId} AND "conversationId" = ${conversationId} AND status <> 'retired'
+      )
+      ON CONFLICT DO NOTHING`;
     return count === 1;
   }
   const { count } = await db.conversationSummary.updateMany({
@@ -141,12 +148,18 @@ export async function saveSummary(
 }
 
 /**
- * Clears the conversation's summary: no text, and nothing said before `now` summarised again. Returns
- * whether there was a summary to clear.
+ * Clears the conversation's summary: no text, and nothing said before `now` summarised again (`create`:
+ * even when there was no summary yet, for /forget all in a conversation the agent is in). Returns whether
+ * there was a summary to clear.
  */
-export async function clearSummary(tx: Tx, scope: SummaryScope, now = new Date()): Promise<boolean> {
-  const nowNs = BigInt(now.getTime()) * 1_000_000n;
+export async function clearSummary(
+  tx: Tx,
+  scope: SummaryScope,
+  o: { create: boolean; now?: Date } = { create: true },
+): Promise<boolean> {
+  const nowNs = BigInt((o.now ?? new Date()).getTime()) * 1_000_000n;
   const old = await summaryOf(tx, scope);
+  if (!old && !o.create) return false;
   const coveredUntilNs = old && old.coveredUntilNs > nowNs ? old.coveredUntilNs : nowNs;
   await tx.conversationSummary.upsert({
     where: { agentId_conversationId: scope },

@@ -35,8 +35,12 @@ beforeEach(async () => {
   const { db } = database();
   await db.conversationSummary.deleteMany();
   await db.memory.deleteMany();
+  await db.identity.deleteMany();
   await db.agent.deleteMany();
   agentId = (await db.agent.create({ data: { name: "Planner", instructions: "Help.", status: "live" } })).id;
+  await db.identity.create({
+    data: { status: "live", agentId, conversationId: "group-a", inboxId: "agent-inbox" },
+  });
   model.requests.length = 0;
   model.setDefault((r) => ({ text: isSummaryCall(r) ? "Alice plans a trip to Oslo in March." : "ok" }));
 });
