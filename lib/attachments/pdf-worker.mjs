@@ -26,6 +26,9 @@ parentPort.on("message", async ({ bytes, maxPages, maxChars }) => {
   } catch (error) {
     parentPort.postMessage({ error: String(error?.message ?? error) });
   } finally {
-    await doc?.destroy().catch(() => undefined);
+    // Never throw from here: the result is posted, and an error now would end the thread under the next PDF.
+    await Promise.resolve()
+      .then(() => (doc?.loadingTask ?? doc)?.destroy?.())
+      .catch(() => undefined);
   }
 });
