@@ -14,8 +14,9 @@
  *   IdempotencyKey     claims' keys once past their own 24 h window, whatever
  *                      the cutoff (lib/agents/idempotency.ts);
  *   Blob               the encrypted files agents sent (lib/files/blobs.ts), once
- *                      expired or older than the cutoff (objects in an S3 store
- *                      expire by the bucket's lifecycle rule, docs/configuration.md).
+ *                      expired or older than the cutoff; a row naming an object
+ *                      in the S3 store goes with its object (lib/files/retention.ts,
+ *                      run first), or a week later if the store can't be reached.
  *
  * Deletes go in batches (PRUNE_BATCH rows a statement), so a large backlog
  * never holds locks, or runs into the statement timeout, in one long statement.
@@ -25,6 +26,8 @@ import { db } from "@/lib/db";
 import { releaseStaleReservations } from "@/lib/llm/budget";
 
 export const PRUNE_BATCH = 5_000;
+/** How long past the cutoff a row naming an S3 object waits for its object to be deleted. */
+export const S3_ROW_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface Pruned {
   handledMessages: number;
@@ -77,7 +80,9 @@ export async function pruneOlderThan(cutoff: Date): Promise<Pruned> {
   const blobs = await inBatches(
     () => db.$executeRaw`
       DELETE FROM "Blob" WHERE id IN (
-        SELECT id FROM "Blob" WHERE "expiresAt" < now() OR "createdAt" < ${cutoff} LIMIT ${PRUNE_BATCH})`,
+        SELECT id FROM "Blob" WHERE ("expiresAt" < now() OR "createdAt" < ${cutoff})
+          AND ("s3Key" IS NULL OR "createdAt" < ${new Date(cutoff.getTime() - S3_ROW_GRACE_MS)})
+        LIMIT ${PRUNE_BATCH})`,
   );
   return {
     handledMessages,

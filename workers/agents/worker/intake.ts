@@ -18,7 +18,6 @@ import type { WorkerContext } from "./context";
 import { startAttestationRenewal } from "./attestation-renewal";
 import { startListener } from "./listener";
 import { startRetention } from "./retention";
-import { openRouterSettings } from "@/lib/providers/openrouter/settings";
 import type { RunningSet } from "./running-set";
 import type { StopRequests } from "./stop-requests";
 import { repeat } from "./timers";
@@ -73,12 +72,7 @@ export async function startIntake(
     : undefined;
   if (filler) parts.unshift({ name: "pool filler", close: () => filler.close() });
 
-  const retention = startRetention({
-    intervalMs: o.retentionIntervalMs,
-    retentionDays: settings.RETENTION_DAYS,
-    log,
-    openRouter: openRouterSettings(settings),
-  });
+  const retention = startRetention({ intervalMs: o.retentionIntervalMs, settings, log });
   parts.unshift({ name: "retention", close: () => retention.close() });
 
   const scheduler = startScheduler({
