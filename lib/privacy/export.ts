@@ -67,6 +67,16 @@ const CONVERSATION_FIELDS = {
   createdAt: true,
 } as const;
 
+const EVENT_FIELDS = {
+  id: true,
+  kind: true,
+  identityId: true,
+  latencyMs: true,
+  error: true,
+  data: true,
+  createdAt: true,
+} as const;
+
 /** The owner's agent and every row about it, or null when it is not theirs. */
 export async function agentExport(agentId: string, ownerId: string) {
   const agent = await db.agent.findFirst({ where: { id: agentId, ownerId }, select: AGENT_FIELDS });
@@ -140,15 +150,7 @@ export async function agentExport(agentId: string, ownerId: string) {
     },
     events: await db.event.findMany({
       where: { OR: [{ agentId }, byIdentity] },
-      select: {
-        id: true,
-        kind: true,
-        identityId: true,
-        latencyMs: true,
-        error: true,
-        data: true,
-        createdAt: true,
-      },
+      select: EVENT_FIELDS,
       orderBy: { id: "asc" },
     }),
   };
