@@ -77,6 +77,17 @@ const EVENT_FIELDS = {
   createdAt: true,
 } as const;
 
+/** That the agent has its own model key, and since when: never the key nor its hash. */
+const MODEL_KEY_FIELDS = { name: true, createdAt: true } as const;
+
+const USAGE_FIELDS = {
+  provider: true,
+  sent: true,
+  received: true,
+  spentMicros: true,
+  updatedAt: true,
+} as const;
+
 /** The owner's agent and every row about it, or null when it is not theirs. */
 export async function agentExport(agentId: string, ownerId: string) {
   const agent = await db.agent.findFirst({ where: { id: agentId, ownerId }, select: AGENT_FIELDS });
@@ -127,14 +138,8 @@ export async function agentExport(agentId: string, ownerId: string) {
     }),
     inviteRequests: await db.inviteRequest.findMany({ where: { agentId }, orderBy: { createdAt: "asc" } }),
     sentFiles: await sentFilesOf(agentId), // ids, sizes and expiry of the files it sent, never their bytes
-    modelKey: await db.agentModelKey.findUnique({
-      where: { agentId },
-      select: { name: true, createdAt: true },
-    }),
-    providerUsage: await db.providerUsage.findMany({
-      where: { agentId },
-      select: { provider: true, sent: true, received: true, spentMicros: true, updatedAt: true },
-    }),
+    modelKey: await db.agentModelKey.findUnique({ where: { agentId }, select: MODEL_KEY_FIELDS }),
+    providerUsage: await db.providerUsage.findMany({ where: { agentId }, select: USAGE_FIELDS }),
     mailInbox: await db.agentMailInbox.findUnique({
       where: { agentId },
       select: { address: true, createdAt: true },
