@@ -19,6 +19,7 @@ import {
   listThreads,
   sendMessage,
   type MessageItem,
+  type OutgoingAttachment,
   type ThreadItem,
 } from "@/lib/providers/agentmail/client";
 import { ensureInbox, type AgentInbox } from "@/lib/providers/agentmail/inboxes";
@@ -30,6 +31,9 @@ import {
 import type { AgentMailSettings } from "@/lib/providers/agentmail/settings";
 import { ProviderError } from "@/lib/providers/http";
 import { countUsage } from "@/lib/providers/usage";
+import { composeFile } from "@/lib/files/compose";
+import { FileError } from "@/lib/files/errors";
+import { asToolError } from "./as-tool-error";
 import { describeWait, hitRateLimit } from "@/lib/rate-limit";
 import { defineTool, ToolError, type ToolContext } from "./types";
 
@@ -95,6 +99,17 @@ async function checkRecipients(ctx: ToolContext, to: string[]): Promise<void> {
   );
 }
 
+const invite = z.object({
+  title: z.string().min(1).max(200).describe('What it is, e.g. "Planning meeting"'),
+  start: z
+    .string()
+    .max(40)
+    .describe('"2026-12-24T18:00" (your time zone unless it has an offset), or "2026-12-24" for all day'),
+  end: z.string().max(40).optional().describe("When it ends, in the same form (omit: one hour, or the day)"),
+  location: z.string().max(300).optional(),
+  description: z.string().max(2_000).optional(),
+});
+
 const attachment = z.object({
   filename: z
     .string()
@@ -106,17 +121,50 @@ const attachment = z.object({
   text: z.string().min(1).max(100_000).describe("The file's text"),
 });
 
+type SendArgs = {
+  attachments?: z.infer<typeof attachment>[];
+  invite?: z.infer<typeof invite>;
+};
+
+/** The mail's files: the model's text attachments, and the invite our code renders (lib/files/ics.ts). */
+async function attachmentsOf(
+  args: SendArgs,
+  ctx: ToolContext,
+  settings: AgentMailSettings,
+): Promise<OutgoingAttachment[]> {
+  const files: OutgoingAttachment[] = (args.attachments ?? []).map((a) => ({
+    filename: a.filename,
+    contentType: a.content_type,
+    content: a.text,
+  }));
+  if (args.invite) {
+    const scope = { agentId: ctx.agentId, conversationId: ctx.conversationId };
+    const event = await asToolError(
+      composeFile(
+        { kind: "event", ...args.invite },
+        { ...scope, timeZone: ctx.timeZone, nameOf: ctx.nameOf, host: settings.domain },
+      ),
+      FileError,
+    );
+    files.push({ filename: event.filename, contentType: event.mimeType, content: event.content });
+  }
+  return files;
+}
+
 export const emailTool = defineTool({
   name: "email",
   label: "E-mail",
   summary: "Sends e-mails, such as summaries and calendar invites, from its own address.",
   description:
-    "Send an e-mail from your own address. Only to addresses someone in this conversation wrote here; for any other, the result says what an operator must write to confirm it. Attach text files such as a calendar invite (.ics, text/calendar) when useful. Never claim a mail was sent unless this says so.",
+    "Send an e-mail from your own address. Only to addresses someone in this conversation wrote here; for any other, the result says what an operator must write to confirm it. For a meeting the group agreed on, give `invite` and the .ics file is made for you; other text files go in `attachments`. Never claim a mail was sent unless this says so.",
   args: z.object({
     to: z.array(z.string().max(254)).min(1).max(10).describe("Recipients' addresses"),
     subject: z.string().min(1).max(200),
     text: z.string().min(1).max(20_000).describe("The body, plain text"),
     attachments: z.array(attachment).max(3).optional(),
+    invite: invite
+      .optional()
+      .describe("A calendar invite (.ics) for a plan the group agreed on, made for you"),
   }),
   effect: "message",
   unavailable: (settings) => (settings.email ? undefined : NO_EMAIL),
@@ -127,6 +175,7 @@ export const emailTool = defineTool({
       throw new ToolError(`not sent: "${args.to.join(", ")}" has an invalid address.`);
     const recipients = to as string[];
     await checkRecipients(ctx, recipients);
+    const attachments = await attachmentsOf(args, ctx, settings);
     const limit = { bucket: "agentmail-send:agent", limit: settings.sendsPerHour, windowMs: HOUR_MS };
     const allowed = await hitRateLimit(limit, ctx.agentId);
     if (!allowed.allowed)
@@ -140,16 +189,13 @@ export const emailTool = defineTool({
         to: recipients,
         subject,
         text: args.text,
-        attachments: args.attachments?.map((a) => ({
-          filename: a.filename,
-          contentType: a.content_type,
-          text: a.text,
-        })),
+        attachments,
       }),
       "the mail may not have been sent; don't send it again without asking",
     );
     await countUsage(ctx.agentId, "agentmail", { sent: 1 });
-    return `Sent from ${inbox.address} to ${recipients.join(", ")}: "${subject}".`;
+    const files = attachments.length > 0 ? ` with ${attachments.map((a) => a.filename).join(", ")}` : "";
+    return `Sent from ${inbox.address} to ${recipients.join(", ")}: "${subject}"${files}.`;
   },
 });
 

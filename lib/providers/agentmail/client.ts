@@ -71,8 +71,8 @@ export async function deleteInbox(api: Api, inboxId: string): Promise<void> {
 export interface OutgoingAttachment {
   filename: string;
   contentType: string;
-  /** The file's text (an .ics invite, a .csv): sent base64-encoded. */
-  text: string;
+  /** The file (an .ics invite, a .csv): text as UTF-8, sent base64-encoded. */
+  content: string | Uint8Array;
 }
 
 export interface OutgoingMail {
@@ -96,7 +96,10 @@ export async function sendMessage(api: Api, inboxId: string, mail: OutgoingMail)
             attachments: mail.attachments.map((a) => ({
               filename: a.filename,
               content_type: a.contentType,
-              content: Buffer.from(a.text, "utf8").toString("base64"),
+              content: (typeof a.content === "string"
+                ? Buffer.from(a.content, "utf8")
+                : Buffer.from(a.content)
+              ).toString("base64"),
             })),
           }
         : {}),

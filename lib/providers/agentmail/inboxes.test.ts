@@ -82,7 +82,7 @@ describe("agent inboxes", () => {
       to: ["bob@example.com"],
       subject: "Recap",
       text: "Decisions: none.",
-      attachments: [{ filename: "invite.ics", contentType: "text/calendar", text: "BEGIN:VCALENDAR" }],
+      attachments: [{ filename: "invite.ics", contentType: "text/calendar", content: "BEGIN:VCALENDAR" }],
     });
     const [sent] = fake.sent();
     expect(sent).toMatchObject({ message_id: id, to: ["bob@example.com"], subject: "Recap" });

@@ -43,8 +43,10 @@ afterAll(() => {
     else process.env[k] = v;
 });
 
-const mail = (to: string): ScriptStep => ({
-  toolCalls: [{ name: "email", arguments: { to: [to], subject: "Summary", text: "We picked Friday." } }],
+const mail = (to: string, invite?: { title: string; start: string }): ScriptStep => ({
+  toolCalls: [
+    { name: "email", arguments: { to: [to], subject: "Summary", text: "We picked Friday.", invite } },
+  ],
 });
 
 /** The model: e-mails whom the member's words say, then says the tool's result. */
@@ -52,7 +54,8 @@ function model(r: RecordedRequest): ScriptStep {
   const last = r.messages.at(-1)!;
   if (last.role === "tool") return { text: last.content as string };
   const asked = lastUserText(r);
-  if (asked.includes("sam@example.com")) return mail("sam@example.com");
+  if (asked.includes("sam@example.com"))
+    return mail("sam@example.com", { title: "Planning", start: "2026-12-24T18:00" });
   if (asked.includes("my boss") || asked.startsWith("confirm email")) return mail("boss@corp.example");
   return { text: `echo: ${asked}` };
 }
@@ -105,10 +108,16 @@ describe("e-mail", () => {
     // Named by the member: sent, from the inbox made on this first use.
     const sent = await say(conversationId, "Please e-mail a summary to sam@example.com", /^Sent from /);
     const inbox = await run.db.agentMailInbox.findUniqueOrThrow({ where: { agentId: claim.agentId } });
-    expect(sent).toBe(`Sent from ${inbox.address} to sam@example.com: "Summary".`);
+    expect(sent).toBe(`Sent from ${inbox.address} to sam@example.com: "Summary" with planning.ics.`);
     expect(fake.sent()).toMatchObject([
       { inbox_id: inbox.inboxId, to: ["sam@example.com"], subject: "Summary" },
     ]);
+    // The invite is made by our code (lib/files/ics.ts) from the facts the model gave.
+    const [file] = fake.sent()[0].attachments ?? [];
+    expect(file).toMatchObject({ filename: "planning.ics", content_type: "text/calendar" });
+    expect(Buffer.from(file.content, "base64").toString()).toMatch(
+      /^BEGIN:VCALENDAR\r\n[\s\S]*SUMMARY:Planning\r\n/,
+    );
     expect(await run.db.providerUsage.findMany({ where: { agentId: claim.agentId } })).toMatchObject([
       { provider: "agentmail", sent: 1 },
     ]);

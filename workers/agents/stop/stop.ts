@@ -178,5 +178,6 @@ export async function windDownUnowned(ctx: WorkerContext, s: HandoffSubject, log
   await retireIdentity(s.id, ctx.workerId);
   if (s.agentId && (s.status === "live" || s.status === "claimed"))
     await recordLeft(s.agentId, s.id, ctx.workerId, outcome);
+  retireInboxesAfterStop(ctx);
   log.info({ outcome }, "identity of a stopped agent retired");
 }
