@@ -186,7 +186,7 @@ const schema = z.object({
    * Messages that must have left an agent's history window since its last summary of the conversation
    * before the model writes a new one (lib/memory/summary.ts); 0: no summaries.
    */
-  MEMORY_SUMMARY_AFTER: z.coerce.number().int().min(0).max(1_000).default(20),
+  MEMORY_SUMMARY_AFTER: z.coerce.number().int().min(0).max(100).default(20),
   /** Messages waiting to be answered per conversation; beyond it new ones are dropped (with one notice). */
   AGENT_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Age after which the worker deletes handled-message ledger rows, events, pending pairings and sign-in tokens. */

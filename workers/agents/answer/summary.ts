@@ -34,8 +34,11 @@ import type { AnswerContext } from "./answer-context";
 import type { Responder } from "./contracts";
 import { beyondWindow, HISTORY_MAX_MESSAGES } from "./history";
 
-/** Messages a check reads: the window's and, beyond it, those a summary may cover. */
-export const SUMMARY_READ_MESSAGES = HISTORY_MAX_MESSAGES * 3 + 100;
+/**
+ * Messages a check reads when MEMORY_SUMMARY_AFTER is `after`: the window's and, beyond it, room for twice
+ * `after` (other content, reactions and profiles, is read too). At most 260 with the setting's 100.
+ */
+export const summaryReadMessages = (after: number) => HISTORY_MAX_MESSAGES * 3 + 2 * after;
 /** After a failed summary call, the next try waits at least this long. */
 export const SUMMARY_RETRY_MS = 60_000;
 
@@ -92,7 +95,7 @@ export async function writeSummary(w: SummaryWriter, after: number): Promise<Sum
   if (!w.responder.usesModel || after < 1) return { written: false, waiting: 0 };
   const scope = { agentId: w.agentId, conversationId: w.conversation.id };
   const old = await summaryOf(db, scope);
-  const newest = await w.conversation.history({ limit: SUMMARY_READ_MESSAGES });
+  const newest = await w.conversation.history({ limit: summaryReadMessages(after) });
   const left = beyondWindow(newest, w.ownInboxId, old?.coveredUntilNs ?? 0n);
   if (left.length < after) return { written: false, waiting: left.length };
   const messages: LeftMessage[] = left.map((m) => ({
