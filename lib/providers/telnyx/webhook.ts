@@ -16,9 +16,11 @@
  *   7. STOP (and its synonyms) is recorded as an opt-out right here, before the answer, so no text can
  *      reach that person from that number after it, whether or not a worker runs the agent; START lifts it;
  *   8. the event is recorded once per data.id (a replay or a retried delivery finds it: 200, nothing more)
- *      and counted as received;
+ *      and counted as received; past INBOUND_PER_HOUR texts from one sender to one number, it is recorded
+ *      for nobody, so a flood never reaches the conversation;
  *   9. a new HELP is answered with the help line after the response, not before it (a slow Telnyx must not
- *      hold the webhook), unless Telnyx's own auto-response already did (payload.autoresponse_type).
+ *      hold the webhook), unless Telnyx's own auto-response already did (payload.autoresponse_type), at
+ *      most HELP_REPLIES_PER_DAY times per sender and number (each reply is a text we pay for).
  */
 import { z } from "zod";
 import { BodyTooLargeError, readBodyCapped } from "@/lib/api/body";
@@ -26,6 +28,7 @@ import { jsonError } from "@/lib/api/responses";
 import { db } from "@/lib/db";
 import { recordProviderEvent } from "@/lib/providers/events";
 import { countUsage } from "@/lib/providers/usage";
+import { hitRateLimit } from "@/lib/rate-limit";
 import { sendMessage } from "./api";
 import { incomingLine, keywordOf, oneLine, shownNumber, type Keyword } from "./phone";
 import type { TelnyxSettings } from "./settings";
@@ -36,6 +39,10 @@ import { helpLine, liftOptOut, recordOptOut } from "./texts";
 export const WEBHOOK_MAX_BYTES = 256 * 1024;
 /** How much of a text the event keeps for the agent to read (ten SMS segments). */
 const TEXT_CHARS = 1_600;
+/** Texts one sender may bring into an agent's conversation in any hour; past it they are recorded for nobody. */
+export const INBOUND_PER_HOUR = 30;
+/** HELP replies one sender gets from one of our numbers in any day (each costs a text). */
+export const HELP_REPLIES_PER_DAY = 3;
 
 const party = z.object({ phone_number: z.string().max(40) }).partial();
 
@@ -64,6 +71,8 @@ export interface TelnyxWebhookSettings {
   publicUrl: string;
   /** Where a failure after the answer (the HELP reply) is told. */
   log?: (message: string, error: unknown) => void;
+  /** Takes the work done after the answer (the HELP reply); default: let it run. Tests await it. */
+  later?: (work: Promise<void>) => void;
 }
 
 /** Handles one delivery (see the module comment). */
@@ -96,12 +105,18 @@ export async function receiveTelnyxWebhook(request: Request, s: TelnyxWebhookSet
   const from = shownNumber(payload.from?.phone_number);
   const text = payload.text ?? "";
   const keyword = keywordOf(text);
-  if (from !== "an unknown number") await keepOptOut(keyword, receiver, from);
+  const known = from !== "an unknown number";
+  if (known) await keepOptOut(keyword, receiver, from);
+  // A sender flooding a number is still answered 200 (Telnyx would retry otherwise), but past the rate
+  // its texts are recorded for nobody: they never reach the conversation.
+  const flooding =
+    known && !(await within(INBOUND_PER_HOUR, 3_600_000, "sms:inbound", receiver.number, from));
+  const agentId = flooding ? null : receiver.agentId;
   const isNew = await recordProviderEvent({
     provider: "telnyx",
     eventId: id,
     kind: "message.received",
-    agentId: receiver.agentId,
+    agentId,
     payload: {
       line: incomingLine(from, text, keyword),
       from,
@@ -110,12 +125,18 @@ export async function receiveTelnyxWebhook(request: Request, s: TelnyxWebhookSet
       ...(keyword ? { keyword } : {}),
     },
   });
-  if (isNew && receiver.agentId) {
-    await countUsage(receiver.agentId, "telnyx", { received: 1 });
-    if (keyword === "help" && !payload.autoresponse_type && from !== "an unknown number")
-      void answerHelp(s, receiver.agentId, receiver.number, from);
+  if (isNew && agentId) {
+    await countUsage(agentId, "telnyx", { received: 1 });
+    const help = keyword === "help" && known && !payload.autoresponse_type;
+    if (help && (await within(HELP_REPLIES_PER_DAY, 86_400_000, "sms:help", receiver.number, from)))
+      (s.later ?? ((work) => void work))(answerHelp(s, agentId, receiver.number, from));
   }
   return Response.json({ ok: true });
+}
+
+/** Counts one for (our number, their number) in `bucket`; false when `limit` were counted in the window. */
+async function within(limit: number, windowMs: number, bucket: string, ours: string, theirs: string) {
+  return (await hitRateLimit({ bucket, limit, windowMs }, `${ours}:${theirs}`)).allowed;
 }
 
 /** The first receiving number that is ours, with who holds it (null: free in the pool). */

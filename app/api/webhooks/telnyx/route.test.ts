@@ -16,6 +16,7 @@ const signer = new TelnyxSigner();
 let fake: FakeTelnyx;
 let POST: (request: Request) => Promise<Response>;
 let sendText: typeof import("@/lib/providers/telnyx/texts").sendText;
+let webhook: typeof import("@/lib/providers/telnyx/webhook");
 
 beforeAll(async () => {
   fake = await startFakeTelnyx();
@@ -26,6 +27,7 @@ beforeAll(async () => {
   vi.resetModules(); // lib/config parses the environment once per module instance
   ({ POST } = await import("./route"));
   ({ sendText } = await import("@/lib/providers/telnyx/texts"));
+  webhook = await import("@/lib/providers/telnyx/webhook");
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -168,6 +170,46 @@ describe("the carriers' keywords", () => {
     expect(reply).toMatchObject({ from: a.number, to: "+12125550302" });
     expect(reply.text).toContain(`${a.agentName} is an AI agent`);
     expect(reply.text).toContain("Reply STOP to opt out");
+  });
+});
+
+describe("a sender who won't stop", () => {
+  it("reaches the conversation INBOUND_PER_HOUR times an hour, is still answered 200, and others get through", async () => {
+    const a = await agentWithNumber();
+    const { INBOUND_PER_HOUR } = webhook;
+    for (let i = 0; i <= INBOUND_PER_HOUR; i++) {
+      const response = await deliver(inboundText("+12125550401", a.number, `ping ${i}`));
+      expect(response.status).toBe(200);
+    }
+    expect(await eventsOf(a.agentId)).toHaveLength(INBOUND_PER_HOUR);
+    await deliver(inboundText("+12125550402", a.number, "Hi"));
+    expect(await eventsOf(a.agentId)).toHaveLength(INBOUND_PER_HOUR + 1);
+  });
+
+  it("gets the help line HELP_REPLIES_PER_DAY times a day, however often they ask", async () => {
+    const a = await agentWithNumber();
+    const { HELP_REPLIES_PER_DAY, receiveTelnyxWebhook } = webhook;
+    const after: Promise<void>[] = [];
+    for (let i = 0; i < HELP_REPLIES_PER_DAY + 2; i++) {
+      const body = inboundText("+12125550403", a.number, "HELP");
+      const request = new Request("http://localhost:3000/api/webhooks/telnyx", {
+        method: "POST",
+        body,
+        headers: signer.headers(body),
+      });
+      const settings = {
+        publicKey: signer.publicKey,
+        telnyx: fakeSettings(),
+        publicUrl: "http://localhost:3000",
+      };
+      const response = await receiveTelnyxWebhook(request, {
+        ...settings,
+        later: (work) => after.push(work),
+      });
+      expect(response.status).toBe(200);
+    }
+    await Promise.all(after);
+    expect(fake.messages.filter((m) => m.to === "+12125550403")).toHaveLength(HELP_REPLIES_PER_DAY);
   });
 });
 
