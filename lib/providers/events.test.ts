@@ -8,9 +8,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
 import { waitFor } from "@/test/wait-for";
 import {
+  agentsWithProviderEvents,
   carryOutNextProviderEvent,
   PROVIDER_EVENT_ATTEMPTS,
   PROVIDER_EVENT_CHANNEL,
+  PROVIDER_EVENT_TAKE_MS,
   recordProviderEvent,
 } from "./events";
 import { countUsage, usageOf, usageTotals } from "./usage";
@@ -79,6 +81,20 @@ describe("provider events", () => {
     expect(await carryOutNextProviderEvent([agentId], async () => undefined)).toBeNull();
   });
 
+  it("takes an event again once its taker has been gone too long", async () => {
+    await recordProviderEvent(mail("evt-6"));
+    // A taker that died after taking it: the row says taken, nobody marks it done.
+    void carryOutNextProviderEvent([agentId], () => new Promise<void>(() => undefined));
+    await waitFor("the event taken", async () => (await database().db.providerEvent.findFirst())?.takenAt);
+    expect(await carryOutNextProviderEvent([agentId], async () => undefined)).toBeNull();
+    await database().db.providerEvent.updateMany({
+      data: { takenAt: new Date(Date.now() - PROVIDER_EVENT_TAKE_MS - 1_000) },
+    });
+    expect(await carryOutNextProviderEvent([agentId], async () => undefined)).toMatchObject({
+      failed: false,
+    });
+  });
+
   it("counts failed attempts, and gives the event up after the last", async () => {
     await recordProviderEvent(mail("evt-4"));
     for (let i = 0; i < PROVIDER_EVENT_ATTEMPTS; i++)
@@ -91,8 +107,13 @@ describe("provider events", () => {
 
   it("takes only the events of the agents asked for", async () => {
     await recordProviderEvent(mail("evt-5"));
+    expect(await agentsWithProviderEvents([agentId, "another-agent"])).toEqual([agentId]);
     expect(await carryOutNextProviderEvent(["another-agent"], async () => undefined)).toBeNull();
     expect(await carryOutNextProviderEvent([], async () => undefined)).toBeNull();
+    expect(await carryOutNextProviderEvent([agentId], async () => undefined)).toMatchObject({
+      failed: false,
+    });
+    expect(await agentsWithProviderEvents([agentId])).toEqual([]);
   });
 });
 

@@ -6,6 +6,8 @@
  * event id), so a replayed or retried delivery finds its row and does
  * nothing, announced with a NOTIFY on PROVIDER_EVENT_CHANNEL at commit;
  * the worker also polls for undone rows, in case a notification was missed.
+ * A worker that dies between posting a line and marking it done posts it
+ * again once after it comes back (a notice twice beats a notice lost).
  *
  * The agent is found by the webhook from what we hold (the inbox or the number
  * the event was delivered to), never from what the request claims about
@@ -16,6 +18,8 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 export const PROVIDER_EVENT_CHANNEL = "provider_event";
+/** A taken event not done after this long is taken again: its taker died (longer than a post's deadline). */
+export const PROVIDER_EVENT_TAKE_MS = 60_000;
 /** A worker gives an event up after this many failed attempts (lastError says why). */
 export const PROVIDER_EVENT_ATTEMPTS = 5;
 
@@ -54,40 +58,53 @@ export interface ProviderEventRow {
   attempts: number;
 }
 
+/** Which of `agentIds` have events waiting, oldest waiting first. */
+export async function agentsWithProviderEvents(agentIds: readonly string[]): Promise<string[]> {
+  if (agentIds.length === 0) return [];
+  const rows = await db.$queryRaw<{ agentId: string }[]>`
+    SELECT "agentId" FROM "ProviderEvent"
+    WHERE "doneAt" IS NULL AND "agentId" = ANY(${[...agentIds]}::text[])
+    GROUP BY "agentId" ORDER BY min("receivedAt")`;
+  return rows.map((r) => r.agentId);
+}
+
 /**
- * Carries out the oldest undone event of the agents `agentIds` (the ones a worker runs) with `handle`, in a
- * transaction that holds the row (`FOR UPDATE SKIP LOCKED`, so two workers never take one event): done when
- * `handle` returns, attempts counted and lastError kept when it throws, given up after
+ * Carries out the oldest undone event of the agents `agentIds` (the ones a worker runs) with `handle`. The
+ * event is taken in one short statement (`FOR UPDATE SKIP LOCKED`, then `takenAt`), not held in a
+ * transaction while `handle` sends over the network: two takers never get one event, and a taker that
+ * died leaves it to be taken again after PROVIDER_EVENT_TAKE_MS. Done when `handle` returns; when it
+ * throws (`failed`), attempts are counted, lastError kept, and the event given up after
  * PROVIDER_EVENT_ATTEMPTS. Returns the event taken, or null when there was none.
  */
 export async function carryOutNextProviderEvent(
   agentIds: readonly string[],
   handle: (event: ProviderEventRow) => Promise<void>,
-): Promise<ProviderEventRow | null> {
+): Promise<(ProviderEventRow & { failed: boolean }) | null> {
   if (agentIds.length === 0) return null;
-  return db.$transaction(
-    async (tx) => {
-      const [event] = await tx.$queryRaw<ProviderEventRow[]>`
-        SELECT id, provider, kind, "agentId", payload, attempts FROM "ProviderEvent"
-        WHERE "doneAt" IS NULL AND "agentId" = ANY(${[...agentIds]}::text[])
-        ORDER BY "receivedAt" LIMIT 1 FOR UPDATE SKIP LOCKED`;
-      if (!event) return null;
-      try {
-        await handle(event);
-        await tx.providerEvent.update({ where: { id: event.id }, data: { doneAt: new Date() } });
-      } catch (error) {
-        const attempts = event.attempts + 1;
-        await tx.providerEvent.update({
-          where: { id: event.id },
-          data: {
-            attempts,
-            lastError: String(error instanceof Error ? error.message : error).slice(0, 300),
-            doneAt: attempts >= PROVIDER_EVENT_ATTEMPTS ? new Date() : null,
-          },
-        });
-      }
-      return event;
-    },
-    { timeout: 60_000 },
-  );
+  const [event] = await db.$queryRaw<ProviderEventRow[]>`
+    UPDATE "ProviderEvent" SET "takenAt" = now()
+    WHERE id = (
+      SELECT id FROM "ProviderEvent"
+      WHERE "doneAt" IS NULL AND "agentId" = ANY(${[...agentIds]}::text[])
+        AND ("takenAt" IS NULL OR "takenAt" < now() - ${PROVIDER_EVENT_TAKE_MS}::int * interval '1 millisecond')
+      ORDER BY "receivedAt" LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING id, provider, kind, "agentId", payload, attempts`;
+  if (!event) return null;
+  try {
+    await handle(event);
+  } catch (error) {
+    const attempts = event.attempts + 1;
+    await db.providerEvent.update({
+      where: { id: event.id },
+      data: {
+        attempts,
+        takenAt: null,
+        lastError: String(error instanceof Error ? error.message : error).slice(0, 300),
+        doneAt: attempts >= PROVIDER_EVENT_ATTEMPTS ? new Date() : null,
+      },
+    });
+    return { ...event, failed: true };
+  }
+  await db.providerEvent.update({ where: { id: event.id }, data: { doneAt: new Date() } });
+  return { ...event, failed: false };
 }

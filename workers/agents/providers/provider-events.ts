@@ -2,15 +2,22 @@
  * The worker's part that carries out provider events (lib/providers/events.ts: an e-mail or a text received,
  * recorded by a webhook) for the agents whose owner conversation runs here: each event's line is posted into
  * that conversation, after the work already queued there. Woken by the NOTIFY of a new event (intake.ts) and
- * polling in case one was missed. An event is taken with its row held, so two workers never post it twice;
+ * polling in case one was missed. Each conversation's events go out in the order received, several
+ * conversations at once (LANES). An event is taken with its row held, so two workers never post it twice;
  * a crash between the send and the commit posts it again once (a notice twice beats a notice lost).
  */
 import { db } from "@/lib/db";
-import { carryOutNextProviderEvent, type ProviderEventRow } from "@/lib/providers/events";
+import {
+  agentsWithProviderEvents,
+  carryOutNextProviderEvent,
+  type ProviderEventRow,
+} from "@/lib/providers/events";
 import { withDeadline } from "@/lib/deadlines";
 import type { WorkerContext } from "@/workers/agents/worker/context";
-import { repeat } from "@/workers/agents/worker/timers";
+import { repeat, Slots } from "@/workers/agents/worker/timers";
 
+/** Conversations posted to at once: each one's lines go out in order, several conversations in parallel. */
+const LANES = 16;
 /** Longest one line may take to go out. */
 const POST_MS = 20_000;
 /** The longest line posted; a provider's line is meant to be one short sentence. */
@@ -60,15 +67,19 @@ export function startProviderEvents(ctx: WorkerContext, pollMs: number): Provide
       "provider event posted",
     );
   };
-  const pass = async () => {
-    const owners = await ownerConversationsHere(ctx);
+  const lanes = new Slots(LANES);
+  /** Posts one agent's waiting events in order; a failure ends the lane until the next pass (backoff). */
+  const lane = async (agentId: string, identityId: string) => {
     for (;;) {
       if (ctx.signal.aborted) return;
-      const taken = await carryOutNextProviderEvent([...owners.keys()], (event) =>
-        post(owners.get(event.agentId)!, event),
-      );
-      if (!taken) return;
+      const taken = await carryOutNextProviderEvent([agentId], (event) => post(identityId, event));
+      if (!taken || taken.failed) return;
     }
+  };
+  const pass = async () => {
+    const owners = await ownerConversationsHere(ctx);
+    const waiting = await agentsWithProviderEvents([...owners.keys()]);
+    await Promise.all(waiting.map((agentId) => lanes.run(() => lane(agentId, owners.get(agentId)!))));
   };
   const loop = repeat(
     pollMs,
