@@ -29,7 +29,7 @@ const mb = (n: number) => `${(n / 1_048_576).toFixed(0)} MB`;
 
 async function phonePhoto(): Promise<Buffer> {
   const noise = { type: "gaussian" as const, mean: 128, sigma: 40 };
-  return sharp({ create: { width: 4_032, height: 3_024, channels: 3, noise } })
+  return sharp({ create: { width: 4_032, height: 3_024, channels: 3, background: "#808080", noise } })
     .jpeg({ quality: 85 })
     .toBuffer();
 }

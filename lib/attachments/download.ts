@@ -2,6 +2,7 @@
  * An attachment a member sent, as bytes the agent may read: an inline XMTP `attachment` as it came, or a
  * `remoteStaticAttachment` downloaded, checked and decrypted. Every step refuses rather than guesses:
  *
+ *   memory    DOWNLOAD_SLOTS downloads at once per process, the rest wait their turn;
  *   size      the declared length (the encrypted payload's) must be within ATTACHMENT_MAX_BYTES before
  *             anything is fetched, and the body is cut, and refused, as soon as it passes that length
  *             while streaming (a store that sends more than declared is lying);
@@ -10,14 +11,17 @@
  *             (ATTACHMENT_TIMEOUT_MS). ATTACHMENT_HOSTS names origins that may be private (a deployment's
  *             own S3-compatible store); nothing else inside the network is reachable;
  *   digest    the payload's SHA-256 must be the message's `contentDigest` before it is decrypted;
- *   decrypt   in memory (node-sdk's `decryptAttachment`), never written to disk;
+ *   decrypt   in memory (node-sdk's `decryptAttachment`, on a worker thread: decrypt.ts), never written
+ *             to disk;
  *   type      the declared MIME type must match the bytes (sniff.ts).
  *
  * AttachmentError's message is one short clause, safe to show in the chat.
  */
 import { createHash } from "node:crypto";
-import { decryptAttachment, type Attachment, type RemoteAttachment } from "@xmtp/node-sdk";
+import type { Attachment, RemoteAttachment } from "@xmtp/node-sdk";
 import { FetchError, safeFetch, type Resolved } from "@/lib/web/safe-fetch";
+import { decryptOffThread } from "./decrypt";
+import { Slots } from "./slots";
 import { checkDeclared, type AttachmentKind } from "./sniff";
 
 export type AttachmentErrorCode =
@@ -61,12 +65,20 @@ export interface ReadAttachment {
 
 const megabytes = (n: number) => `${Math.round(n / 100_000) / 10} MB`;
 
+/** Downloads (and their decryption) at once in this process: each holds a payload several times over. */
+export const DOWNLOAD_SLOTS = 4;
+const slots = new Slots(DOWNLOAD_SLOTS);
+
 /** The decrypted, type-checked attachment of a `remoteStaticAttachment`; throws AttachmentError. */
-export async function downloadRemote(
+export function downloadRemote(
   ref: RemoteAttachment,
   limits: AttachmentLimits,
   signal?: AbortSignal,
 ): Promise<ReadAttachment> {
+  return slots.run(() => download(ref, limits, signal));
+}
+
+async function download(ref: RemoteAttachment, limits: AttachmentLimits, signal?: AbortSignal) {
   const declared = ref.contentLength ?? undefined;
   if (declared !== undefined && declared > limits.maxBytes)
     throw new AttachmentError("too_large", `it is larger than ${megabytes(limits.maxBytes)}`);
@@ -80,7 +92,7 @@ export async function downloadRemote(
     throw new AttachmentError("digest_mismatch", "its file doesn't match the checksum in the message");
   let plain: Attachment;
   try {
-    plain = decryptAttachment(payload.bytes, ref);
+    plain = await decryptOffThread(payload.bytes, ref);
   } catch {
     throw new AttachmentError("undecryptable", "its file could not be decrypted");
   }

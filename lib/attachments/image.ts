@@ -10,6 +10,7 @@
  */
 import sharp from "sharp";
 import { AttachmentError } from "./download";
+import { Slots } from "./slots";
 
 /** The longest side sent to a model (Anthropic's recommended size; OpenAI and Gemini scale within it). */
 export const IMAGE_MAX_SIDE = 1_568;
@@ -19,20 +20,10 @@ export const IMAGE_MAX_PIXELS = 50_000_000;
 export const IMAGE_SLOTS = 2;
 const JPEG_QUALITY = 80;
 
-let running = 0;
-const waiting: (() => void)[] = [];
-
-/** Runs `work` when one of the IMAGE_SLOTS is free. */
-async function inSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= IMAGE_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+const slots = new Slots(IMAGE_SLOTS);
+// libvips keeps recent operations' results (50 MB by default): each photo is scaled once, so that is memory
+// held for nothing.
+sharp.cache(false);
 
 export interface ScaledImage {
   /** `data:image/jpeg;base64,…` */
@@ -44,7 +35,7 @@ export interface ScaledImage {
 
 /** `bytes` (an image whose type was checked) scaled for the model; throws AttachmentError when it can't be decoded. */
 export function scaleImage(bytes: Uint8Array): Promise<ScaledImage> {
-  return inSlot(async () => {
+  return slots.run(async () => {
     try {
       const { data, info } = await sharp(bytes, { limitInputPixels: IMAGE_MAX_PIXELS, failOn: "error" })
         .rotate()
