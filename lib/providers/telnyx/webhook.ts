@@ -117,13 +117,16 @@ export async function receiveTelnyxWebhook(request: Request, s: TelnyxWebhookSet
     eventId: id,
     kind: "message.received",
     agentId,
-    payload: {
-      line: incomingLine(from, text, keyword),
-      from,
-      to: receiver.number,
-      text: oneLine(text, TEXT_CHARS),
-      ...(keyword ? { keyword } : {}),
-    },
+    // An event for nobody is kept only so its replay is a no-op: it keeps nobody's number or text.
+    payload: agentId
+      ? {
+          line: incomingLine(from, text, keyword),
+          from,
+          to: receiver.number,
+          text: oneLine(text, TEXT_CHARS),
+          ...(keyword ? { keyword } : {}),
+        }
+      : {},
   });
   if (isNew && agentId) {
     await countUsage(agentId, "telnyx", { received: 1 });

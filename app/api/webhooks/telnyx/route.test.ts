@@ -182,6 +182,11 @@ describe("a sender who won't stop", () => {
       expect(response.status).toBe(200);
     }
     expect(await eventsOf(a.agentId)).toHaveLength(INBOUND_PER_HOUR);
+    // The one past the rate is kept for nobody, only so a replay of it does nothing: no number, no text.
+    const dropped = await database().db.providerEvent.findMany({
+      where: { provider: "telnyx", agentId: null },
+    });
+    expect(dropped.map((e) => e.payload)).toEqual([{}]);
     await deliver(inboundText("+12125550402", a.number, "Hi"));
     expect(await eventsOf(a.agentId)).toHaveLength(INBOUND_PER_HOUR + 1);
   });
