@@ -167,6 +167,7 @@ export const emailTool = defineTool({
       .describe("A calendar invite (.ics) for a plan the group agreed on, made for you"),
   }),
   effect: "message",
+  badgeOnlyWhenAvailable: true,
   unavailable: (settings) => (settings.email ? undefined : NO_EMAIL),
   async run(args, ctx) {
     const settings = settingsOf(ctx);
@@ -217,6 +218,7 @@ export const emailInboxTool = defineTool({
   }),
   effect: "none",
   readsWeb: true,
+  badgeOnlyWhenAvailable: true,
   unavailable: (settings) => (settings.email ? undefined : NO_EMAIL),
   async run({ action, message_id }, ctx) {
     const settings = settingsOf(ctx);

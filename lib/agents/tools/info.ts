@@ -2,7 +2,7 @@
 import { config } from "@/lib/config";
 import { TOOLS, toolsNamed } from "./registry";
 import { toolSettings } from "./settings";
-import type { Tool } from "./types";
+import type { Tool, ToolSettings } from "./types";
 
 export interface ToolInfo {
   name: string;
@@ -23,11 +23,14 @@ export const allToolInfo = (): ToolInfo[] => TOOLS.map(info);
 /** The tools a template lists, in registry order; names no longer in the registry are left out. */
 export const toolInfoFor = (names: readonly string[]): ToolInfo[] => toolsNamed(names).map(info);
 
-/** The catalog badges of a template: its tools' labels, but not of tools this server can't offer. */
-export const toolBadges = (names: readonly string[]): string[] => [
+/** The catalog badges of a template: its tools' labels, leaving out a provider's tools this server can't offer. */
+export const toolBadges = (
+  names: readonly string[],
+  settings: ToolSettings = toolSettings(config()),
+): string[] => [
   ...new Set(
     toolsNamed(names)
-      .filter((t) => !t.unavailable?.(toolSettings(config())))
+      .filter((t) => !(t.badgeOnlyWhenAvailable && t.unavailable?.(settings)))
       .map((t) => t.label),
   ),
 ];

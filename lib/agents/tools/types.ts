@@ -86,6 +86,8 @@ export interface Tool<A = unknown> {
   readsWeb?: true;
   /** fetch_url may read the links in its result, in the same answer (search results). */
   linksInResult?: true;
+  /** The catalog shows its badge only where the server can offer it (an outside provider's tool: e-mail). */
+  badgeOnlyWhenAvailable?: true;
   /** Why this server can't offer the tool (a setting is missing); such a tool is not given to the model. */
   unavailable?(settings: ToolSettings): string | undefined;
   run(args: A, ctx: ToolContext): Promise<string>;
