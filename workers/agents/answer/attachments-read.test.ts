@@ -101,6 +101,32 @@ describe("an attachment the agent can't use", () => {
   });
 });
 
+describe("a message with several attachments", () => {
+  it("reads ATTACHMENT_MAX_PER_MESSAGE of them and says so; each refusal is its own line", async () => {
+    const remote = (filename: string) => ({
+      url: `https://10.0.0.1/${filename}`,
+      contentDigest: "0".repeat(64),
+      secret: new Uint8Array(32),
+      salt: new Uint8Array(32),
+      nonce: new Uint8Array(12),
+      scheme: "https://",
+      contentLength: 100,
+      filename,
+    });
+    const m = {
+      ...inline(),
+      contentType: { authorityId: "xmtp.org", typeId: "multiRemoteStaticAttachment" },
+      content: { attachments: ["a.png", "b.png", "c.png"].map(remote) },
+    } as unknown as DecodedMessage<unknown>;
+    const read = await readAttachments(context({ ATTACHMENT_MAX_PER_MESSAGE: 2 }), agent, m, undefined);
+    expect(read.notes).toEqual([
+      "I only read the first 2 of the 3 attachments.",
+      "I couldn't open a.png: it points at a private address.",
+      "I couldn't open b.png: it points at a private address.",
+    ]);
+  });
+});
+
 describe("LLM_VISION", () => {
   it("is on, off, or the models that see", () => {
     expect(hasVision("on", "any/model")).toBe(true);
