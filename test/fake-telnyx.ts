@@ -1,7 +1,7 @@
 /**
  * A loopback stand-in for the parts of Telnyx's API v2 we call, in the shapes its reference documents:
  * the number search, number orders (a number listed in `taken` answers 422 once, as when someone else
- * ordered it between our search and our order), the messaging-profile assignment and messages (a recipient
+ * ordered it between our search and our order, and so does one no longer available), the messaging-profile assignment and messages (a recipient
  * in `blocked` answers 40300, as after a STOP). It records every request it gets, key included, so a test
  * can check what was sent. Also signs webhook deliveries the way Telnyx does (Ed25519 over `timestamp|body`).
  */
@@ -55,7 +55,7 @@ function answer(fake: FakeTelnyx, r: TelnyxRequest): { status: number; json: unk
   }
   if (r.method === "POST" && r.path === "/v2/number_orders") {
     const wanted = (r.body?.phone_numbers as { phone_number: string }[])[0].phone_number;
-    if (fake.taken.has(wanted)) {
+    if (fake.taken.has(wanted) || !fake.available.includes(wanted)) {
       fake.taken.delete(wanted);
       fake.available = fake.available.filter((n) => n !== wanted);
       return errors(422, "85001", "Number not available");

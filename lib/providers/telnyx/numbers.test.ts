@@ -93,6 +93,22 @@ describe("a number on first use", () => {
     expect(fake.requests).toHaveLength(4);
   });
 
+  it("ordered twice at once for one agent, gives it one number and keeps the other in the pool", async () => {
+    fake.available = ["+14155550151", "+14155550152"];
+    const agentId = await liveAgent();
+
+    const [first, second] = await Promise.all([
+      ensureNumber(settings, agentId),
+      ensureNumber(settings, agentId),
+    ]);
+
+    expect(first.number).toBe(second.number);
+    const rows = await database().db.phoneNumber.findMany({ orderBy: { number: "asc" } });
+    expect(rows.map((r) => r.number)).toEqual(["+14155550151", "+14155550152"]);
+    expect(rows.filter((r) => r.agentId === agentId).map((r) => r.number)).toEqual([first.number]);
+    expect(rows.filter((r) => r.agentId === null)).toHaveLength(1); // bought, so kept: the next agent takes it
+  });
+
   it(`gives up after ${ORDER_ATTEMPTS} collisions and keeps nothing`, async () => {
     fake.available = ["+14155550201", "+14155550202", "+14155550203", "+14155550204"];
     for (const n of fake.available) fake.taken.add(n);
