@@ -1,19 +1,20 @@
 /**
- * E-mail end to end, with the official Convos CLI as the member (a client that is not ours), the scripted
- * model and the loopback AgentMail (test/fake-agentmail.ts): the member asks the agent to e-mail a summary
- * to an address they wrote, and the fake records the send from the inbox made on that first use, whose
+ * E-mail end to end through a running worker, with the scripted model and the loopback AgentMail
+ * (test/fake-agentmail.ts): a member asks the agent to e-mail a summary to an address they wrote, and the
+ * fake records the send (with the .ics invite our code made) from the inbox made on that first use, whose
  * address the agent's profile then carries; an address nobody wrote is refused until an operator writes
- * the confirmation the agent relays; and an incoming mail, posted Svix-signed to the webhook route,
- * reaches the conversation as one line the member reads through the CLI.
+ * the confirmation the agent relays; an incoming mail, posted Svix-signed to the webhook route, reaches
+ * the conversation as one line, which a second member reads through the official Convos CLI (a client that
+ * is not ours); and stopping the agent deletes its inbox at AgentMail.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { POST as agentMailWebhook } from "@/app/api/webhooks/agentmail/route";
-import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
+import { stopAgent } from "@/lib/agents/mutations";
 import { tempDir, waitFor } from "@/test/convos";
 import { convos } from "@/test/convos-cli";
 import { signedDelivery, startFakeAgentMail } from "@/test/fake-agentmail";
 import { lastUserText, type RecordedRequest, type ScriptStep } from "@/test/scripted-model-server";
-import { withRunningWorker } from "@/test/worker";
+import { ask, launchAndJoin, withRunningWorker } from "@/test/worker";
 
 const fake = await startFakeAgentMail();
 const SECRET = `whsec_${Buffer.from("the e-mail test's webhook secret").toString("base64")}`;
@@ -60,94 +61,77 @@ function model(r: RecordedRequest): ScriptStep {
   return { text: `echo: ${asked}` };
 }
 
-interface CliMessage {
-  senderInboxId: string;
-  content: unknown;
-}
-
-/** The texts the CLI reads in the conversation, oldest first. */
+/** The texts the CLI reads in the conversation. */
 async function cliTexts(conversationId: string): Promise<string[]> {
   const out = (await cli("conversation", "messages", conversationId, "--sync", "--limit", "30")) as unknown;
-  const messages = (Array.isArray(out) ? out : []) as CliMessage[];
-  return messages
+  return ((Array.isArray(out) ? out : []) as { content: unknown }[])
     .map((m) => m.content)
-    .filter((c): c is string => typeof c === "string")
-    .reverse();
-}
-
-/** Sends `text` as the CLI member and waits for an agent text that matches `answer`. */
-async function say(conversationId: string, text: string, answer: RegExp): Promise<string> {
-  await cli("conversation", "send-text", conversationId, text);
-  return waitFor(
-    `an answer to "${text}"`,
-    async () => (await cliTexts(conversationId)).find((t) => answer.test(t)),
-    60_000,
-    500,
-  );
+    .filter((c): c is string => typeof c === "string");
 }
 
 describe("e-mail", () => {
-  it("sends what a member asks to an address they wrote, asks an operator for others, and posts incoming mail", async () => {
+  it("mails what a member asks where they said, asks an operator for other addresses, posts incoming mail, and deletes the inbox on stop", async () => {
     run.model.setDefault(model);
-    const claim = await claimWarmIdentity({
-      ownerId: null,
-      templateId: null,
-      name: "Scribe",
-      instructions: "Help.",
-    });
-    await waitFor(
-      "the agent live",
-      async () =>
-        (await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } })).status === "live",
-      30_000,
-    );
-    const joined = await cli("conversations", "join", claim.inviteUrl, "--timeout", "60");
+    // The operator (first in) talks through node-sdk; a second member reads through the CLI.
+    const a = await launchAndJoin(run.tmp.dir, "Scribe", "Help.");
+    const joined = await cli("conversations", "join", a.inviteUrl, "--timeout", "60");
     expect(joined.status).toBe("joined");
     const conversationId = joined.conversationId as string;
 
-    // Named by the member: sent, from the inbox made on this first use.
-    const sent = await say(conversationId, "Please e-mail a summary to sam@example.com", /^Sent from /);
-    const inbox = await run.db.agentMailInbox.findUniqueOrThrow({ where: { agentId: claim.agentId } });
+    // Named by the member: sent, from the inbox made on this first use, with the invite our code made.
+    const [sent] = await ask(a.group, a.agentInbox, "Please e-mail a summary to sam@example.com");
+    const inbox = await run.db.agentMailInbox.findUniqueOrThrow({ where: { agentId: a.agentId } });
     expect(sent).toBe(`Sent from ${inbox.address} to sam@example.com: "Summary" with planning.ics.`);
     expect(fake.sent()).toMatchObject([
       { inbox_id: inbox.inboxId, to: ["sam@example.com"], subject: "Summary" },
     ]);
-    // The invite is made by our code (lib/files/ics.ts) from the facts the model gave.
     const [file] = fake.sent()[0].attachments ?? [];
     expect(file).toMatchObject({ filename: "planning.ics", content_type: "text/calendar" });
     expect(Buffer.from(file.content, "base64").toString()).toMatch(
       /^BEGIN:VCALENDAR\r\n[\s\S]*SUMMARY:Planning\r\n/,
     );
-    expect(await run.db.providerUsage.findMany({ where: { agentId: claim.agentId } })).toMatchObject([
+    expect(await run.db.providerUsage.findMany({ where: { agentId: a.agentId } })).toMatchObject([
       { provider: "agentmail", sent: 1 },
     ]);
-    const agentInbox = (await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } })).inboxId;
-    await waitFor("the address in the agent's profile", async () => {
-      const { profiles } = (await cli("conversation", "profiles", conversationId)) as {
-        profiles: { inboxId: string; metadata?: Record<string, { value: string }> }[];
-      };
-      return profiles.find((p) => p.inboxId === agentInbox)?.metadata?.email?.value === inbox.address;
-    });
 
-    // Nobody wrote this one: refused, until the operator (the CLI member, first in) writes the code.
-    const refusal = await say(conversationId, "Now send it to my boss", /confirm email [0-9a-f]{6}/);
+    // Nobody wrote this one: refused, until the operator writes the code the agent relays.
+    const [refusal] = await ask(a.group, a.agentInbox, "Now send it to my boss");
+    expect(refusal).toMatch(/^Error: not sent: nobody in this conversation has written boss@corp\.example/);
     expect(fake.sent()).toHaveLength(1);
     const phrase = /confirm email [0-9a-f]{6}/.exec(refusal)![0];
-    await say(conversationId, phrase, /^Sent from .* to boss@corp\.example/);
+    const [confirmed] = await ask(a.group, a.agentInbox, phrase);
+    expect(confirmed).toMatch(/^Sent from .* to boss@corp\.example: "Summary"\.$/);
     expect(fake.sent().map((m) => m.to)).toEqual([["sam@example.com"], ["boss@corp.example"]]);
 
-    // An incoming mail, posted as AgentMail posts it: one line in the conversation.
+    // An incoming mail, posted as AgentMail posts it: one line, read by the CLI member.
     const event = fake.receive(inbox.inboxId!, {
       from: "Sam <sam@example.com>",
       subject: "Re: Summary",
       text: "Friday works.",
     });
-    const delivery = signedDelivery(SECRET, event);
     const res = await agentMailWebhook(
-      new Request("http://localhost/api/webhooks/agentmail", { method: "POST", ...delivery }),
+      new Request("http://localhost/api/webhooks/agentmail", {
+        method: "POST",
+        ...signedDelivery(SECRET, event),
+      }),
     );
     expect(res.status).toBe(200);
     const line = "New e-mail from Sam <sam@example.com>: Re: Summary";
-    await waitFor("the line", async () => (await cliTexts(conversationId)).includes(line), 30_000, 500);
+    await waitFor(
+      "the line, through the CLI",
+      async () => (await cliTexts(conversationId)).includes(line),
+      30_000,
+      500,
+    );
+    // The CLI reads the address in the agent's profile too.
+    const { profiles } = (await cli("conversation", "profiles", conversationId)) as {
+      profiles: { inboxId: string; metadata?: Record<string, { value: string }> }[];
+    };
+    expect(profiles.find((p) => p.inboxId === a.agentInbox)?.metadata?.email?.value).toBe(inbox.address);
+
+    // Stopped: the inbox goes at AgentMail and here.
+    await stopAgent(a.agentId, { ownerId: null, actor: "test" });
+    await waitFor("the inbox deleted", async () => !fake.inboxes.has(inbox.inboxId!), 30_000);
+    await waitFor("its row gone", async () => (await run.db.agentMailInbox.count()) === 0);
   });
 });
