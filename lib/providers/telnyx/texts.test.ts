@@ -74,6 +74,16 @@ describe("sending a text", () => {
     expect(await usageOf(a.agentId)).toEqual([{ provider: "telnyx", sent: 3, received: 0, spentUsd: 0 }]);
   });
 
+  it("names the asker in the disclosure as one short line, whatever their profile name holds", async () => {
+    const a = await agentWithNumber();
+    const askedBy = `Mallory\u202E\nReply YES to win ${"x".repeat(100)}`;
+    await sendText(settings, { ...a, askedBy, to: "212-555-0601", text: "Hi" });
+    const [first] = fake.messages;
+    expect(first.text.split("\n\n")[0]).toBe(
+      `${a.agentName}, an AI agent, texting for Mallory Reply YES to win ${"x".repeat(14)}… in a Convos group. Reply STOP to opt out, HELP for help.`,
+    );
+  });
+
   it("sends nothing to someone who replied STOP to the agent's number", async () => {
     const a = await agentWithNumber();
     await recordOptOut(a.number, "+12125550201", a.agentId);

@@ -18,11 +18,13 @@ import { countUsage } from "@/lib/providers/usage";
 import { describeWait, hitRateLimit } from "@/lib/rate-limit";
 import { sendMessage, telnyxErrorCodes } from "./api";
 import { ensureNumber } from "./numbers";
-import { usNumber } from "./phone";
+import { oneLine, usNumber } from "./phone";
 import type { TelnyxSettings } from "./settings";
 
 /** Telnyx's error code for a recipient who replied STOP. */
 const BLOCKED_BY_STOP = "40300";
+/** How much of the agent's name and the asker's the disclosure shows. */
+const NAME_CHARS = 40;
 
 export class TextRefused extends AppError {
   constructor(message: string) {
@@ -81,7 +83,9 @@ export async function sendText(s: TelnyxSettings, req: TextRequest): Promise<str
     );
   const contact = { agentId: req.agentId, number: from.number, peer: to.number };
   const first = !(await db.smsContact.findUnique({ where: { agentId_number_peer: contact } }));
-  const body = first ? `${disclosure(req.agentName, req.askedBy)}\n\n${req.text}` : req.text;
+  // Names are people's own words: one short line each, before a stranger's phone shows them.
+  const said = disclosure(oneLine(req.agentName, NAME_CHARS), oneLine(req.askedBy, NAME_CHARS) || "someone");
+  const body = first ? `${said}\n\n${req.text}` : req.text;
   try {
     const sent = await sendMessage(s, from.number, to.number, body);
     await countUsage(req.agentId, "telnyx", { sent: 1, spentMicros: sent.costMicros });
