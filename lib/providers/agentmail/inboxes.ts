@@ -9,6 +9,7 @@
  * client_id: AgentMail never hands back the inbox it deleted.
  */
 import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
 import { db } from "@/lib/db";
 import { createInbox, deleteInbox } from "./client";
 import type { AgentMailSettings } from "./settings";
@@ -123,6 +124,24 @@ export async function retireStoppedInboxes(
     );
   }
   return { retired, failures };
+}
+
+/**
+ * Retires the inboxes of stopped agents and logs what it did; never throws: the stop and the retention pass
+ * that call it go on whatever AgentMail answers, and what failed is tried again by the next of them.
+ */
+export async function retireStoppedInboxesLogged(
+  settings: Pick<AgentMailSettings, "apiKey" | "baseUrl" | "domain">,
+  log: Pick<Logger, "info" | "warn">,
+): Promise<void> {
+  try {
+    const { retired, failures } = await retireStoppedInboxes(settings);
+    if (retired > 0) log.info({ retired }, "mail inboxes of stopped agents deleted");
+    if (failures.length > 0)
+      log.warn({ err: failures[0], failed: failures.length }, "deleting mail inboxes failed");
+  } catch (err) {
+    log.warn({ err }, "deleting mail inboxes failed");
+  }
 }
 
 /** The e-mail address of the agent an identity belongs to, for its Convos profile (`email`); null: none. */

@@ -33,7 +33,7 @@ import type { ConversationEnd } from "@/workers/agents/runtime/conversation-watc
 import { closeXmtpClient } from "@/lib/xmtp";
 import { retireAgentKey } from "@/lib/providers/openrouter/keys";
 import { openRouterSettings } from "@/lib/providers/openrouter/settings";
-import { retireStoppedInboxes } from "@/lib/providers/agentmail/inboxes";
+import { retireStoppedInboxesLogged } from "@/lib/providers/agentmail/inboxes";
 import { sayGoodbyeAndLeave } from "./leave";
 
 /** One wind-down per runtime, however many paths (NOTIFY, heartbeat, the runtime itself) ask for it. */
@@ -88,23 +88,13 @@ export async function stopAgentHere(ctx: WorkerContext, agentId: string): Promis
 }
 
 /**
- * Deletes the e-mail inboxes of stopped agents (this one's, and any an earlier stop failed to delete), off
- * the stop's path: the agent is stopped whatever AgentMail answers; a failure is logged and tried again at
- * the next stop.
+ * Deletes the mail inboxes of stopped agents (this one's, and any an earlier stop failed to delete), off the
+ * stop's path: the agent is stopped whatever AgentMail answers; a failure is logged and tried again by the
+ * next stop or retention pass.
  */
 function retireInboxesAfterStop(ctx: WorkerContext): void {
   const email = ctx.toolSettings.email;
-  if (!email) return;
-  void ctx.inFlight.track(
-    retireStoppedInboxes(email).then(
-      ({ retired, failures }) => {
-        if (retired > 0) ctx.log.info({ retired }, "e-mail inboxes deleted");
-        if (failures.length > 0)
-          ctx.log.warn({ err: failures[0], failed: failures.length }, "deleting e-mail inboxes failed");
-      },
-      (err: unknown) => ctx.log.warn({ err }, "deleting e-mail inboxes failed"),
-    ),
-  );
+  if (email) void ctx.inFlight.track(retireStoppedInboxesLogged(email, ctx.log));
 }
 
 /** Deletes the stopped agent's OpenRouter key; a failure is logged, and the retention pass tries again. */
