@@ -1,12 +1,14 @@
 /**
- * `npx tsx bench/memory.ts [agents=20] [rate=10] [seconds=10] [summaryAfter=4]`: what memory costs an
+ * `npx tsx bench/memory.ts [agents=20] [rate=10] [seconds=30] [summaryAfter=20]`: what memory costs an
  * answer. Live agents in one in-process worker answer with the scripted model on loopback (its own time
- * next to nothing). Every conversation is first made longer than the history window (10 more messages
- * each, answered), so that messages leave it. Then, after a warm-up, the first phase has no memory and no
- * summaries (MEMORY_SUMMARY_AFTER=0); the second, on a worker restarted with MEMORY_SUMMARY_AFTER=
- * `summaryAfter` and warmed up again, has 50 memories of ~290 characters in every conversation (the
- * prompt's bound: what fits 4,000 characters) and a summary of 1,500 characters (SUMMARY_MAX_CHARS), which
- * the summariser rewrites in the background while answers are measured, as in a long conversation.
+ * next to nothing). Every conversation is first made longer than the history window (18 more messages
+ * each, answered), so that more than `summaryAfter` messages leave it. Each phase runs on a worker just
+ * restarted and warmed up: the first with no memory and no summaries (MEMORY_SUMMARY_AFTER=0); the second
+ * with MEMORY_SUMMARY_AFTER=`summaryAfter` (the default setting), 50 memories of ~290 characters in every
+ * conversation (the prompt's bound: what fits 4,000 characters) and a summary of 1,500 characters
+ * (SUMMARY_MAX_CHARS), which the summariser rewrites in the background: once per conversation at the
+ * start of its warm-up (the check after a restart), then, in 30 s (each conversation answered every 2 s),
+ * once more while answers are measured, as in a long conversation (one per 10 answers).
  * Printed: each phase's latency (bench/live-agents.ts) and summary calls, the answers' mean system prompt
  * size, the p50/p95 of reading the memory and summary for one prompt, and the ratio of the answer p95s
  * with and without (target ≤ 1.10).
@@ -16,8 +18,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 const [agents, rate, seconds, summaryAfter] = [
   Number(process.argv[2] ?? 20),
   Number(process.argv[3] ?? 10),
-  Number(process.argv[4] ?? 10),
-  Number(process.argv[5] ?? 4),
+  Number(process.argv[4] ?? 30),
+  Number(process.argv[5] ?? 20),
 ];
 process.env.MEMORY_SUMMARY_AFTER = "0";
 const { finish, latencyMeter, pct, startLiveAgents, db } = await import("./live-agents.ts");
@@ -56,7 +58,7 @@ async function lengthen(more: number): Promise<void> {
     `${more} more messages in each conversation, answered in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 }
-await lengthen(10);
+await lengthen(18);
 const load = `${agents} agents, ${rate} msg/s for ${seconds} s`;
 
 /** The answers' mean system prompt size, and the summary calls, of the model requests from index `from` on. */
@@ -70,7 +72,8 @@ const requestsFrom = (from: number) => {
 };
 
 // The first answers of a fresh worker are slow (connections, caches): warm up before measuring.
-await meter.phase(`warm-up, ${agents} agents`, live.groups, rate, 5);
+await live.restartWorker(responder);
+await meter.phase(`warm-up after a restart, ${agents} agents`, live.groups, rate, 5);
 let from = model.requests.length;
 const none = await meter.phase(`no memory, ${load}`, live.groups, rate, seconds);
 const noneRequests = requestsFrom(from);
