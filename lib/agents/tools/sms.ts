@@ -27,6 +27,7 @@ export const smsTool = defineTool({
   }),
   effect: "message",
   unavailable: (settings) => (settings.telnyx ? undefined : NO_SMS),
+  badgeOnlyWhenAvailable: true,
   async run({ to, text }, ctx) {
     const settings = ctx.settings.telnyx;
     if (!settings) throw new ToolError(NO_SMS);
