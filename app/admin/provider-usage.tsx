@@ -1,11 +1,6 @@
 /** The outside providers' use summed over every agent (lib/providers/usage.ts): mails, texts, money spent. */
+import { ProviderUsageTable } from "@/app/_components/provider-usage-table";
 import { usageTotals } from "@/lib/providers/usage";
-
-const NAMES: Record<string, string> = {
-  openrouter: "Model (OpenRouter)",
-  agentmail: "E-mail",
-  telnyx: "SMS",
-};
 
 export async function ProviderUsageTotals({ card, heading }: { card: string; heading: string }) {
   const totals = await usageTotals();
@@ -17,28 +12,7 @@ export async function ProviderUsageTotals({ card, heading }: { card: string; hea
       {totals.length === 0 ? (
         <p className="text-sm text-ink-muted">No agent has used one yet.</p>
       ) : (
-        <table className="w-full text-sm" data-testid="provider-usage-totals">
-          <thead>
-            <tr className="text-left text-ink-muted">
-              <th scope="col">Service</th>
-              <th scope="col">Sent</th>
-              <th scope="col">Received</th>
-              <th scope="col">Spent</th>
-            </tr>
-          </thead>
-          <tbody>
-            {totals.map((u) => (
-              <tr key={u.provider}>
-                <th scope="row" className="text-left font-normal">
-                  {NAMES[u.provider] ?? u.provider}
-                </th>
-                <td>{u.sent}</td>
-                <td>{u.received}</td>
-                <td>${u.spentUsd.toFixed(2)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ProviderUsageTable usage={totals} testId="provider-usage-totals" />
       )}
     </section>
   );
