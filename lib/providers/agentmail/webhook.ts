@@ -14,9 +14,9 @@
  *      more), with the line the worker posts, and counted as received.
  */
 import { z } from "zod";
-import { BodyTooLargeError, readBodyCapped } from "@/lib/api/body";
 import { jsonError } from "@/lib/api/responses";
 import { recordProviderEvent } from "@/lib/providers/events";
+import { oneLine, readSignedEvent } from "@/lib/providers/webhook";
 import { countUsage } from "@/lib/providers/usage";
 import { agentOfInbox } from "./inboxes";
 import { verifySvix } from "./svix";
@@ -25,15 +25,6 @@ import { verifySvix } from "./svix";
 export const WEBHOOK_MAX_BYTES = 1024 * 1024;
 const FROM_CHARS = 100;
 const SUBJECT_CHARS = 150;
-
-/** `text` on one line: control and format characters (bidi overrides included) gone, spaces collapsed, cut. */
-export function oneLine(text: string, max: number): string {
-  const clean = text
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-}
 
 /** What the conversation reads of an incoming mail. */
 export function incomingLine(from: string, subject: string): string {
@@ -66,26 +57,18 @@ export async function receiveAgentMailWebhook(
   secret: string | undefined,
 ): Promise<Response> {
   if (!secret) return jsonError("not_found", "E-mail is not enabled on this server.", 404);
-  let raw: string;
-  try {
-    raw = await readBodyCapped(request, WEBHOOK_MAX_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return jsonError(error.code, error.message, error.status);
-    throw error;
-  }
-  const h = request.headers;
-  const check = verifySvix(
-    secret,
-    { id: h.get("svix-id"), timestamp: h.get("svix-timestamp"), signature: h.get("svix-signature") },
-    raw,
-  );
-  if (!check.ok) return jsonError("bad_signature", "The webhook signature does not verify.", 401);
-  let parsed: z.infer<typeof event>;
-  try {
-    parsed = event.parse(JSON.parse(raw));
-  } catch {
-    return jsonError("bad_request", "The event is not one we can read.", 400);
-  }
+  const read = await readSignedEvent(request, {
+    maxBytes: WEBHOOK_MAX_BYTES,
+    verify: (raw, h) =>
+      verifySvix(
+        secret,
+        { id: h.get("svix-id"), timestamp: h.get("svix-timestamp"), signature: h.get("svix-signature") },
+        raw,
+      ),
+    schema: event,
+  });
+  if (!read.ok) return read.response;
+  const { event: parsed, check } = read;
   const message = parsed.message;
   if (parsed.event_type !== "message.received" || !message) return Response.json({ ok: true });
   const agentId = await agentOfInbox(message.inbox_id);

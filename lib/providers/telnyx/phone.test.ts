@@ -1,6 +1,7 @@
 /** US numbers as people write them, the carriers' keywords, and the line an incoming text becomes. */
 import { describe, expect, it } from "vitest";
-import { incomingLine, keywordOf, oneLine, usNumber } from "./phone";
+import { oneLine } from "@/lib/providers/webhook";
+import { incomingLine, keywordOf, usNumber } from "./phone";
 
 describe("usNumber", () => {
   it.each([

@@ -8,6 +8,8 @@
  * territories (Puerto Rico, the Virgin Islands, Guam, American Samoa, the Northern Marianas) are the US.
  */
 
+import { oneLine } from "@/lib/providers/webhook";
+
 /** Area codes of the +1 plan that are not the United States: Canada, then the other NANP countries. */
 const NON_US_AREA_CODES = new Set(
   [
@@ -73,16 +75,6 @@ export function keywordOf(text: string): Keyword | undefined {
 
 /** How much of a text the conversation's line shows. */
 export const LINE_TEXT_CHARS = 280;
-
-/** Text from outside made safe for one line: control and format characters (bidi overrides too) become spaces. */
-export function oneLine(text: string, max: number): string {
-  const clean = text
-    .slice(0, max * 4)
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return clean.length > max ? `${clean.slice(0, max - 1).trimEnd()}…` : clean;
-}
 
 /** A sender's number as the line shows it: E.164 as Telnyx gave it, else a placeholder (it is not ours to trust). */
 export const shownNumber = (number: unknown): string =>

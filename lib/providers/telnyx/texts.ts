@@ -18,7 +18,8 @@ import { countUsage } from "@/lib/providers/usage";
 import { describeWait, hitRateLimit } from "@/lib/rate-limit";
 import { sendMessage, telnyxErrorCodes } from "./api";
 import { ensureNumber } from "./numbers";
-import { oneLine, usNumber } from "./phone";
+import { oneLine } from "@/lib/providers/webhook";
+import { usNumber } from "./phone";
 import type { TelnyxSettings } from "./settings";
 
 /** Telnyx's error code for a recipient who replied STOP. */

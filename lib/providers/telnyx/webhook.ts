@@ -23,14 +23,14 @@
  *      most HELP_REPLIES_PER_DAY times per sender and number (each reply is a text we pay for).
  */
 import { z } from "zod";
-import { BodyTooLargeError, readBodyCapped } from "@/lib/api/body";
 import { jsonError } from "@/lib/api/responses";
 import { db } from "@/lib/db";
 import { recordProviderEvent } from "@/lib/providers/events";
+import { oneLine, readSignedEvent } from "@/lib/providers/webhook";
 import { countUsage } from "@/lib/providers/usage";
 import { hitRateLimit } from "@/lib/rate-limit";
 import { sendMessage } from "./api";
-import { incomingLine, keywordOf, oneLine, shownNumber, type Keyword } from "./phone";
+import { incomingLine, keywordOf, shownNumber, type Keyword } from "./phone";
 import type { TelnyxSettings } from "./settings";
 import { checkTelnyxSignature } from "./signature";
 import { helpLine, liftOptOut, recordOptOut } from "./texts";
@@ -78,26 +78,19 @@ export interface TelnyxWebhookSettings {
 /** Handles one delivery (see the module comment). */
 export async function receiveTelnyxWebhook(request: Request, s: TelnyxWebhookSettings): Promise<Response> {
   if (!s.publicKey || !s.telnyx) return jsonError("not_found", "SMS is not enabled on this server.", 404);
-  let raw: string;
-  try {
-    raw = await readBodyCapped(request, WEBHOOK_MAX_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return jsonError(error.code, error.message, error.status);
-    throw error;
-  }
-  const h = request.headers;
-  const check = checkTelnyxSignature(s.publicKey, {
-    signature: h.get("telnyx-signature-ed25519"),
-    timestamp: h.get("telnyx-timestamp"),
-    body: raw,
+  const publicKey = s.publicKey;
+  const read = await readSignedEvent(request, {
+    maxBytes: WEBHOOK_MAX_BYTES,
+    verify: (raw, h) =>
+      checkTelnyxSignature(publicKey, {
+        signature: h.get("telnyx-signature-ed25519"),
+        timestamp: h.get("telnyx-timestamp"),
+        body: raw,
+      }),
+    schema: event,
   });
-  if (!check.ok) return jsonError("bad_signature", "The webhook signature does not verify.", 401);
-  let parsed: z.infer<typeof event>;
-  try {
-    parsed = event.parse(JSON.parse(raw));
-  } catch {
-    return jsonError("bad_request", "The event is not one we can read.", 400);
-  }
+  if (!read.ok) return read.response;
+  const parsed = read.event;
   const { id, event_type: type, payload } = parsed.data;
   if (type !== "message.received" || payload?.direction !== "inbound") return Response.json({ ok: true });
   const receiver = await ourNumber(payload);
