@@ -7,8 +7,10 @@ const nextConfig: NextConfig = {
   // `npm test` typechecks the whole repo (tsc --noEmit) as its own step; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
   typedRoutes: false,
-  // forbidden() answers HTTP 403 from a server component (app/forbidden.tsx).
-  experimental: { authInterrupts: true },
+  // forbidden() answers HTTP 403 from a server component (app/forbidden.tsx). Server actions take a
+  // photo or file from the browser chat (lib/files/store.ts's MAX_UPLOAD_BYTES, 8 MB, with the form
+  // around it), below the 10 MB of a body the proxy buffers.
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: "9mb" } },
 };
 
 export default nextConfig;

@@ -14,14 +14,19 @@ import "server-only";
 import path from "node:path";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { openChatSession, type ChatMessage, type ChatSession } from "./session";
+import type { RemoteAttachment } from "@xmtp/node-sdk";
+import { openChatSession, type ChatFile, type ChatMessage, type ChatSession } from "./session";
 import { setTimeout as sleep } from "node:timers/promises";
 
-export type { ChatMessage };
+export type { ChatFile, ChatMessage };
 
 /** A guest's chat in an agent's conversation, as the page's routes and actions use it. */
 export interface GuestChat {
   send(text: string): Promise<void>;
+  /** Sends a file stored encrypted (lib/files/store.ts) as a remote attachment. */
+  sendFile(attachment: RemoteAttachment): Promise<void>;
+  /** The file `index` of message `messageId`, when that message is in the transcript (else undefined). */
+  file(messageId: string, index: number): ChatFile | undefined;
   /** Everything said so far (history at join, then live texts), so a reconnecting page misses nothing. */
   transcript(): ChatMessage[];
   /** Calls `onMessage` for each new text until the returned function is called, or `onClose` once the chat is closed. */
@@ -137,6 +142,12 @@ export class GuestChats {
         entry.lastUsed = this.now();
         await session.send(text);
       },
+      sendFile: async (attachment) => {
+        entry.lastUsed = this.now();
+        await session.sendFile(attachment);
+      },
+      file: (messageId, index) =>
+        [...entry.live, ...session.history].find((m) => m.id === messageId)?.files[index],
       transcript: () => [...session.history, ...entry.live],
       subscribe: (onMessage, onClose) => {
         const off = session.onMessage(onMessage);

@@ -8,7 +8,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
+import type { Client, DecodedMessage, Group, RemoteAttachment } from "@xmtp/node-sdk";
+import { attachmentsOf, type AttachmentRef } from "@/lib/attachments/refs.ts";
 import { ConvosError } from "@/lib/convos/errors.ts";
 import {
   convosCodecs,
@@ -38,8 +39,65 @@ export interface ChatMessage {
   senderInboxId: string;
   senderName: string;
   fromMe: boolean;
+  /** The words; empty for a message that only carries files. */
   text: string;
+  /** The photos, voice notes and files the message carries, in order (none for a text). */
+  files: ChatFile[];
   sentAt: Date;
+}
+
+/**
+ * A file in the conversation as the chat lists it. `ref` holds what reads it (the inline bytes, or the
+ * remote URL with its digest and keys): it stays on the server, and only name, type and size are shown.
+ */
+export interface ChatFile {
+  name: string;
+  /** The type the sender declared (checked against the bytes only when the file is read). */
+  mimeType: string;
+  /** Bytes, as declared (a remote file's encrypted length); undefined when unknown. */
+  size?: number;
+  ref: AttachmentRef;
+}
+
+const NAME_LIMIT = 200;
+
+/** The files of an attachment message as the chat lists them; empty for any other message. */
+export function chatFilesOf(m: DecodedMessage<unknown>): ChatFile[] {
+  return attachmentsOf(m).map((ref) => {
+    const a = "inline" in ref ? ref.inline : ref.remote;
+    const mimeType = "inline" in ref ? ref.inline.mimeType : guessType(ref.remote.filename);
+    const size = "inline" in ref ? ref.inline.content.length : (ref.remote.contentLength ?? undefined);
+    return {
+      name: (a.filename || "file").slice(0, NAME_LIMIT),
+      mimeType: mimeType.slice(0, NAME_LIMIT),
+      size,
+      ref,
+    };
+  });
+}
+
+/** A remote attachment's type before it is read: its name's (the real one is inside the ciphertext). */
+function guessType(filename: string | undefined): string {
+  const ext = /\.([a-z0-9]{1,8})$/i.exec(filename ?? "")?.[1]?.toLowerCase() ?? "";
+  const types: Record<string, string> = {
+    jpg: "image/jpeg",
+    jpeg: "image/jpeg",
+    png: "image/png",
+    gif: "image/gif",
+    webp: "image/webp",
+    heic: "image/heic",
+    m4a: "audio/mp4",
+    mp3: "audio/mpeg",
+    ogg: "audio/ogg",
+    oga: "audio/ogg",
+    opus: "audio/ogg",
+    wav: "audio/wav",
+    aac: "audio/aac",
+    mp4: "video/mp4",
+    mov: "video/quicktime",
+    pdf: "application/pdf",
+  };
+  return types[ext] ?? "application/octet-stream";
 }
 
 export interface ChatSession {
@@ -48,6 +106,8 @@ export interface ChatSession {
   /** Texts already in the conversation when the session opened, oldest first. */
   history: ChatMessage[];
   send(text: string): Promise<void>;
+  /** Sends a file stored encrypted elsewhere (lib/files/store.ts); resolves with its message id. */
+  sendFile(attachment: RemoteAttachment): Promise<string>;
   /** Live texts (ours included), in arrival order, until close(). */
   messages(): AsyncIterableIterator<ChatMessage>;
   /** Calls `listener` for every live text; returns an unsubscribe function. */
@@ -100,6 +160,7 @@ export async function openChatSession(o: OpenChatSessionOptions): Promise<ChatSe
     async send(text: string) {
       await group.sendText(text);
     },
+    sendFile: (attachment) => group.sendRemoteAttachment(attachment),
     onMessage: live.onMessage,
     messages() {
       const { iterator, wake } = messageIterator(live.onMessage, () => closed);
@@ -176,7 +237,8 @@ async function follow(group: Group<unknown>, myInboxId: string, myName: string) 
     senderInboxId: m.senderInboxId,
     senderName: nameOf(m.senderInboxId),
     fromMe: m.senderInboxId === myInboxId,
-    text: m.content as string,
+    text: typeof m.content === "string" ? m.content : "",
+    files: chatFilesOf(m),
     sentAt: m.sentAt,
   });
   const deliver = (m: DecodedMessage<unknown>) => {
@@ -185,7 +247,7 @@ async function follow(group: Group<unknown>, myInboxId: string, myName: string) 
     if (isProfileMessage(m)) {
       profileMessages.push(m as ProfileMessage);
       profiles = resolveProfiles(profileMessages, group.appData);
-    } else if (typeof m.content === "string") {
+    } else if (shown(m)) {
       const chat = toChat(m);
       for (const l of listeners) l(chat);
     }
@@ -205,13 +267,13 @@ async function follow(group: Group<unknown>, myInboxId: string, myName: string) 
     if (isProfileMessage(m)) profileMessages.push(m as ProfileMessage);
   }
   profiles = resolveProfiles(profileMessages, group.appData);
-  const history = seen.filter((m) => typeof m.content === "string").map(toChat);
+  const history = seen.filter(shown).map(toChat);
   // Whatever streamed in while history was read belongs to history (nobody listens yet).
   for (const m of early.splice(0)) {
     if (ids.has(m.id)) continue;
     ids.add(m.id);
     if (isProfileMessage(m)) profileMessages.push(m as ProfileMessage);
-    else if (typeof m.content === "string") history.push(toChat(m));
+    else if (shown(m)) history.push(toChat(m));
   }
   profiles = resolveProfiles(profileMessages, group.appData);
   ready = true;
@@ -251,6 +313,9 @@ function messageIterator(
   };
   return { iterator, wake: () => wake?.() };
 }
+
+/** What the chat shows: texts and attachment messages. */
+const shown = (m: DecodedMessage<unknown>) => typeof m.content === "string" || attachmentsOf(m).length > 0;
 
 function isProfileMessage(m: { contentType?: DecodedMessage["contentType"] | null }): boolean {
   return (

@@ -8,8 +8,8 @@
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 
-/** The largest payload a row holds (the files agents compose are far smaller). */
-export const MAX_BLOB_BYTES = 1024 * 1024;
+/** The largest payload a row holds: a photo the owner sends from the browser chat (8 MB), encrypted. */
+export const MAX_BLOB_BYTES = 9 * 1024 * 1024;
 
 const ID = /^[A-Za-z0-9_-]{32}$/;
 

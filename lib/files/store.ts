@@ -41,14 +41,18 @@ async function checkAllowance(agentId: string, size: number): Promise<void> {
     throw new FileError("your stored files are at their limit until older ones expire");
 }
 
-/** Encrypts and stores `file` for `agentId`; the remote attachment to send. */
+/** The largest file the owner sends from the browser chat (a photo straight from a phone). */
+export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
+
+/** Encrypts and stores `file` for `agentId` (at most `maxBytes`); the remote attachment to send. */
 export async function storeFile(
   settings: FileSettings,
   agentId: string,
   file: OutgoingFile,
+  maxBytes = MAX_FILE_BYTES,
 ): Promise<RemoteAttachment> {
-  if (file.content.length > MAX_FILE_BYTES)
-    throw new FileError(`the file is too large (at most ${MAX_FILE_BYTES / 1024} KB)`);
+  if (file.content.length > maxBytes)
+    throw new FileError(`the file is too large (at most ${Math.floor(maxBytes / 1024)} KB)`);
   const encrypted = encryptAttachment({ ...file });
   if (encrypted.payload.length > MAX_BLOB_BYTES) throw new FileError("the file is too large");
   await checkAllowance(agentId, encrypted.payload.length);

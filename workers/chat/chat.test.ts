@@ -51,6 +51,7 @@ describe("chat identity", () => {
       senderName: "Agent A",
       fromMe: false,
       text: "hi",
+      files: [],
       sentAt: new Date(2026, 0, 1, 9, 5),
     };
     expect(formatMessage(m)).toBe("[09:05] Agent A: hi");

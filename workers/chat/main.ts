@@ -29,7 +29,8 @@ export function parseArgs(argv: string[]): { inviteUrl: string; name: string } |
 /** One printed line per message: `[HH:MM] Name: text`. */
 export function formatMessage(m: ChatMessage): string {
   const time = m.sentAt.toTimeString().slice(0, 5);
-  return `[${time}] ${m.fromMe ? "You" : m.senderName}: ${m.text}`;
+  const files = m.files.map((f) => `(file: ${f.name})`);
+  return `[${time}] ${m.fromMe ? "You" : m.senderName}: ${[m.text, ...files].filter(Boolean).join(" ")}`;
 }
 
 async function main(): Promise<number> {

@@ -20,7 +20,8 @@
  * kept in a bounded in-process map (`transcripts`) so later turns' history shows the member's words.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Attachment, DecodedMessage, MultiRemoteAttachment, RemoteAttachment } from "@xmtp/node-sdk";
+import type { DecodedMessage } from "@xmtp/node-sdk";
+import { attachmentsOf, type AttachmentRef } from "@/lib/attachments/refs";
 import type { AgentState } from "@/lib/agents/policy";
 import { AttachmentError, downloadRemote, readInline, type ReadAttachment } from "@/lib/attachments/download";
 import { fileText } from "@/lib/attachments/file-text";
@@ -35,23 +36,7 @@ export const CAPTION_WINDOW_MS = 3_000;
 /** Transcripts kept for the history (message id → words), oldest forgotten first. */
 const TRANSCRIPTS_KEPT = 2_000;
 
-export type AttachmentRef = { inline: Attachment } | { remote: RemoteAttachment };
-
-const ofType = (m: DecodedMessage<unknown>, typeId: string) =>
-  m.contentType?.authorityId === "xmtp.org" &&
-  m.contentType.typeId === typeId &&
-  typeof m.content === "object";
-
-/** The attachments of `m`, in order; empty when it is no attachment message. */
-export function attachmentsOf(m: DecodedMessage<unknown>): AttachmentRef[] {
-  if (ofType(m, "attachment")) return [{ inline: m.content as Attachment }];
-  if (ofType(m, "remoteStaticAttachment")) return [{ remote: m.content as RemoteAttachment }];
-  if (ofType(m, "multiRemoteStaticAttachment")) {
-    const list = (m.content as MultiRemoteAttachment).attachments;
-    return Array.isArray(list) ? list.map((remote) => ({ remote })) : [];
-  }
-  return [];
-}
+export { attachmentsOf, type AttachmentRef };
 
 export const isAttachmentMessage = (m: DecodedMessage<unknown>) => attachmentsOf(m).length > 0;
 

@@ -1,6 +1,6 @@
 /**
  * The browser chat's server-sent events (owner only, XMTP_ENV=local): the
- * conversation's texts so far, then each new one, as `message` events, until
+ * conversation's texts and files so far, then each new one, as `message` events, until
  * the page leaves or the chat is closed (the agent stopped). Errors before the
  * stream starts are JSON with their status.
  */
@@ -9,15 +9,24 @@ import { ownerConversationInvite } from "@/lib/agents/queries";
 import { currentUser } from "@/lib/auth/session";
 import { guestChat, browserChatEnabled, type ChatMessage } from "@/lib/chat/guest";
 import { AppError } from "@/lib/errors";
+import { declaredKind } from "@/lib/attachments/sniff";
 
 export const dynamic = "force-dynamic";
 
-function wire(m: ChatMessage) {
+/** A message as the page gets it: a file's name, type, size and where to read it; never its keys. */
+function wire(agentId: string, m: ChatMessage) {
+  const base = `/api/agents/${encodeURIComponent(agentId)}/chat/attachments/${encodeURIComponent(m.id)}`;
   return {
     id: m.id,
     from: m.fromMe ? "me" : "agent",
     name: m.senderName,
     text: m.text,
+    files: m.files.map((f, i) => ({
+      url: `${base}?file=${i}`,
+      name: f.name,
+      size: f.size ?? null,
+      kind: declaredKind(f.mimeType),
+    })),
     sentAt: m.sentAt.toISOString(),
   };
 }
@@ -56,7 +65,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       };
       const send = (m: ChatMessage) => {
         try {
-          controller.enqueue(encoder.encode(`event: message\ndata: ${JSON.stringify(wire(m))}\n\n`));
+          controller.enqueue(encoder.encode(`event: message\ndata: ${JSON.stringify(wire(id, m))}\n\n`));
         } catch {
           unsubscribe(); // the page went away between a text's arrival and the abort
         }
