@@ -119,9 +119,10 @@ test.describe("template page", () => {
       "Polls",
       "Web search",
       "Web pages",
+      "Files",
     ]);
     const lines = page.getByRole("list", { name: "What it can do" }).getByRole("listitem");
-    await expect(lines).toHaveCount(6);
+    await expect(lines).toHaveCount(7);
     // The e2e server has no search provider: the page says so instead of promising search.
     await expect(lines.filter({ hasText: "Web search:" })).toContainText(
       "web search is not configured on this server",

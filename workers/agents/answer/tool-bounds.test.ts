@@ -141,7 +141,22 @@ describe("the bounds of an answer's tools", () => {
   });
 
   it("one message with huge tool results spends no more than the answer's budget", async () => {
-    await run.db.agent.update({ where: { id: agent.agentId }, data: { tokenCap: 100_000_000 } });
+    // Only the list tool is offered, so what the budget leaves for the results doesn't move with the registry.
+    const template = await run.db.template.create({
+      data: {
+        slug: "big-lists",
+        name: "Big lists",
+        emoji: "📋",
+        category: "Test",
+        description: "Shows lists.",
+        instructions: "Reads pages.",
+        tools: ["list"],
+      },
+    });
+    await run.db.agent.update({
+      where: { id: agent.agentId },
+      data: { tokenCap: 100_000_000, templateId: template.id },
+    });
     // Three lists of 100 items of ~290 characters: each shown is ~30,000 characters.
     for (const name of ["big1", "big2", "big3"])
       await run.db.sharedList.create({

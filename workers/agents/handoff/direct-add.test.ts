@@ -20,6 +20,12 @@ const run = withRunningWorker({
 });
 const OFFLINE = /no language model is configured/;
 
+/**
+ * Waits on a probe that runs the official CLI: once a second, not the default ten times, since each probe is
+ * a process that syncs the conversation (on a loaded machine, back-to-back probes starve the worker).
+ */
+const cliWait = <T>(what: string, probe: () => Promise<T>) => waitFor(what, probe, 60_000, 1_000);
+
 /** One person on the official CLI, with a home of its own (never ~/.convos). */
 function person(name: string) {
   const home = path.join(run.tmp.dir, `cli-${name}`);
@@ -77,7 +83,7 @@ describe("direct add", () => {
 
     // Someone who did not claim it adds it first: the agent says so and leaves, still waiting.
     await stranger.add(theirs, inboxId);
-    await waitFor("the refusal", async () =>
+    await cliWait("the refusal", async () =>
       (await stranger.texts(theirs)).some((m) => m.sender === inboxId && m.text === NOT_CLAIMANT_LINE),
     );
     expect((await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).status).toBe("ready");
@@ -97,7 +103,7 @@ describe("direct add", () => {
     });
 
     await owner.say(home, "hello there");
-    const said = await waitFor("the answer", async () => {
+    const said = await cliWait("the answer", async () => {
       const mine = (await owner.texts(home)).filter((m) => m.sender === inboxId);
       return mine.some((m) => OFFLINE.test(m.text)) ? mine : null;
     });
@@ -110,7 +116,7 @@ describe("direct add", () => {
     // its place there, and answers.
     const second = await owner.create("Second room");
     await owner.add(second, inboxId);
-    await waitFor("the hand-over", async () =>
+    await cliWait("the hand-over", async () =>
       (await owner.texts(second)).some((m) => m.sender === inboxId && m.text === HANDING_OVER_LINE),
     );
     const extra = await waitFor("the fresh inbox live there", () =>
@@ -120,21 +126,21 @@ describe("direct add", () => {
     );
     expect(extra.inboxId).not.toBe(inboxId);
     await owner.say(second, "and here?");
-    await waitFor("the fresh inbox's answer", async () =>
+    await cliWait("the fresh inbox's answer", async () =>
       (await owner.texts(second)).some((m) => m.sender === extra.inboxId && OFFLINE.test(m.text)),
     );
 
     // A third add, past the allowance, is refused: the agent leaves it.
     const third = await owner.create("Third room");
     await owner.add(third, inboxId);
-    await waitFor("the refusal of a third", async () =>
+    await cliWait("the refusal of a third", async () =>
       (await owner.texts(third)).some((m) => m.sender === inboxId && m.text === ONE_CONVERSATION_LINE),
     );
     expect((await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).status).toBe("live");
     // A conversation it asked to leave is never refused twice (not when it went live, nor later).
     const toStranger = (await stranger.texts(theirs)).filter((m) => m.sender === inboxId);
     expect(toStranger.map((m) => m.text)).toEqual([NOT_CLAIMANT_LINE]);
-  });
+  }, 240_000);
 
   it("a claim nobody adds in time goes back to the pool and its agent stops", async () => {
     const claim = await claimWarmIdentity(
