@@ -53,6 +53,11 @@ export interface AttachmentLimits {
   hosts: readonly string[];
   /** Tests: a resolver of their own. */
   resolve?: (host: string) => Promise<Resolved[]>;
+  /**
+   * The payload at a URL this process holds itself (the web app's own Blob table), read without a request
+   * to itself; undefined = fetch it. What it gives is checked like a download (size, digest, type).
+   */
+  held?: (url: string) => Promise<Uint8Array | undefined>;
 }
 
 /** An attachment's bytes, checked: what it is (its kind agrees with the bytes), its name and declared type. */
@@ -82,7 +87,11 @@ async function download(ref: RemoteAttachment, limits: AttachmentLimits, signal?
   const declared = ref.contentLength ?? undefined;
   if (declared !== undefined && declared > limits.maxBytes)
     throw new AttachmentError("too_large", `it is larger than ${megabytes(limits.maxBytes)}`);
-  const payload = await fetchPayload(ref.url, declared ?? limits.maxBytes, limits, signal);
+  const most = declared ?? limits.maxBytes;
+  const held = await limits.held?.(ref.url);
+  const payload = held
+    ? { bytes: held.subarray(0, most), truncated: held.length > most }
+    : await fetchPayload(ref.url, most, limits, signal);
   if (declared === undefined ? payload.truncated : payload.truncated || payload.bytes.length > declared)
     throw declared === undefined
       ? new AttachmentError("too_large", `it is larger than ${megabytes(limits.maxBytes)}`)

@@ -1,36 +1,24 @@
 /**
- * Photos and files in the browser chat, on a real PostgreSQL and a loopback server serving the stored
- * ciphertext at the web's own PUBLIC_URL: the owner's photo is checked, encrypted and stored for the
- * agent, then read back decrypted through the owner-only answer with strict headers; another user's
- * agent, an unknown message and a file that lies about its type get nothing.
+ * Photos and files in the browser chat, on a real PostgreSQL: the owner's photo is checked, encrypted and
+ * stored for the agent, then read back decrypted (from the Blob table: the web's own PUBLIC_URL is
+ * localhost, which no download may reach) through the owner-only answer with strict headers; another
+ * user's agent, an unknown message and a file that lies about its type get nothing.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { RemoteAttachment } from "@xmtp/node-sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { servedBlob } from "@/lib/files/blobs";
 import { withTestDatabase } from "@/test/db";
 import type { ChatFile } from "./guest";
 
 const database = withTestDatabase();
-let server: http.Server;
 let files: typeof import("./files");
 
 beforeAll(async () => {
-  // The blob route's part that matters here: the stored ciphertext by id (app/api/blobs/[id]/route.ts).
-  server = http.createServer(async (req, res) => {
-    const blob = await servedBlob((req.url ?? "").split("/").pop() ?? "");
-    res.writeHead(blob ? 200 : 404, { "content-type": "application/octet-stream" });
-    res.end(blob ? Buffer.from(blob.data) : undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  vi.stubEnv("PUBLIC_URL", `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  vi.stubEnv("PUBLIC_URL", "http://localhost:3999");
   vi.resetModules(); // lib/config parses the environment once per module instance
   files = await import("./files");
 });
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
-  await new Promise((resolve) => server?.close(resolve));
 });
 
 const PNG = new Uint8Array([
@@ -71,7 +59,7 @@ describe("files in the browser chat", () => {
       bytes: PNG,
     });
     expect(sent).toHaveLength(1);
-    expect(sent[0].url).toContain("/api/blobs/");
+    expect(sent[0].url).toMatch(/^http:\/\/localhost:3999\/api\/blobs\//);
     const blob = await db.blob.findFirstOrThrow({ where: { agentId: agent.id } });
     expect(Buffer.from(blob.data!).includes(Buffer.from("IHDR"))).toBe(false); // ciphertext only
 

@@ -22,21 +22,27 @@ import {
 } from "@/lib/attachments/download";
 import { checkDeclared, sniff } from "@/lib/attachments/sniff";
 import { AppError } from "@/lib/errors";
+import { servedBlob } from "@/lib/files/blobs";
 import { FileError } from "@/lib/files/errors";
 import { fileSettings } from "@/lib/files/settings";
 import { MAX_UPLOAD_BYTES, storeFile } from "@/lib/files/store";
 import { ownerConversationInvite } from "@/lib/agents/queries";
 import { guestChat, type ChatFile, type GuestChat, type OpenGuestChat } from "./guest";
 
-/** How the web process reads files: the members' limits, and its own stores reachable even when private. */
+/**
+ * How the web process reads files: the members' limits; its own blobs ({PUBLIC_URL}/api/blobs/{id}) read
+ * from the Blob table rather than by a request to itself, and its S3 store reachable even when private.
+ */
 export function chatFileLimits(): AttachmentLimits {
   const c = config();
   const files = fileSettings(c);
-  const own = [new URL(files.publicUrl).origin, ...(files.s3 ? [new URL(files.s3.publicUrl).origin] : [])];
+  const blobs = `${files.publicUrl}/api/blobs/`;
   return {
     maxBytes: c.ATTACHMENT_MAX_BYTES,
     timeoutMs: c.ATTACHMENT_TIMEOUT_MS,
-    hosts: [...c.ATTACHMENT_HOSTS, ...own],
+    hosts: [...c.ATTACHMENT_HOSTS, ...(files.s3 ? [new URL(files.s3.publicUrl).origin] : [])],
+    held: async (url) =>
+      url.startsWith(blobs) ? (await servedBlob(url.slice(blobs.length)))?.data : undefined,
   };
 }
 
@@ -100,8 +106,9 @@ export async function chatFileResponse(
   try {
     read = await readChatFile(file, limits, signal);
   } catch (error) {
-    if (error instanceof AttachmentError) return plain(422, `This file can't be shown: ${error.message}.`);
-    throw error;
+    if (!(error instanceof AttachmentError)) throw error;
+    console.warn(`[chat] file refused (${error.code}): ${error.message}`);
+    return plain(422, `This file can't be shown: ${error.message}.`);
   }
   const type = servedType(read);
   const shown = read.kind === "image" ? "inline" : "attachment";
