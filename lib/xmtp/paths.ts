@@ -3,6 +3,7 @@
  * imports so that scripts (reset, the run command's check) can use it without
  * loading the native bindings.
  */
+import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { settingNow } from "@/lib/config.ts";
 
@@ -22,4 +23,22 @@ export function xmtpDbDir(dataDir = dataDirFromEnv()): string {
 /** Where the client database of `inboxId` in environment `env` lives (its -wal and -shm files beside it). */
 export function clientDbPath(env: string, inboxId: string, dataDir = dataDirFromEnv()): string {
   return path.join(xmtpDbDir(dataDir), `${env}-${inboxId}.db3`);
+}
+
+/**
+ * Deletes the client database of `inboxId` and every file beside it that bears its name (-wal, -shm,
+ * .sqlcipher_salt): a retired identity's keys are wiped, so its database could never be opened again; it is
+ * removed so nothing of its conversation stays on disk.
+ */
+export async function removeClientDatabase(
+  env: string,
+  inboxId: string,
+  dataDir = dataDirFromEnv(),
+): Promise<void> {
+  const db = clientDbPath(env, inboxId, dataDir);
+  const name = path.basename(db);
+  const beside = await readdir(path.dirname(db)).catch(() => [] as string[]);
+  await Promise.all(
+    beside.filter((f) => f.startsWith(name)).map((f) => rm(path.join(path.dirname(db), f), { force: true })),
+  );
 }

@@ -51,8 +51,8 @@ export default function PrivacyPage() {
         </li>
         <li>
           The agent&apos;s XMTP client keeps its conversation in a local database on our server, encrypted
-          with a key of its own. When the agent stops, that key is wiped and the database can no longer be
-          read.
+          with a key of its own. When the agent stops, that key is wiped and the database file is deleted from
+          the server that ran it.
         </li>
         {c.LLM_API_KEY ? (
           <li>

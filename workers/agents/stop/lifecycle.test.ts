@@ -6,7 +6,9 @@
  * and joined, also across a worker restart); removed from its conversation it
  * stops by itself.
  */
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import { xmtpDbDir } from "@/lib/xmtp/paths";
 import type { Group } from "@xmtp/node-sdk";
 import { explodeSettingsCodec, sendWithCodec, updateAppData, join } from "@/lib/convos";
 import { newIdentity, openTestConversation, waitFor, type TestConversation } from "@/test/convos";
@@ -44,7 +46,14 @@ async function owner(agentId: string) {
   return user;
 }
 
-/** Waits until the agent's identity is retired and the member list (seen by `group`) no longer has it. */
+/** The client database files of `inboxId` in the worker's DATA_DIR (the -wal and -shm beside the .db3 too). */
+const databaseFiles = (inboxId: string) =>
+  fs.readdirSync(xmtpDbDir()).filter((f) => f.includes(`-${inboxId}.db3`));
+
+/**
+ * Waits until the agent's identity is retired, its database deleted, and the member list (seen by `group`)
+ * no longer has it.
+ */
 async function expectGone(a: { identityId: string; agentInbox: string }, group: Group<unknown>) {
   await waitFor(
     "the identity retired",
@@ -55,6 +64,7 @@ async function expectGone(a: { identityId: string; agentInbox: string }, group: 
   const identity = await run.db.identity.findUniqueOrThrow({ where: { id: a.identityId } });
   expect(identity).toMatchObject({ leaseOwner: null, encryptedWalletKey: null, encryptedDbKey: null });
   expect(run.worker?.running()).not.toContain(a.identityId);
+  await waitFor("its database deleted", () => databaseFiles(a.agentInbox).length === 0, 10_000);
   await waitFor(
     "the agent left the group",
     async () => !(await memberIds(group)).includes(a.agentInbox),
@@ -77,6 +87,7 @@ describe("stop and kill", () => {
     a = await launchAndJoin(tmp.dir, "Trip Planner", "Plans trips.");
     expect((await ask(a.group, a.agentInbox, "hello"))[0]).toMatch(OFFLINE);
     const user = await owner(a.agentId);
+    expect(databaseFiles(a.agentInbox)).toContain(`local-${a.agentInbox}.db3`);
 
     const stoppedAt = performance.now();
     await stopAgent(a.agentId, { ownerId: user.id, actor: user.id });

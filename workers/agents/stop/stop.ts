@@ -31,6 +31,8 @@ import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import type { WorkerContext } from "@/workers/agents/worker/context";
 import type { ConversationEnd } from "@/workers/agents/runtime/conversation-watch";
 import { closeXmtpClient } from "@/lib/xmtp";
+import { removeClientDatabase } from "@/lib/xmtp/paths";
+import { db } from "@/lib/db";
 import { retireAgentKey } from "@/lib/providers/openrouter/keys";
 import { openRouterSettings } from "@/lib/providers/openrouter/settings";
 import { retireStoppedInboxesLogged } from "@/lib/providers/agentmail/inboxes";
@@ -56,6 +58,7 @@ function windDownRuntime(
       });
       if (ctx.running.get(runtime.identityId) === runtime) ctx.running.delete(runtime.identityId);
       await retireIdentity(runtime.identityId, ctx.workerId);
+      await removeRetiredDatabase(ctx, runtime.identityId);
       await recordLeft(runtime.agentId, runtime.identityId, ctx.workerId, outcome);
       const durationMs = Math.round(performance.now() - started);
       ctx.log.info(
@@ -72,6 +75,19 @@ function windDownRuntime(
     windingDown.set(runtime, done);
   }
   return done;
+}
+
+/** Deletes a retired identity's XMTP database (its client closed by the wind-down); a failure is only logged. */
+async function removeRetiredDatabase(ctx: WorkerContext, identityId: string): Promise<void> {
+  const row = await db.identity.findUnique({
+    where: { id: identityId },
+    select: { inboxId: true, status: true },
+  });
+  if (row?.status !== "retired" || !row.inboxId) return;
+  const { env, dataDir } = ctx.identities.home;
+  await removeClientDatabase(env, row.inboxId, dataDir).catch((err) =>
+    ctx.log.warn({ err, identityId }, "removing a retired identity's database failed"),
+  );
 }
 
 /** Winds down every runtime of a stopped agent that this worker runs; resolves when all are retired. */
