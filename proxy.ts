@@ -7,7 +7,8 @@
  * Not in front of the pool API's claim route: Next.js reads a request's whole body before a proxy
  * runs (up to 10 MB), which would undo that route's refusal of big bodies from Content-Length alone.
  * That route sets the same headers itself (apiSecurityHeaders), as the providers' webhooks do
- * (app/api/webhooks/), which read and verify their raw body themselves.
+ * (app/api/webhooks/), which read and verify their raw body themselves. Nor in front of the browser chat's
+ * files (lib/chat/files.ts): a member's file must keep its own CSP that allows nothing, not a page's.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { config as appConfig } from "@/lib/config";
@@ -26,5 +27,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!api/pool/claim|api/webhooks/).*)"],
+  matcher: ["/((?!api/pool/claim|api/webhooks/|api/agents/[^/]+/chat/attachments/).*)"],
 };

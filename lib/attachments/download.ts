@@ -58,6 +58,8 @@ export interface AttachmentLimits {
    * to itself; undefined = fetch it. What it gives is checked like a download (size, digest, type).
    */
   held?: (url: string) => Promise<Uint8Array | undefined>;
+  /** Where a checked payload is decrypted; default: off the main thread (decrypt.ts). */
+  decrypt?: (payload: Uint8Array, ref: RemoteAttachment) => Promise<Attachment>;
 }
 
 /** An attachment's bytes, checked: what it is (its kind agrees with the bytes), its name and declared type. */
@@ -101,7 +103,7 @@ async function download(ref: RemoteAttachment, limits: AttachmentLimits, signal?
     throw new AttachmentError("digest_mismatch", "its file doesn't match the checksum in the message");
   let plain: Attachment;
   try {
-    plain = await decryptOffThread(payload.bytes, ref);
+    plain = await (limits.decrypt ?? decryptOffThread)(payload.bytes, ref);
   } catch {
     throw new AttachmentError("undecryptable", "its file could not be decrypted");
   }

@@ -12,6 +12,7 @@ import "server-only";
  * stored for the agent like the files it sends (lib/files/store.ts; so it expires with RETENTION_DAYS and
  * is erased with the agent), and the guest sends the remote attachment.
  */
+import { decryptAttachment } from "@xmtp/node-sdk";
 import { config } from "@/lib/config";
 import {
   AttachmentError,
@@ -24,6 +25,7 @@ import { checkDeclared, sniff } from "@/lib/attachments/sniff";
 import { AppError } from "@/lib/errors";
 import { servedBlob } from "@/lib/files/blobs";
 import { FileError } from "@/lib/files/errors";
+import { apiSecurityHeaders } from "@/lib/security-headers";
 import { fileSettings } from "@/lib/files/settings";
 import { MAX_UPLOAD_BYTES, storeFile } from "@/lib/files/store";
 import { ownerConversationInvite } from "@/lib/agents/queries";
@@ -41,6 +43,9 @@ export function chatFileLimits(): AttachmentLimits {
     maxBytes: c.ATTACHMENT_MAX_BYTES,
     timeoutMs: c.ATTACHMENT_TIMEOUT_MS,
     hosts: [...c.ATTACHMENT_HOSTS, ...(files.s3 ? [new URL(files.s3.publicUrl).origin] : [])],
+    // In memory on the web's own thread: the thread pool's worker file is not in the Next.js bundle, and
+    // the web reads one file per request (about 30 ms per MB).
+    decrypt: async (payload, ref) => decryptAttachment(payload, ref),
     held: async (url) =>
       url.startsWith(blobs) ? (await servedBlob(url.slice(blobs.length)))?.data : undefined,
   };
@@ -114,11 +119,11 @@ export async function chatFileResponse(
   const shown = read.kind === "image" ? "inline" : "attachment";
   return new Response(Buffer.from(read.bytes), {
     headers: {
+      ...apiSecurityHeaders(new URL(config().PUBLIC_URL).protocol === "https:"),
       "content-type": type,
       "content-length": String(read.bytes.length),
       "content-disposition": disposition(shown, read.filename || file.name),
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
+      "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
       "cache-control": "private, no-store",
       "cross-origin-resource-policy": "same-origin",
     },
