@@ -8,6 +8,7 @@
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TelnyxSettings } from "@/lib/providers/telnyx/settings";
 
 export interface TelnyxRequest {
   method: string;
@@ -92,6 +93,14 @@ function answer(fake: FakeTelnyx, r: TelnyxRequest): { status: number; json: unk
 }
 
 /** Starts the fake on a loopback port. */
+/** The SMS settings that point at `fake` (the key the tests look for in what it recorded). */
+export const telnyxSettingsFor = (fake: Pick<FakeTelnyx, "baseUrl">): TelnyxSettings => ({
+  apiKey: "telnyx-test-key",
+  messagingProfileId: "profile-1",
+  baseUrl: fake.baseUrl,
+  sendsPerHour: 20,
+});
+
 export async function startFakeTelnyx(available: string[] = []): Promise<FakeTelnyx> {
   const fake: FakeTelnyx = {
     baseUrl: "",

@@ -7,7 +7,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { stopAgent } from "@/lib/agents/mutations";
-import { startFakeTelnyx, type FakeTelnyx } from "@/test/fake-telnyx";
+import { startFakeTelnyx, telnyxSettingsFor, type FakeTelnyx } from "@/test/fake-telnyx";
 import { withTestDatabase } from "@/test/db";
 import { claimPoolNumber, ensureNumber, NoNumberError, ORDER_ATTEMPTS } from "./numbers";
 import type { TelnyxSettings } from "./settings";
@@ -18,12 +18,7 @@ let settings: TelnyxSettings;
 
 beforeAll(async () => {
   fake = await startFakeTelnyx();
-  settings = {
-    apiKey: "telnyx-test-key",
-    messagingProfileId: "profile-1",
-    baseUrl: fake.baseUrl,
-    sendsPerHour: 20,
-  };
+  settings = telnyxSettingsFor(fake);
 });
 afterAll(() => fake.close());
 beforeEach(async () => {

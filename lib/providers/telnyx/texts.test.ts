@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { smsTool } from "@/lib/agents/tools/sms";
 import { ToolError, type ToolContext } from "@/lib/agents/tools/types";
 import { usageOf } from "@/lib/providers/usage";
-import { startFakeTelnyx, type FakeTelnyx } from "@/test/fake-telnyx";
+import { startFakeTelnyx, telnyxSettingsFor, type FakeTelnyx } from "@/test/fake-telnyx";
 import { withTestDatabase } from "@/test/db";
 import type { TelnyxSettings } from "./settings";
 import { disclosure, recordOptOut, sendText, TextRefused } from "./texts";
@@ -19,12 +19,7 @@ let settings: TelnyxSettings;
 
 beforeAll(async () => {
   fake = await startFakeTelnyx();
-  settings = {
-    apiKey: "telnyx-test-key",
-    messagingProfileId: "profile-1",
-    baseUrl: fake.baseUrl,
-    sendsPerHour: 20,
-  };
+  settings = telnyxSettingsFor(fake);
 });
 afterAll(() => fake.close());
 beforeEach(() => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { receiveTelnyxWebhook } from "@/lib/providers/telnyx/webhook";
-import { inboundText, startFakeTelnyx, TelnyxSigner } from "@/test/fake-telnyx";
+import { inboundText, startFakeTelnyx, TelnyxSigner, telnyxSettingsFor } from "@/test/fake-telnyx";
 import { ask, launchAndJoin, withRunningWorker } from "@/test/worker";
 import { texts } from "@/test/xmtp-clients";
 import { waitFor } from "@/test/wait-for";
@@ -65,12 +65,7 @@ describe("sms", () => {
     });
     const response = await receiveTelnyxWebhook(request, {
       publicKey: signer.publicKey,
-      telnyx: {
-        apiKey: "telnyx-test-key",
-        messagingProfileId: "profile-1",
-        baseUrl: fake.baseUrl,
-        sendsPerHour: 20,
-      },
+      telnyx: telnyxSettingsFor(fake),
       publicUrl: "http://localhost:3000",
     });
     expect(response.status).toBe(200);

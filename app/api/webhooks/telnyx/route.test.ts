@@ -7,7 +7,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { usageOf } from "@/lib/providers/usage";
-import { inboundText, startFakeTelnyx, TelnyxSigner, type FakeTelnyx } from "@/test/fake-telnyx";
+import {
+  inboundText,
+  startFakeTelnyx,
+  TelnyxSigner,
+  telnyxSettingsFor,
+  type FakeTelnyx,
+} from "@/test/fake-telnyx";
 import { withTestDatabase } from "@/test/db";
 import { waitFor } from "@/test/wait-for";
 
@@ -218,9 +224,4 @@ describe("a sender who won't stop", () => {
   });
 });
 
-const fakeSettings = () => ({
-  apiKey: "telnyx-test-key",
-  messagingProfileId: "profile-1",
-  baseUrl: fake.baseUrl,
-  sendsPerHour: 20,
-});
+const fakeSettings = () => telnyxSettingsFor(fake);
