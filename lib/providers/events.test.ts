@@ -8,8 +8,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
 import { waitFor } from "@/test/wait-for";
 import {
-  agentsWithProviderEvents,
   carryOutNextProviderEvent,
+  ownerConversationsWithEvents,
   PROVIDER_EVENT_ATTEMPTS,
   PROVIDER_EVENT_CHANNEL,
   PROVIDER_EVENT_TAKE_MS,
@@ -24,8 +24,23 @@ beforeEach(async () => {
   const { db } = database();
   await db.providerEvent.deleteMany();
   await db.providerUsage.deleteMany();
+  await db.identity.deleteMany();
   await db.agent.deleteMany();
   agentId = (await db.agent.create({ data: { name: "Mailer", instructions: "Help.", status: "live" } })).id;
+  for (const [id, isOwnerConversation] of [
+    ["identity-owner", true],
+    ["identity-extra", false],
+  ] as const)
+    await db.identity.create({
+      data: {
+        id,
+        status: "live",
+        agentId,
+        conversationId: `${id}-group`,
+        isOwnerConversation,
+        inboxId: `${id}-inbox`,
+      },
+    });
 });
 
 const mail = (eventId: string, to: string | null = agentId) => ({
@@ -107,13 +122,18 @@ describe("provider events", () => {
 
   it("takes only the events of the agents asked for", async () => {
     await recordProviderEvent(mail("evt-5"));
-    expect(await agentsWithProviderEvents([agentId, "another-agent"])).toEqual([agentId]);
+    const waiting = [{ agentId, identityId: "identity-owner" }];
+    expect(await ownerConversationsWithEvents(["identity-owner", "identity-extra", "elsewhere"])).toEqual(
+      waiting,
+    );
+    // Run elsewhere, or only its other conversation here: not this worker's to post.
+    expect(await ownerConversationsWithEvents(["identity-extra", "elsewhere"])).toEqual([]);
     expect(await carryOutNextProviderEvent(["another-agent"], async () => undefined)).toBeNull();
     expect(await carryOutNextProviderEvent([], async () => undefined)).toBeNull();
     expect(await carryOutNextProviderEvent([agentId], async () => undefined)).toMatchObject({
       failed: false,
     });
-    expect(await agentsWithProviderEvents([agentId])).toEqual([]);
+    expect(await ownerConversationsWithEvents(["identity-owner"])).toEqual([]);
   });
 });
 

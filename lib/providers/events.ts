@@ -58,14 +58,25 @@ export interface ProviderEventRow {
   attempts: number;
 }
 
-/** Which of `agentIds` have events waiting, oldest waiting first. */
-export async function agentsWithProviderEvents(agentIds: readonly string[]): Promise<string[]> {
-  if (agentIds.length === 0) return [];
-  const rows = await db.$queryRaw<{ agentId: string }[]>`
-    SELECT "agentId" FROM "ProviderEvent"
-    WHERE "doneAt" IS NULL AND "agentId" = ANY(${[...agentIds]}::text[])
-    GROUP BY "agentId" ORDER BY min("receivedAt")`;
-  return rows.map((r) => r.agentId);
+/** An agent with events waiting, and the identity of its owner conversation, where the events' lines go. */
+export interface WaitingOwner {
+  agentId: string;
+  identityId: string;
+}
+
+/**
+ * Among the identities `identityIds` (the ones a worker runs), the owner conversations whose agent has events
+ * waiting, oldest waiting first: one statement per pass, which finds nothing at once in the common case (the
+ * undone events are read from their index first).
+ */
+export async function ownerConversationsWithEvents(identityIds: readonly string[]): Promise<WaitingOwner[]> {
+  if (identityIds.length === 0) return [];
+  return db.$queryRaw<WaitingOwner[]>`
+    SELECT e."agentId", i.id AS "identityId" FROM "ProviderEvent" e
+    JOIN "Identity" i ON i."agentId" = e."agentId" AND i."isOwnerConversation"
+      AND i.id = ANY(${[...identityIds]}::text[])
+    WHERE e."doneAt" IS NULL
+    GROUP BY e."agentId", i.id ORDER BY min(e."receivedAt")`;
 }
 
 /**

@@ -6,10 +6,9 @@
  * conversations at once (LANES). An event is taken with its row held, so two workers never post it twice;
  * a crash between the send and the commit posts it again once (a notice twice beats a notice lost).
  */
-import { db } from "@/lib/db";
 import {
-  agentsWithProviderEvents,
   carryOutNextProviderEvent,
+  ownerConversationsWithEvents,
   type ProviderEventRow,
 } from "@/lib/providers/events";
 import { withDeadline } from "@/lib/deadlines";
@@ -28,17 +27,6 @@ export interface ProviderEvents {
   kick(): void;
   /** Takes no more events and waits for the pass in progress. */
   close(): Promise<void>;
-}
-
-/** The owner conversation's identity of each agent running here: agentId → identityId. */
-async function ownerConversationsHere(ctx: WorkerContext): Promise<Map<string, string>> {
-  const here = [...ctx.running.keys()];
-  if (here.length === 0) return new Map();
-  const rows = await db.identity.findMany({
-    where: { id: { in: here }, isOwnerConversation: true },
-    select: { id: true, agentId: true },
-  });
-  return new Map(rows.flatMap((r) => (r.agentId ? [[r.agentId, r.id] as const] : [])));
 }
 
 /** The line an event carries (payload.line), in one line and cut short; undefined when there is none. */
@@ -77,9 +65,8 @@ export function startProviderEvents(ctx: WorkerContext, pollMs: number): Provide
     }
   };
   const pass = async () => {
-    const owners = await ownerConversationsHere(ctx);
-    const waiting = await agentsWithProviderEvents([...owners.keys()]);
-    await Promise.all(waiting.map((agentId) => lanes.run(() => lane(agentId, owners.get(agentId)!))));
+    const waiting = await ownerConversationsWithEvents([...ctx.running.keys()]);
+    await Promise.all(waiting.map((w) => lanes.run(() => lane(w.agentId, w.identityId))));
   };
   const loop = repeat(
     pollMs,
