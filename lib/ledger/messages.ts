@@ -61,8 +61,9 @@ export class PgLedger implements HandledMessageLedger {
  * run reopens it (`reopenUnsent`), before it says anything itself, only when the
  * conversation, synced, shows no text from the agent after the message (so the
  * answer never reached the network) and the mark is older than a send takes (so
- * no live run is still sending it). Otherwise it stays as it is: a duplicate in
- * a chat is worse than a rare miss.
+ * no live run is still sending it). Otherwise the answer went out and the run
+ * died before finishing: the next run marks it answered (`settleSent`), never
+ * answering again, since a duplicate in a chat is worse than a rare miss.
  *
  * An answer that failed (`failed`: the database or the network gave out) is
  * taken again by a later catch-up pass, at most MAX_ANSWER_RETRIES times
@@ -230,6 +231,20 @@ export async function reopenUnsent(
     UPDATE "HandledMessage" SET kind = 'answering:unsent', "handledAt" = now()
     WHERE "identityId" = ${identityId} AND "messageId" = ANY(${messageIds}) AND kind = 'sending'
       AND "handledAt" < now() - ${olderThanMs}::int * interval '1 millisecond'`;
+}
+
+/**
+ * Marks answered the messages among `messageIds` that a run left `sending` though its answer went out (the
+ * caller saw a text of the agent's after each): that run died after the send, before it could finish.
+ * Returns their ids.
+ */
+export async function settleSent(identityId: string, messageIds: string[]): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const rows = await db.$queryRaw<{ messageId: string }[]>`
+    UPDATE "HandledMessage" SET kind = 'answered', "handledAt" = now()
+    WHERE "identityId" = ${identityId} AND "messageId" = ANY(${messageIds}) AND kind = 'sending'
+    RETURNING "messageId"`;
+  return rows.map((r) => r.messageId);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A message a dead run took may show that run's thinking start with no stop, and clients keep such a
  * session open for good: the run that answers it again starts at once, however quick its answer, so its
- * own start and stop on the same message close the session.
+ * own start and stop on the same message close the session. A run that died after its answer went out,
+ * before it finished the message, leaves it `sending`: the next run marks it answered and sends the stop.
  */
 import { describe, expect, it } from "vitest";
 import { ContentTypeThinking, isContentType, type Thinking } from "@/lib/convos/codecs";
@@ -11,7 +12,7 @@ import { texts } from "@/test/xmtp-clients";
 import { THINKING_LABEL } from "./thinking";
 
 const run = withRunningWorker({
-  idle: 1,
+  idle: 2,
   prefix: "agents-thinking-retake",
   model: { timeoutMs: 4_000, maxRetries: 0 },
   options: { thinkingAfterMs: 30_000 },
@@ -44,5 +45,33 @@ describe("thinking on a message answered again", () => {
       { state: "start", targetMessageId: id, content: THINKING_LABEL },
       { state: "stop", targetMessageId: id, content: THINKING_LABEL, resultMessageId: answer.id },
     ]);
+  });
+
+  it("is stopped with the answer a dead run sent but never finished", async () => {
+    const a = await launchAndJoin(run.tmp.dir, "Echo", "You echo.");
+    const id = await a.group.sendText("still there?");
+    await waitFor(
+      "the answer",
+      async () => (await texts(a.group)).some((m) => m.text === "echo: still there?"),
+      30_000,
+    );
+    await run.closeAll();
+    // What a run killed right after its answer reached the network leaves behind: the message marked sending.
+    const key = { identityId_messageId: { identityId: a.identityId, messageId: id } };
+    await run.db.handledMessage.update({ where: key, data: { kind: "sending" } });
+    await run.start();
+    const answer = (await a.group.messages()).find((m) => m.content === "echo: still there?")!;
+    const statuses = await waitFor("the thinking stop", async () => {
+      await a.group.sync();
+      const all = (await a.group.messages())
+        .filter((m) => isContentType(m.contentType, ContentTypeThinking))
+        .map((m) => m.content as Thinking);
+      return all.length > 0 ? all : null;
+    });
+    expect(statuses).toEqual([
+      { state: "stop", targetMessageId: id, content: THINKING_LABEL, resultMessageId: answer.id },
+    ]);
+    expect((await run.db.handledMessage.findUnique({ where: key }))?.kind).toBe("answered");
+    expect((await texts(a.group)).filter((m) => m.text === "echo: still there?")).toHaveLength(1);
   });
 });

@@ -21,13 +21,11 @@
  * requests still waiting are refused, then one goodbye line and it leaves.
  */
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Client, DecodedMessage, Group } from "@xmtp/node-sdk";
-import type { Logger } from "pino";
 import { JOIN_REFUSAL, type LeaveOutcome } from "@/lib/agents/lifecycle";
-import { Delivery, Direction, startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
+import { startJoinRequestProcessor, type JoinRequestProcessor } from "@/lib/convos";
 import { recordFirstJoin } from "@/lib/identities";
-import { PgLedger, recordFirst, reopenUnsent, youngestSendingMs } from "@/lib/ledger/messages";
+import { PgLedger, recordFirst } from "@/lib/ledger/messages";
 import { agentState, setFirstOperator } from "@/lib/agents/policy";
 import { closeXmtpClient } from "@/lib/xmtp";
 import type { Conversation } from "@/lib/agents/conversation";
@@ -47,11 +45,7 @@ import { MessageReader } from "./message-reader";
 import { StreamController } from "./stream-controller";
 import { WorkQueue } from "./work-queue";
 import { AgentProfile } from "./agent-profile";
-
-/** The newest messages a catch-up looks at for answers a dead run marked as sending but never sent. */
-const UNSENT_WINDOW = 50;
-/** A `sending` mark older than this was left by a run that died mid-send (a send takes far less). */
-const UNSENT_AFTER_MS = 5_000;
+import { settleUnsentAnswers } from "./unsent-answers";
 
 /** Whether the run still reads and answers, and why join requests are refused. */
 interface RunState {
@@ -95,8 +89,17 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     closed: () => state.closed,
     log,
   });
-  // Queued before the stream opens, so it runs before this run says anything (see reopenUnsentAnswers).
-  void queue.push(() => reopenUnsentAnswers(group, identity.id, client.inboxId, log, state));
+  // Queued before the stream opens, so it runs before this run says anything (see unsent-answers.ts).
+  void queue.push(() =>
+    settleUnsentAnswers({
+      group,
+      conversation: ctx.conversation,
+      identityId: identity.id,
+      ownInboxId: client.inboxId,
+      log,
+      state,
+    }),
+  );
   const stream = await openStream(worker, o, { group, reader, queue });
   void queue.push(() => reader.catchUp());
   const joins =
@@ -136,44 +139,6 @@ function answerContext(
           .catch((err) => o.log.warn({ err }, "a command's later outcome failed")),
       ),
   };
-}
-
-/**
- * Reopens what dead runs marked as sending but never sent: the messages with no published text of ours
- * after them (only a text can be the answer; a profile or group update of ours says nothing). Queued
- * before the stream opens, so it runs before this run says anything: a text of ours after the message is
- * a dead run's answer, never this run's answer to a later message, which the stream replays at once from
- * the dead run's cursor. The sync publishes what a dead run left queued in the shared database; a text
- * still unpublished after it was cut off mid-send (its intent marked sent, the network never reached)
- * and will not go out, so it answers nothing. A mark too young to judge (its run may still be sending)
- * is waited for, this agent's answers held back meanwhile; later it would be hidden by this run's own
- * answers, and the question lost.
- */
-async function reopenUnsentAnswers(
-  group: Group<unknown>,
-  identityId: string,
-  ownInboxId: string,
-  log: Logger,
-  state: RunState,
-): Promise<void> {
-  for (let pass = 0; pass < 3 && !state.closed; pass++) {
-    await group.sync();
-    const recent = (
-      await group.messages({ limit: UNSENT_WINDOW, direction: Direction.Descending })
-    ).reverse();
-    const lastOwn = recent.findLastIndex(
-      (m) =>
-        m.senderInboxId === ownInboxId &&
-        m.contentType?.typeId === "text" &&
-        m.deliveryStatus === Delivery.Published,
-    );
-    const unsent = recent.slice(lastOwn + 1).map((m) => m.id);
-    const reopened = await reopenUnsent(identityId, unsent, UNSENT_AFTER_MS);
-    if (reopened > 0) log.warn({ reopened }, "answering again what a dead run never sent");
-    const youngMs = await youngestSendingMs(identityId, unsent);
-    if (youngMs === null || youngMs >= UNSENT_AFTER_MS) return;
-    await sleep(UNSENT_AFTER_MS - youngMs + 100);
-  }
 }
 
 /**
