@@ -100,8 +100,8 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
       state,
     }),
   );
-  const stream = await openStream(worker, o, { group, reader, queue });
-  void queue.push(() => reader.catchUp());
+  const stream = await openStream(worker, o, { group, reader });
+  reader.catchUpLater();
   const joins =
     identity.role === "creator"
       ? await startJoins(worker, o, { conversation: ctx.conversation, queue, state })
@@ -149,9 +149,9 @@ function answerContext(
 function openStream(
   worker: WorkerContext,
   o: LiveIdentity,
-  run: { group: Group<unknown>; reader: MessageReader; queue: WorkQueue },
+  run: { group: Group<unknown>; reader: MessageReader },
 ): Promise<StreamController<DecodedMessage<unknown>>> {
-  const { group, reader, queue } = run;
+  const { group, reader } = run;
   const pauseMs = worker.settings.AGENT_FLOOD_PAUSE_MS;
   return StreamController.open<DecodedMessage<unknown>>({
     source: { open: (hooks) => o.client.conversations.streamAllGroupMessages(hooks) },
@@ -168,10 +168,7 @@ function openStream(
         ms: pauseMs,
       });
     },
-    catchUp: (since) => {
-      void queue.push(() => reader.catchUp(since));
-      void queue.push(() => reader.replayGap(since));
-    },
+    catchUp: (since) => reader.catchUpLater(since),
     onError: (err) => o.log.warn({ err }, "group stream error"),
   });
 }

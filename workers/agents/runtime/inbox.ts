@@ -27,7 +27,15 @@
  * once, and again only after they have been quiet long enough for their bucket
  * to fill up (and only a sender the agent would answer: a stranger's flood
  * must not make the agent talk); a full queue is announced once until it has
- * drained to half. So a 10,000-message
+ * drained to half.
+ *
+ * Each message counts once, in the order it was sent, whichever path reads it
+ * (the stream, a catch-up pass, a gap's replay): a message read again gets
+ * the verdict it got the first time. While a pass is still to read a gap, a
+ * message read live is counted only when its turn on the queue comes, after
+ * the pass: counted on arrival, a message sent after the gap would carry the
+ * bucket past the gap's earlier ones and find it full ("rested"), and the
+ * same flood would earn a second notice. So a 10,000-message
  * flood costs a few kilobytes and a few statements, and the worker keeps
  * answering everyone else.
  */
@@ -53,6 +61,8 @@ export const BUSY_NOTICE =
 const DROP_BATCH = 500;
 const DROP_FLUSH_MS = 200;
 const MAX_TRACKED_SENDERS = 10_000;
+/** Verdicts remembered by message id, so a message read twice counts once (oldest forgotten first). */
+const MAX_COUNTED_MESSAGES = 10_000;
 
 /** Token buckets per sender; memory stays bounded (full buckets are forgotten when many are tracked). */
 export class SenderRateLimiter {
@@ -114,6 +124,7 @@ export class MessageInbox {
   readonly #limiter: SenderRateLimiter;
   readonly #contextLimiter: SenderRateLimiter;
   readonly #noticed = new Set<string>();
+  readonly #counted = new Map<string, boolean>();
   #waiting = 0;
   #busyNoticed = false;
   #dropped: string[] = [];
@@ -130,9 +141,12 @@ export class MessageInbox {
     return this.#waiting;
   }
 
-  /** A message from the stream: queued for an answer, or dropped (its sender over the rate, or the queue full). */
-  offer(m: DecodedMessage<unknown>): "queued" | "over-rate" | "queue-full" {
-    if (!this.admit(m)) return "over-rate";
+  /**
+   * A message from the stream: queued for an answer, or dropped (its sender over the rate, or the queue full).
+   * `afterPass`: a pass is still to read what came before it, so it is counted when its turn comes.
+   */
+  offer(m: DecodedMessage<unknown>, afterPass = false): "queued" | "over-rate" | "queue-full" {
+    if (!afterPass && !this.admit(m)) return "over-rate";
     if (this.#waiting >= this.o.limits.queueMax) {
       this.#drop(m);
       if (!this.#busyNoticed) {
@@ -144,7 +158,9 @@ export class MessageInbox {
     }
     this.#waiting++;
     void this.o
-      .enqueue(() => this.o.answer(m))
+      .enqueue(async () => {
+        if (!afterPass || this.admit(m)) await this.o.answer(m);
+      })
       .finally(() => {
         this.#waiting--;
         if (this.#waiting <= this.o.limits.queueMax / 2) this.#busyNoticed = false;
@@ -152,10 +168,17 @@ export class MessageInbox {
     return "queued";
   }
 
-  /** The per-sender rate only (the catch-up pass is one queued task): true to answer, false when dropped. */
+  /**
+   * The per-sender rate only (a pass is one queued task): true to answer, false when dropped. A message
+   * counted before gets the same verdict again, and nothing else happens.
+   */
   admit(m: DecodedMessage<unknown>): boolean {
+    const counted = this.#counted.get(m.id);
+    if (counted !== undefined) return counted;
     const sender = m.senderInboxId;
     const { allowed, rested } = this.#limiter.take(sender, m.sentAt.getTime());
+    this.#counted.set(m.id, allowed);
+    if (this.#counted.size > MAX_COUNTED_MESSAGES) this.#counted.delete(this.#counted.keys().next().value!);
     if (rested) this.#noticed.delete(sender);
     if (allowed) return true;
     this.#drop(m);

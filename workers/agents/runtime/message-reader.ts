@@ -42,6 +42,8 @@ export class MessageReader {
   readonly #loop: AgentLoopGuard;
   #retryTimer: NodeJS.Timeout | undefined;
   #failures = 0;
+  /** Passes queued and not yet done: until they have read their gap, live messages are counted in turn. */
+  #passesDue = 0;
 
   constructor(o: MessageReaderOptions) {
     this.#o = o;
@@ -77,7 +79,7 @@ export class MessageReader {
           this.#retryTimer = setTimeout(
             () => {
               this.#retryTimer = undefined;
-              if (!this.#o.closed()) void this.#o.queue.push(() => this.catchUp());
+              if (!this.#o.closed()) this.catchUpLater();
             },
             backoffMs(++this.#failures, { baseMs: 2_000, capMs: 60_000 }),
           );
@@ -90,6 +92,18 @@ export class MessageReader {
   async #answerWithinLimits(m: DecodedMessage<unknown>): Promise<void> {
     if (!this.#o.closed() && this.#inbox.admit(m))
       await this.#answer(m).catch((err) => this.#o.log.warn({ err }, "answer failed"));
+  }
+
+  /**
+   * Queues a catch-up pass, and after a gap in reading (`gapSince`: the stream was not reading from then
+   * on) the replay of the gap's other messages. Until they are done, live messages wait for their turn to
+   * be counted (inbox.ts).
+   */
+  catchUpLater(gapSince?: Date): void {
+    this.#passesDue++;
+    const passes = [this.#o.queue.push(() => this.catchUp(gapSince))];
+    if (gapSince) passes.push(this.#o.queue.push(() => this.replayGap(gapSince)));
+    void Promise.allSettled(passes).then(() => void this.#passesDue--);
   }
 
   /** Answers what is unanswered; `gapSince`: the stream was not reading from then on (see catch-up.ts). */
@@ -131,7 +145,7 @@ export class MessageReader {
     void this.#noteContext(m);
     const own = this.#o.ctx.ownInboxId;
     return needsHandling(m, this.#o.group.id, own)
-      ? this.#inbox.offer(m) === "over-rate"
+      ? this.#inbox.offer(m, this.#passesDue > 0) === "over-rate"
       : m.senderInboxId !== own && !this.#inbox.countContext(m);
   }
 
