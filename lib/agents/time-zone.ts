@@ -22,18 +22,33 @@ export const timeZoneOrDefault = (value: string | null | undefined): string =>
 
 /** "Monday, 30 November 2026, 14:05": the time as the model reads it. */
 export function formatTimeIn(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  })
-    .format(now)
-    .replace(" at ", ", ");
+  return formatterFor(timeZone).format(now).replace(" at ", ", ");
+}
+
+/**
+ * One formatter per zone: building an Intl.DateTimeFormat costs far more than formatting with one, and
+ * every prompt states the time. Bounded: zones come from agents' settings, a few hundred at most.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const FORMATTERS_MAX = 1_000;
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hour12: false,
+    });
+    if (formatters.size >= FORMATTERS_MAX) formatters.clear();
+    formatters.set(timeZone, f);
+  }
+  return f;
 }
 
 /** Every zone the runtime knows, for a picker; UTC and `current` always among them. */
