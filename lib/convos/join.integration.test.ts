@@ -258,6 +258,29 @@ describe("Convos join over the local XMTP node", () => {
     expect((await group.members()).filter((m) => m.inboxId === b.client.inboxId)).toHaveLength(1);
   });
 
+  it("with read marks, a pass skips a DM with nothing new and still handles a request sent after its mark", async () => {
+    const { a, group, ctx } = await creator();
+    const b = await newIdentity(tmp.dir);
+    const invite = await inviteToConversation(a.client, group, a.privateKey, "local");
+    await creatorCopy(a, b, await sendRawRequest(b, a.client.inboxId, invite.slug));
+    const marks = new Map<string, bigint>();
+    expect(await catchUpJoinRequests(ctx, 50, marks)).toContainEqual(
+      expect.objectContaining({ kind: "joined" }),
+    );
+    const dmId = a.client.conversations.getDmByInboxId(b.client.inboxId)!.id;
+    expect(marks.get(dmId)).toBeGreaterThan(0n);
+    // Without marks the old request is looked at again (a duplicate); with them, past the margin, not at all.
+    expect(await catchUpJoinRequests(ctx)).toEqual([{ kind: "duplicate" }]);
+    marks.set(dmId, marks.get(dmId)! + 120_000_000_000n);
+    expect(await catchUpJoinRequests(ctx, 50, marks)).toEqual([]);
+    // B asks again (already a member): something new since the mark, so the DM is read in full.
+    marks.set(dmId, marks.get(dmId)! - 120_000_000_000n);
+    const again = await sendRawRequest(b, a.client.inboxId, invite.slug);
+    await creatorCopy(a, b, again);
+    const outcomes = await catchUpJoinRequests(ctx, 50, marks);
+    expect(outcomes.map((o) => o.kind)).toEqual(["duplicate", "already_member"]);
+  });
+
   it("accepts a text-only join request (older iOS, web) and sends no handled marker to it", async () => {
     const { a, group, ctx } = await creator();
     await run(ctx);

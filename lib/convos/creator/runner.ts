@@ -73,14 +73,36 @@ function makeQueue(ctx: CreatorContext) {
   };
 }
 
-/** Handles the pending requests of every watched DM once, oldest first; returns the outcomes. */
-export async function catchUpJoinRequests(ctx: CreatorContext, limit = 50): Promise<JoinOutcome[]> {
+/**
+ * Where each DM was read up to (its newest message's sentAtNs), so a pass skips the DMs where nothing
+ * came since: a live agent's DMs are mostly those of people who joined long ago.
+ */
+export type DmReadMarks = Map<string, bigint>;
+
+/** A DM is read again from this long before its mark: a message may show up in a sync a little late. */
+const MARK_MARGIN_NS = 60_000_000_000n;
+
+/**
+ * Handles the pending requests of every watched DM once, oldest first; returns the outcomes. With `marks`,
+ * a DM with nothing sent since its mark (less a margin) is skipped; one with something new is read as
+ * without them (its newest `limit` messages: the junk check needs what the sender said before).
+ */
+export async function catchUpJoinRequests(
+  ctx: CreatorContext,
+  limit = 50,
+  marks?: DmReadMarks,
+): Promise<JoinOutcome[]> {
   const { conversations } = ctx.client;
   const watched = [Consent.Unknown, Consent.Allowed];
   await conversations.sync();
   await conversations.syncAll(watched);
   const outcomes: JoinOutcome[] = [];
   for (const dm of conversations.listDms({ consentStates: watched })) {
+    const mark = marks?.get(dm.id);
+    if (mark !== undefined) {
+      const since = { limit: 1, direction: Direction.Descending, sentAfterNs: mark - MARK_MARGIN_NS };
+      if ((await dm.messages(since)).length === 0) continue;
+    }
     const newest = (await dm.messages({ limit, direction: Direction.Descending })) as IncomingMessage[];
     const fromThem = newest.reverse().filter((m) => m.senderInboxId !== ctx.client.inboxId);
     for (const m of fromThem) {
@@ -96,6 +118,8 @@ export async function catchUpJoinRequests(ctx: CreatorContext, limit = 50): Prom
       emit(ctx, { type: "outcome", messageId: said[said.length - 1].id, outcome });
       outcomes.push(outcome);
     }
+    // Handled without error: the next pass starts from here (a failure leaves the mark, so it is read again).
+    if (marks && newest.length > 0) marks.set(dm.id, newest[newest.length - 1].sentAtNs);
   }
   return outcomes;
 }
@@ -115,7 +139,8 @@ export async function startJoinRequestProcessor(
 ): Promise<JoinRequestProcessor> {
   const context: CreatorContext = { ...ctx, provisionalProfiles: ctx.provisionalProfiles ?? new Map() };
   const queue = makeQueue(context);
-  const catchUp = () => queue.push(() => catchUpJoinRequests(context, options.catchUpLimit));
+  const marks: DmReadMarks = new Map();
+  const catchUp = () => queue.push(() => catchUpJoinRequests(context, options.catchUpLimit, marks));
   let stopped = false;
   let stream: { end(): Promise<void> } | undefined;
   let timer: NodeJS.Timeout | undefined;
