@@ -70,11 +70,16 @@ export async function recordToolRound(
   round: number,
   calls: { position: number; callId: string; name: string; arguments: string }[],
 ): Promise<number> {
-  const { count } = await db.toolCall.createMany({
-    data: calls.map((c) => ({ ...key, round, ...c, status: TOOL_CALL_TRANSITIONS.recordToolRound.to })),
-    skipDuplicates: true,
-  });
-  return count;
+  if (calls.length === 0) return 0;
+  // One statement (Prisma's createMany wraps its INSERT in a transaction of its own: three round trips).
+  return db.$executeRaw`
+    INSERT INTO "ToolCall" ("identityId", "messageId", position, round, "callId", name, arguments, status)
+    SELECT ${key.identityId}, ${key.messageId}, c.position, ${round}, c."callId", c.name, c.arguments,
+      ${TOOL_CALL_TRANSITIONS.recordToolRound.to}
+    FROM unnest(${calls.map((c) => c.position)}::int[], ${calls.map((c) => c.callId)}::text[],
+      ${calls.map((c) => c.name)}::text[], ${calls.map((c) => c.arguments)}::text[])
+      AS c(position, "callId", name, arguments)
+    ON CONFLICT DO NOTHING`;
 }
 
 /** The call's current state, or null when it was never recorded. */
@@ -98,10 +103,11 @@ async function moveCall(
   t: { from: readonly ToolCallStatus[]; to: ToolCallStatus },
   result?: string,
 ): Promise<boolean> {
-  const { count } = await tx.toolCall.updateMany({
-    where: { ...key, position, status: { in: [...t.from] } },
-    data: { status: t.to, ...(result === undefined ? {} : { result }) },
-  });
+  // One statement (Prisma's updateMany wraps its UPDATE in a transaction of its own: three round trips).
+  const count = await tx.$executeRaw`
+    UPDATE "ToolCall" SET status = ${t.to}, result = CASE WHEN ${result !== undefined} THEN ${result ?? null} ELSE result END
+    WHERE "identityId" = ${key.identityId} AND "messageId" = ${key.messageId} AND position = ${position}
+      AND status = ANY(${[...t.from]}::text[])`;
   return count === 1;
 }
 
