@@ -12,6 +12,12 @@
  * third phase adds a tool round: the scripted model first calls `react` (👍 on
  * the message), then answers in text; the last line compares its p95 with the
  * plain model phase's.
+ *
+ * Each phase also prints when each step of an answer ended, p50 and p95 (lib/perf/answer-timeline.ts);
+ * before the phases, what the live agents cost at rest. Settings:
+ *   BENCH_NODE=process     the local node in a child process of its own, as the network would be;
+ *   BENCH_SQL=1            the statements sent to PostgreSQL per phase, the most frequent first;
+ *   BENCH_PROFILE_DIR=dir  a CPU profile of each phase (summarise it: bench/profile-top.ts).
  */
 import { finish, latencyMeter, startLiveAgents } from "./live-agents.ts";
 
@@ -25,9 +31,12 @@ const { modelResponder } = await import("@/workers/agents/answer/model-responder
 const { createModelClient } = await import("@/lib/llm/index.ts");
 const { startScriptedModelServer } = await import("@/test/scripted-model-server.ts");
 
-const live = await startLiveAgents(agents, offlineResponder);
+const live = await startLiveAgents(agents, offlineResponder, {
+  nodeProcess: process.env.BENCH_NODE === "process",
+});
 const meter = await latencyMeter(live);
 const load = `${agents} agents, ${rate} msg/s for ${seconds} s`;
+await meter.idle(`${agents} live agents at rest`, 10);
 await meter.phase(`offline responder, ${load}`, live.groups, rate, seconds);
 const model = await startScriptedModelServer();
 const client = createModelClient({ baseURL: model.baseURL, apiKey: "bench", model: "scripted" });

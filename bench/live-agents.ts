@@ -7,11 +7,13 @@
  * the sender's stream, at most one unanswered message per conversation.
  */
 import { spawn } from "node:child_process";
+import { Session } from "node:inspector/promises";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
+import pg from "pg";
 import pino from "pino";
 import { pointLocalEnvAt } from "@/lib/xmtp/index.ts";
 import { freePort } from "@/scripts/embedded-postgres.ts";
@@ -66,6 +68,7 @@ const { db } = await import("@/lib/db.ts");
 const { joinAsSenders } = await import("./senders.ts");
 const { claimWarmIdentity } = await import("@/lib/agents/claim-warm-identity.ts");
 const { startWorker } = await import("@/workers/agents/worker/worker.ts");
+const { enableAnswerTimeline, takeAnswerTimelines } = await import("@/lib/perf/answer-timeline.ts");
 const { parseConfig } = await import("@/lib/config.ts");
 
 type Worker = Awaited<ReturnType<typeof startWorker>>;
@@ -110,6 +113,8 @@ export async function startLiveAgents(
   responder: Responder,
   o: { nodeProcess?: boolean } = {},
 ): Promise<LiveAgents> {
+  // Room for every agent in the one worker, whatever the default cap (WORKER_MAX_AGENTS).
+  process.env.WORKER_MAX_AGENTS = String(Math.max(agents, Number(process.env.WORKER_MAX_AGENTS ?? 0)));
   node = await startNode(o.nodeProcess ?? false);
   pointLocalEnvAt(node.url);
   database = await benchDatabase();
@@ -169,8 +174,78 @@ export interface PhaseResult {
   max: number;
 }
 
+/**
+ * The statements this process sent to PostgreSQL, by text (BENCH_SQL=1): counted at the driver, so what
+ * Prisma adds (a BEGIN and COMMIT around a createMany) shows too.
+ */
+const statements = new Map<string, number>();
+if (process.env.BENCH_SQL === "1") {
+  const client = pg.Client.prototype as unknown as { query(...args: unknown[]): unknown };
+  const query = client.query;
+  client.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string } | undefined;
+    const text = (typeof q === "string" ? q : (q?.text ?? "?")).replace(/\s+/g, " ").trim().slice(0, 110);
+    statements.set(text, (statements.get(text) ?? 0) + 1);
+    return query.apply(this, args);
+  };
+}
+
+function printStatements(label: string): void {
+  if (process.env.BENCH_SQL !== "1") return;
+  const total = [...statements.values()].reduce((a, b) => a + b, 0);
+  const top = [...statements].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  console.log(
+    `  statements, ${label}: ${total}\n${top.map(([t, n]) => `    ${String(n).padStart(5)}  ${t}`).join("\n")}`,
+  );
+  statements.clear();
+}
+
+/** The p50 and p95 of when each step of an answer ended (lib/perf/answer-timeline.ts), in step order. */
+function printTimelines(): void {
+  const byStep = new Map<string, number[]>();
+  for (const timeline of takeAnswerTimelines())
+    for (const [step, ms] of timeline) byStep.set(step, [...(byStep.get(step) ?? []), ms]);
+  const rows = [...byStep]
+    .map(([step, ms]) => ({ step, ms: ms.sort((a, b) => a - b) }))
+    .sort((a, b) => pct(a.ms, 50) - pct(b.ms, 50));
+  if (rows.length === 0) return;
+  console.log(
+    `  an answer's steps, ms after it began (p50 / p95):\n` +
+      rows
+        .map(
+          (r) =>
+            `    ${r.step.padEnd(28)} ${pct(r.ms, 50).toFixed(0).padStart(5)} / ${pct(r.ms, 95).toFixed(0)}`,
+        )
+        .join("\n"),
+  );
+}
+
+/**
+ * With BENCH_PROFILE_DIR set, a CPU profile of the process's main thread while a phase runs, written to
+ * `<dir>/<phase>.cpuprofile` (open it in Chrome's DevTools, or summarise it with bench/profile-top.ts).
+ */
+async function startProfile(): Promise<{ stop(label: string): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(label) {
+      const { profile } = await session.post("Profiler.stop");
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${label.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile: ${file}`);
+    },
+  };
+}
+
 /** Answer latency of `groups` under a steady `rate` (msg/s, round-robin) for `seconds`; prints one line. */
 export async function latencyMeter(live: LiveAgents) {
+  enableAnswerTimeline();
   const pending = new Map<string, number>(); // conversation id → send time
   const latencies: number[] = [];
   const onValue = (m: DecodedMessage<unknown> | undefined) => {
@@ -195,6 +270,9 @@ export async function latencyMeter(live: LiveAgents) {
       latencies.length = 0;
       pending.clear();
       global.gc?.();
+      takeAnswerTimelines();
+      statements.clear();
+      const profile = await startProfile();
       const cpu0 = process.cpuUsage();
       const w0 = performance.now();
       let sent = 0;
@@ -215,6 +293,7 @@ export async function latencyMeter(live: LiveAgents) {
       while (pending.size > 0 && performance.now() < deadline) await sleep(100);
       const wall = (performance.now() - w0) / 1000;
       const cpu = process.cpuUsage(cpu0);
+      await profile?.stop(label);
       const sorted = [...latencies].sort((a, b) => a - b);
       const result = {
         sent,
@@ -229,7 +308,23 @@ export async function latencyMeter(live: LiveAgents) {
           `latency p50 ${result.p50.toFixed(0)} ms, p95 ${result.p95.toFixed(0)} ms, max ${result.max.toFixed(0)} ms; ` +
           `${(sorted.length / wall).toFixed(1)} answers/s; CPU ${(((cpu.user + cpu.system) / 1e6 / wall) * 100).toFixed(0)}% of one core; RSS ${mb(process.memoryUsage().rss)}`,
       );
+      printTimelines();
+      printStatements(label);
       return result;
+    },
+    /** The process's CPU over `seconds` with no traffic: what the live agents cost at rest. */
+    async idle(label: string, seconds: number): Promise<number> {
+      global.gc?.();
+      statements.clear();
+      const profile = await startProfile();
+      const cpu0 = process.cpuUsage();
+      await sleep(seconds * 1000);
+      const cpu = process.cpuUsage(cpu0);
+      await profile?.stop(label);
+      const pctOfCore = ((cpu.user + cpu.system) / 1e6 / seconds) * 100;
+      console.log(`${label}: CPU ${pctOfCore.toFixed(0)}% of one core; RSS ${mb(process.memoryUsage().rss)}`);
+      printStatements(label);
+      return pctOfCore;
     },
     async stop() {
       await Promise.all(streams.map((st) => st.end()));

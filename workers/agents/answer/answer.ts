@@ -34,6 +34,7 @@ import { isCommand, noOperatorYet, runCommand } from "./commands";
 import type { AnswerContext } from "./answer-context";
 import { isReactionMessage } from "./history";
 import { sendThinking, startThinking, THINKING_LABEL } from "./thinking";
+import { answerStep, timedAnswer } from "@/lib/perf/answer-timeline";
 import type { AgentLoopGuard, LoopVerdict } from "@/workers/agents/runtime/agent-loop";
 import { shortInboxId } from "@/workers/agents/runtime/members";
 import { noteOperatorName } from "@/workers/agents/handoff/operator-names";
@@ -205,6 +206,14 @@ export async function answerMessage(
   m: DecodedMessage<unknown>,
   loop?: AgentLoopGuard,
 ): Promise<void> {
+  return timedAnswer(() => answerOnce(ctx, m, loop)); // its steps, when a benchmark times them
+}
+
+async function answerOnce(
+  ctx: AnswerContext,
+  m: DecodedMessage<unknown>,
+  loop?: AgentLoopGuard,
+): Promise<void> {
   if (ctx.closed() || ctx.signal.aborted) return; // left untaken: the next run answers it
   if (m.conversationId !== ctx.conversation.id || m.senderInboxId === ctx.ownInboxId) return;
   if (await handlePollVote(m, ctx.agentId)) return;
@@ -213,6 +222,7 @@ export async function answerMessage(
   const started = performance.now();
   const maxTakes = ctx.settings.AGENT_ANSWER_ATTEMPTS;
   const takes = await takeCounted(ctx.identity.id, m.id, ctx.run, maxTakes);
+  answerStep("taken in the ledger");
   if (takes === null) return giveUp(ctx, m);
   ctx.conversation.readReceipt().catch((err) => ctx.log.debug({ err }, "sending a read receipt failed"));
   // A message an earlier run took may show its thinking start with no stop: this run's start and stop close it.
@@ -225,21 +235,26 @@ export async function answerMessage(
     if (spoken === undefined) caption = await takeCaption(ctx, m);
     const text = spoken ?? caption?.text ?? "";
     const agent = await agentState(ctx.agentId);
+    answerStep("agent read");
     const verdict = await loopVerdict(ctx, loop, agent, m, text);
     const { parts, done } =
       verdict.kind === "agent" && !verdict.answer
         ? { parts: [], done: "skipped" as const }
         : await decide(ctx, agent, m, text);
+    answerStep("answer made");
     if (ctx.signal.aborted) return; // shutting down: the message stays open for the next run
     if (parts.length > 0) {
       if (!(await markSending(ctx.identity.id, m.id, ctx.run))) {
         ctx.log.warn({ messageId: m.id }, "another run took this message over; dropping our answer");
         return;
       }
+      answerStep("won the send");
       for (const part of parts) sent.push(await ctx.conversation.send(part));
+      answerStep("sent");
       if (verdict.kind === "agent") loop?.answeredAgent();
     }
     await finishMessage(ctx.identity.id, m.id, done);
+    answerStep("finished in the ledger");
     if (caption) await finishMessage(ctx.identity.id, caption.id, done);
     await recordTraffic(ctx.agentId, { in: 1, out: parts.length }); // tokens: settled by spendWithinCap
     const durationMs = Math.round(performance.now() - started);

@@ -19,6 +19,7 @@
 import type { ChatMessage, ModelClient } from "@/lib/llm";
 import { cutText, fitPrompt, promptTokenBound, shareOut } from "@/lib/llm/budget";
 import type { ToolSession } from "./contracts";
+import { answerStep } from "@/lib/perf/answer-timeline";
 
 export const MAX_TOOL_ROUNDS = 4;
 /**
@@ -83,10 +84,12 @@ export async function completeWithTools(
     const offer = round < MAX_TOOL_ROUNDS && worst <= left;
     const asked = offer ? messages : fitPrompt(messages, left - client.maxTokens, history);
     if (!asked) throw new AnswerBudgetSpent(left);
+    answerStep(`model asked, round ${round}`);
     const completion = await client.complete(asked, signal, {
       ...(offer ? { tools: session.specs } : {}),
       allowEmpty: round > 0,
     });
+    answerStep(`model answered, round ${round}`);
     tokens += completion.totalTokens;
     if (!offer || completion.toolCalls.length === 0) {
       // Sending the text publishes what tools queued; without text, publish it now.

@@ -35,6 +35,7 @@ import type { ToolCallRequest, ToolSpec } from "@/lib/llm";
 import { cutText } from "@/lib/llm/budget";
 import { DeadlineExceeded, withDeadline } from "@/lib/deadlines";
 import type { RecordedRound, ToolSession } from "./contracts";
+import { answerStep } from "@/lib/perf/answer-timeline";
 
 /** What the model reads for a call whose effect may have happened in a run that then ended. */
 export const INTERRUPTED =
@@ -130,6 +131,7 @@ class AnswerTools implements ToolSession {
         arguments: c.function.arguments.slice(0, 20_000),
       })),
     );
+    answerStep("tool round recorded");
     const results: string[] = [];
     for (const [i, call] of calls.entries()) {
       this.#o.signal.throwIfAborted(); // shutting down: the rest stay pending for the next run
@@ -169,13 +171,16 @@ class AnswerTools implements ToolSession {
     if (checked.tool.effect === "database")
       return this.#runInTransaction(position, checked.tool, checked.args);
     if (!rerun && !(await startToolCall(this.#o.key, position))) return INTERRUPTED; // another run got there first
+    answerStep("tool call started");
     let text: string;
     try {
       text = cutText(await this.#run(checked.tool, checked.args, db), TOOL_RESULT_MAX_CHARS);
     } catch (error) {
       text = this.#failed(checked.tool, error);
     }
+    answerStep("tool ran");
     await finishToolCall(this.#o.key, position, text);
+    answerStep("tool call finished");
     return text;
   }
 
