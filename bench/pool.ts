@@ -13,6 +13,8 @@ import { benchWorkerEnv } from "./setup.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const steps = (process.argv[2] ?? "100,500").split(",").map(Number);
+// Room for every identity in the one worker, whatever the default cap (WORKER_MAX_AGENTS).
+process.env.WORKER_MAX_AGENTS = String(Math.max(...steps, Number(process.env.WORKER_MAX_AGENTS ?? 0)));
 const benchEnv = await benchWorkerEnv("bench-pool-");
 const { db } = await import("@/lib/db.ts");
 const { claimWarmIdentity } = await import("@/lib/agents/claim-warm-identity.ts");

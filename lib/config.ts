@@ -83,8 +83,8 @@ const schema = z.object({
   SUPERVISOR_RESTART_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** How long the admin page's pool samples (one a minute) are kept before the worker prunes them. */
   POOL_SAMPLE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
-  /** The most live agents one worker runs (about 4 MB each); past it, claims go to other workers. */
-  WORKER_MAX_AGENTS: z.coerce.number().int().positive().max(100_000).default(500),
+  /** The most live agents one worker runs (about 1 MB each, bench/pool.ts); past it, claims go to other workers. */
+  WORKER_MAX_AGENTS: z.coerce.number().int().positive().max(100_000).default(1_000),
   /** The terminal chat's display name; default: the system user name. */
   CHAT_NAME: optional,
   PUBLIC_URL: z.string().url().default("http://localhost:3000"),
