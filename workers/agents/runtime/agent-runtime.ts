@@ -101,7 +101,7 @@ export async function startAgentRuntime(worker: WorkerContext, o: LiveIdentity):
     }),
   );
   const stream = await openStream(worker, o, { group, reader });
-  reader.catchUpLater();
+  reader.firstCatchUp();
   const joins =
     identity.role === "creator"
       ? await startJoins(worker, o, { conversation: ctx.conversation, queue, state })

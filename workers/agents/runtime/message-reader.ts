@@ -42,8 +42,11 @@ export class MessageReader {
   readonly #loop: AgentLoopGuard;
   #retryTimer: NodeJS.Timeout | undefined;
   #failures = 0;
-  /** Passes queued and not yet done: until they have read their gap, live messages are counted in turn. */
-  #passesDue = 0;
+  /**
+   * Passes queued and not yet done: until they have read their gap, live messages are counted in turn.
+   * The run's first pass is due from the start: the stream opens before it is queued (see `firstCatchUp`).
+   */
+  #passesDue = 1;
 
   constructor(o: MessageReaderOptions) {
     this.#o = o;
@@ -104,6 +107,12 @@ export class MessageReader {
     const passes = [this.#o.queue.push(() => this.catchUp(gapSince))];
     if (gapSince) passes.push(this.#o.queue.push(() => this.replayGap(gapSince)));
     void Promise.allSettled(passes).then(() => void this.#passesDue--);
+  }
+
+  /** Queues the run's first catch-up pass, once its stream is open; live messages wait for it (see #passesDue). */
+  firstCatchUp(): void {
+    const done = () => void this.#passesDue--;
+    void this.#o.queue.push(() => this.catchUp()).then(done, done);
   }
 
   /** Answers what is unanswered; `gapSince`: the stream was not reading from then on (see catch-up.ts). */
