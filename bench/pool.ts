@@ -1,10 +1,10 @@
 /**
- * `npx tsx bench/pool.ts [100,500]`: one in-process worker on loopback (embedded
+ * `npx tsx bench/pool.ts [100,500] [creates=4]`: one in-process worker on loopback (embedded
  * PostgreSQL, and a local XMTP node of its own on an ephemeral port, so other
  * runs using 5556 neither disturb nor are disturbed).
  *
- *   1. warm identities created per second (maxConcurrentCreates 4) while the
- *      pool fills to each step's size;
+ *   1. warm identities created per second (`creates` at once: the pool's
+ *      maxConcurrentCreates, 4 by default) while the pool fills to each step's size;
  *   2. every warm identity is claimed and taken over; once all are live, the
  *      process RSS, and the memory per live identity over the baseline.
  */
@@ -13,6 +13,7 @@ import { benchWorkerEnv } from "./setup.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const steps = (process.argv[2] ?? "100,500").split(",").map(Number);
+const creates = Number(process.argv[3] ?? 4);
 // Room for every identity in the one worker, whatever the default cap (WORKER_MAX_AGENTS).
 process.env.WORKER_MAX_AGENTS = String(Math.max(...steps, Number(process.env.WORKER_MAX_AGENTS ?? 0)));
 const benchEnv = await benchWorkerEnv("bench-pool-");
@@ -22,7 +23,8 @@ const { startWorker } = await import("@/workers/agents/worker/worker.ts");
 const { parseConfig } = await import("@/lib/config.ts");
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
-await db.poolSetting.create({ data: { id: 1, targetIdle: 0, maxConcurrentCreates: 4 } });
+await db.poolSetting.create({ data: { id: 1, targetIdle: 0, maxConcurrentCreates: creates } });
+console.log(`${creates} warm identities created at once`);
 const worker = await startWorker({
   settings: parseConfig(process.env),
   logger: pino({ level: "warn" }),
