@@ -3,6 +3,8 @@
  * at launch from the owner's browser and changeable on the agent's page; the
  * model is told the current time in it.
  */
+import { zoneFormatters } from "@/lib/zone-formatters";
+
 export const DEFAULT_TIME_ZONE = "UTC";
 
 /** True for a time zone this runtime knows (IANA names and their aliases, "UTC"). */
@@ -25,31 +27,16 @@ export function formatTimeIn(now: Date, timeZone: string): string {
   return formatterFor(timeZone).format(now).replace(" at ", ", ");
 }
 
-/**
- * One formatter per zone: building an Intl.DateTimeFormat costs far more than formatting with one, and
- * every prompt states the time. Bounded: zones come from agents' settings, a few hundred at most.
- */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const FORMATTERS_MAX = 1_000;
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      year: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      hour12: false,
-    });
-    if (formatters.size >= FORMATTERS_MAX) formatters.clear();
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+/** One formatter per zone: every prompt states the time. */
+const formatterFor = zoneFormatters("en-GB", {
+  weekday: "long",
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+});
 
 /** Every zone the runtime knows, for a picker; UTC and `current` always among them. */
 export function timeZoneChoices(current: string): string[] {

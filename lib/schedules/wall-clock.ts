@@ -8,26 +8,17 @@
  *   a gap (02:30 on the spring-forward night doesn't exist): shifted forward by the gap, to 03:30;
  *   an overlap (01:30 on the fall-back night happens twice): the first of the two.
  */
+import { zoneFormatters } from "@/lib/zone-formatters";
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+const formatter = zoneFormatters("en-US", {
+  hourCycle: "h23",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "numeric",
+  minute: "numeric",
+  second: "numeric",
+});
 
 /** The wall-clock time of `instant` in `timeZone`, as a floating date (milliseconds kept). */
 export function floatingOf(instant: Date, timeZone: string): Date {
