@@ -33,7 +33,7 @@ import { answerInput } from "./model-input";
 import { isCommand, noOperatorYet, runCommand } from "./commands";
 import type { AnswerContext } from "./answer-context";
 import { isReactionMessage } from "./history";
-import { sendThinking, startThinking, THINKING_LABEL } from "./thinking";
+import { startThinking, stopEarlierThinking } from "./thinking";
 import { answerStep, timedAnswer } from "@/lib/perf/answer-timeline";
 import type { AgentLoopGuard, LoopVerdict } from "@/workers/agents/runtime/agent-loop";
 import { shortInboxId } from "@/workers/agents/runtime/members";
@@ -66,14 +66,7 @@ async function giveUp(ctx: AnswerContext, m: DecodedMessage<unknown>): Promise<v
     "gave up on a message that crashed or hung every answer",
   );
   const notice = await ctx.conversation.send(text);
-  // An earlier run may have shown it thinking on this message and died before its stop.
-  const stop = {
-    state: "stop",
-    targetMessageId: m.id,
-    content: THINKING_LABEL,
-    resultMessageId: notice,
-  } as const;
-  await sendThinking(ctx.conversation, stop, ctx.log);
+  await stopEarlierThinking(ctx.conversation, m.id, notice, ctx.log);
   await recordTraffic(ctx.agentId, { in: 1, out: 1 });
 }
 

@@ -33,6 +33,20 @@ export async function sendThinking(conversation: Conversation, t: Thinking, log:
   );
 }
 
+/**
+ * Closes the session an earlier run may have opened on `targetMessageId` and died before stopping (a
+ * message given up, or answered by a run that died before finishing it), with what ended it.
+ */
+export function stopEarlierThinking(
+  conversation: Conversation,
+  targetMessageId: string,
+  resultMessageId: string,
+  log: Logger,
+): Promise<void> {
+  const stop = { state: "stop", targetMessageId, content: THINKING_LABEL, resultMessageId } as const;
+  return sendThinking(conversation, stop, log);
+}
+
 /** Starts the clock: the start goes out after `afterMs` unless `done` came first. */
 export function startThinking(
   conversation: Conversation,

@@ -20,7 +20,7 @@ import type { Logger } from "pino";
 import { Delivery, Direction } from "@/lib/convos";
 import { reopenUnsent, settleSent, youngestSendingMs } from "@/lib/ledger/messages";
 import type { Conversation } from "@/lib/agents/conversation";
-import { sendThinking, THINKING_LABEL } from "@/workers/agents/answer/thinking";
+import { stopEarlierThinking } from "@/workers/agents/answer/thinking";
 
 /** The newest messages looked at for answers a dead run marked as sending. */
 const UNSENT_WINDOW = 50;
@@ -73,10 +73,5 @@ async function closeSentAnswers(
   const settled = await settleSent(identityId, [...answerAfter.keys()]);
   if (settled.length > 0)
     log.warn({ settled: settled.length }, "finished what a dead run sent but never marked");
-  for (const id of settled)
-    await sendThinking(
-      conversation,
-      { state: "stop", targetMessageId: id, content: THINKING_LABEL, resultMessageId: answerAfter.get(id) },
-      log,
-    );
+  for (const id of settled) await stopEarlierThinking(conversation, id, answerAfter.get(id)!, log);
 }
