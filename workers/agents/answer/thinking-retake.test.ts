@@ -4,6 +4,7 @@
  * own start and stop on the same message close the session. A run that died after its answer went out,
  * before it finished the message, leaves it `sending`: the next run marks it answered and sends the stop.
  */
+import type { Group } from "@xmtp/node-sdk";
 import { describe, expect, it } from "vitest";
 import { ContentTypeThinking, isContentType, type Thinking } from "@/lib/convos/codecs";
 import { waitFor } from "@/test/convos";
@@ -18,6 +19,27 @@ const run = withRunningWorker({
   options: { thinkingAfterMs: 30_000 },
 });
 
+/** The agent's echo of `question` in `group`, once it is there. */
+const answerTo = (group: Group<unknown>, question: string) =>
+  waitFor(
+    "the answer",
+    async () => {
+      await group.sync();
+      return (await group.messages()).find((m) => m.content === `echo: ${question}`);
+    },
+    30_000,
+  );
+
+/** The thinking statuses in `group`, once there are `count` of them. */
+const thinkingStatuses = (group: Group<unknown>, count: number) =>
+  waitFor("the thinking statuses", async () => {
+    await group.sync();
+    const all = (await group.messages())
+      .filter((m) => isContentType(m.contentType, ContentTypeThinking))
+      .map((m) => m.content as Thinking);
+    return all.length === count ? all : null;
+  });
+
 describe("thinking on a message answered again", () => {
   it("is started at once and stopped, however quick the answer", async () => {
     const a = await launchAndJoin(run.tmp.dir, "Echo", "You echo.");
@@ -28,19 +50,8 @@ describe("thinking on a message answered again", () => {
       data: { identityId: a.identityId, messageId: id, kind: "answering:dead-run", takes: 1 },
     });
     await run.start();
-    await waitFor(
-      "the answer",
-      async () => (await texts(a.group)).some((m) => m.text === "echo: are you there?"),
-      30_000,
-    );
-    const answer = (await a.group.messages()).find((m) => m.content === "echo: are you there?")!;
-    const statuses = await waitFor("the thinking stop", async () => {
-      await a.group.sync();
-      const all = (await a.group.messages())
-        .filter((m) => isContentType(m.contentType, ContentTypeThinking))
-        .map((m) => m.content as Thinking);
-      return all.length === 2 ? all : null;
-    });
+    const answer = await answerTo(a.group, "are you there?");
+    const statuses = await thinkingStatuses(a.group, 2);
     expect(statuses).toEqual([
       { state: "start", targetMessageId: id, content: THINKING_LABEL },
       { state: "stop", targetMessageId: id, content: THINKING_LABEL, resultMessageId: answer.id },
@@ -50,24 +61,14 @@ describe("thinking on a message answered again", () => {
   it("is stopped with the answer a dead run sent but never finished", async () => {
     const a = await launchAndJoin(run.tmp.dir, "Echo", "You echo.");
     const id = await a.group.sendText("still there?");
-    await waitFor(
-      "the answer",
-      async () => (await texts(a.group)).some((m) => m.text === "echo: still there?"),
-      30_000,
-    );
+    await answerTo(a.group, "still there?");
     await run.closeAll();
     // What a run killed right after its answer reached the network leaves behind: the message marked sending.
     const key = { identityId_messageId: { identityId: a.identityId, messageId: id } };
     await run.db.handledMessage.update({ where: key, data: { kind: "sending" } });
     await run.start();
-    const answer = (await a.group.messages()).find((m) => m.content === "echo: still there?")!;
-    const statuses = await waitFor("the thinking stop", async () => {
-      await a.group.sync();
-      const all = (await a.group.messages())
-        .filter((m) => isContentType(m.contentType, ContentTypeThinking))
-        .map((m) => m.content as Thinking);
-      return all.length > 0 ? all : null;
-    });
+    const answer = await answerTo(a.group, "still there?");
+    const statuses = await thinkingStatuses(a.group, 1);
     expect(statuses).toEqual([
       { state: "stop", targetMessageId: id, content: THINKING_LABEL, resultMessageId: answer.id },
     ]);

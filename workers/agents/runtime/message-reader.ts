@@ -104,15 +104,19 @@ export class MessageReader {
    */
   catchUpLater(gapSince?: Date): void {
     this.#passesDue++;
-    const passes = [this.#o.queue.push(() => this.catchUp(gapSince))];
-    if (gapSince) passes.push(this.#o.queue.push(() => this.replayGap(gapSince)));
-    void Promise.allSettled(passes).then(() => void this.#passesDue--);
+    this.#queuePasses(gapSince);
   }
 
   /** Queues the run's first catch-up pass, once its stream is open; live messages wait for it (see #passesDue). */
   firstCatchUp(): void {
-    const done = () => void this.#passesDue--;
-    void this.#o.queue.push(() => this.catchUp()).then(done, done);
+    this.#queuePasses(); // due since the reader was made
+  }
+
+  /** Queues a catch-up (and a gap's replay); once both are done, one pass fewer is due. */
+  #queuePasses(gapSince?: Date): void {
+    const passes = [this.#o.queue.push(() => this.catchUp(gapSince))];
+    if (gapSince) passes.push(this.#o.queue.push(() => this.replayGap(gapSince)));
+    void Promise.allSettled(passes).then(() => void this.#passesDue--);
   }
 
   /** Answers what is unanswered; `gapSince`: the stream was not reading from then on (see catch-up.ts). */
