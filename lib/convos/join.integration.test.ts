@@ -279,6 +279,10 @@ describe("Convos join over the local XMTP node", () => {
     await creatorCopy(a, b, again);
     const outcomes = await catchUpJoinRequests(ctx, 50, marks);
     expect(outcomes.map((o) => o.kind)).toEqual(["duplicate", "already_member"]);
+    // A DM no longer listed loses its mark.
+    marks.set("a-dm-gone", 1n);
+    await catchUpJoinRequests(ctx, 50, marks);
+    expect([...marks.keys()]).toEqual([dmId]);
   });
 
   it("accepts a text-only join request (older iOS, web) and sends no handled marker to it", async () => {

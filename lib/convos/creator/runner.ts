@@ -97,7 +97,13 @@ export async function catchUpJoinRequests(
   await conversations.sync();
   await conversations.syncAll(watched);
   const outcomes: JoinOutcome[] = [];
-  for (const dm of conversations.listDms({ consentStates: watched })) {
+  const dms = conversations.listDms({ consentStates: watched });
+  // A DM no longer listed (denied) is not read again: its mark goes, so a spammer's DMs don't pile up.
+  if (marks) {
+    const listed = new Set(dms.map((dm) => dm.id));
+    for (const id of marks.keys()) if (!listed.has(id)) marks.delete(id);
+  }
+  for (const dm of dms) {
     const mark = marks?.get(dm.id);
     if (mark !== undefined) {
       const since = { limit: 1, direction: Direction.Descending, sentAfterNs: mark - MARK_MARGIN_NS };
