@@ -62,6 +62,13 @@ export async function startEmbeddedPostgres(opts: {
   dir: string;
   port?: number;
   log?: (line: string) => void;
+  /**
+   * A server whose data is deleted when it stops (the test tiers' global setup): it skips flushing to disk,
+   * which only a crash would need, and nothing survives one here. Every test file clones a database from
+   * the template; without the flushes the unit tier alone took 181 s and 299 CPU-s instead of 205 s and
+   * 340 CPU-s. The SQL it runs is the same. Never for a deployment's data.
+   */
+  throwaway?: boolean;
 }): Promise<EmbeddedDatabase> {
   const dir = path.resolve(opts.dir);
   const port = opts.port ?? (await freePort());
@@ -88,6 +95,9 @@ export async function startEmbeddedPostgres(opts: {
       "unix_socket_directories=",
       "-c",
       "max_connections=300",
+      ...(opts.throwaway
+        ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        : []),
     ],
   });
   if (!initialised) {

@@ -48,7 +48,7 @@ export default async function setup(project: TestProject) {
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "convos-test-pg-"));
     // The server runs as the `postgres` OS user when we are root: it must be able to enter the folder.
     fs.chmodSync(tempDir, 0o755);
-    const server = await startEmbeddedPostgres({ dir: path.join(tempDir, "data") });
+    const server = await startEmbeddedPostgres({ dir: path.join(tempDir, "data"), throwaway: true });
     adminUrl = server.adminUrl;
     stop = () => server.stop();
   }
