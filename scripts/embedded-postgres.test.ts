@@ -81,3 +81,33 @@ describe("the embedded PostgreSQL's password", () => {
     );
   });
 });
+
+describe("the embedded PostgreSQL's durability", () => {
+  const setting = async (url: string, name: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(`SELECT current_setting($1) AS v`, [name])).rows[0].v as string;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it("flushes to disk, unless it is a test run's throwaway server", async () => {
+    const dir = path.join(root, "durability");
+    const kept = await startEmbeddedPostgres({ dir });
+    try {
+      expect(await setting(kept.adminUrl, "fsync")).toBe("on");
+      expect(await setting(kept.adminUrl, "full_page_writes")).toBe("on");
+    } finally {
+      await kept.stop();
+    }
+    const throwaway = await startEmbeddedPostgres({ dir, throwaway: true });
+    try {
+      expect(await setting(throwaway.adminUrl, "fsync")).toBe("off");
+      expect(await setting(throwaway.adminUrl, "synchronous_commit")).toBe("off");
+    } finally {
+      await throwaway.stop();
+    }
+  });
+});
