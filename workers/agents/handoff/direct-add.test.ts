@@ -21,10 +21,16 @@ const run = withRunningWorker({
 const OFFLINE = /no language model is configured/;
 
 /**
- * Waits on a probe that runs the official CLI: once a second, not the default ten times, since each probe is
- * a process that syncs the conversation (on a loaded machine, back-to-back probes starve the worker).
+ * Waits on a probe that runs the official CLI: every 2 s, not the default ten times a second, since each
+ * probe is a process that loads the SDK and syncs the conversation (a CPU-second or more; on a loaded
+ * machine, back-to-back probes starve the worker). Where our database already tells when the agent has
+ * spoken, the test waits for that first, so the CLI reads once or twice.
  */
-const cliWait = <T>(what: string, probe: () => Promise<T>) => waitFor(what, probe, 60_000, 1_000);
+const cliWait = <T>(what: string, probe: () => Promise<T>) => waitFor(what, probe, 90_000, 2_000);
+
+/** Until the agent's identity has answered a message (its ledger row is `answered` once sent). */
+const answeredSoFar = (identityId: string) =>
+  run.db.handledMessage.count({ where: { identityId, kind: "answered" } });
 
 /** One person on the official CLI, with a home of its own (never ~/.convos). */
 function person(name: string) {
@@ -103,6 +109,7 @@ describe("direct add", () => {
     });
 
     await owner.say(home, "hello there");
+    await waitFor("the answer sent", async () => (await answeredSoFar(claim.identityId)) > 0, 60_000);
     const said = await cliWait("the answer", async () => {
       const mine = (await owner.texts(home)).filter((m) => m.sender === inboxId);
       return mine.some((m) => OFFLINE.test(m.text)) ? mine : null;
@@ -116,16 +123,26 @@ describe("direct add", () => {
     // its place there, and answers.
     const second = await owner.create("Second room");
     await owner.add(second, inboxId);
+    // The agent adds a fresh inbox of its own, which goes live there, then says it hands over and leaves.
+    const extra = await waitFor(
+      "the fresh inbox live there",
+      () =>
+        run.db.identity.findFirst({
+          where: {
+            agentId: claim.agentId,
+            conversationId: second,
+            status: "live",
+            isOwnerConversation: false,
+          },
+        }),
+      60_000,
+    );
+    expect(extra.inboxId).not.toBe(inboxId);
     await cliWait("the hand-over", async () =>
       (await owner.texts(second)).some((m) => m.sender === inboxId && m.text === HANDING_OVER_LINE),
     );
-    const extra = await waitFor("the fresh inbox live there", () =>
-      run.db.identity.findFirst({
-        where: { agentId: claim.agentId, conversationId: second, status: "live", isOwnerConversation: false },
-      }),
-    );
-    expect(extra.inboxId).not.toBe(inboxId);
     await owner.say(second, "and here?");
+    await waitFor("the fresh inbox's answer sent", async () => (await answeredSoFar(extra.id)) > 0, 60_000);
     await cliWait("the fresh inbox's answer", async () =>
       (await owner.texts(second)).some((m) => m.sender === extra.inboxId && OFFLINE.test(m.text)),
     );
