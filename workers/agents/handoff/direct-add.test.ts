@@ -109,7 +109,7 @@ describe("direct add", () => {
     });
 
     await owner.say(home, "hello there");
-    await waitFor("the answer sent", async () => (await answeredSoFar(claim.identityId)) > 0, 60_000);
+    await waitFor("the answer sent", async () => (await answeredSoFar(identity.id)) > 0, 60_000);
     const said = await cliWait("the answer", async () => {
       const mine = (await owner.texts(home)).filter((m) => m.sender === inboxId);
       return mine.some((m) => OFFLINE.test(m.text)) ? mine : null;
