@@ -5,13 +5,12 @@
  * failed`, counting every test case plus each of the typecheck, lint, format
  * and build steps as one check, after the list of what failed.
  *
- * Everything runs side by side, because the two cores are best filled by
+ * Three lanes run side by side, because the two cores are best filled by
  * everything at once: the xmtp tier waits on leases, timers and the local node
- * as well as computing; the unit tier computes; the build comes first, then the
- * end-to-end tests (Playwright in Chromium), the longest chain; and typecheck,
- * lint and format (together) start once the build is done. The e2e stack
- * starts its own XMTP node on another port (e2e/env.ts), so it never meets the
- * xmtp tier's.
+ * far more than it computes; the unit tier computes; and typecheck, lint and
+ * format (together), then the build, then the end-to-end tests (Playwright in
+ * Chromium) need the build before the browser. The e2e stack starts its own
+ * XMTP node on another port (e2e/env.ts), so it never meets the xmtp tier's.
  * Not under `nice`: on a machine shared with others it yielded to everyone
  * else too (lint took 444 s instead of 115 s beside other engineers' runs).
  *
@@ -184,21 +183,17 @@ async function playwright() {
   }
 }
 
-// The build starts at once and the static checks only after it: the build is the head of the longest
-// chain (build, then the e2e tests, which wait on the browser and the stack far more than they compute),
-// while the checks are pure CPU that fills the e2e tests' waits as well as any other time.
-const built = step("build", "npx", ["next", "build"]);
 await Promise.all([
   vitest("xmtp"),
   vitest("unit"),
-  built.then((ok) => (ok ? playwright() : undefined)),
-  built.then(() =>
-    Promise.all([
+  (async () => {
+    await Promise.all([
       step("typecheck", "npm", ["run", "--silent", "typecheck"]),
       step("lint", "npm", ["run", "--silent", "lint"]),
       step("format", "npm", ["run", "--silent", "format:check"]),
-    ]),
-  ),
+    ]);
+    if (await step("build", "npx", ["next", "build"])) await playwright();
+  })(),
 ]);
 
 fs.rmSync(reportDir, { recursive: true, force: true });
