@@ -67,97 +67,130 @@ function person(name: string) {
   };
 }
 
+/**
+ * A step's limit. The first four tests below take one direct-added agent through four steps, each starting
+ * where the one before ended (vitest runs a file's tests in order). A step is some ten processes of the
+ * official CLI, which on a loaded machine take up to ten seconds each: one test for all four steps outran
+ * its 240 s in full runs.
+ */
+const STEP_TIMEOUT_MS = 240_000;
+
 describe("direct add", () => {
-  it("goes live where its claimant adds it, quietly, answers, leaves a stranger's add, hands a second over within its allowance and refuses a third", async () => {
-    const owner = person("owner");
-    const stranger = person("stranger");
-    await owner.init();
-    await stranger.init();
-    const home = await owner.create("Our room");
-    const theirs = await stranger.create("Not yours");
-    const ownerInbox = await owner.inboxId();
-    const claim = await claimAgent({
-      ownerId: null,
-      name: "Added Helper",
-      instructions: "Helps where it is added.",
-      directAdd: true,
-      adderInboxId: ownerInbox,
-    });
-    const inboxId = claim.inboxId ?? "";
-    expect(inboxId).toMatch(/^[0-9a-f]{64}$/);
-    expect(claim.inviteUrl).toBeUndefined();
+  const owner = person("owner");
+  const stranger = person("stranger");
+  let home = "";
+  let theirs = "";
+  let inboxId = "";
+  let claim: Awaited<ReturnType<typeof claimAgent>> | undefined;
+  const claimed = () => {
+    if (!claim) throw new Error("the first step made no claim");
+    return claim;
+  };
 
-    // Someone who did not claim it adds it first: the agent says so and leaves, still waiting.
-    await stranger.add(theirs, inboxId);
-    await cliWait("the refusal", async () =>
-      (await stranger.texts(theirs)).some((m) => m.sender === inboxId && m.text === NOT_CLAIMANT_LINE),
-    );
-    expect((await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).status).toBe("ready");
+  it(
+    "leaves a stranger's add, saying so, and still waits for its claimant",
+    async () => {
+      await owner.init();
+      await stranger.init();
+      home = await owner.create("Our room");
+      theirs = await stranger.create("Not yours");
+      const ownerInbox = await owner.inboxId();
+      claim = await claimAgent({
+        ownerId: null,
+        name: "Added Helper",
+        instructions: "Helps where it is added.",
+        directAdd: true,
+        adderInboxId: ownerInbox,
+      });
+      inboxId = claim.inboxId ?? "";
+      expect(inboxId).toMatch(/^[0-9a-f]{64}$/);
+      expect(claim.inviteUrl).toBeUndefined();
 
-    await owner.add(home, inboxId);
-    const agent = await waitFor("live in the owner's conversation", async () => {
-      const row = await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } });
-      return row.status === "live" ? row : null;
-    });
-    expect(agent.source).toBe("direct");
-    const identity = await run.db.identity.findUniqueOrThrow({ where: { id: claim.identityId } });
-    expect(identity).toMatchObject({
-      conversationId: home,
-      role: "joiner",
-      addDeadline: null,
-      inviteUrl: null,
-    });
+      await stranger.add(theirs, inboxId);
+      await cliWait("the refusal", async () =>
+        (await stranger.texts(theirs)).some((m) => m.sender === inboxId && m.text === NOT_CLAIMANT_LINE),
+      );
+      expect((await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).status).toBe("ready");
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-    await owner.say(home, "hello there");
-    await waitFor("the answer sent", async () => (await answeredSoFar(identity.id)) > 0, 60_000);
-    const said = await cliWait("the answer", async () => {
-      const mine = (await owner.texts(home)).filter((m) => m.sender === inboxId);
-      return mine.some((m) => OFFLINE.test(m.text)) ? mine : null;
-    });
-    // No greeting: a direct add stays quiet until spoken to.
-    expect(said.filter((m) => m.text.startsWith("Hi, I'm"))).toEqual([]);
-    const profiles = JSON.stringify(await owner.cli("conversation", "profiles", home));
-    expect(profiles).toContain("Added Helper");
+  it(
+    "goes live where its claimant adds it, quietly, and answers",
+    async () => {
+      const { agentId, identityId } = claimed();
+      await owner.add(home, inboxId);
+      const agent = await waitFor("live in the owner's conversation", async () => {
+        const row = await run.db.agent.findUniqueOrThrow({ where: { id: agentId } });
+        return row.status === "live" ? row : null;
+      });
+      expect(agent.source).toBe("direct");
+      const identity = await run.db.identity.findUniqueOrThrow({ where: { id: identityId } });
+      expect(identity).toMatchObject({
+        conversationId: home,
+        role: "joiner",
+        addDeadline: null,
+        inviteUrl: null,
+      });
 
-    // A second add, covered by the allowance of one extra conversation: a fresh inbox of the agent takes
-    // its place there, and answers.
-    const second = await owner.create("Second room");
-    await owner.add(second, inboxId);
-    // The agent adds a fresh inbox of its own, which goes live there, then says it hands over and leaves.
-    const extra = await waitFor(
-      "the fresh inbox live there",
-      () =>
-        run.db.identity.findFirst({
-          where: {
-            agentId: claim.agentId,
-            conversationId: second,
-            status: "live",
-            isOwnerConversation: false,
-          },
-        }),
-      60_000,
-    );
-    expect(extra.inboxId).not.toBe(inboxId);
-    await cliWait("the hand-over", async () =>
-      (await owner.texts(second)).some((m) => m.sender === inboxId && m.text === HANDING_OVER_LINE),
-    );
-    await owner.say(second, "and here?");
-    await waitFor("the fresh inbox's answer sent", async () => (await answeredSoFar(extra.id)) > 0, 60_000);
-    await cliWait("the fresh inbox's answer", async () =>
-      (await owner.texts(second)).some((m) => m.sender === extra.inboxId && OFFLINE.test(m.text)),
-    );
+      await owner.say(home, "hello there");
+      await waitFor("the answer sent", async () => (await answeredSoFar(identity.id)) > 0, 60_000);
+      const said = await cliWait("the answer", async () => {
+        const mine = (await owner.texts(home)).filter((m) => m.sender === inboxId);
+        return mine.some((m) => OFFLINE.test(m.text)) ? mine : null;
+      });
+      // No greeting: a direct add stays quiet until spoken to.
+      expect(said.filter((m) => m.text.startsWith("Hi, I'm"))).toEqual([]);
+      const profiles = JSON.stringify(await owner.cli("conversation", "profiles", home));
+      expect(profiles).toContain("Added Helper");
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-    // A third add, past the allowance, is refused: the agent leaves it.
-    const third = await owner.create("Third room");
-    await owner.add(third, inboxId);
-    await cliWait("the refusal of a third", async () =>
-      (await owner.texts(third)).some((m) => m.sender === inboxId && m.text === ONE_CONVERSATION_LINE),
-    );
-    expect((await run.db.agent.findUniqueOrThrow({ where: { id: claim.agentId } })).status).toBe("live");
-    // A conversation it asked to leave is never refused twice (not when it went live, nor later).
-    const toStranger = (await stranger.texts(theirs)).filter((m) => m.sender === inboxId);
-    expect(toStranger.map((m) => m.text)).toEqual([NOT_CLAIMANT_LINE]);
-  }, 240_000);
+  it(
+    "hands a second add over to a fresh inbox within its allowance, which answers there",
+    async () => {
+      const { agentId } = claimed();
+      const second = await owner.create("Second room");
+      await owner.add(second, inboxId);
+      // The agent adds a fresh inbox of its own, which goes live there, then says it hands over and leaves.
+      const extra = await waitFor(
+        "the fresh inbox live there",
+        () =>
+          run.db.identity.findFirst({
+            where: { agentId, conversationId: second, status: "live", isOwnerConversation: false },
+          }),
+        60_000,
+      );
+      expect(extra.inboxId).not.toBe(inboxId);
+      await cliWait("the hand-over", async () =>
+        (await owner.texts(second)).some((m) => m.sender === inboxId && m.text === HANDING_OVER_LINE),
+      );
+      await owner.say(second, "and here?");
+      await waitFor("the fresh inbox's answer sent", async () => (await answeredSoFar(extra.id)) > 0, 60_000);
+      await cliWait("the fresh inbox's answer", async () =>
+        (await owner.texts(second)).some((m) => m.sender === extra.inboxId && OFFLINE.test(m.text)),
+      );
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "refuses a third add, past its allowance, and never refuses a conversation twice",
+    async () => {
+      const { agentId } = claimed();
+      const third = await owner.create("Third room");
+      await owner.add(third, inboxId);
+      await cliWait("the refusal of a third", async () =>
+        (await owner.texts(third)).some((m) => m.sender === inboxId && m.text === ONE_CONVERSATION_LINE),
+      );
+      expect((await run.db.agent.findUniqueOrThrow({ where: { id: agentId } })).status).toBe("live");
+      // A conversation it asked to leave is never refused twice (not when it went live, nor later).
+      const toStranger = (await stranger.texts(theirs)).filter((m) => m.sender === inboxId);
+      expect(toStranger.map((m) => m.text)).toEqual([NOT_CLAIMANT_LINE]);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
   it("a claim nobody adds in time goes back to the pool and its agent stops", async () => {
     const claim = await claimWarmIdentity(
