@@ -36,6 +36,9 @@ export const E2E = {
     ALLOW_EMBEDDED_DATABASE: "1",
     ALLOW_LOCAL_XMTP: "1",
     XMTP_NODE_PORT: String(xmtpNodePort),
+    // e2e/restart.spec.ts must see the health check say "restarting" between a kill and the restart; a
+    // health request under the full suite's load can take longer than the 1 s default wait.
+    SUPERVISOR_RESTART_DELAY_MS: "3000",
     // Every spec signs in from this machine; e2e/security.spec.ts reaches the limit and clears it again.
     SIGNIN_MAILS_PER_HOUR_PER_CLIENT: "40",
     EMBEDDED_PG_PORT: String(pgPort),
