@@ -78,7 +78,8 @@ describe("worker process", () => {
       40_000,
     );
     // The process samples the pool for /admin's charts as it starts, and records its memory with its heartbeat.
-    await waitFor("a pool sample", async () => (await env.t.db.poolSample.count()) === 1);
+    // At least one: one a minute is kept, and a slow start on a loaded machine may cross into the next minute.
+    await waitFor("a pool sample", async () => (await env.t.db.poolSample.count()) >= 1);
     const row = await env.t.db.worker.findUniqueOrThrow({ where: { id: "child-1" } });
     expect(Number(row.rssBytes)).toBeGreaterThan(10 * 1024 * 1024);
     const claim = await claimWarmIdentity({
