@@ -15,7 +15,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  // A whole spec's bound. The e2e tier runs beside the vitest tiers on the same cores, and its first specs
+  // (the admin pages) took 32 s here and over 60 s on CI; every single wait keeps its own 10 s bound below.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [["list"], ["json"]] : [["list"]],
   use: {
