@@ -28,6 +28,7 @@ import {
 import {
   closeXmtpClient,
   createXmtpClient,
+  discardQueue,
   eoaSigner,
   XMTP_DB_SUBDIR,
   type SupportedEnv,
@@ -252,14 +253,16 @@ async function follow(group: Group<unknown>, myInboxId: string, myName: string) 
       for (const l of listeners) l(chat);
     }
   };
-  const stream = await group.stream({
-    retryDelay: 300,
-    onValue: (m) => {
-      if (!m) return;
-      if (ready) deliver(m);
-      else early.push(m);
-    },
-  });
+  const stream = discardQueue(
+    await group.stream({
+      retryDelay: 300,
+      onValue: (m) => {
+        if (!m) return;
+        if (ready) deliver(m);
+        else early.push(m);
+      },
+    }),
+  );
   await group.sync();
   const seen = (await group.messages({ limit: HISTORY_SCAN })) as DecodedMessage<unknown>[];
   for (const m of seen) {

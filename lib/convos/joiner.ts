@@ -32,6 +32,7 @@ import { appDataTag } from "./metadata";
 import { Consent } from "./sdk";
 import { parseInvite, type XmtpEnv } from "./url";
 import { checkInviteForJoiner } from "./verify";
+import { discardQueue } from "@/lib/xmtp/stream";
 
 export type JoinResult =
   | { status: "joined"; group: Group<unknown>; invite: SignedInvite; alreadyMember: boolean }
@@ -124,8 +125,12 @@ export async function join(inviteText: string, o: JoinOptions): Promise<JoinResu
     woken = true;
     wake();
   };
-  const groupStream = await client.conversations.streamGroups({ onValue: poke, retryDelay: 300 });
-  const dmStream = await client.conversations.streamAllDmMessages({ onValue: poke, retryDelay: 300 });
+  const groupStream = discardQueue(
+    await client.conversations.streamGroups({ onValue: poke, retryDelay: 300 }),
+  );
+  const dmStream = discardQueue(
+    await client.conversations.streamAllDmMessages({ onValue: poke, retryDelay: 300 }),
+  );
   try {
     const dm = await client.conversations.createDm(creatorInboxId);
     const profile = o.profile

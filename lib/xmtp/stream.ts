@@ -32,6 +32,27 @@ export interface ResilientStreamOptions<V> {
   disableSync?: boolean;
 }
 
+/**
+ * Keeps an SDK stream's own queue empty. node-sdk puts every value it hands to `onValue` in the stream's
+ * queue as well, and only iterating the stream (`for await`, `next()`) takes it out again: a stream read
+ * through `onValue` alone, as every long-lived stream here is, would hold every message it ever delivered
+ * for as long as it is open. This reads the queue and drops what it finds (`onValue` has it already), until
+ * the stream ends. Objects that cannot be iterated (a test's stand-in) are left as they are. Returns `stream`.
+ */
+export function discardQueue<S extends object>(stream: S): S {
+  if (!(Symbol.asyncIterator in stream)) return stream;
+  const queue = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const next = (): void =>
+    void queue.next().then(
+      (result) => {
+        if (!result.done) next();
+      },
+      () => undefined,
+    );
+  next();
+  return stream;
+}
+
 export const STREAM_BACKOFF: BackoffOptions = { baseMs: 300, capMs: 30_000 };
 const HEALTHY_AFTER_MS = 60_000;
 
@@ -60,16 +81,18 @@ export async function startResilientStream<V>(o: ResilientStreamOptions<V>): Pro
     const failed = () => {
       if (mine === generation) restartLater();
     };
-    const opened = await o.open({
-      onValue: (value) => {
-        attempt = 0;
-        if (value !== undefined && !ended) o.onValue(value);
-      },
-      onFail: failed,
-      onError: (error) => o.onError(error),
-      retryOnFail: false,
-      disableSync: o.disableSync,
-    });
+    const opened = discardQueue(
+      await o.open({
+        onValue: (value) => {
+          attempt = 0;
+          if (value !== undefined && !ended) o.onValue(value);
+        },
+        onFail: failed,
+        onError: (error) => o.onError(error),
+        retryOnFail: false,
+        disableSync: o.disableSync,
+      }),
+    );
     // Stopped (failed, paused) before it was even handed back: end it, the next open is scheduled.
     if (mine !== generation) return void Promise.resolve(opened.end()).catch(() => undefined);
     current = opened;
