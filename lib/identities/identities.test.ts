@@ -1,7 +1,14 @@
 /** lib/identities on a real PostgreSQL: pool reservations under the advisory lock, leases. */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
-import { backoffMs, releaseLeases, renewLeases, sweepStaleLeases, takeLease } from "./index";
+import {
+  backoffMs,
+  msUntilLapsingLease,
+  releaseLeases,
+  renewLeases,
+  sweepStaleLeases,
+  takeLease,
+} from "./index";
 import { markProvisioningFailed } from "./identity-status";
 import { reservePoolSlots } from "@/lib/pool/reservations";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -64,6 +71,33 @@ describe("leases", () => {
       status: "failed",
       leaseOwner: null,
     });
+  });
+});
+
+describe("msUntilLapsingLease", () => {
+  it("names when another worker's lease lapses, only when it is that close, never one's own", async () => {
+    const [mine, theirs] = await Promise.all([
+      database().db.identity.create({ data: { status: "live" } }),
+      database().db.identity.create({ data: { status: "live" } }),
+    ]);
+    expect(await takeLease(mine.id, "w1", 500)).toBe(true);
+    expect(await takeLease(theirs.id, "w2", 30_000)).toBe(true);
+    // w2 renews long before its lease ends: nothing lapses within 3 s; w1's own lease does not count.
+    expect(await msUntilLapsingLease("w1", 3_000)).toBeNull();
+    expect(await msUntilLapsingLease("w2", 3_000)).toBeGreaterThan(0);
+    await database().db.identity.update({
+      where: { id: theirs.id },
+      data: { leaseExpiresAt: new Date(Date.now() + 2_000) },
+    });
+    const ms = await msUntilLapsingLease("w1", 3_000);
+    expect(ms).toBeGreaterThan(1_500);
+    expect(ms).toBeLessThanOrEqual(2_000);
+    // Lapsed already: the poll finds it as unowned work, nothing to wait for.
+    await database().db.identity.update({
+      where: { id: theirs.id },
+      data: { leaseExpiresAt: new Date(Date.now() - 1_000) },
+    });
+    expect(await msUntilLapsingLease("w1", 3_000)).toBeNull();
   });
 });
 

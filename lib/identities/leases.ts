@@ -38,6 +38,21 @@ export async function releaseLeases(workerId: string, ids?: string[]): Promise<n
 }
 
 /**
+ * In how many ms the soonest lease another worker holds expires, when that is within `withinMs` (else
+ * null). A live worker renews its leases long before they expire (its heartbeat is a fraction of the
+ * lease), so a lease this close to its end belongs to a worker that missed its renewals: dead or stalled.
+ * The poll then looks again at that moment rather than up to a whole interval later. Measured on the
+ * database's clock, as the expiry is.
+ */
+export async function msUntilLapsingLease(workerId: string, withinMs: number): Promise<number | null> {
+  const rows = await db.$queryRaw<{ ms: number | null }[]>`
+    SELECT (EXTRACT(EPOCH FROM min("leaseExpiresAt") - now()) * 1000)::float8 AS ms FROM "Identity"
+    WHERE "leaseOwner" IS NOT NULL AND "leaseOwner" <> ${workerId}
+      AND "leaseExpiresAt" >= now() AND "leaseExpiresAt" < now() + ${withinMs}::int * interval '1 millisecond'`;
+  return rows[0]?.ms ?? null;
+}
+
+/**
  * Sweeps expired leases: a provisioning identity whose worker vanished becomes
  * failed (retried from a fresh key); any other expired lease is cleared so the
  * identity shows as unowned. Returns how many rows changed.

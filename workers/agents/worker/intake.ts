@@ -4,7 +4,7 @@
  * listener (claims, stops, invite requests and provider events). The list comes
  * back newest first, the order in which shutdown closes them (worker.ts, step 1).
  */
-import { findUnownedWork, workForAgent } from "@/lib/identities";
+import { findUnownedWork, msUntilLapsingLease, workForAgent } from "@/lib/identities";
 import { AGENT_STOPPED_CHANNEL } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
 import { INVITE_REQUESTED_CHANNEL } from "@/lib/invites/requests";
@@ -21,6 +21,9 @@ import { startRetention } from "./retention";
 import type { RunningSet } from "./running-set";
 import type { StopRequests } from "./stop-requests";
 import { repeat } from "./timers";
+
+/** How long after a lease's expiry the poll looks for it, so that it has lapsed by the database's clock too. */
+const LAPSE_MARGIN_MS = 50;
 
 /** One part that takes work in; `close()` takes no more and waits for the pass in progress. */
 export interface IntakePart {
@@ -96,15 +99,7 @@ export async function startIntake(
     parts.unshift({ name: "attestation renewal", close: () => renewal.close() });
   }
 
-  const poll = repeat(
-    o.pollMs,
-    async () => {
-      if (!to.running.draining)
-        for (const item of await findUnownedWork(500, homeKey)) to.running.dispatch(item);
-    },
-    (err) => log.warn({ err }, "polling for work failed"),
-    { jitter: 0.2 },
-  );
+  const poll = startPolling(ctx, to.running, o.pollMs);
   parts.unshift({ name: "polling", close: () => poll.close() });
 
   const { invites, providerEvents } = startRowRequests(ctx, o.pollMs, parts);
@@ -152,4 +147,32 @@ async function claimed(
   } catch (err) {
     ctx.log.warn({ err, agentId }, "reading a claimed agent failed");
   }
+}
+
+/**
+ * The polling fallback: work nobody holds, every `pollMs`. A lease about to lapse (its worker missed its
+ * renewals) is polled for when it lapses, not up to a whole interval later, so the failover of a dead
+ * worker's agents starts at their leases' expiry.
+ */
+function startPolling(ctx: WorkerContext, running: RunningSet<AgentRuntime>, pollMs: number) {
+  let atLapse: NodeJS.Timeout | undefined;
+  const poll = repeat(
+    pollMs,
+    async () => {
+      if (running.draining) return;
+      for (const item of await findUnownedWork(500, ctx.homeKey)) running.dispatch(item);
+      const lapsesInMs = await msUntilLapsingLease(ctx.workerId, pollMs * 1.2);
+      clearTimeout(atLapse);
+      if (lapsesInMs !== null) atLapse = setTimeout(() => poll.kick(), lapsesInMs + LAPSE_MARGIN_MS);
+    },
+    (err) => ctx.log.warn({ err }, "polling for work failed"),
+    { jitter: 0.2 },
+  );
+  return {
+    kick: () => poll.kick(),
+    close: () => {
+      clearTimeout(atLapse);
+      return poll.close();
+    },
+  };
 }
