@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
 import { claimWarmIdentity } from "@/lib/agents/claim-warm-identity";
 import { claimExtraConversation } from "@/lib/agents/extra-conversation";
-import { identitiesWithoutLiveHome, setHomeIfUnset, takePlacedLease } from "./index";
+import { identitiesWithoutLiveHome, setHomeIfUnset, takePlacedLease, takePlacedLeases } from "./index";
 
 const database = withTestDatabase();
 beforeEach(async () => {
@@ -118,6 +118,31 @@ describe("takePlacedLease", () => {
     });
     const ids = await claimed(4);
     for (const id of ids) expect(await takePlacedLease(id, place("a"))).toBe(true);
+  });
+});
+
+describe("takePlacedLeases", () => {
+  it("takes a failover's whole fair share in one go, then one more only while no other holds fewer", async () => {
+    await workers({ id: "a" }, { id: "b" });
+    const ids = await claimed(9);
+    // 9 agents, 2 workers: a share of 5 each. a takes its 5 at once, then nothing while b holds fewer.
+    const taken = await takePlacedLeases(ids, place("a"));
+    expect(taken).toHaveLength(5);
+    expect(await held("a")).toBe(5);
+    expect(await takePlacedLeases(ids, place("a"))).toEqual([]);
+    const rest = ids.filter((id) => !taken.includes(id));
+    expect((await takePlacedLeases(rest, place("b"))).sort()).toEqual([...rest].sort());
+  });
+
+  it("never takes past a worker's room, nor anything while it drains or another home holds the identity", async () => {
+    await workers({ id: "a", max: 3 }, { id: "b", draining: true });
+    const ids = await claimed(6);
+    expect(await takePlacedLeases(ids, place("b"))).toEqual([]);
+    expect(await takePlacedLeases(ids, place("a"))).toHaveLength(3);
+    const other = await claimed(2, "home-b");
+    await workers({ id: "c", home: "home-c" });
+    expect(await takePlacedLeases(other, place("c", "home-c"))).toEqual([]);
+    expect(await takePlacedLeases([], place("a"))).toEqual([]);
   });
 });
 

@@ -41,12 +41,24 @@ export interface Placement {
  * it then becomes this home's), and placement allows this worker another agent. True when it now holds it.
  */
 export async function takePlacedLease(identityId: string, p: Placement): Promise<boolean> {
+  return (await takePlacedLeases([identityId], p)).length === 1;
+}
+
+/**
+ * Takes as many of these identities' leases as placement allows this worker at once, under the rules of
+ * takePlacedLease: up to its fair share (a failover's whole share in one statement), else one while it
+ * holds no more than the least loaded other worker, never past its room. Returns the ids it now holds.
+ * One statement under the home's lock per batch, not one per identity: a failover's hundreds of takes
+ * would otherwise queue on that lock one by one, each recounting every worker's load.
+ */
+export async function takePlacedLeases(identityIds: string[], p: Placement): Promise<string[]> {
+  if (identityIds.length === 0) return [];
   // A batch, not an interactive transaction: hundreds of handoffs queue on the lock at once, and an
   // interactive transaction's client-side timeout could fire after the UPDATE committed, leaving a lease
   // its worker never learns it holds (and renews forever). The UPDATE's snapshot is taken after the lock.
   const [, taken] = await db.$transaction([
     db.$executeRaw`SELECT pg_advisory_xact_lock(${PLACEMENT_LOCK_KEY}::int, hashtext(${p.homeKey}))`,
-    db.$executeRaw`
+    db.$queryRaw<{ id: string }[]>`
       WITH load AS (
         SELECT w.id, w."maxAgents", w.draining,
           (SELECT count(*) FROM "Identity" i
@@ -61,22 +73,33 @@ export async function takePlacedLease(identityId: string, p: Placement): Promise
         WHERE (i."homeKey" = ${p.homeKey} OR i."homeKey" IS NULL)
           AND i.status = ANY(${ACTIVE_IDENTITY_STATUSES}::"IdentityStatus"[])
           AND a.status = ANY(${RUNNING_AGENT_STATUSES}::"AgentStatus"[])
+      ), allowed AS (
+        -- Room left, and of it: what is below the fair share, or one while no other worker holds fewer.
+        SELECT GREATEST(0, LEAST(
+          "maxAgents" - held,
+          GREATEST(
+            (SELECT ceil(agents::numeric / GREATEST(1, (SELECT count(*) FROM load WHERE NOT draining)))
+              FROM demand)::int - held,
+            CASE WHEN held <= COALESCE(
+              (SELECT min(held) FROM load WHERE id <> ${p.workerId} AND NOT draining AND held < "maxAgents"),
+              2147483647) THEN 1 ELSE 0 END
+          )
+        ))::int AS n FROM me
+      ), chosen AS (
+        SELECT id FROM "Identity"
+        WHERE id = ANY(${identityIds}) AND ("leaseOwner" IS NULL OR "leaseExpiresAt" < now())
+          AND ("homeKey" IS NULL OR "homeKey" = ${p.homeKey})
+        ORDER BY "updatedAt", id
+        -- No row in me (draining, or not registered): nothing, not LIMIT NULL (which is no limit).
+        LIMIT COALESCE((SELECT n FROM allowed), 0)
       )
-      UPDATE "Identity" SET "leaseOwner" = ${p.workerId},
+      UPDATE "Identity" i SET "leaseOwner" = ${p.workerId},
         "leaseExpiresAt" = now() + ${p.leaseMs}::int * interval '1 millisecond',
-        "homeKey" = COALESCE("homeKey", ${p.homeKey})
-      WHERE id = ${identityId} AND ("leaseOwner" IS NULL OR "leaseExpiresAt" < now())
-        AND ("homeKey" IS NULL OR "homeKey" = ${p.homeKey})
-        AND EXISTS (SELECT 1 FROM me WHERE held < "maxAgents")
-        AND (
-          (SELECT held FROM me) < (SELECT ceil(agents::numeric / GREATEST(1, (SELECT count(*) FROM load WHERE NOT draining)))
-                                   FROM demand)
-          OR (SELECT held FROM me) <= COALESCE(
-            (SELECT min(held) FROM load WHERE id <> ${p.workerId} AND NOT draining AND held < "maxAgents"),
-            2147483647)
-        )`,
+        "homeKey" = COALESCE(i."homeKey", ${p.homeKey})
+      FROM chosen WHERE i.id = chosen.id
+      RETURNING i.id`,
   ]);
-  return taken === 1;
+  return taken.map((r) => r.id);
 }
 
 /**

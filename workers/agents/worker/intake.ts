@@ -4,7 +4,14 @@
  * listener (claims, stops, invite requests and provider events). The list comes
  * back newest first, the order in which shutdown closes them (worker.ts, step 1).
  */
-import { findUnownedWork, msUntilLapsingLease, workForAgent } from "@/lib/identities";
+import {
+  findUnownedWork,
+  msUntilLapsingLease,
+  releaseLeases,
+  takePlacedLeases,
+  workForAgent,
+  type WorkItem,
+} from "@/lib/identities";
 import { AGENT_STOPPED_CHANNEL } from "@/lib/agents/lifecycle";
 import { AGENT_CLAIMED_CHANNEL } from "@/lib/agents/claim-warm-identity";
 import { INVITE_REQUESTED_CHANNEL } from "@/lib/invites/requests";
@@ -160,7 +167,7 @@ function startPolling(ctx: WorkerContext, running: RunningSet<AgentRuntime>, pol
     pollMs,
     async () => {
       if (running.draining) return;
-      for (const item of await findUnownedWork(500, ctx.homeKey)) running.dispatch(item);
+      await dispatchUnowned(ctx, running, await findUnownedWork(500, ctx.homeKey));
       const lapsesInMs = await msUntilLapsingLease(ctx.workerId, pollMs * 1.2);
       clearTimeout(atLapse);
       if (lapsesInMs !== null) atLapse = setTimeout(() => poll.kick(), lapsesInMs + LAPSE_MARGIN_MS);
@@ -175,4 +182,23 @@ function startPolling(ctx: WorkerContext, running: RunningSet<AgentRuntime>, pol
       return poll.close();
     },
   };
+}
+
+/**
+ * Hands over the unowned work the poll found. The identities' leases are taken first, all that placement
+ * allows in one statement (a failover's share at once, lib/identities/placement.ts); the rest is left for
+ * the workers whose turn it is. Join-claims without an identity yet are handed over as they are.
+ */
+async function dispatchUnowned(ctx: WorkerContext, running: RunningSet<AgentRuntime>, items: WorkItem[]) {
+  const wanted = items.filter((item) => running.accepts(item));
+  const placed = wanted.flatMap((item) => (item.identityId ? [item.identityId] : []));
+  const { workerId, homeKey, leaseMs } = ctx;
+  const taken = new Set(await takePlacedLeases(placed, { workerId, homeKey, leaseMs }));
+  const refused: string[] = [];
+  for (const item of wanted) {
+    if (!item.identityId) running.dispatch(item);
+    else if (taken.has(item.identityId) && !running.dispatch(item, { leased: true }))
+      refused.push(item.identityId); // the worker began to drain or close meanwhile
+  }
+  if (refused.length > 0) await releaseLeases(workerId, refused);
 }

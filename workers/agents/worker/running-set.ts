@@ -28,8 +28,11 @@ export interface Closable {
 }
 
 export interface RunningSetDeps {
-  /** Hands one item over (handoff.ts), which puts the runtime it starts in `runtimes`. */
-  handOff(item: WorkItem): Promise<unknown>;
+  /**
+   * Hands one item over (handoff.ts), which puts the runtime it starts in `runtimes`; `leased`: the
+   * caller already took its lease.
+   */
+  handOff(item: WorkItem, leased: boolean): Promise<unknown>;
   /** Releases the leases of these identities that this worker still holds. */
   releaseLeases(identityIds: string[]): Promise<unknown>;
   /** Work that shutdown waits for (the worker's InFlight). */
@@ -68,15 +71,23 @@ export class RunningSet<R extends Closable> {
     return this.#draining;
   }
 
-  /** Starts the item's handoff unless it is pending or running here, or the worker drains or closes. */
-  dispatch(item: WorkItem): void {
+  /** Whether `dispatch` would start the item's handoff now: not pending or running here, not draining or closed. */
+  accepts(item: WorkItem): boolean {
+    if (this.#closed || this.#draining || this.#pending.has(item.identityId ?? item.agentId)) return false;
+    return !(item.identityId && this.runtimes.has(item.identityId));
+  }
+
+  /**
+   * Starts the item's handoff when `accepts` allows it; false when not (a caller that took the lease
+   * for it, `leased`, releases it then).
+   */
+  dispatch(item: WorkItem, o: { leased?: boolean } = {}): boolean {
+    if (!this.accepts(item)) return false;
     const key = item.identityId ?? item.agentId;
-    if (this.#closed || this.#draining || this.#pending.has(key)) return;
-    if (item.identityId && this.runtimes.has(item.identityId)) return;
     this.#pending.add(key);
     this.#deps.track(
       this.#deps
-        .handOff(item)
+        .handOff(item, o.leased ?? false)
         .catch((err) => this.#deps.log.error({ err, agentId: item.agentId }, "handoff crashed"))
         .finally(() => {
           this.#pending.delete(key);
@@ -86,6 +97,7 @@ export class RunningSet<R extends Closable> {
           }
         }),
     );
+    return true;
   }
 
   /**

@@ -147,7 +147,7 @@ function buildWorker(o: WorkerOptions, id: string, log: Logger, leaseMs: number)
     });
   const track = (work: Promise<unknown>) => void inFlight.track(work);
   const running: RunningSet<AgentRuntime> = new RunningSet({
-    handOff: (item) => handOff(ctx, item),
+    handOff: (item, leased) => handOff(ctx, item, { leased }),
     releaseLeases: (ids) => releaseLeases(id, ids),
     track,
     onLeaseLost: (identityId) => events.emit("lease:lost", { identityId }),
