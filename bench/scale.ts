@@ -70,6 +70,7 @@ try {
           WORKER_SWEEP_MS: "3000",
           LLM_BASE_URL: model.baseURL,
           LLM_API_KEY: "bench",
+          LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
         },
       }),
     );

@@ -5,6 +5,7 @@
  * each other at once, one DATA_DIR.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -39,8 +40,16 @@ export function spawnWorkerProcess(o: WorkerProcessOptions): ChildProcess {
       LOG_LEVEL: "warn",
       ...o.env,
     },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", logFile(o.id), "inherit"],
   });
+}
+
+/** BENCH_WORKER_LOGS=dir: each worker's log (stdout) goes to dir/<id>.log, to see where a failover's time went. */
+function logFile(id: string): "ignore" | number {
+  const dir = process.env.BENCH_WORKER_LOGS;
+  if (!dir) return "ignore";
+  fs.mkdirSync(dir, { recursive: true });
+  return fs.openSync(path.join(dir, `${id}.log`), "a");
 }
 
 /**
