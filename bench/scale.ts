@@ -71,6 +71,9 @@ try {
           LLM_BASE_URL: model.baseURL,
           LLM_API_KEY: "bench",
           LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+          ...(process.env.WORKER_HANDOFF_CONCURRENCY
+            ? { WORKER_HANDOFF_CONCURRENCY: process.env.WORKER_HANDOFF_CONCURRENCY }
+            : {}),
         },
       }),
     );

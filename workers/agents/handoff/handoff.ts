@@ -108,8 +108,11 @@ function step<T>(
   what: string,
   work: () => Promise<T>,
   cleanUpLate?: (late: T) => unknown,
+  o: { last?: boolean } = {},
 ): Promise<T> {
-  return ctx.handoffSlots.run(() => withDeadline(work(), ctx.handoffStepMs, what, cleanUpLate));
+  return ctx.handoffSlots.run(() => withDeadline(work(), ctx.handoffStepMs, what, cleanUpLate), {
+    first: o.last,
+  });
 }
 
 const closeOpened = (opened: IdentityClient) => closeXmtpClient(opened.client);
@@ -329,8 +332,14 @@ async function goLive(
           ).catch((err) => log.warn({ err, reason }, "stopping after the conversation ended failed")),
         ),
     });
-  const runtime = await step(ctx, "starting the agent's runtime", starting, (late: AgentRuntime) =>
-    late.close(),
+  // The last step goes ahead of other handoffs' first ones (timers.ts, Slots): in a failover's burst,
+  // each agent answers as soon as its own client is open, not once every client is.
+  const runtime = await step(
+    ctx,
+    "starting the agent's runtime",
+    starting,
+    (late: AgentRuntime) => late.close(),
+    { last: true },
   );
   ctx.running.set(s.id, isDirectAdded(s) ? laterAddsRefused(ctx, s, opened, runtime, log) : runtime);
   const latencyMs = await markAgentLive(s.id, agent.id, ctx.workerId);

@@ -24,6 +24,23 @@ describe("Slots", () => {
     expect(started).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it("lets a task run with `first` ahead of the waiting ones without it, in order among themselves", async () => {
+    const slots = new Slots(1);
+    const started: string[] = [];
+    const task = (name: string) => async () => {
+      started.push(name);
+      await later(10, name);
+    };
+    await Promise.all([
+      slots.run(task("busy")),
+      slots.run(task("open a")),
+      slots.run(task("open b")),
+      slots.run(task("start x"), { first: true }),
+      slots.run(task("start y"), { first: true }),
+    ]);
+    expect(started).toEqual(["busy", "start x", "start y", "open a", "open b"]);
+  });
+
   it("frees the slot of a task that throws", async () => {
     const slots = new Slots(1);
     await expect(slots.run(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
