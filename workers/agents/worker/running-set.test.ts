@@ -27,14 +27,14 @@ class Runtime {
 
 /** A running set whose handoffs, lease releases and in-flight work the test sees and steers. */
 function harness() {
-  const handoffs: { item: WorkItem; done: Later }[] = [];
+  const handoffs: { item: WorkItem; leased: boolean; done: Later }[] = [];
   const released: string[][] = [];
   const lost: string[] = [];
   let failReleases = false;
   const set = new RunningSet<Runtime>({
-    handOff: (item) => {
+    handOff: (item, leased) => {
       const done = later();
-      handoffs.push({ item, done });
+      handoffs.push({ item, leased, done });
       return done.promise;
     },
     releaseLeases: async (ids) => {
@@ -82,6 +82,21 @@ describe("RunningSet handoffs", () => {
     expect(h.handoffs).toHaveLength(1);
     expect(h.set.ids()).toEqual(["i1"]);
     expect(h.released).toEqual([]);
+  });
+
+  it("says whether it takes an item, so a poll that took the leases first knows which to release", async () => {
+    const h = harness();
+    expect(h.set.accepts(item("i1"))).toBe(true);
+    expect(h.set.dispatch(item("i1"), { leased: true })).toBe(true);
+    expect(h.handoffs.map((x) => x.leased)).toEqual([true]);
+    expect(h.set.accepts(item("i1"))).toBe(false); // under way
+    expect(h.set.dispatch(item("i1"), { leased: true })).toBe(false);
+    expect(h.set.dispatch(item("i2"))).toBe(true);
+    expect(h.handoffs.map((x) => x.leased)).toEqual([true, false]);
+    h.set.setDraining(true);
+    expect(h.set.accepts(item("i3"))).toBe(false);
+    expect(h.set.dispatch(item("i3"), { leased: true })).toBe(false);
+    expect(h.handoffs).toHaveLength(2);
   });
 
   it("releases the lease of a handoff that ended without a runtime, again at renewals until it is released", async () => {
