@@ -15,7 +15,7 @@ import path from "node:path";
 import type { DecodedMessage, Group } from "@xmtp/node-sdk";
 import pg from "pg";
 import pino from "pino";
-import { pointLocalEnvAt } from "@/lib/xmtp/index.ts";
+import { discardQueue, pointLocalEnvAt } from "@/lib/xmtp/index.ts";
 import { freePort } from "@/scripts/embedded-postgres.ts";
 import { startXmtpNode } from "@/workers/xmtp-node/server.ts";
 import { benchDatabase } from "./setup.ts";
@@ -256,7 +256,9 @@ export async function latencyMeter(live: LiveAgents) {
     latencies.push(performance.now() - sentAt);
   };
   const streams = await Promise.all(
-    live.senders.map((s) => s.client.conversations.streamAllGroupMessages({ onValue })),
+    live.senders.map(async (s) =>
+      discardQueue(await s.client.conversations.streamAllGroupMessages({ onValue })),
+    ),
   );
   return {
     /** `seconds` of traffic, and on while `longer()` says so (e.g. while a flood is still arriving). */

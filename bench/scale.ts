@@ -32,6 +32,7 @@ const { claimWarmIdentity } = await import("@/lib/agents/claim-warm-identity.ts"
 const { startScriptedModelServer } = await import("@/test/scripted-model-server.ts");
 const { spawnWorkerProcess, exited, killIfRunning } = await import("@/test/worker-process.ts");
 const { joinAsSenders } = await import("./senders.ts");
+const { discardQueue } = await import("@/lib/xmtp/stream.ts");
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const model = await startScriptedModelServer();
@@ -117,7 +118,7 @@ try {
     if (pending.get(m.conversationId) === question) pending.delete(m.conversationId);
   };
   const streams = await Promise.all(
-    senders.map((s) => s.client.conversations.streamAllGroupMessages({ onValue })),
+    senders.map(async (s) => discardQueue(await s.client.conversations.streamAllGroupMessages({ onValue }))),
   );
   const messageIds = new Map<string, { id: string; conversationId: string }>(); // question → its message
   const send = (g: Group<unknown>, question: string) => {

@@ -17,6 +17,7 @@ const [agents, rate, seconds] = [
   Number(process.argv[4] ?? 10),
 ];
 const { offlineResponder } = await import("@/workers/agents/answer/responder.ts");
+const { discardQueue } = await import("@/lib/xmtp/stream.ts");
 const { receiveAgentMailWebhook } = await import("@/lib/providers/agentmail/webhook.ts");
 const { svixSignature } = await import("@/lib/providers/agentmail/svix.ts");
 
@@ -43,7 +44,9 @@ const onValue = (m: DecodedMessage<unknown> | undefined) => {
   lineMs.push(performance.now() - at);
 };
 const streams = await Promise.all(
-  live.senders.map((s) => s.client.conversations.streamAllGroupMessages({ onValue })),
+  live.senders.map(async (s) =>
+    discardQueue(await s.client.conversations.streamAllGroupMessages({ onValue })),
+  ),
 );
 
 /** One signed delivery of a mail with `subject` to agent `i`'s inbox. */
