@@ -79,7 +79,9 @@ describe("worker process", () => {
     );
     // The process samples the pool for /admin's charts as it starts, and records its memory with its heartbeat.
     // At least one: one a minute is kept, and a slow start on a loaded machine may cross into the next minute.
-    await waitFor("a pool sample", async () => (await env.t.db.poolSample.count()) >= 1);
+    // The idle identity may come from the test run's bank before the process is even up, so the sample waits
+    // for the whole start, which under the suite's load has taken more than the default 20 s.
+    await waitFor("a pool sample", async () => (await env.t.db.poolSample.count()) >= 1, 60_000);
     const row = await env.t.db.worker.findUniqueOrThrow({ where: { id: "child-1" } });
     expect(Number(row.rssBytes)).toBeGreaterThan(10 * 1024 * 1024);
     const claim = await claimWarmIdentity({
