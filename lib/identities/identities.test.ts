@@ -80,17 +80,19 @@ describe("msUntilLapsingLease", () => {
       database().db.identity.create({ data: { status: "live" } }),
       database().db.identity.create({ data: { status: "live" } }),
     ]);
-    expect(await takeLease(mine.id, "w1", 500)).toBe(true);
+    expect(await takeLease(mine.id, "w1", 2_500)).toBe(true);
     expect(await takeLease(theirs.id, "w2", 30_000)).toBe(true);
     // w2 renews long before its lease ends: nothing lapses within 3 s; w1's own lease does not count.
+    // w1's lease, 2.5 s, is within w2's 3 s window (a shorter one could lapse first on a loaded machine).
     expect(await msUntilLapsingLease("w1", 3_000)).toBeNull();
     expect(await msUntilLapsingLease("w2", 3_000)).toBeGreaterThan(0);
     await database().db.identity.update({
       where: { id: theirs.id },
       data: { leaseExpiresAt: new Date(Date.now() + 2_000) },
     });
+    // Within the 2 s it was given; how much of them is left depends on how busy the machine is.
     const ms = await msUntilLapsingLease("w1", 3_000);
-    expect(ms).toBeGreaterThan(1_500);
+    expect(ms).toBeGreaterThan(0);
     expect(ms).toBeLessThanOrEqual(2_000);
     // Lapsed already: the poll finds it as unowned work, nothing to wait for.
     await database().db.identity.update({
