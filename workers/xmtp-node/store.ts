@@ -19,6 +19,42 @@ export type CommitLogRow = Extract<Event, { t: "commitLog" }>;
 
 type Listener<T> = (row: T) => void;
 
+/**
+ * Live listeners by topic key (hex group id or installation key). A commit reaches only the listeners of
+ * its row's key: with every agent of a worker subscribed, notifying all of them for each message cost the
+ * node's thread O(subscriptions) per message.
+ */
+class KeyedListeners<T> {
+  private readonly byKey = new Map<string, Set<Listener<T>>>();
+
+  add(keys: readonly Buffer[], listener: Listener<T>): () => void {
+    const hexKeys = [...new Set(keys.map(hex))];
+    for (const k of hexKeys) {
+      const set = this.byKey.get(k);
+      if (set) set.add(listener);
+      else this.byKey.set(k, new Set([listener]));
+    }
+    return () => {
+      for (const k of hexKeys) {
+        const set = this.byKey.get(k);
+        set?.delete(listener);
+        if (set?.size === 0) this.byKey.delete(k);
+      }
+    };
+  }
+
+  /** A failing stream must not stop delivery to the others. */
+  notify(key: Buffer, row: T): void {
+    for (const listener of this.byKey.get(hex(key)) ?? []) {
+      try {
+        listener(row);
+      } catch {
+        // the subscription's own error handling closes it
+      }
+    }
+  }
+}
+
 const hex = (b: Buffer) => b.toString("hex");
 const digest = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
@@ -37,8 +73,8 @@ export class Store {
   private readonly welcomes = new Map<string, WelcomeRow[]>();
   private readonly commitLog = new Map<string, CommitLogRow[]>();
   private readonly seen = new Set<string>(); // dedupe keys of stored messages and welcomes
-  private readonly groupListeners = new Set<Listener<GroupMessageRow>>();
-  private readonly welcomeListeners = new Set<Listener<WelcomeRow>>();
+  private readonly groupListeners = new KeyedListeners<GroupMessageRow>();
+  private readonly welcomeListeners = new KeyedListeners<WelcomeRow>();
 
   /** Loads every logged event; the counter ends at the highest id seen. */
   constructor(private readonly log: EventLog) {
@@ -55,8 +91,8 @@ export class Store {
     this.log.append(events);
     for (const event of events) this.apply(event);
     for (const event of events) {
-      if (event.t === "groupMessage") notify(this.groupListeners, event);
-      else if (event.t === "welcome") notify(this.welcomeListeners, event);
+      if (event.t === "groupMessage") this.groupListeners.notify(event.groupId, event);
+      else if (event.t === "welcome") this.welcomeListeners.notify(event.installationKey, event);
     }
   }
 
@@ -123,27 +159,17 @@ export class Store {
     return this.commitLog.get(hex(groupId)) ?? [];
   }
 
-  /** Calls `listener` for every group message committed from now on, until the returned function is called. */
-  onGroupMessage(listener: Listener<GroupMessageRow>): () => void {
-    this.groupListeners.add(listener);
-    return () => this.groupListeners.delete(listener);
+  /**
+   * Calls `listener` for every message committed from now on to one of `groupIds`, until the returned
+   * function is called.
+   */
+  onGroupMessage(groupIds: readonly Buffer[], listener: Listener<GroupMessageRow>): () => void {
+    return this.groupListeners.add(groupIds, listener);
   }
 
-  /** Calls `listener` for every welcome committed from now on, until the returned function is called. */
-  onWelcome(listener: Listener<WelcomeRow>): () => void {
-    this.welcomeListeners.add(listener);
-    return () => this.welcomeListeners.delete(listener);
-  }
-}
-
-// A failing stream must not stop delivery to the others.
-function notify<T>(listeners: Set<Listener<T>>, row: T): void {
-  for (const listener of listeners) {
-    try {
-      listener(row);
-    } catch {
-      // the subscription's own error handling closes it
-    }
+  /** The same for welcomes to one of `installationKeys`. */
+  onWelcome(installationKeys: readonly Buffer[], listener: Listener<WelcomeRow>): () => void {
+    return this.welcomeListeners.add(installationKeys, listener);
   }
 }
 

@@ -20,21 +20,21 @@ import type { StreamHandler } from "./handlers.ts";
 interface Topic<Row> {
   keyOf(row: Row): Buffer;
   stored(store: Store, key: Buffer): readonly Row[];
-  listen(store: Store, listener: (row: Row) => void): () => void;
+  listen(store: Store, keys: readonly Buffer[], listener: (row: Row) => void): () => void;
   out(row: Row): object;
 }
 
 const groupTopic: Topic<GroupMessageRow> = {
   keyOf: (row) => row.groupId,
   stored: (store, key) => store.groupMessagesOf(key),
-  listen: (store, listener) => store.onGroupMessage(listener),
+  listen: (store, keys, listener) => store.onGroupMessage(keys, listener),
   out: (row) => groupMessageOut(row),
 };
 
 const welcomeTopic: Topic<WelcomeRow> = {
   keyOf: (row) => row.installationKey,
   stored: (store, key) => store.welcomesOf(key),
-  listen: (store, listener) => store.onWelcome(listener),
+  listen: (store, keys, listener) => store.onWelcome(keys, listener),
   out: welcomeOut,
 };
 
@@ -68,7 +68,7 @@ function subscribe<Row extends { id: number }>(
     };
 
     let closed = false;
-    const stopListening = topic.listen(store, send);
+    const stopListening = topic.listen(store, keys, send);
     const unregister = onOpen();
     const close = () => {
       if (closed) return;
