@@ -22,6 +22,18 @@ parentPort.on("message", (m) => {
 });
 `;
 
+// Loads for `loadMs` (from its workerData) before it takes tasks, then says it is ready.
+const SLOW_LOADING_THREAD = `
+const { parentPort, workerData } = require("node:worker_threads");
+const until = Date.now() + workerData.loadMs;
+while (Date.now() < until) {}
+parentPort.on("message", (m) => {
+  if (m.spin) for (;;) {}
+  parentPort.postMessage({ result: { echo: m.echo } });
+});
+parentPort.postMessage({ ready: true });
+`;
+
 interface Done {
   echo?: unknown;
   threadId: number;
@@ -109,6 +121,35 @@ describe("DeadlinePool", () => {
     )) as Done[];
     for (let i = 1; i < done.length; i++)
       expect(done[i].startedAt).toBeGreaterThanOrEqual(done[i - 1].endedAt);
+  });
+
+  it("starts the deadline of a thread that announces itself when it is ready, and bounds its loading by startMs", async () => {
+    const slow = (loadMs: number, startMs: number, announcesReady: boolean) => {
+      const p = new DeadlinePool<{ echo: unknown }>({
+        threads: 1,
+        idleMs: 60_000,
+        startMs,
+        announcesReady,
+        start: () => new Worker(SLOW_LOADING_THREAD, { eval: true, execArgv: [], workerData: { loadMs } }),
+      });
+      pools.push(p);
+      return p;
+    };
+    // Loading takes longer than the task's deadline: counted from the ready message, the task is in time.
+    await expect(slow(600, 5_000, true).run({ echo: "loaded" }, 200)).resolves.toEqual({ echo: "loaded" });
+    // The deadline is the task's own from then on, not the load's allowance on top of it.
+    let began = Date.now();
+    await expect(slow(600, 5_000, true).run({ spin: true }, 200)).rejects.toBeInstanceOf(DeadlineExceeded);
+    expect(Date.now() - began).toBeGreaterThanOrEqual(750);
+    expect(Date.now() - began).toBeLessThan(4_000);
+    // Counted from the post (no announcement, no allowance), the same loading overruns the same deadline.
+    await expect(slow(600, 0, false).run({ echo: "late" }, 200)).rejects.toBeInstanceOf(DeadlineExceeded);
+    // A thread that is not ready within startMs is stopped.
+    began = Date.now();
+    await expect(slow(30_000, 300, true).run({ echo: "never" }, 200)).rejects.toThrow(
+      "the thread did not start within 300 ms",
+    );
+    expect(Date.now() - began).toBeLessThan(5_000);
   });
 
   it("close() waits for the tasks in flight, then ends every thread", async () => {

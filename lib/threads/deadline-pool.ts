@@ -6,13 +6,17 @@
  *
  * - At most `threads` threads; tasks beyond them wait their turn in order, and a task's deadline starts when a
  *   thread takes it. With one thread, tasks run one at a time, in the order they came.
- * - A thread just started gets `startMs` on top of its first deadline (loading its libraries).
+ * - A thread just started gets `startMs` on top of its first deadline (loading its libraries). A thread that
+ *   says when it has loaded them (`announcesReady`: it posts `{ ready: true }`) has `startMs` to load, and
+ *   its first task's deadline starts when it is ready: on a busy machine loading took longer than the
+ *   deadline of a page, and the page was refused before the parser had seen it.
  * - A thread idle for `idleMs` ends; a thread holds the process open only while it works on a task.
  * - A thread may post a partial result before its result: when the thread is stopped (deadline, error, exit)
  *   after one, the task resolves with it instead of failing.
  *
  * The thread's side: for each message posted to it (a task's input), it posts `{ partial }` any number of
- * times, then `{ result }` or `{ error }` once (ThreadReply).
+ * times, then `{ result }` or `{ error }` once (ThreadReply); with `announcesReady`, `{ ready: true }` once
+ * when it has started.
  */
 import type { Worker } from "node:worker_threads";
 import { DeadlineExceeded } from "@/lib/deadlines";
@@ -34,7 +38,7 @@ export class ThreadExited extends Error {
 }
 
 /** What a thread posts for a task. */
-export type ThreadReply<T> = { partial: T } | { result: T } | { error: string };
+export type ThreadReply<T> = { partial: T } | { result: T } | { error: string } | { ready: true };
 
 export interface DeadlinePoolOptions {
   /** Starts one thread (`execArgv: []` unless it needs its parent's loaders). */
@@ -43,8 +47,10 @@ export interface DeadlinePoolOptions {
   threads: number;
   /** An idle thread ends after this long. */
   idleMs: number;
-  /** Added to the deadline of a thread's first task. */
+  /** Added to the deadline of a thread's first task; with `announcesReady`, the time it has to load. */
   startMs?: number;
+  /** The thread posts `{ ready: true }` once loaded; its first task's deadline starts then. */
+  announcesReady?: boolean;
 }
 
 interface Task<T> {
@@ -58,6 +64,7 @@ interface Task<T> {
 class PoolThread<T> {
   private readonly worker: Worker;
   private fresh = true;
+  private ready: boolean;
   private task?: Task<T>;
   private partial?: { value: T };
   private deadline?: NodeJS.Timeout;
@@ -69,6 +76,7 @@ class PoolThread<T> {
     private readonly free: (t: PoolThread<T>) => void,
     private readonly gone: (t: PoolThread<T>) => void,
   ) {
+    this.ready = !o.announcesReady;
     this.worker = o.start();
     this.worker.unref();
     this.worker.on("message", (r: ThreadReply<T>) => this.reply(r));
@@ -82,17 +90,34 @@ class PoolThread<T> {
     this.partial = undefined;
     const allowance = this.fresh ? (this.o.startMs ?? 0) : 0;
     this.fresh = false;
-    this.deadline = setTimeout(
-      // A task past its deadline is DeadlineExceeded like any other bounded wait; its thread is terminated.
-      () =>
-        this.stop(new DeadlineExceeded(`the work took longer than ${task.deadlineMs} ms`, task.deadlineMs)),
-      task.deadlineMs + allowance,
-    );
+    if (this.ready) this.arm(task, task.deadlineMs + allowance);
+    else
+      this.deadline = setTimeout(
+        () =>
+          this.stop(new DeadlineExceeded(`the thread did not start within ${allowance} ms`, task.deadlineMs)),
+        allowance,
+      );
     this.worker.ref(); // an awaited task keeps the process alive; an idle thread doesn't
     this.worker.postMessage(task.input);
   }
 
+  /** Stops the thread `ms` from now unless the task is done by then. */
+  private arm(task: Task<T>, ms: number) {
+    clearTimeout(this.deadline);
+    this.deadline = setTimeout(
+      // A task past its deadline is DeadlineExceeded like any other bounded wait; its thread is terminated.
+      () =>
+        this.stop(new DeadlineExceeded(`the work took longer than ${task.deadlineMs} ms`, task.deadlineMs)),
+      ms,
+    );
+  }
+
   private reply(r: ThreadReply<T>) {
+    if ("ready" in r) {
+      this.ready = true;
+      if (this.task) this.arm(this.task, this.task.deadlineMs);
+      return;
+    }
     const task = this.task;
     if (!task) return;
     if ("partial" in r) {

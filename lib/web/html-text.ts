@@ -9,7 +9,7 @@
  * are kept and reused (a deadline pool: lib/threads/deadline-pool.ts); an idle
  * one ends after HTML_IDLE_MS, and none keeps the process alive unless it is
  * on a page. Pages beyond the threads wait their turn; a page's deadline
- * starts when a thread takes it. At the deadline the thread is terminated: the
+ * starts when a thread that has loaded its libraries takes it. At the deadline the thread is terminated: the
  * body's text is used when the parse had got that far, otherwise the page is
  * refused with a FetchError the model can read.
  */
@@ -25,6 +25,8 @@ export const HTML_TIMEOUT_MS = 5_000;
 /** Parsing threads at most (the machine's cores are shared with everything else). */
 const HTML_THREADS = 2;
 const HTML_IDLE_MS = 30_000;
+/** The time a fresh parsing thread has to load linkedom and Readability (seconds on a busy machine). */
+const HTML_START_MS = 10_000;
 /** Heap of one parsing thread; beyond it the thread dies and the page is refused as too large. */
 const HTML_HEAP_MB = 512;
 
@@ -40,6 +42,8 @@ export interface PageText {
 const pool = new DeadlinePool<PageText>({
   threads: HTML_THREADS,
   idleMs: HTML_IDLE_MS,
+  startMs: HTML_START_MS,
+  announcesReady: true, // html-worker.mjs: a page's deadline starts when the thread has loaded
   // execArgv: [] — the entry is plain JavaScript, so the thread needs no loader (tsx, vitest) of its parent.
   start: () =>
     new Worker(entry(), { execArgv: [], resourceLimits: { maxOldGenerationSizeMb: HTML_HEAP_MB } }),

@@ -7,7 +7,8 @@
  * Readability's article, or the body's text when it finds none. linkedom's
  * parser and Readability are both super-linear on some pages (1,000 nested
  * <div>s: 10 s), so the main thread may terminate this thread at its deadline;
- * the first message then still gives it something to read.
+ * the first message then still gives it something to read. Once its libraries are loaded it says so
+ * (`{ ready: true }`), and the page's deadline starts then.
  */
 import { parentPort } from "node:worker_threads";
 import { Readability } from "@mozilla/readability";
@@ -36,3 +37,5 @@ parentPort.on("message", (html) => {
     parentPort.postMessage({ error: String(error?.message ?? error) });
   }
 });
+
+parentPort.postMessage({ ready: true });
