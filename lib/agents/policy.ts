@@ -7,6 +7,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { chosenModel } from "@/lib/llm/models";
+import { AgentNotFoundError } from "./mutations";
 import type { DmPolicy } from "@/lib/generated/prisma/enums";
 
 export interface AgentState {
@@ -30,28 +31,30 @@ export interface AgentState {
   model: string | null;
 }
 
-/** The agent's current policy, operators and spending, read per message (an operator may just have changed them). */
+/** The template's columns agentState reads beside the agent's (null without a template). */
+interface TemplateColumns {
+  hasTemplate: boolean;
+  templateTools: string[] | null;
+  templateModel: string | null;
+}
+
+/**
+ * The agent's current policy, operators and spending, read per message (an operator may just have changed
+ * them). One statement with its template joined: Prisma reads a relation with a second query, and this runs
+ * for every message every agent answers.
+ */
 export async function agentState(agentId: string): Promise<AgentState> {
-  const row = await db.agent.findUniqueOrThrow({
-    where: { id: agentId },
-    select: {
-      id: true,
-      name: true,
-      instructions: true,
-      dmPolicy: true,
-      allowlist: true,
-      operators: true,
-      tokenCap: true,
-      tokensUsed: true,
-      outOfBudgetAt: true,
-      operatorCode: true,
-      timeZone: true,
-      model: true,
-      template: { select: { tools: true, model: true } },
-    },
-  });
+  const rows = await db.$queryRaw<(Omit<AgentState, "tools"> & TemplateColumns)[]>`
+    SELECT a.id, a.name, a.instructions, a."dmPolicy"::text AS "dmPolicy", a.allowlist, a.operators,
+      a."tokenCap", a."tokensUsed", a."outOfBudgetAt", a."operatorCode", a."timeZone", a.model,
+      t.id IS NOT NULL AS "hasTemplate", t.tools AS "templateTools", t.model AS "templateModel"
+    FROM "Agent" a LEFT JOIN "Template" t ON t.id = a."templateId"
+    WHERE a.id = ${agentId}`;
+  const row = rows[0];
+  if (!row) throw new AgentNotFoundError();
+  const { hasTemplate, templateTools, templateModel, ...rest } = row;
+  const template = hasTemplate ? { tools: templateTools, model: templateModel } : null;
   // Rows inserted by raw SQL (the claim) leave the list columns NULL.
-  const { template, ...rest } = row;
   return {
     ...rest,
     allowlist: row.allowlist ?? [],
