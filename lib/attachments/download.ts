@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import type { Attachment, RemoteAttachment } from "@xmtp/node-sdk";
 import { FetchError, safeFetch, type Resolved } from "@/lib/web/safe-fetch";
 import { decryptOffThread } from "./decrypt";
-import { Slots } from "./slots";
+import { Slots } from "@/lib/slots";
 import { checkDeclared, type AttachmentKind } from "./sniff";
 
 export type AttachmentErrorCode =

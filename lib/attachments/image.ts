@@ -10,7 +10,7 @@
  */
 import sharp from "sharp";
 import { AttachmentError } from "./download";
-import { Slots } from "./slots";
+import { Slots } from "@/lib/slots";
 
 /** The longest side sent to a model (Anthropic's recommended size; OpenAI and Gemini scale within it). */
 export const IMAGE_MAX_SIDE = 1_568;

@@ -332,7 +332,7 @@ async function goLive(
           ).catch((err) => log.warn({ err, reason }, "stopping after the conversation ended failed")),
         ),
     });
-  // The last step goes ahead of other handoffs' first ones (timers.ts, Slots): in a failover's burst,
+  // The last step goes ahead of other handoffs' first ones (lib/slots.ts): in a failover's burst,
   // each agent answers as soon as its own client is open, not once every client is.
   const runtime = await step(
     ctx,

@@ -13,7 +13,8 @@ import {
 } from "@/lib/providers/events";
 import { withDeadline } from "@/lib/deadlines";
 import type { WorkerContext } from "@/workers/agents/worker/context";
-import { repeat, Slots } from "@/workers/agents/worker/timers";
+import { Slots } from "@/lib/slots";
+import { repeat } from "@/workers/agents/worker/timers";
 
 /** Conversations posted to at once: each one's lines go out in order, several conversations in parallel. */
 const LANES = 16;

@@ -18,7 +18,8 @@ import { publishedProfiles, type PublishedProfile } from "@/lib/attestation/quer
 import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import type { WorkerEvents } from "./events";
 import { withDeadline } from "@/lib/deadlines";
-import { repeat, Slots } from "./timers";
+import { Slots } from "@/lib/slots";
+import { repeat } from "./timers";
 
 /** The longest an attestation goes unrenewed. */
 export const RENEW_AFTER_MS = 12 * 60 * 60 * 1000;

@@ -12,7 +12,8 @@ import type { IdentityClients } from "@/workers/agents/pool/identity-client";
 import type { AgentRuntime } from "@/workers/agents/runtime/contracts";
 import type { ConversationOps, Responder } from "@/workers/agents/answer/contracts";
 import type { WorkerEvents } from "./events";
-import type { InFlight, Slots } from "./timers";
+import type { Slots } from "@/lib/slots";
+import type { InFlight } from "./timers";
 
 /** The worker's settings, resolved once in main.ts (tests build their own): nothing below reads the environment. */
 export type WorkerSettings = Readonly<Config>;

@@ -79,35 +79,3 @@ export class InFlight {
     return done;
   }
 }
-
-/**
- * At most `limit` tasks at a time; the others wait their turn in order, except that a task run with
- * `first` goes ahead of those without: a handoff's last step (starting the runtime of a client already
- * open) then runs before the first steps of the handoffs queued behind it, so in a burst agents go live
- * one after another instead of all at the end.
- */
-export class Slots {
-  #free: number;
-  readonly #waiting: { first: boolean; go: () => void }[] = [];
-
-  constructor(limit: number) {
-    this.#free = limit;
-  }
-
-  async run<T>(task: () => Promise<T>, o: { first?: boolean } = {}): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else
-      await new Promise<void>((go) => {
-        const first = o.first ?? false;
-        const at = first ? this.#waiting.findIndex((w) => !w.first) : -1;
-        this.#waiting.splice(at === -1 ? this.#waiting.length : at, 0, { first, go });
-      });
-    try {
-      return await task();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next.go();
-      else this.#free++;
-    }
-  }
-}

@@ -50,7 +50,8 @@ import { RunningSet } from "./running-set";
 import { collectWorkerStats } from "./stats";
 import { reportXmtpReachability } from "./xmtp-reports";
 import { StopRequests } from "./stop-requests";
-import { InFlight, Slots } from "./timers";
+import { Slots } from "@/lib/slots";
+import { InFlight } from "./timers";
 
 /**
  * What a caller may set besides the settings. The durations that are also settings (WORKER_LEASE_MS, …)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Slots } from "./timers";
+import { Slots } from "./slots";
 
 const later = <T>(ms: number, value: T) => sleep(ms, value);
 
