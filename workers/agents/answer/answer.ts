@@ -111,6 +111,7 @@ async function decide(
   agent: AgentState,
   m: DecodedMessage<unknown>,
   text: string,
+  firstTake: boolean,
 ): Promise<Outcome> {
   if (
     agent.operatorCode &&
@@ -139,7 +140,7 @@ async function decide(
   if (ctx.responder.usesModel && budget.paused) return { parts: [pausedText(budget)], done: "answered" };
   const cap = budget.cap ?? undefined;
   // Every model call of this answer (tool rounds too) reserves its worst case under the cap first.
-  const input = await answerInput(ctx, agent, m, truncateIncoming(text), cap);
+  const input = await answerInput(ctx, agent, m, truncateIncoming(text), cap, { firstTake });
   try {
     // What of the message's attachments couldn't be done, in lines before the answer; alone when nothing is left.
     const notes = input.attachmentNotes?.length ? [input.attachmentNotes.join("\n")] : [];
@@ -233,7 +234,7 @@ async function answerOnce(
     const { parts, done } =
       verdict.kind === "agent" && !verdict.answer
         ? { parts: [], done: "skipped" as const }
-        : await decide(ctx, agent, m, text);
+        : await decide(ctx, agent, m, text, !retake);
     answerStep("answer made");
     if (ctx.signal.aborted) return; // shutting down: the message stays open for the next run
     if (parts.length > 0) {

@@ -20,6 +20,11 @@ import { toolSession } from "./tool-session";
 export const toolsOf = (agent: Pick<AgentState, "tools">, settings: ToolSettings): Tool[] =>
   (agent.tools === null ? [...TOOLS] : toolsNamed(agent.tools)).filter((t) => !t.unavailable?.(settings));
 
+export interface TurnOptions {
+  /** No run took this turn before (the ledger's first take): no tool call can be recorded for it yet. */
+  firstTake?: boolean;
+}
+
 /** The responder's input for a message `m` someone sent (its history read before it). */
 export async function answerInput(
   ctx: AnswerContext,
@@ -27,13 +32,14 @@ export async function answerInput(
   m: DecodedMessage<unknown>,
   text: string,
   cap: number | undefined,
+  turn: TurnOptions = {},
 ): Promise<ResponderInput> {
   const history = await historyBefore(ctx.conversation, m, ctx.ownInboxId);
   const ref = { id: m.id, senderInboxId: m.senderInboxId };
-  if (!isAttachmentMessage(m)) return responderInput(ctx, agent, ref, text, history, cap);
+  if (!isAttachmentMessage(m)) return responderInput(ctx, agent, ref, text, history, cap, turn);
   // Photos, voice notes and files (attachments.ts): words join the text, images go as parts.
   const read = await readAttachments(ctx, agent, m, cap);
-  const input = await responderInput(ctx, agent, ref, withAttachmentText(text, read), history, cap);
+  const input = await responderInput(ctx, agent, ref, withAttachmentText(text, read), history, cap, turn);
   return { ...input, images: read.images, attachmentNotes: read.notes };
 }
 
@@ -49,6 +55,7 @@ export async function responderInput(
   text: string,
   history: ChatTurn[],
   cap: number | undefined,
+  turn: TurnOptions = {},
 ): Promise<ResponderInput> {
   const usesModel = ctx.responder.usesModel;
   // The offline responder reads neither names nor tools: no need to look members up for it.
@@ -83,6 +90,7 @@ export async function responderInput(
         : toolSession({
             tools,
             key: { identityId: ctx.identity.id, messageId: message.id },
+            firstTake: turn.firstTake ?? false,
             callMs: ctx.settings.AGENT_TOOL_CALL_MS,
             context: {
               settings: ctx.toolSettings,

@@ -70,6 +70,8 @@ const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice
 export interface ToolSessionOptions {
   tools: Tool[];
   key: ToolCallKey;
+  /** The turn's first take: nothing is recorded under `key`, so `recordedRounds` need not read the ledger. */
+  firstTake?: boolean;
   context: Omit<ToolContext, "tx" | "queued" | "links">;
   /** The longest one tool call may take (AGENT_TOOL_CALL_MS). */
   callMs: number;
@@ -111,6 +113,7 @@ class AnswerTools implements ToolSession {
   }
 
   async recordedRounds(): Promise<RecordedRound[]> {
+    if (this.#o.firstTake) return []; // one read saved per answer: a first take has nothing to replay
     const rounds = new Map<number, ToolCallRequest[]>();
     for (const c of await recordedToolCalls(this.#o.key)) {
       const calls = rounds.get(c.round) ?? [];
