@@ -117,8 +117,8 @@ describe("abuse limits", () => {
     expect(answeredFlood.length).toBeGreaterThanOrEqual(5);
     expect(answeredFlood.length).toBeLessThanOrEqual(5 + Math.ceil(seconds) + 1);
     // One notice per flood: a sender whose bucket filled up again (a loaded machine can send slower than the
-    // refill) is noticed again when it overflows anew. The episodes are counted by the same bucket, replayed
-    // over the times the flood's messages were sent.
+    // refill) may be noticed again when it overflows anew, a minute after the last notice at the soonest. At
+    // most the episodes counted by the same bucket, replayed over the times the messages were sent.
     const sentAts = (await floodGroup.messages())
       .filter((m) => m.senderInboxId === flooder.client.inboxId && String(m.content).startsWith("flood "))
       .map((m) => Number(m.sentAtNs / 1_000_000n))

@@ -6,7 +6,7 @@ import type { DecodedMessage } from "@xmtp/node-sdk";
 import pino from "pino";
 import { beforeEach, describe, expect, it } from "vitest";
 import { withTestDatabase } from "@/test/db";
-import { MessageInbox, RATE_NOTICE } from "./inbox";
+import { MessageInbox, RATE_NOTICE, RATE_NOTICE_GAP_MS } from "./inbox";
 
 const database = withTestDatabase();
 const SENDER = "flooder";
@@ -22,6 +22,8 @@ let inbox: MessageInbox;
 let said: string[];
 let answered: string[];
 let tail: Promise<unknown>;
+/** The inbox's wall clock. */
+let clock: number;
 /** The run's serial queue: tasks in the order they were pushed. */
 const enqueue = (task: () => Promise<unknown>) => (tail = tail.then(task, task));
 
@@ -32,6 +34,7 @@ beforeEach(async () => {
   said = [];
   answered = [];
   tail = Promise.resolve();
+  clock = Date.now();
   inbox = new MessageInbox({
     identityId: "identity-1",
     agentId: agent.id,
@@ -41,6 +44,7 @@ beforeEach(async () => {
     say: async (text) => void said.push(text),
     track: () => undefined,
     log: pino({ level: "silent" }),
+    now: () => clock,
   });
 });
 
@@ -57,6 +61,24 @@ describe("MessageInbox", () => {
     await tail; // the notices queued by the last tasks
     expect(said.filter((t) => t === RATE_NOTICE)).toHaveLength(1);
     expect(answered).toEqual(["live-0", "live-1", "live-2", "live-3", "live-4", "gap-0", "later"]);
+  });
+
+  it("tells one sender about their rate at most once a minute, even when a flood is counted out of order", async () => {
+    for (const m of range("live-", 0, 10)) inbox.offer(m);
+    // A path that is not a pass reads a message sent six seconds later before the gap: the bucket seems
+    // to have rested, and the gap then overflows it again.
+    inbox.offer(message("later", 7_000));
+    for (const m of range("gap-", 1_050, 10)) inbox.offer(m);
+    await tail;
+    await tail;
+    expect(said.filter((t) => t === RATE_NOTICE)).toHaveLength(1);
+
+    // A minute on, after a real rest, a new flood is told again.
+    clock += RATE_NOTICE_GAP_MS;
+    for (const m of range("again-", 30_000, 10)) inbox.offer(m);
+    await tail;
+    await tail;
+    expect(said.filter((t) => t === RATE_NOTICE)).toHaveLength(2);
   });
 
   it("counts a message read twice once, with the verdict it got first", async () => {

@@ -25,9 +25,12 @@
  * flood costs one INSERT per batch, not one per message), so no later catch-up
  * answers it. Each flood gets ONE notice: a sender over their rate hears it
  * once, and again only after they have been quiet long enough for their bucket
- * to fill up (and only a sender the agent would answer: a stranger's flood
- * must not make the agent talk); a full queue is announced once until it has
- * drained to half.
+ * to fill up and a minute has passed since (and only a sender the agent would
+ * answer: a stranger's flood must not make the agent talk); a full queue is
+ * announced once until it has drained to half. The minute is wall-clock time:
+ * on a loaded worker a flood read in pauses and catch-ups can be counted out of
+ * the order it was sent, seem to rest in between, and would earn a notice per
+ * pause.
  *
  * Each message counts once, in the order it was sent, whichever path reads it
  * (the stream, a catch-up pass, a gap's replay): a message read again gets
@@ -61,6 +64,8 @@ export const BUSY_NOTICE =
 const DROP_BATCH = 500;
 const DROP_FLUSH_MS = 200;
 const MAX_TRACKED_SENDERS = 10_000;
+/** The least time between two rate notices to one sender. */
+export const RATE_NOTICE_GAP_MS = 60_000;
 /** Verdicts remembered by message id, so a message read twice counts once (oldest forgotten first). */
 const MAX_COUNTED_MESSAGES = 10_000;
 
@@ -110,6 +115,8 @@ export interface InboxOptions {
   /** Keeps shutdown waiting for background writes. */
   track(p: Promise<unknown>): void;
   log: Logger;
+  /** Wall-clock time in ms (a test's clock); Date.now by default. */
+  now?: () => number;
 }
 
 /** True when the agent would answer `sender`, so a notice to them is no amplifier. */
@@ -123,7 +130,8 @@ async function wouldAnswer(agentId: string, sender: string): Promise<boolean> {
 export class MessageInbox {
   readonly #limiter: SenderRateLimiter;
   readonly #contextLimiter: SenderRateLimiter;
-  readonly #noticed = new Set<string>();
+  /** Senders told about their rate, and when; forgotten once they rested and RATE_NOTICE_GAP_MS passed. */
+  readonly #noticed = new Map<string, number>();
   readonly #counted = new Map<string, boolean>();
   #waiting = 0;
   #busyNoticed = false;
@@ -134,6 +142,10 @@ export class MessageInbox {
   constructor(private readonly o: InboxOptions) {
     this.#limiter = new SenderRateLimiter(o.limits.burst, o.limits.refillMs);
     this.#contextLimiter = new SenderRateLimiter(o.limits.contextBurst, o.limits.contextRefillMs);
+  }
+
+  #now(): number {
+    return (this.o.now ?? Date.now)();
   }
 
   /** Messages waiting to be answered. */
@@ -179,11 +191,13 @@ export class MessageInbox {
     const { allowed, rested } = this.#limiter.take(sender, m.sentAt.getTime());
     this.#counted.set(m.id, allowed);
     if (this.#counted.size > MAX_COUNTED_MESSAGES) this.#counted.delete(this.#counted.keys().next().value!);
-    if (rested) this.#noticed.delete(sender);
+    const noticedAt = this.#noticed.get(sender);
+    if (rested && noticedAt !== undefined && this.#now() - noticedAt >= RATE_NOTICE_GAP_MS)
+      this.#noticed.delete(sender);
     if (allowed) return true;
     this.#drop(m);
     if (!this.#noticed.has(sender)) {
-      this.#noticed.add(sender);
+      this.#noticed.set(sender, this.#now());
       this.o.log.warn({ sender }, "sender over the rate limit; dropping their messages");
       void this.o.enqueue(async () => {
         if (await wouldAnswer(this.o.agentId, sender)) await this.o.say(RATE_NOTICE);
