@@ -7,6 +7,7 @@
  */
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { chosenModel } from "@/lib/llm/models";
 import { AgentNotFoundError } from "./mutations";
 import { budgetState, NOTICE_FRACTION, type BudgetState } from "./budget-state";
 
@@ -126,5 +127,5 @@ export async function budgetOfAgent(agentId: string, ownerId: string) {
       template: { select: { model: true } },
     },
   });
-  return row && { ...row, model: row.model ?? row.template?.model ?? null };
+  return row && { ...row, model: chosenModel(row, row.template) };
 }
