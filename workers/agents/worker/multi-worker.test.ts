@@ -150,13 +150,8 @@ describe("three worker processes sharing one home", () => {
   }, 120_000);
 
   it("after SIGKILL of a worker under traffic, the others take its agents within the lease expiry plus 5 s, and they answer again", async () => {
-    const victims = (
-      await env.t.db.identity.findMany({
-        where: { leaseOwner: "w2", agentId: { not: null } },
-        select: { id: true },
-      })
-    ).length;
-    expect(victims).toBeGreaterThan(0);
+    const w2Agents = { leaseOwner: "w2", agentId: { not: null } };
+    expect(await env.t.db.identity.count({ where: w2Agents })).toBeGreaterThan(0);
     const dead = children.get("w2")!;
     const gone = exited(dead);
     const killedAt = Date.now();
@@ -167,8 +162,7 @@ describe("three worker processes sharing one home", () => {
     // two cores (mostly opening clients); bench/scale.ts times the whole failover.
     const taken = waitFor(
       "the dead worker's agents leased by the others",
-      async () =>
-        (await env.t.db.identity.count({ where: { leaseOwner: "w2", agentId: { not: null } } })) === 0,
+      async () => (await env.t.db.identity.count({ where: w2Agents })) === 0,
       LEASE_MS + 20_000,
       100,
     ).then(
